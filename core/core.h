@@ -1,0 +1,145 @@
+/* core.h - the engine's public interface: read a raw message, say what it is. */
+#ifndef NDR_CORE_H
+#define NDR_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a message is. */
+enum ndr_kind {
+	NDR_KIND_OTHER = 0,	/* ordinary mail, read receipts (MDN) */
+	NDR_KIND_BOUNCE,	/* failed delivery */
+	NDR_KIND_DELAY,		/* delivery delayed, still trying */
+	NDR_KIND_DELIVERED,	/* success or relay DSN */
+	NDR_KIND_AUTOREPLY,	/* RFC 3834 vacation, out-of-office, challenge */
+	NDR_KIND_FEEDBACK,	/* ARF abuse or opt-out report */
+};
+
+/* Why delivery failed; the names are Sisimai's so figures compare. */
+enum ndr_reason {
+#define NDR_REASON(id, name, hard) NDR_R_##id,
+#include "reasons.h"
+#undef NDR_REASON
+	NDR_R_COUNT
+};
+
+/* How the bounced original came with the report. */
+enum ndr_form {
+	NDR_FORM_NONE = 0,	/* an empty NDR */
+	NDR_FORM_FULL,		/* message/rfc822 */
+	NDR_FORM_HEADERS,	/* text/rfc822-headers */
+	NDR_FORM_QUOTED,	/* pasted into the report's text */
+};
+
+struct ndr_strv {
+	char	**v;
+	size_t	  n;
+};
+
+/* One failed (or delayed, or delivered) recipient. Any string may be NULL. */
+struct ndr_rcpt {
+	char		*address;
+	char		*orig_rcpt;
+	char		*action;	/* failed, delayed, delivered, relayed... */
+	char		*status;	/* enhanced status code, 5.1.1 */
+	char		*reply_code;	/* SMTP reply code, 550 */
+	char		*diagnostic;
+	char		*remote_mta;
+	enum ndr_reason	 reason;
+	bool		 hard;
+};
+
+/* What is known of the bounced original. */
+struct ndr_original {
+	enum ndr_form	 form;
+	char		*message_id;
+	char		*from;
+	char		*to;
+	char		*subject;
+	char		*date;
+	char		*return_path;
+	char		*x_mailer;
+	struct ndr_strv	 received;	/* top (latest) first */
+	char		*excerpt;	/* start of the body text, UTF-8 */
+	struct ndr_strv	 links;		/* host names of links in the body */
+};
+
+struct ndr_report {
+	enum ndr_kind	 kind;
+	const char	*format;	/* reader that understood it: "postfix"... */
+	char		*from;		/* the report's own From, decoded */
+	char		*subject;	/* the report's own Subject, decoded */
+	char		*reporting_mta;
+	char		*feedback_type;	/* ARF: abuse, opt-out... */
+	struct ndr_rcpt	*rcpts;
+	size_t		 nrcpts;
+	struct ndr_original original;
+	bool		 truncated;	/* a cap was hit; what is here is partial */
+};
+
+/* Caps that keep hostile input bounded. */
+struct ndr_limits {
+	size_t		max_size;	/* bytes of the message read at all */
+	unsigned	max_depth;	/* MIME nesting */
+	unsigned	max_parts;	/* MIME parts */
+	size_t		max_text;	/* decoded bytes kept per text part */
+};
+
+void		 ndr_limits_default(struct ndr_limits *);
+
+enum ndr_err {
+	NDR_OK = 0,
+	NDR_ERR_NOMEM,
+	NDR_ERR_EMPTY,		/* nothing that looks like a message */
+};
+const char	*ndr_strerror(enum ndr_err);
+
+/* Read one raw message. The report does not point into raw. */
+enum ndr_err	 ndr_read(const char *raw, size_t len,
+		    const struct ndr_limits *, struct ndr_report **);
+void		 ndr_report_free(struct ndr_report **);
+
+const char	*ndr_kind_name(enum ndr_kind);
+const char	*ndr_reason_name(enum ndr_reason);
+const char	*ndr_form_name(enum ndr_form);
+
+/* Logging: the front end decides where messages go. */
+enum ndr_loglevel { NDR_LOG_ERROR, NDR_LOG_WARN, NDR_LOG_INFO, NDR_LOG_DEBUG };
+typedef void	(*ndr_log_fn)(enum ndr_loglevel, const char *, void *);
+void		 ndr_set_logger(ndr_log_fn, void *);
+void		 ndr_log(enum ndr_loglevel, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* A growing byte buffer, NUL-terminated. Allocation failure aborts. */
+struct ndr_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+void		 ndr_buf_add(struct ndr_buf *, const char *, size_t);
+void		 ndr_buf_adds(struct ndr_buf *, const char *);
+void		 ndr_buf_addc(struct ndr_buf *, char);
+void		 ndr_buf_printf(struct ndr_buf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 ndr_buf_free(struct ndr_buf *);
+
+/* One JSON object (no newline) describing a report. */
+void		 ndr_report_json(const struct ndr_report *, const char *file,
+		    struct ndr_buf *);
+/* One short human line (or a few) describing a report. */
+void		 ndr_report_text(const struct ndr_report *, const char *file,
+		    struct ndr_buf *);
+
+/*
+ * Message sources: a file (one message, or an mbox), a Maildir folder, a
+ * directory of message files, or "-" for standard input. The callback gets
+ * each message in turn; a non-zero return stops the walk. Errors reading one
+ * input go to err_fn (name, reason) and the walk goes on.
+ */
+typedef int	(*ndr_msg_fn)(const char *name, const char *raw, size_t len,
+		    void *arg);
+typedef void	(*ndr_srcerr_fn)(const char *name, const char *why, void *arg);
+int		 ndr_source_walk(const char *path, size_t max_size,
+		    ndr_msg_fn, ndr_srcerr_fn, void *arg);
+
+#endif

@@ -1,0 +1,168 @@
+/* dsn.c - RFC 3464 delivery status notifications (message/delivery-status). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* "rfc822; <a@b>" or "dns; mx.example.org" without the type. */
+static char *
+typed_value(const char *v)
+{
+	const char *semi = strchr(v, ';');
+
+	return trim(xstrdup(semi ? semi + 1 : v));
+}
+
+static void
+set_field(char **dst, const char *v)
+{
+	if (*dst == NULL && v && *v)
+		*dst = typed_value(v);
+}
+
+static enum ndr_kind
+kind_of_action(const char *action, const char *status)
+{
+	if (action) {
+		if (ci_prefix(action, "failed"))
+			return NDR_KIND_BOUNCE;
+		if (ci_prefix(action, "delayed"))
+			return NDR_KIND_DELAY;
+		if (ci_prefix(action, "delivered") || ci_prefix(action, "relayed") ||
+		    ci_prefix(action, "expanded"))
+			return NDR_KIND_DELIVERED;
+	}
+	if (status && status[0] == '2')
+		return NDR_KIND_DELIVERED;
+	if (status && status[0] == '4')
+		return NDR_KIND_DELAY;
+	return NDR_KIND_BOUNCE;
+}
+
+/* Fields of the per-recipient blocks, read in order across blocks: a
+ * second Final-Recipient starts the next recipient even without a blank. */
+static void
+read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
+    char **orig_pending)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const char *name = h->v[i].name, *v = h->v[i].value;
+
+		if (strcasecmp(name, "Reporting-MTA") == 0) {
+			set_field(&r->reporting_mta, v);
+		} else if (strcasecmp(name, "Original-Recipient") == 0) {
+			if (*cur && (*cur)->orig_rcpt == NULL &&
+			    (*cur)->action == NULL && (*cur)->status == NULL)
+				set_field(&(*cur)->orig_rcpt, v);
+			else {
+				free(*orig_pending);
+				*orig_pending = typed_value(v);
+				*cur = NULL;
+			}
+		} else if (strcasecmp(name, "Final-Recipient") == 0 ||
+		    strcasecmp(name, "X-Actual-Recipient") == 0) {
+			if (strcasecmp(name, "X-Actual-Recipient") == 0 && *cur)
+				continue;
+			char *a = find_address(v, strlen(v), NULL, NULL);
+			if (a == NULL && *orig_pending)
+				a = find_address(*orig_pending, strlen(*orig_pending),
+				    NULL, NULL);
+			if (a == NULL)
+				continue;
+			struct ndr_rcpt *rc = report_find_rcpt(r, a);
+			*cur = rc ? rc : report_add_rcpt(r, a);
+			free(a);
+			if (*cur && *orig_pending) {
+				if ((*cur)->orig_rcpt == NULL)
+					(*cur)->orig_rcpt = *orig_pending;
+				else
+					free(*orig_pending);
+				*orig_pending = NULL;
+			}
+		} else if (*cur == NULL) {
+			continue;
+		} else if (strcasecmp(name, "Action") == 0) {
+			set_field(&(*cur)->action, v);
+		} else if (strcasecmp(name, "Status") == 0) {
+			char *st = find_status(v, strlen(v));
+			if ((*cur)->status == NULL)
+				(*cur)->status = st;
+			else
+				free(st);
+		} else if (strcasecmp(name, "Remote-MTA") == 0) {
+			set_field(&(*cur)->remote_mta, v);
+		} else if (strcasecmp(name, "Diagnostic-Code") == 0) {
+			set_field(&(*cur)->diagnostic, v);
+		}
+	}
+}
+
+int
+dsn_read(struct msg *m, struct ndr_report *r)
+{
+	const char *p;
+	size_t len, before = r->nrcpts;
+	struct ndr_rcpt *cur = NULL;
+	char *orig_pending = NULL;
+	enum ndr_kind kind = NDR_KIND_OTHER;
+
+	if (m->dsn == NULL || m->dsn->text == NULL)
+		return 0;
+	p = m->dsn->text;
+	len = m->dsn->len;
+	for (int blocks = 0; len > 0 && blocks < 1000; blocks++) {
+		struct hdrs h = { 0 };
+		size_t used = hdrs_parse(&h, p, len);
+		read_fields(r, &h, &cur, &orig_pending);
+		hdrs_free(&h);
+		if (used == 0) {	/* a line that is no field: skip it */
+			const char *nl = memchr(p, '\n', len);
+			used = nl ? (size_t)(nl - p) + 1 : len;
+		}
+		p += used;
+		len -= used;
+	}
+	free(orig_pending);
+
+	for (size_t i = before; i < r->nrcpts; i++) {
+		enum ndr_kind k = kind_of_action(r->rcpts[i].action,
+		    r->rcpts[i].status);
+		/* the worst outcome names the report: bounce, delay, delivered */
+		if (kind == NDR_KIND_OTHER || k == NDR_KIND_BOUNCE ||
+		    (k == NDR_KIND_DELAY && kind == NDR_KIND_DELIVERED))
+			kind = k;
+	}
+	if (r->nrcpts > before)
+		r->kind = kind;
+	return (int)(r->nrcpts - before);
+}
+
+/*
+ * A DSN, with what its text part says of each recipient added where the
+ * delivery-status part is terse; or only the text when there is no DSN.
+ */
+int
+dsn_or_text(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
+{
+	struct ndr_report t = { 0 };
+	int n = dsn_read(m, r);
+
+	if (n == 0)
+		return text_read(m, lay, r);
+	text_read(m, lay, &t);
+	for (size_t i = 0; i < t.nrcpts; i++) {
+		struct ndr_rcpt *rc = report_find_rcpt(r, t.rcpts[i].address);
+		if (rc == NULL && r->nrcpts == 1 && t.nrcpts == 1)
+			rc = &r->rcpts[0];
+		if (rc == NULL || t.rcpts[i].diagnostic == NULL)
+			continue;
+		if (rc->diagnostic == NULL || strlen(rc->diagnostic) < 8) {
+			free(rc->diagnostic);
+			rc->diagnostic = xstrdup(t.rcpts[i].diagnostic);
+		}
+	}
+	for (size_t i = 0; i < t.nrcpts; i++)
+		rcpt_clear(&t.rcpts[i]);
+	free(t.rcpts);
+	return n;
+}

@@ -1,0 +1,159 @@
+/* engine.h - what core/'s modules share and nobody else sees. */
+#ifndef NDR_ENGINE_H
+#define NDR_ENGINE_H
+
+#include <stdint.h>
+
+#include "core.h"
+
+struct mailmime;
+
+/* ---- strings (text.c) ---- */
+char		*xstrdup(const char *);
+char		*xstrndup(const char *, size_t);
+void		*xcalloc(size_t, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+/* Case-insensitive (ASCII) search for needle in [h, h + hlen). */
+const char	*ci_find(const char *h, size_t hlen, const char *needle);
+bool		 ci_prefix(const char *s, const char *prefix);
+bool		 ci_eq(const char *, const char *);
+/* Does the lowercase text contain any of the NULL-terminated needles? */
+bool		 has_any(const char *lower, const char *const *needles);
+char		*lowercase_dup(const char *, size_t);
+/* Trim ASCII white space in place; returns s. */
+char		*trim(char *);
+/* Collapse runs of white space (newlines too) into one space, trimmed. */
+char		*squeeze(const char *, size_t);
+/* The first e-mail address in [s, s + len), lowercased, or NULL. */
+char		*find_address(const char *s, size_t len, size_t *start,
+		    size_t *end);
+/* Enhanced status code (class 2, 4 or 5) in s: "5.1.1", or NULL. */
+char		*find_status(const char *s, size_t len);
+/* SMTP reply code (2xx, 4xx, 5xx) in s: "550", or NULL. */
+char		*find_reply_code(const char *s, size_t len);
+void		 strv_add(struct ndr_strv *, char *);
+bool		 strv_has(const struct ndr_strv *, const char *);
+void		 strv_free(struct ndr_strv *);
+
+/* A JSON string literal for s (null for NULL), invalid UTF-8 replaced. */
+void		 json_str(struct ndr_buf *, const char *);
+
+/* ---- header blocks (header.c) ---- */
+struct hdr {
+	char	*name;		/* as written */
+	char	*value;		/* unfolded, trimmed, not decoded */
+};
+struct hdrs {
+	struct hdr	*v;
+	size_t		 n;
+};
+/* Parse a header block at p; returns the bytes used, blank line included. */
+size_t		 hdrs_parse(struct hdrs *, const char *p, size_t len);
+const char	*hdrs_get(const struct hdrs *, const char *name);
+void		 hdrs_free(struct hdrs *);
+/* RFC 2047 words decoded to UTF-8 (a copy). */
+char		*hdr_decode(const char *);
+/* Does the text at p start a header block with at least min known fields? */
+bool		 looks_like_headers(const char *p, size_t len, int min);
+
+/* ---- the parsed message (message.c) ---- */
+struct part {
+	char	 ctype[48];	/* "text/plain", lowercase */
+	char	*text;		/* decoded to UTF-8, NUL-terminated; or NULL */
+	size_t	 len;
+	int	 depth;
+	bool	 in_original;	/* inside an attached original */
+};
+
+struct msg {
+	const char	*raw;
+	size_t		 len;
+	const struct ndr_limits *lim;
+	struct mailmime	*mime;
+	struct hdrs	 top;
+	char		*from;		/* decoded From */
+	char		*from_addr;	/* its address, lowercase */
+	char		*subject;	/* decoded Subject */
+	char		*ctype;		/* top content type, lowercase */
+	char		*report_type;	/* report-type parameter, lowercase */
+	struct part	*parts;
+	size_t		 nparts;
+	struct ndr_buf	 text;		/* report text outside any original */
+	size_t		 orig_off;	/* where a quoted original starts */
+	const struct part *dsn;		/* message/delivery-status */
+	const struct part *fbr;		/* message/feedback-report */
+	const struct part *orig_hdrs;	/* text/rfc822-headers */
+	const char	*orig_raw;	/* message/rfc822, still encoded */
+	size_t		 orig_rawlen;
+	struct mailmime	*orig_mime;
+	bool		 truncated;
+};
+
+int		 msg_parse(struct msg *, const char *, size_t,
+		    const struct ndr_limits *);
+void		 msg_free(struct msg *);
+const char	*msg_header(const struct msg *, const char *);
+/* The report text before the quoted original: [text.s, text.s + n). */
+size_t		 msg_report_len(const struct msg *);
+
+/* ---- recipients and reasons (rcpt.c, reason.c) ---- */
+struct ndr_rcpt	*report_add_rcpt(struct ndr_report *, const char *address);
+struct ndr_rcpt	*report_find_rcpt(struct ndr_report *, const char *address);
+void		 rcpt_clear(struct ndr_rcpt *);
+/* Fill status, reply code, reason and hard from the diagnostic. */
+void		 rcpt_finish(struct ndr_rcpt *, enum ndr_kind);
+enum ndr_reason	 reason_from_text(const char *diagnostic);
+enum ndr_reason	 reason_from_status(const char *status);
+const char	*status_from_reason(enum ndr_reason, bool temporary);
+bool		 reason_is_hard(enum ndr_reason, const char *status);
+
+/* ---- the original (original.c) ---- */
+void		 original_read(struct msg *, struct ndr_original *);
+
+/* ---- the readers (reader.c and fmt_*.c) ---- */
+/*
+ * A reader knows one family of reports. match() says how sure it is that
+ * the message is its kind (0 = not mine); read() fills the report and
+ * returns the number of recipients it found. The first reader that matches
+ * and reads at least one recipient wins.
+ */
+struct reader {
+	const char	*name;
+	bool		(*match)(const struct msg *);
+	int		(*read)(struct msg *, struct ndr_report *);
+};
+
+/*
+ * The shared text reader: most MTAs write "address: diagnostic" blocks
+ * between an introduction and the copy of the message. start names lines
+ * after which recipients are listed (NULL: from the top); stop names lines
+ * where the report ends. Both lists are lowercase substrings.
+ */
+struct text_layout {
+	const char *const *start;
+	const char *const *stop;
+	bool	 delay;		/* these reports are delay warnings */
+};
+int		 text_read(struct msg *, const struct text_layout *,
+		    struct ndr_report *);
+/* The report region [*b, *e) of the message text for a layout. */
+void		 text_region(const struct msg *, const struct text_layout *,
+		    size_t *b, size_t *e);
+/* Does the report text (lowercase search) contain any of these? */
+bool		 text_has(const struct msg *, const char *const *needles);
+bool		 subject_has(const struct msg *, const char *const *needles);
+bool		 from_has(const struct msg *, const char *const *needles);
+/* RFC 3464 (dsn.c): the delivery-status part alone, or with the text. */
+int		 dsn_read(struct msg *, struct ndr_report *);
+int		 dsn_or_text(struct msg *, const struct text_layout *,
+		    struct ndr_report *);
+bool		 text_is_delay(const struct msg *);
+/* Recipients named by X-Failed-Recipients and similar headers. */
+int		 failed_header_rcpts(struct msg *, struct ndr_report *);
+bool		 from_daemon(const struct msg *);
+
+#define READER(n) extern const struct reader reader_##n;
+#include "readers.h"
+#undef READER
+
+#endif

@@ -1,0 +1,161 @@
+/* header.c - header blocks (RFC 5322 and RFC 3464 fields) and RFC 2047. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "engine.h"
+
+#define MAX_FIELDS	512	/* a header block with more is hostile */
+#define MAX_VALUE	16384	/* bytes kept of one unfolded value */
+
+static size_t
+line_end(const char *p, size_t len, size_t i)
+{
+	const char *nl = memchr(p + i, '\n', len - i);
+
+	return nl ? (size_t)(nl - p) : len;
+}
+
+static bool
+is_field_name(const char *p, size_t n)
+{
+	if (n == 0 || n > 76)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] <= ' ' || p[i] > '~')
+			return false;
+	return true;
+}
+
+static void
+add_field(struct hdrs *h, const char *name, size_t nlen, struct ndr_buf *val)
+{
+	if (h->n >= MAX_FIELDS)
+		return;
+	h->v = xreallocarray(h->v, h->n + 1, sizeof *h->v);
+	h->v[h->n].name = xstrndup(name, nlen);
+	h->v[h->n].value = trim(xstrndup(val->s ? val->s : "", val->len));
+	h->n++;
+}
+
+size_t
+hdrs_parse(struct hdrs *h, const char *p, size_t len)
+{
+	struct ndr_buf val = { 0 };
+	const char *name = NULL;
+	size_t nlen = 0, i = 0;
+
+	while (i < len) {
+		size_t e = line_end(p, len, i), next = e < len ? e + 1 : e;
+		size_t le = e;
+
+		if (le > i && p[le - 1] == '\r')
+			le--;
+		if (le == i) {			/* blank line ends the block */
+			i = next;
+			break;
+		}
+		if ((p[i] == ' ' || p[i] == '\t') && name) {
+			if (val.len < MAX_VALUE) {
+				ndr_buf_addc(&val, ' ');
+				ndr_buf_add(&val, p + i, le - i);
+			}
+			i = next;
+			continue;
+		}
+		const char *colon = memchr(p + i, ':', le - i);
+		if (colon == NULL || !is_field_name(p + i, colon - (p + i))) {
+			if (h->n == 0 && name == NULL && i == 0 &&
+			    le - i > 5 && memcmp(p, "From ", 5) == 0) {
+				i = next;	/* an mbox separator line */
+				continue;
+			}
+			break;			/* not a header: the block ends */
+		}
+		if (name)
+			add_field(h, name, nlen, &val);
+		name = p + i;
+		nlen = colon - (p + i);
+		val.len = 0;
+		ndr_buf_add(&val, colon + 1, le - (colon + 1 - p));
+		i = next;
+	}
+	if (name)
+		add_field(h, name, nlen, &val);
+	ndr_buf_free(&val);
+	return i;
+}
+
+const char *
+hdrs_get(const struct hdrs *h, const char *name)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcasecmp(h->v[i].name, name) == 0)
+			return h->v[i].value;
+	return NULL;
+}
+
+void
+hdrs_free(struct hdrs *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].name);
+		free(h->v[i].value);
+	}
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
+}
+
+char *
+hdr_decode(const char *s)
+{
+	char *out = NULL;
+	size_t idx = 0;
+
+	if (s == NULL)
+		return NULL;
+	if (strstr(s, "=?") == NULL)
+		return xstrdup(s);
+	if (mailmime_encoded_phrase_parse("utf-8", s, strlen(s), &idx, "utf-8",
+	    &out) != MAILIMF_NO_ERROR || out == NULL)
+		return xstrdup(s);
+	char *copy = xstrdup(out);
+	free(out);
+	return copy;
+}
+
+bool
+looks_like_headers(const char *p, size_t len, int min)
+{
+	static const char *const known[] = {
+		"received:", "return-path:", "message-id:", "from:", "to:",
+		"subject:", "date:", "mime-version:", "content-type:",
+		"x-mailer:", "reply-to:", "cc:", "delivered-to:", "sender:",
+		NULL
+	};
+	int seen = 0;
+	size_t i = 0;
+
+	for (int lines = 0; i < len && lines < 40; lines++) {
+		size_t e = line_end(p, len, i);
+		if (e == i || (e == i + 1 && p[i] == '\r'))
+			break;
+		if (p[i] != ' ' && p[i] != '\t') {
+			const char *colon = memchr(p + i, ':', e - i);
+			if (colon == NULL || !is_field_name(p + i, colon - (p + i)))
+				break;
+			for (int k = 0; known[k]; k++)
+				if (ci_prefix(p + i, known[k])) {
+					seen++;
+					break;
+				}
+			if (seen >= min)
+				return true;
+		}
+		i = e + 1;
+	}
+	return false;
+}

@@ -1,0 +1,442 @@
+/* message.c - one raw message parsed once: headers, parts, report text. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "engine.h"
+
+void
+ndr_limits_default(struct ndr_limits *lim)
+{
+	lim->max_size = 2u << 20;	/* bounces are small; originals get cut */
+	lim->max_depth = 24;
+	lim->max_parts = 128;
+	lim->max_text = 256u << 10;
+}
+
+static void
+ctype_str(struct mailmime_content *ct, char *out, size_t size)
+{
+	const char *type = "text", *sub = "plain";
+
+	if (ct && ct->ct_type) {
+		struct mailmime_type *t = ct->ct_type;
+		if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+			switch (t->tp_data.tp_discrete_type->dt_type) {
+			case MAILMIME_DISCRETE_TYPE_TEXT: type = "text"; break;
+			case MAILMIME_DISCRETE_TYPE_IMAGE: type = "image"; break;
+			case MAILMIME_DISCRETE_TYPE_AUDIO: type = "audio"; break;
+			case MAILMIME_DISCRETE_TYPE_VIDEO: type = "video"; break;
+			case MAILMIME_DISCRETE_TYPE_APPLICATION:
+				type = "application";
+				break;
+			default:
+				type = t->tp_data.tp_discrete_type->dt_extension;
+				break;
+			}
+		} else {
+			switch (t->tp_data.tp_composite_type->ct_type) {
+			case MAILMIME_COMPOSITE_TYPE_MESSAGE: type = "message"; break;
+			case MAILMIME_COMPOSITE_TYPE_MULTIPART:
+				type = "multipart";
+				break;
+			default:
+				type = t->tp_data.tp_composite_type->ct_token;
+				break;
+			}
+		}
+		sub = ct->ct_subtype;
+	}
+	snprintf(out, size, "%s/%s", type ? type : "x", sub ? sub : "x");
+	for (char *p = out; *p; p++)
+		*p = tolower((unsigned char)*p);
+}
+
+static bool
+is_textual(const char *ctype)
+{
+	return strncmp(ctype, "text/", 5) == 0 ||
+	    strcmp(ctype, "message/delivery-status") == 0 ||
+	    strcmp(ctype, "message/global-delivery-status") == 0 ||
+	    strcmp(ctype, "message/feedback-report") == 0 ||
+	    strcmp(ctype, "message/global-headers") == 0 ||
+	    strcmp(ctype, "message/rfc822") == 0 ||
+	    strcmp(ctype, "message/partial") == 0;
+}
+
+static bool
+charset_is_utf8(const char *cs)
+{
+	return cs == NULL || ci_eq(cs, "utf-8") || ci_eq(cs, "utf8") ||
+	    ci_eq(cs, "us-ascii") || ci_eq(cs, "ascii");
+}
+
+/* Decode a single part's body (transfer encoding, then charset). */
+static char *
+decode_body(struct mailmime *mm, size_t cap, size_t *outlen, bool *cut)
+{
+	struct mailmime_data *d = mm->mm_data.mm_single;
+	char *dec = NULL, *out;
+	size_t idx = 0, declen = 0, len;
+	int enc;
+
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
+		return NULL;
+	len = d->dt_data.dt_text.dt_length;
+	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
+	/* Encoded text grows at most 4/3; read a little more than we keep. */
+	if (len > cap + cap / 2) {
+		len = cap + cap / 2;
+		*cut = true;
+	}
+	if (enc == MAILMIME_MECHANISM_BASE64 ||
+	    enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
+		if (mailmime_part_parse(d->dt_data.dt_text.dt_data, len, &idx,
+		    enc, &dec, &declen) != MAILIMF_NO_ERROR)
+			dec = NULL;
+	}
+	const char *src = dec ? dec : d->dt_data.dt_text.dt_data;
+	size_t srclen = dec ? declen : len;
+	if (srclen > cap) {
+		srclen = cap;
+		*cut = true;
+	}
+
+	const char *cs = mm->mm_content_type ?
+	    mailmime_content_charset_get(mm->mm_content_type) : NULL;
+	char *conv = NULL;
+	size_t convlen = 0;
+	if (!charset_is_utf8(cs) &&
+	    charconv_buffer("utf-8", cs, src, srclen, &conv, &convlen) ==
+	    MAIL_CHARCONV_NO_ERROR && conv) {
+		out = xstrndup(conv, convlen);
+		charconv_buffer_free(conv);
+		*outlen = convlen;
+	} else {
+		out = xstrndup(src, srclen);
+		*outlen = srclen;
+	}
+	if (dec)
+		mmap_string_unref(dec);
+	/* NULs would cut every later string search short */
+	for (size_t i = 0; i < *outlen; i++)
+		if (out[i] == '\0')
+			out[i] = ' ';
+	return out;
+}
+
+static struct part *
+add_part(struct msg *m, const char *ctype, int depth, bool in_orig)
+{
+	struct part *p;
+
+	m->parts = xreallocarray(m->parts, m->nparts + 1, sizeof *m->parts);
+	p = &m->parts[m->nparts++];
+	memset(p, 0, sizeof *p);
+	snprintf(p->ctype, sizeof p->ctype, "%s", ctype);
+	p->depth = depth;
+	p->in_original = in_orig;
+	return p;
+}
+
+static void
+walk(struct msg *m, struct mailmime *mm, int depth, bool in_orig)
+{
+	char ctype[48];
+
+	if (mm == NULL)
+		return;
+	if ((unsigned)depth > m->lim->max_depth ||
+	    m->nparts >= m->lim->max_parts) {
+		m->truncated = true;
+		return;
+	}
+	ctype_str(mm->mm_content_type, ctype, sizeof ctype);
+	switch (mm->mm_type) {
+	case MAILMIME_MULTIPLE: {
+		clistiter *it;
+		if (mm->mm_data.mm_multipart.mm_mp_list == NULL)
+			return;
+		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list);
+		    it; it = clist_next(it))
+			walk(m, clist_content(it), depth + 1, in_orig);
+		return;
+	}
+	case MAILMIME_MESSAGE:
+		if (mm->mm_parent == NULL) {	/* the message itself */
+			walk(m, mm->mm_data.mm_message.mm_msg_mime, depth,
+			    in_orig);
+			return;
+		}
+		if (!in_orig && m->orig_raw == NULL && mm->mm_body &&
+		    mm->mm_body->dt_type == MAILMIME_DATA_TEXT) {
+			m->orig_raw = mm->mm_body->dt_data.dt_text.dt_data;
+			m->orig_rawlen = mm->mm_body->dt_data.dt_text.dt_length;
+			m->orig_mime = mm->mm_data.mm_message.mm_msg_mime;
+		}
+		add_part(m, ctype, depth, in_orig);
+		walk(m, mm->mm_data.mm_message.mm_msg_mime, depth + 1, true);
+		return;
+	case MAILMIME_SINGLE: {
+		struct part *p = add_part(m, ctype, depth, in_orig);
+		bool cut = false;
+		if (is_textual(ctype))
+			p->text = decode_body(mm, m->lim->max_text, &p->len,
+			    &cut);
+		if (cut)
+			m->truncated = true;
+		return;
+	}
+	}
+}
+
+/* A crude HTML to text: tags out, block ends as new lines, a few entities. */
+static void
+html_to_text(struct ndr_buf *out, const char *s, size_t n)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{ "&nbsp;", ' ' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&amp;", '&' }, { "&quot;", '"' }, { "&#39;", '\'' },
+	};
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '<') {
+			const char *e = memchr(s + i, '>', n - i);
+			if (e == NULL)
+				break;
+			if (ci_prefix(s + i, "<br") || ci_prefix(s + i, "</p") ||
+			    ci_prefix(s + i, "</div") || ci_prefix(s + i, "</tr") ||
+			    ci_prefix(s + i, "<p") || ci_prefix(s + i, "</li"))
+				ndr_buf_addc(out, '\n');
+			else if (ci_prefix(s + i, "</td"))
+				ndr_buf_addc(out, ' ');
+			/* an address in <mailto:..> style brackets is text */
+			else if (memchr(s + i, '@', e - (s + i)) &&
+			    !memchr(s + i, '=', e - (s + i)))
+				ndr_buf_add(out, s + i, e - (s + i) + 1);
+			i = e - s;
+			continue;
+		}
+		if (s[i] == '&') {
+			bool done = false;
+			for (size_t k = 0; k < sizeof ents / sizeof *ents; k++) {
+				size_t el = strlen(ents[k].ent);
+				if (i + el <= n && strncasecmp(s + i, ents[k].ent,
+				    el) == 0) {
+					ndr_buf_addc(out, ents[k].c);
+					i += el - 1;
+					done = true;
+					break;
+				}
+			}
+			if (done)
+				continue;
+		}
+		if (s[i] != '\r')
+			ndr_buf_addc(out, s[i]);
+	}
+}
+
+/* Lines that announce the copy of the original inside the report text. */
+static const char *const quote_marks[] = {
+	"below this line is a copy of the message",
+	"this is a copy of the message",
+	"copy of the original message",
+	"original message follows",
+	"original message headers follow",
+	"message headers follow",
+	"headers of the original message",
+	"original message header",
+	"header of the original message",
+	"the original message was:",
+	"----- original message -----",
+	"------ original message ------",
+	"unsent message below",
+	"undelivered message follows",
+	"returned message follows",
+	"this is the original message",
+	"your message reads",
+	NULL
+};
+
+static size_t
+find_quoted(const char *t, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *nl = memchr(t + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - t) : n;
+		/* a separator line names the copy of the message */
+		if (e - i < 200) {
+			char *low = lowercase_dup(t + i, e - i);
+			bool hit = has_any(low, quote_marks);
+			free(low);
+			if (hit)
+				return i;
+		}
+		/* or a header block starts at the left margin */
+		if ((i == 0 || t[i - 1] == '\n') && i > 0 &&
+		    looks_like_headers(t + i, n - i, 3))
+			return i;
+		i = e + 1;
+	}
+	return n;
+}
+
+static void
+build_text(struct msg *m)
+{
+	bool any_plain = false;
+
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct part *p = &m->parts[i];
+		if (!p->in_original && p->text &&
+		    strcmp(p->ctype, "text/plain") == 0)
+			any_plain = true;
+	}
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct part *p = &m->parts[i];
+		if (p->in_original || p->text == NULL)
+			continue;
+		if (strcmp(p->ctype, "text/plain") == 0 ||
+		    (strncmp(p->ctype, "text/", 5) == 0 &&
+		    strcmp(p->ctype, "text/html") != 0 &&
+		    strcmp(p->ctype, "text/rfc822-headers") != 0 &&
+		    strcmp(p->ctype, "text/enriched") != 0)) {
+			if (m->text.len)
+				ndr_buf_addc(&m->text, '\n');
+			for (size_t k = 0; k < p->len; k++)
+				if (p->text[k] != '\r')
+					ndr_buf_addc(&m->text, p->text[k]);
+		} else if (!any_plain && strcmp(p->ctype, "text/html") == 0) {
+			if (m->text.len)
+				ndr_buf_addc(&m->text, '\n');
+			html_to_text(&m->text, p->text, p->len);
+		}
+	}
+	if (m->text.s == NULL)
+		ndr_buf_add(&m->text, "", 0);
+	m->orig_off = find_quoted(m->text.s, m->text.len);
+}
+
+/* Cut hostile input down before libetpan's recursive parser sees it: a
+ * message with more Content-Type lines than we read parts is cut just
+ * before the first one we would not read, which bounds the nesting too. */
+static size_t
+cap_parts(const char *raw, size_t len, unsigned max_parts)
+{
+	unsigned seen = 0;
+
+	for (const char *p = raw; p && p < raw + len; ) {
+		const char *hit = ci_find(p, raw + len - p, "content-type:");
+		if (hit == NULL)
+			break;
+		if (hit == raw || hit[-1] == '\n') {
+			if (++seen > max_parts + 1)
+				return hit - raw;
+		}
+		p = hit + 13;
+	}
+	return len;
+}
+
+int
+msg_parse(struct msg *m, const char *raw, size_t len,
+    const struct ndr_limits *lim)
+{
+	size_t idx = 0, n;
+	const char *ct;
+
+	memset(m, 0, sizeof *m);
+	m->lim = lim;
+	if (len > lim->max_size) {
+		len = lim->max_size;
+		m->truncated = true;
+	}
+	n = cap_parts(raw, len, lim->max_parts);
+	if (n < len) {
+		len = n;
+		m->truncated = true;
+	}
+	m->raw = raw;
+	m->len = len;
+	hdrs_parse(&m->top, raw, len);
+	m->from = hdr_decode(hdrs_get(&m->top, "From"));
+	m->subject = hdr_decode(hdrs_get(&m->top, "Subject"));
+	if (m->from) {
+		m->from_addr = find_address(m->from, strlen(m->from), NULL, NULL);
+		if (m->from_addr == NULL)	/* "MAILER-DAEMON" alone */
+			m->from_addr = lowercase_dup(m->from, strlen(m->from));
+	}
+	ct = hdrs_get(&m->top, "Content-Type");
+	if (ct) {
+		m->ctype = lowercase_dup(ct, strlen(ct));
+		const char *rt = strstr(m->ctype, "report-type");
+		if (rt) {
+			rt += 11;
+			while (*rt == ' ' || *rt == '=' || *rt == '"')
+				rt++;
+			size_t k = strcspn(rt, "\"; \t");
+			m->report_type = xstrndup(rt, k);
+		}
+	}
+
+	if (mailmime_parse(raw, len, &idx, &m->mime) != MAILIMF_NO_ERROR) {
+		m->mime = NULL;
+		return -1;
+	}
+	walk(m, m->mime, 0, false);
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct part *p = &m->parts[i];
+		if (p->in_original)
+			continue;
+		if (!m->dsn && strstr(p->ctype, "delivery-status"))
+			m->dsn = p;
+		else if (!m->fbr && strcmp(p->ctype, "message/feedback-report") == 0)
+			m->fbr = p;
+		else if (!m->orig_hdrs && (strcmp(p->ctype, "text/rfc822-headers") == 0 ||
+		    strcmp(p->ctype, "message/global-headers") == 0))
+			m->orig_hdrs = p;
+		else if (!m->orig_raw && strcmp(p->ctype, "message/rfc822") == 0 &&
+		    p->text) {	/* an encoded message/rfc822 stays a single part */
+			m->orig_raw = p->text;
+			m->orig_rawlen = p->len;
+		}
+	}
+	build_text(m);
+	return 0;
+}
+
+void
+msg_free(struct msg *m)
+{
+	if (m->mime)
+		mailmime_free(m->mime);
+	hdrs_free(&m->top);
+	free(m->from);
+	free(m->from_addr);
+	free(m->subject);
+	free(m->ctype);
+	free(m->report_type);
+	for (size_t i = 0; i < m->nparts; i++)
+		free(m->parts[i].text);
+	free(m->parts);
+	ndr_buf_free(&m->text);
+	memset(m, 0, sizeof *m);
+}
+
+const char *
+msg_header(const struct msg *m, const char *name)
+{
+	return hdrs_get(&m->top, name);
+}
+
+size_t
+msg_report_len(const struct msg *m)
+{
+	return m->orig_off;
+}

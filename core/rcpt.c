@@ -1,0 +1,112 @@
+/* rcpt.c - the failed recipients of a report and what is said of each. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define MAX_RCPTS	1000	/* a report naming more is hostile */
+
+struct ndr_rcpt *
+report_find_rcpt(struct ndr_report *r, const char *address)
+{
+	for (size_t i = 0; i < r->nrcpts; i++)
+		if (r->rcpts[i].address && address &&
+		    strcasecmp(r->rcpts[i].address, address) == 0)
+			return &r->rcpts[i];
+	return NULL;
+}
+
+struct ndr_rcpt *
+report_add_rcpt(struct ndr_report *r, const char *address)
+{
+	struct ndr_rcpt *rc = report_find_rcpt(r, address);
+
+	if (rc)
+		return rc;
+	if (r->nrcpts >= MAX_RCPTS) {
+		r->truncated = true;
+		return NULL;
+	}
+	r->rcpts = xreallocarray(r->rcpts, r->nrcpts + 1, sizeof *r->rcpts);
+	rc = &r->rcpts[r->nrcpts++];
+	memset(rc, 0, sizeof *rc);
+	rc->address = address ? lowercase_dup(address, strlen(address)) : NULL;
+	return rc;
+}
+
+void
+rcpt_clear(struct ndr_rcpt *rc)
+{
+	free(rc->address);
+	free(rc->orig_rcpt);
+	free(rc->action);
+	free(rc->status);
+	free(rc->reply_code);
+	free(rc->diagnostic);
+	free(rc->remote_mta);
+	memset(rc, 0, sizeof *rc);
+}
+
+/* The reply code that goes with a status ("550 5.1.1", "550-5.1.1"), or
+ * the one after "said:", or the first one in the text. */
+static char *
+reply_code_of(const char *d, const char *status)
+{
+	const char *p;
+
+	if (status && (p = strstr(d, status)) && p - d >= 4 &&
+	    (p[-1] == ' ' || p[-1] == '-') && isdigit((unsigned char)p[-2]) &&
+	    isdigit((unsigned char)p[-3]) &&
+	    (p[-4] == '2' || p[-4] == '4' || p[-4] == '5') &&
+	    (p - d == 4 || !isalnum((unsigned char)p[-5])))
+		return xstrndup(p - 4, 3);
+	if ((p = ci_find(d, strlen(d), "said:")) ||
+	    (p = ci_find(d, strlen(d), "smtp;")))
+		if ((p = strpbrk(p, "245")) && p - d < (long)strlen(d)) {
+			char *c = find_reply_code(p, strlen(p));
+			if (c)
+				return c;
+		}
+	return find_reply_code(d, strlen(d));
+}
+
+void
+rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
+{
+	const char *d = rc->diagnostic ? rc->diagnostic : "";
+	enum ndr_reason r;
+	char *st;
+
+	/* A generic status ("5.0.0") yields to a precise one in the text. */
+	st = find_status(d, strlen(d));
+	if (rc->status == NULL || (st && strcmp(rc->status + 1, ".0.0") == 0 &&
+	    st[0] == rc->status[0])) {
+		free(rc->status);
+		rc->status = st;
+	} else
+		free(st);
+	if (rc->reply_code == NULL)
+		rc->reply_code = reply_code_of(d, rc->status);
+
+	r = reason_from_text(d);
+	if (r == NDR_R_UNDEFINED)
+		r = reason_from_status(rc->status);
+	if (kind == NDR_KIND_DELAY && r == NDR_R_UNDEFINED)
+		r = NDR_R_EXPIRED;
+	if (kind == NDR_KIND_DELIVERED)
+		r = NDR_R_DELIVERED;
+	rc->reason = r;
+
+	if (rc->status == NULL) {
+		bool temp = kind == NDR_KIND_DELAY ||
+		    (rc->reply_code && rc->reply_code[0] == '4');
+		const char *ps = status_from_reason(r, temp);
+		if (ps)
+			rc->status = xstrdup(ps);
+	}
+	rc->hard = kind == NDR_KIND_BOUNCE && reason_is_hard(r, rc->status);
+	if (rc->action == NULL)
+		rc->action = xstrdup(kind == NDR_KIND_DELAY ? "delayed" :
+		    kind == NDR_KIND_DELIVERED ? "delivered" : "failed");
+}

@@ -1,0 +1,128 @@
+/* report.c - ndr_read(): parse once, let the readers speak, in order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* Most reliable first: a reader that knows its MTA's exact words before
+ * the standard DSN reader, the loose text reader last. */
+static const struct reader *const readers[] = {
+#define READER(n) &reader_##n,
+#include "readers.h"
+#undef READER
+};
+
+const char *
+ndr_kind_name(enum ndr_kind k)
+{
+	static const char *const names[] = {
+		"other", "bounce", "delay", "delivered", "autoreply", "feedback"
+	};
+	return (unsigned)k < sizeof names / sizeof *names ? names[k] : "other";
+}
+
+const char *
+ndr_form_name(enum ndr_form f)
+{
+	static const char *const names[] = { "none", "full", "headers", "quoted" };
+	return (unsigned)f < sizeof names / sizeof *names ? names[f] : "none";
+}
+
+const char *
+ndr_strerror(enum ndr_err e)
+{
+	switch (e) {
+	case NDR_OK: return "no error";
+	case NDR_ERR_NOMEM: return "out of memory";
+	case NDR_ERR_EMPTY: return "empty input, not a message";
+	}
+	return "unknown error";
+}
+
+static void
+original_free(struct ndr_original *o)
+{
+	free(o->message_id);
+	free(o->from);
+	free(o->to);
+	free(o->subject);
+	free(o->date);
+	free(o->return_path);
+	free(o->x_mailer);
+	free(o->excerpt);
+	strv_free(&o->received);
+	strv_free(&o->links);
+}
+
+void
+ndr_report_free(struct ndr_report **rp)
+{
+	struct ndr_report *r = *rp;
+
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nrcpts; i++)
+		rcpt_clear(&r->rcpts[i]);
+	free(r->rcpts);
+	free(r->from);
+	free(r->subject);
+	free(r->reporting_mta);
+	free(r->feedback_type);
+	original_free(&r->original);
+	free(r);
+	*rp = NULL;
+}
+
+/* Forget what a reader half-did before the next one tries. */
+static void
+report_reset(struct ndr_report *r)
+{
+	for (size_t i = 0; i < r->nrcpts; i++)
+		rcpt_clear(&r->rcpts[i]);
+	r->nrcpts = 0;
+	free(r->reporting_mta);
+	r->reporting_mta = NULL;
+	r->kind = NDR_KIND_OTHER;
+}
+
+enum ndr_err
+ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
+    struct ndr_report **out)
+{
+	struct ndr_limits def;
+	struct ndr_report *r;
+	struct msg m;
+
+	*out = NULL;
+	if (lim == NULL) {
+		ndr_limits_default(&def);
+		lim = &def;
+	}
+	while (len > 0 && (*raw == '\n' || *raw == '\r'))
+		raw++, len--;
+	if (len == 0)
+		return NDR_ERR_EMPTY;
+	r = xcalloc(1, sizeof *r);
+	msg_parse(&m, raw, len, lim);
+	r->from = xstrdup(m.from);
+	r->subject = xstrdup(m.subject);
+	r->truncated = m.truncated;
+
+	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {
+		const struct reader *rd = readers[i];
+		if (!rd->match(&m))
+			continue;
+		if (rd->read(&m, r) != 0 || r->kind != NDR_KIND_OTHER) {
+			r->format = rd->name;
+			break;
+		}
+		report_reset(r);
+	}
+	for (size_t i = 0; i < r->nrcpts; i++)
+		rcpt_finish(&r->rcpts[i], r->kind);
+	if (r->kind != NDR_KIND_OTHER && r->kind != NDR_KIND_AUTOREPLY)
+		original_read(&m, &r->original);
+	msg_free(&m);
+	*out = r;
+	return NDR_OK;
+}

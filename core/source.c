@@ -1,0 +1,195 @@
+/* source.c - messages from files, mbox files, Maildir folders and stdin. */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+struct walk {
+	ndr_msg_fn	 fn;
+	ndr_srcerr_fn	 err;
+	void		*arg;
+	size_t		 max_size;
+};
+
+static void
+fail(struct walk *w, const char *name, const char *why)
+{
+	if (w->err)
+		w->err(name, why, w->arg);
+}
+
+/* Is this an mbox: "From " on the first line and at least a second one? */
+static bool
+is_mbox(const char *p, size_t n)
+{
+	return n > 5 && memcmp(p, "From ", 5) == 0 &&
+	    memmem(p, n, "\nFrom ", 6) != NULL;
+}
+
+static int
+each_mbox(struct walk *w, const char *name, const char *p, size_t n)
+{
+	struct ndr_buf label = { 0 };
+	size_t start = 0, count = 0;
+	int rc = 0;
+
+	while (start < n && rc == 0) {
+		const char *next = memmem(p + start + 1, n - start - 1,
+		    "\nFrom ", 6);
+		size_t end = next ? (size_t)(next - p) + 1 : n;
+		/* the "From " line is the separator, not part of the message */
+		const char *nl = memchr(p + start, '\n', end - start);
+		size_t body = nl ? (size_t)(nl - p) + 1 : end;
+		label.len = 0;
+		ndr_buf_printf(&label, "%s:%zu", name, ++count);
+		rc = w->fn(label.s, p + body, end - body, w->arg);
+		start = end;
+	}
+	ndr_buf_free(&label);
+	return rc;
+}
+
+static int
+each_file(struct walk *w, const char *path)
+{
+	struct stat st;
+	int fd, rc = 0;
+	void *map;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		fail(w, path, strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) == -1) {
+		fail(w, path, strerror(errno));
+		close(fd);
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fail(w, path, "not a regular file");
+		close(fd);
+		return 0;
+	}
+	if (st.st_size == 0) {
+		fail(w, path, "empty file");
+		close(fd);
+		return 0;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		fail(w, path, strerror(errno));
+		return 0;
+	}
+	if (is_mbox(map, st.st_size))
+		rc = each_mbox(w, path, map, st.st_size);
+	else
+		rc = w->fn(path, map, st.st_size, w->arg);
+	munmap(map, st.st_size);
+	return rc;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every regular file of a directory, in name order; dot files skipped. */
+static int
+each_in_dir(struct walk *w, const char *dir)
+{
+	struct ndr_strv names = { 0 };
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		fail(w, dir, strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			strv_add(&names, xstrdup(de->d_name));
+	closedir(d);
+	qsort(names.v, names.n, sizeof *names.v, by_name);
+	for (size_t i = 0; i < names.n && rc == 0; i++) {
+		struct ndr_buf p = { 0 };
+		struct stat st;
+		ndr_buf_printf(&p, "%s/%s", dir, names.v[i]);
+		if (stat(p.s, &st) == 0 && S_ISREG(st.st_mode))
+			rc = each_file(w, p.s);
+		ndr_buf_free(&p);
+	}
+	strv_free(&names);
+	return rc;
+}
+
+static bool
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+each_stdin(struct walk *w)
+{
+	struct ndr_buf b = { 0 };
+	char chunk[65536];
+	size_t n;
+	int rc;
+
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		ndr_buf_add(&b, chunk, n);
+	if (ferror(stdin)) {
+		fail(w, "-", strerror(errno));
+		ndr_buf_free(&b);
+		return 0;
+	}
+	if (b.len == 0) {
+		fail(w, "-", "empty input");
+		return 0;
+	}
+	rc = is_mbox(b.s, b.len) ? each_mbox(w, "-", b.s, b.len) :
+	    w->fn("-", b.s, b.len, w->arg);
+	ndr_buf_free(&b);
+	return rc;
+}
+
+int
+ndr_source_walk(const char *path, size_t max_size, ndr_msg_fn fn,
+    ndr_srcerr_fn err, void *arg)
+{
+	struct walk w = { fn, err, arg, max_size };
+	struct ndr_buf sub = { 0 };
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		return each_stdin(&w);
+	if (!is_dir(path))
+		return each_file(&w, path);
+
+	ndr_buf_printf(&sub, "%s/cur", path);
+	if (!is_dir(sub.s)) {
+		ndr_buf_free(&sub);
+		return each_in_dir(&w, path);
+	}
+	/* a Maildir: new/ then cur/ (tmp/ holds unfinished deliveries) */
+	rc = each_in_dir(&w, sub.s);
+	sub.len = 0;
+	ndr_buf_printf(&sub, "%s/new", path);
+	if (rc == 0 && is_dir(sub.s))
+		rc = each_in_dir(&w, sub.s);
+	ndr_buf_free(&sub);
+	return rc;
+}

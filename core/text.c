@@ -1,0 +1,350 @@
+/* text.c - strings, buffers and the small scanners every reader uses. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+static void
+oom(void)
+{
+	fputs("ndrsweep: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		oom();
+	size_t bytes = n * size;
+
+	p = realloc(p, bytes ? bytes : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xcalloc(1, n + 1);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return s ? xstrndup(s, strlen(s)) : NULL;
+}
+
+void
+ndr_buf_add(struct ndr_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->s = xreallocarray(b->s, cap, 1);
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+ndr_buf_adds(struct ndr_buf *b, const char *s)
+{
+	ndr_buf_add(b, s, strlen(s));
+}
+
+void
+ndr_buf_addc(struct ndr_buf *b, char c)
+{
+	ndr_buf_add(b, &c, 1);
+}
+
+void
+ndr_buf_printf(struct ndr_buf *b, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		ndr_buf_add(b, small, n);
+		return;
+	}
+	char *big = xcalloc(1, n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, n + 1, fmt, ap);
+	va_end(ap);
+	ndr_buf_add(b, big, n);
+	free(big);
+}
+
+void
+ndr_buf_free(struct ndr_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+static ndr_log_fn log_fn;
+static void *log_arg;
+
+void
+ndr_set_logger(ndr_log_fn fn, void *arg)
+{
+	log_fn = fn;
+	log_arg = arg;
+}
+
+void
+ndr_log(enum ndr_loglevel level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (log_fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	log_fn(level, line, log_arg);
+}
+
+const char *
+ci_find(const char *h, size_t hlen, const char *needle)
+{
+	size_t n = strlen(needle);
+	int first;
+
+	if (n == 0)
+		return h;
+	if (n > hlen)
+		return NULL;
+	first = tolower((unsigned char)needle[0]);
+	for (size_t i = 0; i + n <= hlen; i++) {
+		if (tolower((unsigned char)h[i]) != first)
+			continue;
+		if (strncasecmp(h + i + 1, needle + 1, n - 1) == 0)
+			return h + i;
+	}
+	return NULL;
+}
+
+bool
+ci_prefix(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool
+ci_eq(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+bool
+has_any(const char *lower, const char *const *needles)
+{
+	if (lower == NULL || needles == NULL)
+		return false;
+	for (; *needles; needles++)
+		if (strstr(lower, *needles))
+			return true;
+	return false;
+}
+
+char *
+lowercase_dup(const char *s, size_t n)
+{
+	char *p = xstrndup(s, n);
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = tolower((unsigned char)p[i]);
+	return p;
+}
+
+char *
+trim(char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	size_t i = 0;
+	while (isspace((unsigned char)s[i]))
+		i++;
+	if (i)
+		memmove(s, s + i, n - i + 1);
+	return s;
+}
+
+char *
+squeeze(const char *s, size_t n)
+{
+	char *out = xcalloc(1, n + 1);
+	size_t o = 0;
+	bool space = false;
+
+	for (size_t i = 0; i < n && s[i]; i++) {
+		if (isspace((unsigned char)s[i])) {
+			space = o > 0;
+			continue;
+		}
+		if (space)
+			out[o++] = ' ';
+		space = false;
+		out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static bool
+is_local_char(unsigned char c)
+{
+	return isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c) || c >= 0x80;
+}
+
+static bool
+is_domain_char(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c >= 0x80;
+}
+
+char *
+find_address(const char *s, size_t len, size_t *start, size_t *end)
+{
+	for (size_t at = 0; at < len; at++) {
+		if (s[at] != '@')
+			continue;
+		size_t b = at, e = at + 1;
+		while (b > 0 && is_local_char((unsigned char)s[b - 1]))
+			b--;
+		while (e < len && is_domain_char((unsigned char)s[e]))
+			e++;
+		while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
+			e--;
+		while (b < at && s[b] == '.')
+			b++;
+		if (b == at || e == at + 1)
+			continue;
+		/* a domain needs a dot, or it is an Exchange X.400 oddity */
+		if (memchr(s + at + 1, '.', e - at - 1) == NULL)
+			continue;
+		if (start)
+			*start = b;
+		if (end)
+			*end = e;
+		return lowercase_dup(s + b, e - b);
+	}
+	return NULL;
+}
+
+/* Is s[i] at a boundary: not preceded by a word character or a dot? */
+static bool
+word_start(const char *s, size_t i)
+{
+	return i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '.' ||
+	    s[i - 1] == '-' || s[i - 1] == '_' || s[i - 1] == '/' ||
+	    s[i - 1] == '=' || s[i - 1] == '@' || s[i - 1] == ':');
+}
+
+char *
+find_status(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 5 <= len; i++) {
+		if ((s[i] != '2' && s[i] != '4' && s[i] != '5') || s[i + 1] != '.')
+			continue;
+		if (!word_start(s, i))
+			continue;
+		size_t j = i + 2, d = 0;
+		while (j < len && isdigit((unsigned char)s[j]) && d < 3)
+			j++, d++;
+		if (d == 0 || j >= len || s[j] != '.')
+			continue;
+		size_t k = j + 1, d2 = 0;
+		while (k < len && isdigit((unsigned char)s[k]) && d2 < 3)
+			k++, d2++;
+		if (d2 == 0)
+			continue;
+		if (k < len && (isalnum((unsigned char)s[k]) ||
+		    (s[k] == '.' && k + 1 < len && isdigit((unsigned char)s[k + 1]))))
+			continue;
+		return xstrndup(s + i, k - i);
+	}
+	return NULL;
+}
+
+char *
+find_reply_code(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 3 <= len; i++) {
+		if (s[i] != '2' && s[i] != '4' && s[i] != '5')
+			continue;
+		if (!word_start(s, i) || !isdigit((unsigned char)s[i + 1]) ||
+		    !isdigit((unsigned char)s[i + 2]))
+			continue;
+		if (s[i + 1] > '5')
+			continue;
+		if (i + 3 < len && s[i + 3] != ' ' && s[i + 3] != '-' &&
+		    s[i + 3] != '\t' && s[i + 3] != '\n' && s[i + 3] != '\r' &&
+		    s[i + 3] != ']' && s[i + 3] != ')' && s[i + 3] != ',')
+			continue;
+		return xstrndup(s + i, 3);
+	}
+	return NULL;
+}
+
+void
+strv_add(struct ndr_strv *sv, char *s)
+{
+	sv->v = xreallocarray(sv->v, sv->n + 1, sizeof *sv->v);
+	sv->v[sv->n++] = s;
+}
+
+bool
+strv_has(const struct ndr_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+void
+strv_free(struct ndr_strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+}

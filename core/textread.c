@@ -1,0 +1,277 @@
+/* textread.c - the shared reader of "address: diagnostic" report text. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define DIAG_MAX	2048	/* bytes of diagnostic kept per recipient */
+
+/* Lines that introduce a recipient with a label before the address. */
+static const char *const labels[] = {
+	"recipient address:", "failed recipient:", "recipient:",
+	"invalid recipient:", "original recipient:", "failed address:",
+	"unknown address:", "address:", "final-recipient: rfc822;",
+	"rcpt to:", "to:", "user:", "mailbox:", "e-mail address:",
+	"email address:", NULL
+};
+
+static const char *const delay_phrases[] = {
+	"will continue trying", "will keep trying", "still trying",
+	"will retry", "not yet been delivered", "has not been delivered yet",
+	"delivery has been delayed", "message delayed", "delivery delayed",
+	"delayed mail", "this is a warning message only",
+	"is a warning message only", "warning: message still undelivered",
+	"temporarily deferred", "attempts to deliver it will continue",
+	"will be retried", "you do not need to resend", "no action is required",
+	"continue trying to deliver", NULL
+};
+
+bool
+text_has(const struct msg *m, const char *const *needles)
+{
+	for (; *needles; needles++)
+		if (ci_find(m->text.s, m->orig_off, *needles))
+			return true;
+	return false;
+}
+
+bool
+subject_has(const struct msg *m, const char *const *needles)
+{
+	if (m->subject == NULL)
+		return false;
+	for (; *needles; needles++)
+		if (ci_find(m->subject, strlen(m->subject), *needles))
+			return true;
+	return false;
+}
+
+bool
+from_has(const struct msg *m, const char *const *needles)
+{
+	if (m->from == NULL)
+		return false;
+	for (; *needles; needles++)
+		if (ci_find(m->from, strlen(m->from), *needles))
+			return true;
+	return false;
+}
+
+bool
+from_daemon(const struct msg *m)
+{
+	static const char *const daemons[] = {
+		"mailer-daemon", "postmaster", "mail delivery", "mailer_daemon",
+		"mail-daemon", "maildaemon", "mail administrator",
+		"mail delivery subsystem", "delivery status", "mailerdaemon",
+		"system administrator", "microsoftexchange", "bounce", "daemon@",
+		NULL
+	};
+	const char *rp = msg_header(m, "Return-Path");
+
+	if (rp && (strstr(rp, "<>") || strcmp(rp, "<>") == 0))
+		return true;
+	return from_has(m, daemons);
+}
+
+static size_t
+find_line_with(const char *t, size_t b, size_t e, const char *const *marks,
+    bool after)
+{
+	size_t i = b;
+
+	while (i < e) {
+		const char *nl = memchr(t + i, '\n', e - i);
+		size_t le = nl ? (size_t)(nl - t) : e;
+		for (const char *const *mk = marks; *mk; mk++)
+			if (ci_find(t + i, le - i, *mk))
+				return after ? (le < e ? le + 1 : e) : i;
+		i = le + 1;
+	}
+	return (size_t)-1;
+}
+
+void
+text_region(const struct msg *m, const struct text_layout *lay, size_t *b,
+    size_t *e)
+{
+	size_t x;
+
+	*b = 0;
+	*e = m->orig_off;
+	if (lay && lay->start &&
+	    (x = find_line_with(m->text.s, 0, *e, lay->start, true)) !=
+	    (size_t)-1)
+		*b = x;
+	if (lay && lay->stop &&
+	    (x = find_line_with(m->text.s, *b, *e, lay->stop, false)) !=
+	    (size_t)-1)
+		*e = x;
+}
+
+/*
+ * Does this line open a recipient? It does when it starts, after blanks
+ * and maybe a label, with an address that ends the line or is followed by
+ * ':', a blank or '(' - not by "..." as in sendmail's echo of an address.
+ * Returns the address and where the rest of the line starts.
+ */
+static char *
+intro_address(const char *s, size_t n, size_t *rest)
+{
+	size_t i = 0, as, ae;
+	char *addr;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '-' ||
+	    s[i] == '*'))
+		i++;
+	for (const char *const *l = labels; *l; l++)
+		if (n - i >= strlen(*l) && ci_prefix(s + i, *l)) {
+			i += strlen(*l);
+			while (i < n && (s[i] == ' ' || s[i] == '\t'))
+				i++;
+			break;
+		}
+	if (i < n && (s[i] == '<' || s[i] == '"' || s[i] == '\''))
+		i++;
+	addr = find_address(s + i, n - i, &as, &ae);
+	if (addr == NULL || as != 0) {
+		free(addr);
+		return NULL;
+	}
+	size_t k = i + ae;
+	if (k < n && (s[k] == '>' || s[k] == '"' || s[k] == '\''))
+		k++;
+	if (k < n && !(s[k] == ':' || s[k] == ' ' || s[k] == '\t' ||
+	    s[k] == '(' || s[k] == ',' || s[k] == ';' || s[k] == '\r')) {
+		free(addr);
+		return NULL;
+	}
+	if (k + 1 < n && s[k] == '.' && s[k + 1] == '.') {
+		free(addr);
+		return NULL;
+	}
+	while (k < n && (s[k] == ':' || s[k] == ' ' || s[k] == '\t'))
+		k++;
+	*rest = k;
+	return addr;
+}
+
+static void
+diag_add(struct ndr_buf *d, const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0 || d->len >= DIAG_MAX)
+		return;
+	if (d->len)
+		ndr_buf_addc(d, ' ');
+	ndr_buf_add(d, s, n > DIAG_MAX ? DIAG_MAX : n);
+}
+
+static void
+set_diag(struct ndr_rcpt *rc, struct ndr_buf *d)
+{
+	if (rc && d->len && rc->diagnostic == NULL)
+		rc->diagnostic = squeeze(d->s, d->len);
+	d->len = 0;
+	if (d->s)
+		d->s[0] = '\0';
+}
+
+
+
+bool
+text_is_delay(const struct msg *m)
+{
+	return text_has(m, delay_phrases) ||
+	    (m->subject && (ci_find(m->subject, strlen(m->subject), "delay") ||
+	    ci_find(m->subject, strlen(m->subject), "warning")));
+}
+
+/* An address we must not take for a failed recipient. */
+static bool
+excluded(const struct msg *m, const char *addr)
+{
+	const char *to = msg_header(m, "To");
+
+	if (m->from_addr && strcmp(addr, m->from_addr) == 0)
+		return true;
+	if (to && ci_find(to, strlen(to), addr))
+		return true;
+	return ci_prefix(addr, "mailer-daemon@") || ci_prefix(addr, "postmaster@");
+}
+
+int
+text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
+{
+	const char *t = m->text.s;
+	struct ndr_buf d = { 0 };
+	struct ndr_rcpt *cur = NULL;
+	size_t b, e, i, before = r->nrcpts;
+
+	text_region(m, lay, &b, &e);
+	for (i = b; i < e; ) {
+		const char *nl = memchr(t + i, '\n', e - i);
+		size_t le = nl ? (size_t)(nl - t) : e, rest;
+		char *addr = intro_address(t + i, le - i, &rest);
+
+		if (addr && !(cur && strcmp(cur->address, addr) == 0) &&
+		    !excluded(m, addr)) {
+			set_diag(cur, &d);
+			cur = report_add_rcpt(r, addr);
+			diag_add(&d, t + i + rest, le - i - rest);
+		} else if (cur) {
+			bool blank = true;
+			for (size_t k = i; k < le; k++)
+				if (!isspace((unsigned char)t[k]))
+					blank = false;
+			if (blank && d.len) {
+				set_diag(cur, &d);
+				cur = NULL;
+			} else
+				diag_add(&d, t + i, le - i);
+		}
+		free(addr);
+		i = le + 1;
+	}
+	set_diag(cur, &d);
+	ndr_buf_free(&d);
+
+	if (r->nrcpts == before)
+		failed_header_rcpts(m, r);
+	/* A lone recipient with nothing said of it gets the whole region. */
+	if (r->nrcpts == 1 && r->rcpts[0].diagnostic == NULL && e > b) {
+		size_t n = e - b > DIAG_MAX ? DIAG_MAX : e - b;
+		r->rcpts[0].diagnostic = squeeze(t + b, n);
+	}
+	if (r->nrcpts > before && r->kind == NDR_KIND_OTHER)
+		r->kind = (lay && lay->delay) || text_is_delay(m) ?
+		    NDR_KIND_DELAY : NDR_KIND_BOUNCE;
+	return (int)(r->nrcpts - before);
+}
+
+int
+failed_header_rcpts(struct msg *m, struct ndr_report *r)
+{
+	static const char *const names[] = {
+		"X-Failed-Recipients", "X-Original-Failed-Recipient", NULL
+	};
+	size_t before = r->nrcpts;
+
+	for (const char *const *n = names; *n; n++) {
+		const char *v = msg_header(m, *n);
+		while (v && *v) {
+			size_t s, e;
+			char *a = find_address(v, strlen(v), &s, &e);
+			if (a == NULL)
+				break;
+			report_add_rcpt(r, a);
+			free(a);
+			v += e;
+		}
+	}
+	return (int)(r->nrcpts - before);
+}

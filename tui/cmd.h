@@ -1,0 +1,24 @@
+/* cmd.h - the subcommands of the ndrsweep binary. */
+#ifndef NDR_CMD_H
+#define NDR_CMD_H
+
+/* Exit statuses: part of the interface, documented in ndrsweep(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_INPUT = 1,		/* classify: some input could not be read */
+	EXIT_USAGE = 64,	/* bad command line (sysexits' EX_USAGE) */
+};
+
+struct cmd {
+	const char	*name;
+	const char	*summary;
+	int		(*run)(int argc, char **argv);
+	void		(*usage)(FILE *);
+};
+
+extern const struct cmd cmd_classify;
+
+/* Replace control characters so hostile text cannot drive the terminal. */
+void	print_safe(FILE *, const char *);
+
+#endif

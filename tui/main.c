@@ -1,0 +1,62 @@
+/* main.c - the ndrsweep command line: find the subcommand and run it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "cmd.h"
+
+static const struct cmd *const cmds[] = {
+	&cmd_classify,
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ndrsweep COMMAND [OPTIONS] [ARGS]\n"
+	    "\n"
+	    "Find bounces in a mailbox and tell real ones from backscatter.\n"
+	    "\n"
+	    "Commands:\n");
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+	fprintf(f,
+	    "\n"
+	    "'ndrsweep COMMAND --help' tells more of one command.\n"
+	    "The other commands of ndrsweep(1) (scan, clean, review, train,\n"
+	    "report, demo) are not built yet.\n");
+}
+
+void
+print_safe(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = *s;
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			c = '?';
+		putc(c, f);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("ndrsweep %s\n", PACKAGE_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		if (strcmp(argv[1], cmds[i]->name) == 0)
+			return cmds[i]->run(argc - 1, argv + 1);
+	fprintf(stderr, "ndrsweep: unknown command '%s' (try ndrsweep --help)\n",
+	    argv[1]);
+	return EXIT_USAGE;
+}
