@@ -1,25 +1,83 @@
 /* fmt_generic.c - the last resort: a report from a mailer daemon that no
- * reader knows, read as "address: diagnostic" text. */
+ * reader knows, read as "address: diagnostic" text. Strict about what it
+ * takes for a report, so ordinary mail is never called a bounce. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "engine.h"
 
 static const char *const bouncy[] = {
-	"undeliver", "undelivered", "returned mail", "delivery fail",
-	"failure notice", "delivery status", "mail delivery", "non-delivery",
-	"nondelivery", "not delivered", "could not be delivered", "bounce",
-	"rejected", "delivery problem", "mail system error", "failed",
-	"delayed", "warning", "unzustellbar", "non remis", "error", NULL
+	"undeliver", "returned mail", "delivery fail", "failure notice",
+	"delivery status", "mail delivery", "non-delivery", "nondelivery",
+	"not delivered", "could not be delivered", "bounce", "rejected",
+	"delivery problem", "mail system error", "failed", "failure",
+	"delayed", "unzustellbar", "non remis", "error", "returned", NULL
 };
+
+/* What the text of a report says, whoever wrote it. */
+static const char *const said[] = {
+	"could not be delivered", "couldn't be delivered",
+	"was not delivered", "undeliverable", "delivery failed",
+	"delivery has failed", "failed to deliver", "unable to deliver",
+	"permanent error", "permanent fatal error", "error delivering",
+	"delivery to the following", "following address", "not be delivered",
+	"message could not be", "returned to sender", "user unknown",
+	"mailbox full", "no such user", "not a member", "rejected",
+	NULL
+};
+
+static bool
+forwarded_report(const struct msg *m)
+{
+	static const char *const fwd[] = { "fwd:", "fw:", NULL };
+	static const char *const inner[] = { "mailer-daemon", "postmaster",
+		"mail delivery subsystem", NULL };
+
+	return subject_has(m, fwd) && subject_has(m, bouncy) &&
+	    text_has(m, inner);
+}
 
 static bool
 generic_match(const struct msg *m)
 {
-	return from_daemon(m) && subject_has(m, bouncy);
+	if (forwarded_report(m))
+		return true;
+	if (!from_daemon(m))
+		return false;
+	return subject_has(m, bouncy) || text_has(m, said) ||
+	    m->subject == NULL;
 }
 
 static int
 generic_read(struct msg *m, struct ndr_report *r)
 {
-	return text_read(m, NULL, r);
+	int n = text_read(m, NULL, r);
+
+	if (n > 0)
+		return n;
+	/* A report that names nobody but quotes the original: its To. */
+	struct ndr_original o = { 0 };
+	original_read(m, &o);
+	if (o.to && from_daemon(m)) {
+		char *a = find_address(o.to, strlen(o.to), NULL, NULL);
+		if (a) {
+			struct ndr_rcpt *rc = report_add_rcpt(r, a);
+			size_t b, e;
+			text_region(m, NULL, &b, &e);
+			if (rc && e > b)
+				rc->diagnostic = squeeze(m->text.s + b,
+				    e - b > 2048 ? 2048 : e - b);
+			r->kind = text_is_delay(m) ? NDR_KIND_DELAY :
+			    NDR_KIND_BOUNCE;
+			free(a);
+			n = 1;
+		}
+	}
+	free(o.message_id); free(o.from); free(o.to); free(o.subject);
+	free(o.date); free(o.return_path); free(o.x_mailer); free(o.excerpt);
+	strv_free(&o.received);
+	strv_free(&o.links);
+	return n;
 }
 
 const struct reader reader_generic = { "generic", generic_match, generic_read };

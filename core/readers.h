@@ -1,6 +1,22 @@
-/* readers.h - the format readers, most reliable first (see report.c). */
+/* readers.h - the format readers, most reliable first (see report.c):
+ * the feedback and receipt formats that must never pass for bounces, the
+ * MTAs with unmistakable words, the standard DSN, then the loose ones. */
 READER(arf)
 READER(mdn)
+READER(amazonses)
+READER(qmail)
+READER(exim)
+READER(postfix)
+READER(sendmail)
+READER(courier)
+READER(opensmtpd)
+READER(exchange2003)
+READER(office365)
+READER(exchange2007)
+READER(gmail)
+READER(yahoo)
+READER(notes)
+READER(mailfilter)
 READER(rfc3464)
-READER(rfc3834)
 READER(generic)
+READER(rfc3834)

@@ -100,6 +100,12 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	}
 	while (len > 0 && (*raw == '\n' || *raw == '\r'))
 		raw++, len--;
+	/* an mbox "From " line before the headers is no part of the message */
+	if (len > 5 && memcmp(raw, "From ", 5) == 0) {
+		const char *nl = memchr(raw, '\n', len);
+		len = nl ? len - (size_t)(nl + 1 - raw) : 0;
+		raw = nl ? nl + 1 : raw + len;
+	}
 	if (len == 0)
 		return NDR_ERR_EMPTY;
 	r = xcalloc(1, sizeof *r);

@@ -13,7 +13,8 @@ static const char *const labels[] = {
 	"invalid recipient:", "original recipient:", "failed address:",
 	"unknown address:", "address:", "final-recipient: rfc822;",
 	"rcpt to:", "to:", "user:", "mailbox:", "e-mail address:",
-	"email address:", NULL
+	"email address:", "sent <<< rcpt to:", "undeliverable to",
+	"could not be delivered to:", NULL
 };
 
 static const char *const delay_phrases[] = {
@@ -65,7 +66,7 @@ from_daemon(const struct msg *m)
 		"mailer-daemon", "postmaster", "mail delivery", "mailer_daemon",
 		"mail-daemon", "maildaemon", "mail administrator",
 		"mail delivery subsystem", "delivery status", "mailerdaemon",
-		"system administrator", "microsoftexchange", "bounce", "daemon@",
+		"system administrator", "microsoftexchange", "ndr administrator",
 		NULL
 	};
 	const char *rp = msg_header(m, "Return-Path");
@@ -123,7 +124,7 @@ intro_address(const char *s, size_t n, size_t *rest)
 	char *addr;
 
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '-' ||
-	    s[i] == '*'))
+	    s[i] == '*' || s[i] == '>'))
 		i++;
 	for (const char *const *l = labels; *l; l++)
 		if (n - i >= strlen(*l) && ci_prefix(s + i, *l)) {
@@ -204,6 +205,60 @@ excluded(const struct msg *m, const char *addr)
 	return ci_prefix(addr, "mailer-daemon@") || ci_prefix(addr, "postmaster@");
 }
 
+static bool
+has_code(const char *d)
+{
+	char *c;
+
+	if (d == NULL)
+		return false;
+	if ((c = find_status(d, strlen(d))) == NULL)
+		c = find_reply_code(d, strlen(d));
+	free(c);
+	return c != NULL;
+}
+
+static void
+widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
+{
+	const char *t = m->text.s, *at;
+
+	if (has_code(rc->diagnostic))
+		return;
+	/* from the line that names the recipient, when it is named */
+	if (rc->address && (at = ci_find(t + b, e - b, rc->address))) {
+		while (at > t + b && at[-1] != '\n')
+			at--;
+		b = at - t;
+	}
+	size_t n = e - b > DIAG_MAX ? DIAG_MAX : e - b;
+	free(rc->diagnostic);
+	rc->diagnostic = squeeze(t + b, n);
+}
+
+/* "There was an error delivering your mail to <a@b>.": the first address
+ * in the report that is not the sender's nor a daemon's. */
+static void
+sentence_rcpt(struct msg *m, struct ndr_report *r, size_t b, size_t e)
+{
+	const char *t = m->text.s;
+	size_t i = b;
+
+	while (i < e) {
+		size_t s, x;
+		char *a = find_address(t + i, e - i, &s, &x);
+		if (a == NULL)
+			return;
+		if (!excluded(m, a)) {
+			report_add_rcpt(r, a);
+			free(a);
+			return;
+		}
+		free(a);
+		i += x;
+	}
+}
+
 int
 text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 {
@@ -219,7 +274,7 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 		char *addr = intro_address(t + i, le - i, &rest);
 
 		if (addr && !(cur && strcmp(cur->address, addr) == 0) &&
-		    !excluded(m, addr)) {
+		    !(m->from_addr && strcmp(addr, m->from_addr) == 0)) {
 			set_diag(cur, &d);
 			cur = report_add_rcpt(r, addr);
 			diag_add(&d, t + i + rest, le - i - rest);
@@ -242,11 +297,12 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 
 	if (r->nrcpts == before)
 		failed_header_rcpts(m, r);
-	/* A lone recipient with nothing said of it gets the whole region. */
-	if (r->nrcpts == 1 && r->rcpts[0].diagnostic == NULL && e > b) {
-		size_t n = e - b > DIAG_MAX ? DIAG_MAX : e - b;
-		r->rcpts[0].diagnostic = squeeze(t + b, n);
-	}
+	if (r->nrcpts == before)
+		sentence_rcpt(m, r, b, e);
+	/* A lone recipient with no code said of it gets the rest of the
+	 * region: the transcript or explanation that follows its line. */
+	if (r->nrcpts == before + 1 && e > b)
+		widen_diag(m, &r->rcpts[before], b, e);
 	if (r->nrcpts > before && r->kind == NDR_KIND_OTHER)
 		r->kind = (lay && lay->delay) || text_is_delay(m) ?
 		    NDR_KIND_DELAY : NDR_KIND_BOUNCE;
