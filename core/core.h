@@ -45,6 +45,7 @@ struct ndr_rcpt {
 	char		*reply_code;	/* SMTP reply code, 550 */
 	char		*diagnostic;
 	char		*remote_mta;
+	char		*command;	/* SMTP command that failed: RCPT, DATA... */
 	enum ndr_reason	 reason;
 	bool		 hard;
 };

@@ -100,6 +100,7 @@ size_t		 msg_report_len(const struct msg *);
 struct ndr_rcpt	*report_add_rcpt(struct ndr_report *, const char *address);
 struct ndr_rcpt	*report_find_rcpt(struct ndr_report *, const char *address);
 void		 rcpt_clear(struct ndr_rcpt *);
+const char	*smtp_command(const char *);
 /* Fill status, reply code, reason and hard from the diagnostic. */
 void		 rcpt_finish(struct ndr_rcpt *, enum ndr_kind);
 enum ndr_reason	 reason_from_text(const char *diagnostic);

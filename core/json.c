@@ -105,6 +105,7 @@ rcpt_json(struct ndr_buf *b, const struct ndr_rcpt *rc)
 	ndr_buf_printf(b, ",\"hard\":%s", rc->hard ? "true" : "false");
 	kv(b, "diagnostic", rc->diagnostic, false);
 	kv(b, "remote_mta", rc->remote_mta, false);
+	kv(b, "command", rc->command, false);
 	ndr_buf_addc(b, '}');
 }
 

@@ -45,6 +45,7 @@ rcpt_clear(struct ndr_rcpt *rc)
 	free(rc->reply_code);
 	free(rc->diagnostic);
 	free(rc->remote_mta);
+	free(rc->command);
 	memset(rc, 0, sizeof *rc);
 }
 
@@ -71,6 +72,43 @@ reply_code_of(const char *d, const char *status)
 	return find_reply_code(d, strlen(d));
 }
 
+/* Which SMTP command the failure answered, from the words MTAs use. */
+const char *
+smtp_command(const char *text)
+{
+	static const struct { const char *cmd, *phrase; } map[] = {
+		{ "DATA", "end of data" }, { "DATA", "data command" },
+		{ "DATA", ">>> data" }, { "DATA", "after data" },
+		{ "DATA", "[data]" },
+		{ "RCPT", "rcpt to" }, { "RCPT", "rcpt command" },
+		{ "RCPT", "[rcpt_to]" },
+		{ "MAIL", "mail from" }, { "MAIL", "mail command" },
+		{ "MAIL", "[mail_from]" },
+		{ "CONN", "initial connection" }, { "CONN", "greeting" },
+		{ "HELO", "helo command" }, { "HELO", "ehlo command" },
+		{ "HELO", ">>> ehlo" }, { "HELO", ">>> helo" },
+	};
+	const char *best = NULL, *at = NULL;
+	size_t n;
+
+	if (text == NULL)
+		return NULL;
+	n = strlen(text);
+	/* the last command named is the one that was answered */
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
+		const char *p = text, *hit = NULL, *q;
+		while ((q = ci_find(p, n - (p - text), map[i].phrase)) != NULL) {
+			hit = q;
+			p = q + 1;
+		}
+		if (hit && (at == NULL || hit > at)) {
+			at = hit;
+			best = map[i].cmd;
+		}
+	}
+	return best;
+}
+
 void
 rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 {
@@ -89,9 +127,22 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	if (rc->reply_code == NULL)
 		rc->reply_code = reply_code_of(d, rc->status);
 
-	r = reason_from_text(d);
+	if (rc->command == NULL && smtp_command(d))
+		rc->command = xstrdup(smtp_command(d));
+	r = rc->reason;		/* a reader may know better than the words */
+	if (r == NDR_R_UNDEFINED)
+		r = reason_from_text(d);
 	if (r == NDR_R_UNDEFINED)
 		r = reason_from_status(rc->status);
+	/* "user unknown" after DATA: the address exists, the content did
+	 * not pass; a failure at MAIL FROM is about the sender. */
+	if (rc->command && strcmp(rc->command, "DATA") == 0 &&
+	    r == NDR_R_USERUNKNOWN)
+		r = NDR_R_FILTERED;
+	if (rc->command && strcmp(rc->command, "MAIL") == 0 &&
+	    (r == NDR_R_USERUNKNOWN || r == NDR_R_UNDEFINED ||
+	    r == NDR_R_HOSTUNKNOWN))
+		r = NDR_R_REJECTED;
 	if (kind == NDR_KIND_DELAY && r == NDR_R_UNDEFINED)
 		r = NDR_R_EXPIRED;
 	if (kind == NDR_KIND_DELIVERED)

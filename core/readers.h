@@ -4,6 +4,7 @@
 READER(arf)
 READER(mdn)
 READER(amazonses)
+READER(googlegroups)
 READER(qmail)
 READER(exim)
 READER(postfix)

@@ -43,7 +43,7 @@ static const char *const p_ptr[] = {
 	"hostname does not resolve", "no reverse", "fcrdns",
 	"cannot resolve your address", "cannot resolve your hostname",
 	"does not have a valid reverse", "ip name lookup failed",
-	"not have a valid ptr", "dns lookup failure", NULL };
+	"not have a valid ptr", NULL };
 static const char *const p_auth[] = {
 	"spf", "dkim", "dmarc", "sender policy framework",
 	"authentication failed", "not authorized to send on behalf",
@@ -110,7 +110,7 @@ static const char *const p_host[] = {
 	"host or domain name not found", "domain name not found",
 	"domain is not", "unknown domain", "invalid domain",
 	"bad destination mailbox address", "not a valid domain",
-	"no route to host", "host name lookup failure", "dns error",
+	"host name lookup failure", "dns lookup failure",
 	"unrouteable", "domain does not accept mail", "nxdomain", NULL };
 static const char *const p_relay[] = {
 	"relay access denied", "relaying denied", "relay not permitted",
@@ -126,7 +126,7 @@ static const char *const p_blocked[] = {
 	"rbl", "dnsbl", "spamhaus", "spamcop", "sorbs", "barracuda",
 	"listed at", "listed on", "listed in", "poor reputation",
 	"bad reputation", "your ip", "your host", "client host",
-	"access denied", "connection refused", "not allowed to connect",
+	"access denied", "not allowed to connect",
 	"banned", "refused to talk", "please use the smtp server",
 	"please use your provider", "dynamic ip", "dial-up", "dialup",
 	"residential", NULL };
@@ -186,6 +186,17 @@ static const char *const p_rejected[] = {
 	"address rejected", "rejected", "refused", "denied", "not accepted",
 	"sender verify", "domain of sender", "sender domain",
 	"bad sender", "invalid sender", "unknown sender", NULL };
+static const char *const p_sender[] = {
+	"sender address rejected", "domain of sender address",
+	"sender rejected", "unroutable sender", "sender verify failed",
+	"sender domain", "sender is not", "bad sender", "invalid sender",
+	"unknown sender", "sender address is invalid", "from: domain is invalid",
+	"purported responsible address", "sender denied", NULL };
+static const char *const p_dns[] = {
+	"name service error", "dns error", "no route to host",
+	"lookup of", "host not found, try again", "temporary dns",
+	"name server:", "network is unreachable",
+	"connection refused", "connection timed out", NULL };
 static const char *const p_system[] = {
 	"system error", "internal error", "server error", "local error",
 	"temporary failure", "temporarily unavailable", "service unavailable",
@@ -211,6 +222,8 @@ static const struct rule rules[] = {
 	{ NDR_R_HASMOVED,       p_moved },
 	{ NDR_R_SUSPEND,        p_suspend },
 	{ NDR_R_NORELAYING,     p_relay },
+	{ NDR_R_REJECTED,       p_sender },
+	{ NDR_R_NETWORKERROR,   p_dns },
 	{ NDR_R_NOTACCEPT,      p_notaccept },
 	{ NDR_R_USERUNKNOWN,    p_user },
 	{ NDR_R_HOSTUNKNOWN,    p_host },
@@ -322,40 +335,49 @@ reason_from_status(const char *st)
 	return NDR_R_UNDEFINED;
 }
 
-/* A status for a reason when the report gave none, as Sisimai does. */
+/*
+ * A status for a reason when the report gave none. We follow Sisimai's
+ * convention of pseudo codes in X.0.9NN, whose last digits name the
+ * reason: no real MTA sends them, so a reader of our JSON can tell a
+ * code we inferred from one the report carried, and figures compare.
+ */
 const char *
 status_from_reason(enum ndr_reason r, bool temp)
 {
 	static const struct { enum ndr_reason r; const char *perm, *tmp; } map[] = {
-		{ NDR_R_USERUNKNOWN, "5.1.1", "4.1.1" },
-		{ NDR_R_HOSTUNKNOWN, "5.1.2", "4.1.2" },
-		{ NDR_R_HASMOVED, "5.1.6", "4.1.6" },
-		{ NDR_R_REJECTED, "5.1.8", "4.1.8" },
-		{ NDR_R_SUSPEND, "5.2.1", "4.2.1" },
-		{ NDR_R_MAILBOXFULL, "5.2.2", "4.2.2" },
-		{ NDR_R_EXCEEDLIMIT, "5.2.3", "4.2.3" },
-		{ NDR_R_SYSTEMFULL, "5.3.1", "4.3.1" },
-		{ NDR_R_NOTACCEPT, "5.3.2", "4.3.2" },
-		{ NDR_R_MESGTOOBIG, "5.3.4", "4.3.4" },
-		{ NDR_R_SYSTEMERROR, "5.3.5", "4.3.5" },
-		{ NDR_R_NETWORKERROR, "5.4.6", "4.4.6" },
-		{ NDR_R_TOOMANYCONN, "5.4.5", "4.4.5" },
-		{ NDR_R_EXPIRED, "5.4.7", "4.4.7" },
-		{ NDR_R_SYNTAXERROR, "5.5.2", "4.5.2" },
-		{ NDR_R_CONTENTERROR, "5.6.0", "4.6.0" },
-		{ NDR_R_NORELAYING, "5.7.1", "4.7.1" },
-		{ NDR_R_SECURITYERROR, "5.7.0", "4.7.0" },
-		{ NDR_R_BLOCKED, "5.7.1", "4.7.1" },
-		{ NDR_R_POLICYVIOLATION, "5.7.0", "4.7.0" },
-		{ NDR_R_SPAMDETECTED, "5.7.1", "4.7.1" },
-		{ NDR_R_VIRUSDETECTED, "5.7.1", "4.7.1" },
-		{ NDR_R_FILTERED, "5.2.0", "4.2.0" },
-		{ NDR_R_MAILERERROR, "5.3.0", "4.3.0" },
-		{ NDR_R_AUTHFAILURE, "5.7.26", "4.7.26" },
-		{ NDR_R_REQUIREPTR, "5.7.25", "4.7.25" },
-		{ NDR_R_NOTCOMPLIANTRFC, "5.7.1", "4.7.1" },
-		{ NDR_R_FAILEDSTARTTLS, "5.7.10", "4.7.10" },
-		{ NDR_R_SPEEDING, "4.7.28", "4.7.28" },
+		{ NDR_R_UNDEFINED, "5.0.900", "4.0.900" },
+		{ NDR_R_ONHOLD, "5.0.901", "4.0.901" },
+		{ NDR_R_SYNTAXERROR, "5.0.902", "4.0.902" },
+		{ NDR_R_NORELAYING, "5.0.909", "4.0.909" },
+		{ NDR_R_FILTERED, "5.0.910", "4.0.910" },
+		{ NDR_R_USERUNKNOWN, "5.0.911", "4.0.911" },
+		{ NDR_R_HOSTUNKNOWN, "5.0.912", "4.0.912" },
+		{ NDR_R_HASMOVED, "5.0.916", "4.0.916" },
+		{ NDR_R_REJECTED, "5.0.918", "4.0.918" },
+		{ NDR_R_SUSPEND, "5.0.921", "4.0.921" },
+		{ NDR_R_MAILBOXFULL, "5.0.922", "4.0.922" },
+		{ NDR_R_EXCEEDLIMIT, "5.0.923", "4.0.923" },
+		{ NDR_R_SYSTEMERROR, "5.0.930", "4.0.930" },
+		{ NDR_R_SYSTEMFULL, "5.0.931", "4.0.931" },
+		{ NDR_R_NOTACCEPT, "5.0.932", "4.0.932" },
+		{ NDR_R_MESGTOOBIG, "5.0.934", "4.0.934" },
+		{ NDR_R_MAILERERROR, "5.0.939", "4.0.939" },
+		{ NDR_R_NETWORKERROR, "5.0.944", "4.0.944" },
+		{ NDR_R_TOOMANYCONN, "5.0.945", "4.0.945" },
+		{ NDR_R_SPEEDING, "5.0.946", "4.0.946" },
+		{ NDR_R_EXPIRED, "5.0.947", "4.0.947" },
+		{ NDR_R_CONTENTERROR, "5.0.960", "4.0.960" },
+		{ NDR_R_SECURITYERROR, "5.0.970", "4.0.970" },
+		{ NDR_R_BLOCKED, "5.0.971", "4.0.971" },
+		{ NDR_R_POLICYVIOLATION, "5.0.972", "4.0.972" },
+		{ NDR_R_REQUIREPTR, "5.0.973", "4.0.973" },
+		{ NDR_R_BADREPUTATION, "5.0.974", "4.0.974" },
+		{ NDR_R_AUTHFAILURE, "5.0.975", "4.0.975" },
+		{ NDR_R_FAILEDSTARTTLS, "5.0.976", "4.0.976" },
+		{ NDR_R_NOTCOMPLIANTRFC, "5.0.977", "4.0.977" },
+		{ NDR_R_SPAMDETECTED, "5.0.980", "4.0.980" },
+		{ NDR_R_VIRUSDETECTED, "5.0.981", "4.0.981" },
+		{ NDR_R_SUPPRESSED, "5.0.990", "4.0.990" },
 		{ NDR_R_DELIVERED, "2.1.5", "2.1.5" },
 	};
 

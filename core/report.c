@@ -85,6 +85,33 @@ report_reset(struct ndr_report *r)
 	r->kind = NDR_KIND_OTHER;
 }
 
+/* The last command sent in a session transcript (">>> DATA"). */
+static const char *
+transcript_command(const char *t)
+{
+	const char *p = t, *last = NULL;
+
+	while ((p = strstr(p, ">>> ")) != NULL) {
+		if (p == t || p[-1] == '\n' || p[-1] == ' ')
+			last = p + 4;
+		p += 4;
+	}
+	if (last == NULL)
+		return NULL;
+	if (ci_prefix(last, "DATA")) {
+		/* two answers to one DATA: the first was a pipelined RCPT's */
+		const char *a = strstr(last, "<<< ");
+		return a && strstr(a + 4, "<<< ") ? "RCPT" : "DATA";
+	}
+	if (ci_prefix(last, "RCPT"))
+		return "RCPT";
+	if (ci_prefix(last, "MAIL"))
+		return "MAIL";
+	if (ci_prefix(last, "EHLO") || ci_prefix(last, "HELO"))
+		return "HELO";
+	return NULL;
+}
+
 enum ndr_err
 ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
     struct ndr_report **out)
@@ -124,8 +151,17 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 		}
 		report_reset(r);
 	}
-	for (size_t i = 0; i < r->nrcpts; i++)
-		rcpt_finish(&r->rcpts[i], r->kind);
+	/* the SMTP command, when the recipient's own words do not name it,
+	 * from the report's transcript ("... >>> DATA <<< 550 ...") */
+	char *region = m.orig_off ? xstrndup(m.text.s, m.orig_off) : NULL;
+	for (size_t i = 0; i < r->nrcpts; i++) {
+		struct ndr_rcpt *rc = &r->rcpts[i];
+		if (rc->command == NULL && !smtp_command(rc->diagnostic) &&
+		    region && transcript_command(region))
+			rc->command = xstrdup(transcript_command(region));
+		rcpt_finish(rc, r->kind);
+	}
+	free(region);
 	if (r->kind != NDR_KIND_OTHER && r->kind != NDR_KIND_AUTOREPLY)
 		original_read(&m, &r->original);
 	msg_free(&m);

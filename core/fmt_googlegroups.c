@@ -1,0 +1,35 @@
+/* fmt_googlegroups.c - Google Groups refusing a post: the group is the
+ * failed recipient (X-Failed-Recipients), the text is in the poster's
+ * language and says the group does not exist or refuses the sender. */
+#include <string.h>
+
+#include "engine.h"
+
+static bool
+googlegroups_match(const struct msg *m)
+{
+	const char *f = msg_header(m, "X-Failed-Recipients");
+
+	return f && ci_find(f, strlen(f), "@googlegroups.com");
+}
+
+static int
+googlegroups_read(struct msg *m, struct ndr_report *r)
+{
+	size_t b, e;
+	int n = failed_header_rcpts(m, r);
+
+	text_region(m, NULL, &b, &e);
+	for (size_t i = 0; i < r->nrcpts; i++) {
+		r->rcpts[i].reason = NDR_R_REJECTED;
+		if (e > b)
+			r->rcpts[i].diagnostic = squeeze(m->text.s + b,
+			    e - b > 1024 ? 1024 : e - b);
+	}
+	if (n > 0)
+		r->kind = NDR_KIND_BOUNCE;
+	return n;
+}
+
+const struct reader reader_googlegroups = { "googlegroups",
+	googlegroups_match, googlegroups_read };
