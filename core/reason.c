@@ -70,8 +70,9 @@ static const char *const p_exceed[] = {
 	"message rate exceeded", "exceeds the limit", NULL };
 static const char *const p_suspend[] = {
 	"suspended", "disabled", "deactivated", "inactive", "not active",
-	"account expired", "account has expired", "locked", "is frozen",
-	"temporarily unavailable", "mailbox unavailable: user inactive",
+	"account expired", "account has expired", "account locked",
+	"mailbox locked", "is locked", "is frozen",
+	"mailbox unavailable: user inactive",
 	"no longer active", "has been closed", "account closed", NULL };
 static const char *const p_moved[] = {
 	"has moved", "has been moved", "no longer with", "moved to",
@@ -101,7 +102,8 @@ static const char *const p_user[] = {
 	"user is unknown", "sorry, no mailbox here",
 	"name not recognized", "no user", "address not present",
 	"user does not exist", "mailbox is inactive",
-	"not registered", NULL };
+	"not registered", "invalid final delivery userid",
+	"please check if address is correct", NULL };
 static const char *const p_host[] = {
 	"host unknown", "unknown host", "host not found", "no such domain",
 	"domain not found", "domain does not exist", "name or service not known",
@@ -129,7 +131,13 @@ static const char *const p_blocked[] = {
 	"access denied", "not allowed to connect",
 	"banned", "refused to talk", "please use the smtp server",
 	"please use your provider", "dynamic ip", "dial-up", "dialup",
-	"residential", NULL };
+	"residential", "not accepting connections", "invalid ip for sending",
+	NULL };
+/* Blocks of the sending host, sure enough to beat "disabled" and kin. */
+static const char *const p_blocked_strict[] = {
+	"blocked using", "blocked by", "client host rejected", "dnsbl",
+	"blacklisted", "blocklist", "spamhaus", "spamcop", "sorbs",
+	"554 blocked", "550 blocked", NULL };
 static const char *const p_rate[] = {
 	"too many connections", "too many concurrent", "connection limit",
 	"too many sessions", "too many smtp sessions", "exceeded the maximum number of connections",
@@ -140,7 +148,9 @@ static const char *const p_speed[] = {
 static const char *const p_expired[] = {
 	"retry timeout exceeded", "could not be delivered for", "delivery time expired",
 	"delivery expired", "message expired", "time limit", "timed out",
-	"timeout", "retry time", "has been delayed", "queue too long",
+	"timeout", "retry time", "has been delayed", "not reachable",
+	"did not accept our requests to connect", "failed 20 attempts",
+	"could not find a gateway", "undeliverable for", "connection timed out", "queue too long",
 	"too long in queue", "giving up", "gave up", "undeliverable for",
 	"could not be delivered within", "expired", "have been failing for",
 	"maximum time", NULL };
@@ -196,7 +206,7 @@ static const char *const p_dns[] = {
 	"name service error", "dns error", "no route to host",
 	"lookup of", "host not found, try again", "temporary dns",
 	"name server:", "network is unreachable",
-	"connection refused", "connection timed out", NULL };
+	"connection refused", NULL };
 static const char *const p_system[] = {
 	"system error", "internal error", "server error", "local error",
 	"temporary failure", "temporarily unavailable", "service unavailable",
@@ -220,9 +230,11 @@ static const struct rule rules[] = {
 	{ NDR_R_SYSTEMFULL,     p_systemfull },
 	{ NDR_R_EXCEEDLIMIT,    p_exceed },
 	{ NDR_R_HASMOVED,       p_moved },
+	{ NDR_R_BLOCKED,        p_blocked_strict },
 	{ NDR_R_SUSPEND,        p_suspend },
 	{ NDR_R_NORELAYING,     p_relay },
 	{ NDR_R_REJECTED,       p_sender },
+	{ NDR_R_EXPIRED,        p_expired },
 	{ NDR_R_NETWORKERROR,   p_dns },
 	{ NDR_R_NOTACCEPT,      p_notaccept },
 	{ NDR_R_USERUNKNOWN,    p_user },
