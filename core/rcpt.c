@@ -112,9 +112,20 @@ smtp_command(const char *text)
 void
 rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 {
-	const char *d = rc->diagnostic ? rc->diagnostic : "";
 	enum ndr_reason r;
+	const char *d;
 	char *st;
+
+	if (kind == NDR_KIND_FEEDBACK) {
+		rc->reason = NDR_R_FEEDBACK;
+		return;
+	}
+	if (rc->diagnostic) {
+		char *sq = squeeze(rc->diagnostic, strlen(rc->diagnostic));
+		free(rc->diagnostic);
+		rc->diagnostic = sq;
+	}
+	d = rc->diagnostic ? rc->diagnostic : "";
 
 	/* A generic status ("5.0.0") yields to a precise one in the text. */
 	st = find_status(d, strlen(d));

@@ -1,0 +1,63 @@
+/* check_header.c - header blocks and RFC 2047 words. */
+#include <string.h>
+
+#include "check_util.h"
+#include "core/engine.h"
+
+START_TEST(test_folded_fields_are_unfolded_and_block_ends_at_blank)
+{
+	const char *p = "Subject: one\r\n two\r\nX-A: 1\r\n\r\nbody: no\r\n";
+	struct hdrs h = { 0 };
+	size_t used = hdrs_parse(&h, p, strlen(p));
+
+	ck_assert_uint_eq(h.n, 2);
+	ck_assert_str_eq(hdrs_get(&h, "subject"), "one  two");
+	ck_assert_str_eq(hdrs_get(&h, "X-A"), "1");
+	ck_assert_ptr_null(hdrs_get(&h, "body"));
+	ck_assert_str_eq(p + used, "body: no\r\n");
+	hdrs_free(&h);
+}
+END_TEST
+
+START_TEST(test_header_block_stops_at_a_line_that_is_no_field)
+{
+	const char *p = "From: a@b.example\nthis is text\nTo: c@d.example\n";
+	struct hdrs h = { 0 };
+
+	hdrs_parse(&h, p, strlen(p));
+	ck_assert_uint_eq(h.n, 1);
+	hdrs_free(&h);
+}
+END_TEST
+
+START_TEST(test_rfc2047_words_decode_to_utf8)
+{
+	char *s = hdr_decode("=?ISO-8859-1?Q?R=E9sum=E9?= and =?UTF-8?B?w6k=?=");
+
+	ck_assert_str_eq(s, "R\xc3\xa9sum\xc3\xa9 and \xc3\xa9");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_looks_like_headers_needs_known_fields)
+{
+	ck_assert(looks_like_headers("From: a\nTo: b\nSubject: c\n", 25, 3));
+	ck_assert(!looks_like_headers("Error: x\nReason: y\nCode: z\n", 27, 1));
+}
+END_TEST
+
+static Suite *
+header_suite(void)
+{
+	Suite *s = suite_create("header");
+	TCase *tc = tcase_create("blocks");
+
+	tcase_add_test(tc, test_folded_fields_are_unfolded_and_block_ends_at_blank);
+	tcase_add_test(tc, test_header_block_stops_at_a_line_that_is_no_field);
+	tcase_add_test(tc, test_rfc2047_words_decode_to_utf8);
+	tcase_add_test(tc, test_looks_like_headers_needs_known_fields);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(header_suite)

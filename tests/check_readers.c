@@ -1,0 +1,197 @@
+/* check_readers.c - one fixture per format family, real fields asserted. */
+#include <string.h>
+
+#include "check_util.h"
+
+static const struct ndr_rcpt *
+rcpt(const struct ndr_report *r, size_t i)
+{
+	ck_assert_uint_gt(r->nrcpts, i);
+	return &r->rcpts[i];
+}
+
+START_TEST(test_postfix_dsn_multiple_recipients_keep_order)
+{
+	struct ndr_report *r = fixture("postfix.eml");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_str_eq(r->format, "postfix");
+	ck_assert_str_eq(r->reporting_mta, "mx.ndrsweep.test");
+	ck_assert_uint_eq(r->nrcpts, 2);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.1.1");
+	ck_assert_str_eq(rcpt(r, 0)->reply_code, "550");
+	ck_assert_str_eq(rcpt(r, 0)->command, "RCPT");
+	ck_assert_str_eq(rcpt(r, 0)->remote_mta, "mx.far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ck_assert(rcpt(r, 0)->hard);
+	ck_assert_str_eq(rcpt(r, 1)->address, "carol@far.example");
+	ck_assert_int_eq(rcpt(r, 1)->reason, NDR_R_MAILBOXFULL);
+	ck_assert(!rcpt(r, 1)->hard);
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_postfix_full_original_is_read)
+{
+	struct ndr_report *r = fixture("postfix.eml");
+	const struct ndr_original *o = &r->original;
+
+	ck_assert_int_eq(o->form, NDR_FORM_FULL);
+	ck_assert_str_eq(o->message_id, "<report-42@ndrsweep.test>");
+	ck_assert_str_eq(o->subject, "Quarterly r\xc3\xa9sum\xc3\xa9");
+	ck_assert_str_eq(o->x_mailer, "Tabby 3.1");
+	ck_assert_uint_eq(o->received.n, 1);
+	ck_assert_uint_eq(o->links.n, 2);
+	ck_assert_str_eq(o->links.v[0], "files.ndrsweep.test");
+	ck_assert_ptr_nonnull(strstr(o->excerpt, "Hello Bob"));
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_qmail_quoted_original_is_not_a_recipient)
+{
+	struct ndr_report *r = fixture("qmail.eml");
+
+	ck_assert_str_eq(r->format, "qmail");
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "dave@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.1.1");
+	ck_assert_int_eq(r->original.form, NDR_FORM_QUOTED);
+	ck_assert_str_eq(r->original.message_id, "<q-7@ndrsweep.test>");
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_exim_spam_rejection_after_data)
+{
+	struct ndr_report *r = fixture("exim.eml");
+
+	ck_assert_str_eq(r->format, "exim");
+	ck_assert_str_eq(rcpt(r, 0)->address, "erin@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.7.1");
+	ck_assert_str_eq(rcpt(r, 0)->command, "DATA");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_SPAMDETECTED);
+	ck_assert_str_eq(r->original.subject, "Cheap watches 80% off");
+	ck_assert_str_eq(r->original.links.v[0], "watches.spam.example");
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_sendmail_headers_only_original)
+{
+	struct ndr_report *r = fixture("sendmail.eml");
+
+	ck_assert_str_eq(r->format, "sendmail");
+	ck_assert_str_eq(rcpt(r, 0)->address, "frank@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.1.2");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_HOSTUNKNOWN);
+	ck_assert_int_eq(r->original.form, NDR_FORM_HEADERS);
+	ck_assert_str_eq(r->original.message_id, "<s-9@ndrsweep.test>");
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_exchange2003_address_on_date_line)
+{
+	struct ndr_report *r = fixture("exchange2003.eml");
+
+	ck_assert_str_eq(r->format, "exchange2003");
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "grace@corp.far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ck_assert_int_eq(r->original.form, NDR_FORM_NONE);
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_gmail_warning_is_a_delay)
+{
+	struct ndr_report *r = fixture("gmail-delay.eml");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_DELAY);
+	ck_assert_str_eq(r->format, "gmail");
+	ck_assert_str_eq(rcpt(r, 0)->address, "heidi@slow.example");
+	ck_assert_str_eq(rcpt(r, 0)->action, "delayed");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_EXPIRED);
+	ck_assert(!rcpt(r, 0)->hard);
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_amazonses_json_notification)
+{
+	struct ndr_report *r = fixture("amazonses.eml");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_str_eq(r->format, "amazonses");
+	ck_assert_str_eq(rcpt(r, 0)->address, "ivan@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.1.1");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_arf_is_feedback_not_bounce)
+{
+	struct ndr_report *r = fixture("arf.eml");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_FEEDBACK);
+	ck_assert_str_eq(r->feedback_type, "abuse");
+	ck_assert_str_eq(r->original.message_id, "<arf-1@spam.example>");
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_read_receipt_is_other)
+{
+	struct ndr_report *r = fixture("mdn.eml");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_OTHER);
+	ck_assert_uint_eq(r->nrcpts, 0);
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_vacation_is_autoreply)
+{
+	struct ndr_report *r = fixture("vacation.eml");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_AUTOREPLY);
+	ndr_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_ordinary_mail_talking_of_failure_is_other)
+{
+	struct ndr_report *r = fixture("ordinary.eml");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_OTHER);
+	ck_assert_uint_eq(r->nrcpts, 0);
+	ndr_report_free(&r);
+}
+END_TEST
+
+static Suite *
+readers_suite(void)
+{
+	Suite *s = suite_create("readers");
+	TCase *tc = tcase_create("families");
+
+	tcase_add_test(tc, test_postfix_dsn_multiple_recipients_keep_order);
+	tcase_add_test(tc, test_postfix_full_original_is_read);
+	tcase_add_test(tc, test_qmail_quoted_original_is_not_a_recipient);
+	tcase_add_test(tc, test_exim_spam_rejection_after_data);
+	tcase_add_test(tc, test_sendmail_headers_only_original);
+	tcase_add_test(tc, test_exchange2003_address_on_date_line);
+	tcase_add_test(tc, test_gmail_warning_is_a_delay);
+	tcase_add_test(tc, test_amazonses_json_notification);
+	tcase_add_test(tc, test_arf_is_feedback_not_bounce);
+	tcase_add_test(tc, test_read_receipt_is_other);
+	tcase_add_test(tc, test_vacation_is_autoreply);
+	tcase_add_test(tc, test_ordinary_mail_talking_of_failure_is_other);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(readers_suite)

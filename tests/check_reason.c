@@ -1,0 +1,90 @@
+/* check_reason.c - the reason taxonomy: words, status codes, pseudo codes. */
+#include <string.h>
+
+#include "check_util.h"
+#include "core/engine.h"
+
+START_TEST(test_reason_names_are_sisimai_names)
+{
+	ck_assert_str_eq(ndr_reason_name(NDR_R_USERUNKNOWN), "userunknown");
+	ck_assert_str_eq(ndr_reason_name(NDR_R_MESGTOOBIG), "mesgtoobig");
+	ck_assert_str_eq(ndr_reason_name(NDR_R_COUNT), "undefined");
+}
+END_TEST
+
+START_TEST(test_reason_from_text_prefers_specific_phrases)
+{
+	ck_assert_int_eq(reason_from_text("552 Mailbox full, user unknown"),
+	    NDR_R_MAILBOXFULL);
+	ck_assert_int_eq(reason_from_text("550 No such user here"),
+	    NDR_R_USERUNKNOWN);
+	ck_assert_int_eq(reason_from_text("554 Client host rejected: blocked "
+	    "using zen.spamhaus.org"), NDR_R_BLOCKED);
+	ck_assert_int_eq(reason_from_text("501 5.1.8 Sender address rejected"),
+	    NDR_R_REJECTED);
+	ck_assert_int_eq(reason_from_text("Relay access denied"),
+	    NDR_R_NORELAYING);
+	ck_assert_int_eq(reason_from_text(""), NDR_R_UNDEFINED);
+}
+END_TEST
+
+START_TEST(test_reason_from_status_follows_rfc3463)
+{
+	ck_assert_int_eq(reason_from_status("5.1.1"), NDR_R_USERUNKNOWN);
+	ck_assert_int_eq(reason_from_status("5.1.2"), NDR_R_HOSTUNKNOWN);
+	ck_assert_int_eq(reason_from_status("4.2.2"), NDR_R_MAILBOXFULL);
+	ck_assert_int_eq(reason_from_status("4.4.7"), NDR_R_EXPIRED);
+	ck_assert_int_eq(reason_from_status("5.3.4"), NDR_R_MESGTOOBIG);
+	ck_assert_int_eq(reason_from_status("5.7.1"), NDR_R_UNDEFINED);
+	ck_assert_int_eq(reason_from_status("junk"), NDR_R_UNDEFINED);
+}
+END_TEST
+
+START_TEST(test_pseudo_status_names_the_reason_and_class)
+{
+	ck_assert_str_eq(status_from_reason(NDR_R_USERUNKNOWN, false), "5.0.911");
+	ck_assert_str_eq(status_from_reason(NDR_R_EXPIRED, true), "4.0.947");
+}
+END_TEST
+
+START_TEST(test_hard_bounces_are_permanent_address_failures)
+{
+	ck_assert(reason_is_hard(NDR_R_USERUNKNOWN, "5.1.1"));
+	ck_assert(!reason_is_hard(NDR_R_MAILBOXFULL, "5.2.2"));
+	ck_assert(reason_is_hard(NDR_R_NOTACCEPT, "5.3.2"));
+	ck_assert(!reason_is_hard(NDR_R_NOTACCEPT, "4.3.2"));
+}
+END_TEST
+
+START_TEST(test_user_unknown_after_data_is_filtered)
+{
+	struct ndr_rcpt rc = { 0 };
+
+	rc.diagnostic = strdup("host mx said: 550 User unknown (in reply to "
+	    "end of DATA command)");
+	rcpt_finish(&rc, NDR_KIND_BOUNCE);
+	ck_assert_str_eq(rc.command, "DATA");
+	ck_assert_int_eq(rc.reason, NDR_R_FILTERED);
+	ck_assert_str_eq(rc.reply_code, "550");
+	ck_assert_str_eq(rc.status, "5.0.910");
+	rcpt_clear(&rc);
+}
+END_TEST
+
+static Suite *
+reason_suite(void)
+{
+	Suite *s = suite_create("reason");
+	TCase *tc = tcase_create("taxonomy");
+
+	tcase_add_test(tc, test_reason_names_are_sisimai_names);
+	tcase_add_test(tc, test_reason_from_text_prefers_specific_phrases);
+	tcase_add_test(tc, test_reason_from_status_follows_rfc3463);
+	tcase_add_test(tc, test_pseudo_status_names_the_reason_and_class);
+	tcase_add_test(tc, test_hard_bounces_are_permanent_address_failures);
+	tcase_add_test(tc, test_user_unknown_after_data_is_filtered);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(reason_suite)

@@ -1,0 +1,70 @@
+#!/bin/sh
+# classify.sh - the classify command as a user meets it: inputs of every
+# form, JSON Lines out, one line on stderr per unreadable input, exit status.
+# TAP output.
+top=${top_srcdir:-.}
+bin=${NDRSWEEP:-./ndrsweep}
+fx=$top/tests/fixtures
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+
+echo 1..11
+
+$bin classify --json "$fx/postfix.eml" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "one file: exit 0" '[ $rc = 0 ] && [ ! -s "$tmp/err" ]'
+check "one file: one JSON line with the fields" \
+    '[ $(wc -l <"$tmp/out") = 1 ] && grep -q "\"kind\":\"bounce\"" "$tmp/out" &&
+     grep -q "\"format\":\"postfix\"" "$tmp/out" &&
+     grep -q "\"status\":\"5.1.1\"" "$tmp/out" &&
+     grep -q "\"form\":\"full\"" "$tmp/out"'
+
+$bin classify --json - <"$fx/qmail.eml" >"$tmp/out"; rc=$?
+check "stdin: read as one message" \
+    '[ $rc = 0 ] && grep -q "\"file\":\"-\"" "$tmp/out" &&
+     grep -q "dave@far.example" "$tmp/out"'
+
+# an mbox of three messages, the second with a >From quoted line
+{ for f in qmail exim vacation; do
+	echo "From MAILER-DAEMON Mon Mar  2 10:00:00 2026"; cat "$fx/$f.eml"; echo
+  done; } >"$tmp/box.mbox"
+$bin classify --json "$tmp/box.mbox" >"$tmp/out"; rc=$?
+check "mbox: three messages, numbered" \
+    '[ $rc = 0 ] && [ $(wc -l <"$tmp/out") = 3 ] &&
+     grep -q "box.mbox:3" "$tmp/out" && grep -q "\"kind\":\"autoreply\"" "$tmp/out"'
+
+mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp"
+cp "$fx/exim.eml" "$tmp/md/cur/1.host:2,S"
+cp "$fx/ordinary.eml" "$tmp/md/new/2.host"
+cp "$fx/arf.eml" "$tmp/md/tmp/3.host"
+$bin classify --json "$tmp/md" >"$tmp/out"; rc=$?
+check "Maildir: cur and new read, tmp left alone" \
+    '[ $rc = 0 ] && [ $(wc -l <"$tmp/out") = 2 ] &&
+     ! grep -q feedback "$tmp/out"'
+
+$bin classify "$fx/postfix.eml" "$tmp/missing.eml" "$fx/qmail.eml" \
+    >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "unreadable file: exit 1, the run goes on" \
+    '[ $rc = 1 ] && [ $(wc -l <"$tmp/out") = 2 ]'
+check "unreadable file: one clear line on stderr" \
+    '[ $(wc -l <"$tmp/err") = 1 ] &&
+     grep -q "missing.eml: No such file or directory" "$tmp/err"'
+
+: >"$tmp/empty.eml"
+$bin classify "$tmp/empty.eml" >/dev/null 2>"$tmp/err"; rc=$?
+check "empty file: an error" '[ $rc = 1 ] && grep -q "empty" "$tmp/err"'
+
+printf 'From: x@y.example\nSubject: \033]0;pwned\007hi\n\nbody\n' >"$tmp/esc.eml"
+printf 'From: MAILER-DAEMON@y.example\nSubject: failure notice\n\n<\033[2J@x.example>:\nno.\n' \
+    >>"$tmp/esc.eml"
+$bin classify "$tmp/esc.eml" >"$tmp/out"
+check "text output carries no terminal escapes" \
+    '! grep -q "$(printf "\033")" "$tmp/out"'
+
+$bin classify >/dev/null 2>&1; rc=$?
+check "no PATH: usage error 64" '[ $rc = 64 ]'
+$bin classify --help | grep -q "JSON Lines"; rc=$?
+check "classify --help describes --json" '[ $rc = 0 ]'
