@@ -13,8 +13,8 @@ qmail_match(const struct msg *m)
 		"this is the qmail-send program", "qmail-send program",
 		"wasn't able to deliver your message to the following addresses",
 		NULL };
-	return text_has(m, marks) || ci_find(m->raw, m->len,
-	    "invoked for bounce");
+	return text_has(m, marks) || (from_daemon(m) &&
+	    ci_find(m->raw, m->len, "invoked for bounce"));
 }
 
 static int
