@@ -80,6 +80,7 @@ struct msg {
 	size_t		 nparts;
 	struct ndr_buf	 text;		/* report text outside any original */
 	size_t		 orig_off;	/* where a quoted original starts */
+	char		*lower;		/* report text [0, orig_off), lowercase */
 	const struct part *dsn;		/* message/delivery-status */
 	const struct part *fbr;		/* message/feedback-report */
 	const struct part *orig_hdrs;	/* text/rfc822-headers */

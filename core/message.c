@@ -272,10 +272,12 @@ find_quoted(const char *t, size_t n)
 		size_t e = nl ? (size_t)(nl - t) : n;
 		/* a separator line names the copy of the message */
 		if (e - i < 200) {
-			char *low = lowercase_dup(t + i, e - i);
-			bool hit = has_any(low, quote_marks);
-			free(low);
-			if (hit)
+			char low[200];
+			for (size_t k = 0; k < e - i; k++)
+				low[k] = tolower((unsigned char)t[i + k]);
+			low[e - i] = '\0';
+			if (memchr(low, '\0', e - i) == NULL &&
+			    has_any(low, quote_marks))
 				return i;
 		}
 		/* or a header block starts at the left margin */
@@ -285,6 +287,20 @@ find_quoted(const char *t, size_t n)
 		i = e + 1;
 	}
 	return n;
+}
+
+static void
+append_no_cr(struct ndr_buf *b, const char *s, size_t n)
+{
+	while (n > 0) {
+		const char *cr = memchr(s, '\r', n);
+		size_t k = cr ? (size_t)(cr - s) : n;
+		ndr_buf_add(b, s, k);
+		if (cr == NULL)
+			break;
+		s += k + 1;
+		n -= k + 1;
+	}
 }
 
 static void
@@ -309,9 +325,7 @@ build_text(struct msg *m)
 		    strcmp(p->ctype, "text/enriched") != 0)) {
 			if (m->text.len)
 				ndr_buf_addc(&m->text, '\n');
-			for (size_t k = 0; k < p->len; k++)
-				if (p->text[k] != '\r')
-					ndr_buf_addc(&m->text, p->text[k]);
+			append_no_cr(&m->text, p->text, p->len);
 		} else if (!any_plain && strcmp(p->ctype, "text/html") == 0) {
 			if (m->text.len)
 				ndr_buf_addc(&m->text, '\n');
@@ -321,6 +335,7 @@ build_text(struct msg *m)
 	if (m->text.s == NULL)
 		ndr_buf_add(&m->text, "", 0);
 	m->orig_off = find_quoted(m->text.s, m->text.len);
+	m->lower = lowercase_dup(m->text.s, m->orig_off);
 }
 
 /* Cut hostile input down before libetpan's recursive parser sees it: a
@@ -330,16 +345,17 @@ static size_t
 cap_parts(const char *raw, size_t len, unsigned max_parts)
 {
 	unsigned seen = 0;
+	const char *p = raw, *end = raw + len;
 
-	for (const char *p = raw; p && p < raw + len; ) {
-		const char *hit = ci_find(p, raw + len - p, "content-type:");
-		if (hit == NULL)
+	while (p < end) {
+		if (end - p > 13 && (*p == 'C' || *p == 'c') &&
+		    strncasecmp(p, "content-type:", 13) == 0 &&
+		    ++seen > max_parts + 1)
+			return p - raw;
+		const char *nl = memchr(p, '\n', end - p);
+		if (nl == NULL)
 			break;
-		if (hit == raw || hit[-1] == '\n') {
-			if (++seen > max_parts + 1)
-				return hit - raw;
-		}
-		p = hit + 13;
+		p = nl + 1;
 	}
 	return len;
 }
@@ -426,6 +442,7 @@ msg_free(struct msg *m)
 		free(m->parts[i].text);
 	free(m->parts);
 	ndr_buf_free(&m->text);
+	free(m->lower);
 	memset(m, 0, sizeof *m);
 }
 

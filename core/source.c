@@ -12,6 +12,8 @@
 
 #include "engine.h"
 
+#define SMALL_FILE	(1u << 20)
+
 struct walk {
 	ndr_msg_fn	 fn;
 	ndr_srcerr_fn	 err;
@@ -27,11 +29,32 @@ fail(struct walk *w, const char *name, const char *why)
 }
 
 /* Is this an mbox: "From " on the first line and at least a second one? */
+/* A "From " line that separates messages: "From sender date", after a
+ * blank line, with a weekday in it (a body line would be ">From "). */
+static const char *
+next_separator(const char *p, size_t n)
+{
+	static const char *const days[] = { " Mon ", " Tue ", " Wed ",
+		" Thu ", " Fri ", " Sat ", " Sun ", NULL };
+	const char *end = p + n;
+
+	while ((p = memmem(p, end - p, "\n\nFrom ", 7)) != NULL) {
+		const char *line = p + 2;
+		const char *nl = memchr(line, '\n', end - line);
+		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		for (int i = 0; days[i]; i++)
+			if (memmem(line, len, days[i], 5))
+				return line - 1;
+		p = line;
+	}
+	return NULL;
+}
+
 static bool
 is_mbox(const char *p, size_t n)
 {
 	return n > 5 && memcmp(p, "From ", 5) == 0 &&
-	    memmem(p, n, "\nFrom ", 6) != NULL;
+	    next_separator(p, n) != NULL;
 }
 
 static int
@@ -42,8 +65,7 @@ each_mbox(struct walk *w, const char *name, const char *p, size_t n)
 	int rc = 0;
 
 	while (start < n && rc == 0) {
-		const char *next = memmem(p + start + 1, n - start - 1,
-		    "\nFrom ", 6);
+		const char *next = next_separator(p + start, n - start);
 		size_t end = next ? (size_t)(next - p) + 1 : n;
 		/* the "From " line is the separator, not part of the message */
 		const char *nl = memchr(p + start, '\n', end - start);
@@ -82,6 +104,21 @@ each_file(struct walk *w, const char *path)
 		fail(w, path, "empty file");
 		close(fd);
 		return 0;
+	}
+	/* small files are read into one reused buffer: cheaper than a map */
+	if (st.st_size <= SMALL_FILE) {
+		static char buf[SMALL_FILE];
+		ssize_t got = 0, k;
+		while (got < st.st_size &&
+		    (k = read(fd, buf + got, st.st_size - got)) > 0)
+			got += k;
+		close(fd);
+		if (got < st.st_size) {
+			fail(w, path, "short read");
+			return 0;
+		}
+		return is_mbox(buf, got) ? each_mbox(w, path, buf, got) :
+		    w->fn(path, buf, got, w->arg);
 	}
 	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);

@@ -31,10 +31,8 @@ static const char *const delay_phrases[] = {
 bool
 text_has(const struct msg *m, const char *const *needles)
 {
-	for (; *needles; needles++)
-		if (ci_find(m->text.s, m->orig_off, *needles))
-			return true;
-	return false;
+	/* the needles are lowercase: search the lowercased copy, fast */
+	return m->lower && has_any(m->lower, needles);
 }
 
 bool

@@ -1,0 +1,58 @@
+#!/bin/sh
+# bench/classify.sh - ndrsweep classify against Sisimai on the same files in
+# the same run: the Sisimai corpus copied COPIES times (default 10, 6,290
+# files) into a temporary Maildir, each tool run once over all of it, on one
+# core (taskset when there). Prints messages per second, the ratio and the
+# peak resident memory of each.
+# usage: bench/classify.sh [CORPUS_DIR] [COPIES]
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${1:-$top/../shared/corpus}/sisimai/maildir/bsd
+copies=${2:-10}
+[ -d "$corpus" ] || { echo "bench: no corpus at $corpus" >&2; exit 1; }
+[ -x "$top/ndrsweep" ] || { echo "bench: build first (./bootstrap)" >&2; exit 1; }
+perl -MSisimai -e 1 2>/dev/null ||
+	{ echo "bench: Sisimai missing: apt-get install -y libsisimai-perl" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp"
+i=0
+while [ "$i" -lt "$copies" ]; do
+	for f in "$corpus"/*.eml; do
+		cp "$f" "$tmp/md/cur/$i.$(basename "$f")"
+	done
+	i=$((i + 1))
+done
+files=$(ls "$tmp/md/cur" | wc -l)
+pin=""
+command -v taskset >/dev/null && pin="taskset -c 0"
+
+# run NAME CMD...: wall seconds and peak RSS (KiB) of one run, output dropped
+run() {
+	name=$1; shift
+	/usr/bin/time -f "%e %M" -o "$tmp/$name.time" $pin "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || true
+	read -r secs kib <"$tmp/$name.time"
+	echo "$secs $kib"
+}
+# warm the page cache so neither pays for the first read
+cat "$tmp"/md/cur/* >/dev/null
+
+set -- $(run ndrsweep "$top/ndrsweep" classify --json "$tmp/md")
+n_s=$1 n_kib=$2
+set -- $(run sisimai perl -MSisimai -e '
+	my $d = Sisimai->make($ARGV[0], delivered => 1, vacation => 1) || [];
+	print scalar(@$d), "\n";' "$tmp/md/cur")
+s_s=$1 s_kib=$2
+n_lines=$(wc -l <"$tmp/ndrsweep.out")
+s_found=$(cat "$tmp/sisimai.out")
+
+awk -v f="$files" -v ns="$n_s" -v ss="$s_s" -v nk="$n_kib" -v sk="$s_kib" \
+    -v nl="$n_lines" -v sf="$s_found" 'BEGIN {
+	nr = ns > 0 ? f / ns : 0; sr = ss > 0 ? f / ss : 0
+	printf "files: %d (messages out: ndrsweep %d, sisimai %d results)\n", f, nl, sf
+	printf "ndrsweep: %6.2f s  %8.0f msg/s  peak %6.1f MB\n", ns, nr, nk / 1024
+	printf "sisimai:  %6.2f s  %8.0f msg/s  peak %6.1f MB\n", ss, sr, sk / 1024
+	printf "ratio: ndrsweep is %.1fx faster (target >= 20x); memory %s 50 MB\n",
+	    (ns > 0 ? ss / ns : 0), ((nk / 1024 < 50) ? "under" : "OVER")
+}'
