@@ -71,6 +71,7 @@ struct msg {
 	const struct ndr_limits *lim;
 	struct mailmime	*mime;
 	struct hdrs	 top;
+	size_t		 hdr_len;	/* bytes of the top header block */
 	char		*from;		/* decoded From */
 	char		*from_addr;	/* its address, lowercase */
 	char		*subject;	/* decoded Subject */

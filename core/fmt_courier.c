@@ -8,7 +8,7 @@ courier_match(const struct msg *m)
 {
 	static const char *const marks[] = {
 		"courier mail server", "courier-mta", NULL };
-	return text_has(m, marks) || (m->dsn && ci_find(m->raw, m->len,
+	return text_has(m, marks) || (m->dsn && ci_find(m->raw, m->hdr_len,
 	    "courier"));
 }
 

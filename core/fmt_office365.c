@@ -11,8 +11,8 @@ office365_match(const struct msg *m)
 	return (msg_header(m, "X-MS-Exchange-Message-Is-Ndr") ||
 	    msg_header(m, "X-MS-Exchange-CrossTenant-Id") ||
 	    msg_header(m, "X-MS-Exchange-CrossTenant-OriginalArrivalTime")) &&
-	    (text_has(m, marks) || ci_find(m->raw, m->len > 4096 ? 4096 :
-	    m->len, "outlook.com"));
+	    (text_has(m, marks) || ci_find(m->raw, m->hdr_len,
+	    "outlook.com"));
 }
 
 static int

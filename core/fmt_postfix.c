@@ -10,7 +10,7 @@ postfix_match(const struct msg *m)
 		"this is the mail system at host", "the mail system", NULL };
 	return msg_header(m, "X-Postfix-Queue-ID") ||
 	    msg_header(m, "X-Postfix-Sender") || (from_daemon(m) &&
-	    text_has(m, marks) && ci_find(m->raw, m->len, "(Postfix)"));
+	    text_has(m, marks) && ci_find(m->raw, m->hdr_len, "(Postfix)"));
 }
 
 static int

@@ -14,7 +14,7 @@ qmail_match(const struct msg *m)
 		"wasn't able to deliver your message to the following addresses",
 		NULL };
 	return text_has(m, marks) || (from_daemon(m) &&
-	    ci_find(m->raw, m->len, "invoked for bounce"));
+	    ci_find(m->raw, m->hdr_len, "invoked for bounce"));
 }
 
 static int

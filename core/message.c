@@ -380,7 +380,7 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	}
 	m->raw = raw;
 	m->len = len;
-	hdrs_parse(&m->top, raw, len);
+	m->hdr_len = hdrs_parse(&m->top, raw, len);
 	m->from = hdr_decode(hdrs_get(&m->top, "From"));
 	m->subject = hdr_decode(hdrs_get(&m->top, "Subject"));
 	if (m->from) {

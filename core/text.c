@@ -146,13 +146,29 @@ ci_find(const char *h, size_t hlen, const char *needle)
 	if (n > hlen)
 		return NULL;
 	first = tolower((unsigned char)needle[0]);
-	for (size_t i = 0; i + n <= hlen; i++) {
-		if (tolower((unsigned char)h[i]) != first)
-			continue;
-		if (strncasecmp(h + i + 1, needle + 1, n - 1) == 0)
-			return h + i;
+	int upper = toupper(first);
+	const char *end = h + hlen - n + 1, *lo = h, *up = h;
+
+	/* the next place either case of the first byte occurs, by memchr */
+	for (;;) {
+		if (lo && lo < end)
+			lo = memchr(lo, first, end - lo);
+		else
+			lo = NULL;
+		if (upper != first && up && up < end)
+			up = memchr(up, upper, end - up);
+		else
+			up = NULL;
+		const char *p = lo && (!up || lo < up) ? lo : up;
+		if (p == NULL)
+			return NULL;
+		if (strncasecmp(p + 1, needle + 1, n - 1) == 0)
+			return p;
+		if (p == lo)
+			lo++;
+		else
+			up++;
 	}
-	return NULL;
 }
 
 bool

@@ -74,21 +74,29 @@ from_daemon(const struct msg *m)
 	return from_has(m, daemons);
 }
 
+/* The line of the first mark in lower[b, e): its start, or (after) the
+ * start of the next line. Marks are lowercase; lower is NUL-terminated. */
 static size_t
-find_line_with(const char *t, size_t b, size_t e, const char *const *marks,
+find_line_with(const char *lower, size_t b, size_t e, const char *const *marks,
     bool after)
 {
-	size_t i = b;
+	const char *best = NULL;
 
-	while (i < e) {
-		const char *nl = memchr(t + i, '\n', e - i);
-		size_t le = nl ? (size_t)(nl - t) : e;
-		for (const char *const *mk = marks; *mk; mk++)
-			if (ci_find(t + i, le - i, *mk))
-				return after ? (le < e ? le + 1 : e) : i;
-		i = le + 1;
+	for (const char *const *mk = marks; *mk; mk++) {
+		const char *p = strstr(lower + b, *mk);
+		if (p && (size_t)(p - lower) < e && (!best || p < best))
+			best = p;
 	}
-	return (size_t)-1;
+	if (best == NULL)
+		return (size_t)-1;
+	size_t i = best - lower;
+	if (after) {
+		const char *nl = memchr(best, '\n', e - i);
+		return nl ? (size_t)(nl - lower) + 1 : e;
+	}
+	while (i > b && lower[i - 1] != '\n')
+		i--;
+	return i;
 }
 
 void
@@ -100,11 +108,11 @@ text_region(const struct msg *m, const struct text_layout *lay, size_t *b,
 	*b = 0;
 	*e = m->orig_off;
 	if (lay && lay->start &&
-	    (x = find_line_with(m->text.s, 0, *e, lay->start, true)) !=
+	    (x = find_line_with(m->lower, 0, *e, lay->start, true)) !=
 	    (size_t)-1)
 		*b = x;
 	if (lay && lay->stop &&
-	    (x = find_line_with(m->text.s, *b, *e, lay->stop, false)) !=
+	    (x = find_line_with(m->lower, *b, *e, lay->stop, false)) !=
 	    (size_t)-1)
 		*e = x;
 }
@@ -121,6 +129,8 @@ intro_address(const char *s, size_t n, size_t *rest)
 	size_t i = 0, as, ae;
 	char *addr;
 
+	if (memchr(s, '@', n) == NULL)
+		return NULL;
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '-' ||
 	    s[i] == '*' || s[i] == '>'))
 		i++;
