@@ -38,6 +38,9 @@ void		 strv_free(struct ndr_strv *);
 /* A JSON string literal for s (null for NULL), invalid UTF-8 replaced. */
 void		 json_str(struct ndr_buf *, const char *);
 
+/* Keep iconv descriptors open for libetpan's conversions (charset.c). */
+void		 charset_init(void);
+
 /* ---- header blocks (header.c) ---- */
 struct hdr {
 	char	*name;		/* as written */

@@ -54,6 +54,14 @@ json_str(struct ndr_buf *b, const char *s)
 		} else if (c < 0x20 || c == 0x7f) {
 			ndr_buf_printf(b, "\\u%04x", c);
 			i++;
+		} else if (c < 0x80) {
+			size_t k = i + 1;
+			while (k < n && (unsigned char)s[k] >= 0x20 &&
+			    (unsigned char)s[k] < 0x7f && s[k] != '"' &&
+			    s[k] != '\\')
+				k++;
+			ndr_buf_add(b, s + i, k - i);
+			i = k;
 		} else {
 			size_t l = utf8_len((const unsigned char *)s + i, n - i);
 			if (l == 0) {

@@ -1,0 +1,76 @@
+/* charset.c - conversions to UTF-8 with the iconv descriptors kept open.
+ * libetpan opens and closes one per conversion, which cost more than the
+ * parse; its extended_charconv hook lets us keep a few. */
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libetpan/libetpan.h>
+
+#include "engine.h"
+
+#define CACHE_SIZE	8
+
+static struct {
+	char	 from[40];
+	char	 to[16];
+	iconv_t	 cd;
+} cache[CACHE_SIZE];
+static unsigned next_slot;
+
+static iconv_t
+descriptor(const char *to, const char *from)
+{
+	iconv_t cd;
+
+	if (strlen(from) >= sizeof cache[0].from || strlen(to) >= sizeof cache[0].to)
+		return (iconv_t)-1;
+	for (unsigned i = 0; i < CACHE_SIZE; i++)
+		if (cache[i].from[0] && strcasecmp(cache[i].from, from) == 0 &&
+		    strcasecmp(cache[i].to, to) == 0)
+			return cache[i].cd;
+	if ((cd = iconv_open(to, from)) == (iconv_t)-1)
+		return cd;
+	unsigned s = next_slot++ % CACHE_SIZE;
+	if (cache[s].from[0])
+		iconv_close(cache[s].cd);
+	strcpy(cache[s].from, from);
+	strcpy(cache[s].to, to);
+	cache[s].cd = cd;
+	return cd;
+}
+
+/* libetpan's contract: result has room for *result_len bytes; on return
+ * *result_len is what was written. Invalid input bytes are skipped. */
+static int
+cached_charconv(const char *to, const char *from, const char *str,
+    size_t length, char *result, size_t *result_len)
+{
+	iconv_t cd = descriptor(to, from);
+	char *in = (char *)str, *out = result;
+	size_t inleft = length, outleft = *result_len;
+
+	if (cd == (iconv_t)-1)
+		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+	iconv(cd, NULL, NULL, NULL, NULL);	/* a fresh shift state */
+	while (inleft > 0) {
+		if (iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			return MAIL_CHARCONV_ERROR_MEMORY;
+		if (errno == EINVAL)		/* cut at the end: drop it */
+			break;
+		in++;				/* EILSEQ: skip one byte */
+		inleft--;
+	}
+	iconv(cd, NULL, NULL, &out, &outleft);
+	*result_len = out - result;
+	return MAIL_CHARCONV_NO_ERROR;
+}
+
+void
+charset_init(void)
+{
+	extended_charconv = cached_charconv;
+}
