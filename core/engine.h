@@ -92,6 +92,7 @@ struct msg {
 	size_t		 orig_rawlen;
 	struct mailmime	*orig_mime;
 	bool		 truncated;
+	char		*fixed;		/* a copy with its boundary repaired */
 };
 
 int		 msg_parse(struct msg *, const char *, size_t,

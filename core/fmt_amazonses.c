@@ -8,7 +8,7 @@
 static bool
 amazonses_match(const struct msg *m)
 {
-	static const char *const json[] = { "\"notificationtype\"", NULL };
+	static const char *const json[] = { "notificationtype", NULL };
 	static const char *const from[] = { "amazonses.com", "amazonaws.com",
 		NULL };
 
@@ -25,11 +25,14 @@ json_value(const char *s, const char *end, const char *key)
 	if (p == NULL)
 		return NULL;
 	p += strlen(key);
-	while (p < end && (*p == ' ' || *p == ':' || *p == '\t'))
+	/* plain JSON, or JSON escaped inside an SNS envelope (\"key\":\"v\") */
+	while (p < end && (*p == ' ' || *p == ':' || *p == '\t' ||
+	    *p == '\\' || *p == '"'))
 		p++;
-	if (p >= end || *p != '"')
+	if (p >= end || (p[-1] != '"'))
 		return NULL;
-	for (p++; p < end && *p != '"'; p++) {
+	for (; p < end && *p != '"' && !(*p == '\\' && p + 1 < end &&
+	    p[1] == '"'); p++) {
 		if (*p == '\\' && p + 1 < end) {
 			p++;
 			ndr_buf_addc(&b, *p == 'n' ? ' ' : *p);
@@ -51,14 +54,14 @@ amazonses_read(struct msg *m, struct ndr_report *r)
 
 	if (m->dsn)
 		return dsn_or_text(m, NULL, r);
-	if ((type = json_value(t, end, "\"notificationType\"")) == NULL)
+	if ((type = json_value(t, end, "notificationType")) == NULL)
 		return 0;
 	if (ci_eq(type, "Bounce"))
-		kind = NDR_KIND_BOUNCE, list = "\"bouncedRecipients\"";
+		kind = NDR_KIND_BOUNCE, list = "bouncedRecipients";
 	else if (ci_eq(type, "Delivery"))
-		kind = NDR_KIND_DELIVERED, list = "\"recipients\"";
+		kind = NDR_KIND_DELIVERED, list = "recipients";
 	else if (ci_eq(type, "Complaint"))
-		kind = NDR_KIND_FEEDBACK, list = "\"complainedRecipients\"";
+		kind = NDR_KIND_FEEDBACK, list = "complainedRecipients";
 	else {
 		free(type);
 		return 0;
@@ -66,7 +69,7 @@ amazonses_read(struct msg *m, struct ndr_report *r)
 	free(type);
 	r->kind = kind;
 	if (kind == NDR_KIND_FEEDBACK) {
-		r->feedback_type = json_value(t, end, "\"complaintFeedbackType\"");
+		r->feedback_type = json_value(t, end, "complaintFeedbackType");
 		if (r->feedback_type == NULL)
 			r->feedback_type = xstrdup("abuse");
 	}
@@ -86,17 +89,17 @@ amazonses_read(struct msg *m, struct ndr_report *r)
 			objend = close;
 		struct ndr_rcpt *rc = report_add_rcpt(r, a);
 		if (rc && kind == NDR_KIND_BOUNCE) {
-			rc->status = json_value(p + e, objend, "\"status\"");
+			rc->status = json_value(p + e, objend, "status");
 			rc->diagnostic = json_value(p + e, objend,
-			    "\"diagnosticCode\"");
-			rc->action = json_value(p + e, objend, "\"action\"");
+			    "diagnosticCode");
+			rc->action = json_value(p + e, objend, "action");
 		} else if (rc && kind == NDR_KIND_DELIVERED)
-			rc->diagnostic = json_value(t, end, "\"smtpResponse\"");
+			rc->diagnostic = json_value(t, end, "smtpResponse");
 		free(a);
 		p = objend + 1;
 	}
 	if (r->reporting_mta == NULL)
-		r->reporting_mta = json_value(t, end, "\"reportingMTA\"");
+		r->reporting_mta = json_value(t, end, "reportingMTA");
 	return r->nrcpts ? (int)r->nrcpts : 1;
 }
 

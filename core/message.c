@@ -254,7 +254,7 @@ static const char *const quote_marks[] = {
 	"the original message was:",
 	"----- original message -----",
 	"------ original message ------",
-	"unsent message below",
+	"unsent message below", "unsent message follows",
 	"undelivered message follows",
 	"returned message follows",
 	"this is the original message",
@@ -360,6 +360,57 @@ cap_parts(const char *raw, size_t len, unsigned max_parts)
 	return len;
 }
 
+/*
+ * A multipart message whose declared boundary never occurs in its body
+ * (a broken or rewritten header) parses as one opaque part. When the body
+ * opens with a delimiter line of another boundary, parse a copy whose
+ * header names that one.
+ */
+static char *
+repair_boundary(const char *raw, size_t len, size_t hdr_len,
+    const char *ctype, size_t *outlen)
+{
+	const char *bp = ctype ? strstr(ctype, "boundary=") : NULL;
+	const char *body = raw + hdr_len, *end = raw + len, *p;
+	char want[80];
+	size_t wl;
+
+	if (bp == NULL || strncmp(ctype, "multipart/", 10) != 0)
+		return NULL;
+	bp += 9;
+	if (*bp == '"')
+		bp++;
+	wl = strcspn(bp, "\"; \t");
+	if (wl == 0 || wl + 3 > sizeof want)
+		return NULL;
+	/* ctype is lowercased: compare without case */
+	snprintf(want, sizeof want, "--%.*s", (int)wl, bp);
+	if (ci_find(body, end - body, want))
+		return NULL;
+	/* the first delimiter-looking line of the body */
+	for (p = body; p < end; ) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t ll = (nl ? (size_t)(nl - p) : (size_t)(end - p));
+		if (ll > 0 && p[ll - 1] == '\r')
+			ll--;
+		if (ll > 2 && ll < 74 && p[0] == '-' && p[1] == '-') {
+			const char *old = ci_find(raw, hdr_len, want + 2);
+			if (old == NULL)
+				return NULL;
+			struct ndr_buf b = { 0 };
+			ndr_buf_add(&b, raw, old - raw);
+			ndr_buf_add(&b, p + 2, ll - 2);
+			ndr_buf_add(&b, old + wl, end - (old + wl));
+			*outlen = b.len;
+			return b.s;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return NULL;
+}
+
 int
 msg_parse(struct msg *m, const char *raw, size_t len,
     const struct ndr_limits *lim)
@@ -407,6 +458,12 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 		}
 	}
 
+	size_t fixed_len;
+	if ((m->fixed = repair_boundary(raw, len, m->hdr_len, m->ctype,
+	    &fixed_len)) != NULL) {
+		raw = m->fixed;
+		len = fixed_len;
+	}
 	if (mailmime_parse(raw, len, &idx, &m->mime) != MAILIMF_NO_ERROR) {
 		m->mime = NULL;
 		return -1;
@@ -449,6 +506,7 @@ msg_free(struct msg *m)
 	free(m->parts);
 	ndr_buf_free(&m->text);
 	free(m->lower);
+	free(m->fixed);
 	memset(m, 0, sizeof *m);
 }
 

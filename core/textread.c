@@ -64,6 +64,7 @@ from_daemon(const struct msg *m)
 		"mailer-daemon", "postmaster", "mail delivery", "mailer_daemon",
 		"mail-daemon", "maildaemon", "mail administrator",
 		"mail delivery subsystem", "delivery status", "mailerdaemon",
+		"post_master",
 		"system administrator", "microsoftexchange", "ndr administrator",
 		NULL
 	};
