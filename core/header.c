@@ -143,6 +143,8 @@ looks_like_headers(const char *p, size_t len, int min)
 		size_t e = line_end(p, len, i);
 		if (e == i || (e == i + 1 && p[i] == '\r'))
 			break;
+		if (lines == 0 && (p[i] == ' ' || p[i] == '\t'))
+			return false;	/* a block cannot open with a fold */
 		if (p[i] != ' ' && p[i] != '\t') {
 			const char *colon = memchr(p + i, ':', e - i);
 			if (colon == NULL || !is_field_name(p + i, colon - (p + i)))

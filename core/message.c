@@ -332,6 +332,10 @@ build_text(struct msg *m)
 			html_to_text(&m->text, p->text, p->len);
 		}
 	}
+	/* nothing readable came out of the MIME tree (a broken header, a
+	 * boundary on an unfolded line): read the raw body as text */
+	if (m->text.len == 0 && m->hdr_len < m->len)
+		append_no_cr(&m->text, m->raw + m->hdr_len, m->len - m->hdr_len);
 	if (m->text.s == NULL)
 		ndr_buf_add(&m->text, "", 0);
 	m->orig_off = find_quoted(m->text.s, m->text.len);

@@ -262,6 +262,12 @@ find_address(const char *s, size_t len, size_t *start, size_t *end)
 		if (s[at] != '@')
 			continue;
 		size_t b = at, e = at + 1;
+		/* a quoted local part: "john..doe"@example.org */
+		if (b > 1 && s[b - 1] == '"') {
+			const char *q = memrchr(s, '"', b - 1);
+			if (q && (size_t)(s + b - 1 - q) < 64)
+				b = q - s;
+		} else
 		while (b > 0 && is_local_char((unsigned char)s[b - 1]))
 			b--;
 		while (e < len && is_domain_char((unsigned char)s[e]))
