@@ -108,7 +108,7 @@ static const char *const p_host[] = {
 	"host unknown", "unknown host", "host not found", "no such domain",
 	"domain not found", "domain does not exist", "name or service not known",
 	"couldn't find any host", "could not find any host",
-	"unrouteable mail domain", "unroutable domain", "no mx", "mx record",
+	"unrouteable mail domain", "unroutable domain",
 	"host or domain name not found", "domain name not found",
 	"domain is not", "unknown domain", "invalid domain",
 	"bad destination mailbox address", "not a valid domain",
@@ -122,7 +122,10 @@ static const char *const p_relay[] = {
 	"relaying to", "cannot relay", "can't relay", "mail relay", NULL };
 static const char *const p_notaccept[] = {
 	"does not accept mail", "not accepting mail", "null mx",
-	"accepts no mail", "no mail is accepted", NULL };
+	"accepts no mail", "no mail is accepted", "doesn't receive email",
+	"does not receive email", "no smtp service",
+	"couldn't find a mail exchanger", "no mx found", "no mx record",
+	"type=mx: malformed", NULL };
 static const char *const p_blocked[] = {
 	"blocked", "blacklist", "block list", "blocklist", "denylist",
 	"rbl", "dnsbl", "spamhaus", "spamcop", "sorbs", "barracuda",
@@ -132,6 +135,7 @@ static const char *const p_blocked[] = {
 	"banned", "refused to talk", "please use the smtp server",
 	"please use your provider", "dynamic ip", "dial-up", "dialup",
 	"residential", "not accepting connections", "invalid ip for sending",
+	"service refuse", "weren't sent", "were not sent",
 	NULL };
 /* Blocks of the sending host, sure enough to beat "disabled" and kin. */
 static const char *const p_blocked_strict[] = {
@@ -185,6 +189,9 @@ static const char *const p_mailer[] = {
 	"mailer error", "command failed", "procmail", "unknown mailer",
 	"pipe to", "exited with", "unable to deliver to command",
 	"x-unix;", "child returned status", NULL };
+/* KDDI (au, ezweb) answers DATA with this when its filter refuses. */
+static const char *const p_carrier_filtered[] = {
+	"550 : user unknown", "550: : user unknown", NULL };
 static const char *const p_filtered[] = {
 	"filtered", "rejected by recipient", "recipient rejected your message",
 	"refused by recipient", "delivery not authorized",
@@ -234,10 +241,11 @@ static const struct rule rules[] = {
 	{ NDR_R_SUSPEND,        p_suspend },
 	{ NDR_R_NORELAYING,     p_relay },
 	{ NDR_R_REJECTED,       p_sender },
+	{ NDR_R_NOTACCEPT,      p_notaccept },
+	{ NDR_R_FILTERED,       p_carrier_filtered },
+	{ NDR_R_USERUNKNOWN,    p_user },
 	{ NDR_R_EXPIRED,        p_expired },
 	{ NDR_R_NETWORKERROR,   p_dns },
-	{ NDR_R_NOTACCEPT,      p_notaccept },
-	{ NDR_R_USERUNKNOWN,    p_user },
 	{ NDR_R_HOSTUNKNOWN,    p_host },
 	{ NDR_R_TOOMANYCONN,    p_rate },
 	{ NDR_R_SPEEDING,       p_speed },
