@@ -148,8 +148,12 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	/* "user unknown" after DATA: the address exists, the content did
 	 * not pass; a failure at MAIL FROM is about the sender. */
 	if (rc->command && strcmp(rc->command, "DATA") == 0 &&
-	    r == NDR_R_USERUNKNOWN)
+	    r == NDR_R_USERUNKNOWN && !(rc->status &&
+	    strcmp(rc->status + 1, ".1.1") == 0))
 		r = NDR_R_FILTERED;
+	/* 5.2.3 says the recipient's own limit, whatever the words */
+	if (rc->status && strcmp(rc->status + 1, ".2.3") == 0)
+		r = NDR_R_EXCEEDLIMIT;
 	if (rc->command && strcmp(rc->command, "MAIL") == 0 &&
 	    (r == NDR_R_USERUNKNOWN || r == NDR_R_UNDEFINED ||
 	    r == NDR_R_HOSTUNKNOWN))

@@ -47,8 +47,7 @@ static const char *const p_ptr[] = {
 static const char *const p_auth[] = {
 	"spf", "dkim", "dmarc", "sender policy framework",
 	"authentication failed", "not authorized to send on behalf",
-	"domain of sender address", "sender address verification",
-	"sender verify failed", "designates", NULL };
+	"designates", NULL };
 static const char *const p_mesgtoobig[] = {
 	"message too big", "message too large", "message is too large",
 	"message is too big", "message size exceeds", "size exceeds",
@@ -71,7 +70,8 @@ static const char *const p_exceed[] = {
 static const char *const p_suspend[] = {
 	"suspended", "disabled", "deactivated", "inactive", "not active",
 	"account expired", "account has expired", "account locked",
-	"mailbox locked", "is locked", "is frozen",
+	"mailbox locked", "is locked", "is frozen", "temporary locked",
+	"account is blocked", "compte du destinataire est bloque",
 	"mailbox unavailable: user inactive",
 	"no longer active", "has been closed", "account closed", NULL };
 static const char *const p_moved[] = {
@@ -131,7 +131,7 @@ static const char *const p_blocked[] = {
 	"rbl", "dnsbl", "spamhaus", "spamcop", "sorbs", "barracuda",
 	"listed at", "listed on", "listed in", "poor reputation",
 	"bad reputation", "your ip", "your host", "client host",
-	"access denied", "not allowed to connect",
+	"not allowed to connect",
 	"banned", "refused to talk", "please use the smtp server",
 	"please use your provider", "dynamic ip", "dial-up", "dialup",
 	"residential", "not accepting connections", "invalid ip for sending",
@@ -142,6 +142,9 @@ static const char *const p_blocked_strict[] = {
 	"blocked using", "blocked by", "client host rejected", "dnsbl",
 	"blacklisted", "blocklist", "spamhaus", "spamcop", "sorbs",
 	"554 blocked", "550 blocked", NULL };
+static const char *const p_policy_strict[] = {
+	"content presents a potential", "policy violation",
+	"violates our policy", "violation of our policy", NULL };
 static const char *const p_rate[] = {
 	"too many connections", "too many concurrent", "connection limit",
 	"too many sessions", "too many smtp sessions", "exceeded the maximum number of connections",
@@ -208,7 +211,9 @@ static const char *const p_sender[] = {
 	"sender rejected", "unroutable sender", "sender verify failed",
 	"sender domain", "sender is not", "bad sender", "invalid sender",
 	"unknown sender", "sender address is invalid", "from: domain is invalid",
-	"purported responsible address", "sender denied", NULL };
+	"purported responsible address", "sender denied",
+	"sender was rejected", "domain of sender address",
+	"sender address verification", NULL };
 static const char *const p_dns[] = {
 	"name service error", "dns error", "no route to host",
 	"lookup of", "host not found, try again", "temporary dns",
@@ -230,9 +235,10 @@ static const struct rule rules[] = {
 	{ NDR_R_VIRUSDETECTED,  p_virus },
 	{ NDR_R_REQUIREPTR,     p_ptr },
 	{ NDR_R_FAILEDSTARTTLS, p_starttls },
-	{ NDR_R_AUTHFAILURE,    p_auth },
+	{ NDR_R_POLICYVIOLATION, p_policy_strict },
 	{ NDR_R_BLOCKED,        p_blocked_strict },
 	{ NDR_R_SPAMDETECTED,   p_spam },
+	{ NDR_R_AUTHFAILURE,    p_auth },
 	{ NDR_R_MESGTOOBIG,     p_mesgtoobig },
 	{ NDR_R_MAILBOXFULL,    p_full },
 	{ NDR_R_SYSTEMFULL,     p_systemfull },
