@@ -116,6 +116,7 @@ bool		 reason_is_hard(enum ndr_reason, const char *status);
 
 /* ---- the original (original.c) ---- */
 void		 original_read(struct msg *, struct ndr_original *);
+void		 original_free(struct ndr_original *);
 
 /* ---- the readers (reader.c and fmt_*.c) ---- */
 /*

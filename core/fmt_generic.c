@@ -73,10 +73,7 @@ generic_read(struct msg *m, struct ndr_report *r)
 			n = 1;
 		}
 	}
-	free(o.message_id); free(o.from); free(o.to); free(o.subject);
-	free(o.date); free(o.return_path); free(o.x_mailer); free(o.excerpt);
-	strv_free(&o.received);
-	strv_free(&o.links);
+	original_free(&o);
 	return n;
 }
 

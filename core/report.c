@@ -39,7 +39,7 @@ ndr_strerror(enum ndr_err e)
 	return "unknown error";
 }
 
-static void
+void
 original_free(struct ndr_original *o)
 {
 	free(o->message_id);
