@@ -33,7 +33,7 @@ static const char *const p_spam[] = {
 	"message content", "looks like spam", "scored too high",
 	"high probability of being", "classified as spam", "spamassassin",
 	"rejected by the content filter", "blocked by content filter",
-	"message filtered", "x-spam", "message rejected due to content",
+	"x-spam", "message rejected due to content",
 	"rejected due to content", "unacceptable content",
 	"rejected as spam", "detected as spam", "contains spam", NULL };
 static const char *const p_ptr[] = {
@@ -43,7 +43,7 @@ static const char *const p_ptr[] = {
 	"hostname does not resolve", "no reverse", "fcrdns",
 	"cannot resolve your address", "cannot resolve your hostname",
 	"does not have a valid reverse", "ip name lookup failed",
-	"not have a valid ptr", NULL };
+	"not have a valid ptr", "mismatches client ip", NULL };
 static const char *const p_auth[] = {
 	"spf", "dkim", "dmarc", "sender policy framework",
 	"authentication failed", "not authorized to send on behalf",
@@ -65,7 +65,7 @@ static const char *const p_full[] = {
 	"account is full", "storage quota", "over its storage",
 	"has exceeded the storage", "quota limit", NULL };
 static const char *const p_exceed[] = {
-	"exceeded the rate", "too many recipients", "recipient limit",
+	"exceeded the rate", "recipient limit",
 	"message rate exceeded", "exceeds the limit", NULL };
 static const char *const p_suspend[] = {
 	"suspended", "disabled", "deactivated", "inactive", "not active",
@@ -76,7 +76,7 @@ static const char *const p_suspend[] = {
 	"no longer active", "has been closed", "account closed", NULL };
 static const char *const p_moved[] = {
 	"has moved", "has been moved", "no longer with", "moved to",
-	"changed address", NULL };
+	"changed address", "not our customer", NULL };
 static const char *const p_user[] = {
 	"user unknown", "unknown user", "no such user", "unknown recipient",
 	"recipient unknown", "no such recipient", "user not found",
@@ -87,8 +87,8 @@ static const char *const p_user[] = {
 	"recipient address rejected", "not a valid mailbox",
 	"unknown local part", "unknown local-part", "user doesn't have",
 	"no such account", "account does not exist", "invalid mailbox",
-	"unrouteable address", "unroutable address", "bad recipient",
-	"user invalid", "is not a valid", "not our customer",
+	"bad recipient",
+	"user invalid", "is not a valid",
 	"no account by that name", "couldn't find any host by that name",
 	"addressee unknown", "no such person", "not listed",
 	"cannot be found", "could not be found", "unknown or illegal alias",
@@ -145,9 +145,28 @@ static const char *const p_blocked_strict[] = {
 static const char *const p_policy_strict[] = {
 	"content presents a potential", "policy violation",
 	"violates our policy", "violation of our policy", NULL };
+/* Sure phrases that must beat the general lists below them. */
+static const char *const p_host_strict[] = {
+	"domain does not exist", "host or domain name not found",
+	"unrouteable address", "unroutable address", "no such domain",
+	"domain is not reachable", "host unknown", NULL };
+static const char *const p_security_strict[] = {
+	"unauthenticated senders", "authentication required",
+	"authentication is required", NULL };
+static const char *const p_rfc_strict[] = {
+	"multiple addresses in from", "duplicate header", NULL };
+static const char *const p_content[] = {
+	"improper use of 8-bit data", "headers too large",
+	"media type", "content type", NULL };
+static const char *const p_reputation[] = {
+	"unexpected volume or user complaints", "low reputation",
+	"poor reputation", "bad reputation", NULL };
+static const char *const p_speed_strict[] = {
+	"receiving mail at a rate", "receiving mail too quickly", NULL };
 static const char *const p_rate[] = {
 	"too many connections", "too many concurrent", "connection limit",
 	"too many sessions", "too many smtp sessions", "exceeded the maximum number of connections",
+	"connection rate limit", "too many recipients",
 	NULL };
 static const char *const p_speed[] = {
 	"too many messages", "rate limit", "ratelimit", "rate-limit",
@@ -157,8 +176,8 @@ static const char *const p_expired[] = {
 	"delivery expired", "message expired", "time limit", "timed out",
 	"timeout", "retry time", "has been delayed", "not reachable",
 	"did not accept our requests to connect", "failed 20 attempts",
-	"could not find a gateway", "undeliverable for", "connection timed out", "queue too long",
-	"too long in queue", "giving up", "gave up", "undeliverable for",
+	"could not find a gateway", "undeliverable for", "connection timed out",
+	"gave up",
 	"could not be delivered within", "expired", "have been failing for",
 	"maximum time", NULL };
 static const char *const p_network[] = {
@@ -187,7 +206,7 @@ static const char *const p_policy[] = {
 	"dmarc policy", "violat", NULL };
 static const char *const p_systemfull[] = {
 	"insufficient system storage", "system storage", "disk full",
-	"out of disk", "no space left", NULL };
+	"out of disk", "no space left", "insufficient disk space", NULL };
 static const char *const p_mailer[] = {
 	"mailer error", "command failed", "procmail", "unknown mailer",
 	"pipe to", "exited with", "unable to deliver to command",
@@ -235,6 +254,12 @@ static const struct rule rules[] = {
 	{ NDR_R_VIRUSDETECTED,  p_virus },
 	{ NDR_R_REQUIREPTR,     p_ptr },
 	{ NDR_R_FAILEDSTARTTLS, p_starttls },
+	{ NDR_R_BADREPUTATION,  p_reputation },
+	{ NDR_R_SPEEDING,       p_speed_strict },
+	{ NDR_R_NOTCOMPLIANTRFC, p_rfc_strict },
+	{ NDR_R_CONTENTERROR,   p_content },
+	{ NDR_R_SECURITYERROR,  p_security_strict },
+	{ NDR_R_MAILERERROR,    p_mailer },
 	{ NDR_R_POLICYVIOLATION, p_policy_strict },
 	{ NDR_R_BLOCKED,        p_blocked_strict },
 	{ NDR_R_SPAMDETECTED,   p_spam },
@@ -248,6 +273,7 @@ static const struct rule rules[] = {
 	{ NDR_R_NORELAYING,     p_relay },
 	{ NDR_R_REJECTED,       p_sender },
 	{ NDR_R_NOTACCEPT,      p_notaccept },
+	{ NDR_R_HOSTUNKNOWN,    p_host_strict },
 	{ NDR_R_FILTERED,       p_carrier_filtered },
 	{ NDR_R_USERUNKNOWN,    p_user },
 	{ NDR_R_EXPIRED,        p_expired },
