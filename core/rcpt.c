@@ -109,6 +109,23 @@ smtp_command(const char *text)
 	return best;
 }
 
+/* The status of the last "NNN X.Y.Z" (or "NNN-X.Y.Z") pair of a failure
+ * class, as the remote server wrote it; NULL when there is none. */
+static char *
+server_status(const char *d)
+{
+	const char *p = d, *last = NULL;
+
+	while ((p = strpbrk(p, "45")) != NULL) {
+		if (isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+		    (p[3] == ' ' || p[3] == '-') && p[4] == p[0] && p[5] == '.' &&
+		    (p == d || !isalnum((unsigned char)p[-1])))
+			last = p + 4;
+		p++;
+	}
+	return last ? find_status(last, strlen(last)) : NULL;
+}
+
 void
 rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 {
@@ -127,8 +144,16 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	}
 	d = rc->diagnostic ? rc->diagnostic : "";
 
-	/* A generic status ("5.0.0") yields to a precise one in the text. */
-	st = find_status(d, strlen(d));
+	/* What the remote server itself said ("550 5.7.1 ...", the last
+	 * such pair) outranks the reporting MTA's summary status; a generic
+	 * status ("5.0.0") yields to any precise one in the text. */
+	st = server_status(d);
+	if (st == NULL)
+		st = find_status(d, strlen(d));
+	else if (rc->status) {
+		free(rc->status);
+		rc->status = NULL;
+	}
 	if (rc->status == NULL || (st && strcmp(rc->status + 1, ".0.0") == 0 &&
 	    st[0] == rc->status[0])) {
 		free(rc->status);
