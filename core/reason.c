@@ -47,13 +47,15 @@ static const char *const p_ptr[] = {
 static const char *const p_auth[] = {
 	"spf", "dkim", "dmarc", "sender policy framework",
 	"authentication failed", "not authorized to send on behalf",
-	"designates", NULL };
+	"designates", "does not have authentication information",
+	"fails to pass authentication", NULL };
 static const char *const p_mesgtoobig[] = {
 	"message too big", "message too large", "message is too large",
 	"message is too big", "message size exceeds", "size exceeds",
 	"exceeds size limit", "exceeds the maximum", "message length exceeds",
 	"mail size exceeds", "too large", "message size limit",
-	"exceeded the maximum size", "maximum message size", NULL };
+	"exceeded the maximum size", "maximum message size",
+	"mail size limit", NULL };
 static const char *const p_full[] = {
 	"mailbox full", "mailbox is full", "mailbox is over quota",
 	"over quota", "overquota", "quota exceeded", "exceeded storage",
@@ -63,7 +65,8 @@ static const char *const p_full[] = {
 	"full mailbox", "mailbox has exceeded", "too much mail",
 	"user's quota", "out of storage", "mailfolder is full",
 	"account is full", "storage quota", "over its storage",
-	"has exceeded the storage", "quota limit", NULL };
+	"has exceeded the storage", "quota limit", "exceeds allowed size",
+	NULL };
 static const char *const p_exceed[] = {
 	"exceeded the rate", "recipient limit",
 	"message rate exceeded", "exceeds the limit", NULL };
@@ -144,7 +147,8 @@ static const char *const p_blocked_strict[] = {
 	"554 blocked", "550 blocked", NULL };
 static const char *const p_policy_strict[] = {
 	"content presents a potential", "policy violation",
-	"violates our policy", "violation of our policy", NULL };
+	"violates our policy", "violation of our policy", "header error",
+	NULL };
 /* Sure phrases that must beat the general lists below them. */
 static const char *const p_host_strict[] = {
 	"domain does not exist", "host or domain name not found",
@@ -177,7 +181,7 @@ static const char *const p_expired[] = {
 	"timeout", "retry time", "has been delayed", "not reachable",
 	"did not accept our requests to connect", "failed 20 attempts",
 	"could not find a gateway", "undeliverable for", "connection timed out",
-	"gave up",
+	"gave up", "could not deliver for the last",
 	"could not be delivered within", "expired", "have been failing for",
 	"maximum time", NULL };
 static const char *const p_network[] = {
@@ -189,7 +193,9 @@ static const char *const p_network[] = {
 	"network error", NULL };
 static const char *const p_syntax[] = {
 	"syntax error", "command unrecognized", "unrecognized command",
-	"bad command", "command not implemented", "line too long", NULL };
+	"bad command", "command not implemented", "line too long",
+	"parameter not implemented", "improper sequence of commands",
+	"bad sequence of commands", NULL };
 static const char *const p_rfc[] = {
 	"rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc822", "rfc 822",
 	"not compliant", "non-compliant", "malformed", "invalid header",
@@ -242,7 +248,8 @@ static const char *const p_system[] = {
 	"system error", "internal error", "server error", "local error",
 	"temporary failure", "temporarily unavailable", "service unavailable",
 	"system failure", "try again", "i/o error", "server configuration",
-	"out of memory", NULL };
+	"out of memory", "service currently unavailable", "could not load",
+	NULL };
 
 struct rule {
 	enum ndr_reason reason;
