@@ -140,7 +140,7 @@ void		 ndr_report_text(const struct ndr_report *, const char *file,
 typedef int	(*ndr_msg_fn)(const char *name, const char *raw, size_t len,
 		    void *arg);
 typedef void	(*ndr_srcerr_fn)(const char *name, const char *why, void *arg);
-int		 ndr_source_walk(const char *path, size_t max_size,
-		    ndr_msg_fn, ndr_srcerr_fn, void *arg);
+int		 ndr_source_walk(const char *path, ndr_msg_fn, ndr_srcerr_fn,
+		    void *arg);
 
 #endif

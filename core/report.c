@@ -153,7 +153,7 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	}
 	/* the SMTP command, when the recipient's own words do not name it,
 	 * from the report's transcript ("... >>> DATA <<< 550 ...") */
-	char *region = m.orig_off ? xstrndup(m.text.s, m.orig_off) : NULL;
+	const char *region = m.lower;
 	for (size_t i = 0; i < r->nrcpts; i++) {
 		struct ndr_rcpt *rc = &r->rcpts[i];
 		if (rc->command == NULL && !smtp_command(rc->diagnostic) &&
@@ -161,7 +161,6 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 			rc->command = xstrdup(transcript_command(region));
 		rcpt_finish(rc, r->kind);
 	}
-	free(region);
 	if (r->kind != NDR_KIND_OTHER && r->kind != NDR_KIND_AUTOREPLY)
 		original_read(&m, &r->original);
 	msg_free(&m);

@@ -18,7 +18,6 @@ struct walk {
 	ndr_msg_fn	 fn;
 	ndr_srcerr_fn	 err;
 	void		*arg;
-	size_t		 max_size;
 };
 
 static void
@@ -204,10 +203,9 @@ each_stdin(struct walk *w)
 }
 
 int
-ndr_source_walk(const char *path, size_t max_size, ndr_msg_fn fn,
-    ndr_srcerr_fn err, void *arg)
+ndr_source_walk(const char *path, ndr_msg_fn fn, ndr_srcerr_fn err, void *arg)
 {
-	struct walk w = { fn, err, arg, max_size };
+	struct walk w = { fn, err, arg };
 	struct ndr_buf sub = { 0 };
 	int rc;
 

@@ -102,8 +102,7 @@ classify_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (int i = optind; i < argc; i++)
-		ndr_source_walk(argv[i], run.lim.max_size, on_message, on_error,
-		    &run);
+		ndr_source_walk(argv[i], on_message, on_error, &run);
 	ndr_buf_free(&run.out);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		perror("ndrsweep: standard output");
