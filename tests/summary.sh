@@ -8,6 +8,6 @@ set -- $(cat tests/*.trs 2>/dev/null | sed -n 's/^:test-result: //p' |
         c["XFAIL"], c["XPASS"], c["SKIP"], c["ERROR"]}')
 pass=${1:-0} fail=${2:-0} xfail=${3:-0} xpass=${4:-0} skip=${5:-0} err=${6:-0}
 if [ "$skip" -gt 0 ] || [ "$xfail" -gt 0 ]; then
-	echo "($skip skipped, $xfail expected failures: targets not met yet, see tests/*.log)"
+	echo "($skip skipped, $xfail expected failures (targets not met yet); see tests/*.log)"
 fi
 echo "$pass passed, $((fail + xpass + err)) failed"
