@@ -13,6 +13,19 @@ read_buf(const struct ndr_buf *b)
 	return r;
 }
 
+/* A postfix-like report head with one recipient of this status, its
+ * boundary "X" still open for the part that follows. */
+static void
+dsn_head(struct ndr_buf *b, const char *status)
+{
+	ndr_buf_printf(b, "From: MAILER-DAEMON@mx.far.example\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"X\"\n\n--X\nContent-Type: message/delivery-status\n\n"
+	    "Final-Recipient: rfc822; bob@far.example\nAction: failed\n"
+	    "Status: %s\n\n", status);
+}
+
 START_TEST(test_empty_input_is_an_error_not_a_report)
 {
 	struct ndr_report *r = NULL;
@@ -27,12 +40,8 @@ START_TEST(test_truncated_mime_still_reads_the_report)
 	struct ndr_buf b = { 0 };
 	struct ndr_report *r;
 
-	ndr_buf_adds(&b, "From: MAILER-DAEMON@mx.far.example\n"
-	    "Subject: Undelivered Mail Returned to Sender\n"
-	    "Content-Type: multipart/report; report-type=delivery-status; "
-	    "boundary=\"X\"\n\n--X\nContent-Type: message/delivery-status\n\n"
-	    "Final-Recipient: rfc822; bob@far.example\nAction: failed\n"
-	    "Status: 5.1.1\n\n--X\nContent-Type: message/rfc822\n\n"
+	dsn_head(&b, "5.1.1");
+	ndr_buf_adds(&b, "--X\nContent-Type: message/rfc822\n\n"
 	    "Message-ID: <cut@x.example>\nSubject: cu");
 	r = read_buf(&b);
 	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
@@ -63,12 +72,8 @@ START_TEST(test_fifty_megabyte_attachment_is_cut_not_read)
 	struct ndr_buf b = { 0 };
 	struct ndr_report *r;
 
-	ndr_buf_adds(&b, "From: MAILER-DAEMON@mx.far.example\n"
-	    "Subject: Undelivered Mail Returned to Sender\n"
-	    "Content-Type: multipart/report; report-type=delivery-status; "
-	    "boundary=\"X\"\n\n--X\nContent-Type: message/delivery-status\n\n"
-	    "Final-Recipient: rfc822; bob@far.example\nAction: failed\n"
-	    "Status: 5.2.2\n\n--X\nContent-Type: application/octet-stream\n"
+	dsn_head(&b, "5.2.2");
+	ndr_buf_adds(&b, "--X\nContent-Type: application/octet-stream\n"
 	    "Content-Transfer-Encoding: base64\n\n");
 	while (b.len < 50u << 20)
 		ndr_buf_adds(&b, "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"
