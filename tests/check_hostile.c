@@ -62,6 +62,9 @@ START_TEST(test_missing_boundary_and_8bit_junk)
 	for (int i = 0; i < 4096; i++)
 		ndr_buf_addc(&b, (char)(i * 7 + 1));
 	r = read_buf(&b);
+	ck_assert_ptr_nonnull(r->subject);
+	ck_assert_ptr_nonnull(strstr(r->subject, "failure notice"));
+	ck_assert_ptr_nonnull(r->from);
 	ndr_report_free(&r);
 	ndr_buf_free(&b);
 }
