@@ -153,7 +153,8 @@ static const char *const p_policy_strict[] = {
 static const char *const p_host_strict[] = {
 	"domain does not exist", "host or domain name not found",
 	"unrouteable address", "unroutable address", "no such domain",
-	"domain is not reachable", "host unknown", NULL };
+	"domain is not reachable", "host unknown",
+	"bad destination system address", NULL };
 static const char *const p_security_strict[] = {
 	"unauthenticated senders", "authentication required",
 	"authentication is required", NULL };
