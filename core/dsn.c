@@ -156,8 +156,7 @@ dsn_or_text(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 			rc = &r->rcpts[0];
 		if (rc == NULL || t.rcpts[i].diagnostic == NULL)
 			continue;
-		if (rc->command == NULL && smtp_command(t.rcpts[i].diagnostic))
-			rc->command = xstrdup(smtp_command(t.rcpts[i].diagnostic));
+		rcpt_set_command(rc, t.rcpts[i].diagnostic);
 		if (rc->diagnostic == NULL || strlen(rc->diagnostic) < 8) {
 			free(rc->diagnostic);
 			rc->diagnostic = xstrdup(t.rcpts[i].diagnostic);

@@ -107,6 +107,7 @@ struct ndr_rcpt	*report_add_rcpt(struct ndr_report *, const char *address);
 struct ndr_rcpt	*report_find_rcpt(struct ndr_report *, const char *address);
 void		 rcpt_clear(struct ndr_rcpt *);
 const char	*smtp_command(const char *);
+void		 rcpt_set_command(struct ndr_rcpt *, const char *text);
 /* Fill status, reply code, reason and hard from the diagnostic. */
 void		 rcpt_finish(struct ndr_rcpt *, enum ndr_kind);
 enum ndr_reason	 reason_from_text(const char *diagnostic);
@@ -120,10 +121,11 @@ void		 original_free(struct ndr_original *);
 
 /* ---- the readers (reader.c and fmt_*.c) ---- */
 /*
- * A reader knows one family of reports. match() says how sure it is that
- * the message is its kind (0 = not mine); read() fills the report and
- * returns the number of recipients it found. The first reader that matches
- * and reads at least one recipient wins.
+ * A reader knows one family of reports. match() says whether the message
+ * looks like its kind; read() fills the report and returns the number of
+ * recipients it found, or -1 to claim a message that has none (a read
+ * receipt). The first reader that matches and reads something, or sets a
+ * kind, wins; otherwise its partial work is undone and the next one tries.
  */
 struct reader {
 	const char	*name;

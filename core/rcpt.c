@@ -126,6 +126,16 @@ server_status(const char *d)
 	return last ? find_status(last, strlen(last)) : NULL;
 }
 
+/* Name the failed SMTP command from text, unless it is named already. */
+void
+rcpt_set_command(struct ndr_rcpt *rc, const char *text)
+{
+	const char *cmd;
+
+	if (rc->command == NULL && (cmd = smtp_command(text)) != NULL)
+		rc->command = xstrdup(cmd);
+}
+
 void
 rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 {
@@ -163,8 +173,7 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	if (rc->reply_code == NULL)
 		rc->reply_code = reply_code_of(d, rc->status);
 
-	if (rc->command == NULL && smtp_command(d))
-		rc->command = xstrdup(smtp_command(d));
+	rcpt_set_command(rc, d);
 	r = rc->reason;		/* a reader may know better than the words */
 	if (r == NDR_R_UNDEFINED)
 		r = reason_from_text(d);

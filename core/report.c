@@ -153,12 +153,12 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	}
 	/* the SMTP command, when the recipient's own words do not name it,
 	 * from the report's transcript ("... >>> DATA <<< 550 ...") */
-	const char *region = m.lower;
+	const char *sent = m.lower ? transcript_command(m.lower) : NULL;
 	for (size_t i = 0; i < r->nrcpts; i++) {
 		struct ndr_rcpt *rc = &r->rcpts[i];
-		if (rc->command == NULL && !smtp_command(rc->diagnostic) &&
-		    region && transcript_command(region))
-			rc->command = xstrdup(transcript_command(region));
+		rcpt_set_command(rc, rc->diagnostic);
+		if (rc->command == NULL && sent)
+			rc->command = xstrdup(sent);
 		rcpt_finish(rc, r->kind);
 	}
 	if (r->kind != NDR_KIND_OTHER && r->kind != NDR_KIND_AUTOREPLY)
