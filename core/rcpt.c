@@ -81,7 +81,8 @@ smtp_command(const char *text)
 		{ "DATA", ">>> data" }, { "DATA", "after data" },
 		{ "DATA", "[data]" },
 		{ "RCPT", "rcpt to" }, { "RCPT", "rcpt command" },
-		{ "RCPT", "[rcpt_to]" },
+		{ "RCPT", "[rcpt_to]" }, { "RCPT", "smtp:rcpt" },
+		{ "RCPT", "does not like recipient" },
 		{ "MAIL", "mail from" }, { "MAIL", "mail command" },
 		{ "MAIL", "[mail_from]" },
 		{ "CONN", "initial connection" }, { "CONN", "greeting" },
@@ -179,12 +180,17 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 		r = reason_from_text(d);
 	if (r == NDR_R_UNDEFINED)
 		r = reason_from_status(rc->status);
-	/* "user unknown" after DATA: the address exists, the content did
-	 * not pass; a failure at MAIL FROM is about the sender. */
-	if (rc->command && strcmp(rc->command, "DATA") == 0 &&
-	    r == NDR_R_USERUNKNOWN && !(rc->status &&
-	    strcmp(rc->status + 1, ".1.1") == 0))
-		r = NDR_R_FILTERED;
+	/* "User unknown" is only believed at RCPT or with a status that
+	 * says so; after DATA, or with no command named, the address
+	 * existed and a filter refused the message (Sisimai's reading,
+	 * which our figures are compared with). */
+	if (r == NDR_R_USERUNKNOWN && rc->reason == NDR_R_UNDEFINED) {
+		enum ndr_reason sr = reason_from_status(rc->status);
+		const char *c = rc->command;
+		if (sr != NDR_R_USERUNKNOWN && (c == NULL ||
+		    strcmp(c, "DATA") == 0) && !reason_names_recipient(d))
+			r = NDR_R_FILTERED;
+	}
 	/* 5.2.3 says the recipient's own limit, whatever the words */
 	if (rc->status && strcmp(rc->status + 1, ".2.3") == 0)
 		r = NDR_R_EXCEEDLIMIT;

@@ -106,7 +106,8 @@ static const char *const p_user[] = {
 	"name not recognized", "no user", "address not present",
 	"user does not exist", "mailbox is inactive",
 	"not registered", "invalid final delivery userid",
-	"please check if address is correct", NULL };
+	"please check if address is correct", "name is not recognized",
+	"recipientnotfound", NULL };
 static const char *const p_host[] = {
 	"host unknown", "unknown host", "host not found", "no such domain",
 	"domain not found", "domain does not exist", "name or service not known",
@@ -320,78 +321,101 @@ reason_from_text(const char *diag)
 	return r;
 }
 
-/* RFC 3463 and its successors: the subject and detail of a status. */
+/*
+ * Words that name the recipient as unknown to a directory, not just "user
+ * unknown": these come from the recipient check itself, so they stand
+ * even when the report does not say at which command it failed.
+ */
+static const char *const p_user_strict[] = {
+	"recipient name is not recognized", "not listed in domino directory",
+	"recipientnotfound", "recipient not found", "unknown recipient",
+	"invalid recipient", "no valid recipients", "invalid final delivery",
+	"unknown user:", "address is possibly incorrect",
+	"check if address is correct", "unknown recipient or mailbox",
+	"requested action not taken: mailbox unavailable", NULL };
+
+bool
+reason_names_recipient(const char *diag)
+{
+	char *low;
+	bool yes;
+
+	if (diag == NULL)
+		return false;
+	low = lowercase_dup(diag, strlen(diag));
+	yes = has_any(low, p_user_strict);
+	free(low);
+	return yes;
+}
+
+/*
+ * RFC 3463 and its successors: what a status says, as Sisimai reads it
+ * (so figures compare). Codes whose meaning is too vague to name a
+ * reason ("5.0.0", "4.7.0", "5.5.0") are left to the words.
+ */
+static const struct {
+	const char *code;
+	enum ndr_reason r;
+} status_names[] = {
+	{ "4.1.6", NDR_R_HASMOVED }, { "4.1.7", NDR_R_REJECTED },
+	{ "4.1.8", NDR_R_REJECTED }, { "4.1.9", NDR_R_SYSTEMERROR },
+	{ "4.2.1", NDR_R_BLOCKED }, { "4.2.2", NDR_R_MAILBOXFULL },
+	{ "4.2.3", NDR_R_EXCEEDLIMIT }, { "4.2.4", NDR_R_FILTERED },
+	{ "4.3.1", NDR_R_SYSTEMFULL }, { "4.3.2", NDR_R_NOTACCEPT },
+	{ "4.3.3", NDR_R_SYSTEMERROR }, { "4.3.5", NDR_R_SYSTEMERROR },
+	{ "4.4.1", NDR_R_EXPIRED }, { "4.4.2", NDR_R_NETWORKERROR },
+	{ "4.4.3", NDR_R_SYSTEMERROR }, { "4.4.4", NDR_R_NETWORKERROR },
+	{ "4.4.5", NDR_R_SYSTEMFULL }, { "4.4.6", NDR_R_NETWORKERROR },
+	{ "4.4.7", NDR_R_EXPIRED }, { "4.4.8", NDR_R_NETWORKERROR },
+	{ "4.5.3", NDR_R_SYSTEMERROR }, { "4.5.5", NDR_R_SYSTEMERROR },
+	{ "4.6.0", NDR_R_CONTENTERROR }, { "4.6.2", NDR_R_CONTENTERROR },
+	{ "4.6.5", NDR_R_CONTENTERROR }, { "4.7.1", NDR_R_BLOCKED },
+	{ "4.7.2", NDR_R_BLOCKED }, { "4.7.5", NDR_R_SECURITYERROR },
+	{ "4.7.6", NDR_R_SECURITYERROR }, { "4.7.7", NDR_R_SECURITYERROR },
+	{ "4.7.12", NDR_R_SECURITYERROR }, { "4.7.15", NDR_R_SECURITYERROR },
+	{ "4.7.16", NDR_R_MESGTOOBIG }, { "4.7.24", NDR_R_AUTHFAILURE },
+	{ "4.7.25", NDR_R_REQUIREPTR }, { "4.7.26", NDR_R_AUTHFAILURE },
+	{ "5.1.0", NDR_R_USERUNKNOWN }, { "5.1.1", NDR_R_USERUNKNOWN },
+	{ "5.1.2", NDR_R_HOSTUNKNOWN }, { "5.1.3", NDR_R_USERUNKNOWN },
+	{ "5.1.4", NDR_R_FILTERED }, { "5.1.6", NDR_R_HASMOVED },
+	{ "5.1.7", NDR_R_REJECTED }, { "5.1.8", NDR_R_REJECTED },
+	{ "5.1.9", NDR_R_SYSTEMERROR }, { "5.1.10", NDR_R_NOTACCEPT },
+	{ "5.2.0", NDR_R_FILTERED }, { "5.2.1", NDR_R_FILTERED },
+	{ "5.2.2", NDR_R_MAILBOXFULL }, { "5.2.3", NDR_R_EXCEEDLIMIT },
+	{ "5.2.4", NDR_R_FILTERED }, { "5.3.0", NDR_R_SYSTEMERROR },
+	{ "5.3.1", NDR_R_SYSTEMFULL }, { "5.3.2", NDR_R_NOTACCEPT },
+	{ "5.3.3", NDR_R_SYSTEMERROR }, { "5.3.4", NDR_R_MESGTOOBIG },
+	{ "5.3.5", NDR_R_SYSTEMERROR }, { "5.4.0", NDR_R_NETWORKERROR },
+	{ "5.4.3", NDR_R_SYSTEMERROR }, { "5.4.4", NDR_R_HOSTUNKNOWN },
+	{ "5.5.2", NDR_R_SYNTAXERROR }, { "5.5.3", NDR_R_TOOMANYCONN },
+	{ "5.5.4", NDR_R_SYSTEMERROR }, { "5.5.5", NDR_R_SYSTEMERROR },
+	{ "5.5.6", NDR_R_SYNTAXERROR }, { "5.7.13", NDR_R_SUSPEND },
+	{ "5.7.16", NDR_R_MESGTOOBIG }, { "5.7.17", NDR_R_HASMOVED },
+	{ "5.7.18", NDR_R_HASMOVED }, { "5.7.20", NDR_R_AUTHFAILURE },
+	{ "5.7.21", NDR_R_AUTHFAILURE }, { "5.7.22", NDR_R_AUTHFAILURE },
+	{ "5.7.23", NDR_R_AUTHFAILURE }, { "5.7.24", NDR_R_AUTHFAILURE },
+	{ "5.7.25", NDR_R_REQUIREPTR }, { "5.7.26", NDR_R_AUTHFAILURE },
+	{ "5.7.27", NDR_R_NOTACCEPT }, { "5.7.28", NDR_R_SPAMDETECTED },
+	{ "5.7.29", NDR_R_AUTHFAILURE }, { "5.7.30", NDR_R_FAILEDSTARTTLS },
+};
+
 enum ndr_reason
 reason_from_status(const char *st)
 {
-	int cls, sub, det;
-
-	if (st == NULL || sscanf(st, "%d.%d.%d", &cls, &sub, &det) != 3)
+	if (st == NULL)
 		return NDR_R_UNDEFINED;
-	if (cls == 2)
+	if (st[0] == '2')
 		return NDR_R_DELIVERED;
-	switch (sub * 100 + det) {
-	case 100: case 101: case 103: case 104:
-		return NDR_R_USERUNKNOWN;
-	case 102: case 110:
-		return NDR_R_HOSTUNKNOWN;
-	case 106:
-		return NDR_R_HASMOVED;
-	case 107: case 108:
-		return NDR_R_REJECTED;
-	case 201:
-		return NDR_R_SUSPEND;
-	case 202:
-		return NDR_R_MAILBOXFULL;
-	case 203:
-		return NDR_R_EXCEEDLIMIT;
-	case 204:
-		return NDR_R_SYSTEMERROR;
-	case 301:
-		return NDR_R_SYSTEMFULL;
-	case 302:
-		return NDR_R_NOTACCEPT;
-	case 303:
-		return NDR_R_SYSTEMERROR;
-	case 304:
-		return NDR_R_MESGTOOBIG;
-	case 305:
-		return NDR_R_SYSTEMERROR;
-	case 401: case 402: case 406: case 408:
-		return NDR_R_NETWORKERROR;
-	case 403:
-		return NDR_R_SYSTEMERROR;
-	case 404:
-		return NDR_R_HOSTUNKNOWN;
-	case 405:
-		return NDR_R_TOOMANYCONN;
-	case 407:
-		return NDR_R_EXPIRED;
-	case 501: case 502: case 504:
-		return NDR_R_SYNTAXERROR;
-	case 503:
-		return NDR_R_EXCEEDLIMIT;
-	case 600: case 601: case 602: case 603: case 604: case 605:
+	for (size_t i = 0; i < sizeof status_names / sizeof *status_names; i++)
+		if (strcmp(st, status_names[i].code) == 0)
+			return status_names[i].r;
+	/* the rest of 5.6 and 5.7 by their subject; 5.7.0 and 5.7.1 ("not
+	 * authorized") say too little and are left to the words */
+	if (st[0] == '5' && strncmp(st + 1, ".6.", 3) == 0)
 		return NDR_R_CONTENTERROR;
-	case 701:
-		return NDR_R_UNDEFINED;	/* "delivery not authorized": ask the text */
-	case 702: case 703: case 704: case 705: case 706: case 707:
-	case 708: case 709: case 710: case 711: case 712: case 714:
+	if (st[0] == '5' && strncmp(st + 1, ".7.", 3) == 0 &&
+	    strcmp(st + 4, "0") != 0 && strcmp(st + 4, "1") != 0)
 		return NDR_R_SECURITYERROR;
-	case 713:
-		return NDR_R_SUSPEND;
-	case 715: case 716: case 717: case 718: case 719:
-		return NDR_R_SECURITYERROR;
-	case 720: case 721: case 722: case 723: case 724: case 726:
-	case 727:
-		return NDR_R_AUTHFAILURE;
-	case 725:
-		return NDR_R_REQUIREPTR;
-	case 728:
-		return NDR_R_SPEEDING;
-	case 729:
-		return NDR_R_AUTHFAILURE;
-	}
 	return NDR_R_UNDEFINED;
 }
 

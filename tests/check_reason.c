@@ -71,6 +71,35 @@ START_TEST(test_user_unknown_after_data_is_filtered)
 }
 END_TEST
 
+/* "User unknown" stands at RCPT, with a 5.1.1, or in a directory's own
+ * words; with no command named it is a filter refusing the message. */
+START_TEST(test_user_unknown_needs_rcpt_or_its_status)
+{
+	static const struct { const char *diag, *status; int want; } t[] = {
+		{ "550 <a@example.org>: User unknown", NULL, NDR_R_FILTERED },
+		{ "550 <a@example.org>: User unknown (in reply to RCPT TO "
+		    "command)", NULL, NDR_R_USERUNKNOWN },
+		{ "550 5.1.1 <a@example.org>: User unknown", NULL,
+		    NDR_R_USERUNKNOWN },
+		{ "550 5.2.1 <a@example.org>... User Unknown", NULL,
+		    NDR_R_FILTERED },
+		{ "Remote host said: 550 5.2.1 <a@example.org>... User Unknown "
+		    "[RCPT_TO]", NULL, NDR_R_USERUNKNOWN },
+		{ "The recipient name is not recognized", NULL,
+		    NDR_R_USERUNKNOWN },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		struct ndr_rcpt rc = { 0 };
+		rc.diagnostic = strdup(t[i].diag);
+		rcpt_finish(&rc, NDR_KIND_BOUNCE);
+		ck_assert_msg((int)rc.reason == t[i].want, "%s: got %s",
+		    t[i].diag, ndr_reason_name(rc.reason));
+		rcpt_clear(&rc);
+	}
+}
+END_TEST
+
 static Suite *
 reason_suite(void)
 {
@@ -83,6 +112,7 @@ reason_suite(void)
 	tcase_add_test(tc, test_pseudo_status_names_the_reason_and_class);
 	tcase_add_test(tc, test_hard_bounces_are_permanent_address_failures);
 	tcase_add_test(tc, test_user_unknown_after_data_is_filtered);
+	tcase_add_test(tc, test_user_unknown_needs_rcpt_or_its_status);
 	suite_add_tcase(s, tc);
 	return s;
 }
