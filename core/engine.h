@@ -113,6 +113,7 @@ void		 rcpt_finish(struct ndr_rcpt *, enum ndr_kind);
 enum ndr_reason	 reason_from_text(const char *diagnostic);
 enum ndr_reason	 reason_from_status(const char *status);
 bool		 reason_names_recipient(const char *diagnostic);
+enum ndr_reason	 reason_arbitrate(enum ndr_reason words, enum ndr_reason status);
 const char	*status_from_reason(enum ndr_reason, bool temporary);
 bool		 reason_is_hard(enum ndr_reason, const char *status);
 

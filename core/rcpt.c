@@ -177,9 +177,8 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	rcpt_set_command(rc, d);
 	r = rc->reason;		/* a reader may know better than the words */
 	if (r == NDR_R_UNDEFINED)
-		r = reason_from_text(d);
-	if (r == NDR_R_UNDEFINED)
-		r = reason_from_status(rc->status);
+		r = reason_arbitrate(reason_from_text(d),
+		    reason_from_status(rc->status));
 	/* "User unknown" is only believed at RCPT or with a status that
 	 * says so; after DATA, or with no command named, the address
 	 * existed and a filter refused the message (Sisimai's reading,
@@ -200,6 +199,9 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 		r = NDR_R_REJECTED;
 	if (kind == NDR_KIND_DELAY && r == NDR_R_UNDEFINED)
 		r = NDR_R_EXPIRED;
+	/* words we cannot place: the failure is known, its cause is not */
+	if (r == NDR_R_UNDEFINED && *d != '\0')
+		r = NDR_R_ONHOLD;
 	if (kind == NDR_KIND_DELIVERED)
 		r = NDR_R_DELIVERED;
 	rc->reason = r;

@@ -1,5 +1,6 @@
 /* reason.c - why a delivery failed: from the diagnostic, then the status. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,8 +87,10 @@ static const char *const p_user[] = {
 	"recipient not found", "mailbox not found", "no mailbox",
 	"mailbox unavailable", "mailbox does not exist", "no such mailbox",
 	"does not exist", "doesn't exist", "not exist", "invalid recipient",
-	"invalid address", "address rejected", "unknown address",
-	"recipient address rejected", "not a valid mailbox",
+	"invalid address", "unknown address", "not a valid mailbox",
+	"recipient address rejected: access denied",
+	"recipient address rejected.", "#5.1.0 address rejected",
+	"5.1.1 address rejected",
 	"unknown local part", "unknown local-part", "user doesn't have",
 	"no such account", "account does not exist", "invalid mailbox",
 	"bad recipient",
@@ -95,7 +98,7 @@ static const char *const p_user[] = {
 	"no account by that name", "couldn't find any host by that name",
 	"addressee unknown", "no such person", "not listed",
 	"cannot be found", "could not be found", "unknown or illegal alias",
-	"mailbox unknown", "recipient rejected", "no valid recipients",
+	"mailbox unknown", "no valid recipients",
 	"user not exist", "not a known user", "invalid user",
 	"no such local user", "address unknown", "unknown account",
 	"mailbox is not valid", "recipient does not exist",
@@ -303,6 +306,24 @@ static const struct rule rules[] = {
 	{ NDR_R_SYSTEMERROR,    p_system },
 };
 
+/*
+ * Postfix frames every recipient refusal as "Recipient address rejected:"
+ * and says why after the colon; the frame itself names no reason, so it
+ * is blanked before the phrases are tried.
+ */
+static void
+blank_frames(char *low)
+{
+	static const char frame[] = "recipient address rejected: ";
+	char *p = low;
+
+	while ((p = strstr(p, frame)) != NULL) {
+		if (strncmp(p + sizeof frame - 1, "access denied", 13) != 0)
+			memset(p, ' ', sizeof frame - 1);
+		p += sizeof frame - 1;
+	}
+}
+
 enum ndr_reason
 reason_from_text(const char *diag)
 {
@@ -312,6 +333,7 @@ reason_from_text(const char *diag)
 	if (diag == NULL || *diag == '\0')
 		return r;
 	low = lowercase_dup(diag, strlen(diag));
+	blank_frames(low);
 	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
 		if (has_any(low, rules[i].phrases)) {
 			r = rules[i].reason;
@@ -420,6 +442,63 @@ reason_from_status(const char *st)
 }
 
 /*
+ * The words and the status disagree: Sisimai's order decides. Reasons
+ * earlier in this list are tried first, each by its words or, for those
+ * a status can prove alone, by the status; reasons not in the list are
+ * only read from the words when none of these matched.
+ */
+static const enum ndr_reason first_tried[] = {
+	NDR_R_MAILBOXFULL, NDR_R_MESGTOOBIG, NDR_R_EXCEEDLIMIT, NDR_R_SUSPEND,
+	NDR_R_HASMOVED, NDR_R_NORELAYING, NDR_R_AUTHFAILURE,
+	NDR_R_USERUNKNOWN, NDR_R_FILTERED, NDR_R_REQUIREPTR,
+	NDR_R_NOTCOMPLIANTRFC, NDR_R_BADREPUTATION, NDR_R_CONTENTERROR,
+	NDR_R_REJECTED, NDR_R_HOSTUNKNOWN, NDR_R_SPAMDETECTED,
+	NDR_R_SPEEDING, NDR_R_TOOMANYCONN, NDR_R_BLOCKED,
+};
+
+static size_t
+tried_at(enum ndr_reason r)
+{
+	for (size_t i = 0; i < sizeof first_tried / sizeof *first_tried; i++)
+		if (first_tried[i] == r)
+			return i;
+	return SIZE_MAX;
+}
+
+enum ndr_reason
+reason_arbitrate(enum ndr_reason words, enum ndr_reason status)
+{
+	if (status == NDR_R_UNDEFINED || status == words)
+		return words;
+	if (words == NDR_R_UNDEFINED)
+		return status;
+	if (words == NDR_R_MAILERERROR)
+		return words;	/* a local program's failure, not SMTP's */
+	switch (status) {
+	case NDR_R_FILTERED: case NDR_R_SUSPEND: case NDR_R_HASMOVED:
+	case NDR_R_CONTENTERROR:
+	case NDR_R_NORELAYING: case NDR_R_NOTCOMPLIANTRFC:
+	case NDR_R_BADREPUTATION: case NDR_R_SPEEDING:
+		return words;	/* these need their words too */
+	case NDR_R_USERUNKNOWN:
+		if (words == NDR_R_NORELAYING || words == NDR_R_BLOCKED ||
+		    words == NDR_R_MAILBOXFULL || words == NDR_R_HASMOVED ||
+		    words == NDR_R_REJECTED || words == NDR_R_NOTACCEPT)
+			return words;
+		break;
+	case NDR_R_HOSTUNKNOWN:
+		if (words == NDR_R_NETWORKERROR || words == NDR_R_NOTACCEPT)
+			return words;
+		break;
+	default:
+		break;
+	}
+	if (tried_at(status) == SIZE_MAX)
+		return words;
+	return tried_at(words) < tried_at(status) ? words : status;
+}
+
+/*
  * A status for a reason when the report gave none. We follow Sisimai's
  * convention of pseudo codes in X.0.9NN, whose last digits name the
  * reason: no real MTA sends them, so a reader of our JSON can tell a
@@ -433,7 +512,7 @@ status_from_reason(enum ndr_reason r, bool temp)
 		{ NDR_R_ONHOLD, "5.0.901", "4.0.901" },
 		{ NDR_R_SYNTAXERROR, "5.0.902", "4.0.902" },
 		{ NDR_R_NORELAYING, "5.0.909", "4.0.909" },
-		{ NDR_R_FILTERED, "5.0.910", "4.0.910" },
+		{ NDR_R_FILTERED, "5.0.910", "4.0.924" },
 		{ NDR_R_USERUNKNOWN, "5.0.911", "4.0.911" },
 		{ NDR_R_HOSTUNKNOWN, "5.0.912", "4.0.912" },
 		{ NDR_R_HASMOVED, "5.0.916", "4.0.916" },
@@ -455,13 +534,13 @@ status_from_reason(enum ndr_reason r, bool temp)
 		{ NDR_R_BLOCKED, "5.0.971", "4.0.971" },
 		{ NDR_R_POLICYVIOLATION, "5.0.972", "4.0.972" },
 		{ NDR_R_REQUIREPTR, "5.0.973", "4.0.973" },
-		{ NDR_R_BADREPUTATION, "5.0.974", "4.0.974" },
-		{ NDR_R_AUTHFAILURE, "5.0.975", "4.0.975" },
+		{ NDR_R_BADREPUTATION, "5.0.975", "4.0.975" },
+		{ NDR_R_AUTHFAILURE, "5.0.926", "4.0.926" },
 		{ NDR_R_FAILEDSTARTTLS, "5.0.976", "4.0.976" },
-		{ NDR_R_NOTCOMPLIANTRFC, "5.0.977", "4.0.977" },
+		{ NDR_R_NOTCOMPLIANTRFC, "5.0.974", "4.0.974" },
 		{ NDR_R_SPAMDETECTED, "5.0.980", "4.0.980" },
 		{ NDR_R_VIRUSDETECTED, "5.0.981", "4.0.981" },
-		{ NDR_R_SUPPRESSED, "5.0.990", "4.0.990" },
+		{ NDR_R_SUPPRESSED, "5.0.903", "4.0.903" },
 		{ NDR_R_DELIVERED, "2.1.5", "2.1.5" },
 	};
 
