@@ -49,14 +49,14 @@ static const char *const p_auth[] = {
 	"spf", "dkim", "dmarc", "sender policy framework",
 	"authentication failed", "not authorized to send on behalf",
 	"designates", "does not have authentication information",
-	"fails to pass authentication", NULL };
+	"fails to pass authentication", "unauthenticated email", NULL };
 static const char *const p_mesgtoobig[] = {
 	"message too big", "message too large", "message is too large",
 	"message is too big", "message size exceeds", "size exceeds",
 	"exceeds size limit", "exceeds the maximum", "message length exceeds",
 	"mail size exceeds", "too large", "message size limit",
 	"exceeded the maximum size", "maximum message size",
-	"mail size limit", NULL };
+	"mail size limit", "line limit exceeded", NULL };
 static const char *const p_full[] = {
 	"mailbox full", "mailbox is full", "mailbox is over quota",
 	"over quota", "overquota", "quota exceeded", "exceeded storage",
@@ -72,7 +72,9 @@ static const char *const p_exceed[] = {
 	"exceeded the rate", "recipient limit",
 	"message rate exceeded", "exceeds the limit", NULL };
 static const char *const p_suspend[] = {
-	"suspended", "disabled", "deactivated", "inactive", "not active",
+	"suspended", "disabled", "deactivated", "inactive account",
+	"inactive user", "account is inactive", "not active",
+	"tried to reach is inactive",
 	"account expired", "account has expired", "account locked",
 	"mailbox locked", "is locked", "is frozen", "temporary locked",
 	"account is blocked", "compte du destinataire est bloque",
@@ -110,6 +112,7 @@ static const char *const p_user[] = {
 	"user does not exist", "mailbox is inactive",
 	"not registered", "invalid final delivery userid",
 	"please check if address is correct", "name is not recognized",
+	"address couldn't be found",
 	"recipientnotfound", NULL };
 static const char *const p_host[] = {
 	"host unknown", "unknown host", "host not found", "no such domain",
@@ -126,13 +129,26 @@ static const char *const p_relay[] = {
 	"not permitted to relay", "relaying not allowed", "unable to relay",
 	"we do not relay", "relay denied", "no relaying", "not allowed to relay",
 	"relaying prohibited", "relay prohibited", "not a gateway",
-	"relaying to", "cannot relay", "can't relay", "mail relay", NULL };
+	"relaying to", "cannot relay", "can't relay", "mail relay",
+	"not configured to relay", NULL };
 static const char *const p_notaccept[] = {
 	"does not accept mail", "not accepting mail", "null mx",
 	"accepts no mail", "no mail is accepted", "doesn't receive email",
 	"does not receive email", "no smtp service",
 	"couldn't find a mail exchanger", "no mx found", "no mx record",
 	"type=mx: malformed", NULL };
+/* Sure of themselves, they beat the general phrases of other reasons. */
+static const char *const p_sender_strict[] = {
+	"sending to/from an address that has been blacklisted",
+	"sender address has been blacklisted", NULL };
+static const char *const p_system_strict[] = {
+	"ldap server", "queue file write error", NULL };
+static const char *const p_auth_strict[] = {
+	"spf check", "fails to pass spf", "spf record with a", "dkim", NULL };
+static const char *const p_expired_strict[] = {
+	"in the queue too long", NULL };
+static const char *const p_ptr_more[] = {
+	"unverifyable sending ip", "unverifiable sending ip", NULL };
 static const char *const p_blocked[] = {
 	"blocked", "blacklist", "block list", "blocklist", "denylist",
 	"rbl", "dnsbl", "spamhaus", "spamcop", "sorbs", "barracuda",
@@ -148,7 +164,7 @@ static const char *const p_blocked[] = {
 static const char *const p_blocked_strict[] = {
 	"blocked using", "blocked by", "client host rejected", "dnsbl",
 	"blacklisted", "blocklist", "spamhaus", "spamcop", "sorbs",
-	"554 blocked", "550 blocked", NULL };
+	"554 blocked", "550 blocked", "my name was rejected", NULL };
 static const char *const p_policy_strict[] = {
 	"content presents a potential", "policy violation",
 	"violates our policy", "violation of our policy", "header error",
@@ -161,25 +177,26 @@ static const char *const p_host_strict[] = {
 	"bad destination system address", NULL };
 static const char *const p_security_strict[] = {
 	"unauthenticated senders", "authentication required",
-	"authentication is required", NULL };
+	"authentication is required", "smtp authentication", NULL };
 static const char *const p_rfc_strict[] = {
-	"multiple addresses in from", "duplicate header", NULL };
+	"multiple addresses in from", "duplicate header", "rfc 5322 compliant",
+	"rfc5322 compliant", NULL };
 static const char *const p_content[] = {
 	"improper use of 8-bit data", "headers too large",
 	"media type", "content type", NULL };
 static const char *const p_reputation[] = {
 	"unexpected volume or user complaints", "low reputation",
-	"poor reputation", "bad reputation", NULL };
+	"poor reputation", "bad reputation", "ip reputation", NULL };
 static const char *const p_speed_strict[] = {
 	"receiving mail at a rate", "receiving mail too quickly", NULL };
 static const char *const p_rate[] = {
 	"too many connections", "too many concurrent", "connection limit",
 	"too many sessions", "too many smtp sessions", "exceeded the maximum number of connections",
-	"connection rate limit", "too many recipients",
+	"connection rate limit", "too many recipients", "frequency limited",
 	NULL };
 static const char *const p_speed[] = {
 	"too many messages", "rate limit", "ratelimit", "rate-limit",
-	"sending too fast", "try again later", "throttl", "too fast", NULL };
+	"sending too fast", "throttl", "too fast", NULL };
 static const char *const p_expired[] = {
 	"retry timeout exceeded", "could not be delivered for", "delivery time expired",
 	"delivery expired", "message expired", "time limit", "timed out",
@@ -195,19 +212,20 @@ static const char *const p_network[] = {
 	"could not connect", "cannot connect", "no answer", "unable to connect",
 	"connection closed", "too many hops", "mail loop", "loop detected",
 	"routing loop", "hop count exceeded", "loops back to myself",
-	"network error", NULL };
+	"network error", "connection refused", NULL };
 static const char *const p_syntax[] = {
 	"syntax error", "command unrecognized", "unrecognized command",
 	"bad command", "command not implemented", "line too long",
 	"parameter not implemented", "improper sequence of commands",
-	"bad sequence of commands", NULL };
+	"bad sequence of commands", "malformed address", NULL };
 static const char *const p_rfc[] = {
-	"rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc822", "rfc 822",
-	"not compliant", "non-compliant", "malformed", "invalid header",
+	"rfc 5322", "rfc5322", "rfc 2822", "rfc2822",
+	"not compliant", "non-compliant", "malformed header",
+	"malformed message", "invalid header",
 	"duplicate header", "missing header", "header field", NULL };
 static const char *const p_starttls[] = {
 	"starttls", "tls required", "requires tls", "must issue a starttls",
-	"encryption required", NULL };
+	"encryption required", "does not support tls", NULL };
 static const char *const p_security[] = {
 	"authentication required", "authentication is required",
 	"insecure", "certificate", "security", "not authenticated",
@@ -248,12 +266,13 @@ static const char *const p_dns[] = {
 	"name service error", "dns error", "no route to host",
 	"lookup of", "host not found, try again", "temporary dns",
 	"name server:", "network is unreachable",
-	"connection refused", NULL };
+	"dns query failed", NULL };
 static const char *const p_system[] = {
 	"system error", "internal error", "server error", "local error",
 	"temporary failure", "temporarily unavailable", "service unavailable",
 	"system failure", "try again", "i/o error", "server configuration",
 	"out of memory", "service currently unavailable", "could not load",
+	"queue file write error",
 	NULL };
 
 struct rule {
@@ -273,7 +292,12 @@ static const struct rule rules[] = {
 	{ NDR_R_SECURITYERROR,  p_security_strict },
 	{ NDR_R_MAILERERROR,    p_mailer },
 	{ NDR_R_POLICYVIOLATION, p_policy_strict },
+	{ NDR_R_REJECTED,       p_sender_strict },
+	{ NDR_R_REQUIREPTR,     p_ptr_more },
 	{ NDR_R_BLOCKED,        p_blocked_strict },
+	{ NDR_R_SYSTEMERROR,    p_system_strict },
+	{ NDR_R_EXPIRED,        p_expired_strict },
+	{ NDR_R_AUTHFAILURE,    p_auth_strict },
 	{ NDR_R_SPAMDETECTED,   p_spam },
 	{ NDR_R_AUTHFAILURE,    p_auth },
 	{ NDR_R_MESGTOOBIG,     p_mesgtoobig },
@@ -288,8 +312,8 @@ static const struct rule rules[] = {
 	{ NDR_R_HOSTUNKNOWN,    p_host_strict },
 	{ NDR_R_FILTERED,       p_carrier_filtered },
 	{ NDR_R_USERUNKNOWN,    p_user },
-	{ NDR_R_EXPIRED,        p_expired },
 	{ NDR_R_NETWORKERROR,   p_dns },
+	{ NDR_R_EXPIRED,        p_expired },
 	{ NDR_R_HOSTUNKNOWN,    p_host },
 	{ NDR_R_TOOMANYCONN,    p_rate },
 	{ NDR_R_SPEEDING,       p_speed },
@@ -353,6 +377,7 @@ static const char *const p_user_strict[] = {
 	"recipientnotfound", "recipient not found", "unknown recipient",
 	"invalid recipient", "no valid recipients", "invalid final delivery",
 	"unknown user:", "address is possibly incorrect",
+	"address couldn't be found",
 	"check if address is correct", "unknown recipient or mailbox",
 	"requested action not taken: mailbox unavailable", NULL };
 
