@@ -137,6 +137,45 @@ rcpt_set_command(struct ndr_rcpt *rc, const char *text)
 		rc->command = xstrdup(cmd);
 }
 
+/*
+ * A multi-line SMTP reply keeps its code on every line ("550-5.7.1 This
+ * message is not RFC 5322 compliant. There are multiple Subject 550-5.7.1
+ * headers."): once squeezed into one line the repeats cut phrases in two.
+ * Later copies of the first "NNN-X.Y.Z" or "NNN X.Y.Z" are removed.
+ */
+static void
+drop_continuations(char *d)
+{
+	char code[16], *p, *w;
+	size_t n;
+
+	for (p = d; *p; p++)
+		if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) && p[3] == '-' &&
+		    (p[4] == '4' || p[4] == '5') && p[5] == '.')
+			break;
+	if (*p == '\0')
+		return;
+	n = strcspn(p + 4, " ");
+	if (n + 4 >= sizeof code || n < 5)
+		return;
+	memcpy(code, p, n + 4);
+	code[n + 4] = '\0';
+	p += n + 4;
+	for (w = p; *p; ) {
+		code[3] = p[3] == ' ' ? ' ' : '-';
+		if ((p[-1] == ' ') && strncmp(p, code, n + 4) == 0 &&
+		    (p[n + 4] == ' ' || p[n + 4] == '\0')) {
+			p += n + 4;
+			if (*p == ' ')
+				p++;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	*w = '\0';
+}
+
 void
 rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 {
@@ -152,6 +191,7 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 		char *sq = squeeze(rc->diagnostic, strlen(rc->diagnostic));
 		free(rc->diagnostic);
 		rc->diagnostic = sq;
+		drop_continuations(rc->diagnostic);
 	}
 	d = rc->diagnostic ? rc->diagnostic : "";
 
@@ -176,9 +216,23 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 
 	rcpt_set_command(rc, d);
 	r = rc->reason;		/* a reader may know better than the words */
-	if (r == NDR_R_UNDEFINED)
-		r = reason_arbitrate(reason_from_text(d),
-		    reason_from_status(rc->status));
+	if (r == NDR_R_UNDEFINED) {
+		bool weak;
+		enum ndr_reason w = reason_from_words(d, &weak);
+		enum ndr_reason s = reason_from_status(rc->status);
+
+		/* "rejected", "not allowed": any precise status says more,
+		 * and 5.7.0 and 5.7.1 then mean a security refusal */
+		if (weak && s == NDR_R_UNDEFINED && rc->status &&
+		    rc->status[0] == '5' && strncmp(rc->status + 1, ".7.", 3) == 0)
+			s = NDR_R_SECURITYERROR;
+		r = weak && s != NDR_R_UNDEFINED ? s : reason_arbitrate(w, s);
+		/* refused before any envelope: the sending host is blocked */
+		if ((weak || r == NDR_R_UNDEFINED) && rc->command &&
+		    (strcmp(rc->command, "CONN") == 0 ||
+		    strcmp(rc->command, "HELO") == 0))
+			r = NDR_R_BLOCKED;
+	}
 	/* "User unknown" is only believed at RCPT or with a status that
 	 * says so; after DATA, or with no command named, the address
 	 * existed and a filter refused the message (Sisimai's reading,

@@ -278,56 +278,57 @@ static const char *const p_system[] = {
 struct rule {
 	enum ndr_reason reason;
 	const char *const *phrases;
+	bool weak;	/* general words: a precise status outranks them */
 };
 
 /* The order decides which of two matching phrases wins. */
 static const struct rule rules[] = {
-	{ NDR_R_VIRUSDETECTED,  p_virus },
-	{ NDR_R_REQUIREPTR,     p_ptr },
-	{ NDR_R_FAILEDSTARTTLS, p_starttls },
-	{ NDR_R_BADREPUTATION,  p_reputation },
-	{ NDR_R_SPEEDING,       p_speed_strict },
-	{ NDR_R_NOTCOMPLIANTRFC, p_rfc_strict },
-	{ NDR_R_CONTENTERROR,   p_content },
-	{ NDR_R_SECURITYERROR,  p_security_strict },
-	{ NDR_R_MAILERERROR,    p_mailer },
-	{ NDR_R_POLICYVIOLATION, p_policy_strict },
-	{ NDR_R_REJECTED,       p_sender_strict },
-	{ NDR_R_REQUIREPTR,     p_ptr_more },
-	{ NDR_R_BLOCKED,        p_blocked_strict },
-	{ NDR_R_SYSTEMERROR,    p_system_strict },
-	{ NDR_R_EXPIRED,        p_expired_strict },
-	{ NDR_R_AUTHFAILURE,    p_auth_strict },
-	{ NDR_R_SPAMDETECTED,   p_spam },
-	{ NDR_R_AUTHFAILURE,    p_auth },
-	{ NDR_R_MESGTOOBIG,     p_mesgtoobig },
-	{ NDR_R_MAILBOXFULL,    p_full },
-	{ NDR_R_SYSTEMFULL,     p_systemfull },
-	{ NDR_R_EXCEEDLIMIT,    p_exceed },
-	{ NDR_R_HASMOVED,       p_moved },
-	{ NDR_R_SUSPEND,        p_suspend },
-	{ NDR_R_NORELAYING,     p_relay },
-	{ NDR_R_REJECTED,       p_sender },
-	{ NDR_R_NOTACCEPT,      p_notaccept },
-	{ NDR_R_HOSTUNKNOWN,    p_host_strict },
-	{ NDR_R_FILTERED,       p_carrier_filtered },
-	{ NDR_R_USERUNKNOWN,    p_user },
-	{ NDR_R_NETWORKERROR,   p_dns },
-	{ NDR_R_EXPIRED,        p_expired },
-	{ NDR_R_HOSTUNKNOWN,    p_host },
-	{ NDR_R_TOOMANYCONN,    p_rate },
-	{ NDR_R_SPEEDING,       p_speed },
-	{ NDR_R_BLOCKED,        p_blocked },
-	{ NDR_R_NOTCOMPLIANTRFC, p_rfc },
-	{ NDR_R_SYNTAXERROR,    p_syntax },
-	{ NDR_R_MAILERERROR,    p_mailer },
-	{ NDR_R_FILTERED,       p_filtered },
-	{ NDR_R_SECURITYERROR,  p_security },
-	{ NDR_R_POLICYVIOLATION, p_policy },
-	{ NDR_R_REJECTED,       p_rejected },
-	{ NDR_R_EXPIRED,        p_expired },
-	{ NDR_R_NETWORKERROR,   p_network },
-	{ NDR_R_SYSTEMERROR,    p_system },
+	{ NDR_R_VIRUSDETECTED,  p_virus, false },
+	{ NDR_R_REQUIREPTR,     p_ptr, false },
+	{ NDR_R_FAILEDSTARTTLS, p_starttls, false },
+	{ NDR_R_BADREPUTATION,  p_reputation, false },
+	{ NDR_R_SPEEDING,       p_speed_strict, false },
+	{ NDR_R_NOTCOMPLIANTRFC, p_rfc_strict, false },
+	{ NDR_R_CONTENTERROR,   p_content, false },
+	{ NDR_R_SECURITYERROR,  p_security_strict, false },
+	{ NDR_R_MAILERERROR,    p_mailer, false },
+	{ NDR_R_POLICYVIOLATION, p_policy_strict, false },
+	{ NDR_R_REJECTED,       p_sender_strict, false },
+	{ NDR_R_REQUIREPTR,     p_ptr_more, false },
+	{ NDR_R_BLOCKED,        p_blocked_strict, false },
+	{ NDR_R_SYSTEMERROR,    p_system_strict, false },
+	{ NDR_R_EXPIRED,        p_expired_strict, false },
+	{ NDR_R_AUTHFAILURE,    p_auth_strict, false },
+	{ NDR_R_SPAMDETECTED,   p_spam, false },
+	{ NDR_R_AUTHFAILURE,    p_auth, false },
+	{ NDR_R_MESGTOOBIG,     p_mesgtoobig, false },
+	{ NDR_R_MAILBOXFULL,    p_full, false },
+	{ NDR_R_SYSTEMFULL,     p_systemfull, false },
+	{ NDR_R_EXCEEDLIMIT,    p_exceed, false },
+	{ NDR_R_HASMOVED,       p_moved, false },
+	{ NDR_R_SUSPEND,        p_suspend, false },
+	{ NDR_R_NORELAYING,     p_relay, false },
+	{ NDR_R_REJECTED,       p_sender, false },
+	{ NDR_R_NOTACCEPT,      p_notaccept, false },
+	{ NDR_R_HOSTUNKNOWN,    p_host_strict, false },
+	{ NDR_R_FILTERED,       p_carrier_filtered, false },
+	{ NDR_R_USERUNKNOWN,    p_user, false },
+	{ NDR_R_NETWORKERROR,   p_dns, false },
+	{ NDR_R_EXPIRED,        p_expired, false },
+	{ NDR_R_HOSTUNKNOWN,    p_host, false },
+	{ NDR_R_TOOMANYCONN,    p_rate, false },
+	{ NDR_R_SPEEDING,       p_speed, false },
+	{ NDR_R_BLOCKED,        p_blocked, false },
+	{ NDR_R_NOTCOMPLIANTRFC, p_rfc, false },
+	{ NDR_R_SYNTAXERROR,    p_syntax, false },
+	{ NDR_R_MAILERERROR,    p_mailer, false },
+	{ NDR_R_FILTERED,       p_filtered, false },
+	{ NDR_R_SECURITYERROR,  p_security, false },
+	{ NDR_R_POLICYVIOLATION, p_policy, false },
+	{ NDR_R_REJECTED,       p_rejected, true },
+	{ NDR_R_EXPIRED,        p_expired, false },
+	{ NDR_R_NETWORKERROR,   p_network, false },
+	{ NDR_R_SYSTEMERROR,    p_system, false },
 };
 
 /*
@@ -349,11 +350,12 @@ blank_frames(char *low)
 }
 
 enum ndr_reason
-reason_from_text(const char *diag)
+reason_from_words(const char *diag, bool *weak)
 {
 	enum ndr_reason r = NDR_R_UNDEFINED;
 	char *low;
 
+	*weak = false;
 	if (diag == NULL || *diag == '\0')
 		return r;
 	low = lowercase_dup(diag, strlen(diag));
@@ -361,10 +363,19 @@ reason_from_text(const char *diag)
 	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
 		if (has_any(low, rules[i].phrases)) {
 			r = rules[i].reason;
+			*weak = rules[i].weak;
 			break;
 		}
 	free(low);
 	return r;
+}
+
+enum ndr_reason
+reason_from_text(const char *diag)
+{
+	bool weak;
+
+	return reason_from_words(diag, &weak);
 }
 
 /*
