@@ -263,8 +263,12 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	rc->reason = r;
 
 	if (rc->status == NULL) {
+		/* exim gives up on temporary failures with "retry timeout
+		 * exceeded": the failure itself was a 4xx */
 		bool temp = kind == NDR_KIND_DELAY ||
-		    (rc->reply_code && rc->reply_code[0] == '4');
+		    (rc->reply_code && rc->reply_code[0] == '4') ||
+		    ci_find(d, strlen(d), "retry timeout exceeded") ||
+		    ci_find(d, strlen(d), "have been failing for a long time");
 		const char *ps = status_from_reason(r, temp);
 		if (ps)
 			rc->status = xstrdup(ps);

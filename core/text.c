@@ -294,6 +294,9 @@ find_address(const char *s, size_t len, size_t *start, size_t *end)
 static bool
 word_start(const char *s, size_t i)
 {
+	/* "ERROR_CODE :5.1.1" (Zoho): a colon after a space opens a word */
+	if (i >= 2 && s[i - 1] == ':' && s[i - 2] == ' ')
+		return true;
 	return i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '.' ||
 	    s[i - 1] == '-' || s[i - 1] == '_' || s[i - 1] == '/' ||
 	    s[i - 1] == '=' || s[i - 1] == '@' || s[i - 1] == ':');
