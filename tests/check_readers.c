@@ -78,6 +78,23 @@ START_TEST(test_exim_spam_rejection_after_data)
 }
 END_TEST
 
+/* V5 sendmail lists no failed addresses: the transcript's last lines do */
+START_TEST(test_sendmail_v5_transcript_recipients)
+{
+	struct ndr_report *r = fixture("sendmail-v5.eml");
+
+	ck_assert_str_eq(r->format, "sendmail");
+	ck_assert_int_eq(r->nrcpts, 2);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_HOSTUNKNOWN);
+	ck_assert_str_eq(rcpt(r, 1)->address, "carol@near.example");
+	ck_assert_int_eq(rcpt(r, 1)->reason, NDR_R_USERUNKNOWN);
+	ck_assert_str_eq(rcpt(r, 1)->command, "RCPT");
+	ck_assert_str_eq(r->original.message_id, "<minutes-7@ndrsweep.test>");
+	ndr_report_free(&r);
+}
+END_TEST
+
 START_TEST(test_sendmail_headers_only_original)
 {
 	struct ndr_report *r = fixture("sendmail.eml");
@@ -183,6 +200,7 @@ readers_suite(void)
 	tcase_add_test(tc, test_qmail_quoted_original_is_not_a_recipient);
 	tcase_add_test(tc, test_exim_spam_rejection_after_data);
 	tcase_add_test(tc, test_sendmail_headers_only_original);
+	tcase_add_test(tc, test_sendmail_v5_transcript_recipients);
 	tcase_add_test(tc, test_exchange2003_address_on_date_line);
 	tcase_add_test(tc, test_gmail_warning_is_a_delay);
 	tcase_add_test(tc, test_amazonses_json_notification);
