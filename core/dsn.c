@@ -43,7 +43,7 @@ kind_of_action(const char *action, const char *status)
  * second Final-Recipient starts the next recipient even without a blank. */
 static void
 read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
-    char **orig_pending)
+    char **orig_pending, struct ndr_rcpt *orphan)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		const char *name = h->v[i].name, *v = h->v[i].value;
@@ -67,8 +67,13 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 			if (a == NULL && *orig_pending)
 				a = find_address(*orig_pending, strlen(*orig_pending),
 				    NULL, NULL);
-			if (a == NULL)
+			if (a == NULL) {
+				/* "Final-Recipient: rfc822; @mx.example.org":
+				 * keep the block's fields for the text's one */
+				*cur = orphan->action || orphan->status ? NULL :
+				    orphan;
 				continue;
+			}
 			struct ndr_rcpt *rc = report_find_rcpt(r, a);
 			*cur = rc ? rc : report_add_rcpt(r, a);
 			free(a);
@@ -97,8 +102,8 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 	}
 }
 
-int
-dsn_read(struct msg *m, struct ndr_report *r)
+static int
+dsn_read_blocks(struct msg *m, struct ndr_report *r, struct ndr_rcpt *orphan)
 {
 	const char *p;
 	size_t len, before = r->nrcpts;
@@ -113,7 +118,7 @@ dsn_read(struct msg *m, struct ndr_report *r)
 	for (int blocks = 0; len > 0 && blocks < 1000; blocks++) {
 		struct hdrs h = { 0 };
 		size_t used = hdrs_parse(&h, p, len);
-		read_fields(r, &h, &cur, &orig_pending);
+		read_fields(r, &h, &cur, &orig_pending, orphan);
 		hdrs_free(&h);
 		if (used == 0) {	/* a line that is no field: skip it */
 			const char *nl = memchr(p, '\n', len);
@@ -137,6 +142,25 @@ dsn_read(struct msg *m, struct ndr_report *r)
 	return (int)(r->nrcpts - before);
 }
 
+int
+dsn_read(struct msg *m, struct ndr_report *r)
+{
+	struct ndr_rcpt orphan = { 0 };
+	int n = dsn_read_blocks(m, r, &orphan);
+
+	rcpt_clear(&orphan);
+	return n;
+}
+
+static void
+adopt(char **dst, char **src)
+{
+	if (*dst == NULL) {
+		*dst = *src;
+		*src = NULL;
+	}
+}
+
 /*
  * A DSN, with what its text part says of each recipient added where the
  * delivery-status part is terse; or only the text when there is no DSN.
@@ -145,10 +169,23 @@ int
 dsn_or_text(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 {
 	struct ndr_report t = { 0 };
-	int n = dsn_read(m, r);
+	struct ndr_rcpt orphan = { 0 };
+	size_t before = r->nrcpts;
+	int n = dsn_read_blocks(m, r, &orphan);
 
-	if (n == 0)
-		return text_read(m, lay, r);
+	if (n == 0) {
+		n = text_read(m, lay, r);
+		/* one recipient in the text, one nameless block in the DSN */
+		if (n == 1) {
+			struct ndr_rcpt *rc = &r->rcpts[before];
+			adopt(&rc->status, &orphan.status);
+			adopt(&rc->action, &orphan.action);
+			adopt(&rc->remote_mta, &orphan.remote_mta);
+		}
+		rcpt_clear(&orphan);
+		return n;
+	}
+	rcpt_clear(&orphan);
 	text_read(m, lay, &t);
 	for (size_t i = 0; i < t.nrcpts; i++) {
 		struct ndr_rcpt *rc = report_find_rcpt(r, t.rcpts[i].address);
