@@ -415,6 +415,45 @@ repair_boundary(const char *raw, size_t len, size_t hdr_len,
 	return NULL;
 }
 
+/*
+ * A report that lost its MIME headers on the way (an mbox copy, a broken
+ * gateway) still has its parts: "--B" lines each followed at once by a
+ * Content-Type. Give it back the header that names them, so that its
+ * delivery-status part is read as one.
+ */
+static char *
+restore_multipart(const char *raw, size_t len, size_t hdr_len,
+    size_t *outlen)
+{
+	const char *body = raw + hdr_len, *end = raw + len, *ct;
+	size_t hl = hdr_len;
+
+	ct = ci_find(body, end - body, "\ncontent-type: message/delivery-status");
+	if (ct == NULL)
+		return NULL;
+	/* the delimiter is the line just above that Content-Type, which
+	 * ends at ct (the newline found) */
+	const char *dl = ct;
+	while (dl > body && dl[-1] != '\n')
+		dl--;
+	size_t ll = (size_t)(ct - dl);
+	if (ll > 0 && dl[ll - 1] == '\r')
+		ll--;
+	if (ll < 3 || ll > 72 || dl[0] != '-' || dl[1] != '-')
+		return NULL;
+	/* insert before the blank line that ends the headers */
+	while (hl > 0 && (raw[hl - 1] == '\n' || raw[hl - 1] == '\r'))
+		hl--;
+	struct ndr_buf b = { 0 };
+	ndr_buf_add(&b, raw, hl);
+	ndr_buf_adds(&b, "\nContent-Type: multipart/mixed; boundary=\"");
+	ndr_buf_add(&b, dl + 2, ll - 2);
+	ndr_buf_adds(&b, "\"");
+	ndr_buf_add(&b, raw + hl, len - hl);
+	*outlen = b.len;
+	return b.s;
+}
+
 int
 msg_parse(struct msg *m, const char *raw, size_t len,
     const struct ndr_limits *lim)
@@ -463,7 +502,9 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	}
 
 	size_t fixed_len;
-	if ((m->fixed = repair_boundary(raw, len, m->hdr_len, m->ctype,
+	if ((m->fixed = m->ctype == NULL ?
+	    restore_multipart(raw, len, m->hdr_len, &fixed_len) :
+	    repair_boundary(raw, len, m->hdr_len, m->ctype,
 	    &fixed_len)) != NULL) {
 		raw = m->fixed;
 		len = fixed_len;
