@@ -23,23 +23,41 @@ struct row {
 	char	reason[32];
 };
 
+/* Each message of the file (an mbox holds several, as Sisimai reads it):
+ * the first report, with the recipients of the later ones appended, so
+ * that expected.tsv's row numbers run across the file as Sisimai's do. */
+static int
+add_message(const char *name, const char *raw, size_t len, void *arg)
+{
+	struct ndr_report **acc = arg, *r = NULL;
+
+	(void)name;
+	if (ndr_read(raw, len, NULL, &r) != NDR_OK || r == NULL)
+		return 0;
+	if (*acc == NULL) {
+		*acc = r;
+		return 0;
+	}
+	(*acc)->rcpts = realloc((*acc)->rcpts,
+	    ((*acc)->nrcpts + r->nrcpts) * sizeof *r->rcpts);
+	if ((*acc)->rcpts == NULL)
+		abort();
+	memcpy((*acc)->rcpts + (*acc)->nrcpts, r->rcpts,
+	    r->nrcpts * sizeof *r->rcpts);
+	(*acc)->nrcpts += r->nrcpts;
+	free(r->rcpts);
+	r->rcpts = NULL;
+	r->nrcpts = 0;
+	ndr_report_free(&r);
+	return 0;
+}
+
 static struct ndr_report *
 classify(const char *path)
 {
 	struct ndr_report *r = NULL;
-	FILE *f = fopen(path, "rb");
-	struct ndr_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
 
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		ndr_buf_add(&b, chunk, n);
-	fclose(f);
-	if (b.len)
-		ndr_read(b.s, b.len, NULL, &r);
-	ndr_buf_free(&b);
+	ndr_source_walk(path, add_message, NULL, &r);
 	return r;
 }
 
