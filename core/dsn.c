@@ -1,4 +1,5 @@
 /* dsn.c - RFC 3464 delivery status notifications (message/delivery-status). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,26 +42,63 @@ kind_of_action(const char *action, const char *status)
 
 /* Fields of the per-recipient blocks, read in order across blocks: a
  * second Final-Recipient starts the next recipient even without a blank. */
+static bool
+names_recipient(const char *name)
+{
+	return strcasecmp(name, "Final-Recipient") == 0 ||
+	    strcasecmp(name, "X-Actual-Recipient") == 0;
+}
+
+/*
+ * The position in a block of its only Final-Recipient when fields of the
+ * recipient come before it (Facebook writes Status first), or SIZE_MAX:
+ * that field is then read first, so the others are not given to the
+ * recipient of the previous block.
+ */
+static size_t
+late_recipient(const struct hdrs *h)
+{
+	size_t at = SIZE_MAX, n = 0;
+	bool before = false;
+
+	for (size_t i = 0; i < h->n; i++) {
+		const char *name = h->v[i].name;
+		if (strcasecmp(name, "Final-Recipient") == 0) {
+			at = i;
+			n++;
+		} else if (at == SIZE_MAX && (strcasecmp(name, "Status") == 0 ||
+		    strcasecmp(name, "Action") == 0 ||
+		    strcasecmp(name, "Diagnostic-Code") == 0))
+			before = true;
+	}
+	return n == 1 && before ? at : SIZE_MAX;
+}
+
 static void
 read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
     char **orig_pending, struct ndr_rcpt *orphan)
 {
-	for (size_t i = 0; i < h->n; i++) {
+	size_t late = late_recipient(h);
+
+	for (size_t j = 0; j < h->n; j++) {
+		/* with a late recipient: it first, then the rest in order */
+		size_t i = late == SIZE_MAX ? j : j == 0 ? late :
+		    j <= late ? j - 1 : j;
 		const char *name = h->v[i].name, *v = h->v[i].value;
 
 		if (strcasecmp(name, "Reporting-MTA") == 0) {
 			set_field(&r->reporting_mta, v);
 		} else if (strcasecmp(name, "Original-Recipient") == 0) {
 			if (*cur && (*cur)->orig_rcpt == NULL &&
-			    (*cur)->action == NULL && (*cur)->status == NULL)
+			    (late != SIZE_MAX || ((*cur)->action == NULL &&
+			    (*cur)->status == NULL)))
 				set_field(&(*cur)->orig_rcpt, v);
 			else {
 				free(*orig_pending);
 				*orig_pending = typed_value(v);
 				*cur = NULL;
 			}
-		} else if (strcasecmp(name, "Final-Recipient") == 0 ||
-		    strcasecmp(name, "X-Actual-Recipient") == 0) {
+		} else if (names_recipient(name)) {
 			if (strcasecmp(name, "X-Actual-Recipient") == 0 && *cur)
 				continue;
 			char *a = find_address(v, strlen(v), NULL, NULL);

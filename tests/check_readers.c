@@ -78,6 +78,21 @@ START_TEST(test_exim_spam_rejection_after_data)
 }
 END_TEST
 
+/* Status before Final-Recipient in its block: still that recipient's */
+START_TEST(test_dsn_fields_before_final_recipient)
+{
+	struct ndr_report *r = fixture("dsn-late-recipient.eml");
+
+	ck_assert_int_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "dave@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.1.1");
+	ck_assert_str_eq(rcpt(r, 0)->action, "failed");
+	ck_assert_str_eq(rcpt(r, 0)->orig_rcpt, "dave@far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* V5 sendmail lists no failed addresses: the transcript's last lines do */
 START_TEST(test_sendmail_v5_transcript_recipients)
 {
@@ -201,6 +216,7 @@ readers_suite(void)
 	tcase_add_test(tc, test_exim_spam_rejection_after_data);
 	tcase_add_test(tc, test_sendmail_headers_only_original);
 	tcase_add_test(tc, test_sendmail_v5_transcript_recipients);
+	tcase_add_test(tc, test_dsn_fields_before_final_recipient);
 	tcase_add_test(tc, test_exchange2003_address_on_date_line);
 	tcase_add_test(tc, test_gmail_warning_is_a_delay);
 	tcase_add_test(tc, test_amazonses_json_notification);
