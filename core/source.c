@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,8 +29,26 @@ fail(struct walk *w, const char *name, const char *why)
 }
 
 /* Is this an mbox: "From " on the first line and at least a second one? */
-/* A "From " line that separates messages: "From sender date", after a
- * blank line, with a weekday in it (a body line would be ">From "). */
+/* Does an mbox "From sender Www Mmm dd hh:mm:ss yyyy" line look complete:
+ * a weekday, a time and a year at its end? */
+static bool
+full_from_line(const char *line, size_t len)
+{
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+		len--;
+	if (len < 24 || !isdigit((unsigned char)line[len - 1]) ||
+	    !isdigit((unsigned char)line[len - 4]) || line[len - 5] != ' ')
+		return false;
+	for (size_t i = 6; i + 8 <= len; i++)
+		if (isdigit((unsigned char)line[i]) && line[i + 2] == ':' &&
+		    line[i + 5] == ':' && isdigit((unsigned char)line[i + 7]))
+			return true;
+	return false;
+}
+
+/* A "From " line that separates messages: "From sender date" with a
+ * weekday in it, after a blank line; or, from writers that leave no blank
+ * line, a complete one (a body line would be ">From "). */
 static const char *
 next_separator(const char *p, size_t n)
 {
@@ -37,12 +56,14 @@ next_separator(const char *p, size_t n)
 		" Thu ", " Fri ", " Sat ", " Sun ", NULL };
 	const char *end = p + n;
 
-	while ((p = memmem(p, end - p, "\n\nFrom ", 7)) != NULL) {
-		const char *line = p + 2;
+	while ((p = memmem(p, end - p, "\nFrom ", 6)) != NULL) {
+		const char *line = p + 1;
 		const char *nl = memchr(line, '\n', end - line);
 		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		bool blank = p > end - n && p[-1] == '\n';
 		for (int i = 0; days[i]; i++)
-			if (memmem(line, len, days[i], 5))
+			if (memmem(line, len, days[i], 5) &&
+			    (blank || full_from_line(line, len)))
 				return line - 1;
 		p = line;
 	}
