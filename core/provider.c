@@ -6,6 +6,10 @@
  * code the providers publish. The table is ours, from those published
  * lists (postmaster pages of Orange; smtpfieldmanual.com), not guessed
  * from the words, which are the same "service refused" for many codes.
+ *
+ * Cox (US) ends its refusals with "AUP#" and a code from its postmaster
+ * page: CXBL, CDRBL and IPBLnnnn are blocked addresses, URLBLnnn listed
+ * links, CXDNS a missing reverse DNS, and so on.
  */
 #include <ctype.h>
 #include <string.h>
@@ -59,13 +63,47 @@ orange_code(const char *d)
 	return code;
 }
 
+static const struct {
+	const char *code;
+	enum ndr_reason r;
+} cox[] = {
+	{ "CXBL", NDR_R_BLOCKED }, { "CDRBL", NDR_R_BLOCKED },
+	{ "CXDNS", NDR_R_REQUIREPTR }, { "CXSNDR", NDR_R_AUTHFAILURE },
+	{ "CXSMTP", NDR_R_REJECTED }, { "CXCNCT", NDR_R_TOOMANYCONN },
+	{ "CXMXRT", NDR_R_TOOMANYCONN }, { "CXTHRT", NDR_R_SECURITYERROR },
+	{ "CXMJ", NDR_R_SECURITYERROR }, { "IPBL", NDR_R_BLOCKED },
+	{ "URLBL", NDR_R_SPAMDETECTED },
+};
+
+static enum ndr_reason
+cox_code(const char *d)
+{
+	const char *p = strstr(d, "AUP#");
+	size_t n;
+
+	if (p == NULL)
+		return NDR_R_UNDEFINED;
+	p += 4;
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	for (size_t i = 0; i < sizeof cox / sizeof *cox; i++) {
+		size_t l = strlen(cox[i].code);
+		/* IPBL and URLBL are families: IPBL0001, URLBL011, ... */
+		if (strncmp(p, cox[i].code, l) == 0 && (l == n ||
+		    (strspn(p + l, "0123456789") == n - l && n > l)))
+			return cox[i].r;
+	}
+	return NDR_R_UNDEFINED;
+}
+
 enum ndr_reason
 reason_from_provider(const char *diag)
 {
 	int code;
 
-	if (diag == NULL || (code = orange_code(diag)) < 0)
+	if (diag == NULL)
 		return NDR_R_UNDEFINED;
+	if ((code = orange_code(diag)) < 0)
+		return cox_code(diag);
 	for (size_t i = 0; i < sizeof orange / sizeof *orange; i++)
 		if (orange[i].code == code)
 			return orange[i].r;

@@ -100,6 +100,28 @@ START_TEST(test_user_unknown_needs_rcpt_or_its_status)
 }
 END_TEST
 
+/* Providers' own codes name the reason whatever the words say */
+START_TEST(test_provider_codes)
+{
+	ck_assert_int_eq(reason_from_provider("550 5.2.0 Mail rejete. Mail "
+	    "rejected. OFR_506 [506]"), NDR_R_SPAMDETECTED);
+	ck_assert_int_eq(reason_from_provider("421 4.2.0 Service refuse. "
+	    "OFR005_505 [505]"), NDR_R_SYSTEMERROR);
+	ck_assert_int_eq(reason_from_provider("550 5.5.0 Invalid recipient. "
+	    "LPN007_416"), NDR_R_USERUNKNOWN);
+	ck_assert_int_eq(reason_from_provider("550 5.1.0 sender rejected. "
+	    "AUP#CDRBL"), NDR_R_BLOCKED);
+	ck_assert_int_eq(reason_from_provider("554 AUP#IPBL0011 listed"),
+	    NDR_R_BLOCKED);
+	ck_assert_int_eq(reason_from_provider("554 AUP#URLBL011"),
+	    NDR_R_SPAMDETECTED);
+	ck_assert_int_eq(reason_from_provider("AUP#CXBLX"), NDR_R_UNDEFINED);
+	ck_assert_int_eq(reason_from_provider("WOFR_506"), NDR_R_UNDEFINED);
+	ck_assert_int_eq(reason_from_provider("550 user unknown"),
+	    NDR_R_UNDEFINED);
+}
+END_TEST
+
 static Suite *
 reason_suite(void)
 {
@@ -113,6 +135,7 @@ reason_suite(void)
 	tcase_add_test(tc, test_hard_bounces_are_permanent_address_failures);
 	tcase_add_test(tc, test_user_unknown_after_data_is_filtered);
 	tcase_add_test(tc, test_user_unknown_needs_rcpt_or_its_status);
+	tcase_add_test(tc, test_provider_codes);
 	suite_add_tcase(s, tc);
 	return s;
 }
