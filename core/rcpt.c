@@ -118,10 +118,12 @@ server_status(const char *d)
 	const char *p = d, *last = NULL;
 
 	while ((p = strpbrk(p, "45")) != NULL) {
+		/* "550-'5.2.2 ...'": Amazon SES quotes the reply */
+		int q = (p[3] == ' ' || p[3] == '-') && p[4] == '\'' ? 1 : 0;
 		if (isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
-		    (p[3] == ' ' || p[3] == '-') && p[4] == p[0] && p[5] == '.' &&
-		    (p == d || !isalnum((unsigned char)p[-1])))
-			last = p + 4;
+		    (p[3] == ' ' || p[3] == '-') && p[4 + q] == p[0] &&
+		    p[5 + q] == '.' && (p == d || !isalnum((unsigned char)p[-1])))
+			last = p + 4 + q;
 		p++;
 	}
 	return last ? find_status(last, strlen(last)) : NULL;
@@ -199,7 +201,11 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	 * such pair) outranks the reporting MTA's summary status; a generic
 	 * status ("5.0.0") yields to any precise one in the text. */
 	st = server_status(d);
-	if (st == NULL)
+	if (st && rc->status && strcmp(st + 1, ".0.0") == 0 &&
+	    strcmp(rc->status + 1, ".0.0") != 0) {
+		free(st);	/* "550 5.0.0" says less than the DSN's own */
+		st = NULL;
+	} else if (st == NULL)
 		st = find_status(d, strlen(d));
 	else if (rc->status) {
 		free(rc->status);
