@@ -111,7 +111,8 @@ void		 rcpt_set_command(struct ndr_rcpt *, const char *text);
 /* Fill status, reply code, reason and hard from the diagnostic. */
 void		 rcpt_finish(struct ndr_rcpt *, enum ndr_kind);
 enum ndr_reason	 reason_from_text(const char *diagnostic);
-enum ndr_reason	 reason_from_provider(const char *diagnostic);
+enum ndr_reason	 reason_from_provider(const char *diagnostic,
+		    const char *rcpt);
 enum ndr_reason	 reason_from_words(const char *diagnostic, bool *weak);
 enum ndr_reason	 reason_from_status(const char *status);
 bool		 reason_names_recipient(const char *diagnostic);

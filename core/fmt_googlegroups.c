@@ -19,9 +19,15 @@ googlegroups_read(struct msg *m, struct ndr_report *r)
 	size_t b, e;
 	int n = failed_header_rcpts(m, r);
 
+	static const char *const missing[] = {
+		"address not found", "couldn't be found", NULL };
+	/* a group that does not exist is an unknown address; any other
+	 * refusal is the group's rule about who may post */
+	bool gone = text_has(m, missing);
+
 	text_region(m, NULL, &b, &e);
 	for (size_t i = 0; i < r->nrcpts; i++) {
-		r->rcpts[i].reason = NDR_R_REJECTED;
+		r->rcpts[i].reason = gone ? NDR_R_USERUNKNOWN : NDR_R_REJECTED;
 		if (e > b)
 			r->rcpts[i].diagnostic = squeeze(m->text.s + b,
 			    e - b > 1024 ? 1024 : e - b);

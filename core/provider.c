@@ -7,6 +7,9 @@
  * lists (postmaster pages of Orange; smtpfieldmanual.com), not guessed
  * from the words, which are the same "service refused" for many codes.
  *
+ * KDDI (au, ezweb.ne.jp) answers "550 <a@b>: User unknown" for an address
+ * that does not exist, and "550 : User unknown" when its filter refuses.
+ *
  * Cox (US) ends its refusals with "AUP#" and a code from its postmaster
  * page: CXBL, CDRBL and IPBLnnnn are blocked addresses, URLBLnnn listed
  * links, CXDNS a missing reverse DNS, and so on.
@@ -95,13 +98,29 @@ cox_code(const char *d)
 	return NDR_R_UNDEFINED;
 }
 
+static bool
+domain_is(const char *addr, const char *domain)
+{
+	size_t a = strlen(addr), d = strlen(domain);
+
+	return a > d && strcasecmp(addr + a - d, domain) == 0 &&
+	    (addr[a - d - 1] == '@' || addr[a - d - 1] == '.');
+}
+
 enum ndr_reason
-reason_from_provider(const char *diag)
+reason_from_provider(const char *diag, const char *rcpt)
 {
 	int code;
 
 	if (diag == NULL)
 		return NDR_R_UNDEFINED;
+	if (rcpt && (domain_is(rcpt, "ezweb.ne.jp") ||
+	    domain_is(rcpt, "au.com"))) {
+		if (strcasestr(diag, "550 : user unknown"))
+			return NDR_R_FILTERED;
+		if (strcasestr(diag, ">: user unknown"))
+			return NDR_R_USERUNKNOWN;
+	}
 	if ((code = orange_code(diag)) < 0)
 		return cox_code(diag);
 	for (size_t i = 0; i < sizeof orange / sizeof *orange; i++)

@@ -223,7 +223,7 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	rcpt_set_command(rc, d);
 	r = rc->reason;		/* a reader may know better than the words */
 	if (r == NDR_R_UNDEFINED)	/* and a provider's own code too */
-		r = rc->reason = reason_from_provider(d);
+		r = rc->reason = reason_from_provider(d, rc->address);
 	if (r == NDR_R_UNDEFINED) {
 		bool weak;
 		enum ndr_reason w = reason_from_words(d, &weak);

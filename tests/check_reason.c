@@ -104,21 +104,28 @@ END_TEST
 START_TEST(test_provider_codes)
 {
 	ck_assert_int_eq(reason_from_provider("550 5.2.0 Mail rejete. Mail "
-	    "rejected. OFR_506 [506]"), NDR_R_SPAMDETECTED);
+	    "rejected. OFR_506 [506]", NULL), NDR_R_SPAMDETECTED);
 	ck_assert_int_eq(reason_from_provider("421 4.2.0 Service refuse. "
-	    "OFR005_505 [505]"), NDR_R_SYSTEMERROR);
+	    "OFR005_505 [505]", NULL), NDR_R_SYSTEMERROR);
 	ck_assert_int_eq(reason_from_provider("550 5.5.0 Invalid recipient. "
-	    "LPN007_416"), NDR_R_USERUNKNOWN);
+	    "LPN007_416", NULL), NDR_R_USERUNKNOWN);
 	ck_assert_int_eq(reason_from_provider("550 5.1.0 sender rejected. "
-	    "AUP#CDRBL"), NDR_R_BLOCKED);
-	ck_assert_int_eq(reason_from_provider("554 AUP#IPBL0011 listed"),
+	    "AUP#CDRBL", NULL), NDR_R_BLOCKED);
+	ck_assert_int_eq(reason_from_provider("554 AUP#IPBL0011 listed", NULL),
 	    NDR_R_BLOCKED);
-	ck_assert_int_eq(reason_from_provider("554 AUP#URLBL011"),
+	ck_assert_int_eq(reason_from_provider("554 AUP#URLBL011", NULL),
 	    NDR_R_SPAMDETECTED);
-	ck_assert_int_eq(reason_from_provider("AUP#CXBLX"), NDR_R_UNDEFINED);
-	ck_assert_int_eq(reason_from_provider("WOFR_506"), NDR_R_UNDEFINED);
-	ck_assert_int_eq(reason_from_provider("550 user unknown"),
+	ck_assert_int_eq(reason_from_provider("AUP#CXBLX", NULL), NDR_R_UNDEFINED);
+	ck_assert_int_eq(reason_from_provider("WOFR_506", NULL), NDR_R_UNDEFINED);
+	ck_assert_int_eq(reason_from_provider("550 user unknown", NULL),
 	    NDR_R_UNDEFINED);
+	/* KDDI: the address named is unknown; none named, a filter */
+	ck_assert_int_eq(reason_from_provider("550 <a@ezweb.ne.jp>: User "
+	    "unknown", "a@ezweb.ne.jp"), NDR_R_USERUNKNOWN);
+	ck_assert_int_eq(reason_from_provider("550 : User unknown",
+	    "a@ezweb.ne.jp"), NDR_R_FILTERED);
+	ck_assert_int_eq(reason_from_provider("550 <a@example.jp>: User "
+	    "unknown", "a@example.jp"), NDR_R_UNDEFINED);
 }
 END_TEST
 
