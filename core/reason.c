@@ -112,7 +112,7 @@ static const char *const p_user[] = {
 	"user does not exist", "mailbox is inactive",
 	"not registered", "invalid final delivery userid",
 	"please check if address is correct", "name is not recognized",
-	"address couldn't be found",
+	"address couldn't be found", "delivery error: dd this user doesn't have",
 	"recipientnotfound", NULL };
 static const char *const p_host[] = {
 	"host unknown", "unknown host", "host not found", "no such domain",
@@ -141,6 +141,9 @@ static const char *const p_notaccept[] = {
 static const char *const p_sender_strict[] = {
 	"sending to/from an address that has been blacklisted",
 	"sender address has been blacklisted", NULL };
+static const char *const p_network_strict[] = {
+	"hop count exceeded", "mail loop", "routing loop", "loop detected",
+	"too many hops", "loops back to myself", NULL };
 static const char *const p_system_strict[] = {
 	"ldap server", "queue file write error", NULL };
 static const char *const p_auth_strict[] = {
@@ -269,8 +272,8 @@ static const char *const p_dns[] = {
 	"dns query failed", NULL };
 static const char *const p_system[] = {
 	"system error", "internal error", "server error", "local error",
-	"temporary failure", "temporarily unavailable", "service unavailable",
-	"system failure", "try again", "i/o error", "server configuration",
+	"temporarily unavailable", "service unavailable",
+	"system failure", "i/o error", "server configuration",
 	"out of memory", "service currently unavailable", "could not load",
 	"queue file write error",
 	NULL };
@@ -297,6 +300,7 @@ static const struct rule rules[] = {
 	{ NDR_R_REQUIREPTR,     p_ptr_more, false },
 	{ NDR_R_BLOCKED,        p_blocked_strict, false },
 	{ NDR_R_SYSTEMERROR,    p_system_strict, false },
+	{ NDR_R_NETWORKERROR,   p_network_strict, false },
 	{ NDR_R_EXPIRED,        p_expired_strict, false },
 	{ NDR_R_AUTHFAILURE,    p_auth_strict, false },
 	{ NDR_R_SPAMDETECTED,   p_spam, false },
@@ -388,7 +392,7 @@ static const char *const p_user_strict[] = {
 	"recipientnotfound", "recipient not found", "unknown recipient",
 	"invalid recipient", "no valid recipients", "invalid final delivery",
 	"unknown user:", "address is possibly incorrect",
-	"address couldn't be found",
+	"address couldn't be found", "delivery error: dd this user doesn't have",
 	"check if address is correct", "unknown recipient or mailbox",
 	"requested action not taken: mailbox unavailable", NULL };
 
