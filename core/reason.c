@@ -231,7 +231,8 @@ static const char *const p_starttls[] = {
 	"encryption required", "does not support tls", NULL };
 static const char *const p_security[] = {
 	"authentication required", "authentication is required",
-	"insecure", "certificate", "security", "not authenticated",
+	"insecure", "certificate", "security policy", "security reasons",
+	"security violation", "not authenticated",
 	"access to this server", NULL };
 static const char *const p_policy[] = {
 	"policy", "not allowed", "prohibited", "not permitted",
@@ -392,6 +393,7 @@ static const char *const p_user_strict[] = {
 	"recipientnotfound", "recipient not found", "unknown recipient",
 	"invalid recipient", "no valid recipients", "invalid final delivery",
 	"unknown user:", "address is possibly incorrect",
+	"not listed in public name",
 	"address couldn't be found", "delivery error: dd this user doesn't have",
 	"check if address is correct", "unknown recipient or mailbox",
 	"requested action not taken: mailbox unavailable", NULL };
@@ -514,6 +516,8 @@ reason_arbitrate(enum ndr_reason words, enum ndr_reason status)
 		return status;
 	if (words == NDR_R_MAILERERROR)
 		return words;	/* a local program's failure, not SMTP's */
+	if (status == NDR_R_EXPIRED && words == NDR_R_NETWORKERROR)
+		return status;	/* X.4.7: it expired, whatever the cause */
 	switch (status) {
 	case NDR_R_FILTERED: case NDR_R_SUSPEND: case NDR_R_HASMOVED:
 	case NDR_R_CONTENTERROR:

@@ -234,11 +234,28 @@ widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
 
 	if (has_code(rc->diagnostic))
 		return;
-	/* from the line that names the recipient, when it is named */
+	/* from the line that names the recipient, when it is named and
+	 * what follows it has a code; else the whole region, as formats
+	 * like Notes and MailMarshal give the reason before the address */
 	if (rc->address && (at = ci_find(t + b, e - b, rc->address))) {
 		while (at > t + b && at[-1] != '\n')
 			at--;
-		b = at - t;
+		size_t n = e - (size_t)(at - t) > DIAG_MAX ? DIAG_MAX :
+		    e - (size_t)(at - t);
+		char *after = squeeze(at, n);
+		if (has_code(after) || reason_from_text(after) !=
+		    NDR_R_UNDEFINED)
+			b = at - t;
+		else {	/* the three lines above it, no further */
+			const char *up = at;
+			for (int k = 0; k < 4 && up > t + b; k++) {
+				up--;
+				while (up > t + b && up[-1] != '\n')
+					up--;
+			}
+			b = up - t;
+		}
+		free(after);
 	}
 	size_t n = e - b > DIAG_MAX ? DIAG_MAX : e - b;
 	free(rc->diagnostic);
