@@ -140,6 +140,32 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 	}
 }
 
+/*
+ * A multipart/report whose delimiters were lost (old sendmail through
+ * some gateways) has its DSN fields in the text: from the Reporting-MTA
+ * or first Final-Recipient line to the original. NULL when the text has
+ * no Final-Recipient with a Status or an Action after it.
+ */
+static const char *
+inline_fields(const struct msg *m, size_t *len)
+{
+	const char *low = m->lower, *fr, *st, *rm;
+	size_t end = m->orig_off;
+
+	if (low == NULL || (fr = strstr(low, "\nfinal-recipient:")) == NULL ||
+	    (size_t)(fr - low) >= end)
+		return NULL;
+	if (((st = strstr(fr, "\nstatus:")) == NULL ||
+	    (size_t)(st - low) >= end) &&
+	    ((st = strstr(fr, "\naction:")) == NULL ||
+	    (size_t)(st - low) >= end))
+		return NULL;
+	if ((rm = strstr(low, "\nreporting-mta:")) != NULL && rm < fr)
+		fr = rm;
+	*len = end - (size_t)(fr + 1 - low);
+	return m->text.s + (fr + 1 - low);
+}
+
 static int
 dsn_read_blocks(struct msg *m, struct ndr_report *r, struct ndr_rcpt *orphan)
 {
@@ -149,10 +175,11 @@ dsn_read_blocks(struct msg *m, struct ndr_report *r, struct ndr_rcpt *orphan)
 	char *orig_pending = NULL;
 	enum ndr_kind kind = NDR_KIND_OTHER;
 
-	if (m->dsn == NULL || m->dsn->text == NULL)
+	if (m->dsn && m->dsn->text) {
+		p = m->dsn->text;
+		len = m->dsn->len;
+	} else if ((p = inline_fields(m, &len)) == NULL)
 		return 0;
-	p = m->dsn->text;
-	len = m->dsn->len;
 	for (int blocks = 0; len > 0 && blocks < 1000; blocks++) {
 		struct hdrs h = { 0 };
 		size_t used = hdrs_parse(&h, p, len);

@@ -84,10 +84,8 @@ sendmail_read(struct msg *m, struct ndr_report *r)
 {
 	int n;
 
-	if (m->dsn && m->dsn->text)
-		return dsn_or_text(m, &layout, r);
-	n = text_read(m, &layout, r);
-	if (n <= 1 && transcript_rcpts(m, r) > 0)
+	n = dsn_or_text(m, &layout, r);
+	if (m->dsn == NULL && n <= 1 && transcript_rcpts(m, r) > 0)
 		n = (int)r->nrcpts;
 	return n;
 }

@@ -93,6 +93,19 @@ START_TEST(test_dsn_fields_before_final_recipient)
 }
 END_TEST
 
+/* The delimiters lost, the DSN fields still in the text */
+START_TEST(test_dsn_fields_inline)
+{
+	struct ndr_report *r = fixture("dsn-inline.eml");
+
+	ck_assert_int_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "erin@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.5.0");
+	ck_assert_str_eq(r->reporting_mta, "mx.ndrsweep.test");
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* V5 sendmail lists no failed addresses: the transcript's last lines do */
 START_TEST(test_sendmail_v5_transcript_recipients)
 {
@@ -216,6 +229,7 @@ readers_suite(void)
 	tcase_add_test(tc, test_exim_spam_rejection_after_data);
 	tcase_add_test(tc, test_sendmail_headers_only_original);
 	tcase_add_test(tc, test_sendmail_v5_transcript_recipients);
+	tcase_add_test(tc, test_dsn_fields_inline);
 	tcase_add_test(tc, test_dsn_fields_before_final_recipient);
 	tcase_add_test(tc, test_exchange2003_address_on_date_line);
 	tcase_add_test(tc, test_gmail_warning_is_a_delay);
