@@ -261,8 +261,11 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 		r = NDR_R_REJECTED;
 	if (kind == NDR_KIND_DELAY && r == NDR_R_UNDEFINED)
 		r = NDR_R_EXPIRED;
-	/* words we cannot place: the failure is known, its cause is not */
-	if (r == NDR_R_UNDEFINED && *d != '\0')
+	/* words we cannot place: the failure is known, its cause is not;
+	 * but a long text with no code is the report's boilerplate, which
+	 * says nothing of this recipient */
+	if (r == NDR_R_UNDEFINED && *d != '\0' && (strlen(d) < 160 ||
+	    find_reply_code(d, strlen(d)) != NULL))
 		r = NDR_R_ONHOLD;
 	if (kind == NDR_KIND_DELIVERED)
 		r = NDR_R_DELIVERED;
