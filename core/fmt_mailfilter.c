@@ -19,7 +19,20 @@ mailfilter_match(const struct msg *m)
 static int
 mailfilter_read(struct msg *m, struct ndr_report *r)
 {
-	return dsn_or_text(m, &layout, r);
+	static const char *const interscan[] = { "interscan", NULL };
+	static const char *const refused[] = {
+		"unable to deliver message to <", NULL };
+	int n = dsn_or_text(m, &layout, r);
+
+	/* InterScan MSS words the next hop's refusal of the address as
+	 * "Reason: Unable to deliver message to <a@b> (and other recipients
+	 * in the same domain)" and gives no code */
+	if (n > 0 && text_has(m, interscan) && text_has(m, refused))
+		for (size_t i = 0; i < r->nrcpts; i++)
+			if (r->rcpts[i].reason == NDR_R_UNDEFINED &&
+			    !r->rcpts[i].status)
+				r->rcpts[i].reason = NDR_R_USERUNKNOWN;
+	return n;
 }
 
 const struct reader reader_mailfilter = { "mailfilter", mailfilter_match, mailfilter_read };

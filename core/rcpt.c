@@ -178,6 +178,20 @@ drop_continuations(char *d)
 	*w = '\0';
 }
 
+/* "553 mx.example.net does not exist": a host name, not a mailbox */
+static bool
+host_does_not_exist(const char *d)
+{
+	const char *p = ci_find(d, strlen(d), " does not exist"), *w;
+
+	if (p == NULL)
+		return false;
+	for (w = p; w > d && w[-1] != ' '; w--)
+		;
+	return p - w > 3 && memchr(w, '.', p - w) && !memchr(w, '@', p - w) &&
+	    !memchr(w, '<', p - w);
+}
+
 void
 rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 {
@@ -241,6 +255,9 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 		    strcmp(rc->command, "HELO") == 0))
 			r = NDR_R_BLOCKED;
 	}
+	if (r == NDR_R_USERUNKNOWN && rc->reason == NDR_R_UNDEFINED &&
+	    host_does_not_exist(d))
+		r = NDR_R_HOSTUNKNOWN;
 	/* "User unknown" is only believed at RCPT or with a status that
 	 * says so; after DATA, or with no command named, the address
 	 * existed and a filter refused the message (Sisimai's reading,

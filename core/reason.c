@@ -149,7 +149,9 @@ static const char *const p_system_strict[] = {
 static const char *const p_auth_strict[] = {
 	"spf check", "fails to pass spf", "spf record with a", "dkim", NULL };
 static const char *const p_expired_strict[] = {
-	"in the queue too long", NULL };
+	"in the queue too long", "remote host is not responding", NULL };
+static const char *const p_host_first[] = {
+	"domain may not exist", NULL };
 static const char *const p_ptr_more[] = {
 	"unverifyable sending ip", "unverifiable sending ip", NULL };
 static const char *const p_blocked[] = {
@@ -299,6 +301,7 @@ static const struct rule rules[] = {
 	{ NDR_R_POLICYVIOLATION, p_policy_strict, false },
 	{ NDR_R_REJECTED,       p_sender_strict, false },
 	{ NDR_R_REQUIREPTR,     p_ptr_more, false },
+	{ NDR_R_HOSTUNKNOWN,    p_host_first, false },
 	{ NDR_R_BLOCKED,        p_blocked_strict, false },
 	{ NDR_R_SYSTEMERROR,    p_system_strict, false },
 	{ NDR_R_NETWORKERROR,   p_network_strict, false },

@@ -112,6 +112,22 @@ transcript_command(const char *t)
 	return NULL;
 }
 
+/* Is the attached message itself a delivery report, while this one is
+ * not? Only its headers are looked at. */
+static bool
+wrapped_report(const struct msg *m)
+{
+	const char *h = m->orig_raw, *end, *ct;
+	size_t n;
+
+	if (h == NULL || m->dsn || (m->ctype && strstr(m->ctype, "report")))
+		return false;
+	end = memmem(h, m->orig_rawlen, "\n\n", 2);
+	n = end ? (size_t)(end - h) : m->orig_rawlen;
+	ct = ci_find(h, n, "multipart/report");
+	return ct && ci_find(ct, n - (size_t)(ct - h), "delivery-status");
+}
+
 enum ndr_err
 ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
     struct ndr_report **out)
@@ -135,8 +151,20 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	}
 	if (len == 0)
 		return NDR_ERR_EMPTY;
-	r = xcalloc(1, sizeof *r);
 	msg_parse(&m, raw, len, lim);
+	/* a filter that wraps a whole delivery report in its own notice
+	 * (Trend Micro): the report inside is the one to read */
+	if (wrapped_report(&m) && lim->max_depth > 1) {
+		struct ndr_limits in = *lim;
+		in.max_depth = lim->max_depth / 2;
+		if (ndr_read(m.orig_raw, m.orig_rawlen, &in, out) == NDR_OK &&
+		    (*out)->nrcpts > 0) {
+			msg_free(&m);
+			return NDR_OK;
+		}
+		ndr_report_free(out);
+	}
+	r = xcalloc(1, sizeof *r);
 	r->from = xstrdup(m.from);
 	r->subject = xstrdup(m.subject);
 	r->truncated = m.truncated;

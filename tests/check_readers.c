@@ -106,6 +106,21 @@ START_TEST(test_dsn_fields_inline)
 }
 END_TEST
 
+/* A gateway's notice around a whole delivery report: the inner one */
+START_TEST(test_wrapped_report_is_read_inside)
+{
+	struct ndr_report *r = fixture("wrapped-report.eml");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_int_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "frank@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.1.1");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ck_assert_str_eq(r->original.message_id, "<budget-9@ndrsweep.test>");
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* V5 sendmail lists no failed addresses: the transcript's last lines do */
 START_TEST(test_sendmail_v5_transcript_recipients)
 {
@@ -229,6 +244,7 @@ readers_suite(void)
 	tcase_add_test(tc, test_exim_spam_rejection_after_data);
 	tcase_add_test(tc, test_sendmail_headers_only_original);
 	tcase_add_test(tc, test_sendmail_v5_transcript_recipients);
+	tcase_add_test(tc, test_wrapped_report_is_read_inside);
 	tcase_add_test(tc, test_dsn_fields_inline);
 	tcase_add_test(tc, test_dsn_fields_before_final_recipient);
 	tcase_add_test(tc, test_exchange2003_address_on_date_line);
