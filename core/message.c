@@ -263,30 +263,38 @@ static const char *const quote_marks[] = {
 };
 
 static size_t
-find_quoted(const char *t, size_t n)
+find_quoted(const char *t, const char *low, size_t n)
 {
-	size_t i = 0;
+	size_t best = n, i;
 
-	while (i < n) {
-		const char *nl = memchr(t + i, '\n', n - i);
-		size_t e = nl ? (size_t)(nl - t) : n;
-		/* a separator line names the copy of the message */
-		if (e - i < 200) {
-			char low[200];
-			for (size_t k = 0; k < e - i; k++)
-				low[k] = tolower((unsigned char)t[i + k]);
-			low[e - i] = '\0';
-			if (memchr(low, '\0', e - i) == NULL &&
-			    has_any(low, quote_marks))
-				return i;
+	/* a separator line (under 200 bytes) names the copy of the message:
+	 * each mark is looked for once in the whole lowercased text */
+	for (const char *const *mk = quote_marks; *mk; mk++) {
+		size_t ml = strlen(*mk);
+		const char *p = low, *end = low + best;
+		while (p < end && (p = memmem(p, end - p, *mk, ml)) != NULL) {
+			const char *b = p, *e;
+			while (b > low && b[-1] != '\n')
+				b--;
+			e = memchr(p, '\n', low + n - p);
+			if ((size_t)((e ? e : low + n) - b) < 200 &&
+			    memchr(b, '\0', p - b) == NULL) {
+				best = (size_t)(b - low);
+				break;
+			}
+			p += ml;
 		}
-		/* or a header block starts at the left margin */
-		if ((i == 0 || t[i - 1] == '\n') && i > 0 &&
-		    looks_like_headers(t + i, n - i, 3))
-			return i;
-		i = e + 1;
 	}
-	return n;
+	/* or a header block starts at the left margin, earlier */
+	for (i = 0; i < best; ) {
+		const char *nl = memchr(t + i, '\n', best - i);
+		if (i > 0 && looks_like_headers(t + i, n - i, 3))
+			return i;
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - t) + 1;
+	}
+	return best;
 }
 
 static void
@@ -338,8 +346,9 @@ build_text(struct msg *m)
 		append_no_cr(&m->text, m->raw + m->hdr_len, m->len - m->hdr_len);
 	if (m->text.s == NULL)
 		ndr_buf_add(&m->text, "", 0);
-	m->orig_off = find_quoted(m->text.s, m->text.len);
-	m->lower = lowercase_dup(m->text.s, m->orig_off);
+	m->lower = lowercase_dup(m->text.s, m->text.len);
+	m->orig_off = find_quoted(m->text.s, m->lower, m->text.len);
+	m->lower[m->orig_off] = '\0';	/* the report text only */
 }
 
 /* Cut hostile input down before libetpan's recursive parser sees it: a

@@ -154,10 +154,12 @@ each_file(struct walk *w, const char *path)
 	return rc;
 }
 
+/* Entries are kept as a type mark ('r' regular, '?' not told) and the
+ * name; they sort by name. */
 static int
 by_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 /* Every regular file of a directory, in name order; dot files skipped. */
@@ -173,19 +175,29 @@ each_in_dir(struct walk *w, const char *dir)
 		fail(w, dir, strerror(errno));
 		return 0;
 	}
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			strv_add(&names, xstrdup(de->d_name));
+	while ((de = readdir(d)) != NULL) {
+		struct ndr_buf e = { 0 };
+		if (de->d_name[0] == '.' ||
+		    (de->d_type != DT_REG && de->d_type != DT_UNKNOWN &&
+		    de->d_type != DT_LNK))
+			continue;	/* the file system says: no file */
+		ndr_buf_printf(&e, "%c%s", de->d_type == DT_REG ? 'r' : '?',
+		    de->d_name);
+		strv_add(&names, e.s);
+	}
 	closedir(d);
 	qsort(names.v, names.n, sizeof *names.v, by_name);
+	struct ndr_buf p = { 0 };
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
-		struct ndr_buf p = { 0 };
 		struct stat st;
-		ndr_buf_printf(&p, "%s/%s", dir, names.v[i]);
-		if (stat(p.s, &st) == 0 && S_ISREG(st.st_mode))
+		p.len = 0;
+		ndr_buf_printf(&p, "%s/%s", dir, names.v[i] + 1);
+		/* a regular file is opened at once: each_file checks it */
+		if (names.v[i][0] == 'r' ||
+		    (stat(p.s, &st) == 0 && S_ISREG(st.st_mode)))
 			rc = each_file(w, p.s);
-		ndr_buf_free(&p);
 	}
+	ndr_buf_free(&p);
 	strv_free(&names);
 	return rc;
 }
