@@ -373,6 +373,24 @@ cap_parts(const char *raw, size_t len, unsigned max_parts)
 	return len;
 }
 
+/* A copy of raw whose bytes [at, at + cut) are replaced by pre, the
+ * boundary (bl bytes) and post: a header given the boundary its body uses. */
+static char *
+with_boundary(const char *raw, size_t len, size_t at, size_t cut,
+    const char *pre, const char *boundary, size_t bl, const char *post,
+    size_t *outlen)
+{
+	struct ndr_buf b = { 0 };
+
+	ndr_buf_add(&b, raw, at);
+	ndr_buf_adds(&b, pre);
+	ndr_buf_add(&b, boundary, bl);
+	ndr_buf_adds(&b, post);
+	ndr_buf_add(&b, raw + at + cut, len - at - cut);
+	*outlen = b.len;
+	return b.s;
+}
+
 /*
  * A multipart message whose declared boundary never occurs in its body
  * (a broken or rewritten header) parses as one opaque part. When the body
@@ -410,12 +428,8 @@ repair_boundary(const char *raw, size_t len, size_t hdr_len,
 			const char *old = ci_find(raw, hdr_len, want + 2);
 			if (old == NULL)
 				return NULL;
-			struct ndr_buf b = { 0 };
-			ndr_buf_add(&b, raw, old - raw);
-			ndr_buf_add(&b, p + 2, ll - 2);
-			ndr_buf_add(&b, old + wl, end - (old + wl));
-			*outlen = b.len;
-			return b.s;
+			return with_boundary(raw, len, old - raw, wl, "", p + 2,
+			    ll - 2, "", outlen);
 		}
 		if (nl == NULL)
 			break;
@@ -453,14 +467,9 @@ restore_multipart(const char *raw, size_t len, size_t hdr_len,
 	/* insert before the blank line that ends the headers */
 	while (hl > 0 && (raw[hl - 1] == '\n' || raw[hl - 1] == '\r'))
 		hl--;
-	struct ndr_buf b = { 0 };
-	ndr_buf_add(&b, raw, hl);
-	ndr_buf_adds(&b, "\nContent-Type: multipart/mixed; boundary=\"");
-	ndr_buf_add(&b, dl + 2, ll - 2);
-	ndr_buf_adds(&b, "\"");
-	ndr_buf_add(&b, raw + hl, len - hl);
-	*outlen = b.len;
-	return b.s;
+	return with_boundary(raw, len, hl, 0,
+	    "\nContent-Type: multipart/mixed; boundary=\"", dl + 2, ll - 2,
+	    "\"", outlen);
 }
 
 int
