@@ -1,0 +1,215 @@
+# tests/dovecot.inc.sh - a private Dovecot for the tests (sourced by bash).
+#
+#   . tests/dovecot.inc.sh
+#   dc_start              # sets DC_DIR DC_PORT DC_TLS_PORT DC_CA DC_USER DC_PASS
+#   dc_append USER FOLDER FILE...
+#   dc_stop               # also run by the EXIT trap dc_start sets
+#
+# Everything lives in one temporary folder: configuration, a CA made for
+# the run, the server's certificate (for "localhost" and 127.0.0.1), the
+# users' Maildirs, logs and sockets. Dovecot listens on 127.0.0.1 only, on
+# ports picked free. As root, the login processes run as dovenull and the
+# mail as nobody (first_valid_uid lets it); as another user, as that user.
+# Nothing outside the folder is read or written, and dc_stop removes it.
+
+dc_die() { echo "dovecot harness: $*" >&2; exit 1; }
+
+# A TCP port nobody listens on, from the ephemeral range.
+dc_free_port() {
+	_p=$(( 20000 + ($$ * 7 + ${1:-0} * 131 + $(date +%N | sed 's/^0*//;s/^$/0/') % 9000) % 20000 ))
+	while (exec 3<>"/dev/tcp/127.0.0.1/$_p") 2>/dev/null; do
+		_p=$((_p + 1))
+	done
+	echo "$_p"
+}
+
+# dc_cert NAME DAYS_FROM DAYS_TO: a certificate signed by the run's CA for
+# localhost and 127.0.0.1, valid from DAYS_FROM to DAYS_TO days from now.
+dc_cert() {
+	_n=$1
+	openssl req -new -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+	    -keyout "$DC_DIR/$_n.key" -out "$DC_DIR/$_n.csr" 2>/dev/null ||
+	    dc_die "openssl req failed"
+	printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$DC_DIR/$_n.ext"
+	if [ "${2:-0}" -lt 0 ]; then
+		# an expired certificate: openssl x509 cannot backdate, ca can
+		mkdir -p "$DC_DIR/ca.db"
+		: >"$DC_DIR/ca.db/index"
+		echo 01 >"$DC_DIR/ca.db/serial"
+		cat >"$DC_DIR/ca.cnf" <<EOF
+[ca]
+default_ca = c
+[c]
+database = $DC_DIR/ca.db/index
+serial = $DC_DIR/ca.db/serial
+new_certs_dir = $DC_DIR/ca.db
+default_md = sha256
+policy = p
+copy_extensions = copy
+[p]
+commonName = supplied
+EOF
+		openssl ca -batch -config "$DC_DIR/ca.cnf" -cert "$DC_CA" \
+		    -keyfile "$DC_DIR/ca.key" -in "$DC_DIR/$_n.csr" \
+		    -out "$DC_DIR/$_n.crt" -extfile "$DC_DIR/$_n.ext" \
+		    -startdate "$(date -u -d "$2 days" +%Y%m%d%H%M%SZ)" \
+		    -enddate "$(date -u -d "$3 days" +%Y%m%d%H%M%SZ)" \
+		    >/dev/null 2>&1 || dc_die "openssl ca failed"
+	else
+		openssl x509 -req -in "$DC_DIR/$_n.csr" -CA "$DC_CA" \
+		    -CAkey "$DC_DIR/ca.key" -CAcreateserial -days "${3:-30}" \
+		    -extfile "$DC_DIR/$_n.ext" -out "$DC_DIR/$_n.crt" \
+		    2>/dev/null || dc_die "openssl x509 failed"
+	fi
+}
+
+dc_start() {
+	command -v dovecot >/dev/null ||
+		dc_die "dovecot missing: apt-get install -y dovecot-imapd"
+	command -v openssl >/dev/null ||
+		dc_die "openssl missing: apt-get install -y openssl"
+	DC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ndrsweep-dovecot.XXXXXX")
+	chmod 755 "$DC_DIR"
+	trap dc_stop EXIT
+	trap 'exit 130' INT TERM HUP
+	DC_USER=alice DC_PASS=correct-horse-battery
+	DC_PORT=$(dc_free_port 1)
+	DC_TLS_PORT=$(dc_free_port 2)
+	[ "$DC_TLS_PORT" = "$DC_PORT" ] && DC_TLS_PORT=$((DC_PORT + 1))
+
+	if [ "$(id -u)" = 0 ]; then
+		mail_user=nobody login_user=dovenull internal_user=dovecot
+		getent passwd dovenull >/dev/null || login_user=nobody
+		getent passwd dovecot >/dev/null || internal_user=nobody
+	else
+		mail_user=$(id -un) login_user=$mail_user internal_user=$mail_user
+	fi
+	mail_uid=$(id -u "$mail_user") mail_gid=$(id -g "$mail_user")
+
+	# the CA of this run and the server's certificate
+	openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
+	    -subj "/CN=ndrsweep test CA" -keyout "$DC_DIR/ca.key" \
+	    -out "$DC_DIR/ca.crt" 2>/dev/null || dc_die "openssl CA failed"
+	DC_CA=$DC_DIR/ca.crt
+	dc_cert server 0 30
+
+	mkdir -p "$DC_DIR/run" "$DC_DIR/mail"
+	printf '%s:{PLAIN}%s:%s:%s::%s/mail/%s\n' "$DC_USER" "$DC_PASS" \
+	    "$mail_uid" "$mail_gid" "$DC_DIR" "$DC_USER" >"$DC_DIR/passwd"
+	chmod 644 "$DC_DIR/passwd"
+	chown "$mail_uid:$mail_gid" "$DC_DIR/mail"
+
+	cat >"$DC_DIR/dovecot.conf" <<EOF
+base_dir = $DC_DIR/run
+state_dir = $DC_DIR/run/state
+instance_name = ndrsweep-test-$$
+protocols = imap
+listen = 127.0.0.1
+log_path = $DC_DIR/dovecot.log
+info_log_path = $DC_DIR/dovecot.log
+default_login_user = $login_user
+default_internal_user = $internal_user
+first_valid_uid = 1
+first_valid_gid = 1
+mail_location = maildir:~/Maildir
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Sent {
+    special_use = \\Sent
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \\Junk
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = subscribe
+  }
+}
+disable_plaintext_auth = no
+auth_failure_delay = 0
+auth_mechanisms = plain login
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $DC_DIR/passwd
+}
+userdb {
+  driver = passwd-file
+  args = $DC_DIR/passwd
+}
+ssl = yes
+ssl_cert = <$DC_DIR/server.crt
+ssl_key = <$DC_DIR/server.key
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $DC_PORT
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = $DC_TLS_PORT
+    ssl = yes
+  }
+}
+service anvil {
+  chroot =
+}
+service imap-login {
+  chroot =
+}
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+EOF
+	# in the foreground of its own process group, so that dc_stop ends
+	# every process of it at once (a TERM to the master takes seconds)
+	setsid dovecot -F -c "$DC_DIR/dovecot.conf" 2>"$DC_DIR/start.err" &
+	DC_PGID=$!
+	# ready when both ports answer
+	_i=0
+	until (exec 3<>"/dev/tcp/127.0.0.1/$DC_PORT") 2>/dev/null &&
+	    (exec 3<>"/dev/tcp/127.0.0.1/$DC_TLS_PORT") 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt 100 ] || ! kill -0 "$DC_PGID" 2>/dev/null; then
+			cat "$DC_DIR/start.err" "$DC_DIR/dovecot.log" >&2 2>/dev/null
+			dc_die "dovecot did not start"
+		fi
+		sleep 0.1
+	done
+	export DC_DIR DC_PORT DC_TLS_PORT DC_CA DC_USER DC_PASS
+}
+
+# dc_append USER FOLDER FILE...: deliver messages as they are, through
+# doveadm (the folder is created when missing).
+dc_append() {
+	_u=$1 _f=$2
+	shift 2
+	doveadm -c "$DC_DIR/dovecot.conf" mailbox create -u "$_u" "$_f" \
+	    2>/dev/null || true
+	for _m in "$@"; do
+		doveadm -c "$DC_DIR/dovecot.conf" save -u "$_u" -m "$_f" <"$_m" ||
+		    dc_die "doveadm save $_m failed"
+	done
+}
+
+dc_stop() {
+	[ -n "${DC_DIR:-}" ] && [ -d "$DC_DIR" ] || return 0
+	if [ -n "${DC_PGID:-}" ]; then
+		kill -TERM -- "-$DC_PGID" 2>/dev/null
+		_i=0
+		while kill -0 -- "-$DC_PGID" 2>/dev/null && [ "$_i" -lt 5 ]; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill -KILL -- "-$DC_PGID" 2>/dev/null
+		wait "$DC_PGID" 2>/dev/null
+		DC_PGID=
+	fi
+	[ -n "${DC_KEEP:-}" ] && { echo "dovecot harness: kept $DC_DIR" >&2; return 0; }
+	rm -rf "$DC_DIR"
+	DC_DIR=
+}
