@@ -1,0 +1,519 @@
+/* config.c - the INI-style configuration file and the account password. */
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "engine.h"
+
+#define PASSWORD_MAX	4096
+
+static void
+seterr(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+static char *
+strip(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* "a, b c": items split on commas and blanks; false on an empty list */
+static bool
+set_list(struct ndr_strv *sv, const char *v, bool lower)
+{
+	strv_free(sv);
+	while (*v) {
+		size_t n = strcspn(v, ", \t");
+		if (n > 0)
+			strv_add(sv, lower ? lowercase_dup(v, n) : xstrndup(v, n));
+		v += n;
+		v += strspn(v, ", \t");
+	}
+	return sv->n > 0;
+}
+
+static bool
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = *v ? xstrdup(v) : NULL;
+	return *v != '\0';
+}
+
+static bool
+set_port(unsigned *dst, const char *v)
+{
+	char *end;
+	long p;
+
+	errno = 0;
+	p = strtol(v, &end, 10);
+	if (errno || end == v || *end || p < 1 || p > 65535)
+		return false;
+	*dst = (unsigned)p;
+	return true;
+}
+
+static bool
+set_tls(enum ndr_tls *dst, const char *v)
+{
+	if (strcmp(v, "implicit") == 0)
+		*dst = NDR_TLS_IMPLICIT;
+	else if (strcmp(v, "starttls") == 0)
+		*dst = NDR_TLS_STARTTLS;
+	else if (strcmp(v, "none") == 0)
+		*dst = NDR_TLS_NONE;
+	else
+		return false;
+	return true;
+}
+
+/* "sha256:" and 32 hex pairs, with or without colons */
+static bool
+set_fingerprint(char **dst, const char *v)
+{
+	size_t hex = 0;
+
+	if (strncasecmp(v, "sha256:", 7) != 0)
+		return false;
+	for (const char *p = v + 7; *p; p++) {
+		if (isxdigit((unsigned char)*p))
+			hex++;
+		else if (*p != ':')
+			return false;
+	}
+	return hex == 64 && set_str(dst, v);
+}
+
+/* What the value of a key must be, for the error line. */
+static const char *
+set_key(struct ndr_account *a, const char *key, const char *v, bool *known)
+{
+	*known = true;
+	if (strcmp(key, "host") == 0)
+		return set_str(&a->host, v) ? NULL : "a host name";
+	if (strcmp(key, "port") == 0)
+		return set_port(&a->port, v) ? NULL : "a port from 1 to 65535";
+	if (strcmp(key, "tls") == 0)
+		return set_tls(&a->tls, v) ? NULL :
+		    "implicit, starttls or none";
+	if (strcmp(key, "user") == 0)
+		return set_str(&a->user, v) ? NULL : "a user name";
+	if (strcmp(key, "password_cmd") == 0)
+		return set_str(&a->password_cmd, v) ? NULL : "a command";
+	if (strcmp(key, "password_file") == 0)
+		return set_str(&a->password_file, v) ? NULL : "a file name";
+	if (strcmp(key, "ca_file") == 0)
+		return set_str(&a->ca_file, v) ? NULL : "a file name";
+	if (strcmp(key, "fingerprint") == 0)
+		return set_fingerprint(&a->fingerprint, v) ? NULL :
+		    "sha256: and 64 hex digits";
+	if (strcmp(key, "quarantine") == 0)
+		return set_str(&a->quarantine, v) ? NULL : "a folder name";
+	if (strcmp(key, "batv_key") == 0)
+		return set_str(&a->batv_key, v) ? NULL : "a secret";
+	if (strcmp(key, "addresses") == 0)
+		return set_list(&a->addresses, v, true) ? NULL :
+		    "a list of addresses";
+	if (strcmp(key, "own_relays") == 0)
+		return set_list(&a->own_relays, v, true) ? NULL :
+		    "a list of host names and networks";
+	if (strcmp(key, "folders") == 0)
+		return set_list(&a->folders, v, false) ? NULL :
+		    "a list of folders";
+	if (strcmp(key, "sent") == 0)
+		return set_list(&a->sent, v, false) ? NULL :
+		    "a list of folders";
+	*known = false;
+	return NULL;
+}
+
+static void
+account_free(struct ndr_account *a)
+{
+	free(a->name);
+	free(a->host);
+	free(a->user);
+	free(a->password_cmd);
+	free(a->password_file);
+	free(a->ca_file);
+	free(a->fingerprint);
+	free(a->quarantine);
+	free(a->batv_key);
+	strv_free(&a->addresses);
+	strv_free(&a->own_relays);
+	strv_free(&a->folders);
+	strv_free(&a->sent);
+}
+
+void
+ndr_config_free(struct ndr_config *cfg)
+{
+	for (size_t i = 0; i < cfg->naccounts; i++)
+		account_free(&cfg->accounts[i]);
+	free(cfg->accounts);
+	free(cfg->path);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* What every account needs once its section is read. */
+static const char *
+account_check(struct ndr_account *a)
+{
+	if (a->host == NULL)
+		return "host";
+	if (a->user == NULL)
+		return "user";
+	if (a->password_cmd && a->password_file)
+		return "password_cmd";
+	if (a->folders.n == 0) {
+		strv_add(&a->folders, xstrdup("INBOX"));
+		strv_add(&a->folders, xstrdup("Junk"));
+	}
+	if (a->quarantine == NULL)
+		a->quarantine = xstrdup("Quarantine/Backscatter");
+	return NULL;
+}
+
+int
+ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
+    size_t errlen)
+{
+	FILE *f;
+	char buf[4096];
+	unsigned lineno = 0;
+	struct ndr_account *cur = NULL;
+	const char *missing;
+
+	memset(cfg, 0, sizeof *cfg);
+	if ((f = fopen(path, "r")) == NULL) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	cfg->path = xstrdup(path);
+	while (fgets(buf, sizeof buf, f)) {
+		char *line = buf, *eq, *key, *v, *hash;
+
+		lineno++;
+		if (strchr(buf, '\n') == NULL && !feof(f)) {
+			seterr(err, errlen, "%s:%u: line too long", path, lineno);
+			goto fail;
+		}
+		/* a comment starts a line, or follows a blank */
+		for (hash = line; (hash = strchr(hash, '#')) != NULL; hash++)
+			if (hash == line || isspace((unsigned char)hash[-1])) {
+				*hash = '\0';
+				break;
+			}
+		line = strip(line);
+		if (*line == '\0' || *line == ';')
+			continue;
+		if (*line == '[') {
+			char *end = strchr(line, ']'), *name;
+			if (end == NULL || end[1] != '\0') {
+				seterr(err, errlen, "%s:%u: a section is "
+				    "written [account NAME]", path, lineno);
+				goto fail;
+			}
+			*end = '\0';
+			name = strip(line + 1);
+			if (strncmp(name, "account", 7) != 0 ||
+			    !isspace((unsigned char)name[7]) ||
+			    *strip(name + 7) == '\0') {
+				seterr(err, errlen, "%s:%u: unknown section [%s]; "
+				    "a section is written [account NAME]", path,
+				    lineno, name);
+				goto fail;
+			}
+			name = strip(name + 7);
+			for (size_t i = 0; i < cfg->naccounts; i++)
+				if (strcmp(cfg->accounts[i].name, name) == 0) {
+					seterr(err, errlen, "%s:%u: account '%s' "
+					    "defined twice", path, lineno, name);
+					goto fail;
+				}
+			if (cur && (missing = account_check(cur)) != NULL)
+				goto incomplete;
+			cfg->accounts = xreallocarray(cfg->accounts,
+			    cfg->naccounts + 1, sizeof *cfg->accounts);
+			cur = &cfg->accounts[cfg->naccounts++];
+			memset(cur, 0, sizeof *cur);
+			cur->name = xstrdup(name);
+			cur->line = lineno;
+			continue;
+		}
+		if ((eq = strchr(line, '=')) == NULL) {
+			seterr(err, errlen, "%s:%u: expected key = value", path,
+			    lineno);
+			goto fail;
+		}
+		*eq = '\0';
+		key = strip(line);
+		v = strip(eq + 1);
+		if (cur == NULL) {
+			seterr(err, errlen, "%s:%u: key '%s' outside any "
+			    "[account NAME] section", path, lineno, key);
+			goto fail;
+		}
+		bool known;
+		const char *want = set_key(cur, key, v, &known);
+		if (!known) {
+			seterr(err, errlen, "%s:%u: unknown key '%s' in "
+			    "[account %s]", path, lineno, key, cur->name);
+			goto fail;
+		}
+		if (want) {
+			seterr(err, errlen, "%s:%u: bad value for '%s': expected "
+			    "%s", path, lineno, key, want);
+			goto fail;
+		}
+	}
+	if (ferror(f)) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (cur && (missing = account_check(cur)) != NULL)
+		goto incomplete;
+	if (cfg->naccounts == 0) {
+		seterr(err, errlen, "%s: no [account NAME] section", path);
+		goto fail;
+	}
+	fclose(f);
+	return 0;
+incomplete:
+	if (strcmp(missing, "password_cmd") == 0)
+		seterr(err, errlen, "%s:%u: [account %s] has both password_cmd "
+		    "and password_file; keep one", path, cur->line, cur->name);
+	else
+		seterr(err, errlen, "%s:%u: [account %s] needs '%s'", path,
+		    cur->line, cur->name, missing);
+fail:
+	fclose(f);
+	ndr_config_free(cfg);
+	return -1;
+}
+
+char *
+ndr_config_default_path(void)
+{
+	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct ndr_buf b = { 0 };
+
+	if (x && *x == '/')
+		ndr_buf_printf(&b, "%s/ndrsweep/config", x);
+	else
+		ndr_buf_printf(&b, "%s/.config/ndrsweep/config",
+		    home && *home ? home : ".");
+	return b.s;
+}
+
+const struct ndr_account *
+ndr_config_account(const struct ndr_config *cfg, const char *name, char *err,
+    size_t errlen)
+{
+	if (name == NULL) {
+		if (cfg->naccounts == 1)
+			return &cfg->accounts[0];
+		seterr(err, errlen, "%s has %zu accounts: name one with "
+		    "--account", cfg->path, cfg->naccounts);
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->naccounts; i++)
+		if (strcmp(cfg->accounts[i].name, name) == 0)
+			return &cfg->accounts[i];
+	seterr(err, errlen, "%s: no account '%s'", cfg->path, name);
+	return NULL;
+}
+
+unsigned
+ndr_account_port(const struct ndr_account *a)
+{
+	if (a->port)
+		return a->port;
+	return a->tls == NDR_TLS_IMPLICIT ? 993 : 143;
+}
+
+void
+ndr_password_free(char *p)
+{
+	if (p) {
+		explicit_bzero(p, strlen(p));
+		free(p);
+	}
+}
+
+/* Read at most PASSWORD_MAX bytes of fd; the last newline dropped. */
+static char *
+read_secret(int fd)
+{
+	char *p = xcalloc(1, PASSWORD_MAX + 1);
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < PASSWORD_MAX &&
+	    (n = read(fd, p + got, PASSWORD_MAX - got)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		got += (size_t)n;
+	}
+	p[got] = '\0';
+	if (got > 0 && p[got - 1] == '\n')
+		p[--got] = '\0';
+	if (got > 0 && p[got - 1] == '\r')
+		p[--got] = '\0';
+	return p;
+}
+
+static char *
+password_from_cmd(const struct ndr_account *a, char *err, size_t errlen)
+{
+	int fds[2], status;
+	pid_t pid;
+	char *p;
+
+	if (pipe(fds) == -1) {
+		seterr(err, errlen, "password_cmd: %s", strerror(errno));
+		return NULL;
+	}
+	if ((pid = fork()) == -1) {
+		seterr(err, errlen, "password_cmd: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execl("/bin/sh", "sh", "-c", a->password_cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	p = read_secret(fds[0]);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* the command, not its output, names the failure */
+		seterr(err, errlen, "password_cmd for account '%s' failed "
+		    "(%s %d)", a->name, WIFEXITED(status) ? "exit status" :
+		    "signal", WIFEXITED(status) ? WEXITSTATUS(status) :
+		    WTERMSIG(status));
+		ndr_password_free(p);
+		return NULL;
+	}
+	if (*p == '\0') {
+		seterr(err, errlen, "password_cmd for account '%s' printed "
+		    "nothing", a->name);
+		ndr_password_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static char *
+password_from_file(const struct ndr_account *a, char *err, size_t errlen)
+{
+	struct stat st;
+	char *p;
+	int fd;
+
+	if ((fd = open(a->password_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW))
+	    == -1) {
+		seterr(err, errlen, "password_file %s: %s", a->password_file,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		seterr(err, errlen, "password_file %s: not a regular file",
+		    a->password_file);
+		close(fd);
+		return NULL;
+	}
+	if ((st.st_mode & 077) != 0 || st.st_uid != geteuid()) {
+		seterr(err, errlen, "password_file %s: refused: others can "
+		    "read it or it is not yours (chmod 600 it)",
+		    a->password_file);
+		close(fd);
+		return NULL;
+	}
+	p = read_secret(fd);
+	close(fd);
+	if (*p == '\0') {
+		seterr(err, errlen, "password_file %s is empty",
+		    a->password_file);
+		ndr_password_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static char *
+password_prompt(const struct ndr_account *a, char *err, size_t errlen)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	char *p;
+
+	if (fd == -1 || tcgetattr(fd, &old) == -1) {
+		seterr(err, errlen, "account '%s' has no password_cmd or "
+		    "password_file, and there is no terminal to ask on",
+		    a->name);
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	dprintf(fd, "Password for %s@%s: ", a->user, a->host);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	p = xcalloc(1, PASSWORD_MAX + 1);
+	size_t got = 0;
+	char c;
+	while (got < PASSWORD_MAX && read(fd, &c, 1) == 1 && c != '\n')
+		p[got++] = c;
+	p[got] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	dprintf(fd, "\n");
+	close(fd);
+	return p;
+}
+
+char *
+ndr_password(const struct ndr_account *a, char *err, size_t errlen)
+{
+	if (a->password_cmd)
+		return password_from_cmd(a, err, errlen);
+	if (a->password_file)
+		return password_from_file(a, err, errlen);
+	return password_prompt(a, err, errlen);
+}

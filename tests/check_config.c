@@ -1,0 +1,214 @@
+/* check_config.c - the configuration file and the account password. */
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_util.h"
+#include "core/config.h"
+
+static char path[64];
+
+/* Write text to a fresh temporary file; its name is in path. */
+static void
+write_file(const char *text, mode_t mode)
+{
+	int fd;
+
+	strcpy(path, "/tmp/ndrsweep-test-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	fchmod(fd, mode);
+	close(fd);
+}
+
+/* Load text as a configuration; returns the error line ("" when none). */
+static const char *
+load(const char *text, struct ndr_config *cfg)
+{
+	static char err[512];
+
+	err[0] = '\0';
+	write_file(text, 0600);
+	if (ndr_config_load(path, cfg, err, sizeof err) == 0)
+		err[0] = '\0';
+	unlink(path);
+	return err;
+}
+
+START_TEST(test_full_account)
+{
+	struct ndr_config cfg;
+	const char *e = load(
+	    "# ndrsweep\n"
+	    "[account work]\n"
+	    "host = imap.example.org\n"
+	    "port = 993\n"
+	    "tls = implicit          # implicit | starttls | none\n"
+	    "user = alice@example.org\n"
+	    "password_cmd = pass show mail/work\n"
+	    "addresses = Alice@example.org, a.smith@example.org\n"
+	    "own_relays = smtp.example.org, 192.0.2.0/24\n"
+	    "quarantine = Quarantine/Backscatter\n"
+	    "\n"
+	    "[account home]\n"
+	    "host = mail.example.net\n"
+	    "tls = starttls\n"
+	    "user = alice\n"
+	    "folders = INBOX Spam\n", &cfg);
+	const struct ndr_account *a;
+	char err[256];
+
+	ck_assert_str_eq(e, "");
+	ck_assert_int_eq(cfg.naccounts, 2);
+	a = &cfg.accounts[0];
+	ck_assert_str_eq(a->name, "work");
+	ck_assert_str_eq(a->host, "imap.example.org");
+	ck_assert_int_eq(ndr_account_port(a), 993);
+	ck_assert_int_eq(a->tls, NDR_TLS_IMPLICIT);
+	ck_assert_str_eq(a->password_cmd, "pass show mail/work");
+	ck_assert_int_eq(a->addresses.n, 2);
+	ck_assert_str_eq(a->addresses.v[0], "alice@example.org");
+	ck_assert_str_eq(a->own_relays.v[1], "192.0.2.0/24");
+	ck_assert_int_eq(a->folders.n, 2);	/* the default */
+	ck_assert_str_eq(a->folders.v[1], "Junk");
+	a = &cfg.accounts[1];
+	ck_assert_int_eq(a->tls, NDR_TLS_STARTTLS);
+	ck_assert_int_eq(ndr_account_port(a), 143);
+	ck_assert_str_eq(a->folders.v[1], "Spam");
+	ck_assert_str_eq(a->quarantine, "Quarantine/Backscatter");
+
+	ck_assert_ptr_null(ndr_config_account(&cfg, NULL, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "--account"));
+	ck_assert_ptr_eq(ndr_config_account(&cfg, "home", err, sizeof err),
+	    &cfg.accounts[1]);
+	ck_assert_ptr_null(ndr_config_account(&cfg, "play", err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "no account 'play'"));
+	ndr_config_free(&cfg);
+}
+END_TEST
+
+/* Each mistake gives one line with the file, the line and the key. */
+START_TEST(test_errors_name_file_line_and_key)
+{
+	static const struct { const char *text, *want; } t[] = {
+		{ "[account a]\nhots = x\n", ":2: unknown key 'hots' in [account a]" },
+		{ "[account a]\nhost = h\nuser = u\nport = 99999\n",
+		    ":4: bad value for 'port': expected a port from 1 to 65535" },
+		{ "[account a]\nhost = h\nuser = u\ntls = maybe\n",
+		    ":4: bad value for 'tls': expected implicit, starttls or none" },
+		{ "[account a]\nhost = h\nuser = u\nfingerprint = ab:cd\n",
+		    ":4: bad value for 'fingerprint'" },
+		{ "host = h\n", ":1: key 'host' outside any [account NAME] section" },
+		{ "[server a]\n", ":1: unknown section [server a]" },
+		{ "[account a]\nuser = u\n", ":1: [account a] needs 'host'" },
+		{ "[account a]\nhost = h\n[account b]\n", ":1: [account a] needs 'user'" },
+		{ "[account a]\nhost = h\nuser = u\n[account a]\n",
+		    ":4: account 'a' defined twice" },
+		{ "[account a]\nhost = h\nuser = u\npassword_cmd = x\n"
+		    "password_file = y\n", "has both password_cmd and password_file" },
+		{ "[account a]\njust words\n", ":2: expected key = value" },
+		{ "# nothing\n", "no [account NAME] section" },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		struct ndr_config cfg;
+		const char *e = load(t[i].text, &cfg);
+		ck_assert_msg(strstr(e, t[i].want) != NULL,
+		    "case %zu: got \"%s\", want \"%s\"", i, e, t[i].want);
+		ck_assert_msg(strncmp(e, "/tmp/ndrsweep-test-", 19) == 0,
+		    "case %zu: no file name in \"%s\"", i, e);
+		ck_assert_ptr_null(strchr(e, '\n'));
+		ck_assert_int_eq(cfg.naccounts, 0);
+	}
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	struct ndr_config cfg;
+	char err[256];
+
+	ck_assert_int_eq(ndr_config_load("/nonexistent/ndrsweep/config", &cfg,
+	    err, sizeof err), -1);
+	ck_assert_str_eq(err, "/nonexistent/ndrsweep/config: No such file "
+	    "or directory");
+}
+END_TEST
+
+START_TEST(test_default_path_follows_xdg)
+{
+	char *p;
+
+	setenv("XDG_CONFIG_HOME", "/xdg", 1);
+	p = ndr_config_default_path();
+	ck_assert_str_eq(p, "/xdg/ndrsweep/config");
+	free(p);
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("HOME", "/home/alice", 1);
+	p = ndr_config_default_path();
+	ck_assert_str_eq(p, "/home/alice/.config/ndrsweep/config");
+	free(p);
+}
+END_TEST
+
+START_TEST(test_password_cmd)
+{
+	struct ndr_account a = { .name = "a", .user = "u", .host = "h" };
+	char err[256], *p;
+
+	a.password_cmd = "printf 's3cret pass\\n'";
+	p = ndr_password(&a, err, sizeof err);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p, "s3cret pass");	/* the newline is gone */
+	ndr_password_free(p);
+
+	a.password_cmd = "echo leaked; exit 3";
+	ck_assert_ptr_null(ndr_password(&a, err, sizeof err));
+	ck_assert_str_eq(err, "password_cmd for account 'a' failed "
+	    "(exit status 3)");
+	ck_assert_ptr_null(strstr(err, "leaked"));	/* no secret shown */
+
+	a.password_cmd = "true";
+	ck_assert_ptr_null(ndr_password(&a, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "printed nothing"));
+}
+END_TEST
+
+START_TEST(test_password_file_must_be_private)
+{
+	struct ndr_account a = { .name = "a", .user = "u", .host = "h" };
+	char err[256], *p;
+
+	write_file("hunter2\n", 0644);
+	a.password_file = path;
+	ck_assert_ptr_null(ndr_password(&a, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "refused"));
+	ck_assert_ptr_nonnull(strstr(err, "chmod 600"));
+	chmod(path, 0600);
+	p = ndr_password(&a, err, sizeof err);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p, "hunter2");
+	ndr_password_free(p);
+	unlink(path);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("file");
+
+	tcase_add_test(tc, test_full_account);
+	tcase_add_test(tc, test_errors_name_file_line_and_key);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_default_path_follows_xdg);
+	tcase_add_test(tc, test_password_cmd);
+	tcase_add_test(tc, test_password_file_must_be_private);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(config_suite)
