@@ -11,7 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "core/config.h"
 #include "engine.h"
 
 #define PASSWORD_MAX	4096

@@ -2,6 +2,9 @@
 #ifndef NDRSWEEP_IMAP_H
 #define NDRSWEEP_IMAP_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /*
  * Folder names travel in modified UTF-7 (RFC 3501, 5.1.3): printable ASCII
  * as itself ("&" as "&-"), anything else as "&" + modified base64 of its
@@ -10,5 +13,31 @@
  */
 char	*mutf7_encode(const char *utf8);
 char	*mutf7_decode(const char *mutf7);
+
+struct ndr_account;
+typedef struct mailimap mailimap;
+
+/* A logged-in session and what the server said it can do. */
+struct imap_conn {
+	mailimap	*s;
+	bool		 move, uidplus, condstore, qresync, specialuse;
+	bool		 logindisabled, auth_plain;
+};
+
+/*
+ * Connect as the account says, verify the certificate (chain and host
+ * name against the system store or ca_file, or the pinned fingerprint)
+ * before the password is sent, and log in: AUTHENTICATE PLAIN where
+ * offered, else LOGIN unless the server disables it. -1 and one line in
+ * err on failure ("certificate for X not trusted: ...", "login to X as U
+ * failed: ...", "cannot connect to X:993: connection refused").
+ */
+int	imap_open(const struct ndr_account *, const char *password,
+	    struct imap_conn *, char *err, size_t errlen);
+void	imap_close(struct imap_conn *);
+
+/* The check itself, on libetpan's chain (a carray of DER MMAPStrings). */
+int	imap_tls_verify(void *chain, const char *host, const char *ca_file,
+	    const char *fingerprint, char *err, size_t errlen);
 
 #endif

@@ -23,14 +23,15 @@ dc_free_port() {
 	echo "$_p"
 }
 
-# dc_cert NAME DAYS_FROM DAYS_TO: a certificate signed by the run's CA for
-# localhost and 127.0.0.1, valid from DAYS_FROM to DAYS_TO days from now.
+# dc_cert NAME DAYS_FROM DAYS_TO [SAN]: a certificate signed by the run's
+# CA for SAN (default localhost and 127.0.0.1), valid from DAYS_FROM to
+# DAYS_TO days from now.
 dc_cert() {
-	_n=$1
+	_n=$1 _san=${4:-DNS:localhost,IP:127.0.0.1}
 	openssl req -new -newkey rsa:2048 -nodes -subj "/CN=localhost" \
 	    -keyout "$DC_DIR/$_n.key" -out "$DC_DIR/$_n.csr" 2>/dev/null ||
 	    dc_die "openssl req failed"
-	printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$DC_DIR/$_n.ext"
+	printf 'subjectAltName=%s\n' "$_san" >"$DC_DIR/$_n.ext"
 	if [ "${2:-0}" -lt 0 ]; then
 		# an expired certificate: openssl x509 cannot backdate, ca can
 		mkdir -p "$DC_DIR/ca.db"
@@ -91,7 +92,9 @@ dc_start() {
 	    -subj "/CN=ndrsweep test CA" -keyout "$DC_DIR/ca.key" \
 	    -out "$DC_DIR/ca.crt" 2>/dev/null || dc_die "openssl CA failed"
 	DC_CA=$DC_DIR/ca.crt
-	dc_cert server 0 30
+	dc_cert good 0 30	# "good" stays; server.* is what Dovecot shows
+	cp "$DC_DIR/good.crt" "$DC_DIR/server.crt"
+	cp "$DC_DIR/good.key" "$DC_DIR/server.key"
 
 	mkdir -p "$DC_DIR/run" "$DC_DIR/mail"
 	printf '%s:{PLAIN}%s:%s:%s::%s/mail/%s\n' "$DC_USER" "$DC_PASS" \
@@ -181,6 +184,14 @@ EOF
 		sleep 0.1
 	done
 	export DC_DIR DC_PORT DC_TLS_PORT DC_CA DC_USER DC_PASS
+}
+
+# dc_use_cert NAME: the server presents certificate NAME from now on.
+dc_use_cert() {
+	cp "$DC_DIR/$1.crt" "$DC_DIR/server.crt"
+	cp "$DC_DIR/$1.key" "$DC_DIR/server.key"
+	doveadm -c "$DC_DIR/dovecot.conf" reload || dc_die "reload failed"
+	sleep 0.3	# the login processes restart
 }
 
 # dc_append USER FOLDER FILE...: deliver messages as they are, through

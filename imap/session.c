@@ -1,0 +1,154 @@
+/*
+ * session.c - one IMAP session: connect (implicit TLS, STARTTLS or, when
+ * the configuration says so, none), verify the certificate, read the
+ * capabilities, log in, read them again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "core/config.h"
+#include "imap.h"
+
+#define TIMEOUT_S	30
+
+static void
+set_sni(struct mailstream_ssl_context *ctx, void *data)
+{
+	mailstream_ssl_set_server_name(ctx, data);
+}
+
+/* The server's words for a failed command, or a general line. */
+static const char *
+server_said(mailimap *s, int r)
+{
+	if (s->imap_response && *s->imap_response)
+		return s->imap_response;
+	switch (r) {
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+		return "connection refused";
+	case MAILIMAP_ERROR_STREAM:
+		return "connection lost or timed out";
+	case MAILIMAP_ERROR_SSL:
+		return "TLS handshake failed";
+	case MAILIMAP_ERROR_PARSE:
+		return "a reply ndrsweep could not read";
+	default:
+		return "error";
+	}
+}
+
+static void
+read_caps(struct imap_conn *c)
+{
+	mailimap *s = c->s;
+
+	struct mailimap_capability_data *cd = NULL;
+
+	if (mailimap_capability(s, &cd) == MAILIMAP_NO_ERROR && cd)
+		mailimap_capability_data_free(cd);
+	c->move = mailimap_has_extension(s, "MOVE");
+	c->uidplus = mailimap_has_uidplus(s);
+	c->condstore = mailimap_has_condstore(s);
+	c->qresync = mailimap_has_qresync(s);
+	c->specialuse = mailimap_has_extension(s, "SPECIAL-USE");
+	c->logindisabled = mailimap_has_extension(s, "LOGINDISABLED");
+	c->auth_plain = mailimap_has_authentication(s, "PLAIN");
+}
+
+static int
+verify(struct imap_conn *c, const struct ndr_account *a, char *err,
+    size_t errlen)
+{
+	carray *chain = mailstream_get_certificate_chain(c->s->imap_stream);
+	int rc = imap_tls_verify(chain, a->host, a->ca_file, a->fingerprint,
+	    err, errlen);
+
+	if (chain) {
+		for (unsigned i = 0; i < carray_count(chain); i++)
+			mmap_string_free(carray_get(chain, i));
+		carray_free(chain);
+	}
+	return rc;
+}
+
+int
+imap_open(const struct ndr_account *a, const char *password,
+    struct imap_conn *c, char *err, size_t errlen)
+{
+	unsigned port = ndr_account_port(a);
+	int r;
+
+	memset(c, 0, sizeof *c);
+	if ((c->s = mailimap_new(0, NULL)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	mailimap_set_timeout(c->s, TIMEOUT_S);
+	if (a->tls == NDR_TLS_IMPLICIT)
+		r = mailimap_ssl_connect_with_callback(c->s, a->host,
+		    (uint16_t)port, set_sni, a->host);
+	else
+		r = mailimap_socket_connect(c->s, a->host, (uint16_t)port);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		snprintf(err, errlen, "cannot connect to %s:%u: %s", a->host,
+		    port, server_said(c->s, r));
+		goto fail;
+	}
+	read_caps(c);
+	if (a->tls == NDR_TLS_STARTTLS) {
+		if (!mailimap_has_extension(c->s, "STARTTLS")) {
+			/* no silent downgrade: the user asked for TLS */
+			snprintf(err, errlen, "%s offers no STARTTLS; "
+			    "refusing to log in without TLS", a->host);
+			goto fail;
+		}
+		r = mailimap_socket_starttls_with_callback(c->s, set_sni,
+		    a->host);
+		if (r != MAILIMAP_NO_ERROR) {
+			snprintf(err, errlen, "STARTTLS with %s failed: %s",
+			    a->host, server_said(c->s, r));
+			goto fail;
+		}
+		read_caps(c);
+	}
+	if (a->tls != NDR_TLS_NONE && verify(c, a, err, errlen) != 0)
+		goto fail;
+
+	if (c->auth_plain)
+		r = mailimap_authenticate(c->s, "PLAIN", a->host, NULL, NULL,
+		    a->user, a->user, password, NULL);
+	if (!c->auth_plain || r != MAILIMAP_NO_ERROR) {
+		if (c->logindisabled) {
+			snprintf(err, errlen, "%s refuses LOGIN (LOGINDISABLED)"
+			    "%s", a->host, c->auth_plain ?
+			    " and AUTHENTICATE PLAIN failed" : "");
+			goto fail;
+		}
+		r = mailimap_login(c->s, a->user, password);
+	}
+	if (r != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "login to %s as %s failed: %s", a->host,
+		    a->user, server_said(c->s, r));
+		goto fail;
+	}
+	read_caps(c);
+	return 0;
+fail:
+	mailimap_free(c->s);
+	c->s = NULL;
+	return -1;
+}
+
+void
+imap_close(struct imap_conn *c)
+{
+	if (c->s) {
+		mailimap_logout(c->s);
+		mailimap_free(c->s);
+		c->s = NULL;
+	}
+}

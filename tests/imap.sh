@@ -1,0 +1,78 @@
+#!/bin/bash
+# tests/imap.sh - ndrsweep's IMAP session against a real Dovecot: TLS
+# verified before the password goes out, STARTTLS, plaintext only when the
+# configuration says so, pinned certificates, clear one-line errors.
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${builddir:-$top}
+probe=$build/tests/imap_probe
+. "$top/tests/dovecot.inc.sh"
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; printf '# %s\n' "$out"; }
+
+# conf KEY=VALUE...: an account for the harness's Dovecot, written to $cf
+conf() {
+	{
+		echo "[account t]"
+		echo "host = 127.0.0.1"
+		echo "user = $DC_USER"
+		echo "password_file = $DC_DIR/pw"
+		for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
+	} >"$cf"
+}
+# expect NAME STATUS PATTERN: run the probe on $cf
+expect() {
+	out=$("$probe" "$cf" 2>&1)
+	st=$?
+	if [ "$st" = "$2" ] && [[ $out == $3 ]]; then ok "$1"; else not_ok "$1 (exit $st)"; fi
+}
+
+echo "1..11"
+if ! command -v dovecot >/dev/null; then
+	for i in $(seq 11); do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
+	exit 0
+fi
+dc_start
+cf=$DC_DIR/config
+printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
+chmod 600 "$DC_DIR/pw"
+
+conf "port=$DC_TLS_PORT" "ca_file=$DC_CA"
+expect "implicit TLS, certificate verified with ca_file" 0 "logged in*"
+conf "port=$DC_TLS_PORT"
+expect "refused without ca_file: the system store does not know the CA" 1 \
+    "imap_probe: certificate for 127.0.0.1 not trusted: *"
+conf "port=$DC_PORT" "tls=starttls" "ca_file=$DC_CA"
+expect "STARTTLS, certificate verified" 0 "logged in*"
+conf "port=$DC_PORT" "tls=none"
+expect "plaintext only because the configuration says tls = none" 0 "logged in*"
+fp=$(openssl x509 -in "$DC_DIR/server.crt" -noout -fingerprint -sha256 | sed 's/.*=/sha256:/')
+conf "port=$DC_TLS_PORT" "fingerprint=$fp"
+expect "a pinned fingerprint stands in for the CA" 0 "logged in*"
+conf "port=$DC_TLS_PORT" "fingerprint=sha256:$(printf '00%.0s' $(seq 32))"
+expect "another fingerprint is refused" 1 \
+    "imap_probe: certificate for 127.0.0.1 not trusted: its fingerprint*"
+printf 'wrong\n' >"$DC_DIR/pw"
+conf "port=$DC_TLS_PORT" "ca_file=$DC_CA"
+expect "wrong password: one line, non-zero exit" 1 \
+    "imap_probe: login to 127.0.0.1 as $DC_USER failed: *"
+printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
+closed=$(dc_free_port 9)
+conf "port=$closed" "ca_file=$DC_CA"
+expect "server gone: connection refused" 1 \
+    "imap_probe: cannot connect to 127.0.0.1:$closed: *"
+
+dc_cert other 0 30 DNS:other.example
+dc_use_cert other
+conf "port=$DC_TLS_PORT" "ca_file=$DC_CA"
+expect "a certificate for another host name is refused" 1 \
+    "imap_probe: certificate for 127.0.0.1 not trusted: *"
+dc_cert old -60 -30
+dc_use_cert old
+expect "an expired certificate is refused" 1 \
+    "imap_probe: certificate for 127.0.0.1 not trusted: *expired*"
+dc_use_cert good
+conf "port=$DC_TLS_PORT" "ca_file=$DC_CA"
+expect "the right certificate again: accepted" 0 "logged in*"
+exit 0
