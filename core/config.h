@@ -1,0 +1,70 @@
+/* config.h - the configuration file: accounts, and how to get a password. */
+#ifndef NDRSWEEP_CONFIG_H
+#define NDRSWEEP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core.h"
+
+enum ndr_tls { NDR_TLS_IMPLICIT, NDR_TLS_STARTTLS, NDR_TLS_NONE };
+
+struct ndr_account {
+	char		*name;
+	char		*host;
+	unsigned	 port;		/* 0: the default of the TLS mode */
+	enum ndr_tls	 tls;
+	char		*user;
+	char		*password_cmd;
+	char		*password_file;
+	char		*ca_file;
+	char		*fingerprint;	/* "sha256:AB:CD:..." pins the server */
+	char		*quarantine;	/* folder name, UTF-8 */
+	char		*batv_key;
+	struct ndr_strv	 addresses;	/* the user's own, lowercase */
+	struct ndr_strv	 own_relays;	/* host names and CIDR networks */
+	struct ndr_strv	 folders;	/* to scan; default INBOX, Junk */
+	struct ndr_strv	 sent;		/* empty: the \Sent folders */
+	unsigned	 line;		/* where its section starts */
+};
+
+struct ndr_config {
+	char			*path;
+	struct ndr_account	*accounts;
+	size_t			 naccounts;
+};
+
+/*
+ * Read a configuration file. On error, err holds one line naming the file,
+ * the line and the key ("config:12: unknown key 'hots' in [account work]")
+ * and the result is -1; cfg is then empty.
+ */
+int	ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
+	    size_t errlen);
+void	ndr_config_free(struct ndr_config *);
+
+/* $XDG_CONFIG_HOME/ndrsweep/config, or ~/.config/ndrsweep/config. */
+char	*ndr_config_default_path(void);
+
+/*
+ * The account named, or the only one when name is NULL; NULL with a line
+ * in err when there is no such account or the choice is ambiguous.
+ */
+const struct ndr_account *ndr_config_account(const struct ndr_config *,
+	    const char *name, char *err, size_t errlen);
+
+/* The port to connect to: the account's, or 993 / 143. */
+unsigned ndr_account_port(const struct ndr_account *);
+
+/*
+ * The account's password: from password_cmd (run by /bin/sh, its output
+ * less the trailing newline; a failing command is an error), from
+ * password_file (refused unless only its owner, who must be us, can read
+ * it), or else asked on the terminal without echo. Never logged. Returns a
+ * new string to be wiped and freed with ndr_password_free, or NULL with a
+ * line in err.
+ */
+char	*ndr_password(const struct ndr_account *, char *err, size_t errlen);
+void	 ndr_password_free(char *);
+
+#endif
