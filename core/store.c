@@ -1,0 +1,383 @@
+/* store.c - the SQLite store: folder state, scanned messages, migrations. */
+#include <sys/stat.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "engine.h"
+#include "store.h"
+
+#define BUSY_MS	5000
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
+	char		 err[256];
+};
+
+/*
+ * The migrations, in order: migrations[i] brings schema i to i + 1. A
+ * published step is never edited; a change is a new step.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE folders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  uidvalidity INTEGER NOT NULL DEFAULT 0,"
+	"  highest_uid INTEGER NOT NULL DEFAULT 0,"
+	"  highestmodseq INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE messages ("
+	"  folder INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,"
+	"  uid INTEGER NOT NULL,"
+	"  message_id TEXT,"
+	"  date INTEGER NOT NULL DEFAULT 0,"
+	"  size INTEGER NOT NULL DEFAULT 0,"
+	"  kind TEXT NOT NULL,"
+	"  flags TEXT,"
+	"  report TEXT,"
+	"  unreadable INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (folder, uid)) WITHOUT ROWID;"
+	"CREATE INDEX messages_kind ON messages(kind);"
+	"CREATE INDEX messages_message_id ON messages(message_id);",
+};
+
+static int
+fail(struct store *st, const char *what)
+{
+	snprintf(st->err, sizeof st->err, "%s: %s", what,
+	    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+	return -1;
+}
+
+const char *
+store_error(struct store *st)
+{
+	return st->err;
+}
+
+static int
+exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(st->err, sizeof st->err, "store: %s",
+		    msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+user_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL)
+	    == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int
+migrate(struct store *st)
+{
+	int v = user_version(st);
+	const int last = (int)(sizeof migrations / sizeof *migrations);
+
+	if (v < 0)
+		return fail(st, "store");
+	if (v > last) {
+		snprintf(st->err, sizeof st->err, "store has schema %d, newer "
+		    "than this ndrsweep knows (%d): upgrade ndrsweep", v, last);
+		return -1;
+	}
+	for (; v < last; v++) {
+		char pragma[48];
+		if (exec(st, "BEGIN IMMEDIATE") != 0)
+			return -1;
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
+		    v + 1);
+		if (exec(st, migrations[v]) != 0 || exec(st, pragma) != 0) {
+			exec(st, "ROLLBACK");
+			return -1;
+		}
+		if (exec(st, "COMMIT") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* mkdir -p of the folder path is in, mode 0700 for what it creates */
+static int
+make_parent(const char *path, char *err, size_t errlen)
+{
+	char *d = xstrdup(path), *p;
+
+	for (p = strchr(d + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(d, 0700) == -1 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", d, strerror(errno));
+			free(d);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(d);
+	return 0;
+}
+
+static int
+prepare(struct store *st, sqlite3_stmt **s, const char *sql)
+{
+	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    s, NULL) == SQLITE_OK ? 0 : fail(st, "store");
+}
+
+int
+store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+
+	*out = NULL;
+	if (make_parent(path, err, errlen) != 0) {
+		free(st);
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		fail(st, path);
+		goto bad;
+	}
+	chmod(path, 0600);	/* what was read of the mail is private */
+	sqlite3_busy_timeout(st->db, BUSY_MS);
+	if (exec(st, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec(st, "PRAGMA synchronous = NORMAL") != 0 ||
+	    exec(st, "PRAGMA foreign_keys = ON") != 0 || migrate(st) != 0)
+		goto bad;
+	if (prepare(st, &st->folder_get, "SELECT id, uidvalidity, "
+	    "highest_uid, highestmodseq FROM folders WHERE name = ?") ||
+	    prepare(st, &st->folder_add, "INSERT INTO folders(name) "
+	    "VALUES (?)") ||
+	    prepare(st, &st->folder_save, "UPDATE folders SET uidvalidity = "
+	    "?, highest_uid = ?, highestmodseq = ? WHERE id = ?") ||
+	    prepare(st, &st->msg_put, "INSERT OR REPLACE INTO messages"
+	    "(folder, uid, message_id, date, size, kind, flags, report, "
+	    "unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+		goto bad;
+	*out = st;
+	return 0;
+bad:
+	snprintf(err, errlen, "%s", st->err);
+	store_close(st);
+	return -1;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_finalize(st->folder_get);
+	sqlite3_finalize(st->folder_add);
+	sqlite3_finalize(st->folder_save);
+	sqlite3_finalize(st->msg_put);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+char *
+store_default_path(const char *account)
+{
+	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	struct ndr_buf b = { 0 };
+
+	if (x && *x == '/')
+		ndr_buf_printf(&b, "%s/ndrsweep/%s.db", x, account);
+	else
+		ndr_buf_printf(&b, "%s/.local/share/ndrsweep/%s.db",
+		    home && *home ? home : ".", account);
+	return b.s;
+}
+
+int
+store_begin(struct store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	return exec(st, "COMMIT");
+}
+
+void
+store_rollback(struct store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+store_folder(struct store *st, const char *name, struct store_folder *f)
+{
+	sqlite3_stmt *s = st->folder_get;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		f->id = sqlite3_column_int64(s, 0);
+		f->uidvalidity = (uint32_t)sqlite3_column_int64(s, 1);
+		f->highest_uid = (uint32_t)sqlite3_column_int64(s, 2);
+		f->highestmodseq = (uint64_t)sqlite3_column_int64(s, 3);
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "store");
+	s = st->folder_add;
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "store");
+	f->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_folder_save(struct store *st, const struct store_folder *f)
+{
+	sqlite3_stmt *s = st->folder_save;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, f->uidvalidity);
+	sqlite3_bind_int64(s, 2, f->highest_uid);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)f->highestmodseq);
+	sqlite3_bind_int64(s, 4, f->id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+int
+store_folder_reset(struct store *st, struct store_folder *f,
+    uint32_t uidvalidity)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM messages WHERE folder = ?",
+	    -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_int64(s, 1, f->id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "store");
+	f->uidvalidity = uidvalidity;
+	f->highest_uid = 0;
+	f->highestmodseq = 0;
+	return store_folder_save(st, f);
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int
+store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
+{
+	sqlite3_stmt *s = st->msg_put;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, folder);
+	sqlite3_bind_int64(s, 2, m->uid);
+	bind_text_or_null(s, 3, m->message_id);
+	sqlite3_bind_int64(s, 4, m->date);
+	sqlite3_bind_int64(s, 5, m->size);
+	sqlite3_bind_text(s, 6, m->kind ? m->kind : "other", -1,
+	    SQLITE_STATIC);
+	bind_text_or_null(s, 7, m->flags);
+	bind_text_or_null(s, 8, m->report);
+	sqlite3_bind_int(s, 9, m->unreadable);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+int
+store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
+    size_t n)
+{
+	sqlite3_stmt *sel, *del;
+	size_t i = 0;
+	int rc = 0;
+
+	/* walk the stored UIDs in order against the sorted list */
+	if (sqlite3_prepare_v2(st->db, "SELECT uid FROM messages WHERE "
+	    "folder = ? ORDER BY uid", -1, &sel, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM messages WHERE folder = ? "
+	    "AND uid = ?", -1, &del, NULL) != SQLITE_OK) {
+		sqlite3_finalize(sel);
+		return fail(st, "store");
+	}
+	sqlite3_bind_int64(sel, 1, folder);
+	sqlite3_bind_int64(del, 1, folder);
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		uint32_t uid = (uint32_t)sqlite3_column_int64(sel, 0);
+		while (i < n && uids[i] < uid)
+			i++;
+		if (i < n && uids[i] == uid)
+			continue;
+		sqlite3_reset(del);
+		sqlite3_bind_int64(del, 2, uid);
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			rc = fail(st, "store");
+			break;
+		}
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(del);
+	return rc;
+}
+
+int64_t
+store_msg_count(struct store *st, int64_t folder, const char *kind)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(st->db, kind ?
+	    "SELECT count(*) FROM messages WHERE folder = ? AND kind = ?" :
+	    "SELECT count(*) FROM messages WHERE folder = ?", -1, &s, NULL)
+	    != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_int64(s, 1, folder);
+	if (kind)
+		sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}

@@ -1,0 +1,65 @@
+/* store.h - what ndrsweep knows of an account, in one SQLite file. */
+#ifndef NDRSWEEP_STORE_H
+#define NDRSWEEP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* The state of one folder as the last scan left it. */
+struct store_folder {
+	int64_t		 id;
+	uint32_t	 uidvalidity;	/* 0: never scanned */
+	uint32_t	 highest_uid;	/* the highest UID read */
+	uint64_t	 highestmodseq;	/* 0: no CONDSTORE */
+};
+
+/* One scanned message. report is the engine's JSON, or NULL. */
+struct store_msg {
+	uint32_t	 uid;
+	const char	*message_id;
+	int64_t		 date;		/* seconds since the epoch, 0 unknown */
+	uint32_t	 size;
+	const char	*kind;		/* "bounce", "other", ... */
+	const char	*flags;		/* "\\Seen $NdrKept" */
+	const char	*report;
+	bool		 unreadable;	/* the server could not give it */
+};
+
+#define STORE_SCHEMA	1
+
+/*
+ * Open (creating it and its folder) the store at path: WAL, a busy
+ * timeout, the schema brought to STORE_SCHEMA by migrations. A store from
+ * a newer ndrsweep is refused. -1 and one line in err on failure.
+ */
+int	store_open(const char *path, struct store **, char *err, size_t errlen);
+void	store_close(struct store *);
+
+/* $XDG_DATA_HOME/ndrsweep/ACCOUNT.db, or ~/.local/share/ndrsweep/... */
+char	*store_default_path(const char *account);
+
+/* Writes go in transactions; a batch of puts is one. */
+int	store_begin(struct store *);
+int	store_commit(struct store *);
+void	store_rollback(struct store *);
+
+/* The folder's state, the folder created (and its id set) if new. */
+int	store_folder(struct store *, const char *name, struct store_folder *);
+int	store_folder_save(struct store *, const struct store_folder *);
+/* A new UIDVALIDITY: the folder's messages and state are forgotten. */
+int	store_folder_reset(struct store *, struct store_folder *,
+	    uint32_t uidvalidity);
+
+int	store_msg_put(struct store *, int64_t folder, const struct store_msg *);
+/* Forget the folder's messages whose UIDs are not in uids (sorted). */
+int	store_msg_keep_only(struct store *, int64_t folder,
+	    const uint32_t *uids, size_t n);
+/* How many messages the folder has, and of them of a kind (NULL: all). */
+int64_t	store_msg_count(struct store *, int64_t folder, const char *kind);
+
+const char *store_error(struct store *);
+
+#endif

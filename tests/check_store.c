@@ -1,0 +1,186 @@
+/* check_store.c - the SQLite store: schema, folder state, messages. */
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "check_util.h"
+#include "core/store.h"
+
+static char dir[64], path[128];
+
+static void
+setup(void)
+{
+	strcpy(dir, "/tmp/ndrsweep-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* a folder that does not exist yet: the store makes it */
+	snprintf(path, sizeof path, "%s/data/ndrsweep/work.db", dir);
+}
+
+static void
+teardown(void)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static struct store *
+open_store(void)
+{
+	struct store *st;
+	char err[256];
+
+	ck_assert_msg(store_open(path, &st, err, sizeof err) == 0, "%s", err);
+	return st;
+}
+
+static int
+pragma_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int v = -1;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+START_TEST(test_created_private_with_schema_and_wal)
+{
+	struct store *st = open_store();
+	struct stat sb;
+
+	store_close(st);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	ck_assert_int_eq(pragma_int("PRAGMA user_version"), STORE_SCHEMA);
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM pragma_journal_mode "
+	    "WHERE journal_mode = 'wal'"), 1);
+}
+END_TEST
+
+START_TEST(test_newer_schema_is_refused)
+{
+	struct store *st = open_store();
+	sqlite3 *db;
+	char err[256];
+
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(store_open(path, &st, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "newer than this ndrsweep"));
+}
+END_TEST
+
+START_TEST(test_folder_state_and_messages_persist)
+{
+	struct store *st = open_store();
+	struct store_folder f, g;
+	struct store_msg m = { .uid = 7, .message_id = "<a@b>", .size = 123,
+	    .kind = "bounce", .report = "{}" };
+
+	ck_assert_int_eq(store_folder(st, "INBOX", &f), 0);
+	ck_assert_int_gt(f.id, 0);
+	ck_assert_int_eq(f.uidvalidity, 0);	/* never scanned */
+	f.uidvalidity = 1234;
+	f.highest_uid = 9;
+	f.highestmodseq = 5000000000ULL;	/* beyond 32 bits */
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_folder_save(st, &f), 0);
+	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	m.uid = 9;
+	m.kind = "other";
+	m.message_id = NULL;
+	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	store_close(st);
+
+	st = open_store();
+	ck_assert_int_eq(store_folder(st, "INBOX", &g), 0);
+	ck_assert_int_eq(g.id, f.id);
+	ck_assert_int_eq(g.uidvalidity, 1234);
+	ck_assert_int_eq(g.highest_uid, 9);
+	ck_assert(g.highestmodseq == 5000000000ULL);
+	ck_assert_int_eq(store_msg_count(st, g.id, NULL), 2);
+	ck_assert_int_eq(store_msg_count(st, g.id, "bounce"), 1);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_expunged_and_uidvalidity)
+{
+	struct store *st = open_store();
+	struct store_folder f, j;
+	struct store_msg m = { .kind = "other" };
+	const uint32_t kept[] = { 2, 4 };
+
+	store_folder(st, "INBOX", &f);
+	store_folder(st, "Junk", &j);
+	store_begin(st);
+	for (uint32_t u = 1; u <= 5; u++) {
+		m.uid = u;
+		store_msg_put(st, f.id, &m);
+		store_msg_put(st, j.id, &m);
+	}
+	store_commit(st);
+	/* the server still has 2 and 4: the others were expunged */
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 2), 0);
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 2);
+	ck_assert_int_eq(store_msg_count(st, j.id, NULL), 5);	/* untouched */
+	/* a new UIDVALIDITY: the folder starts over */
+	f.highest_uid = 5;
+	ck_assert_int_eq(store_folder_reset(st, &f, 99), 0);
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 0);
+	ck_assert_int_eq(f.highest_uid, 0);
+	store_folder(st, "INBOX", &f);
+	ck_assert_int_eq(f.uidvalidity, 99);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_default_path_follows_xdg)
+{
+	char *p;
+
+	setenv("XDG_DATA_HOME", "/xdg", 1);
+	p = store_default_path("work");
+	ck_assert_str_eq(p, "/xdg/ndrsweep/work.db");
+	free(p);
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/alice", 1);
+	p = store_default_path("work");
+	ck_assert_str_eq(p, "/home/alice/.local/share/ndrsweep/work.db");
+	free(p);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("sqlite");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_created_private_with_schema_and_wal);
+	tcase_add_test(tc, test_newer_schema_is_refused);
+	tcase_add_test(tc, test_folder_state_and_messages_persist);
+	tcase_add_test(tc, test_expunged_and_uidvalidity);
+	tcase_add_test(tc, test_default_path_follows_xdg);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(store_suite)
