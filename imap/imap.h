@@ -22,6 +22,7 @@ struct imap_conn {
 	mailimap	*s;
 	bool		 move, uidplus, condstore, qresync, specialuse;
 	bool		 logindisabled, auth_plain;
+	char		 separator;	/* the hierarchy separator, once listed */
 };
 
 /*
@@ -35,6 +36,25 @@ struct imap_conn {
 int	imap_open(const struct ndr_account *, const char *password,
 	    struct imap_conn *, char *err, size_t errlen);
 void	imap_close(struct imap_conn *);
+
+/* SPECIAL-USE (RFC 6154) marks of a folder */
+enum {
+	IMAP_SENT = 1, IMAP_JUNK = 2, IMAP_TRASH = 4, IMAP_DRAFTS = 8,
+	IMAP_ARCHIVE = 16, IMAP_ALL = 32, IMAP_FLAGGED = 64
+};
+
+struct imap_folder {
+	char		*name;		/* UTF-8 */
+	char		*wire;		/* as the server names it */
+	char		 separator;
+	unsigned	 special;	/* IMAP_SENT | ... */
+	bool		 noselect;
+};
+
+/* Every folder of the account, sorted by name. */
+int	imap_folders(struct imap_conn *, struct imap_folder **, size_t *,
+	    char *err, size_t errlen);
+void	imap_folders_free(struct imap_folder *, size_t);
 
 /* The check itself, on libetpan's chain (a carray of DER MMAPStrings). */
 int	imap_tls_verify(void *chain, const char *host, const char *ca_file,

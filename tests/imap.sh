@@ -28,9 +28,9 @@ expect() {
 	if [ "$st" = "$2" ] && [[ $out == $3 ]]; then ok "$1"; else not_ok "$1 (exit $st)"; fi
 }
 
-echo "1..11"
+echo "1..12"
 if ! command -v dovecot >/dev/null; then
-	for i in $(seq 11); do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
+	for i in $(seq 12); do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
 	exit 0
 fi
 dc_start
@@ -40,6 +40,10 @@ chmod 600 "$DC_DIR/pw"
 
 conf "port=$DC_TLS_PORT" "ca_file=$DC_CA"
 expect "implicit TLS, certificate verified with ca_file" 0 "logged in*"
+echo "Subject: x" >"$DC_DIR/m"
+dc_append "$DC_USER" "Backscatter/Été" "$DC_DIR/m"
+expect "folders: SPECIAL-USE read, modified UTF-7 names decoded" 0 \
+    "*folder Backscatter/Été [Backscatter/&AMk-t&AOk-]*folder Sent [Sent] sent*"
 conf "port=$DC_TLS_PORT"
 expect "refused without ca_file: the system store does not know the CA" 1 \
     "imap_probe: certificate for 127.0.0.1 not trusted: *"

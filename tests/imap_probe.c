@@ -42,6 +42,17 @@ main(int argc, char **argv)
 	printf("logged in%s%s%s%s\n", c.move ? " MOVE" : "",
 	    c.uidplus ? " UIDPLUS" : "", c.condstore ? " CONDSTORE" : "",
 	    c.specialuse ? " SPECIAL-USE" : "");
+	struct imap_folder *f;
+	size_t n;
+	if (imap_folders(&c, &f, &n, err, sizeof err) == 0) {
+		for (size_t i = 0; i < n; i++)
+			printf("folder %s [%s]%s%s%s\n", f[i].name, f[i].wire,
+			    f[i].special & IMAP_SENT ? " sent" : "",
+			    f[i].special & IMAP_JUNK ? " junk" : "",
+			    f[i].special & IMAP_TRASH ? " trash" : "");
+		imap_folders_free(f, n);
+	} else
+		printf("%s\n", err);
 	imap_close(&c);
 	ndr_config_free(&cfg);
 	return 0;
