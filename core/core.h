@@ -104,6 +104,14 @@ const char	*ndr_kind_name(enum ndr_kind);
 const char	*ndr_reason_name(enum ndr_reason);
 const char	*ndr_form_name(enum ndr_form);
 
+/*
+ * Could a message with this header block be a report (bounce, delay,
+ * auto-reply, feedback)? Only the fields in ndr_candidate_fields are read;
+ * false means "surely ordinary mail".
+ */
+extern const char *const ndr_candidate_fields[];
+bool		 ndr_candidate(const char *header, size_t len);
+
 /* Logging: the front end decides where messages go. */
 enum ndr_loglevel { NDR_LOG_ERROR, NDR_LOG_WARN, NDR_LOG_INFO, NDR_LOG_DEBUG };
 typedef void	(*ndr_log_fn)(enum ndr_loglevel, const char *, void *);

@@ -121,6 +121,44 @@ START_TEST(test_wrapped_report_is_read_inside)
 }
 END_TEST
 
+/* The scan's first phase: header fields alone pick what to fetch whole */
+START_TEST(test_candidates_from_headers)
+{
+	static const char *const reports[] = {
+		"postfix.eml", "qmail.eml", "exim.eml", "sendmail.eml",
+		"exchange2003.eml", "gmail-delay.eml", "amazonses.eml",
+		"arf.eml", "vacation.eml", "sendmail-v5.eml", NULL };
+	char path[1024];
+
+	for (int i = 0; reports[i]; i++) {
+		const char *dir = getenv("FIXTURES");
+		struct ndr_buf b = { 0 };
+		char chunk[8192];
+		size_t n;
+		FILE *f;
+		snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures",
+		    reports[i]);
+		ck_assert_ptr_nonnull(f = fopen(path, "rb"));
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			ndr_buf_add(&b, chunk, n);
+		fclose(f);
+		const char *end = strstr(b.s, "\n\n");
+		ck_assert_ptr_nonnull(end);
+		ck_assert_msg(ndr_candidate(b.s, (size_t)(end - b.s) + 1),
+		    "%s not a candidate", reports[i]);
+		ndr_buf_free(&b);
+	}
+	static const char ordinary[] =
+	    "From: Bob <bob@example.org>\nTo: alice@example.org\n"
+	    "Subject: Lunch on Friday\nMessage-ID: <l@example.org>\n"
+	    "Content-Type: text/plain\n";
+	ck_assert(!ndr_candidate(ordinary, sizeof ordinary - 1));
+	static const char nullsender[] =
+	    "Return-Path: <>\nFrom: someone@example.org\nSubject: hi\n";
+	ck_assert(ndr_candidate(nullsender, sizeof nullsender - 1));
+}
+END_TEST
+
 /* V5 sendmail lists no failed addresses: the transcript's last lines do */
 START_TEST(test_sendmail_v5_transcript_recipients)
 {
@@ -244,6 +282,7 @@ readers_suite(void)
 	tcase_add_test(tc, test_exim_spam_rejection_after_data);
 	tcase_add_test(tc, test_sendmail_headers_only_original);
 	tcase_add_test(tc, test_sendmail_v5_transcript_recipients);
+	tcase_add_test(tc, test_candidates_from_headers);
 	tcase_add_test(tc, test_wrapped_report_is_read_inside);
 	tcase_add_test(tc, test_dsn_fields_inline);
 	tcase_add_test(tc, test_dsn_fields_before_final_recipient);

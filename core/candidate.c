@@ -1,0 +1,71 @@
+/*
+ * candidate.c - could this message be a bounce, a delay, an auto-reply or
+ * a feedback report? Decided from a few header fields only, so that a scan
+ * fetches whole messages for these and not for ordinary mail. It errs on
+ * the side of yes: a candidate that is ordinary mail only costs a fetch.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "engine.h"
+
+/* The header fields the decision reads: what a scan asks the server for. */
+const char *const ndr_candidate_fields[] = {
+	"From", "Return-Path", "Subject", "Content-Type", "Auto-Submitted",
+	"X-Failed-Recipients", "X-Autoreply", "X-Autorespond", "Precedence",
+	"Message-ID", "Date", NULL
+};
+
+static bool
+has(const char *v, const char *const *words)
+{
+	for (; v && *words; words++)
+		if (ci_find(v, strlen(v), *words))
+			return true;
+	return false;
+}
+
+bool
+ndr_candidate(const char *hdr, size_t len)
+{
+	static const char *const daemons[] = {
+		"mailer-daemon", "mailer_daemon", "postmaster", "post_master",
+		"mail delivery", "-admin@",
+		"mail administrator", "delivery status", "mail-daemon",
+		"maildaemon", "microsoftexchange", "ndr administrator", NULL };
+	static const char *const subjects[] = {
+		"undeliver", "undelivered", "delivery", "returned mail",
+		"failure", "failed", "bounce", "not delivered", "non remis",
+		"unzustellbar", "nicht zustellbar", "no entregado",
+		"non recapitato", "auto", "out of office", "out of the office",
+		"vacation", "abwesen", "absence", "away", "réponse automatique",
+		"abuse report", "complaint", "warning: could not", "delayed",
+		"notification", "rejected", "could not be", "mail system error",
+		"returned", "異常", "エラー", NULL };
+	struct hdrs h = { 0 };
+	const char *v;
+	bool yes = false;
+
+	hdrs_parse(&h, hdr, len);
+	if ((v = hdrs_get(&h, "Return-Path")) && (strstr(v, "<>") ||
+	    *v == '\0'))
+		yes = true;
+	else if (hdrs_get(&h, "X-Failed-Recipients") ||
+	    hdrs_get(&h, "X-Autoreply") || hdrs_get(&h, "X-Autorespond"))
+		yes = true;
+	else if ((v = hdrs_get(&h, "Auto-Submitted")) &&
+	    strncasecmp(v, "no", 2) != 0)
+		yes = true;
+	else if ((v = hdrs_get(&h, "Content-Type")) &&
+	    ci_find(v, strlen(v), "multipart/report"))
+		yes = true;
+	else if (has(hdrs_get(&h, "From"), daemons))
+		yes = true;
+	else if ((v = hdrs_get(&h, "Precedence")) &&
+	    ci_find(v, strlen(v), "auto_reply"))
+		yes = true;
+	else if (has(hdrs_get(&h, "Subject"), subjects))
+		yes = true;
+	hdrs_free(&h);
+	return yes;
+}
