@@ -6,7 +6,10 @@
 enum {
 	EXIT_OK = 0,
 	EXIT_INPUT = 1,		/* classify: some input could not be read */
+	EXIT_PARTIAL = 1,	/* scan: some folder could not be scanned */
+	EXIT_SERVER = 2,	/* the server could not be reached or refused */
 	EXIT_USAGE = 64,	/* bad command line (sysexits' EX_USAGE) */
+	EXIT_CONFIG = 78,	/* configuration error (EX_CONFIG) */
 };
 
 struct cmd {
@@ -17,6 +20,7 @@ struct cmd {
 };
 
 extern const struct cmd cmd_classify;
+extern const struct cmd cmd_scan;
 
 /* Replace control characters so hostile text cannot drive the terminal. */
 void	print_safe(FILE *, const char *);

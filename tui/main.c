@@ -7,6 +7,7 @@
 
 static const struct cmd *const cmds[] = {
 	&cmd_classify,
+	&cmd_scan,
 };
 
 static void
@@ -23,8 +24,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "\n"
 	    "'ndrsweep COMMAND --help' tells more of one command.\n"
-	    "The other commands of ndrsweep(1) (scan, clean, review, train,\n"
-	    "report, demo) are not built yet.\n");
+	    "The other commands of ndrsweep(1) (clean, review, train, report,\n"
+	    "demo) are not built yet.\n");
 }
 
 void

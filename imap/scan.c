@@ -1,0 +1,408 @@
+/*
+ * scan.c - the incremental scan of one folder.
+ *
+ * Phase one asks, for every UID above the highest already read, in one
+ * streamed UID FETCH, for the size, the flags and the few header fields
+ * that tell a possible report from ordinary mail. Ordinary mail is stored
+ * from that alone. Phase two fetches the candidates whole (capped), in
+ * batches, and stores what the engine reads in them. When the folder holds
+ * fewer messages than the store, the UIDs still there are asked for and the
+ * others forgotten (expunged). A new UIDVALIDITY starts the folder over.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "core/core.h"
+#include "core/engine.h"
+#include "core/store.h"
+#include "imap.h"
+
+#define BATCH		100		/* candidates per phase-two FETCH */
+#define BODY_CAP	(2u << 20)	/* what the engine reads of one */
+
+struct want {
+	uint32_t	 uid, size;
+	char		*flags;
+};
+
+struct phase {
+	struct store		*st;
+	int64_t			 folder;
+	uint32_t		 above;		/* UIDs <= this were read */
+	uint32_t		 highest;
+	struct want		*cand;
+	size_t			 ncand, capcand;
+	uint32_t		*got;		/* phase two: UIDs that came */
+	size_t			 ngot;
+	struct imap_scan_stats	*stats;
+	int			 failed;
+};
+
+static char *
+flags_of(struct mailimap_msg_att_dynamic *dyn)
+{
+	struct ndr_buf b = { 0 };
+
+	ndr_buf_add(&b, "", 0);
+	if (dyn == NULL || dyn->att_list == NULL)
+		return b.s;
+	for (clistiter *it = clist_begin(dyn->att_list); it;
+	    it = clist_next(it)) {
+		struct mailimap_flag_fetch *ff = clist_content(it);
+		struct mailimap_flag *f;
+		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER ||
+		    (f = ff->fl_flag) == NULL)
+			continue;
+		if (b.len)
+			ndr_buf_addc(&b, ' ');
+		switch (f->fl_type) {
+		case MAILIMAP_FLAG_ANSWERED: ndr_buf_adds(&b, "\\Answered"); break;
+		case MAILIMAP_FLAG_FLAGGED: ndr_buf_adds(&b, "\\Flagged"); break;
+		case MAILIMAP_FLAG_DELETED: ndr_buf_adds(&b, "\\Deleted"); break;
+		case MAILIMAP_FLAG_SEEN: ndr_buf_adds(&b, "\\Seen"); break;
+		case MAILIMAP_FLAG_DRAFT: ndr_buf_adds(&b, "\\Draft"); break;
+		case MAILIMAP_FLAG_KEYWORD: ndr_buf_adds(&b, f->fl_data.fl_keyword); break;
+		case MAILIMAP_FLAG_EXTENSION: ndr_buf_addc(&b, '\\');
+			ndr_buf_adds(&b, f->fl_data.fl_extension); break;
+		}
+	}
+	return b.s;
+}
+
+/* The UID, size, body section and flags of one FETCH response. */
+static void
+att_parts(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
+    const char **body, size_t *blen, char **flags)
+{
+	*uid = *size = 0;
+	*body = NULL;
+	*blen = 0;
+	if (flags)
+		*flags = NULL;
+	for (clistiter *it = clist_begin(att->att_list); it;
+	    it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
+			if (flags && *flags == NULL)
+				*flags = flags_of(item->att_data.att_dyn);
+			continue;
+		}
+		struct mailimap_msg_att_static *s = item->att_data.att_static;
+		switch (s->att_type) {
+		case MAILIMAP_MSG_ATT_UID:
+			*uid = s->att_data.att_uid;
+			break;
+		case MAILIMAP_MSG_ATT_RFC822_SIZE:
+			*size = s->att_data.att_rfc822_size;
+			break;
+		case MAILIMAP_MSG_ATT_BODY_SECTION:
+			*body = s->att_data.att_body_section->sec_body_part;
+			*blen = s->att_data.att_body_section->sec_length;
+			break;
+		}
+	}
+}
+
+/* "Message-ID: <x>" of a header block, or NULL */
+static char *
+message_id(const char *h, size_t n)
+{
+	const char *p = ci_find(h, n, "message-id:");
+	const char *lt, *gt;
+
+	if (p == NULL)
+		return NULL;
+	lt = memchr(p, '<', n - (size_t)(p - h));
+	if (lt == NULL)
+		return NULL;
+	gt = memchr(lt, '>', n - (size_t)(lt - h));
+	if (gt == NULL || gt - lt > 998)
+		return NULL;
+	char *id = malloc((size_t)(gt - lt) + 2);
+	if (id == NULL)
+		abort();
+	memcpy(id, lt, (size_t)(gt - lt) + 1);
+	id[gt - lt + 1] = '\0';
+	return id;
+}
+
+static void
+on_header(struct mailimap_msg_att *att, void *arg)
+{
+	struct phase *ph = arg;
+	uint32_t uid, size;
+	const char *h;
+	size_t hl;
+	char *flags;
+
+	att_parts(att, &uid, &size, &h, &hl, &flags);
+	if (uid == 0 || uid <= ph->above) {	/* "N:*" gives the last one */
+		free(flags);
+		return;
+	}
+	if (uid > ph->highest)
+		ph->highest = uid;
+	ph->stats->new_msgs++;
+	if (h && ndr_candidate(h, hl)) {
+		if (ph->ncand == ph->capcand) {
+			ph->capcand = ph->capcand ? ph->capcand * 2 : 64;
+			ph->cand = realloc(ph->cand, ph->capcand * sizeof *ph->cand);
+			if (ph->cand == NULL)
+				abort();
+		}
+		ph->cand[ph->ncand++] = (struct want){ uid, size, flags };
+		return;
+	}
+	char *mid = h ? message_id(h, hl) : NULL;
+	struct store_msg m = { .uid = uid, .message_id = mid, .size = size,
+	    .kind = "other", .flags = flags };
+	if (store_msg_put(ph->st, ph->folder, &m) != 0)
+		ph->failed = 1;
+	ph->stats->by_kind[NDR_KIND_OTHER]++;
+	free(mid);
+	free(flags);
+}
+
+static void
+on_body(struct mailimap_msg_att *att, void *arg)
+{
+	struct phase *ph = arg;
+	struct ndr_report *r = NULL;
+	struct ndr_buf json = { 0 };
+	uint32_t uid, size;
+	const char *body;
+	size_t blen;
+	const struct want *w = NULL;
+	char *mid = NULL;
+
+	att_parts(att, &uid, &size, &body, &blen, NULL);
+	for (size_t i = 0; i < ph->ncand; i++)
+		if (ph->cand[i].uid == uid)
+			w = &ph->cand[i];
+	if (w == NULL || body == NULL)
+		return;
+	ph->got[ph->ngot++] = uid;
+	struct store_msg m = { .uid = uid, .size = w->size, .flags = w->flags,
+	    .kind = "other" };
+	if (ndr_read(body, blen, NULL, &r) == NDR_OK && r) {
+		ndr_report_json(r, NULL, &json);
+		m.kind = ndr_kind_name(r->kind);
+		m.report = json.s;
+		const char *he = memmem(body, blen, "\r\n\r\n", 4);
+		if (he == NULL)
+			he = memmem(body, blen, "\n\n", 2);
+		mid = message_id(body, he ? (size_t)(he - body) : blen);
+		m.message_id = mid;
+		ph->stats->by_kind[r->kind]++;
+	} else {
+		m.unreadable = true;
+		ph->stats->unreadable++;
+	}
+	if (store_msg_put(ph->st, ph->folder, &m) != 0)
+		ph->failed = 1;
+	ph->stats->fetched++;
+	ndr_buf_free(&json);
+	ndr_report_free(&r);
+	free(mid);
+}
+
+static void
+progress(size_t current, size_t maximum, void *arg)
+{
+	(void)current;
+	(void)maximum;
+	(void)arg;
+}
+
+static struct mailimap_fetch_type *
+header_fetch(void)
+{
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	clist *names = clist_new();
+
+	for (const char *const *f = ndr_candidate_fields; *f; f++)
+		clist_append(names, strdup(*f));
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_flags());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(
+	    mailimap_section_new_header_fields(
+	    mailimap_header_list_new(names))));
+	return ft;
+}
+
+static struct mailimap_fetch_type *
+body_fetch(void)
+{
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section_partial(
+	    mailimap_section_new(NULL), 0, BODY_CAP));
+	return ft;
+}
+
+static int
+fetch(struct imap_conn *c, struct mailimap_set *set,
+    struct mailimap_fetch_type *ft, mailimap_msg_att_handler *fn,
+    struct phase *ph, char *err, size_t errlen)
+{
+	clist *result = NULL;
+	int r;
+
+	mailimap_set_msg_att_handler(c->s, fn, ph);
+	mailimap_set_progress_callback(c->s, NULL, progress, ph);
+	r = mailimap_uid_fetch(c->s, set, ft, &result);
+	mailimap_set_msg_att_handler(c->s, NULL, NULL);
+	mailimap_set_progress_callback(c->s, NULL, NULL, NULL);
+	if (result)
+		mailimap_fetch_list_free(result);
+	if (r != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "FETCH failed: %s", r == MAILIMAP_ERROR_PARSE ?
+		    "a reply ndrsweep could not read" : c->s->imap_response ?
+		    c->s->imap_response : "connection lost");
+		return -1;
+	}
+	return ph->failed ? -1 : 0;
+}
+
+static int
+cmp_uid(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The UIDs the folder still has, sorted, for forgetting the expunged. */
+static int
+forget_expunged(struct imap_conn *c, struct store *st, int64_t folder,
+    struct imap_scan_stats *stats, char *err, size_t errlen)
+{
+	struct mailimap_search_key *key = mailimap_search_key_new_all();
+	clist *res = NULL;
+	uint32_t *uids;
+	size_t n = 0;
+	int64_t before;
+
+	if (mailimap_uid_search(c->s, NULL, key, &res) != MAILIMAP_NO_ERROR) {
+		mailimap_search_key_free(key);
+		snprintf(err, errlen, "SEARCH failed: %s", c->s->imap_response ?
+		    c->s->imap_response : "connection lost");
+		return -1;
+	}
+	mailimap_search_key_free(key);
+	uids = calloc(clist_count(res) + 1, sizeof *uids);
+	if (uids == NULL)
+		abort();
+	for (clistiter *it = clist_begin(res); it; it = clist_next(it))
+		uids[n++] = *(uint32_t *)clist_content(it);
+	mailimap_search_result_free(res);
+	qsort(uids, n, sizeof *uids, cmp_uid);
+	before = store_msg_count(st, folder, NULL);
+	if (store_msg_keep_only(st, folder, uids, n) != 0) {
+		free(uids);
+		snprintf(err, errlen, "%s", store_error(st));
+		return -1;
+	}
+	stats->expunged += (unsigned)(before - store_msg_count(st, folder,
+	    NULL));
+	free(uids);
+	return 0;
+}
+
+int
+imap_scan_folder(struct imap_conn *c, struct store *st,
+    const struct imap_folder *f, struct imap_scan_stats *stats, char *err,
+    size_t errlen)
+{
+	struct store_folder sf;
+	struct phase ph = { .st = st, .stats = stats };
+	uint32_t uidvalidity, exists;
+	int rc = -1;
+
+	if (mailimap_examine(c->s, f->wire) != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "cannot open folder %s: %s", f->name,
+		    c->s->imap_response ? c->s->imap_response : "error");
+		return -1;
+	}
+	uidvalidity = c->s->imap_selection_info->sel_uidvalidity;
+	exists = c->s->imap_selection_info->sel_exists;
+	if (store_begin(st) != 0 || store_folder(st, f->name, &sf) != 0)
+		goto store_err;
+	if (sf.uidvalidity != uidvalidity) {
+		if (sf.uidvalidity != 0)
+			stats->resets++;
+		if (store_folder_reset(st, &sf, uidvalidity) != 0)
+			goto store_err;
+	}
+	ph.folder = sf.id;
+	ph.above = ph.highest = sf.highest_uid;
+
+	if (exists > 0) {
+		struct mailimap_set *set = mailimap_set_new_interval(
+		    sf.highest_uid + 1, 0);
+		struct mailimap_fetch_type *ft = header_fetch();
+		rc = fetch(c, set, ft, on_header, &ph, err, errlen);
+		mailimap_fetch_type_free(ft);
+		mailimap_set_free(set);
+		if (rc != 0)
+			goto out;
+		/* phase two, BATCH candidates a time */
+		ph.got = calloc(ph.ncand + 1, sizeof *ph.got);
+		for (size_t i = 0; i < ph.ncand && rc == 0; i += BATCH) {
+			struct mailimap_set *s2 = mailimap_set_new_empty();
+			for (size_t k = i; k < ph.ncand && k < i + BATCH; k++)
+				mailimap_set_add_single(s2, ph.cand[k].uid);
+			ft = body_fetch();
+			rc = fetch(c, s2, ft, on_body, &ph, err, errlen);
+			mailimap_fetch_type_free(ft);
+			mailimap_set_free(s2);
+		}
+		if (rc != 0)
+			goto out;
+		/* asked for and not given (expunged meanwhile, or the server
+		 * could not): stored as unreadable, so the scan goes on */
+		qsort(ph.got, ph.ngot, sizeof *ph.got, cmp_uid);
+		for (size_t i = 0; i < ph.ncand; i++) {
+			if (bsearch(&ph.cand[i].uid, ph.got, ph.ngot,
+			    sizeof *ph.got, cmp_uid))
+				continue;
+			struct store_msg m = { .uid = ph.cand[i].uid,
+			    .size = ph.cand[i].size, .kind = "other",
+			    .unreadable = true };
+			if (store_msg_put(st, sf.id, &m) != 0)
+				goto store_err;
+			stats->unreadable++;
+		}
+	}
+	rc = -1;
+	if ((int64_t)exists != store_msg_count(st, sf.id, NULL) &&
+	    forget_expunged(c, st, sf.id, stats, err, errlen) != 0)
+		goto out;
+	stats->messages += exists;
+	sf.highest_uid = ph.highest;
+	if (store_folder_save(st, &sf) != 0 || store_commit(st) != 0)
+		goto store_err;
+	stats->folders++;
+	rc = 0;
+	goto done;
+store_err:
+	snprintf(err, errlen, "%s", store_error(st));
+out:
+	store_rollback(st);
+done:
+	for (size_t i = 0; i < ph.ncand; i++)
+		free(ph.cand[i].flags);
+	free(ph.cand);
+	free(ph.got);
+	return rc;
+}

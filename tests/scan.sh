@@ -1,0 +1,86 @@
+#!/bin/bash
+# tests/scan.sh - `ndrsweep scan` against a real Dovecot: first scan, a
+# rescan with nothing new, new mail, expunged mail, a folder renumbered
+# (UIDVALIDITY), a non-ASCII folder name, and the errors users meet.
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${builddir:-$top}
+nd=$build/ndrsweep
+mail=$top/tests/mail
+. "$top/tests/dovecot.inc.sh"
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; printf "%s\n" "$out" | sed "s/^/# /"; }
+# expect NAME STATUS PATTERN [ARGS...]: run ndrsweep scan; PATTERN is a
+# glob, where '?' stands for brackets and parentheses (bash reads "*(" as
+# an extended glob inside [[ ]])
+expect() {
+	local name=$1 want=$2 pat=$3
+	shift 3
+	out=$("$nd" scan --config "$cf" "$@" 2>&1)
+	st=$?
+	if [ "$st" = "$want" ] && [[ $out == $pat ]]; then ok "$name"; else not_ok "$name (exit $st)"; fi
+}
+# copies COUNT FILE: COUNT copies of a message, each its own Message-Id
+copies() {
+	local i
+	for i in $(seq "$1"); do
+		sed "s/^Message-Id: <\(.*\)@/Message-Id: <\1-$i-$RANDOM@/" "$2" >"$DC_DIR/c$i.eml"
+		echo "$DC_DIR/c$i.eml"
+	done
+}
+
+echo "1..10"
+if ! command -v dovecot >/dev/null; then
+	for i in $(seq 10); do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
+	exit 0
+fi
+dc_start
+export XDG_DATA_HOME=$DC_DIR/data
+cf=$DC_DIR/config
+printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
+chmod 600 "$DC_DIR/pw"
+cat >"$cf" <<CONF
+[account test]
+host = 127.0.0.1
+port = $DC_TLS_PORT
+ca_file = $DC_CA
+user = $DC_USER
+password_file = $DC_DIR/pw
+folders = INBOX, Junk, Backscatter/Été
+CONF
+dc_append "$DC_USER" INBOX $(copies 3 "$mail/bounce1.eml")
+dc_append "$DC_USER" INBOX $(copies 5 "$mail/ordinary1.eml")
+dc_append "$DC_USER" "Backscatter/Été" $(copies 2 "$mail/bounce1.eml")
+dc_append "$DC_USER" Sent $(copies 1 "$mail/ordinary1.eml")
+
+expect "first scan: every folder, bounces told" 0 \
+    "test: 4 folders, 11 messages ?11 new?: 5 bounces, *"
+[ -f "$XDG_DATA_HOME/ndrsweep/test.db" ] && ok "the store is under XDG_DATA_HOME" ||
+    { out=$(ls -R "$DC_DIR"); not_ok "the store is under XDG_DATA_HOME"; }
+expect "rescan with nothing new reads nothing" 0 \
+    "test: 4 folders, 11 messages ?0 new?: 0 bounces, *"
+dc_append "$DC_USER" INBOX $(copies 2 "$mail/bounce1.eml")
+expect "new mail: only it is read" 0 \
+    "test: 4 folders, 13 messages ?2 new?: 2 bounces, *"
+doveadm -c "$DC_DIR/dovecot.conf" expunge -u "$DC_USER" mailbox INBOX uid 1:2
+expect "expunged mail is forgotten" 0 "*?0 new?*; 2 gone from the server*"
+doveadm -c "$DC_DIR/dovecot.conf" mailbox delete -u "$DC_USER" Junk
+dc_append "$DC_USER" Junk $(copies 1 "$mail/bounce1.eml")
+expect "a folder renumbered (new UIDVALIDITY) is read again" 0 \
+    "*?1 new?: 1 bounces*; 1 folder renumbered ?UIDVALIDITY?, read again*"
+
+printf 'wrong\n' >"$DC_DIR/pw"
+expect "wrong password: exit 2 and one line" 2 \
+    "ndrsweep: login to 127.0.0.1 as $DC_USER failed: *"
+printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
+sed -i "s/^port = .*/port = $(dc_free_port 7)/" "$cf"
+expect "server gone: exit 2 and one line" 2 \
+    "ndrsweep: cannot connect to 127.0.0.1:*: *"
+echo "colour = blue" >>"$cf"
+expect "configuration error: exit 78, file and line named" 78 \
+    "ndrsweep: $cf:8: unknown key 'colour' in ?account test?"
+out=$("$nd" scan --bogus 2>&1)
+[ $? = 64 ] && [[ $out == *"usage: ndrsweep scan"* ]] && ok "bad usage: exit 64" ||
+    not_ok "bad usage: exit 64"
+exit 0

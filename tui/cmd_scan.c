@@ -1,0 +1,171 @@
+/* cmd_scan.c - ndrsweep scan: read the account's folders into the store. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/config.h"
+#include "core/store.h"
+#include "imap/imap.h"
+#include "cmd.h"
+
+static void
+scan_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ndrsweep scan [--config FILE] [--account NAME]\n"
+	    "\n"
+	    "Scan the account's folders (the configuration's 'folders', INBOX\n"
+	    "and Junk by default, and its Sent folders) into the store, reading\n"
+	    "only what is new since the last scan.\n"
+	    "\n"
+	    "  --config FILE   the configuration (default\n"
+	    "                  $XDG_CONFIG_HOME/ndrsweep/config)\n"
+	    "  --account NAME  which account (needed when there are several)\n"
+	    "\n"
+	    "Exit status: 0 scanned; 1 some folder could not be scanned;\n"
+	    "2 the server could not be reached or refused the login;\n"
+	    "64 bad usage; 78 configuration error.\n");
+}
+
+static const struct imap_folder *
+find_folder(const struct imap_folder *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0 ||
+		    (strcasecmp(name, "INBOX") == 0 &&
+		    strcasecmp(v[i].name, "INBOX") == 0))
+			return &v[i];
+	return NULL;
+}
+
+/* The folders to scan: those named (or the defaults), then the Sent ones. */
+static size_t
+pick(const struct ndr_account *a, const struct imap_folder *v, size_t n,
+    const struct imap_folder **out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < a->folders.n; i++) {
+		const struct imap_folder *f = find_folder(v, n, a->folders.v[i]);
+		if (f && !f->noselect)
+			out[k++] = f;
+		else
+			fprintf(stderr, "ndrsweep: folder %s not found on %s; "
+			    "skipped\n", a->folders.v[i], a->host);
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool sent = false, dup = false;
+		if (a->sent.n) {
+			for (size_t j = 0; j < a->sent.n; j++)
+				sent |= strcmp(v[i].name, a->sent.v[j]) == 0;
+		} else
+			sent = (v[i].special & IMAP_SENT) != 0;
+		for (size_t j = 0; j < k; j++)
+			dup |= out[j] == &v[i];
+		if (sent && !dup && !v[i].noselect)
+			out[k++] = &v[i];
+	}
+	return k;
+}
+
+static int
+scan_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cfgpath = NULL, *account = NULL;
+	char *defpath = NULL, *storepath = NULL, *pw = NULL, err[1024];
+	struct ndr_config cfg = { 0 };
+	const struct ndr_account *a;
+	struct store *st = NULL;
+	struct imap_conn c = { 0 };
+	struct imap_folder *folders = NULL;
+	const struct imap_folder **todo = NULL;
+	struct imap_scan_stats stats = { 0 };
+	size_t nfolders = 0, ntodo;
+	int ch, rc = EXIT_CONFIG;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:a:h", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': cfgpath = optarg; break;
+		case 'a': account = optarg; break;
+		case 'h': scan_usage(stdout); return EXIT_OK;
+		default: scan_usage(stderr); return EXIT_USAGE;
+		}
+	if (optind != argc) {
+		scan_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cfgpath == NULL)
+		cfgpath = defpath = ndr_config_default_path();
+	if (ndr_config_load(cfgpath, &cfg, err, sizeof err) != 0 ||
+	    (a = ndr_config_account(&cfg, account, err, sizeof err)) == NULL) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		goto out;
+	}
+	storepath = store_default_path(a->name);
+	if (store_open(storepath, &st, err, sizeof err) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		goto out;
+	}
+	if ((pw = ndr_password(a, err, sizeof err)) == NULL) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		goto out;
+	}
+	rc = EXIT_SERVER;
+	if (imap_open(a, pw, &c, err, sizeof err) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		goto out;
+	}
+	if (imap_folders(&c, &folders, &nfolders, err, sizeof err) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		goto out;
+	}
+	todo = calloc(a->folders.n + nfolders + 1, sizeof *todo);
+	if (todo == NULL)
+		abort();
+	ntodo = pick(a, folders, nfolders, todo);
+	rc = EXIT_OK;
+	for (size_t i = 0; i < ntodo; i++)
+		if (imap_scan_folder(&c, st, todo[i], &stats, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i]->name, err);
+			rc = EXIT_PARTIAL;
+		}
+	printf("%s: %u folder%s, %u messages (%u new): %u bounces, %u delays, "
+	    "%u auto-replies, %u feedback reports", a->name, stats.folders,
+	    stats.folders == 1 ? "" : "s", stats.messages, stats.new_msgs,
+	    stats.by_kind[NDR_KIND_BOUNCE], stats.by_kind[NDR_KIND_DELAY],
+	    stats.by_kind[NDR_KIND_AUTOREPLY],
+	    stats.by_kind[NDR_KIND_FEEDBACK]);
+	if (stats.expunged)
+		printf("; %u gone from the server", stats.expunged);
+	if (stats.resets)
+		printf("; %u folder%s renumbered (UIDVALIDITY), read again",
+		    stats.resets, stats.resets == 1 ? "" : "s");
+	if (stats.unreadable)
+		printf("; %u unreadable", stats.unreadable);
+	printf("\n");
+out:
+	imap_close(&c);
+	imap_folders_free(folders, nfolders);
+	free(todo);
+	ndr_password_free(pw);
+	store_close(st);
+	free(storepath);
+	free(defpath);
+	ndr_config_free(&cfg);
+	return rc;
+}
+
+const struct cmd cmd_scan = {
+	"scan", "read the account's folders into the store (incremental)",
+	scan_run, scan_usage,
+};
