@@ -131,6 +131,8 @@ void		 ndr_buf_addc(struct ndr_buf *, char);
 void		 ndr_buf_printf(struct ndr_buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 ndr_buf_free(struct ndr_buf *);
+/* s as a JSON string ("null" for NULL; invalid UTF-8 becomes U+FFFD). */
+void		 ndr_buf_json(struct ndr_buf *, const char *s);
 
 /* One JSON object (no newline) describing a report. */
 void		 ndr_report_json(const struct ndr_report *, const char *file,

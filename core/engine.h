@@ -36,7 +36,6 @@ bool		 strv_has(const struct ndr_strv *, const char *);
 void		 strv_free(struct ndr_strv *);
 
 /* A JSON string literal for s (null for NULL), invalid UTF-8 replaced. */
-void		 json_str(struct ndr_buf *, const char *);
 
 /* Keep iconv descriptors open for libetpan's conversions (charset.c). */
 void		 charset_init(void);

@@ -37,7 +37,7 @@ utf8_len(const unsigned char *s, size_t n)
 
 /* A JSON string; invalid UTF-8 becomes U+FFFD, so output always parses. */
 void
-json_str(struct ndr_buf *b, const char *s)
+ndr_buf_json(struct ndr_buf *b, const char *s)
 {
 	if (s == NULL) {
 		ndr_buf_adds(b, "null");
@@ -81,21 +81,21 @@ kv(struct ndr_buf *b, const char *key, const char *val, bool first)
 {
 	if (!first)
 		ndr_buf_addc(b, ',');
-	json_str(b, key);
+	ndr_buf_json(b, key);
 	ndr_buf_addc(b, ':');
-	json_str(b, val);
+	ndr_buf_json(b, val);
 }
 
 static void
 strv(struct ndr_buf *b, const char *key, const struct ndr_strv *sv)
 {
 	ndr_buf_addc(b, ',');
-	json_str(b, key);
+	ndr_buf_json(b, key);
 	ndr_buf_adds(b, ":[");
 	for (size_t i = 0; i < sv->n; i++) {
 		if (i)
 			ndr_buf_addc(b, ',');
-		json_str(b, sv->v[i]);
+		ndr_buf_json(b, sv->v[i]);
 	}
 	ndr_buf_addc(b, ']');
 }

@@ -381,3 +381,57 @@ store_msg_count(struct store *st, int64_t folder, const char *kind)
 	sqlite3_finalize(s);
 	return n;
 }
+
+int
+store_each_msg(struct store *st, bool reports_only,
+    int (*fn)(const struct store_row *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, reports_only ?
+	    "SELECT f.name, m.uid, m.message_id, m.kind, m.report, m.size, "
+	    "m.unreadable FROM messages m JOIN folders f ON f.id = m.folder "
+	    "WHERE m.kind != 'other' OR m.unreadable ORDER BY f.name, m.uid" :
+	    "SELECT f.name, m.uid, m.message_id, m.kind, m.report, m.size, "
+	    "m.unreadable FROM messages m JOIN folders f ON f.id = m.folder "
+	    "ORDER BY f.name, m.uid", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_row r = {
+			.folder = (const char *)sqlite3_column_text(s, 0),
+			.uid = (uint32_t)sqlite3_column_int64(s, 1),
+			.message_id = (const char *)sqlite3_column_text(s, 2),
+			.kind = (const char *)sqlite3_column_text(s, 3),
+			.report = (const char *)sqlite3_column_text(s, 4),
+			.size = sqlite3_column_int64(s, 5),
+			.unreadable = sqlite3_column_int(s, 6) != 0,
+		};
+		rc = fn(&r, arg);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_each_count(struct store *st,
+    int (*fn)(const char *, const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT f.name, m.kind, count(*) FROM "
+	    "messages m JOIN folders f ON f.id = m.folder GROUP BY f.name, "
+	    "m.kind ORDER BY f.name, m.kind", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_int64(s, 2), arg);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -60,6 +60,26 @@ int	store_msg_keep_only(struct store *, int64_t folder,
 /* How many messages the folder has, and of them of a kind (NULL: all). */
 int64_t	store_msg_count(struct store *, int64_t folder, const char *kind);
 
+/* One stored message as the report reads it. */
+struct store_row {
+	const char	*folder;
+	uint32_t	 uid;
+	const char	*message_id;
+	const char	*kind;
+	const char	*report;
+	int64_t		 size;
+	bool		 unreadable;
+};
+
+/* Each message (only reports and unreadable ones when reports_only), by
+ * folder and UID; a non-zero return of fn stops and is returned. */
+int	store_each_msg(struct store *, bool reports_only,
+	    int (*fn)(const struct store_row *, void *), void *);
+/* Each (folder, kind) with its count, by folder name. */
+int	store_each_count(struct store *,
+	    int (*fn)(const char *folder, const char *kind, int64_t n, void *),
+	    void *);
+
 const char *store_error(struct store *);
 
 #endif

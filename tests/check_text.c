@@ -77,10 +77,10 @@ START_TEST(test_json_replaces_invalid_utf8_and_escapes_controls)
 {
 	struct ndr_buf b = { 0 };
 
-	json_str(&b, "a\"b\\c\x01\xff\xc3\xa9");
+	ndr_buf_json(&b, "a\"b\\c\x01\xff\xc3\xa9");
 	ck_assert_str_eq(b.s, "\"a\\\"b\\\\c\\u0001\xef\xbf\xbd\xc3\xa9\"");
 	ndr_buf_free(&b);
-	json_str(&b, NULL);
+	ndr_buf_json(&b, NULL);
 	ck_assert_str_eq(b.s, "null");
 	ndr_buf_free(&b);
 }

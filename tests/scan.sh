@@ -30,9 +30,9 @@ copies() {
 	done
 }
 
-echo "1..10"
+echo "1..13"
 if ! command -v dovecot >/dev/null; then
-	for i in $(seq 10); do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
+	for i in $(seq 13); do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
 	exit 0
 fi
 dc_start
@@ -58,6 +58,18 @@ expect "first scan: every folder, bounces told" 0 \
     "test: 4 folders, 11 messages ?11 new?: 5 bounces, *"
 [ -f "$XDG_DATA_HOME/ndrsweep/test.db" ] && ok "the store is under XDG_DATA_HOME" ||
     { out=$(ls -R "$DC_DIR"); not_ok "the store is under XDG_DATA_HOME"; }
+out=$("$nd" report --config "$cf" 2>&1)
+[[ $out == *"Backscatter/Été: 2 messages: 2 bounces"*"INBOX: 8 messages: 3 bounces"* ]] &&
+    ok "report: per folder counts from the store" || not_ok "report: per folder counts from the store"
+out=$("$nd" report --config "$cf" --json 2>&1)
+[[ $out == '{"account":"test","folders":['*'{"name":"INBOX","messages":8,"bounce":3,'* ]] &&
+    ok "report --json" || not_ok "report --json"
+out=$("$nd" report --config "$cf" --messages 2>&1)
+lines=$(printf '%s\n' "$out" | grep -c '^{"folder":"')
+first=$(printf '%s\n' "$out" | grep '"folder":"INBOX"' | head -1)
+[ "$lines" = 5 ] && [[ $first == '{"folder":"INBOX","uid":1,"message_id":"<b1-'*'","kind":"bounce","format":"rfc3464",'*'"address":"nobody@far.example"'*'"status":"5.1.1"'* ]] &&
+    ok "report --messages: one line per bounce with the engine's fields" ||
+    not_ok "report --messages: one line per bounce with the engine's fields"
 expect "rescan with nothing new reads nothing" 0 \
     "test: 4 folders, 11 messages ?0 new?: 0 bounces, *"
 dc_append "$DC_USER" INBOX $(copies 2 "$mail/bounce1.eml")

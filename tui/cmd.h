@@ -19,7 +19,22 @@ struct cmd {
 	void		(*usage)(FILE *);
 };
 
+#include "core/config.h"
+
+/* An account's configuration and store, as the commands open them. */
+struct account_ctx {
+	struct ndr_config		 cfg;
+	const struct ndr_account	*a;
+	struct store			*st;
+	char				*store_path;
+};
+/* EXIT_OK, or EXIT_CONFIG with one line on stderr. */
+int	account_open(struct account_ctx *, const char *cfgpath,
+	    const char *name);
+void	account_close(struct account_ctx *);
+
 extern const struct cmd cmd_classify;
+extern const struct cmd cmd_report;
 extern const struct cmd cmd_scan;
 
 /* Replace control characters so hostile text cannot drive the terminal. */

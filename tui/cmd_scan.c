@@ -80,16 +80,15 @@ scan_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cfgpath = NULL, *account = NULL;
-	char *defpath = NULL, *storepath = NULL, *pw = NULL, err[1024];
-	struct ndr_config cfg = { 0 };
+	char *pw = NULL, err[1024];
+	struct account_ctx ctx = { 0 };
 	const struct ndr_account *a;
-	struct store *st = NULL;
 	struct imap_conn c = { 0 };
 	struct imap_folder *folders = NULL;
 	const struct imap_folder **todo = NULL;
 	struct imap_scan_stats stats = { 0 };
 	size_t nfolders = 0, ntodo;
-	int ch, rc = EXIT_CONFIG;
+	int ch, rc;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:a:h", opts, NULL)) != -1)
@@ -103,18 +102,10 @@ scan_run(int argc, char **argv)
 		scan_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (cfgpath == NULL)
-		cfgpath = defpath = ndr_config_default_path();
-	if (ndr_config_load(cfgpath, &cfg, err, sizeof err) != 0 ||
-	    (a = ndr_config_account(&cfg, account, err, sizeof err)) == NULL) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
+	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
 		goto out;
-	}
-	storepath = store_default_path(a->name);
-	if (store_open(storepath, &st, err, sizeof err) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
-		goto out;
-	}
+	a = ctx.a;
+	rc = EXIT_CONFIG;
 	if ((pw = ndr_password(a, err, sizeof err)) == NULL) {
 		fprintf(stderr, "ndrsweep: %s\n", err);
 		goto out;
@@ -134,7 +125,7 @@ scan_run(int argc, char **argv)
 	ntodo = pick(a, folders, nfolders, todo);
 	rc = EXIT_OK;
 	for (size_t i = 0; i < ntodo; i++)
-		if (imap_scan_folder(&c, st, todo[i], &stats, err,
+		if (imap_scan_folder(&c, ctx.st, todo[i], &stats, err,
 		    sizeof err) != 0) {
 			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i]->name, err);
 			rc = EXIT_PARTIAL;
@@ -158,10 +149,7 @@ out:
 	imap_folders_free(folders, nfolders);
 	free(todo);
 	ndr_password_free(pw);
-	store_close(st);
-	free(storepath);
-	free(defpath);
-	ndr_config_free(&cfg);
+	account_close(&ctx);
 	return rc;
 }
 

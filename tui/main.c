@@ -8,6 +8,7 @@
 static const struct cmd *const cmds[] = {
 	&cmd_classify,
 	&cmd_scan,
+	&cmd_report,
 };
 
 static void
@@ -24,8 +25,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "\n"
 	    "'ndrsweep COMMAND --help' tells more of one command.\n"
-	    "The other commands of ndrsweep(1) (clean, review, train, report,\n"
-	    "demo) are not built yet.\n");
+	    "The other commands of ndrsweep(1) (clean, review, train, demo)\n"
+	    "are not built yet.\n");
 }
 
 void
