@@ -1,0 +1,69 @@
+#!/bin/bash
+# bench/scan.sh - ndrsweep scan against a 100,000-message mailbox in a
+# private Dovecot, next to a reference reader in the same run.
+#
+# usage: bench/scan.sh [COUNT] [CORPUS_DIR]
+#
+# The reference (bench/refread) sends the scan's phase-one UID FETCH for
+# every message of the same two folders over a plain socket and only reads the bytes: the limit the
+# server sets. Both use the plaintext port, so TLS costs neither. Printed:
+# first scan vs reference (ratio, target <= 1.5), a rescan with nothing new
+# (target < 0.5 s), a rescan after 1,000 new messages (target < 3 s), and
+# the first scan's peak memory (target < 150 MB).
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+count=${1:-100000}
+corpus=${2:-$top/../shared/corpus}
+[ -x "$top/ndrsweep" ] || { echo "bench: build first (./bootstrap)" >&2; exit 1; }
+[ -d "$corpus/sisimai" ] || { echo "bench: no corpus at $corpus" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "bench: python3 missing: apt-get install -y python3" >&2; exit 1; }
+cc -O2 -o "$top/bench/refread" "$top/bench/refread.c"
+. "$top/tests/dovecot.inc.sh"
+dc_start
+export XDG_DATA_HOME=$DC_DIR/data
+md=$DC_DIR/mail/$DC_USER/Maildir
+owner=$(stat -c %u:%g "$DC_DIR/mail")
+fields=$(sed -n '/ndr_candidate_fields\[\] = {/,/};/p' "$top/core/candidate.c" |
+    grep -o '"[A-Za-z-]*"' | tr -d '"' | tr '\n' ' ')
+
+echo "bench: writing $count messages (+ a Sent folder of 2,000)..."
+python3 "$top/bench/gen-mailbox.py" "$md" "$count" "$corpus"
+python3 "$top/bench/gen-mailbox.py" "$md" 2000 "$corpus" Sent
+chown -R "$owner" "$DC_DIR/mail"
+printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
+chmod 600 "$DC_DIR/pw"
+cat >"$DC_DIR/config" <<CONF
+[account bench]
+host = 127.0.0.1
+port = $DC_PORT
+tls = none
+user = $DC_USER
+password_file = $DC_DIR/pw
+folders = INBOX
+sent = Sent
+CONF
+# let Dovecot index the folders first, and warm the page cache: neither
+# contender should pay for that
+doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" messages INBOX Sent
+"$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX,Sent $fields >/dev/null
+
+t() { /usr/bin/time -f "%e %M" -o "$DC_DIR/t" "$@" >"$DC_DIR/out" 2>&1 || { cat "$DC_DIR/out"; exit 1; }; cat "$DC_DIR/t"; }
+set -- $(t "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX,Sent $fields)
+ref_s=$1
+set -- $(t taskset -c 0 "$top/ndrsweep" scan --config "$DC_DIR/config")
+first_s=$1 first_kb=$2
+cat "$DC_DIR/out"
+set -- $(t "$top/ndrsweep" scan --config "$DC_DIR/config")
+re_s=$1
+python3 "$top/bench/gen-mailbox.py" "$md" 1000 "$corpus"
+chown -R "$owner" "$md"
+set -- $(t "$top/ndrsweep" scan --config "$DC_DIR/config")
+new_s=$1
+cat "$DC_DIR/out"
+awk -v r="$ref_s" -v f="$first_s" -v k="$first_kb" -v re="$re_s" -v n="$new_s" -v c="$count" 'BEGIN {
+	printf "messages: %d (+2,000 in Sent)\n", c
+	printf "reference reader: %.2f s\n", r
+	printf "first scan: %.2f s = %.2fx the reference (target <= 1.5); peak %.1f MB (target < 150)\n", f, (r > 0 ? f / r : 0), k / 1024
+	printf "rescan, nothing new: %.2f s (target < 0.5)\n", re
+	printf "rescan, 1,000 new: %.2f s (target < 3)\n", n
+}'
