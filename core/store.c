@@ -40,9 +40,7 @@ static const char *const migrations[] = {
 	"  flags TEXT,"
 	"  report TEXT,"
 	"  unreadable INTEGER NOT NULL DEFAULT 0,"
-	"  PRIMARY KEY (folder, uid)) WITHOUT ROWID;"
-	"CREATE INDEX messages_kind ON messages(kind);"
-	"CREATE INDEX messages_message_id ON messages(message_id);",
+	"  PRIMARY KEY (folder, uid)) WITHOUT ROWID;",
 };
 
 static int
@@ -160,6 +158,7 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	sqlite3_busy_timeout(st->db, BUSY_MS);
 	if (exec(st, "PRAGMA journal_mode = WAL") != 0 ||
 	    exec(st, "PRAGMA synchronous = NORMAL") != 0 ||
+	    exec(st, "PRAGMA cache_size = -65536") != 0 ||
 	    exec(st, "PRAGMA foreign_keys = ON") != 0 || migrate(st) != 0)
 		goto bad;
 	if (prepare(st, &st->folder_get, "SELECT id, uidvalidity, "
