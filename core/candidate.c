@@ -4,6 +4,8 @@
  * fetches whole messages for these and not for ordinary mail. It errs on
  * the side of yes: a candidate that is ordinary mail only costs a fetch.
  */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,13 +18,28 @@ const char *const ndr_candidate_fields[] = {
 	"Message-ID", "Date", NULL
 };
 
+/* Does v hold one of words (lowercase)? v is lowercased once: a scan
+ * asks this of every message, so the words are not each searched
+ * without case. */
 static bool
 has(const char *v, const char *const *words)
 {
-	for (; v && *words; words++)
-		if (ci_find(v, strlen(v), *words))
-			return true;
-	return false;
+	char small[512], *low;
+	size_t n;
+	bool yes = false;
+
+	if (v == NULL)
+		return false;
+	n = strlen(v);
+	low = n < sizeof small ? small : xcalloc(1, n + 1);
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)v[i]);
+	low[n] = '\0';
+	for (; *words && !yes; words++)
+		yes = strstr(low, *words) != NULL;
+	if (low != small)
+		free(low);
+	return yes;
 }
 
 bool
