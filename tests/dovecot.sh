@@ -3,11 +3,9 @@
 # logs in, takes mail, speaks TLS with the certificate of its own CA, and
 # leaves nothing behind. (ndrsweep's IMAP tests stand on it.)
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 
 # imap_talk PORT COMMAND...: one session on the plaintext port; prints
@@ -24,11 +22,9 @@ imap_talk() {
 	exec 3<&-
 }
 
-echo "1..7"
-if ! command -v dovecot >/dev/null; then
-	for i in 1 2 3 4 5 6 7; do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
-	exit 0
-fi
+plan 7
+command -v dovecot >/dev/null ||
+	skip_all 7 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 out=$(imap_talk "$DC_PORT")
 check "greets on 127.0.0.1:$DC_PORT" '[[ $out == "* OK"* ]]'

@@ -5,11 +5,9 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${builddir:-$top}
 probe=$build/tests/imap_probe
+. "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; printf "%s\n" "$out" | sed "s/^/# /"; }
 
 # conf KEY=VALUE...: an account for the harness's Dovecot, written to $cf
 conf() {
@@ -28,11 +26,9 @@ expect() {
 	if [ "$st" = "$2" ] && [[ $out == $3 ]]; then ok "$1"; else not_ok "$1 (exit $st)"; fi
 }
 
-echo "1..12"
-if ! command -v dovecot >/dev/null; then
-	for i in $(seq 12); do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
-	exit 0
-fi
+plan 12
+command -v dovecot >/dev/null ||
+	skip_all 12 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 cf=$DC_DIR/config
 printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"

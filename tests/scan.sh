@@ -6,11 +6,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${builddir:-$top}
 nd=$build/ndrsweep
 mail=$top/tests/mail
+. "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; printf "%s\n" "$out" | sed "s/^/# /"; }
 # expect NAME STATUS PATTERN [ARGS...]: run ndrsweep scan; PATTERN is a
 # glob, where '?' stands for brackets and parentheses (bash reads "*(" as
 # an extended glob inside [[ ]])
@@ -30,11 +28,9 @@ copies() {
 	done
 }
 
-echo "1..13"
-if ! command -v dovecot >/dev/null; then
-	for i in $(seq 13); do echo "ok $i # SKIP dovecot missing (apt-get install -y dovecot-imapd)"; done
-	exit 0
-fi
+plan 13
+command -v dovecot >/dev/null ||
+	skip_all 13 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
