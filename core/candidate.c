@@ -43,7 +43,7 @@ has(const char *v, const char *const *words)
 }
 
 bool
-ndr_candidate(const char *hdr, size_t len)
+candidate_of(const struct hdrs *hp)
 {
 	static const char *const daemons[] = {
 		"mailer-daemon", "mailer_daemon", "postmaster", "post_master",
@@ -59,11 +59,10 @@ ndr_candidate(const char *hdr, size_t len)
 		"abuse report", "complaint", "warning: could not", "delayed",
 		"notification", "rejected", "could not be", "mail system error",
 		"returned", "異常", "エラー", NULL };
-	struct hdrs h = { 0 };
+	const struct hdrs h = *hp;
 	const char *v;
 	bool yes = false;
 
-	hdrs_parse(&h, hdr, len);
 	if ((v = hdrs_get(&h, "Return-Path")) && (strstr(v, "<>") ||
 	    *v == '\0'))
 		yes = true;
@@ -83,6 +82,17 @@ ndr_candidate(const char *hdr, size_t len)
 		yes = true;
 	else if (has(hdrs_get(&h, "Subject"), subjects))
 		yes = true;
+	return yes;
+}
+
+bool
+ndr_candidate(const char *hdr, size_t len)
+{
+	struct hdrs h = { 0 };
+	bool yes;
+
+	hdrs_parse(&h, hdr, len);
+	yes = candidate_of(&h);
 	hdrs_free(&h);
 	return yes;
 }

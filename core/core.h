@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* What a message is. */
 enum ndr_kind {
@@ -110,6 +111,10 @@ const char	*ndr_form_name(enum ndr_form);
  * false means "surely ordinary mail".
  */
 extern const char *const ndr_candidate_fields[];
+
+/* An RFC 5322 date ("Mon, 2 Mar 2026 10:00:00 +0100") in seconds since
+ * the epoch, or 0 when it cannot be read. */
+int64_t		 ndr_date(const char *);
 bool		 ndr_candidate(const char *header, size_t len);
 
 /* Logging: the front end decides where messages go. */

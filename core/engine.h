@@ -53,6 +53,8 @@ struct hdrs {
 size_t		 hdrs_parse(struct hdrs *, const char *p, size_t len);
 const char	*hdrs_get(const struct hdrs *, const char *name);
 void		 hdrs_free(struct hdrs *);
+/* ndr_candidate on headers already parsed */
+bool		 candidate_of(const struct hdrs *);
 /* RFC 2047 words decoded to UTF-8 (a copy). */
 char		*hdr_decode(const char *);
 /* Does the text at p start a header block with at least min known fields? */

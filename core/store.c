@@ -15,6 +15,7 @@
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
+	sqlite3_stmt	*sent_put, *sent_find;
 	char		 err[256];
 };
 
@@ -41,6 +42,15 @@ static const char *const migrations[] = {
 	"  report TEXT,"
 	"  unreadable INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (folder, uid)) WITHOUT ROWID;",
+	/* 1 -> 2: the Sent index */
+	"CREATE TABLE sent ("
+	"  folder INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,"
+	"  uid INTEGER NOT NULL,"
+	"  message_id TEXT,"
+	"  date INTEGER NOT NULL DEFAULT 0,"
+	"  recipients TEXT,"
+	"  PRIMARY KEY (folder, uid)) WITHOUT ROWID;"
+	"CREATE INDEX sent_message_id ON sent(message_id);",
 };
 
 static int
@@ -169,7 +179,11 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	    "?, highest_uid = ?, highestmodseq = ? WHERE id = ?") ||
 	    prepare(st, &st->msg_put, "INSERT OR REPLACE INTO messages"
 	    "(folder, uid, message_id, date, size, kind, flags, report, "
-	    "unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+	    "unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
+	    prepare(st, &st->sent_put, "INSERT OR REPLACE INTO sent(folder, "
+	    "uid, message_id, date, recipients) VALUES (?, ?, ?, ?, ?)") ||
+	    prepare(st, &st->sent_find, "SELECT date FROM sent WHERE "
+	    "message_id = ? LIMIT 1"))
 		goto bad;
 	*out = st;
 	return 0;
@@ -188,6 +202,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->folder_add);
 	sqlite3_finalize(st->folder_save);
 	sqlite3_finalize(st->msg_put);
+	sqlite3_finalize(st->sent_put);
+	sqlite3_finalize(st->sent_find);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -278,14 +294,17 @@ store_folder_reset(struct store *st, struct store_folder *f,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM messages WHERE folder = ?",
-	    -1, &s, NULL) != SQLITE_OK)
-		return fail(st, "store");
-	sqlite3_bind_int64(s, 1, f->id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return fail(st, "store");
+	for (int k = 0; k < 2; k++) {
+		if (sqlite3_prepare_v2(st->db, k ? "DELETE FROM sent WHERE "
+		    "folder = ?" : "DELETE FROM messages WHERE folder = ?", -1,
+		    &s, NULL) != SQLITE_OK)
+			return fail(st, "store");
+		sqlite3_bind_int64(s, 1, f->id);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return fail(st, "store");
+	}
 	f->uidvalidity = uidvalidity;
 	f->highest_uid = 0;
 	f->highestmodseq = 0;
@@ -324,6 +343,22 @@ store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
 	return rc == SQLITE_DONE ? 0 : fail(st, "store");
 }
 
+static int
+store_sent_drop(struct store *st, int64_t folder, uint32_t uid)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM sent WHERE folder = ? AND "
+	    "uid = ?", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, folder);
+	sqlite3_bind_int64(s, 2, uid);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
     size_t n)
@@ -336,8 +371,8 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 	if (sqlite3_prepare_v2(st->db, "SELECT uid FROM messages WHERE "
 	    "folder = ? ORDER BY uid", -1, &sel, NULL) != SQLITE_OK)
 		return fail(st, "store");
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM messages WHERE folder = ? "
-	    "AND uid = ?", -1, &del, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM messages WHERE folder = ?1 "
+	    "AND uid = ?2; ", -1, &del, NULL) != SQLITE_OK) {
 		sqlite3_finalize(sel);
 		return fail(st, "store");
 	}
@@ -351,7 +386,8 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 			continue;
 		sqlite3_reset(del);
 		sqlite3_bind_int64(del, 2, uid);
-		if (sqlite3_step(del) != SQLITE_DONE) {
+		if (sqlite3_step(del) != SQLITE_DONE ||
+		    store_sent_drop(st, folder, uid) != 0) {
 			rc = fail(st, "store");
 			break;
 		}
@@ -433,4 +469,52 @@ store_each_count(struct store *st,
 		rc = fail(st, "store");
 	sqlite3_finalize(s);
 	return rc;
+}
+
+int
+store_sent_put(struct store *st, int64_t folder, uint32_t uid,
+    const char *message_id, int64_t date, const char *recipients)
+{
+	sqlite3_stmt *s = st->sent_put;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, folder);
+	sqlite3_bind_int64(s, 2, uid);
+	bind_text_or_null(s, 3, message_id);
+	sqlite3_bind_int64(s, 4, date);
+	bind_text_or_null(s, 5, recipients);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+int
+store_sent_find(struct store *st, const char *message_id, int64_t *date)
+{
+	sqlite3_stmt *s = st->sent_find;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, message_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && date)
+		*date = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+int64_t
+store_sent_count(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sent", -1, &s,
+	    NULL) != SQLITE_OK)
+		return fail(st, "store");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
 }

@@ -28,7 +28,7 @@ struct store_msg {
 	bool		 unreadable;	/* the server could not give it */
 };
 
-#define STORE_SCHEMA	1
+#define STORE_SCHEMA	2
 
 /*
  * Open (creating it and its folder) the store at path: WAL, a busy
@@ -59,6 +59,13 @@ int	store_msg_keep_only(struct store *, int64_t folder,
 	    const uint32_t *uids, size_t n);
 /* How many messages the folder has, and of them of a kind (NULL: all). */
 int64_t	store_msg_count(struct store *, int64_t folder, const char *kind);
+
+/* The Sent index: what the user sent, to find the originals of bounces. */
+int	store_sent_put(struct store *, int64_t folder, uint32_t uid,
+	    const char *message_id, int64_t date, const char *recipients);
+/* 1 when message_id was sent (its date in *date), 0 when not, -1 error. */
+int	store_sent_find(struct store *, const char *message_id, int64_t *date);
+int64_t	store_sent_count(struct store *);
 
 /* One stored message as the report reads it. */
 struct store_row {

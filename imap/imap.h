@@ -61,17 +61,19 @@ struct store;
 /* What scans found: added up over folders. by_kind counts new messages. */
 struct imap_scan_stats {
 	unsigned	 folders, messages, new_msgs, fetched, expunged;
-	unsigned	 unreadable, resets;
+	unsigned	 unreadable, resets, sent;
 	unsigned	 by_kind[8];	/* indexed by enum ndr_kind */
 };
 
 /*
- * Scan one folder into the store (see scan.c): -1 and one line in err when
+ * Scan one folder into the store (see scan.c); a Sent folder's messages
+ * also go to the Sent index (Message-ID, date, recipients). -1 and one
+ * line in err when
  * the folder could not be scanned; the store is then as it was.
  */
 int	imap_scan_folder(struct imap_conn *, struct store *,
-	    const struct imap_folder *, struct imap_scan_stats *, char *err,
-	    size_t errlen);
+	    const struct imap_folder *, bool sent, struct imap_scan_stats *,
+	    char *err, size_t errlen);
 
 /* The check itself, on libetpan's chain (a carray of DER MMAPStrings). */
 int	imap_tls_verify(void *chain, const char *host, const char *ca_file,

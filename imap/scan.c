@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libetpan/libetpan.h>
 
@@ -30,6 +31,7 @@ struct want {
 struct phase {
 	struct store		*st;
 	int64_t			 folder;
+	bool			 sent;		/* index it as a Sent folder */
 	uint32_t		 above;		/* UIDs <= this were read */
 	uint32_t		 highest;
 	struct want		*cand;
@@ -105,16 +107,14 @@ att_parts(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
 	}
 }
 
-/* "Message-ID: <x>" of a header block, or NULL */
+/* The "<x>" of a Message-ID value, or NULL */
 static char *
 message_id(const char *h, size_t n)
 {
-	const char *p = ci_find(h, n, "message-id:");
+	const char *p = h;
 	const char *lt, *gt;
 
-	if (p == NULL)
-		return NULL;
-	lt = memchr(p, '<', n - (size_t)(p - h));
+	lt = memchr(p, '<', n);
 	if (lt == NULL)
 		return NULL;
 	gt = memchr(lt, '>', n - (size_t)(lt - h));
@@ -128,14 +128,42 @@ message_id(const char *h, size_t n)
 	return id;
 }
 
+/* "a@b, c@d": the addresses of To, Cc and Bcc, lowercase */
+static char *
+recipients(const struct hdrs *h)
+{
+	static const char *const names[] = { "To", "Cc", "Bcc" };
+	struct ndr_buf b = { 0 };
+
+	for (size_t i = 0; i < 3; i++)
+		for (size_t k = 0; k < h->n; k++) {
+			const char *v = h->v[k].value;
+			if (strcasecmp(h->v[k].name, names[i]) != 0 || v == NULL)
+				continue;
+			size_t len = strlen(v), at = 0, s, e;
+			char *a;
+			while (at < len &&
+			    (a = find_address(v + at, len - at, &s, &e))) {
+				if (b.len)
+					ndr_buf_adds(&b, ", ");
+				ndr_buf_adds(&b, a);
+				free(a);
+				at += e;
+			}
+		}
+	return b.s;
+}
+
 static void
 on_header(struct mailimap_msg_att *att, void *arg)
 {
 	struct phase *ph = arg;
+	struct hdrs hd = { 0 };
 	uint32_t uid, size;
-	const char *h;
+	const char *h, *v;
 	size_t hl;
-	char *flags;
+	char *flags, *mid = NULL;
+	int64_t date;
 
 	att_parts(att, &uid, &size, &h, &hl, &flags);
 	if (uid == 0 || uid <= ph->above) {	/* "N:*" gives the last one */
@@ -145,7 +173,21 @@ on_header(struct mailimap_msg_att *att, void *arg)
 	if (uid > ph->highest)
 		ph->highest = uid;
 	ph->stats->new_msgs++;
-	if (h && ndr_candidate(h, hl)) {
+	if (h)
+		hdrs_parse(&hd, h, hl);
+	date = ndr_date(hdrs_get(&hd, "Date"));
+	if ((v = hdrs_get(&hd, "Message-ID")) != NULL)
+		mid = message_id(v, strlen(v));
+	if (ph->sent) {
+		char *rc = recipients(&hd);
+		if (store_sent_put(ph->st, ph->folder, uid, mid, date, rc) != 0)
+			ph->failed = 1;
+		ph->stats->sent++;
+		free(rc);
+	}
+	if (h && candidate_of(&hd)) {
+		hdrs_free(&hd);
+		free(mid);
 		if (ph->ncand == ph->capcand) {
 			ph->capcand = ph->capcand ? ph->capcand * 2 : 64;
 			ph->cand = realloc(ph->cand, ph->capcand * sizeof *ph->cand);
@@ -155,9 +197,9 @@ on_header(struct mailimap_msg_att *att, void *arg)
 		ph->cand[ph->ncand++] = (struct want){ uid, size, flags };
 		return;
 	}
-	char *mid = h ? message_id(h, hl) : NULL;
+	hdrs_free(&hd);
 	struct store_msg m = { .uid = uid, .message_id = mid, .size = size,
-	    .kind = "other", .flags = flags };
+	    .date = date, .kind = "other", .flags = flags };
 	if (store_msg_put(ph->st, ph->folder, &m) != 0)
 		ph->failed = 1;
 	ph->stats->by_kind[NDR_KIND_OTHER]++;
@@ -190,10 +232,13 @@ on_body(struct mailimap_msg_att *att, void *arg)
 		ndr_report_json(r, NULL, &json);
 		m.kind = ndr_kind_name(r->kind);
 		m.report = json.s;
-		const char *he = memmem(body, blen, "\r\n\r\n", 4);
-		if (he == NULL)
-			he = memmem(body, blen, "\n\n", 2);
-		mid = message_id(body, he ? (size_t)(he - body) : blen);
+		struct hdrs bh = { 0 };
+		const char *idv;
+		hdrs_parse(&bh, body, blen);
+		if ((idv = hdrs_get(&bh, "Message-ID")) != NULL)
+			mid = message_id(idv, strlen(idv));
+		m.date = ndr_date(hdrs_get(&bh, "Date"));
+		hdrs_free(&bh);
 		m.message_id = mid;
 		ph->stats->by_kind[r->kind]++;
 	} else {
@@ -217,13 +262,18 @@ progress(size_t current, size_t maximum, void *arg)
 }
 
 static struct mailimap_fetch_type *
-header_fetch(void)
+header_fetch(bool sent)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	clist *names = clist_new();
 
 	for (const char *const *f = ndr_candidate_fields; *f; f++)
 		clist_append(names, strdup(*f));
+	if (sent) {	/* the Sent index needs the recipients */
+		clist_append(names, strdup("To"));
+		clist_append(names, strdup("Cc"));
+		clist_append(names, strdup("Bcc"));
+	}
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_uid());
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
@@ -321,8 +371,8 @@ forget_expunged(struct imap_conn *c, struct store *st, int64_t folder,
 
 int
 imap_scan_folder(struct imap_conn *c, struct store *st,
-    const struct imap_folder *f, struct imap_scan_stats *stats, char *err,
-    size_t errlen)
+    const struct imap_folder *f, bool sent, struct imap_scan_stats *stats,
+    char *err, size_t errlen)
 {
 	struct store_folder sf;
 	struct phase ph = { .st = st, .stats = stats };
@@ -345,12 +395,13 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 			goto store_err;
 	}
 	ph.folder = sf.id;
+	ph.sent = sent;
 	ph.above = ph.highest = sf.highest_uid;
 
 	if (exists > 0) {
 		struct mailimap_set *set = mailimap_set_new_interval(
 		    sf.highest_uid + 1, 0);
-		struct mailimap_fetch_type *ft = header_fetch();
+		struct mailimap_fetch_type *ft = header_fetch(ph.sent);
 		rc = fetch(c, set, ft, on_header, &ph, err, errlen);
 		mailimap_fetch_type_free(ft);
 		mailimap_set_free(set);

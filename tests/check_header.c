@@ -46,6 +46,16 @@ START_TEST(test_looks_like_headers_needs_known_fields)
 }
 END_TEST
 
+START_TEST(test_dates_in_utc)
+{
+	ck_assert_int_eq(ndr_date("Mon, 2 Mar 2026 10:00:00 +0100"),
+	    1772442000);
+	ck_assert_int_eq(ndr_date("2 Mar 2026 10:00:00 -0530"), 1772465400);
+	ck_assert_int_eq(ndr_date("yesterday"), 0);
+	ck_assert_int_eq(ndr_date(NULL), 0);
+}
+END_TEST
+
 static Suite *
 header_suite(void)
 {
@@ -53,6 +63,7 @@ header_suite(void)
 	TCase *tc = tcase_create("blocks");
 
 	tcase_add_test(tc, test_folded_fields_are_unfolded_and_block_ends_at_blank);
+	tcase_add_test(tc, test_dates_in_utc);
 	tcase_add_test(tc, test_header_block_stops_at_a_line_that_is_no_field);
 	tcase_add_test(tc, test_rfc2047_words_decode_to_utf8);
 	tcase_add_test(tc, test_looks_like_headers_needs_known_fields);

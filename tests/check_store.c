@@ -167,6 +167,40 @@ START_TEST(test_default_path_follows_xdg)
 }
 END_TEST
 
+START_TEST(test_sent_index)
+{
+	struct store *st = open_store();
+	struct store_folder f;
+	struct store_msg m = { .kind = "other" };
+	const uint32_t kept[] = { 2 };
+	int64_t date = 0;
+
+	store_folder(st, "Sent", &f);
+	store_begin(st);
+	for (uint32_t u = 1; u <= 2; u++) {
+		char id[32];
+		snprintf(id, sizeof id, "<s%u@example.org>", u);
+		m.uid = u;
+		ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+		ck_assert_int_eq(store_sent_put(st, f.id, u, id, 1000 + u,
+		    "bob@example.org"), 0);
+	}
+	store_commit(st);
+	ck_assert_int_eq(store_sent_count(st), 2);
+	ck_assert_int_eq(store_sent_find(st, "<s2@example.org>", &date), 1);
+	ck_assert_int_eq(date, 1002);
+	ck_assert_int_eq(store_sent_find(st, "<nope@example.org>", NULL), 0);
+	/* expunged from Sent: gone from the index too */
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 1), 0);
+	ck_assert_int_eq(store_sent_find(st, "<s1@example.org>", NULL), 0);
+	ck_assert_int_eq(store_sent_count(st), 1);
+	/* renumbered: the folder's index starts over */
+	ck_assert_int_eq(store_folder_reset(st, &f, 7), 0);
+	ck_assert_int_eq(store_sent_count(st), 0);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -179,6 +213,7 @@ store_suite(void)
 	tcase_add_test(tc, test_folder_state_and_messages_persist);
 	tcase_add_test(tc, test_expunged_and_uidvalidity);
 	tcase_add_test(tc, test_default_path_follows_xdg);
+	tcase_add_test(tc, test_sent_index);
 	suite_add_tcase(s, tc);
 	return s;
 }

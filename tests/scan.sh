@@ -50,15 +50,15 @@ dc_append "$DC_USER" INBOX $(copies 5 "$mail/ordinary1.eml")
 dc_append "$DC_USER" "Backscatter/Été" $(copies 2 "$mail/bounce1.eml")
 dc_append "$DC_USER" Sent $(copies 1 "$mail/ordinary1.eml")
 
-expect "first scan: every folder, bounces told" 0 \
-    "test: 4 folders, 11 messages ?11 new?: 5 bounces, *"
+expect "first scan: every folder, bounces told, Sent indexed" 0 \
+    "test: 4 folders, 11 messages ?11 new?: 5 bounces, *; 1 sent messages indexed"
 [ -f "$XDG_DATA_HOME/ndrsweep/test.db" ] && ok "the store is under XDG_DATA_HOME" ||
     { out=$(ls -R "$DC_DIR"); not_ok "the store is under XDG_DATA_HOME"; }
 out=$("$nd" report --config "$cf" 2>&1)
-[[ $out == *"Backscatter/Été: 2 messages: 2 bounces"*"INBOX: 8 messages: 3 bounces"* ]] &&
+[[ $out == *"Backscatter/Été: 2 messages: 2 bounces"*"INBOX: 8 messages: 3 bounces"*"Sent index: 1 messages"* ]] &&
     ok "report: per folder counts from the store" || not_ok "report: per folder counts from the store"
 out=$("$nd" report --config "$cf" --json 2>&1)
-[[ $out == '{"account":"test","folders":['*'{"name":"INBOX","messages":8,"bounce":3,'* ]] &&
+[[ $out == '{"account":"test","folders":['*'{"name":"INBOX","messages":8,"bounce":3,'*'"sent_indexed":1}' ]] &&
     ok "report --json" || not_ok "report --json"
 out=$("$nd" report --config "$cf" --messages 2>&1)
 lines=$(printf '%s\n' "$out" | grep -c '^{"folder":"')

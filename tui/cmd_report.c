@@ -140,7 +140,8 @@ report_run(int argc, char **argv)
 			    (long long)f->kinds[3], (long long)f->kinds[4],
 			    (long long)f->kinds[5]);
 		}
-		ndr_buf_adds(&b, "]}");
+		ndr_buf_printf(&b, "],\"sent_indexed\":%lld}",
+		    (long long)store_sent_count(ctx.st));
 		puts(b.s);
 	} else {
 		printf("%s (%s):\n", ctx.a->name, ctx.store_path);
@@ -156,6 +157,8 @@ report_run(int argc, char **argv)
 			    (long long)f->kinds[2], (long long)f->kinds[4],
 			    (long long)f->kinds[5]);
 		}
+		printf("  Sent index: %lld messages\n",
+		    (long long)store_sent_count(ctx.st));
 	}
 	goto out;
 store_err:

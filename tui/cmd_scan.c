@@ -40,17 +40,23 @@ find_folder(const struct imap_folder *v, size_t n, const char *name)
 	return NULL;
 }
 
-/* The folders to scan: those named (or the defaults), then the Sent ones. */
+struct todo {
+	const struct imap_folder	*f;
+	bool				 sent;
+};
+
+/* The folders to scan: those named (or the defaults), then the Sent ones,
+ * which are also indexed. */
 static size_t
 pick(const struct ndr_account *a, const struct imap_folder *v, size_t n,
-    const struct imap_folder **out)
+    struct todo *out)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < a->folders.n; i++) {
 		const struct imap_folder *f = find_folder(v, n, a->folders.v[i]);
 		if (f && !f->noselect)
-			out[k++] = f;
+			out[k++] = (struct todo){ f, false };
 		else
 			fprintf(stderr, "ndrsweep: folder %s not found on %s; "
 			    "skipped\n", a->folders.v[i], a->host);
@@ -63,9 +69,12 @@ pick(const struct ndr_account *a, const struct imap_folder *v, size_t n,
 		} else
 			sent = (v[i].special & IMAP_SENT) != 0;
 		for (size_t j = 0; j < k; j++)
-			dup |= out[j] == &v[i];
+			if (out[j].f == &v[i]) {
+				dup = true;
+				out[j].sent |= sent;	/* scanned, and indexed */
+			}
 		if (sent && !dup && !v[i].noselect)
-			out[k++] = &v[i];
+			out[k++] = (struct todo){ &v[i], true };
 	}
 	return k;
 }
@@ -85,7 +94,7 @@ scan_run(int argc, char **argv)
 	const struct ndr_account *a;
 	struct imap_conn c = { 0 };
 	struct imap_folder *folders = NULL;
-	const struct imap_folder **todo = NULL;
+	struct todo *todo = NULL;
 	struct imap_scan_stats stats = { 0 };
 	size_t nfolders = 0, ntodo;
 	int ch, rc;
@@ -125,9 +134,9 @@ scan_run(int argc, char **argv)
 	ntodo = pick(a, folders, nfolders, todo);
 	rc = EXIT_OK;
 	for (size_t i = 0; i < ntodo; i++)
-		if (imap_scan_folder(&c, ctx.st, todo[i], &stats, err,
-		    sizeof err) != 0) {
-			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i]->name, err);
+		if (imap_scan_folder(&c, ctx.st, todo[i].f, todo[i].sent, &stats,
+		    err, sizeof err) != 0) {
+			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i].f->name, err);
 			rc = EXIT_PARTIAL;
 		}
 	printf("%s: %u folder%s, %u messages (%u new): %u bounces, %u delays, "
@@ -143,6 +152,8 @@ scan_run(int argc, char **argv)
 		    stats.resets, stats.resets == 1 ? "" : "s");
 	if (stats.unreadable)
 		printf("; %u unreadable", stats.unreadable);
+	if (stats.sent)
+		printf("; %u sent messages indexed", stats.sent);
 	printf("\n");
 out:
 	imap_close(&c);
