@@ -63,6 +63,10 @@ struct imap_scan_stats {
 	unsigned	 folders, messages, new_msgs, fetched, expunged;
 	unsigned	 unreadable, resets, sent;
 	unsigned	 by_kind[8];	/* indexed by enum ndr_kind */
+	/* called now and then during a folder's scan: done of total new */
+	void		(*progress)(const char *folder, unsigned done,
+			    unsigned total, void *arg);
+	void		*progress_arg;
 };
 
 /*

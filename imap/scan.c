@@ -40,7 +40,18 @@ struct phase {
 	size_t			 ngot;
 	struct imap_scan_stats	*stats;
 	int			 failed;
+	const char		*name;
+	unsigned		 done, total;	/* for the progress line */
 };
+
+static void
+tick(struct phase *ph)
+{
+	if (ph->stats->progress && (++ph->done % 1000 == 0 ||
+	    ph->done == ph->total))
+		ph->stats->progress(ph->name, ph->done, ph->total,
+		    ph->stats->progress_arg);
+}
 
 static char *
 flags_of(struct mailimap_msg_att_dynamic *dyn)
@@ -173,6 +184,7 @@ on_header(struct mailimap_msg_att *att, void *arg)
 	if (uid > ph->highest)
 		ph->highest = uid;
 	ph->stats->new_msgs++;
+	tick(ph);
 	if (h)
 		hdrs_parse(&hd, h, hl);
 	date = ndr_date(hdrs_get(&hd, "Date"));
@@ -396,6 +408,12 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	}
 	ph.folder = sf.id;
 	ph.sent = sent;
+	ph.name = f->name;
+	{	/* what is new, for the progress line: a bound, not a count */
+		int64_t known = store_msg_count(st, sf.id, NULL);
+		ph.total = known >= 0 && (int64_t)exists > known ?
+		    (unsigned)(exists - known) : 0;
+	}
 	ph.above = ph.highest = sf.highest_uid;
 
 	if (exists > 0) {

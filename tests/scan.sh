@@ -28,9 +28,9 @@ copies() {
 	done
 }
 
-plan 13
+plan 15
 command -v dovecot >/dev/null ||
-	skip_all 13 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 15 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -78,6 +78,20 @@ dc_append "$DC_USER" Junk $(copies 1 "$mail/bounce1.eml")
 expect "a folder renumbered (new UIDVALIDITY) is read again" 0 \
     "*?1 new?: 1 bounces*; 1 folder renumbered ?UIDVALIDITY?, read again*"
 
+dc_append "$DC_USER" INBOX $(copies 3 "$mail/ordinary1.eml")
+"$nd" scan --config "$cf" >/dev/null 2>"$DC_DIR/err"
+out=$(cat "$DC_DIR/err")
+[ ! -s "$DC_DIR/err" ] && ok "no terminal (cron): nothing on stderr" ||
+    not_ok "no terminal (cron): nothing on stderr"
+dc_append "$DC_USER" INBOX $(copies 3 "$mail/ordinary1.eml")
+if command -v script >/dev/null; then
+	out=$(script -qec "$nd scan --config $cf" /dev/null 2>&1)
+	[[ $out == *"scanning INBOX: 3/3 messages"* ]] &&
+	    ok "on a terminal: a progress line" ||
+	    not_ok "on a terminal: a progress line"
+else
+	ok "on a terminal: a progress line # SKIP script(1) missing"
+fi
 printf 'wrong\n' >"$DC_DIR/pw"
 expect "wrong password: exit 2 and one line" 2 \
     "ndrsweep: login to 127.0.0.1 as $DC_USER failed: *"

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/store.h"
@@ -79,6 +81,35 @@ pick(const struct ndr_account *a, const struct imap_folder *v, size_t n,
 	return k;
 }
 
+/* On a terminal, one line on stderr that says how far the scan is. */
+struct progress {
+	struct timespec	 start;
+	bool		 shown;
+};
+
+static void
+show_progress(const char *folder, unsigned done, unsigned total, void *arg)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	double secs, rate;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!p->shown) {
+		p->start = now;
+		p->shown = true;
+	}
+	secs = (double)(now.tv_sec - p->start.tv_sec) +
+	    (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
+	rate = secs > 0.05 ? done / secs : 0;
+	fprintf(stderr, "\r\033[Kscanning ");
+	print_safe(stderr, folder);
+	fprintf(stderr, ": %u/%u messages", done, total > done ? total : done);
+	if (rate > 0)
+		fprintf(stderr, ", %.0f/s, %.0f s left", rate,
+		    total > done ? (total - done) / rate : 0.0);
+}
+
 static int
 scan_run(int argc, char **argv)
 {
@@ -132,6 +163,11 @@ scan_run(int argc, char **argv)
 	if (todo == NULL)
 		abort();
 	ntodo = pick(a, folders, nfolders, todo);
+	struct progress prog = { 0 };
+	if (isatty(STDERR_FILENO)) {	/* in cron, no progress line */
+		stats.progress = show_progress;
+		stats.progress_arg = &prog;
+	}
 	rc = EXIT_OK;
 	for (size_t i = 0; i < ntodo; i++)
 		if (imap_scan_folder(&c, ctx.st, todo[i].f, todo[i].sent, &stats,
@@ -139,6 +175,8 @@ scan_run(int argc, char **argv)
 			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i].f->name, err);
 			rc = EXIT_PARTIAL;
 		}
+	if (prog.shown)
+		fprintf(stderr, "\r\033[K");
 	printf("%s: %u folder%s, %u messages (%u new): %u bounces, %u delays, "
 	    "%u auto-replies, %u feedback reports", a->name, stats.folders,
 	    stats.folders == 1 ? "" : "s", stats.messages, stats.new_msgs,
