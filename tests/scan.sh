@@ -28,9 +28,9 @@ copies() {
 	done
 }
 
-plan 15
+plan 18
 command -v dovecot >/dev/null ||
-	skip_all 15 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 18 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -92,6 +92,35 @@ if command -v script >/dev/null; then
 else
 	ok "on a terminal: a progress line # SKIP script(1) missing"
 fi
+# a connection dropped in the middle of a fetch: a folder big enough for
+# the scan to be caught in it, the user kicked off the server meanwhile
+md=$DC_DIR/mail/$DC_USER/Maildir/.Big
+mkdir -p "$md/cur" "$md/new" "$md/tmp"
+for i in $(seq 40000); do
+	printf 'From: x%d@example.org\nSubject: note %d\nMessage-Id: <big-%d@example.org>\n\nbody\n' \
+	    "$i" "$i" "$i" >"$md/cur/$i.big:2,S"
+done
+chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$md"
+sed -i 's/^folders = .*/folders = INBOX, Big/' "$cf"
+dropped=no
+for delay in 0.3 0.15 0.6 0.05 1; do
+	rm -rf "$XDG_DATA_HOME"	# each try reads Big from the start
+	"$nd" scan --config "$cf" >"$DC_DIR/out" 2>&1 &
+	pid=$!
+	sleep "$delay"
+	doveadm -c "$DC_DIR/dovecot.conf" kick "$DC_USER" >/dev/null 2>&1
+	wait "$pid"
+	st=$?
+	if [ "$st" != 0 ]; then dropped=yes; break; fi
+done
+out="exit $st: $(cat "$DC_DIR/out")"
+[ "$dropped" = yes ] && [ "$st" = 1 ] && [[ $out == *"ndrsweep: "* ]] &&
+    ok "connection dropped mid-scan: an error line, exit 1" ||
+    not_ok "connection dropped mid-scan: an error line, exit 1"
+expect "the next scan completes" 0 "test: 3 folders, 40015 messages *"
+out=$("$nd" report --config "$cf" 2>&1)
+[[ $out == *"Big: 40000 messages"* ]] && ok "and the store is right" ||
+    not_ok "and the store is right"
 printf 'wrong\n' >"$DC_DIR/pw"
 expect "wrong password: exit 2 and one line" 2 \
     "ndrsweep: login to 127.0.0.1 as $DC_USER failed: *"

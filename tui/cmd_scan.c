@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libetpan/libetpan.h>
+
 #include "core/config.h"
 #include "core/store.h"
 #include "imap/imap.h"
@@ -172,8 +174,19 @@ scan_run(int argc, char **argv)
 	for (size_t i = 0; i < ntodo; i++)
 		if (imap_scan_folder(&c, ctx.st, todo[i].f, todo[i].sent, &stats,
 		    err, sizeof err) != 0) {
+			if (prog.shown)
+				fprintf(stderr, "\r\033[K");
 			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i].f->name, err);
 			rc = EXIT_PARTIAL;
+			/* a connection lost is opened again for the next one;
+			 * what this folder read is rolled back, not half kept */
+			if (i + 1 < ntodo && mailimap_noop(c.s) != MAILIMAP_NO_ERROR) {
+				imap_close(&c);
+				if (imap_open(a, pw, &c, err, sizeof err) != 0) {
+					fprintf(stderr, "ndrsweep: %s\n", err);
+					break;
+				}
+			}
 		}
 	if (prog.shown)
 		fprintf(stderr, "\r\033[K");

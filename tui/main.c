@@ -1,4 +1,5 @@
 /* main.c - the ndrsweep command line: find the subcommand and run it. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,8 @@ print_safe(FILE *f, const char *s)
 int
 main(int argc, char **argv)
 {
+	/* a server that hangs up must give an error, not kill us */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
