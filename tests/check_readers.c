@@ -128,20 +128,9 @@ START_TEST(test_candidates_from_headers)
 		"postfix.eml", "qmail.eml", "exim.eml", "sendmail.eml",
 		"exchange2003.eml", "gmail-delay.eml", "amazonses.eml",
 		"arf.eml", "vacation.eml", "sendmail-v5.eml", NULL };
-	char path[1024];
-
 	for (int i = 0; reports[i]; i++) {
-		const char *dir = getenv("FIXTURES");
 		struct ndr_buf b = { 0 };
-		char chunk[8192];
-		size_t n;
-		FILE *f;
-		snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures",
-		    reports[i]);
-		ck_assert_ptr_nonnull(f = fopen(path, "rb"));
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-			ndr_buf_add(&b, chunk, n);
-		fclose(f);
+		fixture_raw(reports[i], &b);
 		const char *end = strstr(b.s, "\n\n");
 		ck_assert_ptr_nonnull(end);
 		ck_assert_msg(ndr_candidate(b.s, (size_t)(end - b.s) + 1),
