@@ -389,9 +389,11 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	struct store_folder sf;
 	struct phase ph = { .st = st, .stats = stats };
 	uint32_t uidvalidity, exists;
+	uint64_t modseq = 0;
 	int rc = -1;
 
-	if (mailimap_examine(c->s, f->wire) != MAILIMAP_NO_ERROR) {
+	if ((c->condstore ? mailimap_examine_condstore(c->s, f->wire, &modseq) :
+	    mailimap_examine(c->s, f->wire)) != MAILIMAP_NO_ERROR) {
 		snprintf(err, errlen, "cannot open folder %s: %s", f->name,
 		    c->s->imap_response ? c->s->imap_response : "error");
 		return -1;
@@ -405,6 +407,14 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 			stats->resets++;
 		if (store_folder_reset(st, &sf, uidvalidity) != 0)
 			goto store_err;
+	}
+	/* CONDSTORE: the same HIGHESTMODSEQ means nothing at all changed
+	 * (no mail, no expunge, no flag): the folder is as the store has it */
+	if (modseq != 0 && modseq == sf.highestmodseq) {
+		stats->messages += exists;
+		stats->folders++;
+		store_rollback(st);
+		return 0;
 	}
 	ph.folder = sf.id;
 	ph.sent = sent;
@@ -459,6 +469,7 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 		goto out;
 	stats->messages += exists;
 	sf.highest_uid = ph.highest;
+	sf.highestmodseq = modseq;
 	if (store_folder_save(st, &sf) != 0 || store_commit(st) != 0)
 		goto store_err;
 	stats->folders++;
