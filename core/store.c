@@ -518,3 +518,26 @@ store_sent_count(struct store *st)
 	sqlite3_finalize(s);
 	return n;
 }
+
+int
+store_msg_uids(struct store *st, int64_t folder, uint32_t **uids, size_t *n)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+
+	*uids = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT uid FROM messages WHERE "
+	    "folder = ? ORDER BY uid", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_int64(s, 1, folder);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			*uids = xreallocarray(*uids, cap, sizeof **uids);
+		}
+		(*uids)[(*n)++] = (uint32_t)sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}

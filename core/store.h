@@ -57,6 +57,9 @@ int	store_msg_put(struct store *, int64_t folder, const struct store_msg *);
 /* Forget the folder's messages whose UIDs are not in uids (sorted). */
 int	store_msg_keep_only(struct store *, int64_t folder,
 	    const uint32_t *uids, size_t n);
+/* The folder's stored UIDs, ascending, in a new array (*n of them). */
+int	store_msg_uids(struct store *, int64_t folder, uint32_t **uids,
+	    size_t *n);
 /* How many messages the folder has, and of them of a kind (NULL: all). */
 int64_t	store_msg_count(struct store *, int64_t folder, const char *kind);
 

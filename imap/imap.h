@@ -23,6 +23,10 @@ struct imap_conn {
 	bool		 move, uidplus, condstore, qresync, specialuse;
 	bool		 logindisabled, auth_plain;
 	char		 separator;	/* the hierarchy separator, once listed */
+	/* opens the session again after it dropped (set by the caller) */
+	int		(*reopen)(struct imap_conn *, void *arg, char *err,
+			    size_t errlen);
+	void		*reopen_arg;
 };
 
 /*

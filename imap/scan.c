@@ -40,8 +40,10 @@ struct phase {
 	size_t			 ngot;
 	struct imap_scan_stats	*stats;
 	int			 failed;
-	const char		*name;
+	const char		*name, *wire;
 	unsigned		 done, total;	/* for the progress line */
+	uint32_t		 last;		/* the last UID delivered */
+	unsigned		 reopens;	/* connections opened again */
 };
 
 static void
@@ -177,6 +179,8 @@ on_header(struct mailimap_msg_att *att, void *arg)
 	int64_t date;
 
 	att_parts(att, &uid, &size, &h, &hl, &flags);
+	if (uid > ph->last)
+		ph->last = uid;
 	if (uid == 0 || uid <= ph->above) {	/* "N:*" gives the last one */
 		free(flags);
 		return;
@@ -232,6 +236,8 @@ on_body(struct mailimap_msg_att *att, void *arg)
 	char *mid = NULL;
 
 	att_parts(att, &uid, &size, &body, &blen, NULL);
+	if (uid > ph->last)
+		ph->last = uid;
 	for (size_t i = 0; i < ph->ncand; i++)
 		if (ph->cand[i].uid == uid)
 			w = &ph->cand[i];
@@ -344,10 +350,16 @@ cmp_uid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The UIDs the folder still has, sorted, for forgetting the expunged. */
+/*
+ * The store and the folder disagree on how many messages there are: ask
+ * the server for its UIDs, forget the stored ones it no longer has
+ * (expunged), and return those it has that the store lacks (a FETCH that
+ * said OK without giving them all), sorted.
+ */
 static int
-forget_expunged(struct imap_conn *c, struct store *st, int64_t folder,
-    struct imap_scan_stats *stats, char *err, size_t errlen)
+reconcile(struct imap_conn *c, struct store *st, int64_t folder,
+    struct imap_scan_stats *stats, uint32_t **missing, size_t *nmissing,
+    char *err, size_t errlen)
 {
 	struct mailimap_search_key *key = mailimap_search_key_new_all();
 	clist *res = NULL;
@@ -362,7 +374,7 @@ forget_expunged(struct imap_conn *c, struct store *st, int64_t folder,
 		return -1;
 	}
 	mailimap_search_key_free(key);
-	uids = calloc(clist_count(res) + 1, sizeof *uids);
+	uids = calloc(clist_count(res) + 1, sizeof *uids);	/* returned */
 	if (uids == NULL)
 		abort();
 	for (clistiter *it = clist_begin(res); it; it = clist_next(it))
@@ -372,13 +384,212 @@ forget_expunged(struct imap_conn *c, struct store *st, int64_t folder,
 	before = store_msg_count(st, folder, NULL);
 	if (store_msg_keep_only(st, folder, uids, n) != 0) {
 		free(uids);
+		*missing = NULL;
 		snprintf(err, errlen, "%s", store_error(st));
 		return -1;
 	}
 	stats->expunged += (unsigned)(before - store_msg_count(st, folder,
 	    NULL));
-	free(uids);
+	/* what the server has and the store has not: a merge of the two */
+	uint32_t *have;
+	size_t nhave, j = 0;
+	if (store_msg_uids(st, folder, &have, &nhave) != 0) {
+		free(uids);
+		snprintf(err, errlen, "%s", store_error(st));
+		return -1;
+	}
+	*nmissing = 0;
+	for (size_t i = 0; i < n; i++) {
+		while (j < nhave && have[j] < uids[i])
+			j++;
+		if (j == nhave || have[j] != uids[i])
+			uids[(*nmissing)++] = uids[i];
+	}
+	free(have);
+	*missing = uids;
 	return 0;
+}
+
+#define MAX_REOPENS	50	/* per folder: past that the server is broken */
+
+/* The connection is gone (Dovecot hangs up when it cannot read a message;
+ * libetpan's stream is out of step after a reply it cannot parse): open
+ * it again and select the folder again. */
+static int
+recover(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
+{
+	if (c->reopen == NULL || ++ph->reopens > MAX_REOPENS)
+		return -1;
+	if (c->reopen(c, c->reopen_arg, err, errlen) != 0)
+		return -1;
+	if (mailimap_examine(c->s, ph->wire) != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "cannot open folder %s again", ph->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The folder's UIDs above after, ascending (a UID SEARCH). */
+static int
+uids_above(struct imap_conn *c, uint32_t after, uint32_t **out, size_t *n)
+{
+	struct mailimap_set *set = mailimap_set_new_interval(after + 1, 0);
+	struct mailimap_search_key *key = mailimap_search_key_new_uid(set);
+	clist *res = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (mailimap_uid_search(c->s, NULL, key, &res) != MAILIMAP_NO_ERROR) {
+		mailimap_search_key_free(key);
+		return -1;
+	}
+	mailimap_search_key_free(key);
+	*out = calloc(clist_count(res) + 1, sizeof **out);
+	if (*out == NULL)
+		abort();
+	for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+		uint32_t u = *(uint32_t *)clist_content(it);
+		if (u > after)	/* "N:*" matches the last one too */
+			(*out)[(*n)++] = u;
+	}
+	mailimap_search_result_free(res);
+	qsort(*out, *n, sizeof **out, cmp_uid);
+	return 0;
+}
+
+static struct mailimap_set *
+set_of(const uint32_t *uids, size_t n)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+
+	for (size_t i = 0; i < n; ) {	/* runs of consecutive UIDs */
+		size_t j = i;
+		while (j + 1 < n && uids[j + 1] == uids[j] + 1)
+			j++;
+		if (j == i)
+			mailimap_set_add_single(set, uids[i]);
+		else
+			mailimap_set_add_interval(set, uids[i], uids[j]);
+		i = j + 1;
+	}
+	return set;
+}
+
+/*
+ * Phase one on the UIDs in set; when the connection drops on the way, go
+ * on past what was delivered: the first UID not delivered is asked for
+ * alone, and if the connection drops again it is the message that breaks
+ * it: recorded as unreadable, and the scan goes on after it.
+ */
+static int
+headers(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
+    const uint32_t *list, size_t nlist, char *err, size_t errlen)
+{
+	struct mailimap_fetch_type *ft = header_fetch(ph->sent);
+	uint32_t *left = NULL;
+	size_t nleft = 0, i = 0;
+	int rc;
+
+	ph->last = 0;
+	rc = fetch(c, set, ft, on_header, ph, err, errlen);
+	if (rc != 0 && !ph->failed && recover(c, ph, err, errlen) == 0) {
+		/* left: what the set still holds past what was delivered,
+		 * from the list when the set is one, else from the server */
+		if (list) {
+			left = calloc(nlist + 1, sizeof *left);
+			if (left == NULL)
+				abort();
+			for (size_t k = 0; k < nlist; k++)
+				if (list[k] > ph->last)
+					left[nleft++] = list[k];
+		} else if (uids_above(c, ph->last > ph->above ? ph->last :
+		    ph->above, &left, &nleft) != 0) {
+			free(left);
+			mailimap_fetch_type_free(ft);
+			return -1;
+		}
+		rc = 0;
+		while (rc == 0 && i < nleft) {
+			struct mailimap_set *one = set_of(&left[i], 1);
+			ph->last = 0;
+			rc = fetch(c, one, ft, on_header, ph, err, errlen);
+			mailimap_set_free(one);
+			if (rc != 0) {
+				struct store_msg m = { .uid = left[i],
+				    .kind = "other", .unreadable = true };
+				if (ph->failed || recover(c, ph, err, errlen) ||
+				    store_msg_put(ph->st, ph->folder, &m))
+					break;
+				ph->stats->unreadable++;
+				if (left[i] > ph->highest)
+					ph->highest = left[i];
+				rc = 0;
+			}
+			i++;
+			if (rc == 0 && i < nleft) {	/* the rest at once */
+				struct mailimap_set *rest = set_of(&left[i],
+				    nleft - i);
+				ph->last = 0;
+				rc = fetch(c, rest, ft, on_header, ph, err, errlen);
+				mailimap_set_free(rest);
+				if (rc == 0)
+					break;
+				if (ph->failed || recover(c, ph, err, errlen))
+					break;
+				while (i < nleft && left[i] <= ph->last)
+					i++;
+				rc = 0;
+			}
+		}
+	}
+	free(left);
+	mailimap_fetch_type_free(ft);
+	return rc;
+}
+
+/* Phase one on set, then phase two on its candidates. */
+static int
+read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
+    const uint32_t *list, size_t nlist, char *err, size_t errlen)
+{
+	struct mailimap_fetch_type *ft;
+	int rc = headers(c, ph, set, list, nlist, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	free(ph->got);
+	ph->got = calloc(ph->ncand + 1, sizeof *ph->got);
+	ph->ngot = 0;
+	for (size_t i = 0; i < ph->ncand && rc == 0; i += BATCH) {
+		struct mailimap_set *s2 = mailimap_set_new_empty();
+		for (size_t k = i; k < ph->ncand && k < i + BATCH; k++)
+			mailimap_set_add_single(s2, ph->cand[k].uid);
+		ft = body_fetch();
+		rc = fetch(c, s2, ft, on_body, ph, err, errlen);
+		mailimap_fetch_type_free(ft);
+		mailimap_set_free(s2);
+	}
+	if (rc != 0)
+		return rc;
+	/* asked for and not given (expunged meanwhile, or the server could
+	 * not): stored as unreadable, so the scan goes on */
+	qsort(ph->got, ph->ngot, sizeof *ph->got, cmp_uid);
+	for (size_t i = 0; i < ph->ncand; i++) {
+		if (bsearch(&ph->cand[i].uid, ph->got, ph->ngot,
+		    sizeof *ph->got, cmp_uid) == NULL) {
+			struct store_msg m = { .uid = ph->cand[i].uid,
+			    .size = ph->cand[i].size, .kind = "other",
+			    .unreadable = true };
+			if (store_msg_put(ph->st, ph->folder, &m) != 0) {
+				snprintf(err, errlen, "%s", store_error(ph->st));
+				rc = -1;
+			}
+			ph->stats->unreadable++;
+		}
+		free(ph->cand[i].flags);
+	}
+	ph->ncand = 0;	/* read: the next set starts afresh */
+	return rc;
 }
 
 int
@@ -419,6 +630,7 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	ph.folder = sf.id;
 	ph.sent = sent;
 	ph.name = f->name;
+	ph.wire = f->wire;
 	{	/* what is new, for the progress line: a bound, not a count */
 		int64_t known = store_msg_count(st, sf.id, NULL);
 		ph.total = known >= 0 && (int64_t)exists > known ?
@@ -429,44 +641,51 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	if (exists > 0) {
 		struct mailimap_set *set = mailimap_set_new_interval(
 		    sf.highest_uid + 1, 0);
-		struct mailimap_fetch_type *ft = header_fetch(ph.sent);
-		rc = fetch(c, set, ft, on_header, &ph, err, errlen);
-		mailimap_fetch_type_free(ft);
+		rc = read_set(c, &ph, set, NULL, 0, err, errlen);
 		mailimap_set_free(set);
 		if (rc != 0)
 			goto out;
-		/* phase two, BATCH candidates a time */
-		ph.got = calloc(ph.ncand + 1, sizeof *ph.got);
-		for (size_t i = 0; i < ph.ncand && rc == 0; i += BATCH) {
-			struct mailimap_set *s2 = mailimap_set_new_empty();
-			for (size_t k = i; k < ph.ncand && k < i + BATCH; k++)
-				mailimap_set_add_single(s2, ph.cand[k].uid);
-			ft = body_fetch();
-			rc = fetch(c, s2, ft, on_body, &ph, err, errlen);
-			mailimap_fetch_type_free(ft);
-			mailimap_set_free(s2);
-		}
-		if (rc != 0)
-			goto out;
-		/* asked for and not given (expunged meanwhile, or the server
-		 * could not): stored as unreadable, so the scan goes on */
-		qsort(ph.got, ph.ngot, sizeof *ph.got, cmp_uid);
-		for (size_t i = 0; i < ph.ncand; i++) {
-			if (bsearch(&ph.cand[i].uid, ph.got, ph.ngot,
-			    sizeof *ph.got, cmp_uid))
-				continue;
-			struct store_msg m = { .uid = ph.cand[i].uid,
-			    .size = ph.cand[i].size, .kind = "other",
-			    .unreadable = true };
-			if (store_msg_put(st, sf.id, &m) != 0)
-				goto store_err;
-			stats->unreadable++;
-		}
 	}
 	rc = -1;
-	if ((int64_t)exists != store_msg_count(st, sf.id, NULL) &&
-	    forget_expunged(c, st, sf.id, stats, err, errlen) != 0)
-		goto out;
+	if ((int64_t)exists != store_msg_count(st, sf.id, NULL)) {
+		uint32_t *missing = NULL;
+		size_t nmissing = 0;
+		if (reconcile(c, st, sf.id, stats, &missing, &nmissing, err,
+		    errlen) != 0)
+			goto out;
+		if (nmissing > 0) {
+			/* asked for again, one by one now; what still does not
+			 * come is stored as unreadable, so it is not asked for
+			 * forever and nothing is silently skipped */
+			struct mailimap_set *set = set_of(missing, nmissing);
+			ph.above = 0;
+			rc = read_set(c, &ph, set, missing, nmissing, err,
+			    errlen);
+			mailimap_set_free(set);
+			uint32_t *have = NULL;
+			size_t nhave = 0;
+			if (rc == 0 && store_msg_uids(st, sf.id, &have, &nhave))
+				rc = -1;
+			for (size_t i = 0; rc == 0 && i < nmissing; i++) {
+				struct store_msg m = { .uid = missing[i],
+				    .kind = "other", .unreadable = true };
+				if (bsearch(&missing[i], have, nhave,
+				    sizeof *have, cmp_uid))
+					continue;
+				if (store_msg_put(st, sf.id, &m) != 0)
+					rc = -1;
+				else
+					stats->unreadable++;
+			}
+			free(have);
+			if (rc != 0) {
+				free(missing);
+				goto out;
+			}
+			rc = -1;
+		}
+		free(missing);
+	}
 	stats->messages += exists;
 	sf.highest_uid = ph.highest;
 	sf.highestmodseq = modseq;

@@ -112,6 +112,26 @@ show_progress(const char *folder, unsigned done, unsigned total, void *arg)
 		    total > done ? (total - done) / rate : 0.0);
 }
 
+/* What the scan needs to open the session again after it dropped. */
+struct reopen {
+	const struct ndr_account	*a;
+	const char			*pw;
+};
+
+static int
+reopen(struct imap_conn *c, void *arg, char *err, size_t errlen)
+{
+	struct reopen *r = arg;
+	int (*fn)(struct imap_conn *, void *, char *, size_t) = c->reopen;
+	int rc;
+
+	imap_close(c);
+	rc = imap_open(r->a, r->pw, c, err, errlen);
+	c->reopen = fn;	/* imap_open starts the struct afresh */
+	c->reopen_arg = arg;
+	return rc;
+}
+
 static int
 scan_run(int argc, char **argv)
 {
@@ -157,6 +177,9 @@ scan_run(int argc, char **argv)
 		fprintf(stderr, "ndrsweep: %s\n", err);
 		goto out;
 	}
+	struct reopen ro = { a, pw };
+	c.reopen = reopen;
+	c.reopen_arg = &ro;
 	if (imap_folders(&c, &folders, &nfolders, err, sizeof err) != 0) {
 		fprintf(stderr, "ndrsweep: %s\n", err);
 		goto out;
@@ -180,9 +203,9 @@ scan_run(int argc, char **argv)
 			rc = EXIT_PARTIAL;
 			/* a connection lost is opened again for the next one;
 			 * what this folder read is rolled back, not half kept */
-			if (i + 1 < ntodo && mailimap_noop(c.s) != MAILIMAP_NO_ERROR) {
-				imap_close(&c);
-				if (imap_open(a, pw, &c, err, sizeof err) != 0) {
+			if (i + 1 < ntodo && (c.s == NULL ||
+			    mailimap_noop(c.s) != MAILIMAP_NO_ERROR)) {
+				if (reopen(&c, &ro, err, sizeof err) != 0) {
 					fprintf(stderr, "ndrsweep: %s\n", err);
 					break;
 				}
