@@ -223,6 +223,22 @@ on_header(struct mailimap_msg_att *att, void *arg)
 	free(flags);
 }
 
+static int
+cmp_want_sort(const void *a, const void *b)
+{
+	uint32_t u = ((const struct want *)a)->uid, v = ((const struct want *)b)->uid;
+
+	return u < v ? -1 : u > v;
+}
+
+static int
+cmp_want(const void *key, const void *elem)
+{
+	uint32_t u = *(const uint32_t *)key, v = ((const struct want *)elem)->uid;
+
+	return u < v ? -1 : u > v;
+}
+
 static void
 on_body(struct mailimap_msg_att *att, void *arg)
 {
@@ -238,9 +254,8 @@ on_body(struct mailimap_msg_att *att, void *arg)
 	att_parts(att, &uid, &size, &body, &blen, NULL);
 	if (uid > ph->last)
 		ph->last = uid;
-	for (size_t i = 0; i < ph->ncand; i++)
-		if (ph->cand[i].uid == uid)
-			w = &ph->cand[i];
+	/* candidates are in UID order: phase one's answers come so */
+	w = bsearch(&uid, ph->cand, ph->ncand, sizeof *ph->cand, cmp_want);
 	if (w == NULL || body == NULL)
 		return;
 	ph->got[ph->ngot++] = uid;
@@ -559,6 +574,7 @@ read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 		return rc;
 	free(ph->got);
 	ph->got = calloc(ph->ncand + 1, sizeof *ph->got);
+	qsort(ph->cand, ph->ncand, sizeof *ph->cand, cmp_want_sort);
 	ph->ngot = 0;
 	for (size_t i = 0; i < ph->ncand && rc == 0; i += BATCH) {
 		struct mailimap_set *s2 = mailimap_set_new_empty();
