@@ -343,57 +343,57 @@ store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
 	return rc == SQLITE_DONE ? 0 : fail(st, "store");
 }
 
-static int
-store_sent_drop(struct store *st, int64_t folder, uint32_t uid)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM sent WHERE folder = ? AND "
-	    "uid = ?", -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(s, 1, folder);
-	sqlite3_bind_int64(s, 2, uid);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 int
 store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
-    size_t n)
+    size_t n, size_t *dropped, uint32_t *missing, size_t *nmissing)
 {
-	sqlite3_stmt *sel, *del;
-	size_t i = 0;
+	static const char *const sql[] = {
+		"SELECT uid FROM messages WHERE folder = ? ORDER BY uid",
+		"DELETE FROM messages WHERE folder = ? AND uid = ?",
+		"DELETE FROM sent WHERE folder = ? AND uid = ?",
+	};
+	sqlite3_stmt *s[3] = { NULL, NULL, NULL };
+	size_t i = 0, gone = 0, miss = 0;
 	int rc = 0;
 
-	/* walk the stored UIDs in order against the sorted list */
-	if (sqlite3_prepare_v2(st->db, "SELECT uid FROM messages WHERE "
-	    "folder = ? ORDER BY uid", -1, &sel, NULL) != SQLITE_OK)
-		return fail(st, "store");
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM messages WHERE folder = ?1 "
-	    "AND uid = ?2; ", -1, &del, NULL) != SQLITE_OK) {
-		sqlite3_finalize(sel);
-		return fail(st, "store");
-	}
-	sqlite3_bind_int64(sel, 1, folder);
-	sqlite3_bind_int64(del, 1, folder);
-	while (sqlite3_step(sel) == SQLITE_ROW) {
-		uint32_t uid = (uint32_t)sqlite3_column_int64(sel, 0);
-		while (i < n && uids[i] < uid)
-			i++;
-		if (i < n && uids[i] == uid)
-			continue;
-		sqlite3_reset(del);
-		sqlite3_bind_int64(del, 2, uid);
-		if (sqlite3_step(del) != SQLITE_DONE ||
-		    store_sent_drop(st, folder, uid) != 0) {
+	for (int k = 0; k < 3; k++) {
+		if (sqlite3_prepare_v2(st->db, sql[k], -1, &s[k], NULL) !=
+		    SQLITE_OK) {
 			rc = fail(st, "store");
-			break;
+			goto out;
 		}
+		sqlite3_bind_int64(s[k], 1, folder);
 	}
-	sqlite3_finalize(sel);
-	sqlite3_finalize(del);
+	/* one walk of the stored UIDs against the sorted list: stored and
+	 * not listed are dropped, listed and not stored are missing */
+	while (sqlite3_step(s[0]) == SQLITE_ROW) {
+		uint32_t uid = (uint32_t)sqlite3_column_int64(s[0], 0);
+		for (; i < n && uids[i] < uid; i++)
+			if (missing)
+				missing[miss++] = uids[i];
+		if (i < n && uids[i] == uid) {
+			i++;
+			continue;
+		}
+		for (int k = 1; k < 3; k++) {
+			sqlite3_reset(s[k]);
+			sqlite3_bind_int64(s[k], 2, uid);
+			if (sqlite3_step(s[k]) != SQLITE_DONE) {
+				rc = fail(st, "store");
+				goto out;
+			}
+		}
+		gone++;
+	}
+	for (; missing && i < n; i++)
+		missing[miss++] = uids[i];
+out:
+	for (int k = 0; k < 3; k++)
+		sqlite3_finalize(s[k]);
+	if (dropped)
+		*dropped = gone;
+	if (nmissing)
+		*nmissing = miss;
 	return rc;
 }
 

@@ -54,9 +54,14 @@ int	store_folder_reset(struct store *, struct store_folder *,
 	    uint32_t uidvalidity);
 
 int	store_msg_put(struct store *, int64_t folder, const struct store_msg *);
-/* Forget the folder's messages whose UIDs are not in uids (sorted). */
+/*
+ * uids (sorted) are what the folder holds on the server: forget the
+ * stored messages not among them (their number in *dropped) and, when
+ * missing is given (room for n), list those not stored (*nmissing).
+ */
 int	store_msg_keep_only(struct store *, int64_t folder,
-	    const uint32_t *uids, size_t n);
+	    const uint32_t *uids, size_t n, size_t *dropped,
+	    uint32_t *missing, size_t *nmissing);
 /* The folder's stored UIDs, ascending, in a new array (*n of them). */
 int	store_msg_uids(struct store *, int64_t folder, uint32_t **uids,
 	    size_t *n);

@@ -380,7 +380,6 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
 	clist *res = NULL;
 	uint32_t *uids;
 	size_t n = 0;
-	int64_t before;
 
 	if (mailimap_uid_search(c->s, NULL, key, &res) != MAILIMAP_NO_ERROR) {
 		mailimap_search_key_free(key);
@@ -389,39 +388,27 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
 		return -1;
 	}
 	mailimap_search_key_free(key);
-	uids = calloc(clist_count(res) + 1, sizeof *uids);	/* returned */
+	uids = calloc(clist_count(res) + 1, sizeof *uids);
 	if (uids == NULL)
 		abort();
 	for (clistiter *it = clist_begin(res); it; it = clist_next(it))
 		uids[n++] = *(uint32_t *)clist_content(it);
 	mailimap_search_result_free(res);
 	qsort(uids, n, sizeof *uids, cmp_uid);
-	before = store_msg_count(st, folder, NULL);
-	if (store_msg_keep_only(st, folder, uids, n) != 0) {
-		free(uids);
+	*missing = calloc(n + 1, sizeof **missing);
+	if (*missing == NULL)
+		abort();
+	size_t gone = 0;
+	int rc = store_msg_keep_only(st, folder, uids, n, &gone, *missing,
+	    nmissing);
+	free(uids);
+	if (rc != 0) {
+		free(*missing);
 		*missing = NULL;
 		snprintf(err, errlen, "%s", store_error(st));
 		return -1;
 	}
-	stats->expunged += (unsigned)(before - store_msg_count(st, folder,
-	    NULL));
-	/* what the server has and the store has not: a merge of the two */
-	uint32_t *have;
-	size_t nhave, j = 0;
-	if (store_msg_uids(st, folder, &have, &nhave) != 0) {
-		free(uids);
-		snprintf(err, errlen, "%s", store_error(st));
-		return -1;
-	}
-	*nmissing = 0;
-	for (size_t i = 0; i < n; i++) {
-		while (j < nhave && have[j] < uids[i])
-			j++;
-		if (j == nhave || have[j] != uids[i])
-			uids[(*nmissing)++] = uids[i];
-	}
-	free(have);
-	*missing = uids;
+	stats->expunged += (unsigned)gone;
 	return 0;
 }
 

@@ -137,7 +137,20 @@ START_TEST(test_expunged_and_uidvalidity)
 	}
 	store_commit(st);
 	/* the server still has 2 and 4: the others were expunged */
-	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 2), 0);
+	uint32_t missing[2];
+	size_t gone, nmissing;
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 2, &gone,
+	    missing, &nmissing), 0);
+	ck_assert_int_eq(gone, 3);
+	ck_assert_int_eq(nmissing, 0);
+	/* the server lists 9, which the store never had: missing */
+	const uint32_t listed[] = { 2, 4, 9 };
+	uint32_t miss3[3];
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, listed, 3, &gone,
+	    miss3, &nmissing), 0);
+	ck_assert_int_eq(gone, 0);
+	ck_assert_int_eq(nmissing, 1);
+	ck_assert_int_eq(miss3[0], 9);
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 2);
 	ck_assert_int_eq(store_msg_count(st, j.id, NULL), 5);	/* untouched */
 	/* a new UIDVALIDITY: the folder starts over */
@@ -191,7 +204,8 @@ START_TEST(test_sent_index)
 	ck_assert_int_eq(date, 1002);
 	ck_assert_int_eq(store_sent_find(st, "<nope@example.org>", NULL), 0);
 	/* expunged from Sent: gone from the index too */
-	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 1), 0);
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 1, NULL, NULL,
+	    NULL), 0);
 	ck_assert_int_eq(store_sent_find(st, "<s1@example.org>", NULL), 0);
 	ck_assert_int_eq(store_sent_count(st), 1);
 	/* renumbered: the folder's index starts over */
