@@ -71,6 +71,8 @@ struct ndr_report {
 	const char	*format;	/* reader that understood it: "postfix"... */
 	char		*from;		/* the report's own From, decoded */
 	char		*subject;	/* the report's own Subject, decoded */
+	char		*message_id;	/* the report's own Message-ID */
+	int64_t		 date;		/* its Date, seconds since the epoch */
 	char		*reporting_mta;
 	char		*feedback_type;	/* ARF: abuse, opt-out... */
 	struct ndr_rcpt	*rcpts;

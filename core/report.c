@@ -66,6 +66,7 @@ ndr_report_free(struct ndr_report **rp)
 	free(r->rcpts);
 	free(r->from);
 	free(r->subject);
+	free(r->message_id);
 	free(r->reporting_mta);
 	free(r->feedback_type);
 	original_free(&r->original);
@@ -159,6 +160,10 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 		in.max_depth = lim->max_depth / 2;
 		if (ndr_read(m.orig_raw, m.orig_rawlen, &in, out) == NDR_OK &&
 		    (*out)->nrcpts > 0) {
+			/* the message in the mailbox is the wrapper */
+			free((*out)->message_id);
+			(*out)->message_id = xstrdup(msg_header(&m, "Message-ID"));
+			(*out)->date = ndr_date(msg_header(&m, "Date"));
 			msg_free(&m);
 			return NDR_OK;
 		}
@@ -167,6 +172,8 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	r = xcalloc(1, sizeof *r);
 	r->from = xstrdup(m.from);
 	r->subject = xstrdup(m.subject);
+	r->message_id = xstrdup(msg_header(&m, "Message-ID"));
+	r->date = ndr_date(msg_header(&m, "Date"));
 	r->truncated = m.truncated;
 
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {

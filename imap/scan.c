@@ -265,13 +265,10 @@ on_body(struct mailimap_msg_att *att, void *arg)
 		ndr_report_json(r, NULL, &json);
 		m.kind = ndr_kind_name(r->kind);
 		m.report = json.s;
-		struct hdrs bh = { 0 };
-		const char *idv;
-		hdrs_parse(&bh, body, blen);
-		if ((idv = hdrs_get(&bh, "Message-ID")) != NULL)
-			mid = message_id(idv, strlen(idv));
-		m.date = ndr_date(hdrs_get(&bh, "Date"));
-		hdrs_free(&bh);
+		/* the engine read the headers: not parsed twice */
+		if (r->message_id)
+			mid = message_id(r->message_id, strlen(r->message_id));
+		m.date = r->date;
 		m.message_id = mid;
 		ph->stats->by_kind[r->kind]++;
 	} else {

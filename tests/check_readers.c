@@ -161,6 +161,9 @@ START_TEST(test_sendmail_v5_transcript_recipients)
 	ck_assert_int_eq(rcpt(r, 1)->reason, NDR_R_USERUNKNOWN);
 	ck_assert_str_eq(rcpt(r, 1)->command, "RCPT");
 	ck_assert_str_eq(r->original.message_id, "<minutes-7@ndrsweep.test>");
+	/* the report's own identity, for the store */
+	ck_assert_str_eq(r->message_id, "<v5-1@relay.ndrsweep.test>");
+	ck_assert_int_eq(r->date, 1772442000);	/* 2 Mar 2026 09:00 UTC */
 	ndr_report_free(&r);
 }
 END_TEST
