@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,45 +112,56 @@ set_fingerprint(char **dst, const char *v)
 	return hex == 64 && set_str(dst, v);
 }
 
-/* What the value of a key must be, for the error line. */
+/* The keys of an account section: where each goes and what it takes. */
+enum kind { K_STR, K_PORT, K_TLS, K_FP, K_LIST, K_LOWLIST };
+static const struct key {
+	const char	*name;
+	enum kind	 kind;
+	size_t		 off;
+	const char	*want;		/* for the error line */
+} keys[] = {
+#define F(m) offsetof(struct ndr_account, m)
+	{ "host", K_STR, F(host), "a host name" },
+	{ "port", K_PORT, F(port), "a port from 1 to 65535" },
+	{ "tls", K_TLS, F(tls), "implicit, starttls or none" },
+	{ "user", K_STR, F(user), "a user name" },
+	{ "password_cmd", K_STR, F(password_cmd), "a command" },
+	{ "password_file", K_STR, F(password_file), "a file name" },
+	{ "ca_file", K_STR, F(ca_file), "a file name" },
+	{ "fingerprint", K_FP, F(fingerprint), "sha256: and 64 hex digits" },
+	{ "quarantine", K_STR, F(quarantine), "a folder name" },
+	{ "batv_key", K_STR, F(batv_key), "a secret" },
+	{ "addresses", K_LOWLIST, F(addresses), "a list of addresses" },
+	{ "own_relays", K_LOWLIST, F(own_relays),
+	    "a list of host names and networks" },
+	{ "folders", K_LIST, F(folders), "a list of folders" },
+	{ "sent", K_LIST, F(sent), "a list of folders" },
+#undef F
+};
+
+/* NULL when the value was taken, else what it must be; *known false for
+ * a key no account has. */
 static const char *
 set_key(struct ndr_account *a, const char *key, const char *v, bool *known)
 {
-	*known = true;
-	if (strcmp(key, "host") == 0)
-		return set_str(&a->host, v) ? NULL : "a host name";
-	if (strcmp(key, "port") == 0)
-		return set_port(&a->port, v) ? NULL : "a port from 1 to 65535";
-	if (strcmp(key, "tls") == 0)
-		return set_tls(&a->tls, v) ? NULL :
-		    "implicit, starttls or none";
-	if (strcmp(key, "user") == 0)
-		return set_str(&a->user, v) ? NULL : "a user name";
-	if (strcmp(key, "password_cmd") == 0)
-		return set_str(&a->password_cmd, v) ? NULL : "a command";
-	if (strcmp(key, "password_file") == 0)
-		return set_str(&a->password_file, v) ? NULL : "a file name";
-	if (strcmp(key, "ca_file") == 0)
-		return set_str(&a->ca_file, v) ? NULL : "a file name";
-	if (strcmp(key, "fingerprint") == 0)
-		return set_fingerprint(&a->fingerprint, v) ? NULL :
-		    "sha256: and 64 hex digits";
-	if (strcmp(key, "quarantine") == 0)
-		return set_str(&a->quarantine, v) ? NULL : "a folder name";
-	if (strcmp(key, "batv_key") == 0)
-		return set_str(&a->batv_key, v) ? NULL : "a secret";
-	if (strcmp(key, "addresses") == 0)
-		return set_list(&a->addresses, v, true) ? NULL :
-		    "a list of addresses";
-	if (strcmp(key, "own_relays") == 0)
-		return set_list(&a->own_relays, v, true) ? NULL :
-		    "a list of host names and networks";
-	if (strcmp(key, "folders") == 0)
-		return set_list(&a->folders, v, false) ? NULL :
-		    "a list of folders";
-	if (strcmp(key, "sent") == 0)
-		return set_list(&a->sent, v, false) ? NULL :
-		    "a list of folders";
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		const struct key *k = &keys[i];
+		void *dst = (char *)a + k->off;
+		bool ok;
+
+		if (strcmp(key, k->name) != 0)
+			continue;
+		*known = true;
+		switch (k->kind) {
+		case K_STR: ok = set_str(dst, v); break;
+		case K_PORT: ok = set_port(dst, v); break;
+		case K_TLS: ok = set_tls(dst, v); break;
+		case K_FP: ok = set_fingerprint(dst, v); break;
+		case K_LIST: ok = set_list(dst, v, false); break;
+		default: ok = set_list(dst, v, true); break;
+		}
+		return ok ? NULL : k->want;
+	}
 	*known = false;
 	return NULL;
 }
