@@ -72,6 +72,8 @@ struct ndr_report {
 	char		*from;		/* the report's own From, decoded */
 	char		*subject;	/* the report's own Subject, decoded */
 	char		*message_id;	/* the report's own Message-ID */
+	char		*to;		/* its To address: the envelope sender
+					 * of the original, BATV tag and all */
 	int64_t		 date;		/* its Date, seconds since the epoch */
 	char		*reporting_mta;
 	char		*feedback_type;	/* ARF: abuse, opt-out... */

@@ -67,6 +67,7 @@ ndr_report_free(struct ndr_report **rp)
 	free(r->from);
 	free(r->subject);
 	free(r->message_id);
+	free(r->to);
 	free(r->reporting_mta);
 	free(r->feedback_type);
 	original_free(&r->original);
@@ -129,6 +130,29 @@ wrapped_report(const struct msg *m)
 	return ct && ci_find(ct, n - (size_t)(ct - h), "delivery-status");
 }
 
+/*
+ * An auto-reply names the message it answers in In-Reply-To (or last in
+ * References) and repeats its subject after a prefix of its own.
+ */
+static void
+autoreply_original(const struct msg *m, struct ndr_report *r)
+{
+	const char *v = msg_header(m, "In-Reply-To"), *b, *e;
+
+	if (v == NULL && (v = msg_header(m, "References")) != NULL)
+		v = strrchr(v, '<') ? strrchr(v, '<') : v;
+	if (v && (b = strchr(v, '<')) != NULL && (e = strchr(b, '>')) != NULL)
+		r->original.message_id = xstrndup(b, (size_t)(e - b + 1));
+	if (r->subject) {
+		const char *s = r->subject, *c;
+		/* "Automatic reply: ", "Out of Office: Re: " */
+		while ((c = strstr(s, ": ")) != NULL && c - s <= 24)
+			s = c + 2;
+		if (*s)
+			r->original.subject = xstrdup(s);
+	}
+}
+
 enum ndr_err
 ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
     struct ndr_report **out)
@@ -136,6 +160,7 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	struct ndr_limits def;
 	struct ndr_report *r;
 	struct msg m;
+	const char *to;
 
 	*out = NULL;
 	if (lim == NULL) {
@@ -174,6 +199,8 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	r->subject = xstrdup(m.subject);
 	r->message_id = xstrdup(msg_header(&m, "Message-ID"));
 	r->date = ndr_date(msg_header(&m, "Date"));
+	if ((to = msg_header(&m, "To")) != NULL)
+		r->to = find_address(to, strlen(to), NULL, NULL);
 	r->truncated = m.truncated;
 
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {
@@ -198,6 +225,8 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	}
 	if (r->kind != NDR_KIND_OTHER && r->kind != NDR_KIND_AUTOREPLY)
 		original_read(&m, &r->original);
+	else if (r->kind == NDR_KIND_AUTOREPLY)
+		autoreply_original(&m, r);
 	msg_free(&m);
 	*out = r;
 	return NDR_OK;

@@ -9,13 +9,14 @@
 
 #include "engine.h"
 #include "store.h"
+#include "verdict.h"
 
 #define BUSY_MS	5000
 
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
-	sqlite3_stmt	*sent_put, *sent_find;
+	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
 	char		 err[256];
 };
 
@@ -51,6 +52,24 @@ static const char *const migrations[] = {
 	"  recipients TEXT,"
 	"  PRIMARY KEY (folder, uid)) WITHOUT ROWID;"
 	"CREATE INDEX sent_message_id ON sent(message_id);",
+	/* 2 -> 3: the evidence of reports, their verdicts, campaigns */
+	"CREATE TABLE evidence ("
+	"  folder INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL, form INTEGER NOT NULL, date INTEGER,"
+	"  report_to TEXT, rcpts TEXT, nrcpts INTEGER, mta TEXT,"
+	"  orig_mid TEXT, orig_from TEXT, orig_sender TEXT, orig_date INTEGER,"
+	"  subject TEXT, received TEXT, links TEXT, simhash INTEGER,"
+	"  excerpt TEXT,"
+	"  verdict TEXT, score REAL, signals TEXT, campaign INTEGER,"
+	"  PRIMARY KEY (folder, uid),"
+	"  FOREIGN KEY (folder, uid) REFERENCES messages(folder, uid)"
+	"    ON DELETE CASCADE) WITHOUT ROWID;"
+	"CREATE TABLE campaigns ("
+	"  id INTEGER PRIMARY KEY,"
+	"  size INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER,"
+	"  subject TEXT, forged TEXT, mtas TEXT, links TEXT,"
+	"  backscatter INTEGER NOT NULL DEFAULT 0);",
 };
 
 static int
@@ -183,7 +202,15 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	    prepare(st, &st->sent_put, "INSERT OR REPLACE INTO sent(folder, "
 	    "uid, message_id, date, recipients) VALUES (?, ?, ?, ?, ?)") ||
 	    prepare(st, &st->sent_find, "SELECT date FROM sent WHERE "
-	    "message_id = ? LIMIT 1"))
+	    "message_id = ? LIMIT 1") ||
+	    prepare(st, &st->ev_put, "INSERT OR REPLACE INTO evidence(folder, "
+	    "uid, kind, form, date, report_to, rcpts, nrcpts, mta, orig_mid, "
+	    "orig_from, orig_sender, orig_date, subject, received, links, "
+	    "simhash, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?)") ||
+	    prepare(st, &st->verdict_put, "UPDATE evidence SET verdict = ?, "
+	    "score = ?, signals = ?, campaign = ? WHERE folder = ? AND "
+	    "uid = ?"))
 		goto bad;
 	*out = st;
 	return 0;
@@ -204,6 +231,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->msg_put);
 	sqlite3_finalize(st->sent_put);
 	sqlite3_finalize(st->sent_find);
+	sqlite3_finalize(st->ev_put);
+	sqlite3_finalize(st->verdict_put);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -426,10 +455,14 @@ store_each_msg(struct store *st, bool reports_only,
 
 	if (sqlite3_prepare_v2(st->db, reports_only ?
 	    "SELECT f.name, m.uid, m.message_id, m.kind, m.report, m.size, "
-	    "m.unreadable FROM messages m JOIN folders f ON f.id = m.folder "
+	    "m.unreadable, e.verdict, e.score, e.signals, e.campaign "
+	    "FROM messages m JOIN folders f ON f.id = m.folder LEFT JOIN "
+	    "evidence e ON e.folder = m.folder AND e.uid = m.uid "
 	    "WHERE m.kind != 'other' OR m.unreadable ORDER BY f.name, m.uid" :
 	    "SELECT f.name, m.uid, m.message_id, m.kind, m.report, m.size, "
-	    "m.unreadable FROM messages m JOIN folders f ON f.id = m.folder "
+	    "m.unreadable, e.verdict, e.score, e.signals, e.campaign "
+	    "FROM messages m JOIN folders f ON f.id = m.folder LEFT JOIN "
+	    "evidence e ON e.folder = m.folder AND e.uid = m.uid "
 	    "ORDER BY f.name, m.uid", -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "store");
 	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -441,6 +474,10 @@ store_each_msg(struct store *st, bool reports_only,
 			.report = (const char *)sqlite3_column_text(s, 4),
 			.size = sqlite3_column_int64(s, 5),
 			.unreadable = sqlite3_column_int(s, 6) != 0,
+			.verdict = (const char *)sqlite3_column_text(s, 7),
+			.score = sqlite3_column_double(s, 8),
+			.signals = (const char *)sqlite3_column_text(s, 9),
+			.campaign = sqlite3_column_int64(s, 10),
 		};
 		rc = fn(&r, arg);
 	}
@@ -540,4 +577,245 @@ store_msg_uids(struct store *st, int64_t folder, uint32_t **uids, size_t *n)
 	}
 	sqlite3_finalize(s);
 	return 0;
+}
+
+/* ---- evidence, verdicts, campaigns ---- */
+
+int
+store_evidence_put(struct store *st, int64_t folder, uint32_t uid,
+    const struct ndr_evidence *e)
+{
+	sqlite3_stmt *s = st->ev_put;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, folder);
+	sqlite3_bind_int64(s, 2, uid);
+	sqlite3_bind_int(s, 3, e->kind);
+	sqlite3_bind_int(s, 4, e->form);
+	sqlite3_bind_int64(s, 5, e->date);
+	bind_text_or_null(s, 6, e->report_to);
+	bind_text_or_null(s, 7, e->rcpts);
+	sqlite3_bind_int(s, 8, (int)e->nrcpts);
+	bind_text_or_null(s, 9, e->mta);
+	bind_text_or_null(s, 10, e->orig_mid);
+	bind_text_or_null(s, 11, e->orig_from);
+	bind_text_or_null(s, 12, e->orig_sender);
+	sqlite3_bind_int64(s, 13, e->orig_date);
+	bind_text_or_null(s, 14, e->subject);
+	bind_text_or_null(s, 15, e->received);
+	bind_text_or_null(s, 16, e->links);
+	sqlite3_bind_int64(s, 17, (int64_t)e->simhash);
+	bind_text_or_null(s, 18, e->excerpt);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+int
+store_evidence_load(struct store *st, struct store_judged **out, size_t *n)
+{
+	sqlite3_stmt *s;
+	struct store_judged *v = NULL;
+	size_t len = 0, cap = 0;
+	int step;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT folder, uid, kind, form, date, "
+	    "report_to, rcpts, nrcpts, mta, orig_mid, orig_from, orig_sender, "
+	    "orig_date, subject, received, links, simhash, excerpt, verdict, "
+	    "score, signals, campaign FROM evidence ORDER BY folder, uid",
+	    -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		struct store_judged *j = &v[len++];
+		struct ndr_evidence *e = &j->ev;
+		memset(j, 0, sizeof *j);
+		j->folder = sqlite3_column_int64(s, 0);
+		j->uid = (uint32_t)sqlite3_column_int64(s, 1);
+		e->kind = (enum ndr_kind)sqlite3_column_int(s, 2);
+		e->form = (enum ndr_form)sqlite3_column_int(s, 3);
+		e->date = sqlite3_column_int64(s, 4);
+		e->report_to = col_dup(s, 5);
+		e->rcpts = col_dup(s, 6);
+		e->nrcpts = (unsigned)sqlite3_column_int(s, 7);
+		e->mta = col_dup(s, 8);
+		e->orig_mid = col_dup(s, 9);
+		e->orig_from = col_dup(s, 10);
+		e->orig_sender = col_dup(s, 11);
+		e->orig_date = sqlite3_column_int64(s, 12);
+		e->subject = col_dup(s, 13);
+		e->received = col_dup(s, 14);
+		e->links = col_dup(s, 15);
+		e->simhash = (uint64_t)sqlite3_column_int64(s, 16);
+		e->excerpt = col_dup(s, 17);
+		j->verdict = col_dup(s, 18);
+		j->score = sqlite3_column_double(s, 19);
+		j->signals = col_dup(s, 20);
+		j->campaign = sqlite3_column_int64(s, 21);
+	}
+	sqlite3_finalize(s);
+	if (step != SQLITE_DONE) {
+		store_judged_free(v, len);
+		return fail(st, "store");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+void
+store_judged_free(struct store_judged *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ndr_evidence_free(&v[i].ev);
+		free(v[i].verdict);
+		free(v[i].signals);
+	}
+	free(v);
+}
+
+int
+store_verdict_put(struct store *st, int64_t folder, uint32_t uid,
+    const char *verdict, double score, const char *signals, int64_t campaign)
+{
+	sqlite3_stmt *s = st->verdict_put;
+	int rc;
+
+	sqlite3_reset(s);
+	bind_text_or_null(s, 1, verdict);
+	sqlite3_bind_double(s, 2, score);
+	bind_text_or_null(s, 3, signals);
+	if (campaign > 0)
+		sqlite3_bind_int64(s, 4, campaign);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_int64(s, 5, folder);
+	sqlite3_bind_int64(s, 6, uid);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+int
+store_campaigns_put(struct store *st, const struct store_campaign *c,
+    size_t n)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (exec(st, "DELETE FROM campaigns") != 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO campaigns(id, size, "
+	    "first_seen, last_seen, subject, forged, mtas, links, backscatter) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, c[i].id);
+		sqlite3_bind_int64(s, 2, c[i].size);
+		sqlite3_bind_int64(s, 3, c[i].first_seen);
+		sqlite3_bind_int64(s, 4, c[i].last_seen);
+		bind_text_or_null(s, 5, c[i].subject);
+		bind_text_or_null(s, 6, c[i].forged);
+		bind_text_or_null(s, 7, c[i].mtas);
+		bind_text_or_null(s, 8, c[i].links);
+		sqlite3_bind_int64(s, 9, c[i].backscatter);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = fail(st, "store");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_each_campaign(struct store *st,
+    int (*fn)(const struct store_campaign *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, size, first_seen, "
+	    "last_seen, subject, forged, mtas, links, backscatter FROM "
+	    "campaigns ORDER BY size DESC, id", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_campaign c = {
+			.id = sqlite3_column_int64(s, 0),
+			.size = sqlite3_column_int64(s, 1),
+			.first_seen = sqlite3_column_int64(s, 2),
+			.last_seen = sqlite3_column_int64(s, 3),
+			.subject = (const char *)sqlite3_column_text(s, 4),
+			.forged = (const char *)sqlite3_column_text(s, 5),
+			.mtas = (const char *)sqlite3_column_text(s, 6),
+			.links = (const char *)sqlite3_column_text(s, 7),
+			.backscatter = sqlite3_column_int64(s, 8),
+		};
+		rc = fn(&c, arg);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_each_sent(struct store *st, int (*fn)(const char *mid, int64_t date,
+    const char *recipients, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT message_id, date, recipients "
+	    "FROM sent", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn((const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int64(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), arg);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_verdict_counts(struct store *st, int64_t *legit, int64_t *backscatter,
+    int64_t *unsure)
+{
+	sqlite3_stmt *s;
+	int step;
+
+	*legit = *backscatter = *unsure = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT verdict, count(*) FROM evidence "
+	    "WHERE verdict IS NOT NULL GROUP BY verdict", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return fail(st, "store");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(s, 0);
+		int64_t n = sqlite3_column_int64(s, 1);
+		if (strcmp(v, "legit") == 0)
+			*legit = n;
+		else if (strcmp(v, "backscatter") == 0)
+			*backscatter = n;
+		else
+			*unsure += n;
+	}
+	sqlite3_finalize(s);
+	return step == SQLITE_DONE ? 0 : fail(st, "store");
 }

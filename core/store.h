@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verdict.h"
+
 struct store;
 
 /* The state of one folder as the last scan left it. */
@@ -28,7 +30,7 @@ struct store_msg {
 	bool		 unreadable;	/* the server could not give it */
 };
 
-#define STORE_SCHEMA	2
+#define STORE_SCHEMA	3
 
 /*
  * Open (creating it and its folder) the store at path: WAL, a busy
@@ -84,6 +86,10 @@ struct store_row {
 	const char	*report;
 	int64_t		 size;
 	bool		 unreadable;
+	const char	*verdict;	/* NULL: not judged (not a report) */
+	double		 score;
+	const char	*signals;	/* JSON array */
+	int64_t		 campaign;	/* 0: none */
 };
 
 /* Each message (only reports and unreadable ones when reports_only), by
@@ -95,6 +101,48 @@ int	store_each_count(struct store *,
 	    int (*fn)(const char *folder, const char *kind, int64_t n, void *),
 	    void *);
 
+/* ---- verdicts ---- */
+
+/* The evidence of a report (after its message is put). */
+int	store_evidence_put(struct store *, int64_t folder, uint32_t uid,
+	    const struct ndr_evidence *);
+/* A stored report's evidence with the verdict last given. */
+struct store_judged {
+	int64_t			 folder;
+	uint32_t		 uid;
+	struct ndr_evidence	 ev;
+	char			*verdict;	/* NULL: never judged */
+	double			 score;
+	char			*signals;	/* JSON array */
+	int64_t			 campaign;	/* 0: none */
+};
+int	store_evidence_load(struct store *, struct store_judged **,
+	    size_t *n);
+void	store_judged_free(struct store_judged *, size_t n);
+int	store_verdict_put(struct store *, int64_t folder, uint32_t uid,
+	    const char *verdict, double score, const char *signals,
+	    int64_t campaign);
+struct store_campaign {
+	int64_t		 id;
+	int64_t		 size;		/* bounces in it */
+	int64_t		 backscatter;	/* of them judged backscatter */
+	int64_t		 first_seen, last_seen;
+	const char	*subject;	/* a representative original subject */
+	const char	*forged;	/* sender addresses, ", " between */
+	const char	*mtas;		/* reporting MTAs */
+	const char	*links;		/* link hosts */
+};
+/* Replace all campaigns by these. */
+int	store_campaigns_put(struct store *, const struct store_campaign *,
+	    size_t n);
+/* Largest first. */
+int	store_each_campaign(struct store *,
+	    int (*fn)(const struct store_campaign *, void *), void *);
+int	store_verdict_counts(struct store *, int64_t *legit,
+	    int64_t *backscatter, int64_t *unsure);
+/* Each message of the Sent index. */
+int	store_each_sent(struct store *, int (*fn)(const char *mid,
+	    int64_t date, const char *recipients, void *), void *);
 const char *store_error(struct store *);
 
 #endif

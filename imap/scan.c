@@ -277,6 +277,15 @@ on_body(struct mailimap_msg_att *att, void *arg)
 	}
 	if (store_msg_put(ph->st, ph->folder, &m) != 0)
 		ph->failed = 1;
+	else if (r && (r->kind == NDR_KIND_BOUNCE || r->kind == NDR_KIND_DELAY ||
+	    r->kind == NDR_KIND_AUTOREPLY)) {
+		/* what the verdict is judged on, now and again later */
+		struct ndr_evidence ev;
+		ndr_evidence_of(r, &ev);
+		if (store_evidence_put(ph->st, ph->folder, uid, &ev) != 0)
+			ph->failed = 1;
+		ndr_evidence_free(&ev);
+	}
 	ph->stats->fetched++;
 	ndr_buf_free(&json);
 	ndr_report_free(&r);

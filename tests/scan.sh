@@ -28,9 +28,9 @@ copies() {
 	done
 }
 
-plan 20
+plan 23
 command -v dovecot >/dev/null ||
-	skip_all 20 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 23 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -51,14 +51,15 @@ dc_append "$DC_USER" "Backscatter/Été" $(copies 2 "$mail/bounce1.eml")
 dc_append "$DC_USER" Sent $(copies 1 "$mail/ordinary1.eml")
 
 expect "first scan: every folder, bounces told, Sent indexed" 0 \
-    "test: 4 folders, 11 messages ?11 new?: 5 bounces, *; 1 sent messages indexed"
+    "test: 4 folders, 11 messages ?11 new?: 5 bounces, *; 1 sent messages indexed
+test: 0 legitimate, 5 backscatter, 0 unsure; 1 campaign"
 [ -f "$XDG_DATA_HOME/ndrsweep/test.db" ] && ok "the store is under XDG_DATA_HOME" ||
     { out=$(ls -R "$DC_DIR"); not_ok "the store is under XDG_DATA_HOME"; }
 out=$("$nd" report --config "$cf" 2>&1)
 [[ $out == *"Backscatter/Été: 2 messages: 2 bounces"*"INBOX: 8 messages: 3 bounces"*"Sent index: 1 messages"* ]] &&
     ok "report: per folder counts from the store" || not_ok "report: per folder counts from the store"
 out=$("$nd" report --config "$cf" --json 2>&1)
-[[ $out == '{"account":"test","folders":['*'{"name":"INBOX","messages":8,"bounce":3,'*'"sent_indexed":1}' ]] &&
+[[ $out == '{"account":"test","folders":['*'{"name":"INBOX","messages":8,"bounce":3,'*'"sent_indexed":1,"verdicts":{"legit":0,"backscatter":5,"unsure":0},"campaigns":[{"id":1,"size":5,"backscatter":5,'*'"subject":"Cheap watches","forged":["alice@ndrsweep.test"],"mtas":["mx.far.example"],"links":[]}]}' ]] &&
     ok "report --json" || not_ok "report --json"
 out=$("$nd" report --config "$cf" --messages 2>&1)
 lines=$(printf '%s\n' "$out" | grep -c '^{"folder":"')
@@ -77,6 +78,25 @@ doveadm -c "$DC_DIR/dovecot.conf" mailbox delete -u "$DC_USER" Junk
 dc_append "$DC_USER" Junk $(copies 1 "$mail/bounce1.eml")
 expect "a folder renumbered (new UIDVALIDITY) is read again" 0 \
     "*?1 new?: 1 bounces*; 1 folder renumbered ?UIDVALIDITY?, read again*"
+
+# verdicts: the bounce of a message in Sent is legitimate, whatever else
+sed -e 's/^Message-Id: <lunch@example.org>/Message-Id: <sent-1@ndrsweep.test>/' \
+    -e 's/^From: .*/From: alice@ndrsweep.test/' "$mail/ordinary1.eml" >"$DC_DIR/sent1.eml"
+sed -e 's/^Message-Id: <spam-1@/Message-Id: <sent-1@/' \
+    -e 's/^Message-Id: <b1@/Message-Id: <legit1@/' "$mail/bounce1.eml" >"$DC_DIR/legit1.eml"
+dc_append "$DC_USER" Sent "$DC_DIR/sent1.eml"
+dc_append "$DC_USER" INBOX "$DC_DIR/legit1.eml"
+expect "verdicts: the bounce of mail in Sent is legitimate" 0 \
+    "*test: 1 legitimate, 6 backscatter, 0 unsure; 1 campaign"
+out=$("$nd" report --config "$cf" --messages 2>&1)
+line=$(printf '%s\n' "$out" | grep '"message_id":"<legit1@')
+[[ $line == *'"verdict":"legit","score":0.000,"signals":[{"name":"sent_message_id","weight":-10.00,"evidence":"original Message-ID <sent-1@ndrsweep.test> found in Sent, '*'"campaign":null}' ]] &&
+    ok "report --messages: verdict, score, signals with evidence" ||
+    not_ok "report --messages: verdict, score, signals with evidence"
+line=$(printf '%s\n' "$out" | grep '"message_id":"<b1-' | tail -1)
+[[ $line == *'"verdict":"backscatter","score":'*'"name":"absent_from_sent","weight":3.00,"evidence":"original dated 2026-03-02, inside the span of the Sent index (2026-03-02 to 2026-03-02), is not in it"'*'"name":"campaign","weight":'*'"evidence":"6 bounces of one campaign (\"Cheap watches\")"}],"campaign":1}' ]] &&
+    ok "report --messages: backscatter in its campaign" ||
+    not_ok "report --messages: backscatter in its campaign"
 
 dc_append "$DC_USER" INBOX $(copies 3 "$mail/ordinary1.eml")
 "$nd" scan --config "$cf" >/dev/null 2>"$DC_DIR/err"
@@ -127,7 +147,7 @@ out="exit $st: $(cat "$DC_DIR/out")"
     [[ $out == *"ndrsweep: "* ]]; }; } &&
     ok "connection dropped mid-scan: read on, or one error line and exit 1" ||
     not_ok "connection dropped mid-scan: read on, or one error line and exit 1"
-expect "the next scan completes" 0 "test: 3 folders, 40015 messages *"
+expect "the next scan completes" 0 "test: 3 folders, 40017 messages *"
 out=$("$nd" report --config "$cf" 2>&1)
 [[ $out == *"Big: 40000 messages"* ]] && ok "and the store is right" ||
     not_ok "and the store is right"
@@ -147,7 +167,7 @@ chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$bd"
 chmod 000 "$bd/new/2.broken"
 before=$(grep -c "FETCH failed" "$DC_DIR/dovecot.log")
 expect "a message the server cannot read: the scan goes on past it" 0 \
-    "test: 2 folders, 5 messages ?3 new?: *; 1 unreadable*"
+    "test: 2 folders, 6 messages ?3 new?: *; 1 unreadable*"
 after=$(grep -c "FETCH failed" "$DC_DIR/dovecot.log")
 out="FETCH failures in the server log: $before before, $after after"
 [ "$after" -gt "$before" ] && ok "(the server did fail that FETCH)" ||

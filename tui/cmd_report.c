@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "core/store.h"
@@ -18,11 +19,14 @@ report_usage(FILE *f)
 	    "\n"
 	    "What the store knows of the account, from its last scans: per\n"
 	    "folder, how many messages and how many bounces, delays,\n"
-	    "auto-replies and feedback reports. Nothing is asked of the server.\n"
+	    "auto-replies and feedback reports; the verdicts (legitimate,\n"
+	    "backscatter, unsure) and the campaigns of backscatter, largest\n"
+	    "first. Nothing is asked of the server.\n"
 	    "\n"
-	    "  --json      one JSON object instead of text\n"
+	    "  --json      one JSON object instead of text, campaigns and all\n"
 	    "  --messages  one JSON object per line for each report message\n"
-	    "              (folder, uid, message_id, and the engine's fields)\n"
+	    "              (folder, uid, message_id, the engine's fields, and\n"
+	    "              verdict, score, signals and campaign)\n"
 	    "\n"
 	    "Exit status: 0 reported; 64 bad usage; 78 configuration or store\n"
 	    "error.\n");
@@ -72,15 +76,101 @@ print_message(const struct store_row *r, void *arg)
 	ndr_buf_printf(b, ",\"uid\":%u,\"message_id\":", r->uid);
 	ndr_buf_json(b, r->message_id);
 	if (r->report && strncmp(r->report, file_null,
-	    sizeof file_null - 1) == 0)
+	    sizeof file_null - 1) == 0) {
 		ndr_buf_printf(b, ",%s", r->report + sizeof file_null - 1);
-	else {
+		b->s[--b->len] = '\0';		/* the report's closing brace */
+	} else {
 		ndr_buf_adds(b, ",\"kind\":");
 		ndr_buf_json(b, r->kind);
-		ndr_buf_printf(b, ",\"unreadable\":%s}",
+		ndr_buf_printf(b, ",\"unreadable\":%s",
 		    r->unreadable ? "true" : "false");
 	}
+	if (r->verdict) {
+		ndr_buf_adds(b, ",\"verdict\":");
+		ndr_buf_json(b, r->verdict);
+		ndr_buf_printf(b, ",\"score\":%.3f,\"signals\":%s", r->score,
+		    r->signals ? r->signals : "[]");
+		if (r->campaign > 0)
+			ndr_buf_printf(b, ",\"campaign\":%lld",
+			    (long long)r->campaign);
+		else
+			ndr_buf_adds(b, ",\"campaign\":null");
+	}
+	ndr_buf_addc(b, '}');
 	puts(b->s);
+	return 0;
+}
+
+static void
+print_day(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+/* "a, b, c" as a JSON array */
+static void
+json_list(struct ndr_buf *b, const char *s)
+{
+	ndr_buf_addc(b, '[');
+	for (bool first = true; s && *s; first = false) {
+		size_t n = strcspn(s, ",");
+		char *item = strndup(s, n);
+		if (item == NULL)
+			abort();
+		if (!first)
+			ndr_buf_addc(b, ',');
+		ndr_buf_json(b, item + strspn(item, " "));
+		free(item);
+		s += n + (s[n] == ',');
+	}
+	ndr_buf_addc(b, ']');
+}
+
+struct camp_out {
+	struct ndr_buf	*b;
+	bool		 json;
+	size_t		 n;
+};
+
+#define TEXT_CAMPAIGNS	10	/* shown in the text report */
+
+static int
+print_campaign(const struct store_campaign *c, void *arg)
+{
+	struct camp_out *o = arg;
+	char first[16], last[16];
+
+	if (o->json) {
+		struct ndr_buf *b = o->b;
+		ndr_buf_adds(b, o->n++ ? ",{" : "{");
+		ndr_buf_printf(b, "\"id\":%lld,\"size\":%lld,\"backscatter\":"
+		    "%lld,\"first_seen\":%lld,\"last_seen\":%lld,\"subject\":",
+		    (long long)c->id, (long long)c->size,
+		    (long long)c->backscatter, (long long)c->first_seen,
+		    (long long)c->last_seen);
+		ndr_buf_json(b, c->subject);
+		ndr_buf_adds(b, ",\"forged\":");
+		json_list(b, c->forged);
+		ndr_buf_adds(b, ",\"mtas\":");
+		json_list(b, c->mtas);
+		ndr_buf_adds(b, ",\"links\":");
+		json_list(b, c->links);
+		ndr_buf_addc(b, '}');
+		return 0;
+	}
+	if (o->n++ == TEXT_CAMPAIGNS)
+		return 1;
+	print_day(c->first_seen, first, sizeof first);
+	print_day(c->last_seen, last, sizeof last);
+	printf("    #%-5lld %6lld bounces  %s..%s  ", (long long)c->id,
+	    (long long)c->size, first, last);
+	print_safe(stdout, c->subject ? c->subject : "(no subject)");
+	printf("\n");
 	return 0;
 }
 
@@ -100,6 +190,7 @@ report_run(int argc, char **argv)
 	struct account_ctx ctx = { 0 };
 	struct sums s = { 0 };
 	struct ndr_buf b = { 0 };
+	int64_t legit, bs, unsure;
 	int ch, rc;
 
 	optind = 1;
@@ -123,7 +214,8 @@ report_run(int argc, char **argv)
 			goto store_err;
 		goto out;
 	}
-	if (store_each_count(ctx.st, add_count, &s) != 0)
+	if (store_each_count(ctx.st, add_count, &s) != 0 ||
+	    store_verdict_counts(ctx.st, &legit, &bs, &unsure) != 0)
 		goto store_err;
 	if (json) {
 		ndr_buf_adds(&b, "{\"account\":");
@@ -140,8 +232,14 @@ report_run(int argc, char **argv)
 			    (long long)f->kinds[3], (long long)f->kinds[4],
 			    (long long)f->kinds[5]);
 		}
-		ndr_buf_printf(&b, "],\"sent_indexed\":%lld}",
-		    (long long)store_sent_count(ctx.st));
+		ndr_buf_printf(&b, "],\"sent_indexed\":%lld,\"verdicts\":"
+		    "{\"legit\":%lld,\"backscatter\":%lld,\"unsure\":%lld},"
+		    "\"campaigns\":[", (long long)store_sent_count(ctx.st),
+		    (long long)legit, (long long)bs, (long long)unsure);
+		struct camp_out co = { &b, true, 0 };
+		if (store_each_campaign(ctx.st, print_campaign, &co) != 0)
+			goto store_err;
+		ndr_buf_adds(&b, "]}");
 		puts(b.s);
 	} else {
 		printf("%s (%s):\n", ctx.a->name, ctx.store_path);
@@ -159,6 +257,15 @@ report_run(int argc, char **argv)
 		}
 		printf("  Sent index: %lld messages\n",
 		    (long long)store_sent_count(ctx.st));
+		printf("  Verdicts: %lld legitimate, %lld backscatter, %lld "
+		    "unsure\n", (long long)legit, (long long)bs,
+		    (long long)unsure);
+		struct camp_out co = { NULL, false, 0 };
+		printf("  Campaigns, largest first:\n");
+		if (store_each_campaign(ctx.st, print_campaign, &co) < 0)
+			goto store_err;
+		if (co.n == 0)
+			printf("    none\n");
 	}
 	goto out;
 store_err:

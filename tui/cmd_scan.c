@@ -10,6 +10,7 @@
 #include <libetpan/libetpan.h>
 
 #include "core/config.h"
+#include "core/judge.h"
 #include "core/store.h"
 #include "imap/imap.h"
 #include "cmd.h"
@@ -229,6 +230,16 @@ scan_run(int argc, char **argv)
 	if (stats.sent)
 		printf("; %u sent messages indexed", stats.sent);
 	printf("\n");
+	/* judged again every time: the Sent index or the configuration
+	 * may have changed, not only the reports */
+	struct ndr_judge_stats js;
+	if (ndr_judge_store(ctx.st, a, &js, err, sizeof err) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		rc = EXIT_PARTIAL;
+	} else if (js.legit + js.backscatter + js.unsure > 0)
+		printf("%s: %zu legitimate, %zu backscatter, %zu unsure; "
+		    "%zu campaign%s\n", a->name, js.legit, js.backscatter,
+		    js.unsure, js.campaigns, js.campaigns == 1 ? "" : "s");
 out:
 	imap_close(&c);
 	imap_folders_free(folders, nfolders);

@@ -1,0 +1,395 @@
+/*
+ * judge.c - judge every stored report again: the Sent index, the
+ * configuration or the classifier may have changed since the last time.
+ *
+ * Legitimate bounces are found first and kept out of the campaigns; the
+ * rest are grouped, and each is judged knowing its campaign's size. Only
+ * what changed is written back, in one transaction. Campaign numbers stay
+ * stable from one run to the next: a group keeps the number most of its
+ * members had, and merged campaigns keep the larger one's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "engine.h"
+#include "judge.h"
+#include "store.h"
+#include "verdict.h"
+
+#define SHOWN	5	/* forged addresses, MTAs, hosts kept per campaign */
+
+/* An open-addressing map of 64-bit hashes to dates. */
+struct map {
+	uint64_t	*key;
+	int64_t		*val;
+	size_t		 mask, n;
+};
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		h ^= c >= 'A' && c <= 'Z' ? c + 32 : c;
+		h *= 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+static int64_t *
+map_slot(struct map *m, uint64_t k, bool add)
+{
+	if (add && (m->n + 1) * 2 > m->mask + 1) {
+		struct map g = { 0 };
+		size_t cap = m->mask ? (m->mask + 1) * 2 : 1024;
+		g.key = xcalloc(cap, sizeof *g.key);
+		g.val = xcalloc(cap, sizeof *g.val);
+		g.mask = cap - 1;
+		for (size_t i = 0; m->mask && i <= m->mask; i++)
+			if (m->key[i])
+				*map_slot(&g, m->key[i], true) = m->val[i];
+		free(m->key);
+		free(m->val);
+		*m = g;
+	}
+	if (m->mask == 0)
+		return NULL;
+	size_t i = (size_t)(k ^ (k >> 31)) & m->mask;
+	while (m->key[i] && m->key[i] != k)
+		i = (i + 1) & m->mask;
+	if (m->key[i] == 0) {
+		if (!add)
+			return NULL;
+		m->key[i] = k;
+		m->n++;
+	}
+	return &m->val[i];
+}
+
+static void
+map_free(struct map *m)
+{
+	free(m->key);
+	free(m->val);
+}
+
+struct sent_ctx {
+	struct store	*st;
+	struct map	 rcpt;		/* recipient -> last date written */
+	struct map	 domain;	/* Message-ID domains */
+	int64_t		 count, first, last;
+};
+
+static int
+on_sent(const char *mid, int64_t date, const char *rcpts, void *arg)
+{
+	struct sent_ctx *s = arg;
+	const char *at;
+
+	s->count++;
+	if (date > 0) {
+		if (s->first == 0 || date < s->first)
+			s->first = date;
+		if (date > s->last)
+			s->last = date;
+	}
+	if (mid && (at = strrchr(mid, '@')) != NULL) {
+		char d[256];
+		size_t n = strcspn(at + 1, ">");
+		if (n < sizeof d) {
+			memcpy(d, at + 1, n);
+			d[n] = '\0';
+			*map_slot(&s->domain, hash(d), true) = 1;
+		}
+	}
+	for (const char *p = rcpts; p && *p; ) {
+		size_t n = strcspn(p, ",");
+		char a[256];
+		if (n < sizeof a) {
+			memcpy(a, p, n);
+			a[n] = '\0';
+			trim(a);
+			if (*a) {
+				int64_t *v = map_slot(&s->rcpt, hash(a), true);
+				if (date > *v)
+					*v = date;
+				if (*v == 0)
+					*v = 1;	/* written to, date unknown */
+			}
+		}
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+static int
+cb_mid(void *arg, const char *mid, int64_t *date)
+{
+	struct sent_ctx *s = arg;
+	char b[1024];
+
+	snprintf(b, sizeof b, "<%s>", mid);
+	return store_sent_find(s->st, b, date) == 1;
+}
+
+static int64_t
+cb_rcpt(void *arg, const char *a)
+{
+	int64_t *v = map_slot(&((struct sent_ctx *)arg)->rcpt, hash(a), false);
+
+	return v ? *v : 0;
+}
+
+static bool
+cb_domain(void *arg, const char *d)
+{
+	return map_slot(&((struct sent_ctx *)arg)->domain, hash(d), false) !=
+	    NULL;
+}
+
+/* Add each of the ", " or " " separated items of s to v, up to SHOWN. */
+static void
+gather(struct ndr_strv *v, const char *s, const char *seps)
+{
+	while (s && *s && v->n < SHOWN) {
+		size_t n = strcspn(s, seps);
+		if (n) {
+			char *item = xstrndup(s, n);
+			trim(item);
+			if (*item && !strv_has(v, item))
+				strv_add(v, item);
+			else
+				free(item);
+		}
+		s += n;
+		s += strspn(s, seps);
+	}
+}
+
+static char *
+joined(const struct ndr_strv *v)
+{
+	struct ndr_buf b = { 0 };
+
+	for (size_t i = 0; i < v->n; i++) {
+		if (i)
+			ndr_buf_adds(&b, ", ");
+		ndr_buf_adds(&b, v->v[i]);
+	}
+	return b.s;
+}
+
+static int
+cmp_size_desc(const void *a, const void *b, void *arg)
+{
+	const size_t *size = arg;
+	size_t x = size[*(const size_t *)a], y = size[*(const size_t *)b];
+
+	return x < y ? 1 : x > y ? -1 : (*(const size_t *)a > *(const size_t *)b) -
+	    (*(const size_t *)a < *(const size_t *)b);
+}
+
+int
+ndr_judge_store(struct store *st, const struct ndr_account *acct,
+    struct ndr_judge_stats *stats, char *err, size_t errlen)
+{
+	struct sent_ctx sc = { .st = st };
+	struct store_judged *j = NULL;
+	size_t n = 0, nb = 0;
+	int rc = -1;
+
+	memset(stats, 0, sizeof *stats);
+	if (store_each_sent(st, on_sent, &sc) != 0 ||
+	    store_evidence_load(st, &j, &n) != 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		goto out;
+	}
+	struct ndr_judge_ctx c = {
+		.addresses = &acct->addresses, .own_relays = &acct->own_relays,
+		.batv_key = acct->batv_key, .sent_count = sc.count,
+		.sent_first = sc.first, .sent_last = sc.last,
+		.sent_mid = cb_mid, .sent_rcpt = cb_rcpt,
+		.sent_mid_domain = cb_domain, .arg = &sc,
+	};
+	struct ndr_verdict *v = xcalloc(n ? n : 1, sizeof *v);
+	const struct ndr_evidence **bad = xcalloc(n ? n : 1, sizeof *bad);
+	size_t *who = xcalloc(n ? n : 1, sizeof *who);
+	size_t *grp = xcalloc(n ? n : 1, sizeof *grp);
+	size_t *size = xcalloc(n ? n : 1, sizeof *size);
+	int64_t *cid = xcalloc(n ? n : 1, sizeof *cid);
+
+	/* the legitimate first: they are no campaign's */
+	for (size_t i = 0; i < n; i++)
+		if (!ndr_judge_legit(&j[i].ev, &c, &v[i])) {
+			who[nb] = i;
+			bad[nb++] = &j[i].ev;
+		}
+	ndr_campaigns(bad, nb, grp);
+	for (size_t k = 0; k < nb; k++)
+		size[grp[k]]++;
+
+	/* campaign numbers: the one most members had, unless a larger
+	 * group took it first; else a new one */
+	int64_t next = 1;
+	for (size_t i = 0; i < n; i++)
+		if (j[i].campaign >= next)
+			next = j[i].campaign + 1;
+	size_t *order = xcalloc(nb ? nb : 1, sizeof *order), ng = 0;
+	for (size_t k = 0; k < nb; k++)
+		if (grp[k] == k)
+			order[ng++] = k;
+	qsort_r(order, ng, sizeof *order, cmp_size_desc, size);
+	struct map taken = { 0 }, votes = { 0 };
+	/* members of each group, by root: a counting sort */
+	size_t *start = xcalloc(nb + 1, sizeof *start), *mem = xcalloc(nb ? nb :
+	    1, sizeof *mem);
+	for (size_t k = 0; k < nb; k++)
+		start[grp[k] + 1]++;
+	for (size_t k = 0; k < nb; k++)
+		start[k + 1] += start[k];
+	size_t *fill = xcalloc(nb ? nb : 1, sizeof *fill);
+	for (size_t k = 0; k < nb; k++)
+		mem[start[grp[k]] + fill[grp[k]]++] = k;
+	free(fill);
+	struct store_campaign *camp = xcalloc(ng ? ng : 1, sizeof *camp);
+	for (size_t g = 0; g < ng; g++) {
+		size_t root = order[g], best_n = 0;
+		int64_t best = 0;
+		free(votes.key);
+		free(votes.val);
+		memset(&votes, 0, sizeof votes);
+		for (size_t m = start[root]; m < start[root + 1]; m++) {
+			int64_t old = j[who[mem[m]]].campaign;
+			if (old <= 0 || map_slot(&taken, (uint64_t)old, false))
+				continue;
+			int64_t *nv = map_slot(&votes, (uint64_t)old, true);
+			if ((size_t)++*nv > best_n ||
+			    ((size_t)*nv == best_n && old < best)) {
+				best_n = (size_t)*nv;
+				best = old;
+			}
+		}
+		if (best == 0)
+			best = next++;
+		*map_slot(&taken, (uint64_t)best, true) = 1;
+		cid[root] = best;
+		camp[g].id = best;
+		camp[g].size = (int64_t)size[root];
+	}
+	map_free(&votes);
+	map_free(&taken);
+
+	/* judge, knowing the campaign */
+	for (size_t k = 0; k < nb; k++) {
+		size_t i = who[k], root = grp[k];
+		const struct ndr_evidence *first = bad[root];
+		ndr_judge(&j[i].ev, &c, size[root], first->subject, &v[i]);
+	}
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (k < nb && who[k] == i) {
+			k++;
+			continue;
+		}
+		v[i].verdict = NDR_LEGIT;
+		v[i].score = 0;
+	}
+
+	/* what each campaign shows */
+	for (size_t g = 0; g < ng; g++) {
+		size_t root = order[g];
+		struct ndr_strv forged = { 0 }, mtas = { 0 }, links = { 0 };
+		struct store_campaign *cp = &camp[g];
+		for (size_t m = start[root]; m < start[root + 1]; m++) {
+			size_t i = who[mem[m]];
+			const struct ndr_evidence *e = &j[i].ev;
+			int64_t d = e->date;
+			if (d > 0 && (cp->first_seen == 0 || d < cp->first_seen))
+				cp->first_seen = d;
+			if (d > cp->last_seen)
+				cp->last_seen = d;
+			if (cp->subject == NULL && e->subject)
+				cp->subject = e->subject;
+			gather(&forged, e->orig_from ? e->orig_from :
+			    e->orig_sender, ",");
+			gather(&mtas, e->mta, ",");
+			gather(&links, e->links, " ");
+			cp->backscatter += v[i].verdict == NDR_BACKSCATTER;
+		}
+		cp->forged = joined(&forged);
+		cp->mtas = joined(&mtas);
+		cp->links = joined(&links);
+		strv_free(&forged);
+		strv_free(&mtas);
+		strv_free(&links);
+	}
+
+	/* write back what changed */
+	if (store_begin(st) != 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		goto free_all;
+	}
+	rc = 0;
+	for (size_t i = 0, k = 0; i < n && rc == 0; i++) {
+		int64_t camp_id = 0;
+		if (k < nb && who[k] == i)
+			camp_id = cid[grp[k++]];
+		struct ndr_buf sig = { 0 };
+		const char *name = ndr_verdict_name(v[i].verdict);
+		ndr_verdict_json(&v[i], &sig);
+		switch (v[i].verdict) {
+		case NDR_LEGIT:
+			stats->legit++;
+			break;
+		case NDR_BACKSCATTER:
+			stats->backscatter++;
+			break;
+		default:
+			stats->unsure++;
+		}
+		if (j[i].verdict == NULL || strcmp(j[i].verdict, name) != 0 ||
+		    j[i].campaign != camp_id || j[i].signals == NULL ||
+		    strcmp(j[i].signals, sig.s) != 0 ||
+		    j[i].score - v[i].score > 1e-9 ||
+		    v[i].score - j[i].score > 1e-9) {
+			stats->changed++;
+			rc = store_verdict_put(st, j[i].folder, j[i].uid, name,
+			    v[i].score, sig.s, camp_id);
+		}
+		ndr_buf_free(&sig);
+	}
+	if (rc == 0)
+		rc = store_campaigns_put(st, camp, ng);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		store_rollback(st);
+	}
+	stats->campaigns = ng;
+free_all:
+	for (size_t g = 0; g < ng; g++) {
+		free((char *)camp[g].forged);
+		free((char *)camp[g].mtas);
+		free((char *)camp[g].links);
+	}
+	free(camp);
+	free(start);
+	free(mem);
+	free(order);
+	free(v);
+	free(bad);
+	free(who);
+	free(grp);
+	free(size);
+	free(cid);
+out:
+	store_judged_free(j, n);
+	map_free(&sc.rcpt);
+	map_free(&sc.domain);
+	return rc;
+}

@@ -1,0 +1,24 @@
+/* judge.h - verdicts and campaigns for everything in an account's store. */
+#ifndef NDRSWEEP_JUDGE_H
+#define NDRSWEEP_JUDGE_H
+
+#include <stddef.h>
+
+struct store;
+struct ndr_account;
+
+struct ndr_judge_stats {
+	size_t	legit, backscatter, unsure;	/* reports judged so */
+	size_t	campaigns;
+	size_t	changed;			/* verdicts written anew */
+};
+
+/*
+ * Judge every report in the store with the account's addresses, relays
+ * and BATV key and the Sent index, group the rest into campaigns, and
+ * store what changed. -1 with a line in err on a store error.
+ */
+int	ndr_judge_store(struct store *, const struct ndr_account *,
+	    struct ndr_judge_stats *, char *err, size_t errlen);
+
+#endif

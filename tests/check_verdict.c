@@ -1,0 +1,480 @@
+/* check_verdict.c - each verdict signal, the adversarial cases, campaigns. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_util.h"
+#include "core/verdict.h"
+
+#define DAY	86400
+#define T0	1772409600	/* 2026-03-02 00:00 UTC */
+
+/* A Sent index of three messages, the tests' stand-in for the store. */
+static const struct { const char *mid, *rcpt; int64_t date; } sent[] = {
+	{ "s1@mail.example.org", "bob@far.example", T0 - 20 * DAY },
+	{ "s2@mail.example.org", "carol@far.example", T0 - 2 * DAY },
+	{ "s3@mail.example.org", "dave@far.example", T0 },
+};
+
+static int
+fake_mid(void *arg, const char *mid, int64_t *date)
+{
+	(void)arg;
+	for (size_t i = 0; i < sizeof sent / sizeof *sent; i++)
+		if (strcmp(sent[i].mid, mid) == 0) {
+			*date = sent[i].date;
+			return 1;
+		}
+	return 0;
+}
+
+static int64_t
+fake_rcpt(void *arg, const char *a)
+{
+	(void)arg;
+	for (size_t i = 0; i < sizeof sent / sizeof *sent; i++)
+		if (strcmp(sent[i].rcpt, a) == 0)
+			return sent[i].date;
+	return 0;
+}
+
+static bool
+fake_domain(void *arg, const char *d)
+{
+	(void)arg;
+	return strcmp(d, "mail.example.org") == 0;
+}
+
+static double spamminess = 0.5;
+
+static double
+fake_content(void *arg, const struct ndr_evidence *ev)
+{
+	(void)arg;
+	(void)ev;
+	return spamminess;
+}
+
+static char *addrs_v[] = { "alice@example.org" };
+static char *relays_v[] = { "smtp.example.org", "192.0.2.0/24" };
+static struct ndr_strv addrs = { addrs_v, 1 }, relays = { relays_v, 2 };
+static struct ndr_strv no_relays = { NULL, 0 };
+
+static struct ndr_judge_ctx
+ctx(bool with_sent, bool with_relays)
+{
+	struct ndr_judge_ctx c = {
+		.addresses = &addrs,
+		.own_relays = with_relays ? &relays : &no_relays,
+		.sent_count = with_sent ? 3 : 0,
+		.sent_first = T0 - 20 * DAY, .sent_last = T0,
+		.sent_mid = fake_mid, .sent_rcpt = fake_rcpt,
+		.sent_mid_domain = fake_domain, .content = fake_content,
+	};
+	return c;
+}
+
+/* a bounce of a message with this Message-ID, dated day */
+static struct ndr_evidence
+bounce(const char *mid, int64_t date)
+{
+	struct ndr_evidence e = {
+		.kind = NDR_KIND_BOUNCE, .form = NDR_FORM_HEADERS,
+		.date = date + 3600, .rcpts = "zed@far.example", .nrcpts = 1,
+		.orig_mid = (char *)mid, .orig_from = "alice@example.org",
+		.orig_date = date, .subject = "Quarterly figures",
+	};
+	return e;
+}
+
+static bool
+fired(const struct ndr_verdict *v, const char *name)
+{
+	for (size_t i = 0; i < v->nsig; i++)
+		if (strcmp(v->sig[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+START_TEST(test_sent_message_id_is_legit)
+{
+	struct ndr_judge_ctx c = ctx(true, false);
+	struct ndr_evidence e = bounce("s2@mail.example.org", T0 - 2 * DAY);
+	struct ndr_verdict v;
+
+	ndr_judge(&e, &c, 1, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
+	ck_assert(fired(&v, "sent_message_id"));
+	ck_assert_ptr_nonnull(strstr(v.sig[0].evidence,
+	    "<s2@mail.example.org> found in Sent, 2026-02-28"));
+	ck_assert(v.score < 0.01);
+}
+END_TEST
+
+START_TEST(test_legit_wins_over_spam_words_and_campaign)
+{
+	struct ndr_judge_ctx c = ctx(true, true);
+	struct ndr_evidence e = bounce("s3@mail.example.org", T0);
+	struct ndr_verdict v;
+
+	e.subject = "VIAGRA cheap pills, click now to win $$$";
+	e.received = "from mx.far.example by mx2.far.example\n"
+	    "from bot.example.net (bot.example.net [203.0.113.9]) by "
+	    "mx.far.example";
+	e.nrcpts = 5;
+	spamminess = 0.99;
+	ndr_judge(&e, &c, 500, "viagra", &v);
+	spamminess = 0.5;
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
+}
+END_TEST
+
+START_TEST(test_own_relay_by_address_and_name)
+{
+	struct ndr_judge_ctx c = ctx(false, true);
+	struct ndr_evidence e = bounce("x@elsewhere.example", T0);
+	struct ndr_verdict v;
+
+	e.received = "from filter.far.example (filter.far.example [10.1.2.3]) "
+	    "by mx.far.example (Postfix) with ESMTP id 1\n"
+	    "from out.example.org (out.example.org [192.0.2.25]) by "
+	    "filter.far.example with ESMTPS\n"
+	    "from [198.51.100.7] (laptop) by out.example.org";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
+	ck_assert(fired(&v, "own_relay"));
+	ck_assert_ptr_nonnull(strstr(v.sig[0].evidence, "192.0.2.25"));
+
+	/* the own relay bounced it itself: it wrote the top field */
+	e.received = "from [198.51.100.7] (laptop) by smtp.example.org "
+	    "(Postfix) with ESMTPSA";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
+}
+END_TEST
+
+START_TEST(test_forged_chain_below_a_foreign_hop)
+{
+	struct ndr_judge_ctx c = ctx(false, true);
+	struct ndr_evidence e = bounce("x@elsewhere.example", T0);
+	struct ndr_verdict v;
+
+	/* the spammer wrote the second field: it names the own relay, but
+	 * the server that saw the connection says 203.0.113.9 sent it,
+	 * calling itself by the user's domain */
+	e.received = "from example.org (bot.example.net [203.0.113.9]) by "
+	    "mx.far.example\n"
+	    "from smtp.example.org (smtp.example.org [192.0.2.25]) by "
+	    "example.org";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert_int_ne(v.verdict, NDR_LEGIT);
+	ck_assert(fired(&v, "forged_helo"));
+	ck_assert(fired(&v, "foreign_chain"));
+	ck_assert(fired(&v, "own_address_forged"));
+	ck_assert_int_eq(v.verdict, NDR_BACKSCATTER);
+}
+END_TEST
+
+START_TEST(test_exim_helo)
+{
+	struct ndr_judge_ctx c = ctx(false, true);
+	struct ndr_evidence e = bounce(NULL, T0);
+	struct ndr_verdict v;
+
+	e.received = "from [203.0.113.9] (helo=smtp.example.org) by "
+	    "mx.far.example with esmtp (Exim 4.96)";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(fired(&v, "forged_helo"));
+}
+END_TEST
+
+START_TEST(test_batv)
+{
+	char tag[256], plain[256];
+	const char *key = "s3cret";
+
+	ck_assert_int_eq(ndr_batv_sign("alice@example.org", key, T0, tag,
+	    sizeof tag), 0);
+	ck_assert_int_eq(strncmp(tag, "prvs=", 5), 0);
+	ck_assert_int_eq(ndr_batv_check(tag, key, T0 + DAY, plain,
+	    sizeof plain), 1);
+	ck_assert_str_eq(plain, "alice@example.org");
+	/* too old, or another key, or tampered */
+	ck_assert_int_eq(ndr_batv_check(tag, key, T0 + 9 * DAY, NULL, 0), -1);
+	ck_assert_int_eq(ndr_batv_check(tag, "other", T0, NULL, 0), -1);
+	tag[10] = tag[10] == '0' ? '1' : '0';
+	ck_assert_int_eq(ndr_batv_check(tag, key, T0, NULL, 0), -1);
+	ck_assert_int_eq(ndr_batv_check("alice@example.org", key, T0, plain,
+	    sizeof plain), 0);
+
+	struct ndr_judge_ctx c = ctx(false, false);
+	struct ndr_evidence e = bounce(NULL, T0);
+	struct ndr_verdict v;
+	c.batv_key = key;
+	ndr_batv_sign("alice@example.org", key, T0, tag, sizeof tag);
+	e.report_to = tag;
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
+	ck_assert(fired(&v, "batv_valid"));
+	/* the plain address: the user signs everything, so not the user's */
+	e.report_to = "alice@example.org";
+	e.orig_sender = "alice@example.org";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(fired(&v, "batv_missing"));
+	ck_assert_int_ne(v.verdict, NDR_LEGIT);
+	/* a forged tag */
+	e.report_to = "prvs=0123abcdef=alice@example.org";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(fired(&v, "batv_invalid"));
+	ck_assert_int_eq(v.verdict, NDR_BACKSCATTER);
+}
+END_TEST
+
+START_TEST(test_empty_ndr)
+{
+	struct ndr_judge_ctx c = ctx(true, false);
+	struct ndr_evidence e = bounce(NULL, T0);
+	struct ndr_verdict v;
+
+	e.form = NDR_FORM_NONE;
+	e.subject = NULL;
+	e.orig_from = NULL;
+	e.rcpts = "nobody@far.example, carol@far.example";
+	e.nrcpts = 2;
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
+	ck_assert(fired(&v, "sent_recipient"));
+	/* a recipient never written to */
+	e.rcpts = "nobody@far.example";
+	e.nrcpts = 1;
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(fired(&v, "rcpt_never_written"));
+	ck_assert_int_eq(v.verdict, NDR_BACKSCATTER);
+	/* written to, but a year before: not recent */
+	e.rcpts = "bob@far.example";
+	e.date = T0 + 365 * DAY;
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert_int_ne(v.verdict, NDR_LEGIT);
+}
+END_TEST
+
+START_TEST(test_forged_message_id_of_the_users_form)
+{
+	struct ndr_judge_ctx c = ctx(true, false);
+	/* the spammer imitates the user's Message-IDs, and the bounce
+	 * quotes only headers: absent from Sent, though dated in its span */
+	struct ndr_evidence e = bounce("s9@mail.example.org", T0 - DAY);
+	struct ndr_verdict v;
+
+	ndr_judge(&e, &c, 1, NULL, &v);
+	ck_assert(!fired(&v, "foreign_message_id"));
+	ck_assert(fired(&v, "absent_from_sent"));
+	ck_assert_int_eq(v.verdict, NDR_BACKSCATTER);
+	/* a foreign form adds its own signal */
+	e.orig_mid = "8f3a.bulk@mailer.example.ru";
+	ndr_judge(&e, &c, 1, NULL, &v);
+	ck_assert(fired(&v, "foreign_message_id"));
+	/* dated before the index begins: nothing to say it is absent */
+	e.orig_mid = "s9@mail.example.org";
+	e.orig_date = T0 - 90 * DAY;
+	ndr_judge(&e, &c, 1, NULL, &v);
+	ck_assert(!fired(&v, "absent_from_sent"));
+	ck_assert_int_eq(v.verdict, NDR_UNSURE);
+}
+END_TEST
+
+START_TEST(test_no_basis_is_unsure)
+{
+	struct ndr_judge_ctx c = ctx(false, false);
+	struct ndr_evidence e = bounce("x@bulk.example", T0);
+	struct ndr_verdict v;
+
+	e.nrcpts = 4;
+	spamminess = 0.99;
+	ndr_judge(&e, &c, 2000, "cheap", &v);
+	spamminess = 0.5;
+	ck_assert(fired(&v, "campaign"));
+	ck_assert(fired(&v, "content"));
+	ck_assert_int_eq(v.verdict, NDR_UNSURE);
+	ck_assert(!ndr_judge_has_basis(&c));
+}
+END_TEST
+
+START_TEST(test_campaign_and_content_add_up)
+{
+	struct ndr_judge_ctx c = ctx(true, false);
+	struct ndr_evidence e = bounce("x@mail.example.org", T0 - 200 * DAY);
+	struct ndr_verdict v, big;
+
+	ndr_judge(&e, &c, 1, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_UNSURE);
+	ndr_judge(&e, &c, 400, "cheap", &big);
+	ck_assert(fired(&big, "campaign"));
+	ck_assert(big.score > v.score);
+	spamminess = 0.95;
+	ndr_judge(&e, &c, 400, "cheap", &big);
+	spamminess = 0.5;
+	ck_assert_int_eq(big.verdict, NDR_BACKSCATTER);
+
+	struct ndr_buf b = { 0 };
+	ndr_verdict_json(&big, &b);
+	ck_assert_ptr_nonnull(strstr(b.s, "\"name\":\"campaign\""));
+	ck_assert_ptr_nonnull(strstr(b.s, "400 bounces of one campaign"));
+	ndr_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_relay_match)
+{
+	char *v[] = { "smtp.example.org", ".relay.example.net",
+	    "192.0.2.0/24", "2001:db8::/32", "198.51.100.7" };
+	struct ndr_strv r = { v, 5 };
+
+	ck_assert(ndr_relay_match(&r, "SMTP.example.org", NULL));
+	ck_assert(ndr_relay_match(&r, "a.relay.example.net", NULL));
+	ck_assert(ndr_relay_match(&r, "relay.example.net", NULL));
+	ck_assert(!ndr_relay_match(&r, "evilrelay.example.net", NULL));
+	ck_assert(ndr_relay_match(&r, NULL, "192.0.2.200"));
+	ck_assert(!ndr_relay_match(&r, NULL, "192.0.3.1"));
+	ck_assert(ndr_relay_match(&r, NULL, "2001:db8:1::5"));
+	ck_assert(!ndr_relay_match(&r, NULL, "2001:db9::5"));
+	ck_assert(ndr_relay_match(&r, NULL, "198.51.100.7"));
+	ck_assert(!ndr_relay_match(&r, NULL, "198.51.100.8"));
+	ck_assert(!ndr_relay_match(&r, "example.org", "not an address"));
+}
+END_TEST
+
+START_TEST(test_subject_norm)
+{
+	char *s = ndr_subject_norm("Re: [SPAM] FW: Your order #48213 of "
+	    "x9f3k2 is READY");
+	ck_assert_str_eq(s, "your order # of # is ready");
+	free(s);
+	s = ndr_subject_norm("Your order #11 of ab7 is ready!!");
+	ck_assert_str_eq(s, "your order # of # is ready");
+	free(s);
+	s = ndr_subject_norm(NULL);
+	ck_assert_str_eq(s, "");
+	free(s);
+	s = ndr_subject_norm("Ça coûte 10€ — prix réduit");
+	ck_assert_str_eq(s, "ça coûte # prix réduit");
+	free(s);
+}
+END_TEST
+
+static const char body_a[] = "Dear friend, our pharmacy has the best "
+    "prices on all medications this week. Order today and get free "
+    "shipping to any country, discreet packaging and fast delivery. "
+    "Visit our store now and save on every order you place with us.";
+static const char body_b[] = "Dear customer, our pharmacy has the best "
+    "prices on all medications this month. Order today and get free "
+    "shipping to any country, discreet packaging and quick delivery. "
+    "Visit our shop now and save on every order you place with us.";
+static const char body_c[] = "Hello, I am a lawyer representing the "
+    "estate of a late client who shares your family name. He left a "
+    "considerable sum in a bank account and I need your help to claim "
+    "the inheritance before the government seizes the funds forever.";
+
+START_TEST(test_simhash)
+{
+	uint64_t a = ndr_simhash(body_a), b = ndr_simhash(body_b),
+	    c = ndr_simhash(body_c);
+
+	ck_assert(a != 0 && b != 0 && c != 0);
+	ck_assert_int_le(ndr_simhash_dist(a, b), 10);
+	ck_assert_int_gt(ndr_simhash_dist(a, c), 16);
+	ck_assert(ndr_simhash("too short to say") == 0);
+	ck_assert(ndr_simhash(NULL) == 0);
+}
+END_TEST
+
+START_TEST(test_campaigns)
+{
+	struct ndr_evidence e[7] = {
+		/* run 1: two subjects, joined by a shared link host */
+		{ .subject = "Cheap meds 4821 today", .links = "pills.example" },
+		{ .subject = "Cheap meds 97 today" },
+		{ .subject = "Best prices at the pharmacy",
+		    .links = "pills.example www.w3.org" },
+		/* run 2: another subject, a near body */
+		{ .subject = "Claim your inheritance now", .excerpt =
+		    (char *)body_c },
+		{ .subject = "Inheritance claim, urgent", .excerpt =
+		    (char *)body_c },
+		/* a lone one: only a common host in common with run 1 */
+		{ .subject = "Hi", .links = "www.w3.org" },
+		/* run 1 again, by its body */
+		{ .subject = "xyz", .excerpt = (char *)body_a },
+	};
+	const struct ndr_evidence *p[7];
+	size_t id[7];
+
+	e[0].excerpt = (char *)body_b;
+	for (int i = 0; i < 7; i++) {
+		e[i].simhash = ndr_simhash(e[i].excerpt);
+		p[i] = &e[i];
+	}
+	ndr_campaigns(p, 7, id);
+	ck_assert_uint_eq(id[0], 0);
+	ck_assert_uint_eq(id[1], 0);
+	ck_assert_uint_eq(id[2], 0);
+	ck_assert_uint_eq(id[3], 3);
+	ck_assert_uint_eq(id[4], 3);
+	ck_assert_uint_eq(id[5], 5);
+	ck_assert_uint_eq(id[6], 0);
+	ndr_campaigns(p, 0, id);	/* nothing: no crash */
+}
+END_TEST
+
+START_TEST(test_evidence_of_fixtures)
+{
+	struct ndr_report *r = fixture("postfix.eml");
+	struct ndr_evidence e;
+
+	ndr_evidence_of(r, &e);
+	ck_assert_int_eq(e.kind, NDR_KIND_BOUNCE);
+	ck_assert_str_eq(e.orig_mid, "report-42@ndrsweep.test");
+	ck_assert_ptr_nonnull(e.received);
+	ck_assert_ptr_nonnull(strstr(e.received, "198.51.100.4"));
+	ck_assert_str_eq(e.report_to, "alice@ndrsweep.test");
+	ck_assert_uint_ge(e.nrcpts, 1);
+	ndr_evidence_free(&e);
+	ndr_report_free(&r);
+
+	/* an auto-reply names what it answers by In-Reply-To */
+	r = fixture("vacation.eml");
+	ndr_evidence_of(r, &e);
+	ck_assert_int_eq(e.kind, NDR_KIND_AUTOREPLY);
+	ck_assert_str_eq(e.subject, "lunch");
+	ndr_evidence_free(&e);
+	ndr_report_free(&r);
+}
+END_TEST
+
+static Suite *
+verdict_suite(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc = tcase_create("signals");
+
+	tcase_add_test(tc, test_sent_message_id_is_legit);
+	tcase_add_test(tc, test_legit_wins_over_spam_words_and_campaign);
+	tcase_add_test(tc, test_own_relay_by_address_and_name);
+	tcase_add_test(tc, test_forged_chain_below_a_foreign_hop);
+	tcase_add_test(tc, test_exim_helo);
+	tcase_add_test(tc, test_batv);
+	tcase_add_test(tc, test_empty_ndr);
+	tcase_add_test(tc, test_forged_message_id_of_the_users_form);
+	tcase_add_test(tc, test_no_basis_is_unsure);
+	tcase_add_test(tc, test_campaign_and_content_add_up);
+	tcase_add_test(tc, test_relay_match);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("campaigns");
+	tcase_add_test(tc, test_subject_norm);
+	tcase_add_test(tc, test_simhash);
+	tcase_add_test(tc, test_campaigns);
+	tcase_add_test(tc, test_evidence_of_fixtures);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(verdict_suite)
