@@ -136,17 +136,31 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 		up[i] = i;
 	for (size_t i = 0; i < n; i++) {
 		const struct ndr_evidence *e = ev[i];
-		char *norm = ndr_subject_norm(e->subject);
-		size_t nl = strlen(norm);
-		if (nl >= SUBJECT_MIN)
+		char *norm = ndr_subject_norm(e->subject), *sp;
+		size_t nl = strlen(norm), words = 1;
+		bool keyed = e->simhash != 0;
+		for (const char *p = norm; *p; p++)
+			words += *p == ' ';
+		if (nl >= SUBJECT_MIN) {
 			join_key(&t, up, key_of('s', norm, nl), i);
+			keyed = true;
+		}
+		/* spam runs append a word of junk: the subject without its
+		 * last word is a key too, when enough is left */
+		if (words >= 4 && (sp = strrchr(norm, ' ')) != NULL &&
+		    (size_t)(sp - norm) >= SUBJECT_MIN)
+			join_key(&t, up, key_of('s', norm, (size_t)(sp - norm)), i);
 		free(norm);
 		for (const char *p = e->links; p && *p; ) {
 			size_t hl = strcspn(p, " ");
-			if (hl && !common(p, hl))
+			if (hl && !common(p, hl)) {
 				join_key(&t, up, key_of('l', p, hl), i);
+				keyed = true;
+			}
 			p += hl + (p[hl] == ' ');
 		}
+		if (!keyed)
+			up[i] = NDR_NO_CAMPAIGN;
 		if (e->simhash == 0)
 			continue;
 		bool joined = false;
@@ -171,7 +185,7 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		id[i] = find(up, i);
+		id[i] = up[i] == NDR_NO_CAMPAIGN ? NDR_NO_CAMPAIGN : find(up, i);
 	free(t.s);
 	free(reps);
 	free(nreps);

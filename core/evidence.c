@@ -71,6 +71,10 @@ ndr_evidence_of(const struct ndr_report *r, struct ndr_evidence *ev)
 	ev->orig_from = address_of(o->from);
 	ev->orig_sender = address_of(o->return_path);
 	ev->orig_date = ndr_date(o->date);
+	/* an auto-reply answers at once: its date is the original's, near
+	 * enough */
+	if (ev->orig_date == 0 && r->kind == NDR_KIND_AUTOREPLY)
+		ev->orig_date = r->date;
 	ev->subject = o->subject ? xstrdup(o->subject) : NULL;
 	ev->received = o->received.n ? join(&o->received, "\n") : NULL;
 	ev->links = o->links.n ? join(&o->links, " ") : NULL;

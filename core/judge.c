@@ -78,9 +78,16 @@ map_free(struct map *m)
 	free(m->val);
 }
 
+/* One message to one recipient: sorted, they answer "written to then?" */
+struct rdate {
+	uint64_t	rcpt;
+	int64_t		date;
+};
+
 struct sent_ctx {
 	struct store	*st;
-	struct map	 rcpt;		/* recipient -> last date written */
+	struct rdate	*rd;
+	size_t		 nrd, caprd;
 	struct map	 domain;	/* Message-ID domains */
 	int64_t		 count, first, last;
 };
@@ -115,11 +122,12 @@ on_sent(const char *mid, int64_t date, const char *rcpts, void *arg)
 			a[n] = '\0';
 			trim(a);
 			if (*a) {
-				int64_t *v = map_slot(&s->rcpt, hash(a), true);
-				if (date > *v)
-					*v = date;
-				if (*v == 0)
-					*v = 1;	/* written to, date unknown */
+				if (s->nrd == s->caprd) {
+					s->caprd = s->caprd ? s->caprd * 2 : 1024;
+					s->rd = xreallocarray(s->rd, s->caprd,
+					    sizeof *s->rd);
+				}
+				s->rd[s->nrd++] = (struct rdate){ hash(a), date };
 			}
 		}
 		p += n + (p[n] == ',');
@@ -137,12 +145,35 @@ cb_mid(void *arg, const char *mid, int64_t *date)
 	return store_sent_find(s->st, b, date) == 1;
 }
 
-static int64_t
-cb_rcpt(void *arg, const char *a)
+static int
+cmp_rdate(const void *a, const void *b)
 {
-	int64_t *v = map_slot(&((struct sent_ctx *)arg)->rcpt, hash(a), false);
+	const struct rdate *x = a, *y = b;
 
-	return v ? *v : 0;
+	if (x->rcpt != y->rcpt)
+		return x->rcpt < y->rcpt ? -1 : 1;
+	return (x->date > y->date) - (x->date < y->date);
+}
+
+static int64_t
+cb_rcpt(void *arg, const char *a, int64_t from, int64_t to)
+{
+	struct sent_ctx *s = arg;
+	uint64_t h = hash(a);
+	size_t lo = 0, hi = s->nrd;
+
+	/* the first (h, date >= from) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct rdate *r = &s->rd[mid];
+		if (r->rcpt < h || (r->rcpt == h && r->date < from))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->nrd && s->rd[lo].rcpt == h && s->rd[lo].date <= to)
+		return s->rd[lo].date ? s->rd[lo].date : 1;
+	return 0;
 }
 
 static bool
@@ -209,6 +240,8 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		snprintf(err, errlen, "%s", store_error(st));
 		goto out;
 	}
+	if (sc.nrd)
+		qsort(sc.rd, sc.nrd, sizeof *sc.rd, cmp_rdate);
 	struct ndr_judge_ctx c = {
 		.addresses = &acct->addresses, .own_relays = &acct->own_relays,
 		.batv_key = acct->batv_key, .sent_count = sc.count,
@@ -231,7 +264,8 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		}
 	ndr_campaigns(bad, nb, grp);
 	for (size_t k = 0; k < nb; k++)
-		size[grp[k]]++;
+		if (grp[k] != NDR_NO_CAMPAIGN)
+			size[grp[k]]++;
 
 	/* campaign numbers: the one most members had, unless a larger
 	 * group took it first; else a new one */
@@ -241,7 +275,7 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 			next = j[i].campaign + 1;
 	size_t *order = xcalloc(nb ? nb : 1, sizeof *order), ng = 0;
 	for (size_t k = 0; k < nb; k++)
-		if (grp[k] == k)
+		if (grp[k] == k)	/* a root; NDR_NO_CAMPAIGN is none */
 			order[ng++] = k;
 	qsort_r(order, ng, sizeof *order, cmp_size_desc, size);
 	struct map taken = { 0 }, votes = { 0 };
@@ -249,12 +283,14 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 	size_t *start = xcalloc(nb + 1, sizeof *start), *mem = xcalloc(nb ? nb :
 	    1, sizeof *mem);
 	for (size_t k = 0; k < nb; k++)
-		start[grp[k] + 1]++;
+		if (grp[k] != NDR_NO_CAMPAIGN)
+			start[grp[k] + 1]++;
 	for (size_t k = 0; k < nb; k++)
 		start[k + 1] += start[k];
 	size_t *fill = xcalloc(nb ? nb : 1, sizeof *fill);
 	for (size_t k = 0; k < nb; k++)
-		mem[start[grp[k]] + fill[grp[k]]++] = k;
+		if (grp[k] != NDR_NO_CAMPAIGN)
+			mem[start[grp[k]] + fill[grp[k]]++] = k;
 	free(fill);
 	struct store_campaign *camp = xcalloc(ng ? ng : 1, sizeof *camp);
 	for (size_t g = 0; g < ng; g++) {
@@ -287,8 +323,11 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 	/* judge, knowing the campaign */
 	for (size_t k = 0; k < nb; k++) {
 		size_t i = who[k], root = grp[k];
-		const struct ndr_evidence *first = bad[root];
-		ndr_judge(&j[i].ev, &c, size[root], first->subject, &v[i]);
+		if (root == NDR_NO_CAMPAIGN)
+			ndr_judge(&j[i].ev, &c, 0, NULL, &v[i]);
+		else
+			ndr_judge(&j[i].ev, &c, size[root], bad[root]->subject,
+			    &v[i]);
 	}
 	for (size_t i = 0, k = 0; i < n; i++) {
 		if (k < nb && who[k] == i) {
@@ -336,8 +375,11 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 	rc = 0;
 	for (size_t i = 0, k = 0; i < n && rc == 0; i++) {
 		int64_t camp_id = 0;
-		if (k < nb && who[k] == i)
-			camp_id = cid[grp[k++]];
+		if (k < nb && who[k] == i) {
+			if (grp[k] != NDR_NO_CAMPAIGN)
+				camp_id = cid[grp[k]];
+			k++;
+		}
 		struct ndr_buf sig = { 0 };
 		const char *name = ndr_verdict_name(v[i].verdict);
 		ndr_verdict_json(&v[i], &sig);
@@ -389,7 +431,7 @@ free_all:
 	free(cid);
 out:
 	store_judged_free(j, n);
-	map_free(&sc.rcpt);
+	free(sc.rd);
 	map_free(&sc.domain);
 	return rc;
 }

@@ -145,8 +145,11 @@ autoreply_original(const struct msg *m, struct ndr_report *r)
 		r->original.message_id = xstrndup(b, (size_t)(e - b + 1));
 	if (r->subject) {
 		const char *s = r->subject, *c;
-		/* "Automatic reply: ", "Out of Office: Re: " */
-		while ((c = strstr(s, ": ")) != NULL && c - s <= 24)
+		/* "Automatic reply: ", then "Re: ", "AW: " ("Out of Office:
+		 * Re: lunch"); a colon further on is the original's own */
+		if ((c = strstr(s, ": ")) != NULL && c - s <= 24)
+			s = c + 2;
+		while ((c = strstr(s, ": ")) != NULL && c - s <= 3)
 			s = c + 2;
 		if (*s)
 			r->original.subject = xstrdup(s);

@@ -427,9 +427,10 @@ rcpt_written(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		size_t n = strcspn(p, ",");
 		snprintf(a, sizeof a, "%.*s", (int)n, p);
 		trim(a);
-		int64_t when = c->sent_rcpt(c->arg, a);
-		if (when > 0 && (ev->date <= 0 || (when <= ev->date + DAY &&
-		    ev->date - when <= RECENT))) {
+		int64_t when = ev->date > 0 ?
+		    c->sent_rcpt(c->arg, a, ev->date - RECENT, ev->date + DAY) :
+		    c->sent_rcpt(c->arg, a, INT64_MIN, INT64_MAX);
+		if (when != 0) {
 			add(v, "sent_recipient", -10, "failed recipient %s was "
 			    "written to on %s", a, day(when, d, sizeof d));
 			return true;
@@ -518,7 +519,7 @@ ndr_judge(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		snprintf(a, sizeof a, "%.*s", (int)strcspn(ev->rcpts, ","),
 		    ev->rcpts);
 		add(v, "rcpt_never_written", 3, "nothing of the original, and "
-		    "failed recipient %s is not among those written to", a);
+		    "failed recipient %s was not written to in the month before", a);
 	}
 	if (ev->kind == NDR_KIND_BOUNCE && ev->nrcpts >= 2)
 		add(v, "many_rcpts", 1, "%u failed recipients in one report",

@@ -54,8 +54,9 @@ struct ndr_judge_ctx {
 	int64_t			 sent_first, sent_last;	/* its date span */
 	/* 1 and *date when the Message-ID was sent, else 0 */
 	int	(*sent_mid)(void *, const char *mid, int64_t *date);
-	/* the last time address was written to, 0 never */
-	int64_t	(*sent_rcpt)(void *, const char *address);
+	/* a time in [from, to] address was written to, 0 if none */
+	int64_t	(*sent_rcpt)(void *, const char *address, int64_t from,
+		    int64_t to);
 	/* does a Message-ID of the Sent index end in @domain? */
 	bool	(*sent_mid_domain)(void *, const char *domain);
 	/* the classifier: 0 like the user's mail .. 1 spam; NULL neutral */
@@ -98,8 +99,10 @@ void	ndr_verdict_json(const struct ndr_verdict *, struct ndr_buf *);
 /*
  * Campaigns: ev[i] for i < n are grouped by what their originals share;
  * id[i] receives a group number, the same for one campaign. Groups are
- * numbered by their first member (id[i] <= i, id of a lone one is i).
+ * numbered by their first member (id[i] <= i, id of a lone one is i). A
+ * report with nothing to group by (an empty NDR) gets NDR_NO_CAMPAIGN.
  */
+#define NDR_NO_CAMPAIGN	((size_t)-1)
 void	ndr_campaigns(const struct ndr_evidence *const *ev, size_t n,
 	    size_t *id);
 

@@ -28,11 +28,12 @@ fake_mid(void *arg, const char *mid, int64_t *date)
 }
 
 static int64_t
-fake_rcpt(void *arg, const char *a)
+fake_rcpt(void *arg, const char *a, int64_t from, int64_t to)
 {
 	(void)arg;
 	for (size_t i = 0; i < sizeof sent / sizeof *sent; i++)
-		if (strcmp(sent[i].rcpt, a) == 0)
+		if (strcmp(sent[i].rcpt, a) == 0 && sent[i].date >= from &&
+		    sent[i].date <= to)
 			return sent[i].date;
 	return 0;
 }
@@ -389,7 +390,7 @@ END_TEST
 
 START_TEST(test_campaigns)
 {
-	struct ndr_evidence e[7] = {
+	struct ndr_evidence e[8] = {
 		/* run 1: two subjects, joined by a shared link host */
 		{ .subject = "Cheap meds 4821 today", .links = "pills.example" },
 		{ .subject = "Cheap meds 97 today" },
@@ -400,27 +401,31 @@ START_TEST(test_campaigns)
 		    (char *)body_c },
 		{ .subject = "Inheritance claim, urgent", .excerpt =
 		    (char *)body_c },
-		/* a lone one: only a common host in common with run 1 */
+		/* only a common host and a short subject: nothing to go by */
 		{ .subject = "Hi", .links = "www.w3.org" },
 		/* run 1 again, by its body */
 		{ .subject = "xyz", .excerpt = (char *)body_a },
+		/* run 1, a word of junk after its subject */
+		{ .subject = "Cheap meds 4821 today qzvx" },
 	};
-	const struct ndr_evidence *p[7];
-	size_t id[7];
+	const struct ndr_evidence *p[8];
+	size_t id[8];
 
 	e[0].excerpt = (char *)body_b;
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < 8; i++) {
 		e[i].simhash = ndr_simhash(e[i].excerpt);
 		p[i] = &e[i];
 	}
-	ndr_campaigns(p, 7, id);
+	ndr_campaigns(p, 8, id);
 	ck_assert_uint_eq(id[0], 0);
 	ck_assert_uint_eq(id[1], 0);
 	ck_assert_uint_eq(id[2], 0);
 	ck_assert_uint_eq(id[3], 3);
 	ck_assert_uint_eq(id[4], 3);
-	ck_assert_uint_eq(id[5], 5);
+	/* nothing to group it by: no campaign at all */
+	ck_assert_uint_eq(id[5], NDR_NO_CAMPAIGN);
 	ck_assert_uint_eq(id[6], 0);
+	ck_assert_uint_eq(id[7], 0);
 	ndr_campaigns(p, 0, id);	/* nothing: no crash */
 }
 END_TEST

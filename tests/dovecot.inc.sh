@@ -210,14 +210,14 @@ dc_append() {
 dc_stop() {
 	[ -n "${DC_DIR:-}" ] && [ -d "$DC_DIR" ] || return 0
 	if [ -n "${DC_PGID:-}" ]; then
-		kill -TERM -- "-$DC_PGID" 2>/dev/null
+		kill -TERM -- "-$DC_PGID" 2>/dev/null || true
 		_i=0
 		while kill -0 -- "-$DC_PGID" 2>/dev/null && [ "$_i" -lt 5 ]; do
 			sleep 0.1
 			_i=$((_i + 1))
 		done
-		kill -KILL -- "-$DC_PGID" 2>/dev/null
-		wait "$DC_PGID" 2>/dev/null
+		kill -KILL -- "-$DC_PGID" 2>/dev/null || true
+		wait "$DC_PGID" 2>/dev/null || true
 		DC_PGID=
 	fi
 	[ -n "${DC_KEEP:-}" ] && { echo "dovecot harness: kept $DC_DIR" >&2; return 0; }

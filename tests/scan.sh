@@ -28,9 +28,9 @@ copies() {
 	done
 }
 
-plan 23
+plan 24
 command -v dovecot >/dev/null ||
-	skip_all 23 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 24 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -84,9 +84,12 @@ sed -e 's/^Message-Id: <lunch@example.org>/Message-Id: <sent-1@ndrsweep.test>/' 
     -e 's/^From: .*/From: alice@ndrsweep.test/' "$mail/ordinary1.eml" >"$DC_DIR/sent1.eml"
 sed -e 's/^Message-Id: <spam-1@/Message-Id: <sent-1@/' \
     -e 's/^Message-Id: <b1@/Message-Id: <legit1@/' "$mail/bounce1.eml" >"$DC_DIR/legit1.eml"
-dc_append "$DC_USER" Sent "$DC_DIR/sent1.eml"
 dc_append "$DC_USER" INBOX "$DC_DIR/legit1.eml"
-expect "verdicts: the bounce of mail in Sent is legitimate" 0 \
+expect "verdicts: a bounce of mail not in Sent is not legitimate" 0 \
+    "*test: 0 legitimate, 7 backscatter, 0 unsure; 1 campaign"
+# the Sent copy shows up later (another client saved it): judged again
+dc_append "$DC_USER" Sent "$DC_DIR/sent1.eml"
+expect "verdicts: once its original is in Sent, it is legitimate" 0 \
     "*test: 1 legitimate, 6 backscatter, 0 unsure; 1 campaign"
 out=$("$nd" report --config "$cf" --messages 2>&1)
 line=$(printf '%s\n' "$out" | grep '"message_id":"<legit1@')

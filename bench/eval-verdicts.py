@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""eval-verdicts.py - compare `ndrsweep report --messages` with the labels
+gen-verdicts.py wrote.
+
+usage: eval-verdicts.py LABELS.tsv MESSAGES.jsonl NAME
+
+Prints one line of figures; exits 1 when a target is missed: a legitimate
+report judged backscatter, under 99% of backscatter judged so, 1% or more
+of the reports unsure, or an adjusted Rand index of the campaigns under 0.95
+over the backscatter that carries something of its original (an empty NDR
+names nothing to group it by: it is judged by its recipient and left out of
+campaigns; the index over all backscatter, each empty NDR alone, is printed
+too).
+"""
+import json, sys
+from collections import Counter
+from math import comb
+
+
+def ari(truth, pred):
+    n = len(truth)
+    if n < 2:
+        return 1.0
+    pairs = Counter(zip(truth, pred))
+    a = Counter(truth)
+    b = Counter(pred)
+    index = sum(comb(v, 2) for v in pairs.values())
+    sa = sum(comb(v, 2) for v in a.values())
+    sb = sum(comb(v, 2) for v in b.values())
+    expected = sa * sb / comb(n, 2)
+    top = (sa + sb) / 2
+    return 1.0 if top == expected else (index - expected) / (top - expected)
+
+
+def main():
+    labels = {}
+    for line in open(sys.argv[1]):
+        mid, cls, camp = line.rstrip('\n').split('\t')
+        labels[mid] = (cls, camp)
+    seen = {}
+    for line in open(sys.argv[2]):
+        m = json.loads(line)
+        if m.get('verdict'):
+            seen[m['message_id']] = m
+    name = sys.argv[3]
+    judged = Counter()
+    missing = 0
+    truth, pred = [], []        # the reports that carry their original
+    truth_all, pred_all = [], []
+    for mid, (cls, camp) in labels.items():
+        if cls == 'other':
+            continue
+        m = seen.get(mid)
+        if m is None:
+            missing += 1
+            judged[(cls, 'not judged')] += 1
+            continue
+        judged[(cls, m['verdict'])] += 1
+        if cls == 'backscatter':
+            empty = m['kind'] != 'autoreply' and \
+                m['original']['form'] == 'none'
+            truth_all.append(camp)
+            pred_all.append(m['campaign'] if m['campaign'] is not None
+                            else 'lone-' + mid)
+            if not empty:
+                truth.append(camp)
+                pred.append(pred_all[-1])
+    legit = sum(v for (c, _), v in judged.items() if c == 'legit')
+    bs = sum(v for (c, _), v in judged.items() if c == 'backscatter')
+    total = legit + bs
+    legit_as_bs = judged[('legit', 'backscatter')]
+    bs_ok = judged[('backscatter', 'backscatter')]
+    unsure = judged[('legit', 'unsure')] + judged[('backscatter', 'unsure')]
+    r = ari(truth, pred)
+    r_all = ari(truth_all, pred_all)
+    recall = bs_ok / bs if bs else 1.0
+    print('%s: %d reports (%d legit, %d backscatter, %d not judged): legit '
+          'judged backscatter %d (target 0); legit judged legit %d; '
+          'backscatter judged so %.2f%% (target >= 99); unsure %.2f%% '
+          '(target < 1); campaigns: ARI %.4f over the %d that carry their '
+          'original (target >= 0.95), %.4f over all %d with empty NDRs '
+          'alone; %d true, %d found' % (
+              name, total, legit, bs, missing, legit_as_bs,
+              judged[('legit', 'legit')], 100 * recall,
+              100 * unsure / total if total else 0, r, len(truth), r_all,
+              len(truth_all), len(set(truth)),
+              len(set(p for p in pred if not str(p).startswith('lone-')))))
+    ok = legit_as_bs == 0 and recall >= 0.99 and unsure < 0.01 * total \
+        and r >= 0.95 and missing == 0
+    sys.exit(0 if ok else 1)
+
+
+main()
