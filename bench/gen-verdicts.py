@@ -2,7 +2,9 @@
 """gen-verdicts.py - a labelled mailbox to measure ndrsweep's verdicts and
 campaigns, written straight into a Maildir (INBOX and Sent).
 
-usage: gen-verdicts.py MAILDIR SEED [SCALE] > LABELS.tsv
+usage: gen-verdicts.py MAILDIR SEED [SCALE [backscatter]] > LABELS.tsv
+
+With "backscatter", only the campaigns are written (bench/group.sh).
 
 The user is alice@example.org; her mail leaves through smtp.example.org
 (192.0.2.25). The mailbox holds:
@@ -470,6 +472,7 @@ def main():
     global rnd
     maildir, seed = sys.argv[1], int(sys.argv[2])
     scale = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
+    only_backscatter = len(sys.argv) > 4 and sys.argv[4] == 'backscatter'
     rnd = random.Random(seed)
     box = Box(maildir)
     labels = []
@@ -479,13 +482,15 @@ def main():
 
     # Sent
     sent = [sent_message(i) for i in range(int(1500 * scale) or 1)]
+    if only_backscatter:
+        sent = []
     for o in sent:
         head = 'From: %s\nSubject: %s\n' % (USER, o['subject'])
         box.put('.Sent', head + 'Content-Type: text/plain\n', o['body'],
                 o['date'], o['mid'], to=', '.join(o['rcpts']))
 
     # legitimate bounces, delays and auto-replies of sent mail
-    for i in range(int(150 * scale) or 1):
+    for i in range(0 if only_backscatter else int(150 * scale) or 1):
         o = rnd.choice(sent)
         rcpt = rnd.choice(o['rcpts'])
         o = dict(o, mx='mx.' + rcpt.split('@')[1])
@@ -496,7 +501,7 @@ def main():
         mid = rid()
         box.put('', head, body, date, mid, report=True)
         labels.append((mid, 'legit', ''))
-    for i in range(int(60 * scale) or 1):
+    for i in range(0 if only_backscatter else int(60 * scale) or 1):
         o = rnd.choice(sent)
         date = o['date'] + rnd.randint(5, 600)
         head, body = autoreply(o, date)
@@ -521,7 +526,7 @@ def main():
             labels.append((mid, 'backscatter', str(n)))
 
     # ordinary mail
-    for i in range(int(14700 * scale)):
+    for i in range(0 if only_backscatter else int(14700 * scale)):
         date = T_START + rnd.randint(0, 60 * DAY)
         who = '%s@%s' % (rnd.choice(NAMES), rnd.choice(DOMAINS))
         head = 'From: %s\nSubject: %s %s\nContent-Type: text/plain\n' % (
