@@ -522,7 +522,9 @@ def main():
             else:
                 head, body, form = report(o, o['rcpt'], date)
             mid = rid()
-            box.put('', head, body, date, mid, report=k % 25 != 24)
+            # the report goes to the forged envelope sender
+            box.put('', head, body, date, mid, to=o['sender'],
+                    report=k % 25 != 24)
             labels.append((mid, 'backscatter', str(n)))
 
     # ordinary mail

@@ -119,6 +119,8 @@ extern const char *const ndr_candidate_fields[];
 /* An RFC 5322 date ("Mon, 2 Mar 2026 10:00:00 +0100") in seconds since
  * the epoch, or 0 when it cannot be read. */
 int64_t		 ndr_date(const char *);
+/* The UTC day of t as "2026-03-02" in buf, or unknown when t <= 0. */
+const char	*ndr_day(int64_t t, char *buf, size_t len, const char *unknown);
 bool		 ndr_candidate(const char *header, size_t len);
 
 /* Logging: the front end decides where messages go. */

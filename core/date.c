@@ -1,4 +1,5 @@
 /* date.c - an RFC 5322 date as seconds since the epoch. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,4 +29,16 @@ ndr_date(const char *s)
 	t -= (int64_t)(dt->dt_zone / 100 * 60 + dt->dt_zone % 100) * 60;
 	mailimf_date_time_free(dt);
 	return t > 0 ? t : 0;
+}
+
+const char *
+ndr_day(int64_t t, char *buf, size_t len, const char *unknown)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, len, "%s", unknown);
+	return buf;
 }

@@ -49,13 +49,7 @@ add(struct ndr_verdict *v, const char *name, double weight,
 static const char *
 day(int64_t t, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, len, "an unknown date");
-	return buf;
+	return ndr_day(t, buf, len, "an unknown date");
 }
 
 /* ---- relays ---- */
@@ -521,6 +515,19 @@ ndr_judge(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		add(v, "rcpt_never_written", 3, "nothing of the original, and "
 		    "failed recipient %s was not written to in the month before", a);
 	}
+	/* sent to an address of the user's domain that is none of hers: a
+	 * spammer's invention (a catch-all delivers it anyway) */
+	const char *to_dom = domain_of(ev->report_to);
+	if (to_dom && !own_address(c, ev->report_to) &&
+	    strncasecmp(ev->report_to, "prvs=", 5) != 0)
+		for (size_t i = 0; c->addresses && i < c->addresses->n; i++) {
+			const char *d = domain_of(c->addresses->v[i]);
+			if (d && strcasecmp(d, to_dom) == 0) {
+				add(v, "never_sends", 2, "sent to %s, not one "
+				    "of the user's addresses", ev->report_to);
+				break;
+			}
+		}
 	if (ev->kind == NDR_KIND_BOUNCE && ev->nrcpts >= 2)
 		add(v, "many_rcpts", 1, "%u failed recipients in one report",
 		    ev->nrcpts);

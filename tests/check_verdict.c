@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "check_util.h"
+#include "core/config.h"
+#include "core/judge.h"
+#include "core/store.h"
 #include "core/verdict.h"
 
 #define DAY	86400
@@ -283,6 +286,24 @@ START_TEST(test_forged_message_id_of_the_users_form)
 }
 END_TEST
 
+START_TEST(test_bounce_to_an_address_that_never_sends)
+{
+	struct ndr_judge_ctx c = ctx(true, false);
+	struct ndr_evidence e = bounce("x@mail.example.org", T0 - 200 * DAY);
+	struct ndr_verdict v;
+
+	e.report_to = "k3x9q@example.org";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(fired(&v, "never_sends"));
+	e.report_to = "alice@example.org";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(!fired(&v, "never_sends"));
+	e.report_to = "someone@elsewhere.example";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(!fired(&v, "never_sends"));
+}
+END_TEST
+
 START_TEST(test_no_basis_is_unsure)
 {
 	struct ndr_judge_ctx c = ctx(false, false);
@@ -455,6 +476,120 @@ START_TEST(test_evidence_of_fixtures)
 }
 END_TEST
 
+/* ---- the whole store judged: campaign numbers kept across runs ---- */
+
+static struct store *
+judge_store(char *dir, size_t len)
+{
+	struct store *st;
+	char path[128], err[256];
+
+	snprintf(dir, len, "/tmp/ndrsweep-judge-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	ck_assert_msg(store_open(path, &st, err, sizeof err) == 0, "%s", err);
+	return st;
+}
+
+static uint32_t next_uid;
+
+/* a bounce of a campaign: subject and link host say which */
+static void
+put(struct store *st, int64_t folder, const char *subject, const char *links)
+{
+	struct ndr_evidence e = { .kind = NDR_KIND_BOUNCE,
+	    .form = NDR_FORM_HEADERS, .date = T0, .rcpts = "x@far.example",
+	    .nrcpts = 1, .orig_mid = "spam@bulk.example", .orig_date = T0,
+	    .subject = (char *)subject, .links = (char *)links };
+	struct store_msg m = { .uid = ++next_uid, .kind = "bounce" };
+
+	ck_assert_int_eq(store_msg_put(st, folder, &m), 0);
+	ck_assert_int_eq(store_evidence_put(st, folder, m.uid, &e), 0);
+}
+
+struct camp_seen {
+	int64_t	id[8], size[8];
+	size_t	n;
+};
+
+static int
+seen_campaign(const struct store_campaign *c, void *arg)
+{
+	struct camp_seen *s = arg;
+
+	if (s->n < 8) {
+		s->id[s->n] = c->id;
+		s->size[s->n++] = c->size;
+	}
+	return 0;
+}
+
+static struct camp_seen
+judge_all(struct store *st)
+{
+	static char *relay_v[] = { "smtp.example.org" };
+	struct ndr_account a = { .name = "t",
+	    .own_relays = { relay_v, 1 } };
+	struct ndr_judge_stats js;
+	struct camp_seen s = { 0 };
+	char err[256];
+
+	ck_assert_msg(ndr_judge_store(st, &a, &js, err, sizeof err) == 0,
+	    "%s", err);
+	ck_assert_int_eq(store_each_campaign(st, seen_campaign, &s), 0);
+	return s;
+}
+
+START_TEST(test_campaign_numbers_stay)
+{
+	char dir[64], cmd[96];
+	struct store *st = judge_store(dir, sizeof dir);
+	struct store_folder f;
+	struct camp_seen s;
+
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_folder(st, "INBOX", &f), 0);
+	for (int i = 0; i < 3; i++)
+		put(st, f.id, "Cheap meds for everyone today", "pills.example");
+	for (int i = 0; i < 2; i++)
+		put(st, f.id, "Replica watches at a fraction", "watch.example");
+	ck_assert_int_eq(store_commit(st), 0);
+	s = judge_all(st);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_int_eq(s.id[0], 1);	/* the larger first */
+	ck_assert_int_eq(s.size[0], 3);
+	ck_assert_int_eq(s.id[1], 2);
+
+	/* new bounces join their campaigns; a new run gets a new number */
+	ck_assert_int_eq(store_begin(st), 0);
+	for (int i = 0; i < 3; i++)
+		put(st, f.id, "Replica watches at a fraction", "watch.example");
+	put(st, f.id, "Your parcel could not be delivered", NULL);
+	ck_assert_int_eq(store_commit(st), 0);
+	s = judge_all(st);
+	ck_assert_uint_eq(s.n, 3);
+	ck_assert_int_eq(s.id[0], 2);
+	ck_assert_int_eq(s.size[0], 5);
+	ck_assert_int_eq(s.id[1], 1);
+	ck_assert_int_eq(s.size[1], 3);
+	ck_assert_int_eq(s.id[2], 3);
+
+	/* a bounce that links the two runs merges them, under the number
+	 * most of the members had */
+	ck_assert_int_eq(store_begin(st), 0);
+	put(st, f.id, "Cheap meds for everyone today", "watch.example");
+	ck_assert_int_eq(store_commit(st), 0);
+	s = judge_all(st);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_int_eq(s.id[0], 2);
+	ck_assert_int_eq(s.size[0], 9);
+	ck_assert_int_eq(s.id[1], 3);
+	store_close(st);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -469,6 +604,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_batv);
 	tcase_add_test(tc, test_empty_ndr);
 	tcase_add_test(tc, test_forged_message_id_of_the_users_form);
+	tcase_add_test(tc, test_bounce_to_an_address_that_never_sends);
 	tcase_add_test(tc, test_no_basis_is_unsure);
 	tcase_add_test(tc, test_campaign_and_content_add_up);
 	tcase_add_test(tc, test_relay_match);
@@ -478,6 +614,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_simhash);
 	tcase_add_test(tc, test_campaigns);
 	tcase_add_test(tc, test_evidence_of_fixtures);
+	tcase_add_test(tc, test_campaign_numbers_stay);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -101,17 +101,6 @@ print_message(const struct store_row *r, void *arg)
 	return 0;
 }
 
-static void
-print_day(int64_t t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, len, "?");
-}
-
 /* "a, b, c" as a JSON array */
 static void
 json_list(struct ndr_buf *b, const char *s)
@@ -165,8 +154,8 @@ print_campaign(const struct store_campaign *c, void *arg)
 	}
 	if (o->n++ == TEXT_CAMPAIGNS)
 		return 1;
-	print_day(c->first_seen, first, sizeof first);
-	print_day(c->last_seen, last, sizeof last);
+	ndr_day(c->first_seen, first, sizeof first, "?");
+	ndr_day(c->last_seen, last, sizeof last, "?");
 	printf("    #%-5lld %6lld bounces  %s..%s  ", (long long)c->id,
 	    (long long)c->size, first, last);
 	print_safe(stdout, c->subject ? c->subject : "(no subject)");
