@@ -81,6 +81,10 @@ struct ndr_report {
 	size_t		 nrcpts;
 	struct ndr_original original;
 	bool		 truncated;	/* a cap was hit; what is here is partial */
+	/* with ndr_limits.tokens: the classifier's tokens of the original
+	 * (of the message itself when it has none), hashed, sorted, unique */
+	uint64_t	*tokens;
+	size_t		 ntokens;
 };
 
 /* Caps that keep hostile input bounded. */
@@ -89,6 +93,7 @@ struct ndr_limits {
 	unsigned	max_depth;	/* MIME nesting */
 	unsigned	max_parts;	/* MIME parts */
 	size_t		max_text;	/* decoded bytes kept per text part */
+	bool		tokens;		/* fill the report's tokens */
 };
 
 void		 ndr_limits_default(struct ndr_limits *);
@@ -104,6 +109,9 @@ const char	*ndr_strerror(enum ndr_err);
 enum ndr_err	 ndr_read(const char *raw, size_t len,
 		    const struct ndr_limits *, struct ndr_report **);
 void		 ndr_report_free(struct ndr_report **);
+/* The hash a token has in ndr_report.tokens: prefix "" for body words,
+ * "subj" for the subject's, "url" for link hosts, ... (core/tokens.c). */
+uint64_t	 ndr_token(const char *prefix, const char *word);
 
 const char	*ndr_kind_name(enum ndr_kind);
 const char	*ndr_reason_name(enum ndr_reason);

@@ -20,6 +20,9 @@ bool		 ci_eq(const char *, const char *);
 /* Does the lowercase text contain any of the NULL-terminated needles? */
 bool		 has_any(const char *lower, const char *const *needles);
 char		*lowercase_dup(const char *, size_t);
+/* Lowercase ASCII and Latin-1 letters; Latin-1 signs, general punctuation
+ * and currency signs as spaces. */
+char		*utf8_fold(const char *);
 /* Trim ASCII white space in place; returns s. */
 char		*trim(char *);
 /* Collapse runs of white space (newlines too) into one space, trimmed. */
@@ -120,6 +123,12 @@ bool		 reason_names_recipient(const char *diagnostic);
 enum ndr_reason	 reason_arbitrate(enum ndr_reason words, enum ndr_reason status);
 const char	*status_from_reason(enum ndr_reason, bool temporary);
 bool		 reason_is_hard(enum ndr_reason, const char *status);
+
+/* HTML as text: tags out, block ends as new lines (message.c). */
+void		 html_to_text(struct ndr_buf *, const char *, size_t);
+
+/* The classifier's tokens of the report's original, or of m (tokens.c). */
+void		 tokens_read(struct msg *, struct ndr_report *);
 
 /* ---- the original (original.c) ---- */
 void		 original_read(struct msg *, struct ndr_original *);

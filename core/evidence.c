@@ -80,6 +80,11 @@ ndr_evidence_of(const struct ndr_report *r, struct ndr_evidence *ev)
 	ev->links = o->links.n ? join(&o->links, " ") : NULL;
 	ev->excerpt = o->excerpt ? xstrdup(o->excerpt) : NULL;
 	ev->simhash = ndr_simhash(o->excerpt);
+	if (r->ntokens) {
+		ev->tokens = xcalloc(r->ntokens, sizeof *ev->tokens);
+		memcpy(ev->tokens, r->tokens, r->ntokens * sizeof *ev->tokens);
+		ev->ntokens = r->ntokens;
+	}
 }
 
 void
@@ -95,6 +100,7 @@ ndr_evidence_free(struct ndr_evidence *ev)
 	free(ev->received);
 	free(ev->links);
 	free(ev->excerpt);
+	free(ev->tokens);
 	memset(ev, 0, sizeof *ev);
 }
 
@@ -133,36 +139,6 @@ word_byte(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
-/*
- * Lowercase ASCII and Latin-1 letters; Latin-1 signs, general punctuation
- * and currency signs (U+00A0-00BF, U+2000-20CF) become spaces.
- */
-static char *
-fold(const char *s)
-{
-	size_t n = strlen(s);
-	char *o = xcalloc(n + 1, 1), *q = o;
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		if (p[0] == 0xc2 && p[1] >= 0xa0 && p[1] <= 0xbf) {
-			*q++ = ' ';
-			p += 2;
-		} else if (p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0x9e &&
-		    p[1] != 0x97) {
-			*q++ = (char)p[0];
-			*q++ = (char)(p[1] + 0x20);
-			p += 2;
-		} else if (p[0] == 0xe2 && p[1] >= 0x80 && p[1] <= 0x82 &&
-		    p[2]) {
-			*q++ = ' ';
-			p += 3;
-		} else
-			*q++ = (char)tolower(*p++);
-	}
-	return o;
-}
-
 char *
 ndr_subject_norm(const char *s)
 {
@@ -172,7 +148,7 @@ ndr_subject_norm(const char *s)
 
 	if (s == NULL)
 		return xstrdup("");
-	low = fold(s);
+	low = utf8_fold(s);
 	p = low;
 	for (;;) {	/* reply and forward prefixes, [tags] */
 		while (*p == ' ' || *p == '\t')

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bayes.h"
 #include "config.h"
 #include "engine.h"
 #include "judge.h"
@@ -90,6 +91,7 @@ struct sent_ctx {
 	size_t		 nrd, caprd;
 	struct map	 domain;	/* Message-ID domains */
 	int64_t		 count, first, last;
+	struct ndr_bayes *bayes;	/* the classifier, when trained */
 };
 
 static int
@@ -176,6 +178,13 @@ cb_rcpt(void *arg, const char *a, int64_t from, int64_t to)
 	return 0;
 }
 
+static double
+cb_content(void *arg, const struct ndr_evidence *ev)
+{
+	return ndr_bayes_score(((struct sent_ctx *)arg)->bayes, ev->tokens,
+	    ev->ntokens);
+}
+
 static bool
 cb_domain(void *arg, const char *d)
 {
@@ -242,12 +251,18 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 	}
 	if (sc.nrd)
 		qsort(sc.rd, sc.nrd, sizeof *sc.rd, cmp_rdate);
+	if (ndr_bayes_open(st, &sc.bayes) != 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		goto out;
+	}
 	struct ndr_judge_ctx c = {
 		.addresses = &acct->addresses, .own_relays = &acct->own_relays,
 		.batv_key = acct->batv_key, .sent_count = sc.count,
 		.sent_first = sc.first, .sent_last = sc.last,
 		.sent_mid = cb_mid, .sent_rcpt = cb_rcpt,
 		.sent_mid_domain = cb_domain, .arg = &sc,
+		/* untrained, it would only say 0.5: no signal at all */
+		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
 	};
 	struct ndr_verdict *v = xcalloc(n ? n : 1, sizeof *v);
 	const struct ndr_evidence **bad = xcalloc(n ? n : 1, sizeof *bad);
@@ -432,6 +447,7 @@ free_all:
 out:
 	store_judged_free(j, n);
 	free(sc.rd);
+	ndr_bayes_free(sc.bayes);
 	map_free(&sc.domain);
 	return rc;
 }

@@ -194,7 +194,7 @@ walk(struct msg *m, struct mailmime *mm, int depth, bool in_orig)
 }
 
 /* A crude HTML to text: tags out, block ends as new lines, a few entities. */
-static void
+void
 html_to_text(struct ndr_buf *out, const char *s, size_t n)
 {
 	static const struct { const char *ent; char c; } ents[] = {

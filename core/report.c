@@ -68,6 +68,7 @@ ndr_report_free(struct ndr_report **rp)
 	free(r->subject);
 	free(r->message_id);
 	free(r->to);
+	free(r->tokens);
 	free(r->reporting_mta);
 	free(r->feedback_type);
 	original_free(&r->original);
@@ -230,6 +231,8 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 		original_read(&m, &r->original);
 	else if (r->kind == NDR_KIND_AUTOREPLY)
 		autoreply_original(&m, r);
+	if (lim->tokens)
+		tokens_read(&m, r);
 	msg_free(&m);
 	*out = r;
 	return NDR_OK;

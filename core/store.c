@@ -17,6 +17,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
 	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
+	sqlite3_stmt	*token_put, *token_del;
 	char		 err[256];
 };
 
@@ -70,6 +71,18 @@ static const char *const migrations[] = {
 	"  size INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER,"
 	"  subject TEXT, forged TEXT, mtas TEXT, links TEXT,"
 	"  backscatter INTEGER NOT NULL DEFAULT 0);",
+	/* 3 -> 4: the classifier: token counts, what was trained, and the
+	 * tokens of each report's original to score it again */
+	"CREATE TABLE tokens ("
+	"  hash INTEGER PRIMARY KEY,"
+	"  spam INTEGER NOT NULL DEFAULT 0,"
+	"  ham INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE trained ("
+	"  digest INTEGER PRIMARY KEY,"
+	"  spam INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  tokens BLOB NOT NULL);"
+	"ALTER TABLE evidence ADD COLUMN tokens BLOB;",
 };
 
 static int
@@ -206,8 +219,8 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	    prepare(st, &st->ev_put, "INSERT OR REPLACE INTO evidence(folder, "
 	    "uid, kind, form, date, report_to, rcpts, nrcpts, mta, orig_mid, "
 	    "orig_from, orig_sender, orig_date, subject, received, links, "
-	    "simhash, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?)") ||
+	    "simhash, excerpt, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)") ||
 	    prepare(st, &st->verdict_put, "UPDATE evidence SET verdict = ?, "
 	    "score = ?, signals = ?, campaign = ? WHERE folder = ? AND "
 	    "uid = ?"))
@@ -233,6 +246,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->sent_find);
 	sqlite3_finalize(st->ev_put);
 	sqlite3_finalize(st->verdict_put);
+	sqlite3_finalize(st->token_put);
+	sqlite3_finalize(st->token_del);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -607,6 +622,11 @@ store_evidence_put(struct store *st, int64_t folder, uint32_t uid,
 	bind_text_or_null(s, 16, e->links);
 	sqlite3_bind_int64(s, 17, (int64_t)e->simhash);
 	bind_text_or_null(s, 18, e->excerpt);
+	if (e->ntokens)
+		sqlite3_bind_blob(s, 19, e->tokens,
+		    (int)(e->ntokens * sizeof *e->tokens), SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 19);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -634,7 +654,8 @@ store_evidence_load(struct store *st, struct store_judged **out, size_t *n)
 	if (sqlite3_prepare_v2(st->db, "SELECT folder, uid, kind, form, date, "
 	    "report_to, rcpts, nrcpts, mta, orig_mid, orig_from, orig_sender, "
 	    "orig_date, subject, received, links, simhash, excerpt, verdict, "
-	    "score, signals, campaign FROM evidence ORDER BY folder, uid",
+	    "score, signals, campaign, tokens FROM evidence ORDER BY folder, "
+	    "uid",
 	    -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "store");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -667,6 +688,13 @@ store_evidence_load(struct store *st, struct store_judged **out, size_t *n)
 		j->score = sqlite3_column_double(s, 19);
 		j->signals = col_dup(s, 20);
 		j->campaign = sqlite3_column_int64(s, 21);
+		size_t bytes = (size_t)sqlite3_column_bytes(s, 22);
+		if (bytes >= sizeof *e->tokens) {
+			e->ntokens = bytes / sizeof *e->tokens;
+			e->tokens = xcalloc(e->ntokens, sizeof *e->tokens);
+			memcpy(e->tokens, sqlite3_column_blob(s, 22),
+			    e->ntokens * sizeof *e->tokens);
+		}
 	}
 	sqlite3_finalize(s);
 	if (step != SQLITE_DONE) {
@@ -818,4 +846,131 @@ store_verdict_counts(struct store *st, int64_t *legit, int64_t *backscatter,
 	}
 	sqlite3_finalize(s);
 	return step == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+/* ---- the classifier ---- */
+
+int
+store_each_token(struct store *st, int (*fn)(uint64_t hash, uint32_t spam,
+    uint32_t ham, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT hash, spam, ham FROM tokens",
+	    -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn((uint64_t)sqlite3_column_int64(s, 0),
+		    (uint32_t)sqlite3_column_int64(s, 1),
+		    (uint32_t)sqlite3_column_int64(s, 2), arg);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_token_put(struct store *st, uint64_t hash, uint32_t spam, uint32_t ham)
+{
+	sqlite3_stmt **s = spam || ham ? &st->token_put : &st->token_del;
+	int rc;
+
+	if (*s == NULL && sqlite3_prepare_v2(st->db, spam || ham ?
+	    "INSERT OR REPLACE INTO tokens(hash, spam, ham) VALUES (?, ?, ?)" :
+	    "DELETE FROM tokens WHERE hash = ?", -1, s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_reset(*s);
+	sqlite3_bind_int64(*s, 1, (int64_t)hash);
+	if (spam || ham) {
+		sqlite3_bind_int64(*s, 2, spam);
+		sqlite3_bind_int64(*s, 3, ham);
+	}
+	rc = sqlite3_step(*s);
+	sqlite3_reset(*s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+int
+store_trained_counts(struct store *st, int64_t *spam, int64_t *ham)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	*spam = *ham = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(sum(spam), 0), "
+	    "count(*) FROM trained", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*spam = sqlite3_column_int64(s, 0);
+		*ham = sqlite3_column_int64(s, 1) - *spam;
+		rc = 0;
+	} else
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_trained_get(struct store *st, uint64_t digest, bool *spam,
+    uint64_t **tokens, size_t *n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT spam, tokens FROM trained "
+	    "WHERE digest = ?", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_int64(s, 1, (int64_t)digest);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*spam = sqlite3_column_int(s, 0) != 0;
+		if (tokens) {
+			size_t bytes = (size_t)sqlite3_column_bytes(s, 1);
+			*n = bytes / sizeof **tokens;
+			*tokens = xcalloc(*n ? *n : 1, sizeof **tokens);
+			if (bytes)
+				memcpy(*tokens, sqlite3_column_blob(s, 1),
+				    *n * sizeof **tokens);
+		}
+		rc = 1;
+	} else
+		rc = rc == SQLITE_DONE ? 0 : fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_trained_put(struct store *st, uint64_t digest, bool spam,
+    const uint64_t *tokens, size_t n, int64_t at)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO trained(digest, "
+	    "spam, at, tokens) VALUES (?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_int64(s, 1, (int64_t)digest);
+	sqlite3_bind_int(s, 2, spam);
+	sqlite3_bind_int64(s, 3, at);
+	sqlite3_bind_blob(s, 4, tokens ? (const void *)tokens : "",
+	    (int)(n * sizeof *tokens), SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+int
+store_trained_del(struct store *st, uint64_t digest)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM trained WHERE digest = ?",
+	    -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_int64(s, 1, (int64_t)digest);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
 }

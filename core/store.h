@@ -30,7 +30,7 @@ struct store_msg {
 	bool		 unreadable;	/* the server could not give it */
 };
 
-#define STORE_SCHEMA	3
+#define STORE_SCHEMA	4
 
 /*
  * Open (creating it and its folder) the store at path: WAL, a busy
@@ -143,6 +143,20 @@ int	store_verdict_counts(struct store *, int64_t *legit,
 /* Each message of the Sent index. */
 int	store_each_sent(struct store *, int (*fn)(const char *mid,
 	    int64_t date, const char *recipients, void *), void *);
+/* ---- the classifier ---- */
+int	store_each_token(struct store *, int (*fn)(uint64_t hash,
+	    uint32_t spam, uint32_t ham, void *), void *);
+/* Counts of a token; both 0 deletes it. */
+int	store_token_put(struct store *, uint64_t hash, uint32_t spam,
+	    uint32_t ham);
+/* Messages trained as spam and as ham. */
+int	store_trained_counts(struct store *, int64_t *spam, int64_t *ham);
+/* 1 (class and, if asked, its tokens in a new array), 0 not trained. */
+int	store_trained_get(struct store *, uint64_t digest, bool *spam,
+	    uint64_t **tokens, size_t *n);
+int	store_trained_put(struct store *, uint64_t digest, bool spam,
+	    const uint64_t *tokens, size_t n, int64_t at);
+int	store_trained_del(struct store *, uint64_t digest);
 const char *store_error(struct store *);
 
 #endif

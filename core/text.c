@@ -373,3 +373,33 @@ strv_free(struct ndr_strv *sv)
 	sv->v = NULL;
 	sv->n = 0;
 }
+
+/*
+ * Lowercase ASCII and Latin-1 letters; Latin-1 signs, general punctuation
+ * and currency signs (U+00A0-00BF, U+2000-20CF) become spaces.
+ */
+char *
+utf8_fold(const char *s)
+{
+	size_t n = strlen(s);
+	char *o = xcalloc(n + 1, 1), *q = o;
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		if (p[0] == 0xc2 && p[1] >= 0xa0 && p[1] <= 0xbf) {
+			*q++ = ' ';
+			p += 2;
+		} else if (p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0x9e &&
+		    p[1] != 0x97) {
+			*q++ = (char)p[0];
+			*q++ = (char)(p[1] + 0x20);
+			p += 2;
+		} else if (p[0] == 0xe2 && p[1] >= 0x80 && p[1] <= 0x82 &&
+		    p[2]) {
+			*q++ = ' ';
+			p += 3;
+		} else
+			*q++ = (char)tolower(*p++);
+	}
+	return o;
+}

@@ -35,6 +35,8 @@ struct ndr_evidence {
 	char		*links;		/* link host names, " " between */
 	uint64_t	 simhash;	/* of the body text; 0: none */
 	char		*excerpt;	/* start of the body text */
+	uint64_t	*tokens;	/* the classifier's, of the original */
+	size_t		 ntokens;
 };
 
 /* The evidence in a report (kinds bounce, delay, autoreply). */

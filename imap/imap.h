@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Folder names travel in modified UTF-7 (RFC 3501, 5.1.3): printable ASCII
@@ -83,6 +84,14 @@ int	imap_scan_folder(struct imap_conn *, struct store *,
 	    const struct imap_folder *, bool sent, struct imap_scan_stats *,
 	    char *err, size_t errlen);
 
+/*
+ * Each message of a folder (UTF-8 name), whole up to 2 MB, to fn, in
+ * batches; a non-zero return of fn stops and is returned. -1 and a line
+ * in err when the folder cannot be read.
+ */
+int	imap_each_message(struct imap_conn *, const char *folder,
+	    int (*fn)(uint32_t uid, const char *raw, size_t len, void *),
+	    void *arg, char *err, size_t errlen);
 /* The check itself, on libetpan's chain (a carray of DER MMAPStrings). */
 int	imap_tls_verify(void *chain, const char *host, const char *ca_file,
 	    const char *fingerprint, char *err, size_t errlen);

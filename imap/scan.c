@@ -44,6 +44,7 @@ struct phase {
 	unsigned		 done, total;	/* for the progress line */
 	uint32_t		 last;		/* the last UID delivered */
 	unsigned		 reopens;	/* connections opened again */
+	struct ndr_limits	 lim;		/* the engine's, with tokens */
 };
 
 static void
@@ -261,7 +262,7 @@ on_body(struct mailimap_msg_att *att, void *arg)
 	ph->got[ph->ngot++] = uid;
 	struct store_msg m = { .uid = uid, .size = w->size, .flags = w->flags,
 	    .kind = "other" };
-	if (ndr_read(body, blen, NULL, &r) == NDR_OK && r) {
+	if (ndr_read(body, blen, &ph->lim, &r) == NDR_OK && r) {
 		ndr_report_json(r, NULL, &json);
 		m.kind = ndr_kind_name(r->kind);
 		m.report = json.s;
@@ -612,6 +613,9 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	uint64_t modseq = 0;
 	int rc = -1;
 
+	ndr_limits_default(&ph.lim);
+	ph.lim.tokens = true;	/* kept with the evidence, to score it */
+
 	if ((c->condstore ? mailimap_examine_condstore(c->s, f->wire, &modseq) :
 	    mailimap_examine(c->s, f->wire)) != MAILIMAP_NO_ERROR) {
 		snprintf(err, errlen, "cannot open folder %s: %s", f->name,
@@ -713,4 +717,74 @@ done:
 	free(ph.cand);
 	free(ph.got);
 	return rc;
+}
+
+/* ---- every message of a folder, whole (training) ---- */
+
+struct each {
+	int		(*fn)(uint32_t, const char *, size_t, void *);
+	void		*arg;
+	int		 stop;
+};
+
+static void
+on_whole(struct mailimap_msg_att *att, void *arg)
+{
+	struct each *e = arg;
+	uint32_t uid, size;
+	const char *body;
+	size_t blen;
+
+	att_parts(att, &uid, &size, &body, &blen, NULL);
+	if (e->stop == 0 && uid && body)
+		e->stop = e->fn(uid, body, blen, e->arg);
+}
+
+int
+imap_each_message(struct imap_conn *c, const char *folder,
+    int (*fn)(uint32_t uid, const char *raw, size_t len, void *), void *arg,
+    char *err, size_t errlen)
+{
+	char *wire = mutf7_encode(folder);
+	uint32_t *uids = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (wire == NULL) {
+		snprintf(err, errlen, "%s: not a valid folder name", folder);
+		return -1;
+	}
+	if (mailimap_examine(c->s, wire) != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "no folder %s on the server", folder);
+		free(wire);
+		return -1;
+	}
+	free(wire);
+	if (uids_above(c, 0, &uids, &n) != 0) {
+		snprintf(err, errlen, "%s: UID SEARCH failed", folder);
+		return -1;
+	}
+	struct each e = { fn, arg, 0 };
+	struct mailimap_fetch_type *ft = body_fetch();
+	for (size_t i = 0; i < n && rc == 0 && e.stop == 0; i += BATCH) {
+		size_t k = n - i < BATCH ? n - i : BATCH;
+		struct mailimap_set *set = set_of(uids + i, k);
+		clist *result = NULL;
+		mailimap_set_msg_att_handler(c->s, (mailimap_msg_att_handler *)
+		    on_whole, &e);
+		int r = mailimap_uid_fetch(c->s, set, ft, &result);
+		mailimap_set_msg_att_handler(c->s, NULL, NULL);
+		if (result)
+			mailimap_fetch_list_free(result);
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR) {
+			snprintf(err, errlen, "%s: FETCH failed: %s", folder,
+			    c->s->imap_response ? c->s->imap_response :
+			    "connection lost");
+			rc = -1;
+		}
+	}
+	mailimap_fetch_type_free(ft);
+	free(uids);
+	return rc != 0 ? rc : e.stop;
 }

@@ -36,6 +36,7 @@ void	account_close(struct account_ctx *);
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_scan;
+extern const struct cmd cmd_train;
 
 /* Replace control characters so hostile text cannot drive the terminal. */
 void	print_safe(FILE *, const char *);

@@ -1,14 +1,18 @@
 /* cmd_classify.c - ndrsweep classify: judge raw messages from files. */
+#include <sys/stat.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bayes.h"
 #include "core/core.h"
+#include "core/store.h"
 #include "cmd.h"
 
 struct run {
 	bool			 json;
+	struct ndr_bayes	*bayes;		/* NULL: scores are 0.5 */
 	int			 failed;	/* inputs that could not be read */
 	struct ndr_limits	 lim;
 	struct ndr_buf		 out;
@@ -18,14 +22,22 @@ static void
 classify_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ndrsweep classify [--json] PATH...\n"
+	    "usage: ndrsweep classify [--json] [--config FILE] [--account NAME]\n"
+	    "                         PATH...\n"
 	    "\n"
 	    "Read each message and say what it is: bounce, delay, delivered,\n"
 	    "autoreply, feedback or other; for bounces, who failed and why.\n"
 	    "PATH is a message file, an mbox file, a Maildir folder, a folder\n"
 	    "of message files, or - for standard input.\n"
 	    "\n"
-	    "  --json    one JSON object per message per line (JSON Lines)\n"
+	    "  --json    one JSON object per message per line (JSON Lines),\n"
+	    "            with the classifier's content_score (0 like the user's\n"
+	    "            mail .. 1 spam) of the bounced original, or of the\n"
+	    "            message itself when it has none\n"
+	    "  --config FILE, --account NAME\n"
+	    "            whose classifier scores (default: the configuration's\n"
+	    "            only account; without a configuration every score is\n"
+	    "            0.5)\n"
 	    "  --help    this text\n"
 	    "\n"
 	    "Exit status: 0 all inputs read, 1 some input could not be read,\n"
@@ -50,7 +62,10 @@ on_message(const char *name, const char *raw, size_t len, void *arg)
 	run->out.len = 0;
 	if (run->json) {
 		ndr_report_json(r, name, &run->out);
-		ndr_buf_addc(&run->out, '\n');
+		run->out.len--;		/* the closing brace */
+		ndr_buf_printf(&run->out, ",\"content_score\":%.4f}\n",
+		    run->bayes ? ndr_bayes_score(run->bayes, r->tokens,
+		    r->ntokens) : 0.5);
 		fwrite(run->out.s, 1, run->out.len, stdout);
 	} else {
 		ndr_report_text(r, name, &run->out);
@@ -76,17 +91,29 @@ classify_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "account", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run run = { 0 };
-	int c;
+	struct account_ctx ctx = { 0 };
+	const char *cfgpath = NULL, *account = NULL;
+	bool opened = false;
+	int c, rc;
 
 	ndr_limits_default(&run.lim);
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jc:a:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			run.json = true;
+			break;
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'a':
+			account = optarg;
 			break;
 		case 'h':
 			classify_usage(stdout);
@@ -101,9 +128,39 @@ classify_run(int argc, char **argv)
 		    "standard input)\n");
 		return EXIT_USAGE;
 	}
+	/* the classifier of the account named, or of the only one; none
+	 * configured is no error: the scores are then neutral */
+	if (run.json) {
+		char *def = cfgpath ? NULL : ndr_config_default_path();
+		struct stat sb;
+		if (cfgpath || account || (def && stat(def, &sb) == 0)) {
+			if ((rc = account_open(&ctx, cfgpath, account)) !=
+			    EXIT_OK) {
+				free(def);
+				return rc;
+			}
+			opened = true;
+			if (ndr_bayes_open(ctx.st, &run.bayes) != 0) {
+				fprintf(stderr, "ndrsweep: %s\n",
+				    store_error(ctx.st));
+				account_close(&ctx);
+				free(def);
+				return EXIT_CONFIG;
+			}
+			if (!ndr_bayes_trained(run.bayes)) {
+				ndr_bayes_free(run.bayes);
+				run.bayes = NULL;
+			}
+		}
+		free(def);
+		run.lim.tokens = run.bayes != NULL;
+	}
 	for (int i = optind; i < argc; i++)
 		ndr_source_walk(argv[i], on_message, on_error, &run);
 	ndr_buf_free(&run.out);
+	ndr_bayes_free(run.bayes);
+	if (opened)
+		account_close(&ctx);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		perror("ndrsweep: standard output");
 		return EXIT_INPUT;

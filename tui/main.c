@@ -10,6 +10,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_classify,
 	&cmd_scan,
 	&cmd_report,
+	&cmd_train,
 };
 
 static void
@@ -26,7 +27,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "\n"
 	    "'ndrsweep COMMAND --help' tells more of one command.\n"
-	    "The other commands of ndrsweep(1) (clean, review, train, demo)\n"
+	    "The other commands of ndrsweep(1) (clean, review, demo)\n"
 	    "are not built yet.\n");
 }
 
