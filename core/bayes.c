@@ -199,10 +199,14 @@ ndr_bayes_score(const struct ndr_bayes *b, const uint64_t *tok, size_t n)
 }
 
 uint64_t
-ndr_bayes_digest(const uint64_t *tok, size_t n)
+ndr_bayes_digest(const char *id, const uint64_t *tok, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
 
+	for (const char *p = id; p && *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 0x100000001b3ull;
+	}
 	for (size_t i = 0; i < n; i++) {
 		h ^= tok[i] + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
 		h *= 0xff51afd7ed558ccdull;
@@ -229,10 +233,10 @@ count(struct ndr_bayes *b, const uint64_t *tok, size_t n, bool spam, int d)
 }
 
 int
-ndr_bayes_train(struct ndr_bayes *b, struct store *st, const uint64_t *tok,
-    size_t n, bool spam, enum ndr_train *outcome)
+ndr_bayes_train(struct ndr_bayes *b, struct store *st, const char *id,
+    const uint64_t *tok, size_t n, bool spam, enum ndr_train *outcome)
 {
-	uint64_t digest = ndr_bayes_digest(tok, n), *old = NULL;
+	uint64_t digest = ndr_bayes_digest(id, tok, n), *old = NULL;
 	size_t nold = 0;
 	bool was_spam;
 	int r;
@@ -255,10 +259,10 @@ ndr_bayes_train(struct ndr_bayes *b, struct store *st, const uint64_t *tok,
 }
 
 int
-ndr_bayes_forget(struct ndr_bayes *b, struct store *st, const uint64_t *tok,
-    size_t n, bool *was)
+ndr_bayes_forget(struct ndr_bayes *b, struct store *st, const char *id,
+    const uint64_t *tok, size_t n, bool *was)
 {
-	uint64_t digest = ndr_bayes_digest(tok, n), *old = NULL;
+	uint64_t digest = ndr_bayes_digest(id, tok, n), *old = NULL;
 	size_t nold = 0;
 	bool was_spam;
 	int r;

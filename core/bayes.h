@@ -25,18 +25,20 @@ enum ndr_train {
 };
 /*
  * Learn a message (its sorted, unique tokens) as spam or ham. A message
- * is known by its tokens' digest and never counted twice. Token counts
+ * is known by its Message-ID (id, may be NULL) and its tokens, and never
+ * counted twice: the same text under two Message-IDs is two messages (a
+ * spam run sends one text many times), one file read twice is one. Token counts
  * change in memory; ndr_bayes_flush writes them (the caller's
  * transaction holds both). -1 on a store error.
  */
-int	ndr_bayes_train(struct ndr_bayes *, struct store *,
+int	ndr_bayes_train(struct ndr_bayes *, struct store *, const char *id,
 	    const uint64_t *tokens, size_t n, bool spam, enum ndr_train *);
 /* Undo what was learnt of a message: 1 done (*was its class), 0 never
  * learnt, -1 error. */
-int	ndr_bayes_forget(struct ndr_bayes *, struct store *,
+int	ndr_bayes_forget(struct ndr_bayes *, struct store *, const char *id,
 	    const uint64_t *tokens, size_t n, bool *was);
 int	ndr_bayes_flush(struct ndr_bayes *, struct store *);
-uint64_t ndr_bayes_digest(const uint64_t *tokens, size_t n);
+uint64_t ndr_bayes_digest(const char *id, const uint64_t *tokens, size_t n);
 void	ndr_bayes_counts(const struct ndr_bayes *, int64_t *spam,
 	    int64_t *ham, size_t *tokens);
 

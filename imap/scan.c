@@ -770,10 +770,13 @@ imap_each_message(struct imap_conn *c, const char *folder,
 		size_t k = n - i < BATCH ? n - i : BATCH;
 		struct mailimap_set *set = set_of(uids + i, k);
 		clist *result = NULL;
-		mailimap_set_msg_att_handler(c->s, (mailimap_msg_att_handler *)
-		    on_whole, &e);
+		/* libetpan hands each message over as it is read only when
+		 * a progress callback is set too */
+		mailimap_set_msg_att_handler(c->s, on_whole, &e);
+		mailimap_set_progress_callback(c->s, NULL, progress, NULL);
 		int r = mailimap_uid_fetch(c->s, set, ft, &result);
 		mailimap_set_msg_att_handler(c->s, NULL, NULL);
+		mailimap_set_progress_callback(c->s, NULL, NULL, NULL);
 		if (result)
 			mailimap_fetch_list_free(result);
 		mailimap_set_free(set);

@@ -177,7 +177,7 @@ train(struct ndr_bayes *b, const uint64_t *t, size_t n, bool spam,
 	enum ndr_train out;
 
 	ck_assert_int_eq(store_begin(st), 0);
-	ck_assert_int_eq(ndr_bayes_train(b, st, t, n, spam, &out), 0);
+	ck_assert_int_eq(ndr_bayes_train(b, st, NULL, t, n, spam, &out), 0);
 	ck_assert_int_eq(ndr_bayes_flush(b, st), 0);
 	ck_assert_int_eq(store_commit(st), 0);
 	ck_assert_int_eq(out, want);
@@ -206,7 +206,7 @@ START_TEST(test_train_score_untrain)
 	ck_assert_int_eq(nh, 2);
 	/* forgotten: back where it was, in memory and in the store */
 	ck_assert_int_eq(store_begin(st), 0);
-	ck_assert_int_eq(ndr_bayes_forget(b, st, spam1, 5, &was), 1);
+	ck_assert_int_eq(ndr_bayes_forget(b, st, NULL, spam1, 5, &was), 1);
 	ck_assert_int_eq(ndr_bayes_flush(b, st), 0);
 	ck_assert_int_eq(store_commit(st), 0);
 	ck_assert(was);
@@ -240,8 +240,8 @@ START_TEST(test_reversed_decision)
 	ck_assert_int_eq(nh, 2);
 	train(b, spam1, 5, true, NDR_TRAIN_REVERSED);
 	ck_assert_int_eq(store_begin(st), 0);
-	ck_assert_int_eq(ndr_bayes_forget(b, st, spam1, 5, NULL), 1);
-	ck_assert_int_eq(ndr_bayes_forget(b, st, spam1, 5, NULL), 0);
+	ck_assert_int_eq(ndr_bayes_forget(b, st, NULL, spam1, 5, NULL), 1);
+	ck_assert_int_eq(ndr_bayes_forget(b, st, NULL, spam1, 5, NULL), 0);
 	ck_assert_int_eq(ndr_bayes_flush(b, st), 0);
 	ck_assert_int_eq(store_commit(st), 0);
 	ck_assert(fingerprint() == before);

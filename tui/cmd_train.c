@@ -60,8 +60,8 @@ learn(const char *name, const char *raw, size_t len, void *arg)
 		t->unreadable++;
 		return 0;
 	}
-	if (ndr_bayes_train(t->b, t->ctx.st, r->tokens, r->ntokens, t->spam,
-	    &out) != 0) {
+	if (ndr_bayes_train(t->b, t->ctx.st, r->message_id, r->tokens,
+	    r->ntokens, t->spam, &out) != 0) {
 		t->store_failed = 1;
 		ndr_report_free(&r);
 		return 1;
