@@ -113,7 +113,46 @@ set_fingerprint(char **dst, const char *v)
 }
 
 /* The keys of an account section: where each goes and what it takes. */
-enum kind { K_STR, K_PORT, K_TLS, K_FP, K_LIST, K_LOWLIST };
+enum kind { K_STR, K_PORT, K_TLS, K_FP, K_LIST, K_LOWLIST, K_SCORE, K_COUNT,
+    K_UNSURE };
+
+/* a number in [0, 1] */
+static bool
+set_score(double *dst, const char *v)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (end == v || *end != '\0' || !(d >= 0 && d <= 1))
+		return false;
+	*dst = d;
+	return true;
+}
+
+/* a whole number from 0 to 10,000,000 */
+static bool
+set_count(unsigned *dst, const char *v)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (end == v || *end != '\0' || *v == '-' || n > 10000000)
+		return false;
+	*dst = (unsigned)n;
+	return true;
+}
+
+static bool
+set_unsure(enum ndr_unsure *dst, const char *v)
+{
+	if (strcmp(v, "leave") == 0)
+		*dst = NDR_UNSURE_LEAVE;
+	else if (strcmp(v, "quarantine") == 0)
+		*dst = NDR_UNSURE_QUARANTINE;
+	else
+		return false;
+	return true;
+}
 static const struct key {
 	const char	*name;
 	enum kind	 kind;
@@ -136,6 +175,11 @@ static const struct key {
 	    "a list of host names and networks" },
 	{ "folders", K_LIST, F(folders), "a list of folders" },
 	{ "sent", K_LIST, F(sent), "a list of folders" },
+	{ "trash", K_STR, F(trash), "a folder name" },
+	{ "threshold", K_SCORE, F(threshold), "a score from 0 to 1" },
+	{ "retention", K_COUNT, F(retention), "a number of days" },
+	{ "max_actions", K_COUNT, F(max_actions), "a number of messages" },
+	{ "unsure", K_UNSURE, F(unsure), "leave or quarantine" },
 #undef F
 };
 
@@ -158,6 +202,9 @@ set_key(struct ndr_account *a, const char *key, const char *v, bool *known)
 		case K_TLS: ok = set_tls(dst, v); break;
 		case K_FP: ok = set_fingerprint(dst, v); break;
 		case K_LIST: ok = set_list(dst, v, false); break;
+		case K_SCORE: ok = set_score(dst, v); break;
+		case K_COUNT: ok = set_count(dst, v); break;
+		case K_UNSURE: ok = set_unsure(dst, v); break;
 		default: ok = set_list(dst, v, true); break;
 		}
 		return ok ? NULL : k->want;
@@ -177,6 +224,7 @@ account_free(struct ndr_account *a)
 	free(a->ca_file);
 	free(a->fingerprint);
 	free(a->quarantine);
+	free(a->trash);
 	free(a->batv_key);
 	strv_free(&a->addresses);
 	strv_free(&a->own_relays);
@@ -278,6 +326,9 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 			memset(cur, 0, sizeof *cur);
 			cur->name = xstrdup(name);
 			cur->line = lineno;
+			cur->threshold = NDR_THRESHOLD_DEFAULT;
+			cur->retention = NDR_RETENTION_DEFAULT;
+			cur->max_actions = NDR_MAX_ACTIONS_DEFAULT;
 			continue;
 		}
 		if ((eq = strchr(line, '=')) == NULL) {

@@ -8,6 +8,12 @@
 #include "core.h"
 
 enum ndr_tls { NDR_TLS_IMPLICIT, NDR_TLS_STARTTLS, NDR_TLS_NONE };
+/* What `clean` does with unsure reports. */
+enum ndr_unsure { NDR_UNSURE_LEAVE, NDR_UNSURE_QUARANTINE };
+
+#define NDR_THRESHOLD_DEFAULT	0.9
+#define NDR_RETENTION_DEFAULT	30	/* days in the quarantine */
+#define NDR_MAX_ACTIONS_DEFAULT	5000
 
 struct ndr_account {
 	char		*name;
@@ -20,6 +26,11 @@ struct ndr_account {
 	char		*ca_file;
 	char		*fingerprint;	/* "sha256:AB:CD:..." pins the server */
 	char		*quarantine;	/* folder name, UTF-8 */
+	char		*trash;		/* NULL: the \\Trash folder, or Trash */
+	double		 threshold;	/* clean: backscatter scored this up */
+	unsigned	 retention;	/* clean: days kept in the quarantine */
+	unsigned	 max_actions;	/* clean: more than this, nothing */
+	enum ndr_unsure	 unsure;	/* clean: unsure left or quarantined */
 	char		*batv_key;
 	struct ndr_strv	 addresses;	/* the user's own, lowercase */
 	struct ndr_strv	 own_relays;	/* host names and CIDR networks */

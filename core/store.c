@@ -83,6 +83,24 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  tokens BLOB NOT NULL);"
 	"ALTER TABLE evidence ADD COLUMN tokens BLOB;",
+	/* 4 -> 5: the journal of actions, written before each is sent */
+	"CREATE TABLE journal ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch INTEGER NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  folder TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  message_id TEXT,"
+	"  dest TEXT,"
+	"  origin TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  dest_uidvalidity INTEGER,"
+	"  dest_uid INTEGER,"
+	"  at INTEGER NOT NULL,"
+	"  done_at INTEGER);"
+	"CREATE INDEX journal_state ON journal(state);"
+	"CREATE INDEX journal_dest ON journal(dest, dest_uid);",
 };
 
 static int
@@ -973,4 +991,258 @@ store_trained_del(struct store *st, uint64_t digest)
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+/* ---- the journal of actions ---- */
+
+int
+store_journal_batch(struct store *st, int64_t *batch)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(batch), 0) + 1 "
+	    "FROM journal", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	rc = sqlite3_step(s);
+	*batch = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : fail(st, "store");
+}
+
+int
+store_journal_add(struct store *st, const struct store_act *a, int64_t *id)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO journal(batch, action, "
+	    "folder, uidvalidity, uid, message_id, dest, origin, state, at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_int64(s, 1, a->batch);
+	bind_text_or_null(s, 2, a->action);
+	bind_text_or_null(s, 3, a->folder);
+	sqlite3_bind_int64(s, 4, a->uidvalidity);
+	sqlite3_bind_int64(s, 5, a->uid);
+	bind_text_or_null(s, 6, a->message_id);
+	bind_text_or_null(s, 7, a->dest);
+	bind_text_or_null(s, 8, a->origin ? a->origin : a->folder);
+	sqlite3_bind_int64(s, 9, a->at);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "store");
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_journal_set(struct store *st, int64_t id, const char *state,
+    uint32_t dest_uidvalidity, uint32_t dest_uid, int64_t when)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE journal SET state = ?, "
+	    "dest_uidvalidity = ?, dest_uid = ?, done_at = ? WHERE id = ?",
+	    -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	bind_text_or_null(s, 1, state);
+	if (dest_uid) {
+		sqlite3_bind_int64(s, 2, dest_uidvalidity);
+		sqlite3_bind_int64(s, 3, dest_uid);
+	}
+	sqlite3_bind_int64(s, 4, when);
+	sqlite3_bind_int64(s, 5, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "store");
+}
+
+static void
+act_of(sqlite3_stmt *s, struct store_act *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = sqlite3_column_int64(s, 0);
+	a->batch = sqlite3_column_int64(s, 1);
+	a->action = (const char *)sqlite3_column_text(s, 2);
+	a->folder = (const char *)sqlite3_column_text(s, 3);
+	a->uidvalidity = (uint32_t)sqlite3_column_int64(s, 4);
+	a->uid = (uint32_t)sqlite3_column_int64(s, 5);
+	a->message_id = (const char *)sqlite3_column_text(s, 6);
+	a->dest = (const char *)sqlite3_column_text(s, 7);
+	a->origin = (const char *)sqlite3_column_text(s, 8);
+	a->state = (const char *)sqlite3_column_text(s, 9);
+	a->dest_uidvalidity = (uint32_t)sqlite3_column_int64(s, 10);
+	a->dest_uid = (uint32_t)sqlite3_column_int64(s, 11);
+	a->at = sqlite3_column_int64(s, 12);
+	a->done_at = sqlite3_column_int64(s, 13);
+}
+
+#define ACT_COLUMNS "id, batch, action, folder, uidvalidity, uid, " \
+	"message_id, dest, origin, state, dest_uidvalidity, dest_uid, at, " \
+	"done_at"
+
+int
+store_journal_each(struct store *st, const char *where, int64_t arg,
+    int (*fn)(const struct store_act *, void *), void *fnarg)
+{
+	char sql[512];
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	snprintf(sql, sizeof sql, "SELECT " ACT_COLUMNS " FROM journal WHERE "
+	    "%s ORDER BY batch, folder, uid", where);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, arg);
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_act a;
+		act_of(s, &a);
+		rc = fn(&a, fnarg);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_msg_move(struct store *st, const char *from, uint32_t uid,
+    const char *to, uint32_t to_uidvalidity, uint32_t new_uid)
+{
+	struct store_folder f, t;
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (store_folder(st, from, &f) != 0)
+		return -1;
+	if (new_uid == 0 || to == NULL) {	/* where it went is unknown */
+		if (sqlite3_prepare_v2(st->db, "DELETE FROM messages WHERE "
+		    "folder = ? AND uid = ?", -1, &s, NULL) != SQLITE_OK)
+			return fail(st, "store");
+		sqlite3_bind_int64(s, 1, f.id);
+		sqlite3_bind_int64(s, 2, uid);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : fail(st, "store");
+		sqlite3_finalize(s);
+		return rc;
+	}
+	if (store_folder(st, to, &t) != 0)
+		return -1;
+	if (t.uidvalidity == 0 && to_uidvalidity) {
+		t.uidvalidity = to_uidvalidity;
+		if (store_folder_save(st, &t) != 0)
+			return -1;
+	}
+	/* the row and its evidence follow the message; the two keys are
+	 * only consistent again at the end of the transaction */
+	if (exec(st, "PRAGMA defer_foreign_keys = ON") != 0)
+		return -1;
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		if (sqlite3_prepare_v2(st->db, k ? "UPDATE OR REPLACE evidence "
+		    "SET folder = ?, uid = ? WHERE folder = ? AND uid = ?" :
+		    "UPDATE OR REPLACE messages SET folder = ?, uid = ? WHERE "
+		    "folder = ? AND uid = ?", -1, &s, NULL) != SQLITE_OK)
+			return fail(st, "store");
+		sqlite3_bind_int64(s, 1, t.id);
+		sqlite3_bind_int64(s, 2, new_uid);
+		sqlite3_bind_int64(s, 3, f.id);
+		sqlite3_bind_int64(s, 4, uid);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : fail(st, "store");
+		sqlite3_finalize(s);
+	}
+	return rc;
+}
+
+/* ---- what clean and review act on ---- */
+
+int
+store_each_candidate(struct store *st, const char *quarantine,
+    double threshold, bool unsure,
+    int (*fn)(const struct store_cand *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT f.name, m.uid, m.message_id, "
+	    "e.verdict, e.score, e.campaign, e.tokens FROM evidence e JOIN "
+	    "messages m ON m.folder = e.folder AND m.uid = e.uid JOIN folders f "
+	    "ON f.id = e.folder WHERE f.name != ?1 AND ((e.verdict = "
+	    "'backscatter' AND e.score >= ?2) OR (?3 AND e.verdict = 'unsure')) "
+	    "AND (m.flags IS NULL OR instr(m.flags, '$NdrKept') = 0) AND NOT "
+	    "EXISTS (SELECT 1 FROM journal j WHERE j.action = 'keep' AND "
+	    "j.state = 'done' AND j.folder = f.name AND j.uid = m.uid AND "
+	    "j.uidvalidity = f.uidvalidity) ORDER BY f.name, m.uid", -1, &s,
+	    NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_text(s, 1, quarantine, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 2, threshold);
+	sqlite3_bind_int(s, 3, unsure);
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_cand c = {
+			.folder = (const char *)sqlite3_column_text(s, 0),
+			.uid = (uint32_t)sqlite3_column_int64(s, 1),
+			.message_id = (const char *)sqlite3_column_text(s, 2),
+			.verdict = (const char *)sqlite3_column_text(s, 3),
+			.score = sqlite3_column_double(s, 4),
+			.campaign = sqlite3_column_int64(s, 5),
+			.tokens = sqlite3_column_blob(s, 6),
+			.ntokens = (size_t)sqlite3_column_bytes(s, 6) /
+			    sizeof(uint64_t),
+		};
+		rc = fn(&c, arg);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_each_quarantined(struct store *st, const char *quarantine,
+    int (*fn)(const struct store_quar *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	/* what was moved to the quarantine and is still there (in the
+	 * store's view): the latest action on it was the quarantine */
+	if (sqlite3_prepare_v2(st->db, "SELECT j.id, j.origin, j.dest_uid, "
+	    "j.dest_uidvalidity, j.message_id, j.done_at, e.verdict, e.score, "
+	    "e.campaign, e.subject, e.tokens FROM journal j JOIN folders f ON "
+	    "f.name = j.dest LEFT JOIN evidence e ON e.folder = f.id AND "
+	    "e.uid = j.dest_uid WHERE j.action = 'quarantine' AND j.state = "
+	    "'done' AND j.dest = ?1 AND j.dest_uid IS NOT NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM journal k WHERE k.folder = j.dest AND k.uid = "
+	    "j.dest_uid AND k.uidvalidity = j.dest_uidvalidity AND k.id > j.id "
+	    "AND k.state IN ('done', 'pending', 'vanished')) ORDER BY j.id",
+	    -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_text(s, 1, quarantine, -1, SQLITE_STATIC);
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_quar q = {
+			.id = sqlite3_column_int64(s, 0),
+			.origin = (const char *)sqlite3_column_text(s, 1),
+			.uid = (uint32_t)sqlite3_column_int64(s, 2),
+			.uidvalidity = (uint32_t)sqlite3_column_int64(s, 3),
+			.message_id = (const char *)sqlite3_column_text(s, 4),
+			.since = sqlite3_column_int64(s, 5),
+			.verdict = (const char *)sqlite3_column_text(s, 6),
+			.score = sqlite3_column_double(s, 7),
+			.campaign = sqlite3_column_int64(s, 8),
+			.subject = (const char *)sqlite3_column_text(s, 9),
+			.tokens = sqlite3_column_blob(s, 10),
+			.ntokens = (size_t)sqlite3_column_bytes(s, 10) /
+			    sizeof(uint64_t),
+		};
+		rc = fn(&q, arg);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
 }

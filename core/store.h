@@ -30,7 +30,7 @@ struct store_msg {
 	bool		 unreadable;	/* the server could not give it */
 };
 
-#define STORE_SCHEMA	4
+#define STORE_SCHEMA	5
 
 /*
  * Open (creating it and its folder) the store at path: WAL, a busy
@@ -157,6 +157,65 @@ int	store_trained_get(struct store *, uint64_t digest, bool *spam,
 int	store_trained_put(struct store *, uint64_t digest, bool spam,
 	    const uint64_t *tokens, size_t n, int64_t at);
 int	store_trained_del(struct store *, uint64_t digest);
+/* ---- the journal: each action written before it is sent ---- */
+struct store_act {
+	int64_t		 id, batch;	/* a batch: one command's messages */
+	const char	*action;	/* quarantine, delete, keep, release,
+					 * purge */
+	const char	*folder;	/* where the message was, UTF-8 */
+	uint32_t	 uidvalidity, uid;
+	const char	*message_id;
+	const char	*dest;		/* where it goes; NULL: stays */
+	const char	*origin;	/* the folder it first came from */
+	const char	*state;		/* pending, done, dropped, vanished */
+	uint32_t	 dest_uidvalidity, dest_uid;	/* COPYUID's answer */
+	int64_t		 at, done_at;
+};
+int	store_journal_batch(struct store *, int64_t *batch);
+int	store_journal_add(struct store *, const struct store_act *,
+	    int64_t *id);
+int	store_journal_set(struct store *, int64_t id, const char *state,
+	    uint32_t dest_uidvalidity, uint32_t dest_uid, int64_t when);
+/* Each journal row matching where (SQL, "?" bound to arg when present). */
+int	store_journal_each(struct store *, const char *where, int64_t arg,
+	    int (*fn)(const struct store_act *, void *), void *);
+/*
+ * The stored message (and its evidence) follows a move: to the new UID in
+ * to, or forgotten when new_uid is 0 (the next scan of to reads it).
+ */
+int	store_msg_move(struct store *, const char *from, uint32_t uid,
+	    const char *to, uint32_t to_uidvalidity, uint32_t new_uid);
+/* A message the clean policy names: a report judged so. */
+struct store_cand {
+	const char	*folder;
+	uint32_t	 uid;
+	const char	*message_id;
+	const char	*verdict;
+	double		 score;
+	int64_t		 campaign;
+	const uint64_t	*tokens;	/* the classifier's, of its original */
+	size_t		 ntokens;
+};
+/* Backscatter scored threshold or more (and unsure ones when asked),
+ * outside the quarantine, not kept by the user. */
+int	store_each_candidate(struct store *, const char *quarantine,
+	    double threshold, bool unsure,
+	    int (*fn)(const struct store_cand *, void *), void *);
+/* A message in the quarantine, as the journal knows it. */
+struct store_quar {
+	int64_t		 id;		/* the quarantine's journal row */
+	const char	*origin;	/* where it came from */
+	uint32_t	 uid, uidvalidity;	/* in the quarantine */
+	const char	*message_id;
+	int64_t		 since;		/* when it was moved */
+	const char	*verdict, *subject;
+	double		 score;
+	int64_t		 campaign;
+	const uint64_t	*tokens;
+	size_t		 ntokens;
+};
+int	store_each_quarantined(struct store *, const char *quarantine,
+	    int (*fn)(const struct store_quar *, void *), void *);
 const char *store_error(struct store *);
 
 #endif

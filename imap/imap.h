@@ -92,6 +92,46 @@ int	imap_scan_folder(struct imap_conn *, struct store *,
 int	imap_each_message(struct imap_conn *, const char *folder,
 	    int (*fn)(uint32_t uid, const char *raw, size_t len, void *),
 	    void *arg, char *err, size_t errlen);
+/* ---- actions (actions.c) ---- */
+enum imap_act {
+	IMAP_QUARANTINE,	/* to the quarantine folder */
+	IMAP_DELETE,		/* to Trash */
+	IMAP_RELEASE,		/* back where it came from */
+	IMAP_PURGE,		/* expunged where it is (the quarantine) */
+	IMAP_KEEP,		/* stays, with IMAP_KEPT_KEYWORD */
+};
+#define IMAP_KEPT_KEYWORD	"$NdrKept"
+struct imap_msgref {
+	uint32_t	 uid;
+	const char	*message_id;	/* to find it again after a crash */
+	const char	*origin;	/* the folder it first came from */
+};
+struct imap_act_stats {
+	unsigned	 done;		/* carried out */
+	unsigned	 vanished;	/* gone before we got to it */
+	unsigned	 copied_only;	/* no UIDPLUS: copied and flagged */
+};
+/*
+ * Carry out one action on messages of folder (sorted here by UID), in
+ * chunks: journalled before each command is sent and after, the store's
+ * rows following the messages. dest is the folder moved to (created when
+ * missing). -1 and one line in err; what was not settled stays pending
+ * for imap_reconcile().
+ */
+int	imap_act(struct imap_conn *, struct store *, enum imap_act,
+	    const char *folder, struct imap_msgref *, size_t n,
+	    const char *dest, struct imap_act_stats *, char *err,
+	    size_t errlen);
+/* The folder, created (and subscribed) when the server has none. */
+int	imap_ensure_folder(struct imap_conn *, const char *name, char *err,
+	    size_t errlen);
+struct imap_reconcile_stats {
+	unsigned	 done, dropped, copied, vanished;
+};
+/* Settle the journal's pending actions against the server. */
+int	imap_reconcile(struct imap_conn *, struct store *,
+	    struct imap_reconcile_stats *, char *err, size_t errlen);
+
 /* The check itself, on libetpan's chain (a carray of DER MMAPStrings). */
 int	imap_tls_verify(void *chain, const char *host, const char *ca_file,
 	    const char *fingerprint, char *err, size_t errlen);

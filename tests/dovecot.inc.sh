@@ -194,6 +194,15 @@ dc_use_cert() {
 	sleep 0.3	# the login processes restart
 }
 
+# dc_capability CAPS...: what the server says it can do after login, from
+# now on (Dovecot's imap_capability: a whole list replaces its own).
+dc_capability() {
+	sed -i '/^imap_capability = /d' "$DC_DIR/dovecot.conf"
+	echo "imap_capability = $*" >>"$DC_DIR/dovecot.conf"
+	doveadm -c "$DC_DIR/dovecot.conf" reload || dc_die "reload failed"
+	sleep 0.3
+}
+
 # dc_append USER FOLDER FILE...: deliver messages as they are, through
 # doveadm (the folder is created when missing).
 dc_append() {

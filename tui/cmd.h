@@ -8,6 +8,8 @@ enum {
 	EXIT_INPUT = 1,		/* classify: some input could not be read */
 	EXIT_PARTIAL = 1,	/* scan: some folder could not be scanned */
 	EXIT_SERVER = 2,	/* the server could not be reached or refused */
+	EXIT_CAP = 3,		/* clean: over --max-actions, nothing done */
+	EXIT_LOCKED = 75,	/* clean: another run holds the lock (EX_TEMPFAIL) */
 	EXIT_USAGE = 64,	/* bad command line (sysexits' EX_USAGE) */
 	EXIT_CONFIG = 78,	/* configuration error (EX_CONFIG) */
 };
@@ -18,6 +20,8 @@ struct cmd {
 	int		(*run)(int argc, char **argv);
 	void		(*usage)(FILE *);
 };
+
+#include <stdbool.h>
 
 #include "core/config.h"
 
@@ -34,9 +38,21 @@ int	account_open(struct account_ctx *, const char *cfgpath,
 void	account_close(struct account_ctx *);
 
 extern const struct cmd cmd_classify;
+extern const struct cmd cmd_clean;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_scan;
 extern const struct cmd cmd_train;
+
+struct imap_conn;
+struct imap_scan_stats;
+struct ndr_judge_stats;
+/*
+ * Scan the account's folders on an open session, then judge the store.
+ * Errors on stderr, one line each; quiet: no progress line. EXIT_OK,
+ * EXIT_PARTIAL (some folder failed) or EXIT_SERVER.
+ */
+int	scan_session(struct account_ctx *, struct imap_conn *, const char *pw,
+	    bool quiet, struct imap_scan_stats *, struct ndr_judge_stats *);
 
 /* Replace control characters so hostile text cannot drive the terminal. */
 void	print_safe(FILE *, const char *);

@@ -133,6 +133,71 @@ reopen(struct imap_conn *c, void *arg, char *err, size_t errlen)
 	return rc;
 }
 
+int
+scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
+    bool quiet, struct imap_scan_stats *stats, struct ndr_judge_stats *js)
+{
+	const struct ndr_account *a = ctx->a;
+	struct imap_folder *folders = NULL;
+	struct todo *todo = NULL;
+	struct reopen ro = { a, pw };
+	struct progress prog = { 0 };
+	size_t nfolders = 0, ntodo;
+	char err[1024];
+	int rc = EXIT_SERVER;
+
+	memset(stats, 0, sizeof *stats);
+	memset(js, 0, sizeof *js);
+	c->reopen = reopen;
+	c->reopen_arg = &ro;
+	if (imap_folders(c, &folders, &nfolders, err, sizeof err) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		goto out;
+	}
+	todo = calloc(a->folders.n + nfolders + 1, sizeof *todo);
+	if (todo == NULL)
+		abort();
+	ntodo = pick(a, folders, nfolders, todo);
+	if (!quiet && isatty(STDERR_FILENO)) {	/* in cron, no progress */
+		stats->progress = show_progress;
+		stats->progress_arg = &prog;
+	}
+	rc = EXIT_OK;
+	for (size_t i = 0; i < ntodo; i++)
+		if (imap_scan_folder(c, ctx->st, todo[i].f, todo[i].sent, stats,
+		    err, sizeof err) != 0) {
+			if (prog.shown)
+				fprintf(stderr, "\r\033[K");
+			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i].f->name, err);
+			rc = EXIT_PARTIAL;
+			/* a connection lost is opened again for the next one;
+			 * what this folder read is rolled back, not half kept */
+			if (c->s == NULL || mailimap_noop(c->s) !=
+			    MAILIMAP_NO_ERROR) {
+				if (reopen(c, &ro, err, sizeof err) != 0) {
+					fprintf(stderr, "ndrsweep: %s\n", err);
+					rc = EXIT_SERVER;
+					break;
+				}
+			}
+		}
+	if (prog.shown)
+		fprintf(stderr, "\r\033[K");
+	/* judged again every time: the Sent index or the configuration
+	 * may have changed, not only the reports */
+	if (ndr_judge_store(ctx->st, a, js, err, sizeof err) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		if (rc == EXIT_OK)
+			rc = EXIT_PARTIAL;
+	}
+out:
+	c->reopen = NULL;
+	c->reopen_arg = NULL;
+	imap_folders_free(folders, nfolders);
+	free(todo);
+	return rc;
+}
+
 static int
 scan_run(int argc, char **argv)
 {
@@ -147,10 +212,8 @@ scan_run(int argc, char **argv)
 	struct account_ctx ctx = { 0 };
 	const struct ndr_account *a;
 	struct imap_conn c = { 0 };
-	struct imap_folder *folders = NULL;
-	struct todo *todo = NULL;
-	struct imap_scan_stats stats = { 0 };
-	size_t nfolders = 0, ntodo;
+	struct imap_scan_stats stats;
+	struct ndr_judge_stats js;
 	int ch, rc;
 
 	optind = 1;
@@ -178,42 +241,9 @@ scan_run(int argc, char **argv)
 		fprintf(stderr, "ndrsweep: %s\n", err);
 		goto out;
 	}
-	struct reopen ro = { a, pw };
-	c.reopen = reopen;
-	c.reopen_arg = &ro;
-	if (imap_folders(&c, &folders, &nfolders, err, sizeof err) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
+	rc = scan_session(&ctx, &c, pw, false, &stats, &js);
+	if (stats.folders == 0 && rc == EXIT_SERVER)
 		goto out;
-	}
-	todo = calloc(a->folders.n + nfolders + 1, sizeof *todo);
-	if (todo == NULL)
-		abort();
-	ntodo = pick(a, folders, nfolders, todo);
-	struct progress prog = { 0 };
-	if (isatty(STDERR_FILENO)) {	/* in cron, no progress line */
-		stats.progress = show_progress;
-		stats.progress_arg = &prog;
-	}
-	rc = EXIT_OK;
-	for (size_t i = 0; i < ntodo; i++)
-		if (imap_scan_folder(&c, ctx.st, todo[i].f, todo[i].sent, &stats,
-		    err, sizeof err) != 0) {
-			if (prog.shown)
-				fprintf(stderr, "\r\033[K");
-			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i].f->name, err);
-			rc = EXIT_PARTIAL;
-			/* a connection lost is opened again for the next one;
-			 * what this folder read is rolled back, not half kept */
-			if (i + 1 < ntodo && (c.s == NULL ||
-			    mailimap_noop(c.s) != MAILIMAP_NO_ERROR)) {
-				if (reopen(&c, &ro, err, sizeof err) != 0) {
-					fprintf(stderr, "ndrsweep: %s\n", err);
-					break;
-				}
-			}
-		}
-	if (prog.shown)
-		fprintf(stderr, "\r\033[K");
 	printf("%s: %u folder%s, %u messages (%u new): %u bounces, %u delays, "
 	    "%u auto-replies, %u feedback reports", a->name, stats.folders,
 	    stats.folders == 1 ? "" : "s", stats.messages, stats.new_msgs,
@@ -230,20 +260,12 @@ scan_run(int argc, char **argv)
 	if (stats.sent)
 		printf("; %u sent messages indexed", stats.sent);
 	printf("\n");
-	/* judged again every time: the Sent index or the configuration
-	 * may have changed, not only the reports */
-	struct ndr_judge_stats js;
-	if (ndr_judge_store(ctx.st, a, &js, err, sizeof err) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
-		rc = EXIT_PARTIAL;
-	} else if (js.legit + js.backscatter + js.unsure > 0)
+	if (js.legit + js.backscatter + js.unsure > 0)
 		printf("%s: %zu legitimate, %zu backscatter, %zu unsure; "
 		    "%zu campaign%s\n", a->name, js.legit, js.backscatter,
 		    js.unsure, js.campaigns, js.campaigns == 1 ? "" : "s");
 out:
 	imap_close(&c);
-	imap_folders_free(folders, nfolders);
-	free(todo);
 	ndr_password_free(pw);
 	account_close(&ctx);
 	return rc;

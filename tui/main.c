@@ -11,6 +11,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_scan,
 	&cmd_report,
 	&cmd_train,
+	&cmd_clean,
 };
 
 static void
@@ -27,7 +28,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "\n"
 	    "'ndrsweep COMMAND --help' tells more of one command.\n"
-	    "The other commands of ndrsweep(1) (clean, review, demo)\n"
+	    "The other commands of ndrsweep(1) (review, demo)\n"
 	    "are not built yet.\n");
 }
 

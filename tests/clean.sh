@@ -1,0 +1,140 @@
+#!/bin/bash
+# tests/clean.sh - `ndrsweep clean` against a real Dovecot: the policy, the
+# quarantine made on demand, a dry run that changes nothing, the cap, the
+# lock, the retention, and servers without MOVE or UIDPLUS.
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${builddir:-$top}
+nd=$build/ndrsweep
+mail=$top/tests/mail
+. "$top/tests/tap.inc.sh"
+. "$top/tests/dovecot.inc.sh"
+
+st() {	# st FOLDER: how many messages the folder holds (none: -)
+	local line
+	line=$(doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" \
+	    messages "$1" 2>/dev/null) || { echo -; return; }
+	echo "${line##*messages=}"
+}
+copies() {	# copies N FILE: N copies, each its own Message-Id
+	local i
+	for i in $(seq "$1"); do
+		sed -e "s/^Message-Id: <b1@/Message-Id: <b1-$i-$RANDOM@/" \
+		    -e "s/^Message-Id: <spam-1@/Message-Id: <spam-1-$i-$RANDOM@/" \
+		    "$2" >"$DC_DIR/c$i.eml"
+		echo "$DC_DIR/c$i.eml"
+	done
+}
+run() {	# run ARGS: clean, output in $out, status in $rc
+	out=$("$nd" clean --config "$cf" "$@" 2>&1)
+	rc=$?
+}
+
+plan 16
+command -v dovecot >/dev/null ||
+	skip_all 16 "dovecot missing (apt-get install -y dovecot-imapd)"
+dc_start
+export XDG_DATA_HOME=$DC_DIR/data
+cf=$DC_DIR/config
+printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
+chmod 600 "$DC_DIR/pw"
+cat >"$cf" <<CONF
+[account t]
+host = 127.0.0.1
+port = $DC_PORT
+tls = none
+user = $DC_USER
+password_file = $DC_DIR/pw
+folders = INBOX
+addresses = alice@ndrsweep.test
+quarantine = Quarantäne/Rückläufer
+CONF
+db=$XDG_DATA_HOME/ndrsweep/t.db
+sed -e 's/^Message-Id: <lunch@example.org>/Message-Id: <sent-1@ndrsweep.test>/' \
+    -e 's/^From: .*/From: alice@ndrsweep.test/' "$mail/ordinary1.eml" >"$DC_DIR/sent1.eml"
+sed -e 's/^Message-Id: <spam-1@/Message-Id: <sent-1@/' \
+    -e 's/^Message-Id: <b1@/Message-Id: <legit1@/' "$mail/bounce1.eml" >"$DC_DIR/legit1.eml"
+dc_append "$DC_USER" Sent "$DC_DIR/sent1.eml"
+dc_append "$DC_USER" INBOX $(copies 30 "$mail/bounce1.eml")
+dc_append "$DC_USER" INBOX "$DC_DIR/legit1.eml" "$mail/ordinary1.eml"
+
+"$nd" scan --config "$cf" >/dev/null
+cp "$db" "$DC_DIR/before.db"
+run --dry-run
+[ $rc = 0 ] && [ "$out" = "t: would quarantine 30 messages (1 campaign) to Quarantäne/Rückläufer, and expunge 0 from it (quarantined over 30 days ago); dry run, nothing done" ] &&
+    ok "dry run: says what it would do" || not_ok "dry run: says what it would do"
+cmp -s "$db" "$DC_DIR/before.db" && [ "$(st INBOX)" = 32 ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = - ] &&
+    ok "dry run: the store and the server unchanged" ||
+    not_ok "dry run: the store and the server unchanged"
+run --max-actions 10
+[ $rc = 3 ] && [[ $out == "ndrsweep: t: 30 messages to act on (30 to quarantine, 0 expired), over the limit of 10: nothing done"* ]] &&
+    [ "$(st INBOX)" = 32 ] && ok "over the cap: exit 3, nothing done" ||
+    not_ok "over the cap: exit 3, nothing done"
+flock "$db.lock" sleep 3 &
+holder=$!
+sleep 0.5
+run
+[ $rc = 75 ] && [[ $out == "ndrsweep: t: another run is cleaning this account"* ]] &&
+    ok "locked by another run: exit 75 and one line" ||
+    not_ok "locked by another run: exit 75 and one line"
+wait "$holder"
+run
+[ $rc = 0 ] && [ "$out" = "t: 30 quarantined (1 campaign), 0 expired from the quarantine" ] &&
+    ok "clean: backscatter quarantined" || not_ok "clean: backscatter quarantined"
+[ "$(st 'Quarantäne/Rückläufer')" = 30 ] && [ "$(st INBOX)" = 2 ] &&
+    ok "the quarantine made on demand (non-ASCII name) holds them; INBOX the rest" ||
+    not_ok "the quarantine made on demand (non-ASCII name) holds them; INBOX the rest"
+left=$(doveadm -c "$DC_DIR/dovecot.conf" fetch -u "$DC_USER" hdr.message-id mailbox INBOX | tr -d '\n')
+[[ $left == *"<legit1@mx.far.example>"* ]] && ok "the legitimate bounce stays" ||
+    not_ok "the legitimate bounce stays"
+run
+[ $rc = 0 ] && [ -z "$out" ] && ok "nothing to do: silent, exit 0" ||
+    not_ok "nothing to do: silent, exit 0"
+out=$("$nd" report --config "$cf" --messages 2>&1 | grep -c '"verdict":"backscatter"')
+[ "$out" -ge 30 ] && ok "the store followed the moves: verdicts kept in the quarantine" ||
+    not_ok "the store followed the moves: verdicts kept in the quarantine"
+# the moves taught it spam; with one message of ham it can score
+"$nd" train --config "$cf" --ham "$mail/ordinary1.eml" >/dev/null
+out=$("$nd" classify --config "$cf" --json "$DC_DIR/c1.eml" 2>&1)
+s=$(printf '%s\n' "$out" | sed -n 's/.*"content_score":\([0-9.]*\)}/\1/p')
+awk -v s="$s" 'BEGIN { exit !(s > 0.9) }' &&
+    ok "each move taught the classifier (the bounced spam now scores $s)" ||
+    not_ok "each move taught the classifier (the bounced spam now scores $s)"
+# retention: what is older than the retention is expunged
+sleep 1
+echo "retention = 0" >>"$cf"
+run
+[ $rc = 0 ] && [ "$out" = "t: 0 quarantined (0 campaigns), 30 expired from the quarantine" ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 0 ] && [ "$(st INBOX)" = 2 ] &&
+    ok "retention: expired messages expunged, nothing else" ||
+    not_ok "retention: expired messages expunged, nothing else"
+sed -i '/^retention/d' "$cf"
+
+# a server without MOVE: UID COPY, UID STORE \Deleted, UID EXPUNGE
+caps="IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE NAMESPACE CHILDREN SPECIAL-USE CONDSTORE"
+dc_capability "$caps UIDPLUS"
+dc_append "$DC_USER" INBOX $(copies 20 "$mail/bounce1.eml")
+run
+[ $rc = 0 ] && [ "$out" = "t: 20 quarantined (1 campaign), 0 expired from the quarantine" ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 20 ] && [ "$(st INBOX)" = 2 ] &&
+    ok "no MOVE: copy, flag and UID EXPUNGE, same end state" ||
+    not_ok "no MOVE: copy, flag and UID EXPUNGE, same end state"
+# neither MOVE nor UIDPLUS: copied and flagged, the expunge left to the user
+dc_capability "$caps"
+dc_append "$DC_USER" INBOX $(copies 5 "$mail/bounce1.eml")
+run
+[ $rc = 0 ] && [[ $out == *"has no UIDPLUS: 5 messages were copied to Quarantäne/Rückläufer and marked deleted"* ]] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 25 ] && [ "$(st INBOX)" = 7 ] &&
+    ok "no UIDPLUS: copied and flagged, never a bare EXPUNGE, and said so" ||
+    not_ok "no UIDPLUS: copied and flagged, never a bare EXPUNGE, and said so"
+deleted=$(doveadm -c "$DC_DIR/dovecot.conf" search -u "$DC_USER" mailbox INBOX DELETED | wc -l)
+[ "$deleted" = 5 ] && ok "(the 5 are marked \\Deleted in INBOX)" ||
+    not_ok "(the 5 are marked \\Deleted in INBOX: $deleted)"
+dc_capability "+MOVE"
+out=$("$nd" clean --bogus 2>&1)
+[ $? = 64 ] && [[ $out == *"usage: ndrsweep clean"* ]] && ok "bad usage: exit 64" ||
+    not_ok "bad usage: exit 64"
+out=$("$nd" clean --help 2>&1)
+[[ $out == *"75 another run holds the account's lock"* ]] &&
+    ok "--help documents the exit statuses" || not_ok "--help documents the exit statuses"
+exit 0

@@ -1,0 +1,417 @@
+/* cmd_clean.c - ndrsweep clean: scan, then apply the policy, for cron. */
+#include <sys/file.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libetpan/libetpan.h>
+
+#include "core/bayes.h"
+#include "core/core.h"
+#include "core/judge.h"
+#include "core/store.h"
+#include "imap/imap.h"
+#include "cmd.h"
+
+#define DAY	86400
+
+static void
+clean_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ndrsweep clean [--config FILE] [--account NAME] [--dry-run]\n"
+	    "                      [--max-actions N] [--verbose] [--log syslog]\n"
+	    "\n"
+	    "Scan the account, then apply its policy: backscatter scored at\n"
+	    "least 'threshold' (default 0.9) goes to the quarantine folder;\n"
+	    "legitimate and unsure reports are left alone (unsure = quarantine\n"
+	    "in the configuration moves those too); what has been in the\n"
+	    "quarantine longer than 'retention' days (default 30) is expunged.\n"
+	    "Each message moved teaches the classifier. Silent when nothing\n"
+	    "happened, for cron.\n"
+	    "\n"
+	    "  --dry-run        say what would be done from what the store knows;\n"
+	    "                   no scan, nothing changed, on the server or in\n"
+	    "                   the store\n"
+	    "  --max-actions N  over N messages to act on, do nothing and say so\n"
+	    "                   (default: the configuration's max_actions, 5000)\n"
+	    "  --verbose        a report even when nothing happened\n"
+	    "  --log syslog     report and errors to syslog (mail facility)\n"
+	    "\n"
+	    "Exit status: 0 done (or nothing to do); 1 some of it failed;\n"
+	    "2 the server could not be reached or refused the login;\n"
+	    "3 over --max-actions, nothing done; 64 bad usage;\n"
+	    "75 another run holds the account's lock; 78 configuration or\n"
+	    "store error.\n");
+}
+
+static bool use_syslog;
+
+static void
+say(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (use_syslog)
+		vsyslog(level, fmt, ap);
+	else {
+		FILE *f = level <= LOG_WARNING ? stderr : stdout;
+		if (f == stderr)
+			fputs("ndrsweep: ", f);
+		vfprintf(f, fmt, ap);
+		fputc('\n', f);
+	}
+	va_end(ap);
+}
+
+/*
+ * One run per account at a time: flock on ACCOUNT.lock beside the store.
+ * The kernel drops the lock of a process that died, so a stale lock is
+ * simply taken over. 0 locked, 1 held by another run, -1 error.
+ */
+static int
+lock_account(const char *store_path, int *fd, char *err, size_t errlen)
+{
+	char path[4096], pid[32];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s.lock", store_path);
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
+		n = pread(*fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		snprintf(err, errlen, "another run is cleaning this account%s%s",
+		    *pid ? ": pid " : "", pid);
+		close(*fd);
+		*fd = -1;
+		return 1;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(*fd, 0) != 0 || pwrite(*fd, pid, (size_t)n, 0) != n) {
+		/* the lock holds all the same; the pid is only a courtesy */
+	}
+	return 0;
+}
+
+/* The messages the policy names, by folder. */
+struct pick {
+	struct imap_msgref	*ref;
+	char			**folder;
+	uint64_t		**tokens;
+	size_t			*ntokens;
+	size_t			 n, cap;
+	struct ndr_strv		 campaigns;
+};
+
+static int
+add_cand(const struct store_cand *c, void *arg)
+{
+	struct pick *p = arg;
+	char camp[32];
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 256;
+		p->ref = realloc(p->ref, p->cap * sizeof *p->ref);
+		p->folder = realloc(p->folder, p->cap * sizeof *p->folder);
+		p->tokens = realloc(p->tokens, p->cap * sizeof *p->tokens);
+		p->ntokens = realloc(p->ntokens, p->cap * sizeof *p->ntokens);
+		if (!p->ref || !p->folder || !p->tokens || !p->ntokens)
+			abort();
+	}
+	p->folder[p->n] = strdup(c->folder);
+	p->ref[p->n] = (struct imap_msgref){ c->uid,
+	    c->message_id ? strdup(c->message_id) : NULL, p->folder[p->n] };
+	p->ntokens[p->n] = c->ntokens;
+	p->tokens[p->n] = NULL;
+	if (c->ntokens) {
+		p->tokens[p->n] = malloc(c->ntokens * sizeof(uint64_t));
+		if (p->tokens[p->n] == NULL)
+			abort();
+		memcpy(p->tokens[p->n], c->tokens, c->ntokens * sizeof(uint64_t));
+	}
+	p->n++;
+	if (c->campaign > 0) {
+		snprintf(camp, sizeof camp, "%lld", (long long)c->campaign);
+		bool seen = false;
+		for (size_t i = 0; i < p->campaigns.n && !seen; i++)
+			seen = strcmp(p->campaigns.v[i], camp) == 0;
+		if (!seen) {
+			p->campaigns.v = realloc(p->campaigns.v,
+			    (p->campaigns.n + 1) * sizeof *p->campaigns.v);
+			if (p->campaigns.v == NULL)
+				abort();
+			p->campaigns.v[p->campaigns.n++] = strdup(camp);
+		}
+	}
+	return 0;
+}
+
+static void
+pick_free(struct pick *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->folder[i]);
+		free((char *)p->ref[i].message_id);
+		free(p->tokens[i]);
+	}
+	for (size_t i = 0; i < p->campaigns.n; i++)
+		free(p->campaigns.v[i]);
+	free(p->campaigns.v);
+	free(p->ref);
+	free(p->folder);
+	free(p->tokens);
+	free(p->ntokens);
+	memset(p, 0, sizeof *p);
+}
+
+/* What has been in the quarantine longer than the retention. */
+struct expired {
+	struct imap_msgref	*ref;
+	size_t			 n, cap;
+	int64_t			 before;
+};
+
+static int
+add_expired(const struct store_quar *q, void *arg)
+{
+	struct expired *e = arg;
+
+	if (q->since >= e->before)
+		return 0;
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 64;
+		e->ref = realloc(e->ref, e->cap * sizeof *e->ref);
+		if (e->ref == NULL)
+			abort();
+	}
+	e->ref[e->n++] = (struct imap_msgref){ q->uid,
+	    q->message_id ? strdup(q->message_id) : NULL, NULL };
+	return 0;
+}
+
+static void
+expired_free(struct expired *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free((char *)e->ref[i].message_id);
+	free(e->ref);
+}
+
+/* Quarantine the picked messages, a folder at a time; train each. */
+static int
+quarantine(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
+    struct imap_act_stats *sx)
+{
+	struct ndr_bayes *b = NULL;
+	char err[1024];
+	int rc = EXIT_OK;
+
+	for (size_t i = 0; i < p->n; ) {
+		size_t j = i;
+		while (j < p->n && strcmp(p->folder[j], p->folder[i]) == 0)
+			j++;
+		if (imap_act(c, ctx->st, IMAP_QUARANTINE, p->folder[i],
+		    p->ref + i, j - i, ctx->a->quarantine, sx, err,
+		    sizeof err) != 0) {
+			say(LOG_ERR, "%s", err);
+			rc = EXIT_PARTIAL;
+			if (c->s == NULL)
+				break;
+		}
+		i = j;
+	}
+	/* every decision teaches the classifier: these are spam */
+	if (ndr_bayes_open(ctx->st, &b) != 0 || store_begin(ctx->st) != 0)
+		goto store_err;
+	for (size_t i = 0; i < p->n; i++) {
+		enum ndr_train out;
+		if (p->ntokens[i] && ndr_bayes_train(b, ctx->st,
+		    p->ref[i].message_id, p->tokens[i], p->ntokens[i], true,
+		    &out) != 0)
+			goto store_err;
+	}
+	if (ndr_bayes_flush(b, ctx->st) != 0 || store_commit(ctx->st) != 0)
+		goto store_err;
+	ndr_bayes_free(b);
+	return rc;
+store_err:
+	store_rollback(ctx->st);
+	ndr_bayes_free(b);
+	say(LOG_ERR, "%s", store_error(ctx->st));
+	return EXIT_PARTIAL;
+}
+
+static int
+clean_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "max-actions", required_argument, NULL, 'm' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cfgpath = NULL, *account = NULL;
+	bool dry = false, verbose = false;
+	long max = -1;
+	struct account_ctx ctx = { 0 };
+	struct imap_conn c = { 0 };
+	struct pick p = { 0 };
+	struct expired ex = { 0 };
+	struct imap_act_stats sq = { 0 }, sp = { 0 };
+	char *pw = NULL, err[1024], *end;
+	int ch, rc, lockfd = -1;
+
+	optind = 1;
+	use_syslog = false;
+	while ((ch = getopt_long(argc, argv, "c:a:nm:vl:h", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': cfgpath = optarg; break;
+		case 'a': account = optarg; break;
+		case 'n': dry = true; break;
+		case 'v': verbose = true; break;
+		case 'm':
+			max = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || max < 0) {
+				fprintf(stderr, "ndrsweep clean: --max-actions "
+				    "takes a number\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'l':
+			if (strcmp(optarg, "syslog") != 0) {
+				fprintf(stderr, "ndrsweep clean: --log takes "
+				    "syslog\n");
+				return EXIT_USAGE;
+			}
+			use_syslog = true;
+			break;
+		case 'h': clean_usage(stdout); return EXIT_OK;
+		default: clean_usage(stderr); return EXIT_USAGE;
+		}
+	if (optind != argc) {
+		clean_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (use_syslog)
+		openlog("ndrsweep", LOG_PID, LOG_MAIL);
+	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
+		return rc;
+	const struct ndr_account *a = ctx.a;
+	if (max < 0)
+		max = a->max_actions;
+	if (!dry) {
+		int l = lock_account(ctx.store_path, &lockfd, err, sizeof err);
+		if (l != 0) {
+			say(LOG_ERR, "%s: %s", a->name, err);
+			rc = l > 0 ? EXIT_LOCKED : EXIT_CONFIG;
+			goto out;
+		}
+		rc = EXIT_CONFIG;
+		if ((pw = ndr_password(a, err, sizeof err)) == NULL) {
+			say(LOG_ERR, "%s", err);
+			goto out;
+		}
+		rc = EXIT_SERVER;
+		if (imap_open(a, pw, &c, err, sizeof err) != 0) {
+			say(LOG_ERR, "%s", err);
+			goto out;
+		}
+		/* what a run that died left half done, first */
+		struct imap_reconcile_stats rs;
+		if (imap_reconcile(&c, ctx.st, &rs, err, sizeof err) != 0) {
+			say(LOG_ERR, "%s", err);
+			goto out;
+		}
+		if (rs.done + rs.dropped + rs.copied + rs.vanished && verbose)
+			say(LOG_INFO, "%s: settled an interrupted run: %u done, "
+			    "%u not sent, %u gone, %u copied", a->name, rs.done,
+			    rs.dropped, rs.vanished, rs.copied);
+		struct imap_scan_stats ss;
+		struct ndr_judge_stats js;
+		rc = scan_session(&ctx, &c, pw, true, &ss, &js);
+		if (rc == EXIT_SERVER)
+			goto out;
+	}
+	if (store_each_candidate(ctx.st, a->quarantine, a->threshold,
+	    a->unsure == NDR_UNSURE_QUARANTINE, add_cand, &p) != 0) {
+		say(LOG_ERR, "%s", store_error(ctx.st));
+		rc = EXIT_CONFIG;
+		goto out;
+	}
+	ex.before = (int64_t)time(NULL) - (int64_t)a->retention * DAY;
+	if (store_each_quarantined(ctx.st, a->quarantine, add_expired, &ex) !=
+	    0) {
+		say(LOG_ERR, "%s", store_error(ctx.st));
+		rc = EXIT_CONFIG;
+		goto out;
+	}
+	if (p.n + ex.n > (size_t)max) {
+		say(LOG_ERR, "%s: %zu messages to act on (%zu to quarantine, "
+		    "%zu expired), over the limit of %ld: nothing done; raise "
+		    "--max-actions or max_actions if that is right", a->name,
+		    p.n + ex.n, p.n, ex.n, max);
+		rc = EXIT_CAP;
+		goto out;
+	}
+	if (dry) {
+		if (p.n + ex.n || verbose)
+			say(LOG_INFO, "%s: would quarantine %zu message%s (%zu "
+			    "campaign%s) to %s, and expunge %zu from it "
+			    "(quarantined over %u days ago); dry run, nothing "
+			    "done", a->name, p.n, p.n == 1 ? "" : "s",
+			    p.campaigns.n, p.campaigns.n == 1 ? "" : "s",
+			    a->quarantine, ex.n, a->retention);
+		rc = EXIT_OK;
+		goto out;
+	}
+	int r1 = p.n ? quarantine(&c, &ctx, &p, &sq) : EXIT_OK;
+	if (ex.n && c.s && imap_act(&c, ctx.st, IMAP_PURGE, a->quarantine,
+	    ex.ref, ex.n, NULL, &sp, err, sizeof err) != 0) {
+		say(LOG_ERR, "%s", err);
+		r1 = EXIT_PARTIAL;
+	}
+	if (rc == EXIT_OK)
+		rc = r1;
+	if (sq.done + sq.copied_only + sp.done || verbose)
+		say(LOG_INFO, "%s: %u quarantined (%zu campaign%s), %u expired "
+		    "from the quarantine%s", a->name, sq.done + sq.copied_only,
+		    p.campaigns.n, p.campaigns.n == 1 ? "" : "s", sp.done,
+		    sq.vanished + sp.vanished ? "; some were gone already" : "");
+	if (sq.copied_only)
+		say(LOG_WARNING, "%s: the server has no UIDPLUS: %u messages "
+		    "were copied to %s and marked deleted where they were; "
+		    "expunge those folders yourself", a->name, sq.copied_only,
+		    a->quarantine);
+out:
+	pick_free(&p);
+	expired_free(&ex);
+	imap_close(&c);
+	ndr_password_free(pw);
+	if (lockfd != -1)
+		close(lockfd);
+	account_close(&ctx);
+	if (use_syslog)
+		closelog();
+	return rc;
+}
+
+const struct cmd cmd_clean = {
+	"clean", "scan and apply the policy, unattended (for cron)",
+	clean_run, clean_usage,
+};
