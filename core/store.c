@@ -1176,7 +1176,11 @@ store_each_candidate(struct store *st, const char *quarantine,
 	    "AND (m.flags IS NULL OR instr(m.flags, '$NdrKept') = 0) AND NOT "
 	    "EXISTS (SELECT 1 FROM journal j WHERE j.action = 'keep' AND "
 	    "j.state = 'done' AND j.folder = f.name AND j.uid = m.uid AND "
-	    "j.uidvalidity = f.uidvalidity) ORDER BY f.name, m.uid", -1, &s,
+	    "j.uidvalidity = f.uidvalidity) AND NOT EXISTS (SELECT 1 FROM "
+	    "journal r WHERE r.action = 'release' AND r.state IN ('done', "
+	    "'copied') AND ((r.dest = f.name AND r.dest_uid = m.uid AND "
+	    "r.dest_uidvalidity = f.uidvalidity) OR r.message_id = "
+	    "m.message_id)) ORDER BY f.name, m.uid", -1, &s,
 	    NULL) != SQLITE_OK)
 		return fail(st, "store");
 	sqlite3_bind_text(s, 1, quarantine, -1, SQLITE_STATIC);

@@ -197,7 +197,7 @@ struct store_cand {
 	size_t		 ntokens;
 };
 /* Backscatter scored threshold or more (and unsure ones when asked),
- * outside the quarantine, not kept by the user. */
+ * outside the quarantine, neither kept nor released by the user. */
 int	store_each_candidate(struct store *, const char *quarantine,
 	    double threshold, bool unsure,
 	    int (*fn)(const struct store_cand *, void *), void *);

@@ -29,9 +29,9 @@ run() {	# run ARGS: clean, output in $out, status in $rc
 	rc=$?
 }
 
-plan 16
+plan 24
 command -v dovecot >/dev/null ||
-	skip_all 16 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 24 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -100,12 +100,51 @@ s=$(printf '%s\n' "$out" | sed -n 's/.*"content_score":\([0-9.]*\)}/\1/p')
 awk -v s="$s" 'BEGIN { exit !(s > 0.9) }' &&
     ok "each move taught the classifier (the bounced spam now scores $s)" ||
     not_ok "each move taught the classifier (the bounced spam now scores $s)"
+# review: the quarantine listed, one released, a campaign released
+out=$("$nd" review --config "$cf" --list 2>&1)
+[ "$(printf '%s\n' "$out" | grep -c 'backscatter.*INBOX  Cheap watches')" = 30 ] &&
+    ok "review --list: the 30, with verdict, campaign, origin and subject" ||
+    not_ok "review --list: the 30, with verdict, campaign, origin and subject"
+out=$("$nd" review --config "$cf" --list --json 2>&1)
+first=$(printf '%s\n' "$out" | head -1 | sed 's/^{"id":\([0-9]*\),.*/\1/')
+[[ $(printf '%s\n' "$out" | head -1) == '{"id":'*',"days":0,"verdict":"backscatter","score":'*',"campaign":1,"origin":"INBOX","message_id":"<b1-'*'","subject":"Cheap watches"}' ]] &&
+    ok "review --list --json" || not_ok "review --list --json"
+out=$("$nd" review --config "$cf" --release "$first" 2>&1)
+[ $? = 0 ] && [ "$out" = "t: 1 released" ] && [ "$(st INBOX)" = 3 ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 29 ] &&
+    ok "review --release ID: back in INBOX" || not_ok "review --release ID: back in INBOX"
+run
+[ $rc = 0 ] && [ -z "$out" ] && [ "$(st INBOX)" = 3 ] &&
+    ok "a released message is not quarantined again" ||
+    not_ok "a released message is not quarantined again"
+out=$("$nd" review --config "$cf" --release 999999 2>&1)
+[ $? = 1 ] && [ "$out" = "ndrsweep: 999999: no such message in the quarantine" ] &&
+    ok "an unknown ID: exit 1 and one line" || not_ok "an unknown ID: exit 1 and one line"
+out=$("$nd" review --config "$cf" --release-campaign 1 2>&1)
+[ "$out" = "t: 29 released" ] && [ "$(st INBOX)" = 32 ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 0 ] &&
+    ok "review --release-campaign: the whole campaign back" ||
+    not_ok "review --release-campaign: the whole campaign back"
+# the user said no: quarantined again only if clean is told nothing else
+run
+[ -z "$out" ] && [ "$(st INBOX)" = 32 ] && ok "released campaign stays released" ||
+    not_ok "released campaign stays released"
+# for what follows: a fresh flood, quarantined
+dc_append "$DC_USER" INBOX $(copies 30 "$mail/bounce1.eml")
+run
+[ "$(st 'Quarantäne/Rückläufer')" = 30 ] || not_ok "(setup: 30 quarantined again: $out)"
+out=$("$nd" review --config "$cf" --purge --older-than 1 2>&1)
+[ "$out" = "t: 0 expunged from Quarantäne/Rückläufer" ] || [ -z "$out" ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 30 ] &&
+    ok "review --purge --older-than 1: nothing that young" ||
+    not_ok "review --purge --older-than 1: nothing that young"
+
 # retention: what is older than the retention is expunged
 sleep 1
 echo "retention = 0" >>"$cf"
 run
 [ $rc = 0 ] && [ "$out" = "t: 0 quarantined (0 campaigns), 30 expired from the quarantine" ] &&
-    [ "$(st 'Quarantäne/Rückläufer')" = 0 ] && [ "$(st INBOX)" = 2 ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 0 ] && [ "$(st INBOX)" = 32 ] &&
     ok "retention: expired messages expunged, nothing else" ||
     not_ok "retention: expired messages expunged, nothing else"
 sed -i '/^retention/d' "$cf"
@@ -116,7 +155,7 @@ dc_capability "$caps UIDPLUS"
 dc_append "$DC_USER" INBOX $(copies 20 "$mail/bounce1.eml")
 run
 [ $rc = 0 ] && [ "$out" = "t: 20 quarantined (1 campaign), 0 expired from the quarantine" ] &&
-    [ "$(st 'Quarantäne/Rückläufer')" = 20 ] && [ "$(st INBOX)" = 2 ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 20 ] && [ "$(st INBOX)" = 32 ] &&
     ok "no MOVE: copy, flag and UID EXPUNGE, same end state" ||
     not_ok "no MOVE: copy, flag and UID EXPUNGE, same end state"
 # neither MOVE nor UIDPLUS: copied and flagged, the expunge left to the user
@@ -124,7 +163,7 @@ dc_capability "$caps"
 dc_append "$DC_USER" INBOX $(copies 5 "$mail/bounce1.eml")
 run
 [ $rc = 0 ] && [[ $out == *"has no UIDPLUS: 5 messages were copied to Quarantäne/Rückläufer and marked deleted"* ]] &&
-    [ "$(st 'Quarantäne/Rückläufer')" = 25 ] && [ "$(st INBOX)" = 7 ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 25 ] && [ "$(st INBOX)" = 37 ] &&
     ok "no UIDPLUS: copied and flagged, never a bare EXPUNGE, and said so" ||
     not_ok "no UIDPLUS: copied and flagged, never a bare EXPUNGE, and said so"
 deleted=$(doveadm -c "$DC_DIR/dovecot.conf" search -u "$DC_USER" mailbox INBOX DELETED | wc -l)

@@ -1,7 +1,12 @@
 /* account.c - what the commands that work on an account share: the
  * configuration, the account chosen, its store. */
+#include <sys/file.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/store.h"
@@ -39,4 +44,37 @@ account_close(struct account_ctx *ctx)
 	store_close(ctx->st);
 	free(ctx->store_path);
 	ndr_config_free(&ctx->cfg);
+}
+
+/*
+ * One run per account at a time: flock on ACCOUNT.lock beside the store.
+ * The kernel drops the lock of a process that died, so a stale lock is
+ * simply taken over. 0 locked, 1 held by another run, -1 error.
+ */
+int
+account_lock(const char *store_path, int *fd, char *err, size_t errlen)
+{
+	char path[4096], pid[32];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s.lock", store_path);
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
+		n = pread(*fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		snprintf(err, errlen, "another run is cleaning this account%s%s",
+		    *pid ? ": pid " : "", pid);
+		close(*fd);
+		*fd = -1;
+		return 1;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(*fd, 0) != 0 || pwrite(*fd, pid, (size_t)n, 0) != n) {
+		/* the lock holds all the same; the pid is only a courtesy */
+	}
+	return 0;
 }

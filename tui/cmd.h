@@ -36,10 +36,19 @@ struct account_ctx {
 int	account_open(struct account_ctx *, const char *cfgpath,
 	    const char *name);
 void	account_close(struct account_ctx *);
+/*
+ * One acting run per account at a time (clean, review): flock on
+ * ACCOUNT.lock beside the store; a dead holder's lock is simply taken
+ * over. 0 locked (close *fd to let go), 1 held by another run (err says
+ * which), -1 error.
+ */
+int	account_lock(const char *store_path, int *fd, char *err,
+	    size_t errlen);
 
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_clean;
 extern const struct cmd cmd_report;
+extern const struct cmd cmd_review;
 extern const struct cmd cmd_scan;
 extern const struct cmd cmd_train;
 

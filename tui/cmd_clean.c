@@ -72,39 +72,6 @@ say(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * One run per account at a time: flock on ACCOUNT.lock beside the store.
- * The kernel drops the lock of a process that died, so a stale lock is
- * simply taken over. 0 locked, 1 held by another run, -1 error.
- */
-static int
-lock_account(const char *store_path, int *fd, char *err, size_t errlen)
-{
-	char path[4096], pid[32];
-	ssize_t n;
-
-	snprintf(path, sizeof path, "%s.lock", store_path);
-	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
-		n = pread(*fd, pid, sizeof pid - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
-		pid[strcspn(pid, "\n")] = '\0';
-		snprintf(err, errlen, "another run is cleaning this account%s%s",
-		    *pid ? ": pid " : "", pid);
-		close(*fd);
-		*fd = -1;
-		return 1;
-	}
-	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(*fd, 0) != 0 || pwrite(*fd, pid, (size_t)n, 0) != n) {
-		/* the lock holds all the same; the pid is only a courtesy */
-	}
-	return 0;
-}
-
 /* The messages the policy names, by folder. */
 struct pick {
 	struct imap_msgref	*ref;
@@ -316,7 +283,7 @@ clean_run(int argc, char **argv)
 	if (max < 0)
 		max = a->max_actions;
 	if (!dry) {
-		int l = lock_account(ctx.store_path, &lockfd, err, sizeof err);
+		int l = account_lock(ctx.store_path, &lockfd, err, sizeof err);
 		if (l != 0) {
 			say(LOG_ERR, "%s: %s", a->name, err);
 			rc = l > 0 ? EXIT_LOCKED : EXIT_CONFIG;

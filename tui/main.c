@@ -12,6 +12,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_report,
 	&cmd_train,
 	&cmd_clean,
+	&cmd_review,
 };
 
 static void
@@ -28,8 +29,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "\n"
 	    "'ndrsweep COMMAND --help' tells more of one command.\n"
-	    "The other commands of ndrsweep(1) (review, demo)\n"
-	    "are not built yet.\n");
+	    "The interface and 'ndrsweep demo' of ndrsweep(1) are not built\n"
+	    "yet.\n");
 }
 
 void

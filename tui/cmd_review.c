@@ -1,0 +1,340 @@
+/* cmd_review.c - ndrsweep review: the quarantine, for an administrator. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/bayes.h"
+#include "core/core.h"
+#include "core/store.h"
+#include "imap/imap.h"
+#include "cmd.h"
+
+#define DAY	86400
+
+static void
+review_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ndrsweep review [--config FILE] [--account NAME]\n"
+	    "                       [--list [--json]] [--release ID...]\n"
+	    "                       [--release-campaign N] [--purge --older-than DAYS]\n"
+	    "\n"
+	    "The account's quarantine, as ndrsweep put messages there.\n"
+	    "\n"
+	    "  --list                each message: its ID, days in the quarantine,\n"
+	    "                        verdict, score, campaign, folder it came from\n"
+	    "                        and subject (the default)\n"
+	    "  --json                the list as JSON Lines\n"
+	    "  --release ID...       move these back where they came from (each\n"
+	    "                        teaches the classifier: not backscatter)\n"
+	    "  --release-campaign N  the same for every message of campaign N\n"
+	    "  --purge --older-than DAYS\n"
+	    "                        expunge what has been there longer\n"
+	    "\n"
+	    "Exit status: 0 done; 1 some of it failed or an ID is unknown;\n"
+	    "2 the server could not be reached; 64 bad usage; 75 another run\n"
+	    "holds the account's lock; 78 configuration or store error.\n");
+}
+
+struct entry {
+	int64_t		 id, campaign, since;
+	uint32_t	 uid;
+	char		*origin, *message_id;
+	uint64_t	*tokens;
+	size_t		 ntokens;
+};
+
+struct list {
+	struct entry	*v;
+	size_t		 n;
+	bool		 json, print;
+	struct ndr_buf	 b;
+	int64_t		 now;
+};
+
+static int
+on_quarantined(const struct store_quar *q, void *arg)
+{
+	struct list *l = arg;
+	int64_t days = q->since ? (l->now - q->since) / DAY : 0;
+
+	if (l->print && l->json) {
+		l->b.len = 0;
+		ndr_buf_printf(&l->b, "{\"id\":%lld,\"days\":%lld,\"verdict\":",
+		    (long long)q->id, (long long)days);
+		ndr_buf_json(&l->b, q->verdict);
+		ndr_buf_printf(&l->b, ",\"score\":%.3f,\"campaign\":", q->score);
+		if (q->campaign > 0)
+			ndr_buf_printf(&l->b, "%lld", (long long)q->campaign);
+		else
+			ndr_buf_adds(&l->b, "null");
+		ndr_buf_adds(&l->b, ",\"origin\":");
+		ndr_buf_json(&l->b, q->origin);
+		ndr_buf_adds(&l->b, ",\"message_id\":");
+		ndr_buf_json(&l->b, q->message_id);
+		ndr_buf_adds(&l->b, ",\"subject\":");
+		ndr_buf_json(&l->b, q->subject);
+		ndr_buf_adds(&l->b, "}");
+		puts(l->b.s);
+	} else if (l->print) {
+		char camp[24] = "-";
+		if (q->campaign > 0)
+			snprintf(camp, sizeof camp, "#%lld",
+			    (long long)q->campaign);
+		printf("%6lld %4lldd  %-11s %.2f %6s  ", (long long)q->id,
+		    (long long)days, q->verdict ? q->verdict : "?", q->score,
+		    camp);
+		print_safe(stdout, q->origin ? q->origin : "?");
+		printf("  ");
+		print_safe(stdout, q->subject ? q->subject : "(no subject)");
+		printf("\n");
+	}
+	struct entry *e;
+	l->v = realloc(l->v, (l->n + 1) * sizeof *l->v);
+	if (l->v == NULL)
+		abort();
+	e = &l->v[l->n++];
+	memset(e, 0, sizeof *e);
+	e->id = q->id;
+	e->campaign = q->campaign;
+	e->since = q->since;
+	e->uid = q->uid;
+	e->origin = strdup(q->origin ? q->origin : "INBOX");
+	e->message_id = q->message_id ? strdup(q->message_id) : NULL;
+	if (q->ntokens) {
+		e->tokens = malloc(q->ntokens * sizeof *e->tokens);
+		if (e->tokens == NULL)
+			abort();
+		memcpy(e->tokens, q->tokens, q->ntokens * sizeof *e->tokens);
+		e->ntokens = q->ntokens;
+	}
+	return 0;
+}
+
+static void
+list_free(struct list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].origin);
+		free(l->v[i].message_id);
+		free(l->v[i].tokens);
+	}
+	free(l->v);
+	ndr_buf_free(&l->b);
+}
+
+/* Release the chosen entries: back to their folders, learnt as ham. */
+static int
+release(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
+    size_t n, unsigned *done)
+{
+	struct imap_msgref *ref = calloc(n + 1, sizeof *ref);
+	struct ndr_bayes *b = NULL;
+	char err[1024];
+	int rc = EXIT_OK;
+
+	if (ref == NULL)
+		abort();
+	/* one command per folder they go back to */
+	for (size_t i = 0; i < n; ) {
+		size_t k = 0, j;
+		for (j = i; j < n && strcmp(pick[j]->origin, pick[i]->origin) ==
+		    0; j++)
+			ref[k++] = (struct imap_msgref){ pick[j]->uid,
+			    pick[j]->message_id, pick[j]->origin };
+		struct imap_act_stats sx = { 0 };
+		if (imap_act(c, ctx->st, IMAP_RELEASE, ctx->a->quarantine, ref, k,
+		    pick[i]->origin, &sx, err, sizeof err) != 0) {
+			fprintf(stderr, "ndrsweep: %s\n", err);
+			rc = EXIT_PARTIAL;
+		}
+		*done += sx.done + sx.copied_only;
+		i = j;
+	}
+	free(ref);
+	if (ndr_bayes_open(ctx->st, &b) != 0 || store_begin(ctx->st) != 0)
+		goto store_err;
+	for (size_t i = 0; i < n; i++) {
+		enum ndr_train out;
+		if (pick[i]->ntokens && ndr_bayes_train(b, ctx->st,
+		    pick[i]->message_id, pick[i]->tokens, pick[i]->ntokens,
+		    false, &out) != 0)
+			goto store_err;
+	}
+	if (ndr_bayes_flush(b, ctx->st) != 0 || store_commit(ctx->st) != 0)
+		goto store_err;
+	ndr_bayes_free(b);
+	return rc;
+store_err:
+	store_rollback(ctx->st);
+	ndr_bayes_free(b);
+	fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
+	return EXIT_PARTIAL;
+}
+
+static int
+cmp_origin(const void *a, const void *b)
+{
+	return strcmp((*(struct entry *const *)a)->origin,
+	    (*(struct entry *const *)b)->origin);
+}
+
+static int
+review_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "list", no_argument, NULL, 'L' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "release", no_argument, NULL, 'r' },
+		{ "release-campaign", required_argument, NULL, 'R' },
+		{ "purge", no_argument, NULL, 'p' },
+		{ "older-than", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cfgpath = NULL, *account = NULL;
+	bool json = false, rel = false, purge = false;
+	long campaign = -1, older = -1;
+	struct account_ctx ctx = { 0 };
+	struct imap_conn c = { 0 };
+	struct list l = { 0 };
+	struct entry **pick = NULL;
+	size_t npick = 0;
+	char *pw = NULL, err[1024], *end;
+	int ch, rc, lockfd = -1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:a:LjrR:po:h", opts, NULL)) !=
+	    -1)
+		switch (ch) {
+		case 'c': cfgpath = optarg; break;
+		case 'a': account = optarg; break;
+		case 'L': break;
+		case 'j': json = true; break;
+		case 'r': rel = true; break;
+		case 'p': purge = true; break;
+		case 'R':
+			campaign = strtol(optarg, &end, 10);
+			if (*end || campaign <= 0)
+				goto usage;
+			break;
+		case 'o':
+			older = strtol(optarg, &end, 10);
+			if (*end || older < 0)
+				goto usage;
+			break;
+		case 'h': review_usage(stdout); return EXIT_OK;
+		default: goto usage;
+		}
+	/* --release takes the IDs that follow */
+	if ((optind != argc && !rel) || (rel && optind == argc) ||
+	    (purge && older < 0) || (!purge && older >= 0) ||
+	    (rel + purge + (campaign > 0)) > 1)
+		goto usage;
+	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
+		return rc;
+	l.now = (int64_t)time(NULL);
+	l.json = json;
+	l.print = !rel && !purge && campaign < 0;
+	if (l.print && !json)
+		printf("    ID  age  verdict     score campaign  from  subject\n");
+	if (store_each_quarantined(ctx.st, ctx.a->quarantine, on_quarantined,
+	    &l) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx.st));
+		rc = EXIT_CONFIG;
+		goto out;
+	}
+	if (l.print)
+		goto out;
+	pick = calloc(l.n + 1, sizeof *pick);
+	if (pick == NULL)
+		abort();
+	rc = EXIT_OK;
+	if (rel)
+		for (int i = optind; i < argc; i++) {
+			long id = strtol(argv[i], &end, 10);
+			size_t k;
+			for (k = 0; k < l.n && (*end || l.v[k].id != id); k++)
+				;
+			if (k == l.n) {
+				fprintf(stderr, "ndrsweep: %s: no such message in "
+				    "the quarantine\n", argv[i]);
+				rc = EXIT_PARTIAL;
+			} else
+				pick[npick++] = &l.v[k];
+		}
+	for (size_t k = 0; k < l.n; k++)
+		if ((campaign > 0 && l.v[k].campaign == campaign) ||
+		    (purge && l.v[k].since < l.now - older * DAY))
+			pick[npick++] = &l.v[k];
+	if (npick == 0) {
+		if (campaign > 0) {
+			fprintf(stderr, "ndrsweep: campaign %ld has nothing in "
+			    "the quarantine\n", campaign);
+			rc = EXIT_PARTIAL;
+		}
+		goto out;
+	}
+	int l_rc = account_lock(ctx.store_path, &lockfd, err, sizeof err);
+	if (l_rc != 0) {
+		fprintf(stderr, "ndrsweep: %s: %s\n", ctx.a->name, err);
+		rc = l_rc > 0 ? EXIT_LOCKED : EXIT_CONFIG;
+		goto out;
+	}
+	if ((pw = ndr_password(ctx.a, err, sizeof err)) == NULL) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		rc = EXIT_CONFIG;
+		goto out;
+	}
+	if (imap_open(ctx.a, pw, &c, err, sizeof err) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		rc = EXIT_SERVER;
+		goto out;
+	}
+	unsigned done = 0;
+	if (purge) {
+		struct imap_msgref *ref = calloc(npick + 1, sizeof *ref);
+		struct imap_act_stats sx = { 0 };
+		if (ref == NULL)
+			abort();
+		for (size_t i = 0; i < npick; i++)
+			ref[i] = (struct imap_msgref){ pick[i]->uid,
+			    pick[i]->message_id, NULL };
+		if (imap_act(&c, ctx.st, IMAP_PURGE, ctx.a->quarantine, ref,
+		    npick, NULL, &sx, err, sizeof err) != 0) {
+			fprintf(stderr, "ndrsweep: %s\n", err);
+			rc = EXIT_PARTIAL;
+		}
+		free(ref);
+		printf("%s: %u expunged from %s\n", ctx.a->name, sx.done,
+		    ctx.a->quarantine);
+	} else {
+		qsort(pick, npick, sizeof *pick, cmp_origin);
+		int r = release(&c, &ctx, pick, npick, &done);
+		if (rc == EXIT_OK)
+			rc = r;
+		printf("%s: %u released\n", ctx.a->name, done);
+	}
+out:
+	free(pick);
+	list_free(&l);
+	imap_close(&c);
+	ndr_password_free(pw);
+	if (lockfd != -1)
+		close(lockfd);
+	account_close(&ctx);
+	return rc;
+usage:
+	review_usage(stderr);
+	return EXIT_USAGE;
+}
+
+const struct cmd cmd_review = {
+	"review", "the quarantine: list, release, purge",
+	review_run, review_usage,
+};
