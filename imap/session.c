@@ -3,9 +3,12 @@
  * the configuration says so, none), verify the certificate, read the
  * capabilities, log in, read them again.
  */
+#include <sys/socket.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libetpan/libetpan.h>
 
@@ -74,6 +77,63 @@ verify(struct imap_conn *c, const struct ndr_account *a, char *err,
 	return rc;
 }
 
+/*
+ * libetpan (1.9.4) spins at full speed, never returning, when the server
+ * hangs up in the middle of a literal: select() says readable, read()
+ * gives 0, and it asks again (found by tests/faults.sh). A watchdog thread looks at
+ * the open session's socket twice a second; once the peer has closed it
+ * and nothing is left to read, for a whole second, it cancels the
+ * stream, and the read in progress fails as a lost connection should.
+ */
+static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
+static mailstream *wd_stream;
+static bool wd_started;
+
+static void *
+watchdog(void *arg)
+{
+	struct timespec half = { 0, 500000000 };
+	mailstream *seen = NULL;
+	int closed = 0;
+
+	(void)arg;
+	for (;;) {
+		nanosleep(&half, NULL);
+		pthread_mutex_lock(&wd_lock);
+		if (wd_stream != seen) {
+			seen = wd_stream;
+			closed = 0;
+		}
+		mailstream_low *low = seen ? mailstream_get_low(seen) : NULL;
+		int fd = low ? mailstream_low_get_fd(low) : -1;
+		char ch;
+		if (fd >= 0 && recv(fd, &ch, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+			if (++closed == 2)
+				mailstream_cancel(seen);
+		} else
+			closed = 0;
+		pthread_mutex_unlock(&wd_lock);
+	}
+	return NULL;
+}
+
+static void
+watch(mailimap *s)
+{
+	pthread_t t;
+
+	pthread_mutex_lock(&wd_lock);
+	wd_stream = s ? s->imap_stream : NULL;
+	if (!wd_started && s) {
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		wd_started = pthread_create(&t, &attr, watchdog, NULL) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	pthread_mutex_unlock(&wd_lock);
+}
+
 int
 imap_open(const struct ndr_account *a, const char *password,
     struct imap_conn *c, char *err, size_t errlen)
@@ -98,6 +158,7 @@ imap_open(const struct ndr_account *a, const char *password,
 		    port, server_said(c->s, r));
 		goto fail;
 	}
+	watch(c->s);
 	read_caps(c);
 	if (a->tls == NDR_TLS_STARTTLS) {
 		if (!mailimap_has_extension(c->s, "STARTTLS")) {
@@ -113,6 +174,7 @@ imap_open(const struct ndr_account *a, const char *password,
 			    a->host, server_said(c->s, r));
 			goto fail;
 		}
+		watch(c->s);	/* the stream is a TLS one now */
 		read_caps(c);
 	}
 	if (a->tls != NDR_TLS_NONE && verify(c, a, err, errlen) != 0)
@@ -138,6 +200,7 @@ imap_open(const struct ndr_account *a, const char *password,
 	read_caps(c);
 	return 0;
 fail:
+	watch(NULL);
 	mailimap_free(c->s);
 	c->s = NULL;
 	return -1;
@@ -148,6 +211,7 @@ imap_close(struct imap_conn *c)
 {
 	if (c->s) {
 		mailimap_logout(c->s);
+		watch(NULL);
 		mailimap_free(c->s);
 		c->s = NULL;
 	}

@@ -1,12 +1,12 @@
 # tests/tap.inc.sh - TAP for the shell tests (sourced by bash).
 #   plan N            "1..N"; skip_all N WHY: every test skipped, saying why
 #   ok NAME / not_ok NAME: a result; not_ok shows $out as TAP comments
-n=0
+_tap_n=0
 plan() { echo "1..$1"; }
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
 not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
+	_tap_n=$((_tap_n + 1))
+	echo "not ok $_tap_n - $1"
 	[ -n "${out:-}" ] && printf '%s\n' "$out" | sed 's/^/# /'
 	return 0
 }
