@@ -20,6 +20,9 @@ bool		 ci_eq(const char *, const char *);
 /* Does the lowercase text contain any of the NULL-terminated needles? */
 bool		 has_any(const char *lower, const char *const *needles);
 char		*lowercase_dup(const char *, size_t);
+/* The host of the next http(s) link in [p, end) (*len bytes, maybe 0),
+ * or NULL; the next search starts at the returned pointer + *len. */
+const char	*next_link_host(const char *p, const char *end, size_t *len);
 /* Lowercase ASCII and Latin-1 letters; Latin-1 signs, general punctuation
  * and currency signs as spaces. */
 char		*utf8_fold(const char *);

@@ -39,29 +39,19 @@ read_headers(struct ndr_original *o, const struct hdrs *h)
 static void
 read_links(struct ndr_original *o, const char *t, size_t n)
 {
-	const char *p = t, *end = t + n;
+	const char *p = t, *end = t + n, *h;
+	size_t len;
 
-	while (o->links.n < LINKS_MAX && (p = ci_find(p, end - p, "http")) != NULL) {
-		const char *h = p + 4;
-		if (h < end && (*h == 's' || *h == 'S'))
-			h++;
-		if (end - h < 4 || memcmp(h, "://", 3) != 0) {
-			p += 4;
-			continue;
-		}
-		h += 3;
-		const char *e = h;
-		while (e < end && (isalnum((unsigned char)*e) || *e == '-' ||
-		    *e == '.'))
-			e++;
-		if (e > h && memchr(h, '.', e - h)) {
-			char *host = lowercase_dup(h, e - h);
+	while (o->links.n < LINKS_MAX &&
+	    (h = next_link_host(p, end, &len)) != NULL) {
+		if (len && memchr(h, '.', len)) {
+			char *host = lowercase_dup(h, len);
 			if (strv_has(&o->links, host))
 				free(host);
 			else
 				strv_add(&o->links, host);
 		}
-		p = e;
+		p = h + len;
 	}
 }
 

@@ -403,3 +403,25 @@ utf8_fold(const char *s)
 	}
 	return o;
 }
+
+const char *
+next_link_host(const char *p, const char *end, size_t *len)
+{
+	while (p < end && (p = ci_find(p, (size_t)(end - p), "http")) != NULL) {
+		const char *h = p + 4;
+		if (h < end && (*h == 's' || *h == 'S'))
+			h++;
+		if (end - h < 4 || memcmp(h, "://", 3) != 0) {
+			p += 4;
+			continue;
+		}
+		h += 3;
+		const char *e = h;
+		while (e < end && (isalnum((unsigned char)*e) || *e == '-' ||
+		    *e == '.'))
+			e++;
+		*len = (size_t)(e - h);
+		return h;
+	}
+	return NULL;
+}

@@ -162,23 +162,12 @@ host(struct toks *t, const char *prefix, const char *h, size_t n)
 static void
 links(struct toks *t, const char *s, size_t n)
 {
-	const char *p = s, *end = s + n;
+	const char *p = s, *end = s + n, *h;
+	size_t len;
 
-	while ((p = ci_find(p, (size_t)(end - p), "http")) != NULL) {
-		const char *h = p + 4;
-		if (h < end && (*h == 's' || *h == 'S'))
-			h++;
-		if (end - h < 4 || memcmp(h, "://", 3) != 0) {
-			p += 4;
-			continue;
-		}
-		h += 3;
-		const char *e = h;
-		while (e < end && (isalnum((unsigned char)*e) || *e == '-' ||
-		    *e == '.'))
-			e++;
-		host(t, "url", h, (size_t)(e - h));
-		p = e;
+	while ((h = next_link_host(p, end, &len)) != NULL) {
+		host(t, "url", h, len);
+		p = h + len;
 	}
 }
 
