@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/bayes.h"
 #include "core/config.h"
 #include "core/store.h"
 #include "cmd.h"
@@ -77,4 +78,27 @@ account_lock(const char *store_path, int *fd, char *err, size_t errlen)
 		/* the lock holds all the same; the pid is only a courtesy */
 	}
 	return 0;
+}
+
+int
+account_learn(struct account_ctx *ctx, const struct lesson *l, size_t n,
+    bool spam)
+{
+	struct ndr_bayes *b = NULL;
+	enum ndr_train out;
+
+	if (ndr_bayes_open(ctx->st, &b) != 0 || store_begin(ctx->st) != 0)
+		goto bad;
+	for (size_t i = 0; i < n; i++)
+		if (l[i].ntokens && ndr_bayes_train(b, ctx->st, l[i].id,
+		    l[i].tokens, l[i].ntokens, spam, &out) != 0)
+			goto bad;
+	if (ndr_bayes_flush(b, ctx->st) != 0 || store_commit(ctx->st) != 0)
+		goto bad;
+	ndr_bayes_free(b);
+	return 0;
+bad:
+	store_rollback(ctx->st);
+	ndr_bayes_free(b);
+	return -1;
 }

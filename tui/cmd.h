@@ -22,6 +22,7 @@ struct cmd {
 };
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/config.h"
 
@@ -44,6 +45,17 @@ void	account_close(struct account_ctx *);
  */
 int	account_lock(const char *store_path, int *fd, char *err,
 	    size_t errlen);
+/* A decision taught to the account's classifier: the message's
+ * Message-ID and the tokens of its original. */
+struct lesson {
+	const char	*id;
+	const uint64_t	*tokens;
+	size_t		 ntokens;
+};
+/* Learn them all as spam (or not), in one transaction; -1 on a store
+ * error (store_error says which). */
+int	account_learn(struct account_ctx *, const struct lesson *, size_t n,
+	    bool spam);
 
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_clean;

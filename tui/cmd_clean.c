@@ -13,7 +13,6 @@
 
 #include <libetpan/libetpan.h>
 
-#include "core/bayes.h"
 #include "core/core.h"
 #include "core/judge.h"
 #include "core/store.h"
@@ -181,7 +180,6 @@ static int
 quarantine(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
     struct imap_act_stats *sx)
 {
-	struct ndr_bayes *b = NULL;
 	char err[1024];
 	int rc = EXIT_OK;
 
@@ -200,24 +198,18 @@ quarantine(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
 		i = j;
 	}
 	/* every decision teaches the classifier: these are spam */
-	if (ndr_bayes_open(ctx->st, &b) != 0 || store_begin(ctx->st) != 0)
-		goto store_err;
-	for (size_t i = 0; i < p->n; i++) {
-		enum ndr_train out;
-		if (p->ntokens[i] && ndr_bayes_train(b, ctx->st,
-		    p->ref[i].message_id, p->tokens[i], p->ntokens[i], true,
-		    &out) != 0)
-			goto store_err;
+	struct lesson *l = calloc(p->n + 1, sizeof *l);
+	if (l == NULL)
+		abort();
+	for (size_t i = 0; i < p->n; i++)
+		l[i] = (struct lesson){ p->ref[i].message_id, p->tokens[i],
+		    p->ntokens[i] };
+	if (account_learn(ctx, l, p->n, true) != 0) {
+		say(LOG_ERR, "%s", store_error(ctx->st));
+		rc = EXIT_PARTIAL;
 	}
-	if (ndr_bayes_flush(b, ctx->st) != 0 || store_commit(ctx->st) != 0)
-		goto store_err;
-	ndr_bayes_free(b);
+	free(l);
 	return rc;
-store_err:
-	store_rollback(ctx->st);
-	ndr_bayes_free(b);
-	say(LOG_ERR, "%s", store_error(ctx->st));
-	return EXIT_PARTIAL;
 }
 
 static int

@@ -6,7 +6,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/bayes.h"
 #include "core/core.h"
 #include "core/store.h"
 #include "imap/imap.h"
@@ -132,7 +131,6 @@ release(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
     size_t n, unsigned *done)
 {
 	struct imap_msgref *ref = calloc(n + 1, sizeof *ref);
-	struct ndr_bayes *b = NULL;
 	char err[1024];
 	int rc = EXIT_OK;
 
@@ -155,24 +153,19 @@ release(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
 		i = j;
 	}
 	free(ref);
-	if (ndr_bayes_open(ctx->st, &b) != 0 || store_begin(ctx->st) != 0)
-		goto store_err;
-	for (size_t i = 0; i < n; i++) {
-		enum ndr_train out;
-		if (pick[i]->ntokens && ndr_bayes_train(b, ctx->st,
-		    pick[i]->message_id, pick[i]->tokens, pick[i]->ntokens,
-		    false, &out) != 0)
-			goto store_err;
+	/* released: not backscatter, the classifier learns */
+	struct lesson *l = calloc(n + 1, sizeof *l);
+	if (l == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		l[i] = (struct lesson){ pick[i]->message_id, pick[i]->tokens,
+		    pick[i]->ntokens };
+	if (account_learn(ctx, l, n, false) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
+		rc = EXIT_PARTIAL;
 	}
-	if (ndr_bayes_flush(b, ctx->st) != 0 || store_commit(ctx->st) != 0)
-		goto store_err;
-	ndr_bayes_free(b);
+	free(l);
 	return rc;
-store_err:
-	store_rollback(ctx->st);
-	ndr_bayes_free(b);
-	fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
-	return EXIT_PARTIAL;
 }
 
 static int
