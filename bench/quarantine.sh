@@ -27,19 +27,8 @@ done
 sed -e 's/^Message-Id: <lunch@example.org>/Message-Id: <sent-1@ndrsweep.test>/' \
     "$top/tests/mail/ordinary1.eml" >"$md/.Sent/cur/1.sent:2,S"
 chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$DC_DIR/mail"
-printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
-chmod 600 "$DC_DIR/pw"
-cat >"$DC_DIR/config" <<CONF
-[account bench]
-host = 127.0.0.1
-port = $DC_PORT
-tls = none
-user = $DC_USER
-password_file = $DC_DIR/pw
-folders = INBOX
-sent = Sent
-max_actions = 1000000
-CONF
+dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX sent=Sent \
+    max_actions=1000000
 "$top/ndrsweep" scan --config "$DC_DIR/config" >/dev/null
 /usr/bin/time -f %e -o "$DC_DIR/t" "$top/ndrsweep" clean --config "$DC_DIR/config"
 clean_s=$(tail -1 "$DC_DIR/t")

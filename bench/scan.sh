@@ -30,18 +30,7 @@ echo "bench: writing $count messages (+ a Sent folder of 2,000)..."
 python3 "$top/bench/gen-mailbox.py" "$md" "$count" "$corpus"
 python3 "$top/bench/gen-mailbox.py" "$md" 2000 "$corpus" Sent
 chown -R "$owner" "$DC_DIR/mail"
-printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
-chmod 600 "$DC_DIR/pw"
-cat >"$DC_DIR/config" <<CONF
-[account bench]
-host = 127.0.0.1
-port = $DC_PORT
-tls = none
-user = $DC_USER
-password_file = $DC_DIR/pw
-folders = INBOX
-sent = Sent
-CONF
+dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX sent=Sent
 # let Dovecot index the folders first, and warm the page cache: neither
 # contender should pay for that
 doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" messages INBOX Sent

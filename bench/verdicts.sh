@@ -24,19 +24,8 @@ for seed in $seeds; do
 	md=$DC_DIR/mail/$DC_USER/Maildir
 	python3 "$top/bench/gen-verdicts.py" "$md" "$seed" "$scale" >"$DC_DIR/labels.tsv"
 	chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$DC_DIR/mail"
-	printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
-	chmod 600 "$DC_DIR/pw"
-	cat >"$DC_DIR/config" <<CONF
-[account bench]
-host = 127.0.0.1
-port = $DC_PORT
-tls = none
-user = $DC_USER
-password_file = $DC_DIR/pw
-folders = INBOX
-sent = Sent
-addresses = alice@example.org
-CONF
+	dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX \
+	    sent=Sent addresses=alice@example.org
 	echo "seed $seed: $(wc -l <"$DC_DIR/labels.tsv") messages in INBOX"
 	/usr/bin/time -f "%e s wall, %U s user" -o "$DC_DIR/t" \
 	    "$top/ndrsweep" scan --config "$DC_DIR/config"

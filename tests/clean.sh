@@ -35,19 +35,8 @@ command -v dovecot >/dev/null ||
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
-printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
-chmod 600 "$DC_DIR/pw"
-cat >"$cf" <<CONF
-[account t]
-host = 127.0.0.1
-port = $DC_PORT
-tls = none
-user = $DC_USER
-password_file = $DC_DIR/pw
-folders = INBOX
-addresses = alice@ndrsweep.test
-quarantine = Quarantäne/Rückläufer
-CONF
+dc_config "$cf" t "port=$DC_PORT" tls=none folders=INBOX \
+    addresses=alice@ndrsweep.test "quarantine=Quarantäne/Rückläufer"
 db=$XDG_DATA_HOME/ndrsweep/t.db
 sed -e 's/^Message-Id: <lunch@example.org>/Message-Id: <sent-1@ndrsweep.test>/' \
     -e 's/^From: .*/From: alice@ndrsweep.test/' "$mail/ordinary1.eml" >"$DC_DIR/sent1.eml"

@@ -194,6 +194,23 @@ dc_use_cert() {
 	sleep 0.3	# the login processes restart
 }
 
+# dc_config FILE NAME KEY=VALUE...: an ndrsweep configuration with one
+# account on this server (host, user and a password file made for it),
+# then the keys given, in order.
+dc_config() {
+	_f=$1 _n=$2
+	shift 2
+	printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
+	chmod 600 "$DC_DIR/pw"
+	{
+		echo "[account $_n]"
+		echo "host = 127.0.0.1"
+		echo "user = $DC_USER"
+		echo "password_file = $DC_DIR/pw"
+		for _kv in "$@"; do echo "${_kv%%=*} = ${_kv#*=}"; done
+	} >"$_f"
+}
+
 # dc_capability CAPS...: what the server says it can do after login, from
 # now on (Dovecot's imap_capability: a whole list replaces its own).
 dc_capability() {

@@ -48,20 +48,9 @@ for i in $(seq 50); do
 	    >"$md/cur/$i.ordinary:2,S"
 done
 chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$DC_DIR/mail"
-printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
-chmod 600 "$DC_DIR/pw"
 config() {	# config PORT
-	cat >"$DC_DIR/config" <<CONF
-[account t]
-host = 127.0.0.1
-port = $1
-tls = none
-user = $DC_USER
-password_file = $DC_DIR/pw
-folders = INBOX
-sent = Sent
-addresses = alice@ndrsweep.test
-CONF
+	dc_config "$DC_DIR/config" t "port=$1" tls=none folders=INBOX sent=Sent \
+	    addresses=alice@ndrsweep.test
 }
 ids() {	# every Message-ID over all folders, sorted
 	da fetch -u "$DC_USER" hdr.message-id all 2>/dev/null |

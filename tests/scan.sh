@@ -34,17 +34,8 @@ command -v dovecot >/dev/null ||
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
-printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
-chmod 600 "$DC_DIR/pw"
-cat >"$cf" <<CONF
-[account test]
-host = 127.0.0.1
-port = $DC_TLS_PORT
-ca_file = $DC_CA
-user = $DC_USER
-password_file = $DC_DIR/pw
-folders = INBOX, Junk, Backscatter/Été
-CONF
+dc_config "$cf" test "port=$DC_TLS_PORT" "ca_file=$DC_CA" \
+    "folders=INBOX, Junk, Backscatter/Été"
 dc_append "$DC_USER" INBOX $(copies 3 "$mail/bounce1.eml")
 dc_append "$DC_USER" INBOX $(copies 5 "$mail/ordinary1.eml")
 dc_append "$DC_USER" "Backscatter/Été" $(copies 2 "$mail/bounce1.eml")

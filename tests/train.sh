@@ -21,16 +21,7 @@ command -v dovecot >/dev/null ||
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data XDG_CONFIG_HOME=$DC_DIR/xdg
 cf=$DC_DIR/config
-printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
-chmod 600 "$DC_DIR/pw"
-cat >"$cf" <<CONF
-[account t]
-host = 127.0.0.1
-port = $DC_TLS_PORT
-ca_file = $DC_CA
-user = $DC_USER
-password_file = $DC_DIR/pw
-CONF
+dc_config "$cf" t "port=$DC_TLS_PORT" "ca_file=$DC_CA"
 mkdir -p "$DC_DIR/spam" "$DC_DIR/ham" "$DC_DIR/imap"
 spamwords="cheap pills discount pharmacy viagra offer buy now casino winner"
 hamwords="meeting agenda project minutes budget review lunch schedule draft"

@@ -11,6 +11,7 @@
 #include "core/bayes.h"
 #include "core/config.h"
 #include "core/store.h"
+#include "imap/imap.h"
 #include "cmd.h"
 
 int
@@ -101,4 +102,15 @@ bad:
 	store_rollback(ctx->st);
 	ndr_bayes_free(b);
 	return -1;
+}
+
+int
+account_connect(struct account_ctx *ctx, char **pw, struct imap_conn *c,
+    char *err, size_t errlen)
+{
+	if ((*pw = ndr_password(ctx->a, err, errlen)) == NULL)
+		return EXIT_CONFIG;
+	if (imap_open(ctx->a, *pw, c, err, errlen) != 0)
+		return EXIT_SERVER;
+	return EXIT_OK;
 }

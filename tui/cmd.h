@@ -45,6 +45,14 @@ void	account_close(struct account_ctx *);
  */
 int	account_lock(const char *store_path, int *fd, char *err,
 	    size_t errlen);
+struct imap_conn;
+/*
+ * The account's password (kept in *pw for reopening; free it with
+ * ndr_password_free), then a logged-in session. EXIT_OK, or EXIT_CONFIG
+ * (no password) or EXIT_SERVER with one line in err.
+ */
+int	account_connect(struct account_ctx *, char **pw, struct imap_conn *,
+	    char *err, size_t errlen);
 /* A decision taught to the account's classifier: the message's
  * Message-ID and the tokens of its original. */
 struct lesson {

@@ -281,16 +281,12 @@ clean_run(int argc, char **argv)
 			rc = l > 0 ? EXIT_LOCKED : EXIT_CONFIG;
 			goto out;
 		}
-		rc = EXIT_CONFIG;
-		if ((pw = ndr_password(a, err, sizeof err)) == NULL) {
+		if ((rc = account_connect(&ctx, &pw, &c, err, sizeof err)) !=
+		    EXIT_OK) {
 			say(LOG_ERR, "%s", err);
 			goto out;
 		}
 		rc = EXIT_SERVER;
-		if (imap_open(a, pw, &c, err, sizeof err) != 0) {
-			say(LOG_ERR, "%s", err);
-			goto out;
-		}
 		/* what a run that died left half done, first */
 		struct imap_reconcile_stats rs;
 		if (imap_reconcile(&c, ctx.st, &rs, err, sizeof err) != 0) {

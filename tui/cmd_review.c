@@ -279,14 +279,8 @@ review_run(int argc, char **argv)
 		rc = l_rc > 0 ? EXIT_LOCKED : EXIT_CONFIG;
 		goto out;
 	}
-	if ((pw = ndr_password(ctx.a, err, sizeof err)) == NULL) {
+	if ((rc = account_connect(&ctx, &pw, &c, err, sizeof err)) != EXIT_OK) {
 		fprintf(stderr, "ndrsweep: %s\n", err);
-		rc = EXIT_CONFIG;
-		goto out;
-	}
-	if (imap_open(ctx.a, pw, &c, err, sizeof err) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
-		rc = EXIT_SERVER;
 		goto out;
 	}
 	unsigned done = 0;

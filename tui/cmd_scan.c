@@ -231,13 +231,7 @@ scan_run(int argc, char **argv)
 	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
 		goto out;
 	a = ctx.a;
-	rc = EXIT_CONFIG;
-	if ((pw = ndr_password(a, err, sizeof err)) == NULL) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
-		goto out;
-	}
-	rc = EXIT_SERVER;
-	if (imap_open(a, pw, &c, err, sizeof err) != 0) {
+	if ((rc = account_connect(&ctx, &pw, &c, err, sizeof err)) != EXIT_OK) {
 		fprintf(stderr, "ndrsweep: %s\n", err);
 		goto out;
 	}

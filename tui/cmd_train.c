@@ -160,14 +160,9 @@ train_run(int argc, char **argv)
 		}
 		/* a folder on the server: one session for all of them */
 		if (c.s == NULL) {
-			if ((pw = ndr_password(t.ctx.a, err, sizeof err)) == NULL) {
+			if ((rc = account_connect(&t.ctx, &pw, &c, err,
+			    sizeof err)) != EXIT_OK) {
 				fprintf(stderr, "ndrsweep: %s\n", err);
-				rc = EXIT_CONFIG;
-				break;
-			}
-			if (imap_open(t.ctx.a, pw, &c, err, sizeof err) != 0) {
-				fprintf(stderr, "ndrsweep: %s\n", err);
-				rc = EXIT_SERVER;
 				break;
 			}
 		}
