@@ -216,6 +216,41 @@ struct store_quar {
 };
 int	store_each_quarantined(struct store *, const char *quarantine,
 	    int (*fn)(const struct store_quar *, void *), void *);
+/* ---- the interface ---- */
+/* One report as the interface lists it. */
+struct store_item {
+	const char	*folder;
+	uint32_t	 uid;
+	const char	*message_id;
+	int64_t		 date;		/* the report's */
+	const char	*kind;
+	const char	*rcpt;		/* the first failed recipient */
+	const char	*reason, *status;	/* of that recipient */
+	const char	*verdict;	/* NULL: not judged */
+	double		 score;
+	int64_t		 campaign;
+	const char	*subject;	/* the original's */
+	const char	*from;		/* the original's sender */
+	const char	*mta;		/* the reporting MTA */
+	bool		 kept;		/* the user kept it */
+};
+/* Each report (bounce, delay, autoreply, feedback), by folder and UID. */
+int	store_each_item(struct store *,
+	    int (*fn)(const struct store_item *, void *), void *);
+/*
+ * What is known of one report, as rows: fn(what, v, n) with what one of
+ * "report" (format, from, subject, reporting MTA, kind), "rcpt" (address,
+ * action, status, reply code, reason, diagnostic, remote MTA), "original"
+ * (form, Message-ID, from, subject, date, return path), "received" (one
+ * field), "excerpt", "verdict" (verdict, score, campaign) and "signal"
+ * (name, weight, evidence). 1 when the report is not stored.
+ */
+int	store_item_detail(struct store *, const char *folder, uint32_t uid,
+	    int (*fn)(const char *what, const char *const *v, int n, void *),
+	    void *);
+/* The classifier's tokens of a report's original, in a new array. */
+int	store_item_tokens(struct store *, const char *folder, uint32_t uid,
+	    uint64_t **tokens, size_t *n);
 const char *store_error(struct store *);
 
 #endif

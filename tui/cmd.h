@@ -71,6 +71,9 @@ extern const struct cmd cmd_report;
 extern const struct cmd cmd_review;
 extern const struct cmd cmd_scan;
 extern const struct cmd cmd_train;
+extern const struct cmd cmd_ui;
+/* The interface; review: opened on the quarantine. */
+int	ui_run(int argc, char **argv, bool review);
 
 struct imap_conn;
 struct imap_scan_stats;

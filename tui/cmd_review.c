@@ -21,7 +21,8 @@ review_usage(FILE *f)
 	    "                       [--list [--json]] [--release ID...]\n"
 	    "                       [--release-campaign N] [--purge --older-than DAYS]\n"
 	    "\n"
-	    "The account's quarantine, as ndrsweep put messages there.\n"
+	    "The account's quarantine, as ndrsweep put messages there. On a\n"
+	    "terminal and without options: the interface on the quarantine.\n"
 	    "\n"
 	    "  --list                each message: its ID, days in the quarantine,\n"
 	    "                        verdict, score, campaign, folder it came from\n"
@@ -191,7 +192,7 @@ review_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cfgpath = NULL, *account = NULL;
-	bool json = false, rel = false, purge = false;
+	bool json = false, rel = false, purge = false, list = false;
 	long campaign = -1, older = -1;
 	struct account_ctx ctx = { 0 };
 	struct imap_conn c = { 0 };
@@ -207,7 +208,7 @@ review_run(int argc, char **argv)
 		switch (ch) {
 		case 'c': cfgpath = optarg; break;
 		case 'a': account = optarg; break;
-		case 'L': break;
+		case 'L': list = true; break;
 		case 'j': json = true; break;
 		case 'r': rel = true; break;
 		case 'p': purge = true; break;
@@ -229,6 +230,10 @@ review_run(int argc, char **argv)
 	    (purge && older < 0) || (!purge && older >= 0) ||
 	    (rel + purge + (campaign > 0)) > 1)
 		goto usage;
+	/* nothing asked for, on a terminal: the interface */
+	if (!list && !json && !rel && !purge && campaign < 0 &&
+	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return ui_run(argc, argv, true);
 	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
 		return rc;
 	l.now = (int64_t)time(NULL);

@@ -13,13 +13,15 @@ static const struct cmd *const cmds[] = {
 	&cmd_train,
 	&cmd_clean,
 	&cmd_review,
+	&cmd_ui,
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ndrsweep COMMAND [OPTIONS] [ARGS]\n"
+	    "usage: ndrsweep [--config FILE] [--account NAME] [--offline]\n"
+	    "       ndrsweep COMMAND [OPTIONS] [ARGS]\n"
 	    "\n"
 	    "Find bounces in a mailbox and tell real ones from backscatter.\n"
 	    "\n"
@@ -28,9 +30,8 @@ usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
 	fprintf(f,
 	    "\n"
-	    "'ndrsweep COMMAND --help' tells more of one command.\n"
-	    "The interface and 'ndrsweep demo' of ndrsweep(1) are not built\n"
-	    "yet.\n");
+	    "Without a command: scan and open the interface.\n"
+	    "'ndrsweep COMMAND --help' tells more of one command.\n");
 }
 
 void
@@ -49,10 +50,10 @@ main(int argc, char **argv)
 {
 	/* a server that hangs up must give an error, not kill us */
 	signal(SIGPIPE, SIG_IGN);
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	/* no command: the interface, with its options */
+	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") != 0 &&
+	    strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--version") != 0))
+		return ui_run(argc, argv, false);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return EXIT_OK;

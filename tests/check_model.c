@@ -1,0 +1,382 @@
+/* check_model.c - the interface's models: marks, tags, patterns, lists,
+ * the key table and the text helpers, without curses. */
+#include <locale.h>
+#include <string.h>
+
+#include "check_util.h"
+#include "tui/model.h"
+
+#define NOW	1780000000LL	/* 2026-05-28 */
+#define DAY	86400
+
+/* A small mailbox: three campaigns' backscatter, a legit bounce, one
+ * message in the quarantine. */
+static void
+fill(struct model *m)
+{
+	model_init(m, "Quarantine");
+	model_add(m, "INBOX", 1, "a1@x", NOW - 2 * DAY, "bounce", "bob@far",
+	    "userunknown", "5.1.1", "backscatter", 0.99, 1, "Cheap pills",
+	    "spam@forged.example", "mx1", false);
+	model_add(m, "INBOX", 2, "a2@x", NOW - DAY, "bounce", "eve@far",
+	    "userunknown", "5.1.1", "backscatter", 0.97, 1, "Cheap pills now",
+	    "spam@forged.example", "mx1", false);
+	model_add(m, "INBOX", 3, "b1@x", NOW - DAY, "bounce", "ann@far",
+	    "mailboxfull", "5.2.2", "legit", 0.01, 0, "Quarterly résumé",
+	    "me@home.example", "mx2", false);
+	model_add(m, "INBOX", 4, "c1@x", NOW, "delay", "zed@far",
+	    "expired", "4.4.7", "unsure", 0.5, 2, "Watches",
+	    "x@forged.example", "mx3", true);
+	model_add(m, "Quarantine", 7, "a3@x", NOW - 3 * DAY, "bounce",
+	    "kim@far", "userunknown", "5.1.1", "backscatter", 0.99, 1,
+	    "Cheap pills", "spam@forged.example", "mx1", false);
+	model_quarantined(m, 7, 41, "INBOX", NOW - 3 * DAY);
+	model_add_campaign(m, 1, 3, 3, NOW - 3 * DAY, NOW - DAY, "Cheap pills",
+	    "spam@forged.example", "mx1");
+	model_add_campaign(m, 2, 1, 0, NOW, NOW, "Watches", "x@forged.example",
+	    "mx3");
+	model_finish(m);
+}
+
+START_TEST(test_counts_and_find)
+{
+	struct model m;
+
+	fill(&m);
+	ck_assert_int_eq(m.nitems, 5);
+	ck_assert_int_eq(m.backscatter, 3);
+	ck_assert_int_eq(m.legit, 1);
+	ck_assert_int_eq(m.unsure, 1);
+	ck_assert_int_eq(m.by_kind[0], 4);
+	ck_assert_int_eq(m.by_kind[1], 1);
+	ck_assert_int_eq(m.in_quarantine, 1);
+	ck_assert_int_eq(m.oldest_quarantined, NOW - 3 * DAY);
+	struct item *q = model_find(&m, "Quarantine", 7);
+	ck_assert_ptr_nonnull(q);
+	ck_assert(q->quarantined);
+	ck_assert_str_eq(q->origin, "INBOX");
+	ck_assert_int_eq(q->qid, 41);
+	ck_assert_ptr_null(model_find(&m, "INBOX", 5));
+	ck_assert_ptr_null(model_find(&m, "Junk", 1));
+	/* handled: the quarantined one of campaign 1, the kept one of 2 */
+	ck_assert_int_eq(model_campaign(&m, 1)->handled, 1);
+	ck_assert_int_eq(model_campaign(&m, 2)->handled, 1);
+	model_free(&m);
+}
+END_TEST
+
+START_TEST(test_mark_rules)
+{
+	struct model m;
+	size_t c[MARK__N];
+
+	fill(&m);
+	struct item *in = model_find(&m, "INBOX", 1);
+	struct item *q = model_find(&m, "Quarantine", 7);
+	/* release only from the quarantine; quarantine and keep only
+	 * outside it; delete anywhere */
+	ck_assert(!item_mark(in, MARK_RELEASE));
+	ck_assert_int_eq(in->mark, MARK_NONE);
+	ck_assert(item_mark(in, MARK_QUARANTINE));
+	ck_assert(!item_mark(q, MARK_QUARANTINE));
+	ck_assert(!item_mark(q, MARK_KEEP));
+	ck_assert(item_mark(q, MARK_RELEASE));
+	ck_assert(item_mark(q, MARK_DELETE));
+	ck_assert_int_eq(model_marks(&m, c), 2);
+	ck_assert_int_eq(c[MARK_QUARANTINE], 1);
+	ck_assert_int_eq(c[MARK_DELETE], 1);
+	ck_assert_int_eq(c[MARK_RELEASE], 0);
+	/* undo */
+	ck_assert(item_mark(in, MARK_NONE));
+	ck_assert_int_eq(model_marks(&m, c), 1);
+	model_finish(&m);
+	ck_assert_int_eq(model_campaign(&m, 1)->marked, 1);
+	model_free(&m);
+}
+END_TEST
+
+START_TEST(test_carry_marks_over_reload)
+{
+	struct model a, b;
+
+	fill(&a);
+	item_mark(model_find(&a, "INBOX", 2), MARK_QUARANTINE);
+	model_find(&a, "INBOX", 3)->tagged = true;
+	/* a message the scan saw go: its mark goes with it */
+	item_mark(model_find(&a, "INBOX", 4), MARK_DELETE);
+	model_init(&b, "Quarantine");
+	model_add(&b, "INBOX", 2, "a2@x", 0, "bounce", "", "", "",
+	    "backscatter", 1, 1, "", "", "", false);
+	model_add(&b, "INBOX", 3, "b1@x", 0, "bounce", "", "", "", "legit", 0,
+	    0, "", "", "", false);
+	model_carry(&b, &a);
+	ck_assert_int_eq(b.items[0].mark, MARK_QUARANTINE);
+	ck_assert(b.items[1].tagged);
+	size_t c[MARK__N];
+	ck_assert_int_eq(model_marks(&b, c), 1);
+	model_free(&a);
+	model_free(&b);
+}
+END_TEST
+
+static struct pattern *
+pat(const char *s)
+{
+	struct pattern *p;
+	char err[256];
+
+	ck_assert_msg(pattern_compile(s, &p, err, sizeof err) == 0, "%s: %s", s,
+	    err);
+	return p;
+}
+
+static size_t
+count(struct model *m, const char *s)
+{
+	struct pattern *p = pat(s);
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nitems; i++)
+		n += pattern_match(p, &m->items[i]);
+	pattern_free(p);
+	return n;
+}
+
+START_TEST(test_patterns)
+{
+	struct model m;
+
+	fill(&m);
+	ck_assert_int_eq(count(&m, "~A"), 5);
+	ck_assert_int_eq(count(&m, "~s cheap"), 3);
+	ck_assert_int_eq(count(&m, "~s \"pills now\""), 1);
+	ck_assert_int_eq(count(&m, "~v back"), 3);
+	ck_assert_int_eq(count(&m, "!~v backscatter"), 2);
+	ck_assert_int_eq(count(&m, "~c 1 ~F INBOX"), 2);
+	ck_assert_int_eq(count(&m, "~S >0.9"), 3);
+	ck_assert_int_eq(count(&m, "~S <0.1"), 1);
+	ck_assert_int_eq(count(&m, "~R userunknown ~r kim"), 1);
+	ck_assert_int_eq(count(&m, "~k delay"), 1);
+	ck_assert_int_eq(count(&m, "~f forged.example"), 4);
+	ck_assert_int_eq(count(&m, "~K"), 1);
+	/* plain words: subject, sender, recipient or reason */
+	ck_assert_int_eq(count(&m, "mailboxfull"), 1);
+	ck_assert_int_eq(count(&m, "RÉSUMÉ") + count(&m, "résumé"), 1);
+	ck_assert_int_eq(count(&m, "~T"), 0);
+	m.items[0].tagged = true;
+	item_mark(&m.items[1], MARK_DELETE);
+	ck_assert_int_eq(count(&m, "~T"), 1);
+	ck_assert_int_eq(count(&m, "~D"), 1);
+	ck_assert_int_eq(count(&m, "~Q"), 0);
+	model_free(&m);
+}
+END_TEST
+
+START_TEST(test_pattern_errors)
+{
+	struct pattern *p = (struct pattern *)1;
+	char err[256];
+
+	ck_assert_int_eq(pattern_compile("~s", &p, err, sizeof err), -1);
+	ck_assert_ptr_null(p);
+	ck_assert(strstr(err, "needs a value") != NULL);
+	ck_assert_int_eq(pattern_compile("~z foo", &p, err, sizeof err), -1);
+	ck_assert(strstr(err, "no such pattern") != NULL);
+	ck_assert_int_eq(pattern_compile("~c x1", &p, err, sizeof err), -1);
+	ck_assert(strstr(err, "not a number") != NULL);
+	ck_assert_int_eq(pattern_compile("\"open", &p, err, sizeof err), -1);
+	ck_assert(strstr(err, "quote") != NULL);
+	ck_assert_int_eq(pattern_compile("   ", &p, err, sizeof err), -1);
+}
+END_TEST
+
+START_TEST(test_list_moves)
+{
+	struct list l = { 0 };
+
+	for (size_t i = 0; i < 100; i++)
+		list_push(&l, i);
+	list_move(&l, 1, 10);
+	ck_assert_int_eq(l.cur, 1);
+	ck_assert_int_eq(l.top, 0);
+	list_move(&l, 15, 10);		/* the page follows the cursor */
+	ck_assert_int_eq(l.cur, 16);
+	ck_assert_int_eq(l.top, 7);
+	list_move(&l, 1000, 10);	/* End */
+	ck_assert_int_eq(l.cur, 99);
+	ck_assert_int_eq(l.top, 90);
+	list_move(&l, -1000, 10);	/* Home */
+	ck_assert_int_eq(l.cur, 0);
+	ck_assert_int_eq(l.top, 0);
+	/* the screen grew: no empty lines below the last entry */
+	l.cur = 95;
+	l.top = 95;
+	list_move(&l, 0, 20);
+	ck_assert_int_eq(l.top, 80);
+	list_clear(&l);
+	list_move(&l, 1, 10);
+	ck_assert_int_eq(l.cur, 0);
+	list_free(&l);
+}
+END_TEST
+
+START_TEST(test_campaign_sort)
+{
+	struct model m;
+	struct list l = { 0 };
+
+	fill(&m);
+	campaigns_list(&m, SORT_SIZE, &l);
+	ck_assert_int_eq(l.n, 2);
+	ck_assert_int_eq(m.camps[l.v[0]].id, 1);
+	campaigns_list(&m, SORT_LAST, &l);
+	ck_assert_int_eq(m.camps[l.v[0]].id, 2);
+	campaigns_list(&m, SORT_FIRST, &l);
+	ck_assert_int_eq(m.camps[l.v[0]].id, 2);
+	list_free(&l);
+	model_free(&m);
+}
+END_TEST
+
+START_TEST(test_keys)
+{
+	const char *names[64], *helps[64];
+
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'j'), ACT_DOWN);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, NK_DOWN), ACT_DOWN);
+	ck_assert_int_eq(key_action(VIEW_CAMPAIGNS, NK_PGDN), ACT_PGDN);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'd'), ACT_DELETE);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 's'), ACT_QUARANTINE);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'K'), ACT_KEEP);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'u'), ACT_UNDO);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, '$'), ACT_COMMIT);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, ';'), ACT_TAGGED);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'T'), ACT_TAG_PATTERN);
+	ck_assert_int_eq(key_action(VIEW_REVIEW, 'r'), ACT_RELEASE);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'x'), ACT_QUIT);
+	ck_assert_int_eq(key_action(VIEW_OVERVIEW, NK_ENTER), ACT_OPEN);
+	ck_assert_int_eq(key_action(VIEW_CAMPAIGNS, 'o'), ACT_SORT);
+	/* no marks on the overview, no release outside the messages */
+	ck_assert_int_eq(key_action(VIEW_OVERVIEW, 'd'), ACT_NONE);
+	ck_assert_int_eq(key_action(VIEW_CAMPAIGNS, 'r'), ACT_NONE);
+	ck_assert_int_eq(key_action(VIEW_HELP, '?'), ACT_BACK);
+	ck_assert_int_eq(key_action(VIEW_HELP, 'q'), ACT_BACK);
+	/* help names only the keys of its view, each once */
+	size_t n = key_help(VIEW_REVIEW, names, helps, 64);
+	ck_assert_uint_gt(n, 10);
+	bool release = false, sort = false;
+	for (size_t i = 0; i < n; i++) {
+		release |= strcmp(names[i], "r") == 0;
+		sort |= strcmp(names[i], "o") == 0;
+		for (size_t k = i + 1; k < n; k++)
+			ck_assert_str_ne(names[i], names[k]);
+	}
+	ck_assert(release);
+	ck_assert(!sort);
+	/* no key does two things in one view */
+	for (const struct binding *a = bindings; a->views; a++)
+		for (const struct binding *b = a + 1; b->views; b++)
+			ck_assert_msg(!(a->views & b->views) || a->key != b->key,
+			    "key %d bound twice", a->key);
+}
+END_TEST
+
+START_TEST(test_text_fit)
+{
+	char out[256];
+
+	ck_assert(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
+	ck_assert_int_eq(text_fit("hello", 10, true, true, out, sizeof out), 10);
+	ck_assert_str_eq(out, "hello     ");
+	ck_assert_int_eq(text_fit("hello world", 8, false, true, out,
+	    sizeof out), 8);
+	ck_assert_str_eq(out, "hello w>");
+	ck_assert_int_eq(text_fit("exactly8", 8, false, true, out, sizeof out),
+	    8);
+	ck_assert_str_eq(out, "exactly8");
+	/* control characters cannot drive the terminal */
+	text_fit("a\033[2Jb\tc", 20, false, true, out, sizeof out);
+	ck_assert_str_eq(out, "a?[2Jb c");
+	/* wide characters take two columns and are never cut in half */
+	ck_assert_int_eq(text_fit("日本語テキスト", 7, false, true, out,
+	    sizeof out), 7);
+	ck_assert_str_eq(out, "日本語>");
+	ck_assert_int_eq(text_fit("日本語テキスト", 6, true, true, out,
+	    sizeof out), 6);
+	ck_assert_str_eq(out, "日本> ");
+	/* combining accents, mixed scripts */
+	ck_assert_int_eq(text_fit("e\xcc\x81t\xc3\xa9 Жук", 20, false, true,
+	    out, sizeof out), 7);
+	/* invalid UTF-8 and a non-UTF-8 terminal */
+	text_fit("a\xff\xfe b", 20, false, true, out, sizeof out);
+	ck_assert_str_eq(out, "a?? b");
+	text_fit("résumé", 20, false, false, out, sizeof out);
+	ck_assert_str_eq(out, "r?sum?");
+	/* the buffer is never overrun */
+	char small[4];
+	text_fit("abcdefgh", 20, true, true, small, sizeof small);
+	ck_assert_uint_lt(strlen(small), sizeof small);
+}
+END_TEST
+
+START_TEST(test_text_cut)
+{
+	ck_assert(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
+	ck_assert_uint_eq(text_cut("short", 10, true), 5);
+	ck_assert_uint_eq(text_cut("hello big world", 12, true), 9);
+	ck_assert_uint_eq(text_cut("aaaaaaaaaaaaaaaa", 5, true), 5);
+	ck_assert_uint_eq(text_cut("日本語", 3, true), 3);	/* one char */
+	ck_assert_uint_eq(text_cut("日本語", 1, true), 3);	/* at least one */
+}
+END_TEST
+
+START_TEST(test_sparkline_and_days)
+{
+	char out[256];
+	int64_t c[5] = { 0, 1, 4, 8, 2 };
+	struct model m;
+	int64_t d[4];
+
+	sparkline(c, 5, true, out, sizeof out);
+	ck_assert_str_eq(out, " \xe2\x96\x81\xe2\x96\x84\xe2\x96\x88"
+	    "\xe2\x96\x82");
+	sparkline(c, 5, false, out, sizeof out);
+	ck_assert_str_eq(out, " .=#:");
+	fill(&m);
+	per_day(&m, NOW, 4, d);
+	ck_assert_int_eq(d[3], 1);	/* today */
+	ck_assert_int_eq(d[2], 2);
+	ck_assert_int_eq(d[1], 1);
+	ck_assert_int_eq(d[0], 1);
+	model_free(&m);
+}
+END_TEST
+
+static Suite *
+model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("model");
+
+	tcase_add_test(tc, test_counts_and_find);
+	tcase_add_test(tc, test_mark_rules);
+	tcase_add_test(tc, test_carry_marks_over_reload);
+	tcase_add_test(tc, test_campaign_sort);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("patterns");
+	tcase_add_test(tc, test_patterns);
+	tcase_add_test(tc, test_pattern_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lists and keys");
+	tcase_add_test(tc, test_list_moves);
+	tcase_add_test(tc, test_keys);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("text");
+	tcase_add_test(tc, test_text_fit);
+	tcase_add_test(tc, test_text_cut);
+	tcase_add_test(tc, test_sparkline_and_days);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(model_suite)

@@ -1,0 +1,204 @@
+/*
+ * model.h - what the interface shows, without curses: the reports and
+ * campaigns, the lists of the views, marks and tags, patterns, the key
+ * table and the text helpers (display width, sparkline). Unit-tested in
+ * tests/check_model.c; ui.c draws it.
+ */
+#ifndef NDR_MODEL_H
+#define NDR_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a commit will do to a message. */
+enum mark {
+	MARK_NONE,
+	MARK_DELETE,		/* to Trash; in the quarantine: expunged */
+	MARK_QUARANTINE,	/* to the quarantine folder */
+	MARK_KEEP,		/* stays, remembered, not offered again */
+	MARK_RELEASE,		/* from the quarantine back where it was */
+	MARK__N
+};
+extern const char *const mark_names[MARK__N];	/* "delete", ... */
+
+/* One report the store knows. Strings live in the model's arena. */
+struct item {
+	const char	*folder;
+	uint32_t	 uid;
+	const char	*message_id;
+	int64_t		 date;
+	const char	*kind;		/* "bounce", "delay", ... */
+	const char	*rcpt, *reason, *status;
+	const char	*verdict;	/* "legit", "backscatter", "unsure", "" */
+	double		 score;
+	int64_t		 campaign;	/* 0: none */
+	const char	*subject, *from, *mta;
+	bool		 kept;
+	bool		 quarantined;	/* in the quarantine folder */
+	int64_t		 qid;		/* its journal row there, 0 unknown */
+	const char	*origin;	/* where it came from, when quarantined */
+	int64_t		 since;		/* quarantined since */
+	unsigned char	 mark;		/* enum mark */
+	bool		 tagged;
+};
+
+struct campaign {
+	int64_t		 id;
+	int64_t		 size, backscatter;
+	int64_t		 first_seen, last_seen;
+	const char	*subject, *forged, *mtas;
+	int64_t		 handled;	/* quarantined or kept */
+	int64_t		 marked;
+	bool		 tagged;	/* all of its messages are */
+};
+
+struct arena;
+
+struct model {
+	struct item	*items;		/* by folder, then UID */
+	size_t		 nitems, icap;
+	struct campaign	*camps;		/* largest first */
+	size_t		 ncamps, ccap;
+	struct arena	*arena;
+	const char	*quarantine;	/* the account's folder */
+	/* counts for the overview */
+	int64_t		 legit, backscatter, unsure, unjudged;
+	int64_t		 by_kind[6];	/* bounce delay delivered autoreply
+					 * feedback other */
+	int64_t		 in_quarantine, oldest_quarantined;
+};
+
+void	model_init(struct model *, const char *quarantine);
+void	model_free(struct model *);
+/* Add a report (copied); the quarantine's journal rows are added after. */
+struct item *model_add(struct model *, const char *folder, uint32_t uid,
+	    const char *message_id, int64_t date, const char *kind,
+	    const char *rcpt, const char *reason, const char *status,
+	    const char *verdict, double score, int64_t campaign,
+	    const char *subject, const char *from, const char *mta, bool kept);
+/* A quarantined message as the journal knows it: its item learns where it
+ * came from and since when. */
+void	model_quarantined(struct model *, uint32_t uid, int64_t qid,
+	    const char *origin, int64_t since);
+struct campaign *model_add_campaign(struct model *, int64_t id, int64_t size,
+	    int64_t backscatter, int64_t first, int64_t last,
+	    const char *subject, const char *forged, const char *mtas);
+/* Counts, handled shares; after every add. */
+void	model_finish(struct model *);
+/* The item at folder/uid, or NULL. */
+struct item *model_find(struct model *, const char *folder, uint32_t uid);
+/* Marks and tags of old carried over to the same messages in m. */
+void	model_carry(struct model *m, const struct model *old);
+/* Count the marks per action; the total. */
+size_t	model_marks(const struct model *, size_t counts[MARK__N]);
+/* The campaign of this id, or NULL. */
+struct campaign *model_campaign(struct model *, int64_t id);
+
+/*
+ * A mark on an item, as the rules allow: release only from the
+ * quarantine, quarantine only outside it. false (and nothing changed)
+ * when the mark does not apply.
+ */
+bool	item_mark(struct item *, enum mark);
+
+/* ---- patterns (T tag, l limit, / search) ----
+ * Terms, all of which must match; "!" before a term negates it.
+ *   ~A          every message
+ *   ~s TEXT     the original's subject      ~f TEXT  its sender (forged)
+ *   ~r TEXT     the failed recipient        ~R TEXT  the reason
+ *   ~v TEXT     the verdict (legit, backscatter, unsure)
+ *   ~k TEXT     the kind                    ~F TEXT  the folder
+ *   ~c N        campaign N                  ~S >X, ~S <X  the score
+ *   ~T tagged   ~D marked delete ~Q marked quarantine ~K kept or marked
+ *   TEXT        any of subject, sender, recipient, reason
+ * TEXT is matched without regard to ASCII case; "..." holds spaces.
+ */
+struct pattern;
+int	pattern_compile(const char *src, struct pattern **, char *err,
+	    size_t errlen);
+bool	pattern_match(const struct pattern *, const struct item *);
+void	pattern_free(struct pattern *);
+
+/* ---- the lists the views show ---- */
+struct list {
+	size_t		*v;		/* indexes into items or campaigns */
+	size_t		 n, cap;
+	size_t		 cur, top;	/* cursor and first line shown */
+};
+void	list_clear(struct list *);
+void	list_push(struct list *, size_t);
+void	list_free(struct list *);
+/* Move the cursor by delta (clamped), keeping it in rows lines. */
+void	list_move(struct list *, long delta, size_t rows);
+/* The cursor on the first entry at or after from (wrapping) for which
+ * match() holds; false when none does. */
+bool	list_find(struct list *, size_t from,
+	    bool (*match)(size_t, void *), void *);
+
+enum camp_sort { SORT_SIZE, SORT_LAST, SORT_FIRST, SORT__N };
+extern const char *const sort_names[SORT__N];
+/* The campaigns' indexes in l, sorted. */
+void	campaigns_list(const struct model *, enum camp_sort, struct list *);
+
+/* ---- keys ---- */
+enum view {
+	VIEW_OVERVIEW, VIEW_CAMPAIGNS, VIEW_MESSAGES, VIEW_DETAIL,
+	VIEW_REVIEW, VIEW_HELP, VIEW__N
+};
+extern const char *const view_names[VIEW__N];
+
+enum action {
+	ACT_NONE, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
+	ACT_OPEN, ACT_BACK, ACT_QUIT, ACT_TAG, ACT_TAG_PATTERN, ACT_TAGGED,
+	ACT_DELETE, ACT_QUARANTINE, ACT_KEEP, ACT_UNDO, ACT_COMMIT,
+	ACT_RELEASE, ACT_LIMIT, ACT_SEARCH, ACT_NEXT, ACT_HELP, ACT_SORT,
+	ACT_CAMPAIGNS, ACT_MESSAGES, ACT_REVIEW, ACT_REDRAW
+};
+
+/* Keys beyond bytes, so the table needs no curses. */
+enum {
+	NK_UP = 0x110000, NK_DOWN, NK_PGUP, NK_PGDN, NK_HOME, NK_END,
+	NK_ENTER, NK_BACKSPACE, NK_ESC
+};
+
+struct binding {
+	unsigned	 views;		/* 1 << enum view */
+	int		 key;
+	enum action	 act;
+	const char	*name;		/* as help shows it */
+	const char	*help;
+};
+extern const struct binding bindings[];
+/* What key does in view; ACT_NONE when nothing. */
+enum action key_action(enum view, int key);
+/* Help lines of a view: "name  help", in table order; n returned. */
+size_t	key_help(enum view, const char **names, const char **helps,
+	    size_t max);
+
+/* ---- text ---- */
+/*
+ * Copy s into out (size outlen) as at most cols columns of the terminal:
+ * control characters and invalid UTF-8 as '?', wide characters counted
+ * double, cut with '>' when it did not fit; padded with spaces to cols
+ * when pad. Non-UTF-8 locales (utf8 false): non-ASCII as '?'. The
+ * columns used.
+ */
+int	text_fit(const char *s, int cols, bool pad, bool utf8, char *out,
+	    size_t outlen);
+/* How many bytes of s fit in cols columns: cut after the last space when
+ * there is one in the second half, else where the columns end; at least
+ * one character. */
+size_t	text_cut(const char *s, int cols, bool utf8);
+/*
+ * counts[0..n) as a sparkline of n cells: "▁▂▃▄▅▆▇█" scaled to the
+ * largest (a blank for 0) or, without UTF-8, " .:-=+*#".
+ */
+void	sparkline(const int64_t *counts, size_t n, bool utf8, char *out,
+	    size_t outlen);
+/* Reports per day over the days days up to today (day index from the
+ * left), by the reports' dates. */
+void	per_day(const struct model *, int64_t today, size_t days,
+	    int64_t *counts);
+
+#endif

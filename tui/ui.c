@@ -1,0 +1,1728 @@
+/*
+ * ui.c - the interactive interface (ncursesw): the overview, campaigns,
+ * messages, detail, review and help views over the model (model.c), a
+ * scan running in a thread while the person reads, and marks carried out
+ * on commit through the journalled actions (imap/actions.c).
+ *
+ * Curses is used from the main thread only. The scan thread has its own
+ * store handle and IMAP session, and reports through a mutex-guarded
+ * struct; what it prints on stderr goes to a pipe that the status line
+ * reads, and is repeated on the terminal after the interface ends.
+ */
+#include <sys/types.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "core/core.h"
+#include "core/judge.h"
+#include "core/store.h"
+#include "imap/imap.h"
+#include "cmd.h"
+#include "model.h"
+
+#define DAY	86400
+
+/* What the scan thread tells the interface. */
+struct scan_state {
+	pthread_mutex_t	 mu;
+	bool		 running, finished, reloaded;
+	char		 line[256];	/* what it does, or how it ended */
+	unsigned	 new_msgs;
+};
+
+struct ui {
+	struct account_ctx	*ctx;
+	char			*pw;
+	bool			 offline;
+	struct model		 m;
+	enum view		 stack[8];
+	int			 depth;
+	struct list		 menu, camps, msgs, review;
+	enum camp_sort		 sort;
+	/* what the messages view shows */
+	enum { SRC_ALL, SRC_VERDICT, SRC_CAMPAIGN } src;
+	const char		*src_verdict;
+	int64_t			 src_campaign;
+	struct pattern		*limit, *search;
+	char			 limit_src[128];
+	/* detail and help */
+	struct ndr_strv		 text;
+	size_t			 text_top;
+	struct item		*shown;
+	enum view		 help_of;
+	/* the screen */
+	bool			 utf8, color;
+	int			 rows, cols;
+	char			 msg[512];	/* the message line */
+	bool			 msg_error;
+	/* the scan */
+	pthread_t		 thread;
+	bool			 thread_started;
+	struct scan_state	 scan;
+	int			 errpipe[2], saved_stderr;
+	struct ndr_strv		 errors;	/* repeated after endwin */
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void
+strv_add(struct ndr_strv *v, const char *s)
+{
+	if ((v->v = realloc(v->v, (v->n + 1) * sizeof *v->v)) == NULL ||
+	    (v->v[v->n] = strdup(s)) == NULL)
+		abort();
+	v->n++;
+}
+
+static void
+strv_clear(struct ndr_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	free(v->v);
+	v->v = NULL;
+	v->n = 0;
+}
+
+static void
+say(struct ui *u, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_error = error;
+}
+
+/* The message line's error, to be repeated on the terminal at the end. */
+static void
+record(struct ui *u)
+{
+	strv_add(&u->errors, u->msg);
+}
+
+/* ---- loading the store into the model ---- */
+
+static int
+on_item(const struct store_item *s, void *arg)
+{
+	struct model *m = arg;
+
+	model_add(m, s->folder, s->uid, s->message_id, s->date, s->kind,
+	    s->rcpt, s->reason, s->status, s->verdict, s->score, s->campaign,
+	    s->subject, s->from, s->mta, s->kept);
+	return 0;
+}
+
+static int
+on_quar(const struct store_quar *q, void *arg)
+{
+	model_quarantined(arg, q->uid, q->id, q->origin, q->since);
+	return 0;
+}
+
+static int
+on_camp(const struct store_campaign *c, void *arg)
+{
+	model_add_campaign(arg, c->id, c->size, c->backscatter, c->first_seen,
+	    c->last_seen, c->subject, c->forged, c->mtas);
+	return 0;
+}
+
+static int
+load(struct ui *u)
+{
+	struct model m;
+	struct store *st = u->ctx->st;
+
+	model_init(&m, u->ctx->a->quarantine);
+	if (store_each_item(st, on_item, &m) != 0 ||
+	    store_each_quarantined(st, u->ctx->a->quarantine, on_quar, &m) !=
+	    0 || store_each_campaign(st, on_camp, &m) != 0) {
+		model_free(&m);
+		say(u, true, "%s", store_error(st));
+		return -1;
+	}
+	model_carry(&m, &u->m);
+	model_finish(&m);
+	model_free(&u->m);
+	u->m = m;
+	return 0;
+}
+
+/* ---- the lists ---- */
+
+static bool
+in_source(struct ui *u, const struct item *it)
+{
+	switch (u->src) {
+	case SRC_VERDICT:
+		return !it->quarantined && strcmp(it->verdict,
+		    u->src_verdict) == 0;
+	case SRC_CAMPAIGN:
+		return it->campaign == u->src_campaign;
+	default:
+		return true;
+	}
+}
+
+static void
+build_msgs(struct ui *u)
+{
+	size_t keep = u->msgs.cur;
+
+	list_clear(&u->msgs);
+	for (size_t i = 0; i < u->m.nitems; i++) {
+		const struct item *it = &u->m.items[i];
+		if (in_source(u, it) && (u->limit == NULL ||
+		    pattern_match(u->limit, it)))
+			list_push(&u->msgs, i);
+	}
+	u->msgs.cur = keep;
+}
+
+static void
+build_review(struct ui *u)
+{
+	size_t keep = u->review.cur;
+
+	list_clear(&u->review);
+	for (size_t i = 0; i < u->m.nitems; i++)
+		if (u->m.items[i].quarantined && (u->limit == NULL ||
+		    pattern_match(u->limit, &u->m.items[i])))
+			list_push(&u->review, i);
+	u->review.cur = keep;
+}
+
+static void
+build_camps(struct ui *u)
+{
+	size_t keep = u->camps.cur;
+
+	campaigns_list(&u->m, u->sort, &u->camps);
+	u->camps.cur = keep;
+}
+
+static enum view
+top(struct ui *u)
+{
+	return u->stack[u->depth];
+}
+
+static struct list *
+cur_list(struct ui *u)
+{
+	switch (top(u)) {
+	case VIEW_OVERVIEW: return &u->menu;
+	case VIEW_CAMPAIGNS: return &u->camps;
+	case VIEW_MESSAGES: return &u->msgs;
+	case VIEW_REVIEW: return &u->review;
+	default: return NULL;
+	}
+}
+
+static void
+rebuild(struct ui *u)
+{
+	build_camps(u);
+	build_msgs(u);
+	build_review(u);
+	size_t rows = u->rows > 4 ? (size_t)u->rows - 3 : 1;
+	list_move(&u->camps, 0, rows);
+	list_move(&u->msgs, 0, rows);
+	list_move(&u->review, 0, rows);
+}
+
+/* ---- drawing ---- */
+
+enum { C_BAR = 1, C_LEGIT, C_BACK, C_UNSURE, C_MARK, C_ERR };
+
+/* text_fit in the terminal's locale. */
+static void
+putl(struct ui *u, int y, int x, int cols, const char *s, bool pad)
+{
+	char buf[2048];
+
+	if (cols <= 0)
+		return;
+	text_fit(s, cols, pad, u->utf8, buf, sizeof buf);
+	mvaddstr(y, x, buf);
+}
+
+static void
+day_str(int64_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL)
+		snprintf(out, len, "%-10s", "-");
+	else
+		strftime(out, len, "%Y-%m-%d", &tm);
+}
+
+static int
+verdict_color(const char *v)
+{
+	if (strcmp(v, "legit") == 0)
+		return C_LEGIT;
+	if (strcmp(v, "backscatter") == 0)
+		return C_BACK;
+	if (strcmp(v, "unsure") == 0)
+		return C_UNSURE;
+	return 0;
+}
+
+static const char mark_chars[MARK__N] = { ' ', 'D', 'S', 'K', 'R' };
+
+static void
+scan_line(struct ui *u, char *out, size_t len)
+{
+	pthread_mutex_lock(&u->scan.mu);
+	snprintf(out, len, "%s", u->scan.line);
+	pthread_mutex_unlock(&u->scan.mu);
+}
+
+static void
+bar(struct ui *u, int y, const char *left, const char *right)
+{
+	int rl = (int)strlen(right);
+
+	attron(u->color ? COLOR_PAIR(C_BAR) : A_REVERSE);
+	move(y, 0);
+	hline(' ', u->cols);
+	putl(u, y, 0, u->cols - rl - 1, left, false);
+	if (rl < u->cols)
+		putl(u, y, u->cols - rl, rl, right, false);
+	attroff(u->color ? COLOR_PAIR(C_BAR) : A_REVERSE);
+}
+
+static const char *
+view_title(struct ui *u, char *buf, size_t len)
+{
+	switch (top(u)) {
+	case VIEW_CAMPAIGNS:
+		snprintf(buf, len, "Campaigns (%zu, by %s)", u->camps.n,
+		    sort_names[u->sort]);
+		break;
+	case VIEW_MESSAGES:
+		if (u->src == SRC_CAMPAIGN)
+			snprintf(buf, len, "Campaign #%lld: %zu messages",
+			    (long long)u->src_campaign, u->msgs.n);
+		else if (u->src == SRC_VERDICT)
+			snprintf(buf, len, "%s: %zu messages", u->src_verdict,
+			    u->msgs.n);
+		else
+			snprintf(buf, len, "All reports: %zu", u->msgs.n);
+		break;
+	case VIEW_REVIEW:
+		snprintf(buf, len, "Quarantine %s: %zu messages",
+		    u->m.quarantine, u->review.n);
+		break;
+	case VIEW_DETAIL:
+		snprintf(buf, len, "Report %s/%u", u->shown ?
+		    u->shown->folder : "?", u->shown ? u->shown->uid : 0);
+		break;
+	case VIEW_HELP:
+		snprintf(buf, len, "Help: %s", view_names[u->help_of]);
+		break;
+	default:
+		snprintf(buf, len, "Overview");
+	}
+	if (u->limit && (top(u) == VIEW_MESSAGES || top(u) ==
+	    VIEW_REVIEW)) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, " (limit: %s)", u->limit_src);
+	}
+	return buf;
+}
+
+static const char *const menu_names[] = {
+	"Campaigns", "Backscatter", "Unsure", "Legitimate", "All reports",
+	"Quarantine (review)"
+};
+#define MENU_N	(sizeof menu_names / sizeof *menu_names)
+
+static void
+draw_overview(struct ui *u, int y0, int rows)
+{
+	char line[1024], spark[1024], scan[256];
+	int64_t counts[200];
+	int y = y0, w = u->cols;
+	const struct model *m = &u->m;
+
+	snprintf(line, sizeof line, "%zu reports: %lld backscatter, %lld "
+	    "legitimate, %lld unsure%s", m->nitems, (long long)m->backscatter,
+	    (long long)m->legit, (long long)m->unsure, m->unjudged ?
+	    ", some not judged yet" : "");
+	putl(u, y++, 1, w - 2, line, false);
+	snprintf(line, sizeof line, "by kind: %lld bounces, %lld delays, "
+	    "%lld auto-replies, %lld feedback reports",
+	    (long long)m->by_kind[0], (long long)m->by_kind[1],
+	    (long long)m->by_kind[3], (long long)m->by_kind[4]);
+	putl(u, y++, 1, w - 2, line, false);
+	size_t days = w - 30 > 0 ? (size_t)(w - 30) : 1;
+	if (days > 90)
+		days = 90;
+	per_day(m, (int64_t)time(NULL), days, counts);
+	sparkline(counts, days, u->utf8, spark, sizeof spark);
+	int64_t peak = 0;
+	for (size_t i = 0; i < days; i++)
+		if (counts[i] > peak)
+			peak = counts[i];
+	snprintf(line, sizeof line, "per day, %zu days: ", days);
+	mvaddstr(y, 1, line);
+	addstr(spark);
+	snprintf(line, sizeof line, " max %lld", (long long)peak);
+	addstr(line);
+	y++;
+	if (m->in_quarantine)
+		snprintf(line, sizeof line, "quarantine %s: %lld messages, the "
+		    "oldest %lld days", m->quarantine,
+		    (long long)m->in_quarantine, m->oldest_quarantined ?
+		    (long long)(((int64_t)time(NULL) - m->oldest_quarantined)
+		    / DAY) : 0LL);
+	else
+		snprintf(line, sizeof line, "quarantine %s: empty",
+		    m->quarantine);
+	putl(u, y++, 1, w - 2, line, false);
+	scan_line(u, scan, sizeof scan);
+	snprintf(line, sizeof line, "scan: %s", scan);
+	putl(u, y++, 1, w - 2, line, false);
+	y++;
+	/* the menu */
+	for (size_t i = 0; i < MENU_N && y < y0 + rows; i++, y++) {
+		int64_t n = 0;
+		switch (i) {
+		case 0: n = (int64_t)m->ncamps; break;
+		case 1: n = m->backscatter; break;
+		case 2: n = m->unsure; break;
+		case 3: n = m->legit; break;
+		case 4: n = (int64_t)m->nitems; break;
+		case 5: n = m->in_quarantine; break;
+		}
+		snprintf(line, sizeof line, " %-22s %8lld", menu_names[i],
+		    (long long)n);
+		if (i == u->menu.cur)
+			attron(A_REVERSE);
+		putl(u, y, 1, 34, line, true);
+		if (i == u->menu.cur)
+			attroff(A_REVERSE);
+	}
+	y++;
+	if (y < y0 + rows)
+		putl(u, y++, 1, w - 2, "largest campaigns:", false);
+	for (size_t i = 0; i < m->ncamps && y < y0 + rows; i++, y++) {
+		const struct campaign *c = &m->camps[i];
+		snprintf(line, sizeof line, "#%-5lld %7lld  %s  %s",
+		    (long long)c->id, (long long)c->size, *c->subject ?
+		    c->subject : "(no subject)", c->forged);
+		putl(u, y, 3, w - 4, line, false);
+	}
+}
+
+static void
+draw_camps(struct ui *u, int y0, int rows)
+{
+	char line[1024], f[16], l[16];
+	struct list *li = &u->camps;
+
+	attron(A_BOLD);
+	putl(u, y0, 0, u->cols, "   #      size done first      last       "
+	    "subject / forged sender", true);
+	attroff(A_BOLD);
+	for (int r = 1; r < rows; r++) {
+		size_t k = li->top + (size_t)r - 1;
+		if (k >= li->n)
+			break;
+		const struct campaign *c = &u->m.camps[li->v[k]];
+		day_str(c->first_seen, f, sizeof f);
+		day_str(c->last_seen, l, sizeof l);
+		snprintf(line, sizeof line, "%c%c%-6lld %6lld %3lld%% %s %s %s  "
+		    "<%s>", c->marked ? 'M' : ' ', c->tagged && c->size ? '*' :
+		    ' ', (long long)c->id, (long long)c->size, c->size ?
+		    (long long)(c->handled * 100 / c->size) : 0LL, f, l,
+		    *c->subject ? c->subject : "(no subject)", c->forged);
+		if (k == li->cur)
+			attron(A_REVERSE);
+		putl(u, y0 + r, 0, u->cols, line, true);
+		if (k == li->cur)
+			attroff(A_REVERSE);
+	}
+}
+
+static void
+draw_msgs(struct ui *u, struct list *li, int y0, int rows)
+{
+	char line[1024], d[16], state;
+	int w = u->cols;
+
+	attron(A_BOLD);
+	putl(u, y0, 0, w, "  M date       kind      verdict     score "
+	    "recipient                 reason          subject", true);
+	attroff(A_BOLD);
+	for (int r = 1; r < rows; r++) {
+		size_t k = li->top + (size_t)r - 1;
+		if (k >= li->n)
+			break;
+		const struct item *it = &u->m.items[li->v[k]];
+		day_str(it->date, d, sizeof d);
+		state = it->quarantined ? 'q' : it->kept ? 'k' : ' ';
+		int col = it->mark ? C_MARK : verdict_color(it->verdict);
+		if (k == li->cur)
+			attron(A_REVERSE);
+		else if (u->color && col)
+			attron(COLOR_PAIR(col));
+		snprintf(line, sizeof line, "%c%c%c %s %-9.9s %-11.11s %4.2f ",
+		    it->tagged ? '*' : ' ', mark_chars[it->mark], state, d,
+		    it->kind, *it->verdict ? it->verdict : "-", it->score);
+		putl(u, y0 + r, 0, w, line, true);
+		int x = (int)strlen(line);
+		putl(u, y0 + r, x, 25 < w - x ? 25 : w - x, *it->rcpt ? it->rcpt :
+		    "-", true);
+		x += 26;
+		putl(u, y0 + r, x, 15 < w - x ? 15 : w - x, *it->reason ?
+		    it->reason : "-", true);
+		x += 16;
+		putl(u, y0 + r, x, w - x, *it->subject ? it->subject :
+		    "(no subject)", true);
+		if (k == li->cur)
+			attroff(A_REVERSE);
+		else if (u->color && col)
+			attroff(COLOR_PAIR(col));
+	}
+}
+
+static void
+draw_text(struct ui *u, int y0, int rows)
+{
+	for (int r = 0; r < rows; r++) {
+		size_t k = u->text_top + (size_t)r;
+		if (k >= u->text.n)
+			break;
+		putl(u, y0 + r, 0, u->cols, u->text.v[k], false);
+	}
+}
+
+static const char *
+hints(enum view v)
+{
+	switch (v) {
+	case VIEW_OVERVIEW:
+		return "Enter:open  c:campaigns  m:reports  R:review  q:quit  "
+		    "?:help";
+	case VIEW_CAMPAIGNS:
+		return "Enter:open  d:del s:quar K:keep u:undo  t:tag  o:sort  "
+		    "$:commit  q:back  ?:help";
+	case VIEW_REVIEW:
+		return "Enter:open  r:release d:purge u:undo  t:tag ;:tagged  "
+		    "$:commit  q:back  ?:help";
+	case VIEW_DETAIL:
+		return "j/k:scroll  d/s/K/r:mark  u:undo  q:back  ?:help";
+	case VIEW_HELP:
+		return "q:back";
+	default:
+		return "Enter:open  d:del s:quar K:keep u:undo  t/T:tag ;:tagged  "
+		    "l:limit /:search  $:commit  q:back  ?:help";
+	}
+}
+
+static void
+draw(struct ui *u)
+{
+	char title[512], right[128], scan[256];
+	size_t counts[MARK__N], marks;
+	int rows;
+
+	getmaxyx(stdscr, u->rows, u->cols);
+	erase();
+	if (u->rows < 5 || u->cols < 20) {
+		mvaddstr(0, 0, "too small");
+		refresh();
+		return;
+	}
+	rows = u->rows - 3;
+	marks = model_marks(&u->m, counts);
+	snprintf(title, sizeof title, "ndrsweep %s: ", u->ctx->a->name);
+	view_title(u, title + strlen(title), sizeof title - strlen(title));
+	if (marks)
+		snprintf(right, sizeof right, "marks: %zu D %zu S %zu K %zu R ",
+		    counts[MARK_DELETE], counts[MARK_QUARANTINE],
+		    counts[MARK_KEEP], counts[MARK_RELEASE]);
+	else
+		snprintf(right, sizeof right, "no marks ");
+	bar(u, 0, title, right);
+	switch (top(u)) {
+	case VIEW_OVERVIEW: draw_overview(u, 1, rows); break;
+	case VIEW_CAMPAIGNS: draw_camps(u, 1, rows); break;
+	case VIEW_MESSAGES: draw_msgs(u, &u->msgs, 1, rows); break;
+	case VIEW_REVIEW: draw_msgs(u, &u->review, 1, rows); break;
+	default: draw_text(u, 1, rows); break;
+	}
+	scan_line(u, scan, sizeof scan);
+	bar(u, u->rows - 2, hints(top(u)), scan);
+	if (*u->msg) {
+		if (u->msg_error)
+			attron(u->color ? COLOR_PAIR(C_ERR) : A_BOLD);
+		putl(u, u->rows - 1, 0, u->cols - 1, u->msg, false);
+		if (u->msg_error)
+			attroff(u->color ? COLOR_PAIR(C_ERR) : A_BOLD);
+	}
+	refresh();
+}
+
+/* ---- input on the last line ---- */
+
+static int
+read_key(void)
+{
+	wint_t wc;
+	int r = get_wch(&wc);
+
+	if (r == ERR)
+		return ERR;
+	if (r == KEY_CODE_YES)
+		switch (wc) {
+		case KEY_UP: return NK_UP;
+		case KEY_DOWN: return NK_DOWN;
+		case KEY_PPAGE: return NK_PGUP;
+		case KEY_NPAGE: return NK_PGDN;
+		case KEY_HOME: return NK_HOME;
+		case KEY_END: return NK_END;
+		case KEY_ENTER: return NK_ENTER;
+		case KEY_BACKSPACE: return NK_BACKSPACE;
+		case KEY_RESIZE: return KEY_RESIZE;
+		default: return 0;
+		}
+	if (wc == '\r' || wc == '\n')
+		return NK_ENTER;
+	if (wc == 27)
+		return NK_ESC;
+	if (wc == 127 || wc == 8)
+		return NK_BACKSPACE;
+	return (int)wc;
+}
+
+/* A line typed after prompt; NULL when cancelled (Esc, ^G). */
+static char *
+prompt(struct ui *u, const char *what, const char *init)
+{
+	char buf[256];
+	size_t len = 0;
+
+	snprintf(buf, sizeof buf, "%s", init ? init : "");
+	len = strlen(buf);
+	timeout(-1);
+	for (;;) {
+		move(u->rows - 1, 0);
+		clrtoeol();
+		putl(u, u->rows - 1, 0, u->cols - 1, what, false);
+		addstr(buf);
+		refresh();
+		int k = read_key();
+		if (got_signal) {
+			timeout(100);
+			return NULL;
+		}
+		if (k == NK_ENTER)
+			break;
+		if (k == NK_ESC || k == 7) {
+			timeout(100);
+			*u->msg = '\0';
+			return NULL;
+		}
+		if (k == NK_BACKSPACE) {
+			/* a whole UTF-8 character */
+			while (len > 0 && (buf[--len] & 0xc0) == 0x80)
+				;
+			buf[len] = '\0';
+		} else if (k >= 0x20 && k < 0x110000 && k != 0x7f) {
+			char mb[8];
+			mbstate_t ps = { 0 };
+			size_t n = wcrtomb(mb, (wchar_t)k, &ps);
+			if (n != (size_t)-1 && len + n < sizeof buf - 1) {
+				memcpy(buf + len, mb, n);
+				len += n;
+				buf[len] = '\0';
+			}
+		}
+	}
+	timeout(100);
+	char *s = strdup(buf);
+	if (s == NULL)
+		abort();
+	return s;
+}
+
+static bool
+confirm(struct ui *u, const char *q)
+{
+	move(u->rows - 1, 0);
+	clrtoeol();
+	putl(u, u->rows - 1, 0, u->cols - 1, q, false);
+	refresh();
+	timeout(-1);
+	int k = read_key();
+	timeout(100);
+	*u->msg = '\0';
+	return k == 'y' || k == 'Y';
+}
+
+/* ---- the detail view ---- */
+
+static void
+text_add(struct ui *u, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	/* wrapped at the screen's width, at a space where one is near */
+	int width = u->cols > 10 ? u->cols - 1 : 10;
+	const char *p = buf;
+	do {
+		char line[4096], part[4096];
+		size_t take = text_cut(p, width, u->utf8);
+		snprintf(part, sizeof part, "%.*s", (int)take, p);
+		text_fit(part, width, false, u->utf8, line, sizeof line);
+		strv_add(&u->text, line);
+		p += take;
+		while (*p == ' ')
+			p++;
+	} while (*p);
+}
+
+static const char *
+nz(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static int
+on_detail(const char *what, const char *const *v, int n, void *arg)
+{
+	struct ui *u = arg;
+
+	(void)n;
+	if (strcmp(what, "report") == 0) {
+		text_add(u, "Report: %s, format %s, from %s", nz(v[4]), nz(v[0]),
+		    nz(v[1]));
+		text_add(u, "  subject: %s", nz(v[2]));
+		text_add(u, "  reporting MTA: %s", nz(v[3]));
+		text_add(u, "");
+		text_add(u, "Recipients:");
+	} else if (strcmp(what, "rcpt") == 0) {
+		text_add(u, "  %s  %s %s %s  reason %s", nz(v[0]), nz(v[1]),
+		    nz(v[2]), nz(v[3]), nz(v[4]));
+		if (v[6] && *v[6])
+			text_add(u, "    remote MTA: %s", v[6]);
+		if (v[5] && *v[5])
+			text_add(u, "    %s", v[5]);
+	} else if (strcmp(what, "original") == 0) {
+		text_add(u, "");
+		text_add(u, "The original (%s):", nz(v[0]));
+		text_add(u, "  Message-ID: %s", nz(v[1]));
+		text_add(u, "  From: %s", nz(v[2]));
+		text_add(u, "  Return-Path: %s", nz(v[5]));
+		text_add(u, "  Subject: %s", nz(v[3]));
+		text_add(u, "  Date: %s", nz(v[4]));
+	} else if (strcmp(what, "received") == 0) {
+		text_add(u, "  Received: %s", nz(v[0]));
+	} else if (strcmp(what, "excerpt") == 0) {
+		text_add(u, "");
+		text_add(u, "Text:");
+		text_add(u, "  %s", nz(v[0]));
+	} else if (strcmp(what, "verdict") == 0) {
+		text_add(u, "");
+		text_add(u, "Verdict: %s, score %s%s%s", nz(v[0]), nz(v[1]),
+		    v[2] && strcmp(v[2], "0") ? ", campaign #" : "",
+		    v[2] && strcmp(v[2], "0") ? v[2] : "");
+		text_add(u, "Why (signals, weight > 0 says backscatter):");
+	} else if (strcmp(what, "signal") == 0) {
+		text_add(u, "  %-22s %s  %s", nz(v[0]), nz(v[1]), nz(v[2]));
+	}
+	return 0;
+}
+
+static void
+open_detail(struct ui *u, struct item *it)
+{
+	strv_clear(&u->text);
+	u->text_top = 0;
+	u->shown = it;
+	if (it->quarantined)
+		text_add(u, "In the quarantine since %lld days, from %s",
+		    it->since ? (long long)(((int64_t)time(NULL) - it->since) /
+		    DAY) : 0LL, nz(it->origin));
+	if (it->kept)
+		text_add(u, "Kept by you.");
+	int r = store_item_detail(u->ctx->st, it->folder, it->uid, on_detail,
+	    u);
+	if (r < 0)
+		say(u, true, "%s", store_error(u->ctx->st));
+	else if (r > 0)
+		text_add(u, "This report is no longer in the store.");
+}
+
+static void
+help(struct ui *u)
+{
+	const char *names[64], *helps[64];
+	size_t n = key_help(top(u), names, helps, 64);
+
+	u->help_of = top(u);
+	strv_clear(&u->text);
+	u->text_top = 0;
+	for (size_t i = 0; i < n; i++)
+		text_add(u, "  %-12s %s", names[i], helps[i]);
+	text_add(u, "");
+	text_add(u, "Patterns (T, l, /): ~s subject  ~f sender  ~r recipient  "
+	    "~R reason  ~v verdict  ~k kind  ~F folder  ~c campaign  ~S >0.9  "
+	    "~A all  ~T tagged  ~D ~Q ~K marked; ! negates; plain words match "
+	    "subject, sender, recipient, reason.");
+	text_add(u, "Marks: D delete, S quarantine, K keep, R release; "
+	    "flags: * tagged, q in the quarantine, k kept.");
+}
+
+/* ---- marks ---- */
+
+/* Mark the messages of a campaign not yet handled. */
+static size_t
+mark_campaign(struct ui *u, int64_t id, enum mark mk)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->m.nitems; i++) {
+		struct item *it = &u->m.items[i];
+		if (it->campaign != id || it->quarantined || (it->kept &&
+		    mk != MARK_NONE))
+			continue;
+		n += item_mark(it, mk);
+	}
+	return n;
+}
+
+static enum mark
+mark_of(enum action a)
+{
+	switch (a) {
+	case ACT_DELETE: return MARK_DELETE;
+	case ACT_QUARANTINE: return MARK_QUARANTINE;
+	case ACT_KEEP: return MARK_KEEP;
+	case ACT_RELEASE: return MARK_RELEASE;
+	default: return MARK_NONE;
+	}
+}
+
+static struct item *
+cur_item(struct ui *u)
+{
+	struct list *l = cur_list(u);
+
+	if (top(u) == VIEW_DETAIL)
+		return u->shown;
+	if (l == NULL || l->n == 0 || (top(u) != VIEW_MESSAGES && top(u) !=
+	    VIEW_REVIEW))
+		return NULL;
+	return &u->m.items[l->v[l->cur]];
+}
+
+static void
+do_mark(struct ui *u, enum action a)
+{
+	enum mark mk = mark_of(a);
+	size_t rows = (size_t)u->rows - 4;
+
+	if (top(u) == VIEW_CAMPAIGNS) {
+		if (u->camps.n == 0)
+			return;
+		const struct campaign *c = &u->m.camps[u->camps.v[u->camps.cur]];
+		size_t n = mark_campaign(u, c->id, mk);
+		say(u, false, "campaign #%lld: %zu messages %s%s", (long long)c->id,
+		    n, mk == MARK_NONE ? "unmarked" : "marked ",
+		    mk == MARK_NONE ? "" : mark_names[mk]);
+		list_move(&u->camps, 1, rows);
+	} else {
+		struct item *it = cur_item(u);
+		if (it == NULL)
+			return;
+		if (!item_mark(it, mk)) {
+			say(u, true, mk == MARK_RELEASE ? "only a message in the "
+			    "quarantine can be released" : "this message is in "
+			    "the quarantine: r releases it, d expunges it");
+			return;
+		}
+		if (top(u) != VIEW_DETAIL)
+			list_move(cur_list(u), 1, rows);
+	}
+	model_finish(&u->m);
+}
+
+static void
+do_tagged(struct ui *u)
+{
+	move(u->rows - 1, 0);
+	clrtoeol();
+	putl(u, u->rows - 1, 0, u->cols - 1, "tagged: d s K u r t?", false);
+	refresh();
+	timeout(-1);
+	int k = read_key();
+	timeout(100);
+	*u->msg = '\0';
+	enum action a = key_action(VIEW_MESSAGES, k);
+	size_t n = 0, refused = 0;
+	for (size_t i = 0; i < u->m.nitems; i++) {
+		struct item *it = &u->m.items[i];
+		if (!it->tagged)
+			continue;
+		if (a == ACT_TAG)
+			it->tagged = false, n++;
+		else if (a == ACT_DELETE || a == ACT_QUARANTINE || a == ACT_KEEP ||
+		    a == ACT_UNDO || a == ACT_RELEASE) {
+			if (item_mark(it, mark_of(a)))
+				n++;
+			else
+				refused++;
+		} else {
+			say(u, true, "; takes d, s, K, u, r or t");
+			return;
+		}
+	}
+	model_finish(&u->m);
+	say(u, false, "%zu tagged messages %s%s", n, a == ACT_TAG ? "untagged" :
+	    a == ACT_UNDO ? "unmarked" : "marked ", a == ACT_TAG || a ==
+	    ACT_UNDO ? "" : mark_names[mark_of(a)]);
+	if (refused)
+		say(u, true, "%zu tagged messages could not take that mark "
+		    "(release is for the quarantine, quarantine and keep for "
+		    "outside it)", refused);
+}
+
+static void
+do_tag(struct ui *u)
+{
+	size_t rows = (size_t)u->rows - 4;
+
+	if (top(u) == VIEW_CAMPAIGNS) {
+		if (u->camps.n == 0)
+			return;
+		struct campaign *c = &u->m.camps[u->camps.v[u->camps.cur]];
+		bool to = !c->tagged;
+		for (size_t i = 0; i < u->m.nitems; i++)
+			if (u->m.items[i].campaign == c->id)
+				u->m.items[i].tagged = to;
+		list_move(&u->camps, 1, rows);
+	} else {
+		struct item *it = cur_item(u);
+		if (it == NULL)
+			return;
+		it->tagged = !it->tagged;
+		if (top(u) != VIEW_DETAIL)
+			list_move(cur_list(u), 1, rows);
+	}
+	model_finish(&u->m);
+}
+
+static struct pattern *
+ask_pattern(struct ui *u, const char *what, char *src, size_t srclen)
+{
+	char err[256];
+	struct pattern *p;
+	char *s = prompt(u, what, NULL);
+
+	if (s == NULL)
+		return NULL;
+	if (pattern_compile(s, &p, err, sizeof err) != 0) {
+		say(u, true, "%s", err);
+		free(s);
+		return NULL;
+	}
+	if (src)
+		snprintf(src, srclen, "%s", s);
+	free(s);
+	return p;
+}
+
+static void
+do_tag_pattern(struct ui *u)
+{
+	struct pattern *p = ask_pattern(u, "Tag messages matching: ", NULL, 0);
+	struct list *l = cur_list(u);
+	size_t n = 0;
+
+	if (p == NULL)
+		return;
+	if (top(u) == VIEW_CAMPAIGNS) {
+		for (size_t i = 0; i < u->m.nitems; i++)
+			if (pattern_match(p, &u->m.items[i]))
+				u->m.items[i].tagged = true, n++;
+	} else
+		for (size_t k = 0; k < l->n; k++)
+			if (pattern_match(p, &u->m.items[l->v[k]]))
+				u->m.items[l->v[k]].tagged = true, n++;
+	pattern_free(p);
+	model_finish(&u->m);
+	say(u, false, "%zu messages tagged", n);
+}
+
+struct search_arg {
+	struct ui	*u;
+	bool		 camps;
+};
+
+static bool
+search_match(size_t i, void *arg)
+{
+	struct search_arg *a = arg;
+	struct ui *u = a->u;
+
+	if (!a->camps)
+		return pattern_match(u->search, &u->m.items[i]);
+	/* a campaign matches when one of its messages does */
+	for (size_t k = 0; k < u->m.nitems; k++)
+		if (u->m.items[k].campaign == u->m.camps[i].id &&
+		    pattern_match(u->search, &u->m.items[k]))
+			return true;
+	return false;
+}
+
+static void
+do_search(struct ui *u, bool again)
+{
+	struct list *l = cur_list(u);
+	struct search_arg a = { u, top(u) == VIEW_CAMPAIGNS };
+
+	if (!again || u->search == NULL) {
+		struct pattern *p = ask_pattern(u, "Search for: ", NULL, 0);
+		if (p == NULL)
+			return;
+		pattern_free(u->search);
+		u->search = p;
+	}
+	if (l == NULL || l->n == 0)
+		return;
+	if (!list_find(l, l->cur + (again ? 1 : 0), search_match, &a))
+		say(u, true, "not found");
+	list_move(l, 0, (size_t)u->rows - 4);
+}
+
+static void
+do_limit(struct ui *u)
+{
+	char src[128];
+	struct pattern *p = ask_pattern(u, "Limit to (~A: all): ", src,
+	    sizeof src);
+
+	if (p == NULL)
+		return;
+	pattern_free(u->limit);
+	u->limit = NULL;
+	if (strcmp(src, "~A") == 0)
+		pattern_free(p);
+	else {
+		u->limit = p;
+		snprintf(u->limit_src, sizeof u->limit_src, "%s", src);
+	}
+	u->msgs.cur = u->review.cur = 0;
+	rebuild(u);
+	if (top(u) == VIEW_CAMPAIGNS) {
+		/* campaigns keep their list; the limit shows in their
+		 * messages */
+		say(u, false, "the limit applies to the messages views");
+	}
+}
+
+/* ---- the scan thread ---- */
+
+static void
+scan_set(struct ui *u, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&u->scan.mu);
+	va_start(ap, fmt);
+	vsnprintf(u->scan.line, sizeof u->scan.line, fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&u->scan.mu);
+}
+
+static void
+scan_progress(const char *folder, unsigned done, unsigned total, void *arg)
+{
+	scan_set(arg, "scanning %s: %u/%u", folder, done, total > done ?
+	    total : done);
+}
+
+static void *
+scan_main(void *arg)
+{
+	struct ui *u = arg;
+	struct account_ctx t = { .a = u->ctx->a };
+	struct imap_conn c = { 0 };
+	struct imap_scan_stats ss = { 0 };
+	struct ndr_judge_stats js;
+	struct imap_reconcile_stats rs;
+	char err[1024];
+	int lockfd = -1, l;
+
+	/* its own store handle: SQLite connections are not shared across
+	 * threads here */
+	if (store_open(u->ctx->store_path, &t.st, err, sizeof err) != 0) {
+		scan_set(u, "scan failed: %s", err);
+		goto out;
+	}
+	if ((l = account_lock(u->ctx->store_path, &lockfd, err, sizeof err))
+	    != 0) {
+		scan_set(u, "no scan: %s", err);
+		goto out;
+	}
+	scan_set(u, "connecting to %s", u->ctx->a->host);
+	if (imap_open(u->ctx->a, u->pw, &c, err, sizeof err) != 0) {
+		scan_set(u, "scan failed: %s", err);
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		goto out;
+	}
+	if (imap_reconcile(&c, t.st, &rs, err, sizeof err) != 0) {
+		scan_set(u, "scan failed: %s", err);
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		goto out;
+	}
+	ss.progress = scan_progress;
+	ss.progress_arg = u;
+	int rc = scan_session(&t, &c, u->pw, true, &ss, &js);
+	time_t now = time(NULL);
+	struct tm tm;
+	char hm[16];
+	localtime_r(&now, &tm);
+	strftime(hm, sizeof hm, "%H:%M", &tm);
+	if (rc == EXIT_SERVER)
+		scan_set(u, "scan failed at %s: see the message line", hm);
+	else
+		scan_set(u, "scanned at %s: %u new, %u gone%s", hm, ss.new_msgs,
+		    ss.expunged, rc == EXIT_OK ? "" : " (some folders failed)");
+	pthread_mutex_lock(&u->scan.mu);
+	u->scan.new_msgs = ss.new_msgs;
+	pthread_mutex_unlock(&u->scan.mu);
+out:
+	imap_close(&c);
+	if (lockfd != -1)
+		close(lockfd);
+	if (t.st)
+		store_close(t.st);
+	pthread_mutex_lock(&u->scan.mu);
+	u->scan.running = false;
+	u->scan.finished = true;
+	pthread_mutex_unlock(&u->scan.mu);
+	return NULL;
+}
+
+static void
+scan_wait(struct ui *u)
+{
+	if (!u->thread_started)
+		return;
+	pthread_join(u->thread, NULL);
+	u->thread_started = false;
+}
+
+/* Lines the scan (or libetpan) wrote on stderr: the last one shown. */
+static void
+read_errors(struct ui *u)
+{
+	static char part[1024];
+	static size_t plen;
+	char buf[1024];
+	ssize_t n;
+
+	if (u->errpipe[0] == -1)
+		return;
+	while ((n = read(u->errpipe[0], buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n' || plen == sizeof part - 1) {
+				part[plen] = '\0';
+				if (plen) {
+					say(u, true, "%s", part);
+					record(u);
+				}
+				plen = 0;
+			} else if (buf[i] != '\r')
+				part[plen++] = buf[i];
+		}
+}
+
+/* ---- commit ---- */
+
+static int
+cmp_origin_item(const void *a, const void *b)
+{
+	const struct item *x = *(struct item *const *)a;
+	const struct item *y = *(struct item *const *)b;
+	int c = strcmp(x->origin, y->origin);
+	return c ? c : (x->uid > y->uid) - (x->uid < y->uid);
+}
+
+/* The Trash folder: the configuration's, the server's \Trash, or Trash. */
+static char *
+trash_of(struct ui *u, struct imap_conn *c)
+{
+	struct imap_folder *f = NULL;
+	size_t n = 0;
+	char err[512], *t = NULL;
+
+	if (u->ctx->a->trash)
+		return strdup(u->ctx->a->trash);
+	if (imap_folders(c, &f, &n, err, sizeof err) == 0)
+		for (size_t i = 0; i < n && t == NULL; i++)
+			if (f[i].special & IMAP_TRASH)
+				t = strdup(f[i].name);
+	imap_folders_free(f, n);
+	return t ? t : strdup("Trash");
+}
+
+/* Carry out one action on a group of items of one folder. */
+static int
+act_group(struct ui *u, struct imap_conn *c, enum imap_act act,
+    const char *folder, const char *dest, struct item **v, size_t n,
+    unsigned *done)
+{
+	struct imap_msgref *ref = calloc(n + 1, sizeof *ref);
+	struct imap_act_stats sx = { 0 };
+	char err[1024];
+	int rc = 0;
+
+	if (ref == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		ref[i] = (struct imap_msgref){ v[i]->uid, *v[i]->message_id ?
+		    v[i]->message_id : NULL, act == IMAP_QUARANTINE ?
+		    v[i]->folder : *v[i]->origin ? v[i]->origin : NULL };
+	if (imap_act(c, u->ctx->st, act, folder, ref, n, dest, &sx, err,
+	    sizeof err) != 0) {
+		say(u, true, "%s", err);
+		record(u);
+		rc = -1;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			v[i]->mark = MARK_NONE;
+		if (sx.copied_only)
+			say(u, true, "the server has no UIDPLUS: %u messages were "
+			    "copied to %s and marked deleted in %s; expunge "
+			    "them yourself", sx.copied_only, dest ? dest : "?",
+			    folder);
+	}
+	*done += sx.done + sx.copied_only;
+	free(ref);
+	return rc;
+}
+
+/* Teach the classifier the decisions of v. */
+static void
+learn(struct ui *u, struct item **v, size_t n, bool spam)
+{
+	struct lesson *l = calloc(n + 1, sizeof *l);
+	uint64_t **tok = calloc(n + 1, sizeof *tok);
+
+	if (l == NULL || tok == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		size_t nt = 0;
+		if (store_item_tokens(u->ctx->st, v[i]->folder, v[i]->uid,
+		    &tok[i], &nt) != 0)
+			nt = 0;
+		l[i] = (struct lesson){ *v[i]->message_id ? v[i]->message_id :
+		    NULL, tok[i], nt };
+	}
+	if (account_learn(u->ctx, l, n, spam) != 0)
+	{
+		say(u, true, "the classifier did not learn: %s",
+		    store_error(u->ctx->st));
+		record(u);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(tok[i]);
+	free(tok);
+	free(l);
+}
+
+static void
+commit(struct ui *u)
+{
+	size_t counts[MARK__N], total = model_marks(&u->m, counts);
+	char q[256], err[1024];
+	struct imap_conn c = { 0 };
+	int lockfd = -1, failed = 0;
+	unsigned done[MARK__N] = { 0 };
+	char *trash = NULL;
+
+	if (total == 0) {
+		say(u, false, "nothing is marked");
+		return;
+	}
+	snprintf(q, sizeof q, "Commit: %zu to quarantine, %zu to delete, %zu "
+	    "to keep, %zu to release? [y/N] ", counts[MARK_QUARANTINE],
+	    counts[MARK_DELETE], counts[MARK_KEEP], counts[MARK_RELEASE]);
+	if (!confirm(u, q)) {
+		say(u, false, "not committed; the marks stay");
+		return;
+	}
+	if (u->offline) {
+		say(u, true, "offline (--offline): marks cannot be carried out");
+		return;
+	}
+	say(u, false, "committing %zu marks...", total);
+	if (u->thread_started) {
+		say(u, false, "waiting for the scan to finish...");
+	}
+	draw(u);
+	scan_wait(u);
+	read_errors(u);
+	if (account_lock(u->ctx->store_path, &lockfd, err, sizeof err) != 0) {
+		say(u, true, "not committed: %s; the marks stay", err);
+		record(u);
+		return;
+	}
+	if (imap_open(u->ctx->a, u->pw, &c, err, sizeof err) != 0) {
+		say(u, true, "not committed: %s; the marks stay", err);
+		record(u);
+		goto out;
+	}
+	struct item **v = calloc(u->m.nitems + 1, sizeof *v);
+	if (v == NULL)
+		abort();
+	for (int mk = MARK_DELETE; mk < MARK__N; mk++) {
+		if (counts[mk] == 0)
+			continue;
+		if (mk == MARK_DELETE && trash == NULL)
+			trash = trash_of(u, &c);
+		/* two passes for delete: outside the quarantine (to Trash)
+		 * and inside (expunged) */
+		for (int inq = 0; inq < 2; inq++) {
+			size_t n = 0;
+			for (size_t i = 0; i < u->m.nitems; i++)
+				if (u->m.items[i].mark == mk &&
+				    u->m.items[i].quarantined == (inq == 1))
+					v[n++] = &u->m.items[i];
+			if (n == 0)
+				continue;
+			if (mk == MARK_RELEASE)
+				qsort(v, n, sizeof *v, cmp_origin_item);
+			/* items are by folder (release: by origin); one
+			 * command per folder */
+			for (size_t i = 0; i < n; ) {
+				size_t j = i + 1;
+				const char *key = mk == MARK_RELEASE ?
+				    v[i]->origin : v[i]->folder;
+				while (j < n && strcmp(mk == MARK_RELEASE ?
+				    v[j]->origin : v[j]->folder, key) == 0)
+					j++;
+				enum imap_act act; const char *dest = NULL;
+				switch (mk) {
+				case MARK_QUARANTINE:
+					act = IMAP_QUARANTINE;
+					dest = u->ctx->a->quarantine;
+					break;
+				case MARK_KEEP:
+					act = IMAP_KEEP;
+					break;
+				case MARK_RELEASE:
+					act = IMAP_RELEASE;
+					dest = *key ? key : "INBOX";
+					break;
+				default:
+					act = inq ? IMAP_PURGE : IMAP_DELETE;
+					dest = inq ? NULL : trash;
+				}
+				if (act_group(u, &c, act, v[i]->folder, dest, v + i,
+				    j - i, &done[mk]) != 0)
+					failed++;
+				/* every decision teaches the classifier; a
+				 * purge was learnt when it was quarantined */
+				if (act != IMAP_PURGE)
+					learn(u, v + i, j - i, mk ==
+					    MARK_QUARANTINE || mk == MARK_DELETE);
+				i = j;
+				if (c.s == NULL)
+					goto lost;
+			}
+		}
+	}
+lost:
+	free(v);
+	free(trash);
+	if (!failed)
+		say(u, false, "committed: %u quarantined, %u deleted, %u kept, "
+		    "%u released", done[MARK_QUARANTINE], done[MARK_DELETE],
+		    done[MARK_KEEP], done[MARK_RELEASE]);
+out:
+	imap_close(&c);
+	if (lockfd != -1)
+		close(lockfd);
+	char keep[sizeof u->msg];
+	bool kerr = u->msg_error;
+	snprintf(keep, sizeof keep, "%s", u->msg);
+	if (load(u) == 0) {
+		snprintf(u->msg, sizeof u->msg, "%s", keep);
+		u->msg_error = kerr;
+	}
+	rebuild(u);
+}
+
+/* ---- the loop ---- */
+
+static void
+open_view(struct ui *u, enum view v)
+{
+	if (u->depth < (int)(sizeof u->stack / sizeof *u->stack) - 1)
+		u->stack[++u->depth] = v;
+	else
+		u->stack[u->depth] = v;
+}
+
+static void
+open_cur(struct ui *u)
+{
+	struct list *l = cur_list(u);
+
+	if (l == NULL || l->n == 0)
+		return;
+	switch (top(u)) {
+	case VIEW_OVERVIEW:
+		switch (l->cur) {
+		case 0: open_view(u, VIEW_CAMPAIGNS); return;
+		case 1: u->src = SRC_VERDICT; u->src_verdict = "backscatter";
+			break;
+		case 2: u->src = SRC_VERDICT; u->src_verdict = "unsure"; break;
+		case 3: u->src = SRC_VERDICT; u->src_verdict = "legit"; break;
+		case 4: u->src = SRC_ALL; break;
+		default:
+			build_review(u);
+			open_view(u, VIEW_REVIEW);
+			return;
+		}
+		u->msgs.cur = u->msgs.top = 0;
+		build_msgs(u);
+		open_view(u, VIEW_MESSAGES);
+		return;
+	case VIEW_CAMPAIGNS:
+		u->src = SRC_CAMPAIGN;
+		u->src_campaign = u->m.camps[l->v[l->cur]].id;
+		u->msgs.cur = u->msgs.top = 0;
+		build_msgs(u);
+		open_view(u, VIEW_MESSAGES);
+		return;
+	default:
+		open_detail(u, &u->m.items[l->v[l->cur]]);
+		open_view(u, VIEW_DETAIL);
+	}
+}
+
+/* q: back, or on the overview quit (asking about marks). */
+static bool
+back(struct ui *u)
+{
+	size_t counts[MARK__N];
+
+	if (u->depth > 0) {
+		u->depth--;
+		return false;
+	}
+	if (model_marks(&u->m, counts) == 0)
+		return true;
+	if (confirm(u, "Marks are not committed: quit and forget them? [y/N] "))
+		return true;
+	say(u, false, "$ commits the marks, x quits without them");
+	return false;
+}
+
+static int
+loop(struct ui *u)
+{
+	size_t rows;
+
+	for (;;) {
+		if (got_signal)
+			return 128 + got_signal;
+		read_errors(u);
+		pthread_mutex_lock(&u->scan.mu);
+		bool reload = u->scan.finished && !u->scan.reloaded;
+		if (reload)
+			u->scan.reloaded = true;
+		pthread_mutex_unlock(&u->scan.mu);
+		if (reload) {
+			scan_wait(u);
+			if (load(u) == 0)
+				rebuild(u);
+		}
+		draw(u);
+		int k = read_key();
+		if (k == ERR)
+			continue;
+		if (k == KEY_RESIZE) {
+			if (top(u) == VIEW_DETAIL && u->shown)
+				open_detail(u, u->shown);
+			else if (top(u) == VIEW_HELP) {
+				u->depth--;
+				help(u);
+				u->depth++;
+			}
+			continue;
+		}
+		rows = u->rows > 4 ? (size_t)u->rows - 4 : 1;
+		enum action a = key_action(top(u), k);
+		struct list *l = cur_list(u);
+		bool text = top(u) == VIEW_DETAIL || top(u) == VIEW_HELP;
+		if (a != ACT_NONE && a != ACT_REDRAW)
+			*u->msg = '\0';
+		switch (a) {
+		case ACT_UP: case ACT_DOWN: case ACT_PGUP: case ACT_PGDN:
+		case ACT_HOME: case ACT_END: {
+			long d = a == ACT_UP ? -1 : a == ACT_DOWN ? 1 :
+			    a == ACT_PGUP ? -(long)rows : a == ACT_PGDN ?
+			    (long)rows : a == ACT_HOME ? -(1L << 40) : 1L << 40;
+			if (text) {
+				long t = (long)u->text_top + d;
+				long max = (long)u->text.n - (long)rows;
+				if (t > max)
+					t = max;
+				u->text_top = t < 0 ? 0 : (size_t)t;
+			} else if (l) {
+				if (top(u) == VIEW_OVERVIEW)
+					l->n = MENU_N;
+				list_move(l, d, top(u) == VIEW_OVERVIEW ? MENU_N :
+				    rows);
+			}
+			break;
+		}
+		case ACT_OPEN: open_cur(u); break;
+		case ACT_BACK:
+			if (back(u))
+				return EXIT_OK;
+			break;
+		case ACT_QUIT: return EXIT_OK;
+		case ACT_HELP: help(u); open_view(u, VIEW_HELP); break;
+		case ACT_CAMPAIGNS: open_view(u, VIEW_CAMPAIGNS); break;
+		case ACT_MESSAGES:
+			u->src = SRC_ALL;
+			u->msgs.cur = u->msgs.top = 0;
+			build_msgs(u);
+			open_view(u, VIEW_MESSAGES);
+			break;
+		case ACT_REVIEW:
+			build_review(u);
+			open_view(u, VIEW_REVIEW);
+			break;
+		case ACT_TAG: do_tag(u); break;
+		case ACT_TAG_PATTERN: do_tag_pattern(u); break;
+		case ACT_TAGGED: do_tagged(u); break;
+		case ACT_DELETE: case ACT_QUARANTINE: case ACT_KEEP:
+		case ACT_UNDO: case ACT_RELEASE:
+			do_mark(u, a);
+			break;
+		case ACT_COMMIT: commit(u); break;
+		case ACT_LIMIT: do_limit(u); break;
+		case ACT_SEARCH: do_search(u, false); break;
+		case ACT_NEXT: do_search(u, true); break;
+		case ACT_SORT:
+			u->sort = (u->sort + 1) % SORT__N;
+			u->camps.cur = u->camps.top = 0;
+			build_camps(u);
+			break;
+		case ACT_REDRAW: clearok(curscr, TRUE); break;
+		case ACT_NONE:
+			if (k < 0x110000 && k >= 0x20)
+				say(u, false, "that key does nothing here; ? lists "
+				    "the keys");
+			break;
+		}
+	}
+}
+
+static void
+ui_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ndrsweep [--config FILE] [--account NAME] [--offline]\n"
+	    "       ndrsweep review [--config FILE] [--account NAME]\n"
+	    "\n"
+	    "The interface: what the store knows at once, while a scan of the\n"
+	    "account runs and new results come in when it ends. Mark with d\n"
+	    "(delete), s (quarantine), K (keep), r (release), commit with $;\n"
+	    "? lists the keys of each view.\n"
+	    "\n"
+	    "  --offline   no scan, no server: browse what the store knows\n"
+	    "              (marks cannot be committed)\n");
+}
+
+int
+ui_run(int argc, char **argv, bool review)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cfgpath = NULL, *account = NULL;
+	struct account_ctx ctx = { 0 };
+	struct ui u = { .ctx = &ctx, .errpipe = { -1, -1 },
+	    .saved_stderr = -1 };
+	char err[1024];
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:a:oh", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': cfgpath = optarg; break;
+		case 'a': account = optarg; break;
+		case 'o': u.offline = true; break;
+		case 'h': ui_usage(stdout); return EXIT_OK;
+		default: ui_usage(stderr); return EXIT_USAGE;
+		}
+	if (optind != argc) {
+		ui_usage(stderr);
+		return EXIT_USAGE;
+	}
+	setlocale(LC_ALL, "");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "ndrsweep: the interface needs a terminal; "
+		    "'ndrsweep scan', 'report' and 'clean' work without one\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
+		return rc;
+	/* the password before curses: a prompt needs the terminal as is */
+	if (!u.offline && (u.pw = ndr_password(ctx.a, err, sizeof err)) ==
+	    NULL) {
+		fprintf(stderr, "ndrsweep: %s\n", err);
+		account_close(&ctx);
+		return EXIT_CONFIG;
+	}
+	pthread_mutex_init(&u.scan.mu, NULL);
+	model_init(&u.m, ctx.a->quarantine);
+	if (load(&u) != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", u.msg);
+		rc = EXIT_CONFIG;
+		goto out;
+	}
+	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	u.menu.n = MENU_N;
+
+	/* stderr to a pipe while curses owns the terminal */
+	if (pipe(u.errpipe) == 0) {
+		fcntl(u.errpipe[0], F_SETFL, O_NONBLOCK);
+		fcntl(u.errpipe[1], F_SETFL, O_NONBLOCK);
+		fflush(stderr);
+		u.saved_stderr = dup(STDERR_FILENO);
+		dup2(u.errpipe[1], STDERR_FILENO);
+	}
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	timeout(100);
+	u.color = has_colors() && getenv("NO_COLOR") == NULL;
+	if (u.color) {
+		start_color();
+		use_default_colors();
+		init_pair(C_BAR, COLOR_WHITE, COLOR_BLUE);
+		init_pair(C_LEGIT, COLOR_GREEN, -1);
+		init_pair(C_BACK, COLOR_RED, -1);
+		init_pair(C_UNSURE, COLOR_YELLOW, -1);
+		init_pair(C_MARK, COLOR_MAGENTA, -1);
+		init_pair(C_ERR, COLOR_RED, -1);
+	}
+	getmaxyx(stdscr, u.rows, u.cols);
+	rebuild(&u);
+	if (review)
+		open_view(&u, VIEW_REVIEW);
+	if (u.offline)
+		scan_set(&u, "offline: no scan");
+	else {
+		scan_set(&u, "starting the scan");
+		u.scan.running = true;
+		if (pthread_create(&u.thread, NULL, scan_main, &u) == 0)
+			u.thread_started = true;
+		else
+			scan_set(&u, "no scan: cannot start a thread");
+	}
+	rc = loop(&u);
+	endwin();
+	if (u.saved_stderr != -1) {
+		read_errors(&u);
+		dup2(u.saved_stderr, STDERR_FILENO);
+		close(u.saved_stderr);
+	}
+	for (size_t i = 0; i < u.errors.n; i++)
+		if (strncmp(u.errors.v[i], "ndrsweep: ", 10) == 0)
+			fprintf(stderr, "%s\n", u.errors.v[i]);
+		else
+			fprintf(stderr, "ndrsweep: %s\n", u.errors.v[i]);
+	if (rc >= 128)
+		fprintf(stderr, "ndrsweep: %s: quit; marks not committed were "
+		    "dropped\n", strsignal(rc - 128));
+out:
+	strv_clear(&u.errors);
+	strv_clear(&u.text);
+	pattern_free(u.limit);
+	pattern_free(u.search);
+	list_free(&u.menu);
+	list_free(&u.camps);
+	list_free(&u.msgs);
+	list_free(&u.review);
+	if (u.thread_started) {
+		/* a scan still running is left to die with the process: what
+		 * it committed is in the store, the rest is read again by the
+		 * next scan; the frame it reads must outlive it, so exit here */
+		fflush(NULL);
+		exit(rc);
+	}
+	model_free(&u.m);
+	account_close(&ctx);
+	ndr_password_free(u.pw);
+	return rc;
+}
+
+static int
+ui_cmd(int argc, char **argv)
+{
+	return ui_run(argc, argv, false);
+}
+
+const struct cmd cmd_ui = {
+	"ui", "the interactive interface (the default command)",
+	ui_cmd, ui_usage,
+};
