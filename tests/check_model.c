@@ -14,7 +14,7 @@
 static void
 fill(struct model *m)
 {
-	model_init(m, "Quarantine");
+	model_init(m, "Quarantine", "Trash");
 	model_add(m, "INBOX", 1, "a1@x", NOW - 2 * DAY, "bounce", "bob@far",
 	    "userunknown", "5.1.1", "backscatter", 0.99, 1, "Cheap pills",
 	    "spam@forged.example", "mx1", false);
@@ -31,6 +31,9 @@ fill(struct model *m)
 	    "kim@far", "userunknown", "5.1.1", "backscatter", 0.99, 1,
 	    "Cheap pills", "spam@forged.example", "mx1", false);
 	model_quarantined(m, 7, 41, "INBOX", NOW - 3 * DAY);
+	model_add(m, "Trash", 9, "a4@x", NOW - 3 * DAY, "bounce", "lee@far",
+	    "userunknown", "5.1.1", "backscatter", 0.99, 1, "Cheap pills",
+	    "spam@forged.example", "mx1", false);
 	model_add_campaign(m, 1, 3, 3, NOW - 3 * DAY, NOW - DAY, "Cheap pills",
 	    "spam@forged.example", "mx1");
 	model_add_campaign(m, 2, 1, 0, NOW, NOW, "Watches", "x@forged.example",
@@ -43,11 +46,11 @@ START_TEST(test_counts_and_find)
 	struct model m;
 
 	fill(&m);
-	ck_assert_int_eq(m.nitems, 5);
-	ck_assert_int_eq(m.backscatter, 3);
+	ck_assert_int_eq(m.nitems, 6);
+	ck_assert_int_eq(m.backscatter, 4);
 	ck_assert_int_eq(m.legit, 1);
 	ck_assert_int_eq(m.unsure, 1);
-	ck_assert_int_eq(m.by_kind[0], 4);
+	ck_assert_int_eq(m.by_kind[0], 5);
 	ck_assert_int_eq(m.by_kind[1], 1);
 	ck_assert_int_eq(m.in_quarantine, 1);
 	ck_assert_int_eq(m.oldest_quarantined, NOW - 3 * DAY);
@@ -58,8 +61,9 @@ START_TEST(test_counts_and_find)
 	ck_assert_int_eq(q->qid, 41);
 	ck_assert_ptr_null(model_find(&m, "INBOX", 5));
 	ck_assert_ptr_null(model_find(&m, "Junk", 1));
-	/* handled: the quarantined one of campaign 1, the kept one of 2 */
-	ck_assert_int_eq(model_campaign(&m, 1)->handled, 1);
+	/* handled: the quarantined and trashed ones of campaign 1, the kept
+	 * one of 2 */
+	ck_assert_int_eq(model_campaign(&m, 1)->handled, 2);
 	ck_assert_int_eq(model_campaign(&m, 2)->handled, 1);
 	model_free(&m);
 }
@@ -82,6 +86,8 @@ START_TEST(test_mark_rules)
 	ck_assert(!item_mark(q, MARK_KEEP));
 	ck_assert(item_mark(q, MARK_RELEASE));
 	ck_assert(item_mark(q, MARK_DELETE));
+	/* what is in the Trash takes no mark */
+	ck_assert(!item_mark(model_find(&m, "Trash", 9), MARK_DELETE));
 	ck_assert_int_eq(model_marks(&m, c), 2);
 	ck_assert_int_eq(c[MARK_QUARANTINE], 1);
 	ck_assert_int_eq(c[MARK_DELETE], 1);
@@ -104,7 +110,7 @@ START_TEST(test_carry_marks_over_reload)
 	model_find(&a, "INBOX", 3)->tagged = true;
 	/* a message the scan saw go: its mark goes with it */
 	item_mark(model_find(&a, "INBOX", 4), MARK_DELETE);
-	model_init(&b, "Quarantine");
+	model_init(&b, "Quarantine", "Trash");
 	model_add(&b, "INBOX", 2, "a2@x", 0, "bounce", "", "", "",
 	    "backscatter", 1, 1, "", "", "", false);
 	model_add(&b, "INBOX", 3, "b1@x", 0, "bounce", "", "", "", "legit", 0,
@@ -147,17 +153,18 @@ START_TEST(test_patterns)
 	struct model m;
 
 	fill(&m);
-	ck_assert_int_eq(count(&m, "~A"), 5);
-	ck_assert_int_eq(count(&m, "~s cheap"), 3);
+	ck_assert_int_eq(count(&m, "~A"), 6);
+	ck_assert_int_eq(count(&m, "~s cheap"), 4);
 	ck_assert_int_eq(count(&m, "~s \"pills now\""), 1);
-	ck_assert_int_eq(count(&m, "~v back"), 3);
+	ck_assert_int_eq(count(&m, "~v back"), 4);
 	ck_assert_int_eq(count(&m, "!~v backscatter"), 2);
 	ck_assert_int_eq(count(&m, "~c 1 ~F INBOX"), 2);
-	ck_assert_int_eq(count(&m, "~S >0.9"), 3);
+	ck_assert_int_eq(count(&m, "~S >0.9"), 4);
 	ck_assert_int_eq(count(&m, "~S <0.1"), 1);
 	ck_assert_int_eq(count(&m, "~R userunknown ~r kim"), 1);
+	ck_assert_int_eq(count(&m, "~F trash"), 1);
 	ck_assert_int_eq(count(&m, "~k delay"), 1);
-	ck_assert_int_eq(count(&m, "~f forged.example"), 4);
+	ck_assert_int_eq(count(&m, "~f forged.example"), 5);
 	ck_assert_int_eq(count(&m, "~K"), 1);
 	/* plain words: subject, sender, recipient or reason */
 	ck_assert_int_eq(count(&m, "mailboxfull"), 1);
@@ -347,7 +354,7 @@ START_TEST(test_sparkline_and_days)
 	ck_assert_int_eq(d[3], 1);	/* today */
 	ck_assert_int_eq(d[2], 2);
 	ck_assert_int_eq(d[1], 1);
-	ck_assert_int_eq(d[0], 1);
+	ck_assert_int_eq(d[0], 2);	/* the quarantined and the trashed */
 	model_free(&m);
 }
 END_TEST

@@ -50,10 +50,17 @@ arena_dup(struct model *m, const char *s)
 }
 
 void
-model_init(struct model *m, const char *quarantine)
+model_init(struct model *m, const char *quarantine, const char *trash)
 {
 	memset(m, 0, sizeof *m);
 	m->quarantine = arena_dup(m, quarantine ? quarantine : "");
+	m->trash = arena_dup(m, trash ? trash : "");
+}
+
+bool
+item_handled(const struct item *it)
+{
+	return it->quarantined || it->trashed || it->kept;
 }
 
 void
@@ -112,6 +119,7 @@ model_add(struct model *m, const char *folder, uint32_t uid,
 	it->mta = arena_dup(m, mta);
 	it->kept = kept;
 	it->quarantined = strcmp(it->folder, m->quarantine) == 0;
+	it->trashed = *m->trash && strcmp(it->folder, m->trash) == 0;
 	it->origin = "";
 	return it;
 }
@@ -244,7 +252,7 @@ model_finish(struct model *m)
 		    by_id[it->campaign] : NULL) : model_campaign(m, it->campaign);
 		if (c == NULL)
 			continue;
-		if (it->quarantined || it->kept)
+		if (item_handled(it))
 			c->handled++;
 		if (it->mark != MARK_NONE)
 			c->marked++;
@@ -287,6 +295,8 @@ model_marks(const struct model *m, size_t counts[MARK__N])
 bool
 item_mark(struct item *it, enum mark mk)
 {
+	if (it->trashed && mk != MARK_NONE)
+		return false;
 	switch (mk) {
 	case MARK_QUARANTINE:
 	case MARK_KEEP:

@@ -36,6 +36,7 @@ struct item {
 	const char	*subject, *from, *mta;
 	bool		 kept;
 	bool		 quarantined;	/* in the quarantine folder */
+	bool		 trashed;	/* in the Trash folder */
 	int64_t		 qid;		/* its journal row there, 0 unknown */
 	const char	*origin;	/* where it came from, when quarantined */
 	int64_t		 since;		/* quarantined since */
@@ -62,6 +63,7 @@ struct model {
 	size_t		 ncamps, ccap;
 	struct arena	*arena;
 	const char	*quarantine;	/* the account's folder */
+	const char	*trash;
 	/* counts for the overview */
 	int64_t		 legit, backscatter, unsure, unjudged;
 	int64_t		 by_kind[6];	/* bounce delay delivered autoreply
@@ -69,7 +71,10 @@ struct model {
 	int64_t		 in_quarantine, oldest_quarantined;
 };
 
-void	model_init(struct model *, const char *quarantine);
+void	model_init(struct model *, const char *quarantine,
+	    const char *trash);
+/* Handled: in the quarantine or the Trash, or kept. */
+bool	item_handled(const struct item *);
 void	model_free(struct model *);
 /* Add a report (copied); the quarantine's journal rows are added after. */
 struct item *model_add(struct model *, const char *folder, uint32_t uid,
@@ -97,7 +102,7 @@ struct campaign *model_campaign(struct model *, int64_t id);
 
 /*
  * A mark on an item, as the rules allow: release only from the
- * quarantine, quarantine only outside it. false (and nothing changed)
+ * quarantine, quarantine and keep only outside it, nothing in the Trash. false (and nothing changed)
  * when the mark does not apply.
  */
 bool	item_mark(struct item *, enum mark);

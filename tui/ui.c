@@ -48,6 +48,7 @@ struct scan_state {
 struct ui {
 	struct account_ctx	*ctx;
 	char			*pw;
+	char			 trash[256];	/* the Trash folder, UTF-8 */
 	bool			 offline;
 	struct model		 m;
 	enum view		 stack[8];
@@ -157,7 +158,7 @@ load(struct ui *u)
 	struct model m;
 	struct store *st = u->ctx->st;
 
-	model_init(&m, u->ctx->a->quarantine);
+	model_init(&m, u->ctx->a->quarantine, u->trash);
 	if (store_each_item(st, on_item, &m) != 0 ||
 	    store_each_quarantined(st, u->ctx->a->quarantine, on_quar, &m) !=
 	    0 || store_each_campaign(st, on_camp, &m) != 0) {
@@ -178,8 +179,8 @@ static bool
 in_source(struct ui *u, const struct item *it)
 {
 	switch (u->src) {
-	case SRC_VERDICT:
-		return !it->quarantined && strcmp(it->verdict,
+	case SRC_VERDICT:	/* what is still to decide */
+		return !item_handled(it) && strcmp(it->verdict,
 		    u->src_verdict) == 0;
 	case SRC_CAMPAIGN:
 		return it->campaign == u->src_campaign;
@@ -489,7 +490,8 @@ draw_msgs(struct ui *u, struct list *li, int y0, int rows)
 			break;
 		const struct item *it = &u->m.items[li->v[k]];
 		day_str(it->date, d, sizeof d);
-		state = it->quarantined ? 'q' : it->kept ? 'k' : ' ';
+		state = it->quarantined ? 'q' : it->trashed ? 'd' : it->kept ?
+		    'k' : ' ';
 		int col = it->mark ? C_MARK : verdict_color(it->verdict);
 		if (k == li->cur)
 			attron(A_REVERSE);
@@ -805,7 +807,7 @@ help(struct ui *u)
 	    "~A all  ~T tagged  ~D ~Q ~K marked; ! negates; plain words match "
 	    "subject, sender, recipient, reason.");
 	text_add(u, "Marks: D delete, S quarantine, K keep, R release; "
-	    "flags: * tagged, q in the quarantine, k kept.");
+	    "flags: * tagged, q in the quarantine, d in the Trash, k kept.");
 }
 
 /* ---- marks ---- */
@@ -1282,9 +1284,14 @@ commit(struct ui *u)
 		say(u, false, "nothing is marked");
 		return;
 	}
-	snprintf(q, sizeof q, "Commit: %zu to quarantine, %zu to delete, %zu "
-	    "to keep, %zu to release? [y/N] ", counts[MARK_QUARANTINE],
-	    counts[MARK_DELETE], counts[MARK_KEEP], counts[MARK_RELEASE]);
+	/* the counts per action first, those that are not naught */
+	size_t ql = (size_t)snprintf(q, sizeof q, "Commit:");
+	for (int mk = MARK_DELETE; mk < MARK__N; mk++)
+		if (counts[mk] && ql < sizeof q)
+			ql += (size_t)snprintf(q + ql, sizeof q - ql, "%s %s %zu",
+			    ql > 7 ? "," : "", mark_names[mk], counts[mk]);
+	if (ql < sizeof q)
+		snprintf(q + ql, sizeof q - ql, "? [y/N] ");
 	if (!confirm(u, q)) {
 		say(u, false, "not committed; the marks stay");
 		return;
@@ -1316,8 +1323,10 @@ commit(struct ui *u)
 	for (int mk = MARK_DELETE; mk < MARK__N; mk++) {
 		if (counts[mk] == 0)
 			continue;
-		if (mk == MARK_DELETE && trash == NULL)
+		if (mk == MARK_DELETE && trash == NULL) {
 			trash = trash_of(u, &c);
+			snprintf(u->trash, sizeof u->trash, "%s", trash);
+		}
 		/* two passes for delete: outside the quarantine (to Trash)
 		 * and inside (expunged) */
 		for (int inq = 0; inq < 2; inq++) {
@@ -1623,7 +1632,9 @@ ui_run(int argc, char **argv, bool review)
 		return EXIT_CONFIG;
 	}
 	pthread_mutex_init(&u.scan.mu, NULL);
-	model_init(&u.m, ctx.a->quarantine);
+	snprintf(u.trash, sizeof u.trash, "%s", ctx.a->trash ? ctx.a->trash :
+	    "Trash");
+	model_init(&u.m, ctx.a->quarantine, u.trash);
 	if (load(&u) != 0) {
 		fprintf(stderr, "ndrsweep: %s\n", u.msg);
 		rc = EXIT_CONFIG;
