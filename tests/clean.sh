@@ -9,12 +9,7 @@ mail=$top/tests/mail
 . "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-st() {	# st FOLDER: how many messages the folder holds (none: -)
-	local line
-	line=$(doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" \
-	    messages "$1" 2>/dev/null) || { echo -; return; }
-	echo "${line##*messages=}"
-}
+st() { dc_count "$@"; }
 copies() {	# copies N FILE: N copies, each its own Message-Id
 	local i
 	for i in $(seq "$1"); do

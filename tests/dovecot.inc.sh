@@ -220,6 +220,14 @@ dc_capability() {
 	sleep 0.3
 }
 
+# dc_count FOLDER: how many messages the test user's folder holds (no
+# such folder: -).
+dc_count() {
+	_line=$(doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" \
+	    messages "$1" 2>/dev/null) || { echo -; return 0; }
+	echo "${_line##*messages=}"
+}
+
 # dc_append USER FOLDER FILE...: deliver messages as they are, through
 # doveadm (the folder is created when missing).
 dc_append() {

@@ -820,8 +820,7 @@ mark_campaign(struct ui *u, int64_t id, enum mark mk)
 
 	for (size_t i = 0; i < u->m.nitems; i++) {
 		struct item *it = &u->m.items[i];
-		if (it->campaign != id || it->quarantined || (it->kept &&
-		    mk != MARK_NONE))
+		if (it->campaign != id || (item_handled(it) && mk != MARK_NONE))
 			continue;
 		n += item_mark(it, mk);
 	}

@@ -1,0 +1,177 @@
+#!/bin/bash
+# tests/tui.sh - the interface, driven in tmux against a real Dovecot, as
+# tmux's own regress suite drives programs: a detached session of fixed
+# size, keys sent with send-keys, the screen read with capture-pane -p.
+# What the keys did is checked on the server (doveadm), not on the screen.
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${builddir:-$top}
+nd=$build/ndrsweep
+mail=$top/tests/mail
+. "$top/tests/tap.inc.sh"
+. "$top/tests/dovecot.inc.sh"
+
+N=30
+plan $N
+command -v dovecot >/dev/null ||
+	skip_all $N "dovecot missing (apt-get install -y dovecot-imapd)"
+command -v tmux >/dev/null || skip_all $N "tmux missing (apt-get install -y tmux)"
+dc_start
+export XDG_DATA_HOME=$DC_DIR/data
+cf=$DC_DIR/config
+dc_config "$cf" t "port=$DC_PORT" tls=none folders=INBOX \
+    addresses=alice@ndrsweep.test "quarantine=Quarantäne/Rückläufer"
+
+# the mailbox: a campaign of 30, one of 12, a legitimate bounce of mail in
+# Sent, ordinary mail
+sed -e 's/^Message-Id: <lunch@example.org>/Message-Id: <sent-1@ndrsweep.test>/' \
+    -e 's/^From: .*/From: alice@ndrsweep.test/' "$mail/ordinary1.eml" >"$DC_DIR/sent1.eml"
+sed -e 's/^Message-Id: <spam-1@/Message-Id: <sent-1@/' \
+    -e 's/^Message-Id: <b1@/Message-Id: <legit1@/' \
+    -e 's/Cheap watches/Lunch on Friday/' "$mail/bounce1.eml" >"$DC_DIR/legit1.eml"
+for i in $(seq 30); do
+	sed -e "s/^Message-Id: <b1@/Message-Id: <w$i@/" \
+	    -e "s/^Message-Id: <spam-1@/Message-Id: <spam-w$i@/" \
+	    "$mail/bounce1.eml" >"$DC_DIR/w$i.eml"
+done
+for i in $(seq 12); do
+	sed -e "s/^Message-Id: <b1@/Message-Id: <h$i@/" \
+	    -e "s/^Message-Id: <spam-1@/Message-Id: <spam-h$i@/" \
+	    -e 's/Cheap watches/Replica handbags from Milan/' \
+	    "$mail/bounce1.eml" >"$DC_DIR/h$i.eml"
+done
+dc_append "$DC_USER" Sent "$DC_DIR/sent1.eml"
+dc_append "$DC_USER" INBOX "$DC_DIR"/w*.eml "$DC_DIR"/h*.eml \
+    "$DC_DIR/legit1.eml" "$mail/ordinary1.eml"
+
+# ---- tmux ----
+tm() { tmux -L "ndrsweep-test-$$" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; dc_stop' EXIT
+screen() { tm capture-pane -p -t ui; }
+# start [ENV...]: ndrsweep in a new session of 120x40, its exit status
+# printed when it ends
+start() {
+	tm kill-server 2>/dev/null
+	rm -f "$DC_DIR/exit"
+	tm new-session -d -s ui -x 120 -y 40 \
+	    "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 $* '$nd' --config '$cf'; echo EXIT=\$? >'$DC_DIR/exit'; echo EXIT; sleep 600"
+}
+# wait_for TEXT: until the screen shows TEXT (10 s at most)
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	out=$(screen)
+	return 1
+}
+keys() { tm send-keys -t ui "$@"; sleep 0.2; }
+exit_status() {
+	local i
+	for i in $(seq 50); do
+		[ -s "$DC_DIR/exit" ] && { sed 's/EXIT=//' "$DC_DIR/exit"; return; }
+		sleep 0.1
+	done
+	echo none
+}
+step() {	# step NAME CONDITION...: ok when the condition holds
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else out=${out:-$(screen)}; not_ok "$name"; fi
+	out=
+}
+has() { screen | grep -qF -- "$1"; }
+
+# ---- a first run: the overview, while the scan runs ----
+start
+step "opens on the overview" wait_for "Overview"
+step "the scan runs and its state shows" wait_for "scanned at"
+step "the overview counts the reports" wait_for "43 reports: 42 backscatter, 1 legitimate, 0 unsure"
+step "the largest campaigns are listed" has "Replica handbags from Milan"
+
+# ---- campaigns: open the one of 12, tag it, delete, commit ----
+keys Enter
+step "Enter opens the campaigns, sorted by size" wait_for "Campaigns (2, by size)"
+keys j Enter
+step "a campaign opens on its messages" wait_for "12 messages"
+keys T "~A" Enter
+step "T tags by pattern" wait_for "12 messages tagged"
+keys '\;' d
+step ";d marks the tagged for deletion" wait_for "12 tagged messages marked delete"
+keys '$'
+step "commit asks first, with the counts" wait_for "Commit: delete 12? [y/N]"
+keys y
+step "commit carries the marks out" wait_for "committed: 0 quarantined, 12 deleted"
+step "on the server: 12 moved to Trash" \
+    test "$(dc_count Trash)" = 12 -a "$(dc_count INBOX)" = 32
+
+# ---- keep the legitimate bounce ----
+keys q q j j j Enter
+step "the legitimate list shows the real bounce" wait_for "Lunch on Friday"
+keys K '$' y
+step "keep: committed" wait_for "0 deleted, 1 kept"
+flags=$(doveadm -c "$DC_DIR/dovecot.conf" fetch -u "$DC_USER" "flags hdr.message-id" mailbox INBOX | tr '\n' ' ')
+step "on the server: the kept bounce has \$NdrKept" \
+    test "${flags#*\$NdrKept}" != "$flags" -a "${flags//legit1/}" != "$flags"
+
+# ---- quarantine a whole campaign from the campaigns view ----
+keys q c =
+wait_for "Campaigns (2"
+keys s '$' y
+step "s on a campaign quarantines its messages" wait_for "committed: 30 quarantined"
+step "on the server: 30 in the quarantine (made on demand, non-ASCII)" \
+    test "$(dc_count 'Quarantäne/Rückläufer')" = 30 -a "$(dc_count INBOX)" = 2
+
+# ---- review: release one ----
+keys R
+step "R opens the quarantine for review" wait_for "Quarantine Quarantäne/Rückläufer: 30 messages"
+keys Enter
+step "Enter shows the detail and why" wait_for "campaign               +"
+keys q r '$' y
+step "release: back to INBOX" wait_for "1 released"
+step "on the server: 29 in the quarantine, 3 in INBOX" \
+    test "$(dc_count 'Quarantäne/Rückläufer')" = 29 -a "$(dc_count INBOX)" = 3
+
+# ---- help, resize ----
+keys '?'
+step "? lists the keys of the view" wait_for "mark release (back where it came from)"
+keys q
+tm resize-window -t ui -x 80 -y 24
+sleep 0.5
+out=$(screen)
+step "resized to 80x24: redrawn to the new size" \
+    test "$(printf '%s\n' "$out" | sed -n 23p | cut -c1-10)" = "Enter:open" -a \
+    "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 80
+tm resize-window -t ui -x 200 -y 60
+sleep 0.5
+out=$(screen)
+step "resized to 200x60: redrawn to the new size" \
+    test "$(printf '%s\n' "$out" | sed -n 59p | cut -c1-10)" = "Enter:open" -a \
+    "$(printf '%s\n' "$out" | head -1 | LC_ALL=C.UTF-8 wc -L)" -ge 195
+
+# ---- x quits without committing ----
+keys Enter d x
+step "x quits at once, exit 0" test "$(exit_status)" = 0
+step "x committed nothing" test "$(dc_count 'Quarantäne/Rückläufer')" = 29
+
+# ---- a non-UTF-8 locale, no colours, SIGTERM ----
+start LANG=C LC_ALL=C NO_COLOR=1
+wait_for "scanned at"
+step "non-UTF-8 locale: non-ASCII shown as ?" has "Quarant?ne/R?ckl?ufer"
+esc=$(tm capture-pane -p -e -t ui)
+step "NO_COLOR: no colour on the screen" \
+    test "${esc//$'\e['3[0-7]/}" = "$esc" -a "${esc//$'\e['4[0-7]/}" = "$esc"
+keys R d
+tm kill-server 2>/dev/null	# the terminal goes away: SIGHUP
+sleep 1
+step "a lost terminal ends the program; marks not committed are dropped" \
+    test "$(dc_count 'Quarantäne/Rückläufer')" = 29 -a -z "$(pgrep -f "$nd --config $cf")"
+
+start
+wait_for "scanned at"
+pid=$(pgrep -f "$nd --config $cf" | head -1)
+kill -TERM "$pid"
+step "SIGTERM: a clean exit (status 143), the terminal restored" \
+    test "$(exit_status)" = 143
+step "the terminal restored: the shell's line shows after the interface" \
+    wait_for "EXIT"
