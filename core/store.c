@@ -101,6 +101,10 @@ static const char *const migrations[] = {
 	"  done_at INTEGER);"
 	"CREATE INDEX journal_state ON journal(state);"
 	"CREATE INDEX journal_dest ON journal(dest, dest_uid);",
+	/* 5 -> 6: small facts, such as how the last scan went */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT) WITHOUT ROWID;",
 };
 
 static int
@@ -1416,4 +1420,37 @@ store_item_tokens(struct store *st, const char *folder, uint32_t uid,
 		rc = fail(st, "store");
 	sqlite3_finalize(s);
 	return rc;
+}
+
+int
+store_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta(key, value) "
+	    "VALUES (?1, ?2)", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "store");
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+char *
+store_meta_get(struct store *st, const char *key)
+{
+	sqlite3_stmt *s;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		v = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return v;
 }

@@ -30,7 +30,7 @@ struct store_msg {
 	bool		 unreadable;	/* the server could not give it */
 };
 
-#define STORE_SCHEMA	5
+#define STORE_SCHEMA	6
 
 /*
  * Open (creating it and its folder) the store at path: WAL, a busy
@@ -251,6 +251,9 @@ int	store_item_detail(struct store *, const char *folder, uint32_t uid,
 /* The classifier's tokens of a report's original, in a new array. */
 int	store_item_tokens(struct store *, const char *folder, uint32_t uid,
 	    uint64_t **tokens, size_t *n);
+/* Small facts by name ("last_scan"); get: a new string or NULL. */
+int	store_meta_set(struct store *, const char *key, const char *value);
+char	*store_meta_get(struct store *, const char *key);
 const char *store_error(struct store *);
 
 #endif

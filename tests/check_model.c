@@ -61,6 +61,12 @@ START_TEST(test_counts_and_find)
 	ck_assert_int_eq(q->qid, 41);
 	ck_assert_ptr_null(model_find(&m, "INBOX", 5));
 	ck_assert_ptr_null(model_find(&m, "Junk", 1));
+	/* the folders, as stored (by name), with their counts */
+	ck_assert_int_eq(m.nfolders, 3);
+	ck_assert_str_eq(m.folders[0], "INBOX");
+	ck_assert_int_eq(m.folder_n[0], 4);
+	ck_assert_str_eq(m.folders[1], "Quarantine");
+	ck_assert_str_eq(m.folders[2], "Trash");
 	/* handled: the quarantined and trashed ones of campaign 1, the kept
 	 * one of 2 */
 	ck_assert_int_eq(model_campaign(&m, 1)->handled, 2);

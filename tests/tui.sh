@@ -10,7 +10,7 @@ mail=$top/tests/mail
 . "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-N=30
+N=33
 plan $N
 command -v dovecot >/dev/null ||
 	skip_all $N "dovecot missing (apt-get install -y dovecot-imapd)"
@@ -158,10 +158,15 @@ step "x committed nothing" test "$(dc_count 'Quarantäne/Rückläufer')" = 29
 start LANG=C LC_ALL=C NO_COLOR=1
 wait_for "scanned at"
 step "non-UTF-8 locale: non-ASCII shown as ?" has "Quarant?ne/R?ckl?ufer"
+step "the overview tells when the last scan finished" has "the last finished: 2"
 esc=$(tm capture-pane -p -e -t ui)
 step "NO_COLOR: no colour on the screen" \
     test "${esc//$'\e['3[0-7]/}" = "$esc" -a "${esc//$'\e['4[0-7]/}" = "$esc"
-keys R d
+keys m l "~s Replica" Enter
+step "l limits the list to a pattern" wait_for "All reports: 12 (limit: ~s Replica)"
+keys / Lunch Enter
+step "/ searches (none of the limited list matches)" wait_for "not found"
+keys q R d
 tm kill-server 2>/dev/null	# the terminal goes away: SIGHUP
 sleep 1
 step "a lost terminal ends the program; marks not committed are dropped" \

@@ -190,6 +190,13 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 		if (rc == EXIT_OK)
 			rc = EXIT_PARTIAL;
 	}
+	/* for the interface's overview: when, and how it went */
+	char last[128];
+	snprintf(last, sizeof last, "%lld %u %u %s", (long long)time(NULL),
+	    stats->new_msgs, stats->expunged, rc == EXIT_OK ? "ok" :
+	    "partial");
+	if (store_meta_set(ctx->st, "last_scan", last) != 0)
+		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
 out:
 	c->reopen = NULL;
 	c->reopen_arg = NULL;

@@ -73,6 +73,8 @@ model_free(struct model *m)
 	}
 	free(m->items);
 	free(m->camps);
+	free(m->folders);
+	free(m->folder_n);
 	memset(m, 0, sizeof *m);
 }
 
@@ -210,6 +212,7 @@ model_finish(struct model *m)
 	m->legit = m->backscatter = m->unsure = m->unjudged = 0;
 	memset(m->by_kind, 0, sizeof m->by_kind);
 	m->in_quarantine = m->oldest_quarantined = 0;
+	m->nfolders = 0;
 	for (size_t i = 0; i < m->ncamps; i++) {
 		struct campaign *c = &m->camps[i];
 		c->handled = c->marked = 0;
@@ -235,6 +238,19 @@ model_finish(struct model *m)
 			m->unsure++;
 		else
 			m->unjudged++;
+		/* items are by folder: a new folder starts a new count */
+		if (m->nfolders == 0 || strcmp(m->folders[m->nfolders - 1],
+		    it->folder) != 0) {
+			m->folders = realloc(m->folders, (m->nfolders + 1) *
+			    sizeof *m->folders);
+			m->folder_n = realloc(m->folder_n, (m->nfolders + 1) *
+			    sizeof *m->folder_n);
+			if (m->folders == NULL || m->folder_n == NULL)
+				abort();
+			m->folders[m->nfolders] = it->folder;
+			m->folder_n[m->nfolders++] = 0;
+		}
+		m->folder_n[m->nfolders - 1]++;
 		for (size_t k = 0; k < 6; k++)
 			if (strcmp(it->kind, kinds[k]) == 0) {
 				m->by_kind[k]++;

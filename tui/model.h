@@ -69,6 +69,10 @@ struct model {
 	int64_t		 by_kind[6];	/* bounce delay delivered autoreply
 					 * feedback other */
 	int64_t		 in_quarantine, oldest_quarantined;
+	/* the folders that hold reports, by name, and how many each */
+	const char	**folders;
+	int64_t		*folder_n;
+	size_t		 nfolders;
 };
 
 void	model_init(struct model *, const char *quarantine,

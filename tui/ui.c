@@ -56,8 +56,10 @@ struct ui {
 	struct list		 menu, camps, msgs, review;
 	enum camp_sort		 sort;
 	/* what the messages view shows */
-	enum { SRC_ALL, SRC_VERDICT, SRC_CAMPAIGN } src;
+	enum { SRC_ALL, SRC_VERDICT, SRC_CAMPAIGN, SRC_FOLDER } src;
 	const char		*src_verdict;
+	char			 src_folder[256];
+	char			 last_scan[128];	/* as the store says */
 	int64_t			 src_campaign;
 	struct pattern		*limit, *search;
 	char			 limit_src[128];
@@ -78,6 +80,13 @@ struct ui {
 	int			 errpipe[2], saved_stderr;
 	struct ndr_strv		 errors;	/* repeated after endwin */
 };
+
+/* The overview's entries before the folders. */
+static const char *const menu_names[] = {
+	"Campaigns", "Backscatter", "Unsure", "Legitimate", "All reports",
+	"Quarantine (review)"
+};
+#define MENU_N	(sizeof menu_names / sizeof *menu_names)
 
 static volatile sig_atomic_t got_signal;
 
@@ -170,6 +179,24 @@ load(struct ui *u)
 	model_finish(&m);
 	model_free(&u->m);
 	u->m = m;
+	u->menu.n = MENU_N + m.nfolders;
+	/* "TIME NEW GONE ok|partial", as scan_session() leaves it */
+	char *last = store_meta_get(st, "last_scan");
+	long long t;
+	unsigned nw, gone;
+	char how[16];
+	if (last && sscanf(last, "%lld %u %u %15s", &t, &nw, &gone, how) == 4) {
+		char when[32];
+		time_t tt = (time_t)t;
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		snprintf(u->last_scan, sizeof u->last_scan, "%s, %u new, %u gone%s",
+		    when, nw, gone, strcmp(how, "ok") ? ", some folders failed" :
+		    "");
+	} else
+		snprintf(u->last_scan, sizeof u->last_scan, "never");
+	free(last);
 	return 0;
 }
 
@@ -184,6 +211,8 @@ in_source(struct ui *u, const struct item *it)
 		    u->src_verdict) == 0;
 	case SRC_CAMPAIGN:
 		return it->campaign == u->src_campaign;
+	case SRC_FOLDER:
+		return strcmp(it->folder, u->src_folder) == 0;
 	default:
 		return true;
 	}
@@ -332,6 +361,9 @@ view_title(struct ui *u, char *buf, size_t len)
 		if (u->src == SRC_CAMPAIGN)
 			snprintf(buf, len, "Campaign #%lld: %zu messages",
 			    (long long)u->src_campaign, u->msgs.n);
+		else if (u->src == SRC_FOLDER)
+			snprintf(buf, len, "Folder %s: %zu messages", u->src_folder,
+			    u->msgs.n);
 		else if (u->src == SRC_VERDICT)
 			snprintf(buf, len, "%s: %zu messages", u->src_verdict,
 			    u->msgs.n);
@@ -359,12 +391,6 @@ view_title(struct ui *u, char *buf, size_t len)
 	}
 	return buf;
 }
-
-static const char *const menu_names[] = {
-	"Campaigns", "Backscatter", "Unsure", "Legitimate", "All reports",
-	"Quarantine (review)"
-};
-#define MENU_N	(sizeof menu_names / sizeof *menu_names)
 
 static void
 draw_overview(struct ui *u, int y0, int rows)
@@ -410,12 +436,21 @@ draw_overview(struct ui *u, int y0, int rows)
 		    m->quarantine);
 	putl(u, y++, 1, w - 2, line, false);
 	scan_line(u, scan, sizeof scan);
-	snprintf(line, sizeof line, "scan: %s", scan);
+	snprintf(line, sizeof line, "scan: %s; the last finished: %s", scan,
+	    u->last_scan);
 	putl(u, y++, 1, w - 2, line, false);
 	y++;
-	/* the menu */
-	for (size_t i = 0; i < MENU_N && y < y0 + rows; i++, y++) {
+	/* the menu: the views, then the folders */
+	for (size_t i = 0; i < u->menu.n && y < y0 + rows; i++, y++) {
 		int64_t n = 0;
+		const char *name = i < MENU_N ? menu_names[i] : NULL;
+		char fname[300];
+		if (name == NULL) {
+			snprintf(fname, sizeof fname, "Folder %s",
+			    m->folders[i - MENU_N]);
+			name = fname;
+			n = m->folder_n[i - MENU_N];
+		}
 		switch (i) {
 		case 0: n = (int64_t)m->ncamps; break;
 		case 1: n = m->backscatter; break;
@@ -424,8 +459,9 @@ draw_overview(struct ui *u, int y0, int rows)
 		case 4: n = (int64_t)m->nitems; break;
 		case 5: n = m->in_quarantine; break;
 		}
-		snprintf(line, sizeof line, " %-22s %8lld", menu_names[i],
-		    (long long)n);
+		char nm[64];
+		text_fit(name, 22, true, u->utf8, nm, sizeof nm);
+		snprintf(line, sizeof line, " %s %8lld", nm, (long long)n);
 		if (i == u->menu.cur)
 			attron(A_REVERSE);
 		putl(u, y, 1, 34, line, true);
@@ -480,9 +516,17 @@ draw_msgs(struct ui *u, struct list *li, int y0, int rows)
 	char line[1024], d[16], state;
 	int w = u->cols;
 
+	/* recipient and reason narrow first when the screen is narrow;
+	 * the subject takes what is left */
+	int rest = w - 42, rw = rest * 35 / 100, sw = rest * 20 / 100;
+	if (rw > 25)
+		rw = 25;
+	if (sw > 15)
+		sw = 15;
 	attron(A_BOLD);
-	putl(u, y0, 0, w, "  M date       kind      verdict     score "
-	    "recipient                 reason          subject", true);
+	snprintf(line, sizeof line, "  M date       kind      verdict     score "
+	    "%-*.*s %-*.*s subject", rw, rw, "recipient", sw, sw, "reason");
+	putl(u, y0, 0, w, line, true);
 	attroff(A_BOLD);
 	for (int r = 1; r < rows; r++) {
 		size_t k = li->top + (size_t)r - 1;
@@ -502,12 +546,12 @@ draw_msgs(struct ui *u, struct list *li, int y0, int rows)
 		    it->kind, *it->verdict ? it->verdict : "-", it->score);
 		putl(u, y0 + r, 0, w, line, true);
 		int x = (int)strlen(line);
-		putl(u, y0 + r, x, 25 < w - x ? 25 : w - x, *it->rcpt ? it->rcpt :
-		    "-", true);
-		x += 26;
-		putl(u, y0 + r, x, 15 < w - x ? 15 : w - x, *it->reason ?
+		putl(u, y0 + r, x, rw < w - x ? rw : w - x, *it->rcpt ?
+		    it->rcpt : "-", true);
+		x += rw + 1;
+		putl(u, y0 + r, x, sw < w - x ? sw : w - x, *it->reason ?
 		    it->reason : "-", true);
-		x += 16;
+		x += sw + 1;
 		putl(u, y0 + r, x, w - x, *it->subject ? it->subject :
 		    "(no subject)", true);
 		if (k == li->cur)
@@ -1426,10 +1470,14 @@ open_cur(struct ui *u)
 		case 2: u->src = SRC_VERDICT; u->src_verdict = "unsure"; break;
 		case 3: u->src = SRC_VERDICT; u->src_verdict = "legit"; break;
 		case 4: u->src = SRC_ALL; break;
-		default:
+		case 5:
 			build_review(u);
 			open_view(u, VIEW_REVIEW);
 			return;
+		default:
+			u->src = SRC_FOLDER;
+			snprintf(u->src_folder, sizeof u->src_folder, "%s",
+			    u->m.folders[l->cur - MENU_N]);
 		}
 		u->msgs.cur = u->msgs.top = 0;
 		build_msgs(u);
@@ -1518,9 +1566,7 @@ loop(struct ui *u)
 					t = max;
 				u->text_top = t < 0 ? 0 : (size_t)t;
 			} else if (l) {
-				if (top(u) == VIEW_OVERVIEW)
-					l->n = MENU_N;
-				list_move(l, d, top(u) == VIEW_OVERVIEW ? MENU_N :
+				list_move(l, d, top(u) == VIEW_OVERVIEW ? l->n :
 				    rows);
 			}
 			break;
@@ -1640,7 +1686,6 @@ ui_run(int argc, char **argv, bool review)
 		goto out;
 	}
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	u.menu.n = MENU_N;
 
 	/* stderr to a pipe while curses owns the terminal */
 	if (pipe(u.errpipe) == 0) {
