@@ -67,6 +67,7 @@ int	account_learn(struct account_ctx *, const struct lesson *, size_t n,
 
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_clean;
+extern const struct cmd cmd_demo;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_review;
 extern const struct cmd cmd_scan;

@@ -13,6 +13,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_train,
 	&cmd_clean,
 	&cmd_review,
+	&cmd_demo,
 	&cmd_ui,
 };
 

@@ -436,8 +436,14 @@ draw_overview(struct ui *u, int y0, int rows)
 		    m->quarantine);
 	putl(u, y++, 1, w - 2, line, false);
 	scan_line(u, scan, sizeof scan);
-	snprintf(line, sizeof line, "scan: %s; the last finished: %s", scan,
-	    u->last_scan);
+	pthread_mutex_lock(&u->scan.mu);
+	bool finished = u->scan.finished;
+	pthread_mutex_unlock(&u->scan.mu);
+	if (finished)
+		snprintf(line, sizeof line, "scan: %s", scan);
+	else
+		snprintf(line, sizeof line, "scan: %s; the last finished: %s",
+		    scan, u->last_scan);
 	putl(u, y++, 1, w - 2, line, false);
 	y++;
 	/* the menu: the views, then the folders */
