@@ -44,6 +44,13 @@ json_value(const char *s, const char *end, const char *key)
 	return b.s;
 }
 
+static void
+replace(char **field, char *v)
+{
+	free(*field);
+	*field = v;
+}
+
 static int
 amazonses_read(struct msg *m, struct ndr_report *r)
 {
@@ -88,13 +95,17 @@ amazonses_read(struct msg *m, struct ndr_report *r)
 		if (objend == NULL)
 			objend = close;
 		struct ndr_rcpt *rc = report_add_rcpt(r, a);
+		/* a recipient named twice: the last object says */
 		if (rc && kind == NDR_KIND_BOUNCE) {
-			rc->status = json_value(p + e, objend, "status");
-			rc->diagnostic = json_value(p + e, objend,
-			    "diagnosticCode");
-			rc->action = json_value(p + e, objend, "action");
+			replace(&rc->status, json_value(p + e, objend,
+			    "status"));
+			replace(&rc->diagnostic, json_value(p + e, objend,
+			    "diagnosticCode"));
+			replace(&rc->action, json_value(p + e, objend,
+			    "action"));
 		} else if (rc && kind == NDR_KIND_DELIVERED)
-			rc->diagnostic = json_value(t, end, "smtpResponse");
+			replace(&rc->diagnostic, json_value(t, end,
+			    "smtpResponse"));
 		free(a);
 		p = objend + 1;
 	}

@@ -118,12 +118,16 @@ server_status(const char *d)
 	const char *p = d, *last = NULL;
 
 	while ((p = strpbrk(p, "45")) != NULL) {
-		/* "550-'5.2.2 ...'": Amazon SES quotes the reply */
-		int q = (p[3] == ' ' || p[3] == '-') && p[4] == '\'' ? 1 : 0;
+		/* each byte looked at only after those before it were not
+		 * the end: "5" may be the last of the text */
 		if (isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
-		    (p[3] == ' ' || p[3] == '-') && p[4 + q] == p[0] &&
-		    p[5 + q] == '.' && (p == d || !isalnum((unsigned char)p[-1])))
-			last = p + 4 + q;
+		    (p[3] == ' ' || p[3] == '-')) {
+			/* "550-'5.2.2 ...'": Amazon SES quotes the reply */
+			int q = p[4] == '\'' ? 1 : 0;
+			if (p[4 + q] == p[0] && p[5 + q] == '.' && (p == d ||
+			    !isalnum((unsigned char)p[-1])))
+				last = p + 4 + q;
+		}
 		p++;
 	}
 	return last ? find_status(last, strlen(last)) : NULL;
@@ -281,9 +285,13 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	/* words we cannot place: the failure is known, its cause is not;
 	 * but a long text with no code is the report's boilerplate, which
 	 * says nothing of this recipient */
-	if (r == NDR_R_UNDEFINED && *d != '\0' && (strlen(d) < 160 ||
-	    find_reply_code(d, strlen(d)) != NULL))
-		r = NDR_R_ONHOLD;
+	if (r == NDR_R_UNDEFINED && *d != '\0') {
+		char *code = strlen(d) < 160 ? NULL : find_reply_code(d,
+		    strlen(d));
+		if (strlen(d) < 160 || code != NULL)
+			r = NDR_R_ONHOLD;
+		free(code);
+	}
 	if (kind == NDR_KIND_DELIVERED)
 		r = NDR_R_DELIVERED;
 	rc->reason = r;
