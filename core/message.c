@@ -15,6 +15,7 @@ ndr_limits_default(struct ndr_limits *lim)
 	lim->max_depth = 24;
 	lim->max_parts = 128;
 	lim->max_text = 256u << 10;
+	lim->tokens = false;		/* the classifier's are asked for */
 }
 
 static void
