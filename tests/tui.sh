@@ -10,7 +10,7 @@ mail=$top/tests/mail
 . "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-N=33
+N=34
 plan $N
 command -v dovecot >/dev/null ||
 	skip_all $N "dovecot missing (apt-get install -y dovecot-imapd)"
@@ -53,7 +53,7 @@ start() {
 	tm kill-server 2>/dev/null
 	rm -f "$DC_DIR/exit"
 	tm new-session -d -s ui -x 120 -y 40 \
-	    "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 $* '$nd' --config '$cf'; echo EXIT=\$? >'$DC_DIR/exit'; echo EXIT; sleep 600"
+	    "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 $* '$nd' --config '$cf' ${ndargs:-}; echo EXIT=\$? >'$DC_DIR/exit'; echo EXIT; sleep 600"
 }
 # wait_for TEXT: until the screen shows TEXT (10 s at most)
 wait_for() {
@@ -155,8 +155,8 @@ step "x quits at once, exit 0" test "$(exit_status)" = 0
 step "x committed nothing" test "$(dc_count 'Quarantäne/Rückläufer')" = 29
 
 # ---- a non-UTF-8 locale, no colours, SIGTERM ----
-start LANG=C LC_ALL=C NO_COLOR=1
-wait_for "scanned at"
+ndargs=--offline start LANG=C LC_ALL=C NO_COLOR=1
+step "--offline: no scan" wait_for "offline: no scan"
 step "non-UTF-8 locale: non-ASCII shown as ?" has "Quarant?ne/R?ckl?ufer"
 step "the overview tells when the last scan finished" has "the last finished: 2"
 esc=$(tm capture-pane -p -e -t ui)
@@ -171,6 +171,7 @@ tm kill-server 2>/dev/null	# the terminal goes away: SIGHUP
 sleep 1
 step "a lost terminal ends the program; marks not committed are dropped" \
     test "$(dc_count 'Quarantäne/Rückläufer')" = 29 -a -z "$(pgrep -f "$nd --config $cf")"
+ndargs=
 
 start
 wait_for "scanned at"
