@@ -177,7 +177,8 @@ ndr_bayes_score(const struct ndr_bayes *b, const uint64_t *tok, size_t n)
 	/* the strongest clues only: a long message's hundreds of tokens
 	 * are not independent, and would drive both tails to nothing */
 	if (used > MAX_CLUES) {
-		qsort(f, used, sizeof *f, cmp_dev);
+		if (used > 1)
+			qsort(f, used, sizeof *f, cmp_dev);
 		used = MAX_CLUES;
 	}
 	for (size_t i = 0; i < used; i++) {

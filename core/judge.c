@@ -250,7 +250,8 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		goto out;
 	}
 	if (sc.nrd)
-		qsort(sc.rd, sc.nrd, sizeof *sc.rd, cmp_rdate);
+		if (sc.nrd > 1)
+			qsort(sc.rd, sc.nrd, sizeof *sc.rd, cmp_rdate);
 	if (ndr_bayes_open(st, &sc.bayes) != 0) {
 		snprintf(err, errlen, "%s", store_error(st));
 		goto out;

@@ -186,7 +186,8 @@ each_in_dir(struct walk *w, const char *dir)
 		strv_add(&names, e.s);
 	}
 	closedir(d);
-	qsort(names.v, names.n, sizeof *names.v, by_name);
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof *names.v, by_name);
 	struct ndr_buf p = { 0 };
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		struct stat st;

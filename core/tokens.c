@@ -339,7 +339,8 @@ tokens_read(struct msg *m, struct ndr_report *r)
 			body(&t, m->text.s, m->text.len);
 	}
 	if (t.n) {
-		qsort(t.v, t.n, sizeof *t.v, cmp_u64);
+		if (t.n > 1)
+			qsort(t.v, t.n, sizeof *t.v, cmp_u64);
 		size_t k = 1;
 		for (size_t i = 1; i < t.n; i++)
 			if (t.v[i] != t.v[k - 1])

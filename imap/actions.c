@@ -110,7 +110,8 @@ present(struct imap_conn *c, const uint32_t *uids, size_t n, uint32_t **out,
 	for (clistiter *it = clist_begin(res); it; it = clist_next(it))
 		(*out)[(*nout)++] = *(uint32_t *)clist_content(it);
 	mailimap_search_result_free(res);
-	qsort(*out, *nout, sizeof **out, cmp_u32);
+	if (*nout > 1)
+		qsort(*out, *nout, sizeof **out, cmp_u32);
 	return 0;
 }
 
@@ -265,7 +266,8 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 
 	if (uids == NULL || ids == NULL)
 		abort();
-	qsort(m, n, sizeof *m, cmp_ref);
+	if (n > 1)
+		qsort(m, n, sizeof *m, cmp_ref);
 	for (size_t i = 0; i < n; i++)
 		uids[i] = m[i].uid;
 	if (select_folder(c, folder, &uv, err, errlen) != 0)

@@ -87,7 +87,8 @@ imap_folders(struct imap_conn *c, struct imap_folder **out, size_t *nout,
 		n++;
 	}
 	mailimap_list_result_free(list);
-	qsort(v, n, sizeof *v, by_name);
+	if (n > 1)
+		qsort(v, n, sizeof *v, by_name);
 	*out = v;
 	*nout = n;
 	return 0;

@@ -401,7 +401,8 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
 	for (clistiter *it = clist_begin(res); it; it = clist_next(it))
 		uids[n++] = *(uint32_t *)clist_content(it);
 	mailimap_search_result_free(res);
-	qsort(uids, n, sizeof *uids, cmp_uid);
+	if (n > 1)
+		qsort(uids, n, sizeof *uids, cmp_uid);
 	*missing = calloc(n + 1, sizeof **missing);
 	if (*missing == NULL)
 		abort();
@@ -462,7 +463,8 @@ uids_above(struct imap_conn *c, uint32_t after, uint32_t **out, size_t *n)
 			(*out)[(*n)++] = u;
 	}
 	mailimap_search_result_free(res);
-	qsort(*out, *n, sizeof **out, cmp_uid);
+	if (*n > 1)
+		qsort(*out, *n, sizeof **out, cmp_uid);
 	return 0;
 }
 
@@ -568,7 +570,8 @@ read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 		return rc;
 	free(ph->got);
 	ph->got = calloc(ph->ncand + 1, sizeof *ph->got);
-	qsort(ph->cand, ph->ncand, sizeof *ph->cand, cmp_want_sort);
+	if (ph->ncand > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(ph->cand, ph->ncand, sizeof *ph->cand, cmp_want_sort);
 	ph->ngot = 0;
 	for (size_t i = 0; i < ph->ncand && rc == 0; i += BATCH) {
 		struct mailimap_set *s2 = mailimap_set_new_empty();
@@ -583,7 +586,8 @@ read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 		return rc;
 	/* asked for and not given (expunged meanwhile, or the server could
 	 * not): stored as unreadable, so the scan goes on */
-	qsort(ph->got, ph->ngot, sizeof *ph->got, cmp_uid);
+	if (ph->ngot > 1)
+		qsort(ph->got, ph->ngot, sizeof *ph->got, cmp_uid);
 	for (size_t i = 0; i < ph->ncand; i++) {
 		if (bsearch(&ph->cand[i].uid, ph->got, ph->ngot,
 		    sizeof *ph->got, cmp_uid) == NULL) {

@@ -306,7 +306,8 @@ review_run(int argc, char **argv)
 		printf("%s: %u expunged from %s\n", ctx.a->name, sx.done,
 		    ctx.a->quarantine);
 	} else {
-		qsort(pick, npick, sizeof *pick, cmp_origin);
+		if (npick > 1)
+			qsort(pick, npick, sizeof *pick, cmp_origin);
 		int r = release(&c, &ctx, pick, npick, &done);
 		if (rc == EXIT_OK)
 			rc = r;

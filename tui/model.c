@@ -625,7 +625,8 @@ campaigns_list(const struct model *m, enum camp_sort by, struct list *l)
 		list_push(l, i);
 	sort_model = m;
 	sort_by = by;
-	qsort(l->v, l->n, sizeof *l->v, camp_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, camp_cmp);
 }
 
 /* ---- keys ---- */

@@ -1387,7 +1387,8 @@ commit(struct ui *u)
 			if (n == 0)
 				continue;
 			if (mk == MARK_RELEASE)
-				qsort(v, n, sizeof *v, cmp_origin_item);
+				if (n > 1)
+					qsort(v, n, sizeof *v, cmp_origin_item);
 			/* items are by folder (release: by origin); one
 			 * command per folder */
 			for (size_t i = 0; i < n; ) {
