@@ -29,6 +29,7 @@
 #include <curses.h>
 
 #include "core/core.h"
+#include "core/engine.h"
 #include "core/judge.h"
 #include "core/store.h"
 #include "imap/imap.h"
@@ -97,25 +98,6 @@ on_signal(int sig)
 }
 
 static void
-strv_add(struct ndr_strv *v, const char *s)
-{
-	if ((v->v = realloc(v->v, (v->n + 1) * sizeof *v->v)) == NULL ||
-	    (v->v[v->n] = strdup(s)) == NULL)
-		abort();
-	v->n++;
-}
-
-static void
-strv_clear(struct ndr_strv *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		free(v->v[i]);
-	free(v->v);
-	v->v = NULL;
-	v->n = 0;
-}
-
-static void
 say(struct ui *u, bool error, const char *fmt, ...)
 {
 	va_list ap;
@@ -130,7 +112,7 @@ say(struct ui *u, bool error, const char *fmt, ...)
 static void
 record(struct ui *u)
 {
-	strv_add(&u->errors, u->msg);
+	strv_add(&u->errors, xstrdup(u->msg));
 }
 
 /* ---- loading the store into the model ---- */
@@ -761,7 +743,7 @@ text_add(struct ui *u, const char *fmt, ...)
 		size_t take = text_cut(p, width, u->utf8);
 		snprintf(part, sizeof part, "%.*s", (int)take, p);
 		text_fit(part, width, false, u->utf8, line, sizeof line);
-		strv_add(&u->text, line);
+		strv_add(&u->text, xstrdup(line));
 		p += take;
 		while (*p == ' ')
 			p++;
@@ -823,7 +805,7 @@ on_detail(const char *what, const char *const *v, int n, void *arg)
 static void
 open_detail(struct ui *u, struct item *it)
 {
-	strv_clear(&u->text);
+	strv_free(&u->text);
 	u->text_top = 0;
 	u->shown = it;
 	if (it->quarantined)
@@ -847,7 +829,7 @@ help(struct ui *u)
 	size_t n = key_help(top(u), names, helps, 64);
 
 	u->help_of = top(u);
-	strv_clear(&u->text);
+	strv_free(&u->text);
 	u->text_top = 0;
 	for (size_t i = 0; i < n; i++)
 		text_add(u, "  %-12s %s", names[i], helps[i]);
@@ -1757,8 +1739,8 @@ ui_run(int argc, char **argv, bool review)
 		fprintf(stderr, "ndrsweep: %s: quit; marks not committed were "
 		    "dropped\n", strsignal(rc - 128));
 out:
-	strv_clear(&u.errors);
-	strv_clear(&u.text);
+	strv_free(&u.errors);
+	strv_free(&u.text);
 	pattern_free(u.limit);
 	pattern_free(u.search);
 	list_free(&u.menu);
