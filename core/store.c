@@ -1454,3 +1454,18 @@ store_meta_get(struct store *st, const char *key)
 	sqlite3_finalize(s);
 	return v;
 }
+
+int64_t
+store_data_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}

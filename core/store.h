@@ -251,6 +251,9 @@ int	store_item_detail(struct store *, const char *folder, uint32_t uid,
 /* The classifier's tokens of a report's original, in a new array. */
 int	store_item_tokens(struct store *, const char *folder, uint32_t uid,
 	    uint64_t **tokens, size_t *n);
+/* A number that changes when another connection commits to the store
+ * (SQLite's data_version): the interface polls it during a scan. */
+int64_t	store_data_version(struct store *);
 /* Small facts by name ("last_scan"); get: a new string or NULL. */
 int	store_meta_set(struct store *, const char *key, const char *value);
 char	*store_meta_get(struct store *, const char *key);

@@ -215,6 +215,27 @@ START_TEST(test_sent_index)
 }
 END_TEST
 
+START_TEST(test_another_connections_commit_is_seen)
+{
+	struct store *ui = open_store(), *scan = open_store();
+	struct store_folder f;
+	int64_t v0 = store_data_version(ui);
+
+	ck_assert_int_ge(v0, 0);
+	/* its own writes do not count; another's commit does */
+	ck_assert_int_eq(store_meta_set(ui, "k", "1"), 0);
+	ck_assert_int_eq(store_data_version(ui), v0);
+	store_folder(scan, "INBOX", &f);
+	ck_assert_int_ne(store_data_version(ui), v0);
+	char *v = store_meta_get(scan, "k");
+	ck_assert_str_eq(v, "1");
+	free(v);
+	ck_assert_ptr_null(store_meta_get(scan, "nothing"));
+	store_close(scan);
+	store_close(ui);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -228,6 +249,7 @@ store_suite(void)
 	tcase_add_test(tc, test_expunged_and_uidvalidity);
 	tcase_add_test(tc, test_default_path_follows_xdg);
 	tcase_add_test(tc, test_sent_index);
+	tcase_add_test(tc, test_another_connections_commit_is_seen);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -78,6 +78,8 @@ struct ui {
 	pthread_t		 thread;
 	bool			 thread_started;
 	struct scan_state	 scan;
+	int64_t			 data_version;	/* of the store when loaded */
+	struct timespec		 polled;	/* when it was last asked */
 	int			 errpipe[2], saved_stderr;
 	struct ndr_strv		 errors;	/* repeated after endwin */
 };
@@ -149,6 +151,7 @@ load(struct ui *u)
 	struct model m;
 	struct store *st = u->ctx->st;
 
+	u->data_version = store_data_version(st);
 	model_init(&m, u->ctx->a->quarantine, u->trash);
 	if (store_each_item(st, on_item, &m) != 0 ||
 	    store_each_quarantined(st, u->ctx->a->quarantine, on_quar, &m) !=
@@ -1485,6 +1488,21 @@ open_cur(struct ui *u)
 	}
 }
 
+/* Has the scan committed to the store since it was loaded? Asked twice
+ * a second at most. */
+static bool
+store_changed(struct ui *u)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - u->polled.tv_sec) * 1000 + (now.tv_nsec -
+	    u->polled.tv_nsec) / 1000000 < 500)
+		return false;
+	u->polled = now;
+	return store_data_version(u->ctx->st) != u->data_version;
+}
+
 /* q: back, or on the overview quit (asking about marks). */
 static bool
 back(struct ui *u)
@@ -1519,6 +1537,11 @@ loop(struct ui *u)
 		pthread_mutex_unlock(&u->scan.mu);
 		if (reload) {
 			scan_wait(u);
+			if (load(u) == 0)
+				rebuild(u);
+		} else if (u->thread_started && store_changed(u)) {
+			/* a folder of the running scan was committed: what
+			 * it brought shows now (judged when the scan ends) */
 			if (load(u) == 0)
 				rebuild(u);
 		}
