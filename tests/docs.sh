@@ -9,7 +9,7 @@ nd=$build/ndrsweep
 man1=$build/share/ndrsweep.1 man5=$build/share/ndrsweep.conf.5
 . "$top/tests/tap.inc.sh"
 
-plan 7
+plan 8
 if command -v groff >/dev/null; then
 	out=$(groff -man -ww -z "$man1" "$man5" 2>&1)
 	[ -z "$out" ] && ok "the man pages render without warnings" ||
@@ -47,3 +47,7 @@ out=$(XDG_DATA_HOME=$tmp "$nd" report --config /dev/null 2>&1)
 [ $? = 78 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
     ok "a configuration without accounts: exit 78, one line" ||
     not_ok "a configuration without accounts: exit 78, one line"
+out=$(XDG_CONFIG_HOME=$tmp/none XDG_DATA_HOME=$tmp "$nd" scan 2>&1)
+[ $? = 78 ] && [[ $out == "ndrsweep: no configuration at $tmp/none/ndrsweep/config: write one"*"ndrsweep demo"* ]] &&
+    ok "a first run without a configuration says what to do" ||
+    not_ok "a first run without a configuration says what to do"

@@ -20,8 +20,17 @@ account_open(struct account_ctx *ctx, const char *cfgpath,
 {
 	char err[1024], *def = NULL, *path;
 
-	if (cfgpath == NULL)
+	if (cfgpath == NULL) {
 		cfgpath = def = ndr_config_default_path();
+		/* a first run: say what to do, not only what is missing */
+		if (access(def, F_OK) != 0 && errno == ENOENT) {
+			fprintf(stderr, "ndrsweep: no configuration at %s: write "
+			    "one (see ndrsweep.conf(5) and its example), or try "
+			    "'ndrsweep demo'\n", def);
+			free(def);
+			return EXIT_CONFIG;
+		}
+	}
 	if (ndr_config_load(cfgpath, &ctx->cfg, err, sizeof err) != 0 ||
 	    (ctx->a = ndr_config_account(&ctx->cfg, name, err, sizeof err))
 	    == NULL) {

@@ -1635,7 +1635,7 @@ ui_usage(FILE *f)
 	    "       ndrsweep review [--config FILE] [--account NAME]\n"
 	    "\n"
 	    "The interface: what the store knows at once, while a scan of the\n"
-	    "account runs and new results come in when it ends. Mark with d\n"
+	    "account runs and what it reads shows as it comes. Mark with d\n"
 	    "(delete), s (quarantine), K (keep), r (release), commit with $;\n"
 	    "? lists the keys of each view.\n"
 	    "\n"
