@@ -17,7 +17,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
 	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
-	sqlite3_stmt	*token_put, *token_del;
+	sqlite3_stmt	*token_put, *token_del, *item_tokens;
 	char		 err[256];
 };
 
@@ -270,6 +270,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->verdict_put);
 	sqlite3_finalize(st->token_put);
 	sqlite3_finalize(st->token_del);
+	sqlite3_finalize(st->item_tokens);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -1401,10 +1402,14 @@ store_item_tokens(struct store *st, const char *folder, uint32_t uid,
 
 	*tokens = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT e.tokens FROM evidence e JOIN "
-	    "folders f ON f.id = e.folder WHERE f.name = ?1 AND e.uid = ?2",
-	    -1, &s, NULL) != SQLITE_OK)
+	/* asked once per message a commit teaches: prepared once */
+	if (st->item_tokens == NULL && sqlite3_prepare_v2(st->db, "SELECT "
+	    "e.tokens FROM evidence e JOIN folders f ON f.id = e.folder WHERE "
+	    "f.name = ?1 AND e.uid = ?2", -1, &st->item_tokens, NULL) !=
+	    SQLITE_OK)
 		return fail(st, "store");
+	s = st->item_tokens;
+	sqlite3_reset(s);
 	sqlite3_bind_text(s, 1, folder, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, uid);
 	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1418,7 +1423,7 @@ store_item_tokens(struct store *st, const char *folder, uint32_t uid,
 		}
 	} else if (step != SQLITE_DONE)
 		rc = fail(st, "store");
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc;
 }
 
