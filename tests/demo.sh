@@ -11,7 +11,10 @@ plan 6
 command -v dovecot >/dev/null ||
 	skip_all 6 "dovecot missing (apt-get install -y dovecot-imapd)"
 command -v tmux >/dev/null || skip_all 6 "tmux missing (apt-get install -y tmux)"
-tm() { tmux -L "ndrsweep-demo-$$" -f /dev/null "$@"; }
+# a server per run: a new one under the name of one being killed can
+# meet it still exiting ("server exited unexpectedly")
+nrun=0
+tm() { tmux -L "ndrsweep-demo-$$-$nrun" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null' EXIT
 screen() { tm capture-pane -p -t d; }
 wait_for() {
@@ -26,7 +29,9 @@ wait_for() {
 # run KEYS...: the demo (a small mailbox), until scanned, then the keys;
 # sets $dir (the demo's folder, from its last line) and $status
 run() {
+	status= dir=
 	tm kill-server 2>/dev/null
+	nrun=$((nrun + 1))
 	tm new-session -d -s d -x 120 -y 40 \
 	    "LANG=C.UTF-8 NDRSWEEP_SHARE='$top/share' '$nd' demo 0.05; echo EXIT=\$?; sleep 600"
 	wait_for "scanned at" || return 1

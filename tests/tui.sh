@@ -44,13 +44,17 @@ dc_append "$DC_USER" INBOX "$DC_DIR"/w*.eml "$DC_DIR"/h*.eml \
     "$DC_DIR/legit1.eml" "$mail/ordinary1.eml"
 
 # ---- tmux ----
-tm() { tmux -L "ndrsweep-test-$$" -f /dev/null "$@"; }
+# a server per start: a new one under the name of one being killed can
+# meet it still exiting ("server exited unexpectedly")
+nrun=0
+tm() { tmux -L "ndrsweep-test-$$-$nrun" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; dc_stop' EXIT
 screen() { tm capture-pane -p -t ui; }
 # start [ENV...]: ndrsweep in a new session of 120x40, its exit status
 # printed when it ends
 start() {
 	tm kill-server 2>/dev/null
+	nrun=$((nrun + 1))
 	rm -f "$DC_DIR/exit"
 	tm new-session -d -s ui -x 120 -y 40 \
 	    "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 $* '$nd' --config '$cf' ${ndargs:-}; echo EXIT=\$? >'$DC_DIR/exit'; echo EXIT; sleep 600"
