@@ -10,7 +10,7 @@ mail=$top/tests/mail
 . "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-N=34
+N=36
 plan $N
 command -v dovecot >/dev/null ||
 	skip_all $N "dovecot missing (apt-get install -y dovecot-imapd)"
@@ -176,6 +176,27 @@ sleep 1
 step "a lost terminal ends the program; marks not committed are dropped" \
     test "$(dc_count 'Quarantäne/Rückläufer')" = 29 -a -z "$(pgrep -f "$nd --config $cf")"
 ndargs=
+
+# ---- wide characters: a CJK subject in a narrow terminal ----
+# (RFC 2047: "日本語の件名テスト" in UTF-8, base64)
+sed -e 's/^Message-Id: <b1@/Message-Id: <cjk@/' \
+    -e 's/^Message-Id: <spam-1@/Message-Id: <spam-cjk@/' \
+    -e 's/^Subject: Cheap watches/Subject: =?UTF-8?B?5pel5pys6Kqe44Gu5Lu25ZCN44OG44K544OI?=/' \
+    "$mail/bounce1.eml" >"$DC_DIR/cjk.eml"
+dc_append "$DC_USER" INBOX "$DC_DIR/cjk.eml"
+start
+wait_for "scanned at"
+keys m l "~s 件名" Enter
+step "a CJK subject is read and shown (limit by it finds it)" \
+    wait_for "日本語の件名テスト"
+tm resize-window -t ui -x 81 -y 24
+sleep 0.5
+out=$(screen)
+step "wide characters are never cut in half: no line wider than 81 columns" \
+    test "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 81 -a \
+    -n "$(printf '%s\n' "$out" | grep -F '日本')"
+keys x
+exit_status >/dev/null
 
 start
 wait_for "scanned at"
