@@ -1526,29 +1526,43 @@ loop(struct ui *u)
 {
 	size_t rows;
 
+	/* drawn when something changed: a key, the scan's line, a reload,
+	 * a message; an idle interface costs no CPU */
+	bool dirty = true;
+	char drawn_scan[sizeof u->scan.line] = "";
 	for (;;) {
 		if (got_signal)
 			return 128 + got_signal;
+		char before[sizeof u->msg];
+		memcpy(before, u->msg, sizeof before);
 		read_errors(u);
+		dirty |= strcmp(before, u->msg) != 0;
 		pthread_mutex_lock(&u->scan.mu);
 		bool reload = u->scan.finished && !u->scan.reloaded;
 		if (reload)
 			u->scan.reloaded = true;
+		dirty |= strcmp(drawn_scan, u->scan.line) != 0;
+		memcpy(drawn_scan, u->scan.line, sizeof drawn_scan);
 		pthread_mutex_unlock(&u->scan.mu);
 		if (reload) {
 			scan_wait(u);
 			if (load(u) == 0)
 				rebuild(u);
+			dirty = true;
 		} else if (u->thread_started && store_changed(u)) {
 			/* a folder of the running scan was committed: what
 			 * it brought shows now (judged when the scan ends) */
 			if (load(u) == 0)
 				rebuild(u);
+			dirty = true;
 		}
-		draw(u);
+		if (dirty)
+			draw(u);
+		dirty = false;
 		int k = read_key();
 		if (k == ERR)
 			continue;
+		dirty = true;
 		if (k == KEY_RESIZE) {
 			if (top(u) == VIEW_DETAIL && u->shown)
 				open_detail(u, u->shown);
