@@ -41,9 +41,8 @@
 /* What the scan thread tells the interface. */
 struct scan_state {
 	pthread_mutex_t	 mu;
-	bool		 running, finished, reloaded;
+	bool		 finished, reloaded;
 	char		 line[256];	/* what it does, or how it ended */
-	unsigned	 new_msgs;
 };
 
 struct ui {
@@ -1160,9 +1159,6 @@ scan_main(void *arg)
 	else
 		scan_set(u, "scanned at %s: %u new, %u gone%s", hm, ss.new_msgs,
 		    ss.expunged, rc == EXIT_OK ? "" : " (some folders failed)");
-	pthread_mutex_lock(&u->scan.mu);
-	u->scan.new_msgs = ss.new_msgs;
-	pthread_mutex_unlock(&u->scan.mu);
 out:
 	imap_close(&c);
 	if (lockfd != -1)
@@ -1170,7 +1166,6 @@ out:
 	if (t.st)
 		store_close(t.st);
 	pthread_mutex_lock(&u->scan.mu);
-	u->scan.running = false;
 	u->scan.finished = true;
 	pthread_mutex_unlock(&u->scan.mu);
 	return NULL;
@@ -1754,7 +1749,6 @@ ui_run(int argc, char **argv, bool review)
 		scan_set(&u, "offline: no scan");
 	else {
 		scan_set(&u, "starting the scan");
-		u.scan.running = true;
 		if (pthread_create(&u.thread, NULL, scan_main, &u) == 0)
 			u.thread_started = true;
 		else
