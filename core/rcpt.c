@@ -169,7 +169,8 @@ drop_continuations(char *d)
 	code[n + 4] = '\0';
 	p += n + 4;
 	for (w = p; *p; ) {
-		code[3] = p[3] == ' ' ? ' ' : '-';
+		/* p[3] only when the text goes that far */
+		code[3] = strnlen(p, 4) == 4 && p[3] == ' ' ? ' ' : '-';
 		if ((p[-1] == ' ') && strncmp(p, code, n + 4) == 0 &&
 		    (p[n + 4] == ' ' || p[n + 4] == '\0')) {
 			p += n + 4;

@@ -38,6 +38,10 @@ add_message(const char *name, const char *raw, size_t len, void *arg)
 		*acc = r;
 		return 0;
 	}
+	if (r->nrcpts == 0) {	/* nothing to add (and no array to copy) */
+		ndr_report_free(&r);
+		return 0;
+	}
 	(*acc)->rcpts = realloc((*acc)->rcpts,
 	    ((*acc)->nrcpts + r->nrcpts) * sizeof *r->rcpts);
 	if ((*acc)->rcpts == NULL)
