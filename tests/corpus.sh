@@ -21,7 +21,9 @@ n=0
 target() {
 	n=$((n + 1))
 	pct=$(grep "$1" "$out" | sed -n 's/.*(\([0-9.]*\)%.*/\1/p' | head -1)
-	if [ -n "$pct" ] && awk "BEGIN{exit !($pct >= $2)}"; then
+	if [ -z "$pct" ]; then	# no figure: the tool broke, not a target
+		echo "not ok $n - $3: corpus_eval gave no figure (see the log)"
+	elif awk "BEGIN{exit !($pct >= $2)}"; then
 		echo "ok $n - $3: $pct% >= $2%"
 	else
 		echo "not ok $n - $3: ${pct:-?}% < $2% # TODO target not met yet"
@@ -32,7 +34,9 @@ exact() {
 	line=$(grep "$1" "$out" | head -1)
 	good=$(echo "$line" | sed -n 's/.*: \([0-9]*\)\/\([0-9]*\) files.*/\1 \2/p')
 	set -- $good "$2"
-	if [ -n "$1" ] && [ "$1" = "$2" ]; then
+	if [ -z "$1" ]; then
+		echo "not ok $n - $3: corpus_eval gave no figure (see the log)"
+	elif [ "$1" = "$2" ]; then
 		echo "ok $n - $3: $1/$2"
 	else
 		echo "not ok $n - $3: ${1:-?}/${2:-?} # TODO target not met yet"
