@@ -10,7 +10,7 @@ mail=$top/tests/mail
 . "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-N=36
+N=39
 plan $N
 command -v dovecot >/dev/null ||
 	skip_all $N "dovecot missing (apt-get install -y dovecot-imapd)"
@@ -197,6 +197,22 @@ step "wide characters are never cut in half: no line wider than 81 columns" \
     -n "$(printf '%s\n' "$out" | grep -F '日本')"
 keys x
 exit_status >/dev/null
+
+# ---- the account locked by another run (cron's clean) ----
+flock "$XDG_DATA_HOME/ndrsweep/t.db.lock" sleep 8 &
+holder=$!
+sleep 0.3
+start
+step "locked by another run: no scan, and the status line says why" \
+    wait_for "no scan: another run is cleaning this account"
+keys R d '$' y
+step "locked: a commit is refused and the marks stay" \
+    wait_for "not committed: another run is cleaning this account"
+step "(the quarantine untouched, the mark still shown)" \
+    test "$(dc_count 'Quarantäne/Rückläufer')" = 29 -a -n "$(screen | grep -F 'marks: 1 D')"
+keys x
+exit_status >/dev/null
+wait "$holder"
 
 start
 wait_for "scanned at"
