@@ -138,7 +138,7 @@ header_words(struct toks *t, const char *prefix, const char *s)
 }
 
 /* A host and its domain (the last two labels): "url:a.b.example.org",
- * "url:example.org". */
+ * "url:example.org"; an IPv4 address alone. */
 static void
 host(struct toks *t, const char *prefix, const char *h, size_t n)
 {
@@ -155,7 +155,12 @@ host(struct toks *t, const char *prefix, const char *h, size_t n)
 	for (dot = buf + n; dot > buf; dot--)
 		if (dot[-1] == '.' && ++dots == 2)
 			break;
-	if (dots == 2 && dot > buf)
+	/* an address (all digits at the end) has no domain: "0.1" of
+	 * 127.0.0.1 is no clue */
+	const char *last = strrchr(buf, '.');
+	bool numeric = last && last[1] && strspn(last + 1, "0123456789") ==
+	    strlen(last + 1);
+	if (dots == 2 && dot > buf && !numeric)
 		emit(t, prefix, dot, strlen(dot));
 }
 
