@@ -33,24 +33,6 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static struct mailimap_set *
-uid_set(const uint32_t *uids, size_t n)
-{
-	struct mailimap_set *set = mailimap_set_new_empty();
-
-	for (size_t i = 0; i < n; ) {
-		size_t j = i;
-		while (j + 1 < n && uids[j + 1] == uids[j] + 1)
-			j++;
-		if (j == i)
-			mailimap_set_add_single(set, uids[i]);
-		else
-			mailimap_set_add_interval(set, uids[i], uids[j]);
-		i = j + 1;
-	}
-	return set;
-}
-
 /* A set as the list of its UIDs, in order. */
 static uint32_t *
 set_list(struct mailimap_set *set, size_t *n)
@@ -94,7 +76,7 @@ static int
 present(struct imap_conn *c, const uint32_t *uids, size_t n, uint32_t **out,
     size_t *nout)
 {
-	struct mailimap_set *set = uid_set(uids, n);
+	struct mailimap_set *set = imap_uid_set(uids, n);
 	struct mailimap_search_key *key = mailimap_search_key_new_uid(set);
 	clist *res = NULL;
 	int r = mailimap_uid_search(c->s, NULL, key, &res);
@@ -283,7 +265,7 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 		rc = 0;
 		goto out;
 	}
-	set = uid_set(here, nhere);
+	set = imap_uid_set(here, nhere);
 	char *wire = dest ? mutf7_encode(dest) : NULL;
 	if (dest && wire == NULL) {
 		snprintf(err, errlen, "%s: not a valid folder name", dest);

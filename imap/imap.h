@@ -17,6 +17,11 @@ char	*mutf7_decode(const char *mutf7);
 
 struct ndr_account;
 typedef struct mailimap mailimap;
+struct mailimap_set;
+
+/* Sorted UIDs as an IMAP set, runs of consecutive ones as intervals
+ * (one command for a whole range, not a UID per message). */
+struct mailimap_set *imap_uid_set(const uint32_t *uids, size_t n);
 
 /* A logged-in session and what the server said it can do. */
 struct imap_conn {

@@ -468,8 +468,8 @@ uids_above(struct imap_conn *c, uint32_t after, uint32_t **out, size_t *n)
 	return 0;
 }
 
-static struct mailimap_set *
-set_of(const uint32_t *uids, size_t n)
+struct mailimap_set *
+imap_uid_set(const uint32_t *uids, size_t n)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
 
@@ -521,7 +521,7 @@ headers(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 		}
 		rc = 0;
 		while (rc == 0 && i < nleft) {
-			struct mailimap_set *one = set_of(&left[i], 1);
+			struct mailimap_set *one = imap_uid_set(&left[i], 1);
 			ph->last = 0;
 			rc = fetch(c, one, ft, on_header, ph, err, errlen);
 			mailimap_set_free(one);
@@ -538,8 +538,8 @@ headers(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 			}
 			i++;
 			if (rc == 0 && i < nleft) {	/* the rest at once */
-				struct mailimap_set *rest = set_of(&left[i],
-				    nleft - i);
+				struct mailimap_set *rest =
+				    imap_uid_set(&left[i], nleft - i);
 				ph->last = 0;
 				rc = fetch(c, rest, ft, on_header, ph, err, errlen);
 				mailimap_set_free(rest);
@@ -674,7 +674,8 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 			/* asked for again, one by one now; what still does not
 			 * come is stored as unreadable, so it is not asked for
 			 * forever and nothing is silently skipped */
-			struct mailimap_set *set = set_of(missing, nmissing);
+			struct mailimap_set *set = imap_uid_set(missing,
+			    nmissing);
 			ph.above = 0;
 			rc = read_set(c, &ph, set, missing, nmissing, err,
 			    errlen);
@@ -772,7 +773,7 @@ imap_each_message(struct imap_conn *c, const char *folder,
 	struct mailimap_fetch_type *ft = body_fetch();
 	for (size_t i = 0; i < n && rc == 0 && e.stop == 0; i += BATCH) {
 		size_t k = n - i < BATCH ? n - i : BATCH;
-		struct mailimap_set *set = set_of(uids + i, k);
+		struct mailimap_set *set = imap_uid_set(uids + i, k);
 		clist *result = NULL;
 		/* libetpan hands each message over as it is read only when
 		 * a progress callback is set too */
