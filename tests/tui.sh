@@ -96,8 +96,8 @@ step "the largest campaigns are listed" has "Replica handbags from Milan"
 # ---- campaigns: open the one of 12, tag it, delete, commit ----
 keys Enter
 step "Enter opens the campaigns, sorted by size" wait_for "Campaigns (2, by size)"
-keys j Enter
-step "a campaign opens on its messages" wait_for "12 messages"
+keys / Replica Enter Enter
+step "/ finds a campaign by its messages; Enter opens it" wait_for "12 messages"
 keys T "~A" Enter
 step "T tags by pattern" wait_for "12 messages tagged"
 keys '\;' d

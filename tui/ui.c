@@ -1026,30 +1026,24 @@ do_tag_pattern(struct ui *u)
 
 struct search_arg {
 	struct ui	*u;
-	bool		 camps;
+	bool		*camp_hit;	/* campaigns view: by campaign index */
 };
 
 static bool
 search_match(size_t i, void *arg)
 {
 	struct search_arg *a = arg;
-	struct ui *u = a->u;
 
-	if (!a->camps)
-		return pattern_match(u->search, &u->m.items[i]);
-	/* a campaign matches when one of its messages does */
-	for (size_t k = 0; k < u->m.nitems; k++)
-		if (u->m.items[k].campaign == u->m.camps[i].id &&
-		    pattern_match(u->search, &u->m.items[k]))
-			return true;
-	return false;
+	if (a->camp_hit)
+		return a->camp_hit[i];
+	return pattern_match(a->u->search, &a->u->m.items[i]);
 }
 
 static void
 do_search(struct ui *u, bool again)
 {
 	struct list *l = cur_list(u);
-	struct search_arg a = { u, top(u) == VIEW_CAMPAIGNS };
+	struct search_arg a = { u, NULL };
 
 	if (!again || u->search == NULL) {
 		struct pattern *p = ask_pattern(u, "Search for: ", NULL, 0);
@@ -1060,8 +1054,23 @@ do_search(struct ui *u, bool again)
 	}
 	if (l == NULL || l->n == 0)
 		return;
+	if (top(u) == VIEW_CAMPAIGNS) {
+		/* a campaign matches when one of its messages does: one pass
+		 * over the messages, not one per campaign */
+		a.camp_hit = calloc(u->m.ncamps + 1, sizeof *a.camp_hit);
+		if (a.camp_hit == NULL)
+			abort();
+		for (size_t k = 0; k < u->m.nitems; k++) {
+			const struct item *it = &u->m.items[k];
+			struct campaign *c;
+			if (it->campaign > 0 && pattern_match(u->search, it) &&
+			    (c = model_campaign(&u->m, it->campaign)) != NULL)
+				a.camp_hit[c - u->m.camps] = true;
+		}
+	}
 	if (!list_find(l, l->cur + (again ? 1 : 0), search_match, &a))
 		say(u, true, "not found");
+	free(a.camp_hit);
 	list_move(l, 0, (size_t)u->rows - 4);
 }
 
