@@ -220,5 +220,6 @@ pid=$(pgrep -f "$nd --config $cf" | head -1)
 kill -TERM "$pid"
 step "SIGTERM: a clean exit (status 143), the terminal restored" \
     test "$(exit_status)" = 143
-step "the terminal restored: the shell's line shows after the interface" \
-    wait_for "EXIT"
+restored() { wait_for "EXIT" && ! has "Enter:open"; }
+step "the terminal restored: the interface's screen gone, the shell's line shown" \
+    restored
