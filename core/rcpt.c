@@ -1,9 +1,11 @@
 /* rcpt.c - the failed recipients of a report and what is said of each. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "phrases.h"
 
 #define MAX_RCPTS	1000	/* a report naming more is hostile */
 
@@ -73,41 +75,59 @@ reply_code_of(const char *d, const char *status)
 }
 
 /* Which SMTP command the failure answered, from the words MTAs use. */
+static const struct { const char *cmd, *phrase; } command_words[] = {
+	{ "DATA", "end of data" }, { "DATA", "data command" },
+	{ "DATA", ">>> data" }, { "DATA", "after data" },
+	{ "DATA", "[data]" },
+	{ "RCPT", "rcpt to" }, { "RCPT", "rcpt command" },
+	{ "RCPT", "[rcpt_to]" }, { "RCPT", "smtp:rcpt" },
+	{ "RCPT", "does not like recipient" },
+	{ "MAIL", "mail from" }, { "MAIL", "mail command" },
+	{ "MAIL", "[mail_from]" },
+	{ "CONN", "initial connection" }, { "CONN", "greeting" },
+	{ "HELO", "helo command" }, { "HELO", "ehlo command" },
+	{ "HELO", ">>> ehlo" }, { "HELO", ">>> helo" },
+};
+static struct phrases *command_index;
+static pthread_once_t command_once = PTHREAD_ONCE_INIT;
+
+static void
+command_index_build(void)
+{
+	command_index = phrases_new();
+	for (size_t i = 0; i < sizeof command_words / sizeof *command_words; i++)
+		phrases_add(command_index, command_words[i].phrase, (int)i);
+}
+
+struct last_command {
+	int	 tag;
+	size_t	 at;
+};
+
+/* the last command named is the one that was answered; of two named at
+ * the same place, the first in the table */
+static int
+last_command(void *arg, int tag, size_t at)
+{
+	struct last_command *l = arg;
+
+	if (l->tag < 0 || at > l->at) {
+		l->tag = tag;
+		l->at = at;
+	}
+	return 0;
+}
+
 const char *
 smtp_command(const char *text)
 {
-	static const struct { const char *cmd, *phrase; } map[] = {
-		{ "DATA", "end of data" }, { "DATA", "data command" },
-		{ "DATA", ">>> data" }, { "DATA", "after data" },
-		{ "DATA", "[data]" },
-		{ "RCPT", "rcpt to" }, { "RCPT", "rcpt command" },
-		{ "RCPT", "[rcpt_to]" }, { "RCPT", "smtp:rcpt" },
-		{ "RCPT", "does not like recipient" },
-		{ "MAIL", "mail from" }, { "MAIL", "mail command" },
-		{ "MAIL", "[mail_from]" },
-		{ "CONN", "initial connection" }, { "CONN", "greeting" },
-		{ "HELO", "helo command" }, { "HELO", "ehlo command" },
-		{ "HELO", ">>> ehlo" }, { "HELO", ">>> helo" },
-	};
-	const char *best = NULL, *at = NULL;
-	size_t n;
+	struct last_command l = { -1, 0 };
 
 	if (text == NULL)
 		return NULL;
-	n = strlen(text);
-	/* the last command named is the one that was answered */
-	for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
-		const char *p = text, *hit = NULL, *q;
-		while ((q = ci_find(p, n - (p - text), map[i].phrase)) != NULL) {
-			hit = q;
-			p = q + 1;
-		}
-		if (hit && (at == NULL || hit > at)) {
-			at = hit;
-			best = map[i].cmd;
-		}
-	}
-	return best;
+	pthread_once(&command_once, command_index_build);
+	phrases_scan(command_index, text, strlen(text), last_command, &l);
+	return l.tag < 0 ? NULL : command_words[l.tag].cmd;
 }
 
 /* The status of the last "NNN X.Y.Z" (or "NNN-X.Y.Z") pair of a failure

@@ -1,11 +1,13 @@
 /* reason.c - why a delivery failed: from the diagnostic, then the status. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "phrases.h"
 
 static const struct {
 	const char *name;
@@ -357,25 +359,59 @@ blank_frames(char *low)
 	}
 }
 
+/* Every phrase of the rules, tagged with the first rule that holds it:
+ * the diagnostic is read once, and the first rule any phrase names wins. */
+static struct phrases *rule_index;
+static pthread_once_t rule_once = PTHREAD_ONCE_INIT;
+
+static void
+rule_index_build(void)
+{
+	size_t nrules = sizeof rules / sizeof *rules;
+
+	rule_index = phrases_new();
+	for (size_t i = 0; i < nrules; i++) {
+		size_t k = 0;
+		while (k < i && rules[k].phrases != rules[i].phrases)
+			k++;
+		if (k < i)	/* the same list: an earlier rule has it */
+			continue;
+		for (const char *const *p = rules[i].phrases; *p; p++)
+			phrases_add(rule_index, *p, (int)i);
+	}
+}
+
+static int
+first_rule(void *arg, int tag, size_t at)
+{
+	int *best = arg;
+
+	(void)at;
+	if (tag < *best)
+		*best = tag;
+	return *best == 0;	/* nothing comes before the first */
+}
+
 enum ndr_reason
 reason_from_words(const char *diag, bool *weak)
 {
-	enum ndr_reason r = NDR_R_UNDEFINED;
+	int best = (int)(sizeof rules / sizeof *rules);
+	size_t n;
 	char *low;
 
 	*weak = false;
 	if (diag == NULL || *diag == '\0')
-		return r;
-	low = lowercase_dup(diag, strlen(diag));
+		return NDR_R_UNDEFINED;
+	pthread_once(&rule_once, rule_index_build);
+	n = strlen(diag);
+	low = lowercase_dup(diag, n);
 	blank_frames(low);
-	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-		if (has_any(low, rules[i].phrases)) {
-			r = rules[i].reason;
-			*weak = rules[i].weak;
-			break;
-		}
+	phrases_scan(rule_index, low, n, first_rule, &best);
 	free(low);
-	return r;
+	if (best == (int)(sizeof rules / sizeof *rules))
+		return NDR_R_UNDEFINED;
+	*weak = rules[best].weak;
+	return rules[best].reason;
 }
 
 enum ndr_reason

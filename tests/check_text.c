@@ -3,6 +3,7 @@
 
 #include "check_util.h"
 #include "core/engine.h"
+#include "core/phrases.h"
 
 START_TEST(test_find_address_strips_brackets_and_lowercases)
 {
@@ -86,6 +87,62 @@ START_TEST(test_json_replaces_invalid_utf8_and_escapes_controls)
 }
 END_TEST
 
+struct hits {
+	int	 tag[16];
+	size_t	 at[16], n;
+};
+
+static int
+record(void *arg, int tag, size_t at)
+{
+	struct hits *h = arg;
+
+	h->tag[h->n] = tag;
+	h->at[h->n++] = at;
+	return h->n == 16;
+}
+
+START_TEST(test_phrases_found_in_one_pass_in_text_order)
+{
+	struct phrases *p = phrases_new();
+	struct hits h = { 0 };
+	char many[300][8];
+
+	phrases_add(p, "mailbox full", 1);
+	phrases_add(p, "mailbox", 2);
+	phrases_add(p, "user unknown", 3);
+	phrases_add(p, "wn", 4);
+	for (int i = 0; i < 300; i++) {	/* chains shared in buckets */
+		snprintf(many[i], sizeof many[i], "x%03dz", i);
+		phrases_add(p, many[i], 100 + i);
+	}
+	/* case folded; both phrases at one place, in the order added; a
+	 * phrase that would run past the end is not found */
+	const char *t = "User Unknown; MAILBOX FULL, x299z x12 w";
+	ck_assert_int_eq(phrases_scan(p, t, strlen(t), record, &h), 0);
+	ck_assert_uint_eq(h.n, 5);
+	ck_assert_int_eq(h.tag[0], 3);
+	ck_assert_uint_eq(h.at[0], 0);
+	ck_assert_int_eq(h.tag[1], 4);	/* "unknoWN" */
+	ck_assert_uint_eq(h.at[1], 10);
+	ck_assert_int_eq(h.tag[2], 1);
+	ck_assert_int_eq(h.tag[3], 2);
+	ck_assert_uint_eq(h.at[2], 14);
+	ck_assert_uint_eq(h.at[3], 14);
+	ck_assert_int_eq(h.tag[4], 399);
+	/* the length given bounds the text, not its NUL */
+	h.n = 0;
+	ck_assert_int_eq(phrases_scan(p, "mailbox full", 9, record, &h), 0);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_int_eq(h.tag[0], 2);
+	/* a non-zero return stops the scan and comes back */
+	h.n = 15;
+	ck_assert_int_eq(phrases_scan(p, t, strlen(t), record, &h), 1);
+	ck_assert_uint_eq(h.n, 16);
+	phrases_free(p);
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -100,6 +157,7 @@ text_suite(void)
 	tcase_add_test(tc, test_squeeze_folds_white_space);
 	tcase_add_test(tc, test_ci_find_is_case_blind_and_bounded);
 	tcase_add_test(tc, test_json_replaces_invalid_utf8_and_escapes_controls);
+	tcase_add_test(tc, test_phrases_found_in_one_pass_in_text_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
