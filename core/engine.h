@@ -52,8 +52,8 @@ struct hdr {
 	char	*value;		/* unfolded, trimmed, not decoded */
 };
 struct hdrs {
-	struct hdr	*v;
-	size_t		 n;
+	struct hdr	*v;		/* name and value: one allocation */
+	size_t		 n, cap;
 };
 /* Parse a header block at p; returns the bytes used, blank line included. */
 size_t		 hdrs_parse(struct hdrs *, const char *p, size_t len);

@@ -30,13 +30,32 @@ is_field_name(const char *p, size_t n)
 }
 
 static void
-add_field(struct hdrs *h, const char *name, size_t nlen, struct ndr_buf *val)
+add_field(struct hdrs *h, const char *name, size_t nlen, const char *val,
+    size_t vlen)
 {
+	char *s;
+
 	if (h->n >= MAX_FIELDS)
 		return;
-	h->v = xreallocarray(h->v, h->n + 1, sizeof *h->v);
-	h->v[h->n].name = xstrndup(name, nlen);
-	h->v[h->n].value = trim(xstrndup(val->s ? val->s : "", val->len));
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 16;
+		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
+	}
+	vlen = val ? strnlen(val, vlen) : 0;	/* a NUL ends the value */
+	while (vlen && isspace((unsigned char)val[vlen - 1]))
+		vlen--;
+	while (vlen && isspace((unsigned char)*val)) {
+		val++;
+		vlen--;
+	}
+	s = xreallocarray(NULL, nlen + vlen + 2, 1);	/* room for both */
+	memcpy(s, name, nlen);
+	s[nlen] = '\0';
+	if (vlen)
+		memcpy(s + nlen + 1, val, vlen);
+	s[nlen + 1 + vlen] = '\0';
+	h->v[h->n].name = s;
+	h->v[h->n].value = s + nlen + 1;
 	h->n++;
 }
 
@@ -75,7 +94,7 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 			break;			/* not a header: the block ends */
 		}
 		if (name)
-			add_field(h, name, nlen, &val);
+			add_field(h, name, nlen, val.s, val.len);
 		name = p + i;
 		nlen = colon - (p + i);
 		val.len = 0;
@@ -83,7 +102,7 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 		i = next;
 	}
 	if (name)
-		add_field(h, name, nlen, &val);
+		add_field(h, name, nlen, val.s, val.len);
 	ndr_buf_free(&val);
 	return i;
 }
@@ -100,13 +119,11 @@ hdrs_get(const struct hdrs *h, const char *name)
 void
 hdrs_free(struct hdrs *h)
 {
-	for (size_t i = 0; i < h->n; i++) {
-		free(h->v[i].name);
-		free(h->v[i].value);
-	}
+	for (size_t i = 0; i < h->n; i++)
+		free(h->v[i].name);	/* the value with it */
 	free(h->v);
 	h->v = NULL;
-	h->n = 0;
+	h->n = h->cap = 0;
 }
 
 char *

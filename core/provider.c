@@ -49,6 +49,8 @@ orange_code(const char *d)
 		const char *q;
 		size_t i;
 
+		if ((*p | 0x20) != 'o' && (*p | 0x20) != 'l')
+			continue;	/* what no label begins with */
 		for (i = 0; i < 3; i++)
 			if (strncasecmp(p, labels[i], 3) == 0)
 				break;

@@ -40,9 +40,12 @@ xreallocarray(void *p, size_t n, size_t size)
 char *
 xstrndup(const char *s, size_t n)
 {
-	char *p = xcalloc(1, n + 1);
+	char *p = malloc(n + 1);
 
+	if (p == NULL)
+		oom();
 	memcpy(p, s, n);
+	p[n] = '\0';
 	return p;
 }
 
@@ -225,7 +228,7 @@ trim(char *s)
 char *
 squeeze(const char *s, size_t n)
 {
-	char *out = xcalloc(1, n + 1);
+	char *out = xreallocarray(NULL, n + 1, 1);
 	size_t o = 0;
 	bool space = false;
 
