@@ -4,12 +4,13 @@
  * fetches whole messages for these and not for ordinary mail. It errs on
  * the side of yes: a candidate that is ordinary mail only costs a fetch.
  */
-#include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "engine.h"
+#include "phrases.h"
 
 /* The header fields the decision reads: what a scan asks the server for. */
 const char *const ndr_candidate_fields[] = {
@@ -18,51 +19,60 @@ const char *const ndr_candidate_fields[] = {
 	"Message-ID", "Date", NULL
 };
 
-/* Does v hold one of words (lowercase)? v is lowercased once: a scan
- * asks this of every message, so the words are not each searched
- * without case. */
-static bool
-has(const char *v, const char *const *words)
-{
-	char small[512], *low;
-	size_t n;
-	bool yes = false;
+static const char *const daemons[] = {
+	"mailer-daemon", "mailer_daemon", "postmaster", "post_master",
+	"mail delivery", "-admin@",
+	"mail administrator", "delivery status", "mail-daemon",
+	"maildaemon", "microsoftexchange", "ndr administrator", NULL };
+static const char *const subjects[] = {
+	"undeliver", "undelivered", "delivery", "returned mail",
+	"failure", "failed", "bounce", "not delivered", "non remis",
+	"unzustellbar", "nicht zustellbar", "no entregado",
+	"non recapitato", "auto", "out of office", "out of the office",
+	"vacation", "abwesen", "absence", "away", "réponse automatique",
+	"abuse report", "complaint", "warning: could not", "delayed",
+	"notification", "rejected", "could not be", "mail system error",
+	"returned", "異常", "エラー", NULL };
 
-	if (v == NULL)
-		return false;
-	n = strlen(v);
-	low = n < sizeof small ? small : xcalloc(1, n + 1);
-	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)v[i]);
-	low[n] = '\0';
-	for (; *words && !yes; words++)
-		yes = strstr(low, *words) != NULL;
-	if (low != small)
-		free(low);
-	return yes;
+/* A scan asks this of every message: each list is one index, and the
+ * value is read once (ASCII case ignored). */
+static struct phrases *daemon_words, *subject_words;
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static void
+words_build(void)
+{
+	daemon_words = phrases_new();
+	for (const char *const *w = daemons; *w; w++)
+		phrases_add(daemon_words, *w, 0);
+	subject_words = phrases_new();
+	for (const char *const *w = subjects; *w; w++)
+		phrases_add(subject_words, *w, 0);
+}
+
+static int
+found(void *arg, int tag, size_t at)
+{
+	(void)arg;
+	(void)tag;
+	(void)at;
+	return 1;
+}
+
+static bool
+has(const char *v, const struct phrases *words)
+{
+	return v && phrases_scan(words, v, strlen(v), found, NULL) != 0;
 }
 
 bool
 candidate_of(const struct hdrs *hp)
 {
-	static const char *const daemons[] = {
-		"mailer-daemon", "mailer_daemon", "postmaster", "post_master",
-		"mail delivery", "-admin@",
-		"mail administrator", "delivery status", "mail-daemon",
-		"maildaemon", "microsoftexchange", "ndr administrator", NULL };
-	static const char *const subjects[] = {
-		"undeliver", "undelivered", "delivery", "returned mail",
-		"failure", "failed", "bounce", "not delivered", "non remis",
-		"unzustellbar", "nicht zustellbar", "no entregado",
-		"non recapitato", "auto", "out of office", "out of the office",
-		"vacation", "abwesen", "absence", "away", "réponse automatique",
-		"abuse report", "complaint", "warning: could not", "delayed",
-		"notification", "rejected", "could not be", "mail system error",
-		"returned", "異常", "エラー", NULL };
 	const struct hdrs h = *hp;
 	const char *v;
 	bool yes = false;
 
+	pthread_once(&words_once, words_build);
 	if ((v = hdrs_get(&h, "Return-Path")) && (strstr(v, "<>") ||
 	    *v == '\0'))
 		yes = true;
@@ -75,12 +85,12 @@ candidate_of(const struct hdrs *hp)
 	else if ((v = hdrs_get(&h, "Content-Type")) &&
 	    ci_find(v, strlen(v), "multipart/report"))
 		yes = true;
-	else if (has(hdrs_get(&h, "From"), daemons))
+	else if (has(hdrs_get(&h, "From"), daemon_words))
 		yes = true;
 	else if ((v = hdrs_get(&h, "Precedence")) &&
 	    ci_find(v, strlen(v), "auto_reply"))
 		yes = true;
-	else if (has(hdrs_get(&h, "Subject"), subjects))
+	else if (has(hdrs_get(&h, "Subject"), subject_words))
 		yes = true;
 	return yes;
 }

@@ -53,6 +53,18 @@ START_TEST(test_dates_in_utc)
 	ck_assert_int_eq(ndr_date("2 Mar 2026 10:00:00 -0530"), 1772465400);
 	ck_assert_int_eq(ndr_date("yesterday"), 0);
 	ck_assert_int_eq(ndr_date(NULL), 0);
+	/* read without libetpan (the common form) and with it (the rest):
+	 * the same instant either way */
+	ck_assert_int_eq(ndr_date("Mon, 02 Mar 2026 10:00 +0100"), 1772442000);
+	ck_assert_int_eq(ndr_date("Mon, 2 Mar 2026 10:00:00 +0100 (CET)"),
+	    1772442000);
+	ck_assert_int_eq(ndr_date("mon, 2 mar 2026 10:00:00 +0100"),
+	    1772442000);
+	ck_assert_int_eq(ndr_date("Mon, 2 Mar 2026 09:00:00 GMT"), 1772442000);
+	/* leap years and days past a month's end count as timegm counts */
+	ck_assert_int_eq(ndr_date("29 Feb 2024 00:00:00 +0000"), 1709164800);
+	ck_assert_int_eq(ndr_date("31 Feb 2023 00:00:00 +0000"), 1677801600);
+	ck_assert_int_eq(ndr_date("Thu, 1 Jan 1970 00:00:00 +0100"), 0);
 }
 END_TEST
 
