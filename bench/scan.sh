@@ -5,11 +5,13 @@
 # usage: bench/scan.sh [COUNT] [CORPUS_DIR]
 #
 # The reference (bench/refread) sends the scan's phase-one UID FETCH for
-# every message of the same two folders over a plain socket and only reads the bytes: the limit the
-# server sets. Both use the plaintext port, so TLS costs neither. Printed:
+# every message of the same two folders (Sent with the recipient fields
+# the scan asks of it) over a plain socket and only reads the bytes: the
+# limit the server sets. Both use the plaintext port, so TLS costs neither. Printed:
 # first scan vs reference (ratio, target <= 1.5), a rescan with nothing new
 # (target < 0.5 s), a rescan after 1,000 new messages (target < 3 s), and
-# the first scan's peak memory (target < 150 MB).
+# the first scan's peak memory (target < 150 MB). The first scan and the
+# reference are each the best of RUNS runs (default 3).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-100000}
@@ -34,13 +36,25 @@ dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX sent=Sen
 # let Dovecot index the folders first, and warm the page cache: neither
 # contender should pay for that
 doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" messages INBOX Sent
-"$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX,Sent $fields >/dev/null
+"$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX $fields >/dev/null
+"$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" Sent $fields To Cc Bcc >/dev/null
 
 t() { /usr/bin/time -f "%e %M" -o "$DC_DIR/t" "$@" >"$DC_DIR/out" 2>&1 || { cat "$DC_DIR/out"; exit 1; }; cat "$DC_DIR/t"; }
-set -- $(t "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX,Sent $fields)
-ref_s=$1
-set -- $(t taskset -c 0 "$top/ndrsweep" scan --config "$DC_DIR/config")
-first_s=$1 first_kb=$2
+# best of RUNS (default 3) for both, taken in turn: a shared machine's
+# noise is of the same order as the difference measured
+runs=${RUNS:-3}
+ref_s= first_s=
+for i in $(seq "$runs"); do
+	# the scan asks a Sent folder for the recipients too: so does this
+	set -- $(t "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX $fields)
+	r1=$1
+	set -- $(t "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" Sent $fields To Cc Bcc)
+	ref_s=$(awk -v a="$ref_s" -v b="$(awk -v x="$r1" -v y="$1" 'BEGIN { print x + y }')" 'BEGIN { print (a == "" || b < a) ? b : a }')
+	rm -rf "$XDG_DATA_HOME"	# each one a first scan
+	set -- $(t taskset -c 0 "$top/ndrsweep" scan --config "$DC_DIR/config")
+	first_s=$(awk -v a="$first_s" -v b="$1" 'BEGIN { print (a == "" || b < a) ? b : a }')
+	first_kb=$(awk -v a="${first_kb:-0}" -v b="$2" 'BEGIN { print (b > a) ? b : a }')
+done
 cat "$DC_DIR/out"
 set -- $(t "$top/ndrsweep" scan --config "$DC_DIR/config")
 re_s=$1
