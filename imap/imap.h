@@ -24,6 +24,30 @@ struct mailimap_set;
 struct mailimap_set *imap_uid_set(const uint32_t *uids, size_t n);
 
 /* A logged-in session and what the server said it can do. */
+struct imap_conn;
+
+/* One answer of imap_fetch_fields(): flags as "\Seen $Label" (\Recent
+ * left out; the handler may take them and leave NULL), the header fields
+ * as the server sent them. */
+struct imap_fetched {
+	uint32_t	 uid, size;
+	char		*flags;
+	const char	*body;
+	size_t		 bodylen;
+};
+typedef void	 imap_fetched_fn(struct imap_fetched *, void *);
+
+/*
+ * UID FETCH set (UID RFC822.SIZE FLAGS BODY.PEEK[HEADER.FIELDS (fields)]),
+ * each answer to fn as it comes, read off the stream without libetpan's
+ * parser (the scan's phase one: every new message). -1 and one line in
+ * err when the server says NO or BAD, the connection drops, or an answer
+ * cannot be read (the stream is out of step then: open it again).
+ */
+int	imap_fetch_fields(struct imap_conn *, const struct mailimap_set *,
+	    const char *const *fields, imap_fetched_fn *, void *, char *err,
+	    size_t errlen);
+
 struct imap_conn {
 	mailimap	*s;
 	bool		 move, uidplus, condstore, qresync, specialuse;

@@ -2,8 +2,9 @@
  * scan.c - the incremental scan of one folder.
  *
  * Phase one asks, for every UID above the highest already read, in one
- * streamed UID FETCH, for the size, the flags and the few header fields
- * that tell a possible report from ordinary mail. Ordinary mail is stored
+ * streamed UID FETCH (read by fetch.c, not libetpan's parser), for the
+ * size, the flags and the few header fields that tell a possible report
+ * from ordinary mail. Ordinary mail is stored
  * from that alone. Phase two fetches the candidates whole (capped), in
  * batches, and stores what the engine reads in them. When the folder holds
  * fewer messages than the store, the UIDs still there are asked for and the
@@ -56,55 +57,19 @@ tick(struct phase *ph)
 		    ph->stats->progress_arg);
 }
 
-static char *
-flags_of(struct mailimap_msg_att_dynamic *dyn)
-{
-	struct ndr_buf b = { 0 };
-
-	ndr_buf_add(&b, "", 0);
-	if (dyn == NULL || dyn->att_list == NULL)
-		return b.s;
-	for (clistiter *it = clist_begin(dyn->att_list); it;
-	    it = clist_next(it)) {
-		struct mailimap_flag_fetch *ff = clist_content(it);
-		struct mailimap_flag *f;
-		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER ||
-		    (f = ff->fl_flag) == NULL)
-			continue;
-		if (b.len)
-			ndr_buf_addc(&b, ' ');
-		switch (f->fl_type) {
-		case MAILIMAP_FLAG_ANSWERED: ndr_buf_adds(&b, "\\Answered"); break;
-		case MAILIMAP_FLAG_FLAGGED: ndr_buf_adds(&b, "\\Flagged"); break;
-		case MAILIMAP_FLAG_DELETED: ndr_buf_adds(&b, "\\Deleted"); break;
-		case MAILIMAP_FLAG_SEEN: ndr_buf_adds(&b, "\\Seen"); break;
-		case MAILIMAP_FLAG_DRAFT: ndr_buf_adds(&b, "\\Draft"); break;
-		case MAILIMAP_FLAG_KEYWORD: ndr_buf_adds(&b, f->fl_data.fl_keyword); break;
-		case MAILIMAP_FLAG_EXTENSION: ndr_buf_addc(&b, '\\');
-			ndr_buf_adds(&b, f->fl_data.fl_extension); break;
-		}
-	}
-	return b.s;
-}
-
-/* The UID, size, body section and flags of one FETCH response. */
+/* The UID, size and body section of one FETCH response. */
 static void
 att_parts(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
-    const char **body, size_t *blen, char **flags)
+    const char **body, size_t *blen)
 {
 	*uid = *size = 0;
 	*body = NULL;
 	*blen = 0;
-	if (flags)
-		*flags = NULL;
 	for (clistiter *it = clist_begin(att->att_list); it;
 	    it = clist_next(it)) {
 		struct mailimap_msg_att_item *item = clist_content(it);
-		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
-			if (flags && *flags == NULL)
-				*flags = flags_of(item->att_data.att_dyn);
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC)
 			continue;
-		}
 		struct mailimap_msg_att_static *s = item->att_data.att_static;
 		switch (s->att_type) {
 		case MAILIMAP_MSG_ATT_UID:
@@ -169,17 +134,17 @@ recipients(const struct hdrs *h)
 }
 
 static void
-on_header(struct mailimap_msg_att *att, void *arg)
+on_header(struct imap_fetched *f, void *arg)
 {
 	struct phase *ph = arg;
 	struct hdrs hd = { 0 };
-	uint32_t uid, size;
-	const char *h, *v;
-	size_t hl;
-	char *flags, *mid = NULL;
+	uint32_t uid = f->uid, size = f->size;
+	const char *h = f->body, *v;
+	size_t hl = f->bodylen;
+	char *flags = f->flags, *mid = NULL;
 	int64_t date;
 
-	att_parts(att, &uid, &size, &h, &hl, &flags);
+	f->flags = NULL;	/* ours now */
 	if (uid > ph->last)
 		ph->last = uid;
 	if (uid == 0 || uid <= ph->above) {	/* "N:*" gives the last one */
@@ -252,7 +217,7 @@ on_body(struct mailimap_msg_att *att, void *arg)
 	const struct want *w = NULL;
 	char *mid = NULL;
 
-	att_parts(att, &uid, &size, &body, &blen, NULL);
+	att_parts(att, &uid, &size, &body, &blen);
 	if (uid > ph->last)
 		ph->last = uid;
 	/* candidates are in UID order: phase one's answers come so */
@@ -302,32 +267,6 @@ progress(size_t current, size_t maximum, void *arg)
 }
 
 static struct mailimap_fetch_type *
-header_fetch(bool sent)
-{
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	clist *names = clist_new();
-
-	for (const char *const *f = ndr_candidate_fields; *f; f++)
-		clist_append(names, strdup(*f));
-	if (sent) {	/* the Sent index needs the recipients */
-		clist_append(names, strdup("To"));
-		clist_append(names, strdup("Cc"));
-		clist_append(names, strdup("Bcc"));
-	}
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_rfc822_size());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_flags());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_body_peek_section(
-	    mailimap_section_new_header_fields(
-	    mailimap_header_list_new(names))));
-	return ft;
-}
-
-static struct mailimap_fetch_type *
 body_fetch(void)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -361,6 +300,28 @@ fetch(struct imap_conn *c, struct mailimap_set *set,
 		    c->s->imap_response : "connection lost");
 		return -1;
 	}
+	return ph->failed ? -1 : 0;
+}
+
+/* Phase one's FETCH: the candidate fields, and a Sent folder's
+ * recipients for its index. */
+static int
+fetch_headers(struct imap_conn *c, struct mailimap_set *set,
+    struct phase *ph, char *err, size_t errlen)
+{
+	const char *fields[32];
+	size_t k = 0;
+
+	for (const char *const *f = ndr_candidate_fields; *f && k < 28; f++)
+		fields[k++] = *f;
+	if (ph->sent) {
+		fields[k++] = "To";
+		fields[k++] = "Cc";
+		fields[k++] = "Bcc";
+	}
+	fields[k] = NULL;
+	if (imap_fetch_fields(c, set, fields, on_header, ph, err, errlen) != 0)
+		return -1;
 	return ph->failed ? -1 : 0;
 }
 
@@ -496,13 +457,12 @@ static int
 headers(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
     const uint32_t *list, size_t nlist, char *err, size_t errlen)
 {
-	struct mailimap_fetch_type *ft = header_fetch(ph->sent);
 	uint32_t *left = NULL;
 	size_t nleft = 0, i = 0;
 	int rc;
 
 	ph->last = 0;
-	rc = fetch(c, set, ft, on_header, ph, err, errlen);
+	rc = fetch_headers(c, set, ph, err, errlen);
 	if (rc != 0 && !ph->failed && recover(c, ph, err, errlen) == 0) {
 		/* left: what the set still holds past what was delivered,
 		 * from the list when the set is one, else from the server */
@@ -516,14 +476,13 @@ headers(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 		} else if (uids_above(c, ph->last > ph->above ? ph->last :
 		    ph->above, &left, &nleft) != 0) {
 			free(left);
-			mailimap_fetch_type_free(ft);
 			return -1;
 		}
 		rc = 0;
 		while (rc == 0 && i < nleft) {
 			struct mailimap_set *one = imap_uid_set(&left[i], 1);
 			ph->last = 0;
-			rc = fetch(c, one, ft, on_header, ph, err, errlen);
+			rc = fetch_headers(c, one, ph, err, errlen);
 			mailimap_set_free(one);
 			if (rc != 0) {
 				struct store_msg m = { .uid = left[i],
@@ -541,7 +500,7 @@ headers(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 				struct mailimap_set *rest =
 				    imap_uid_set(&left[i], nleft - i);
 				ph->last = 0;
-				rc = fetch(c, rest, ft, on_header, ph, err, errlen);
+				rc = fetch_headers(c, rest, ph, err, errlen);
 				mailimap_set_free(rest);
 				if (rc == 0)
 					break;
@@ -554,7 +513,6 @@ headers(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 		}
 	}
 	free(left);
-	mailimap_fetch_type_free(ft);
 	return rc;
 }
 
@@ -740,7 +698,7 @@ on_whole(struct mailimap_msg_att *att, void *arg)
 	const char *body;
 	size_t blen;
 
-	att_parts(att, &uid, &size, &body, &blen, NULL);
+	att_parts(att, &uid, &size, &body, &blen);
 	if (e->stop == 0 && uid && body)
 		e->stop = e->fn(uid, body, blen, e->arg);
 }

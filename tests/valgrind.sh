@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${builddir:-$top}
 . "$top/tests/tap.inc.sh"
-suites="text header reason readers hostile mutf7 config store verdict bayes model"
+suites="text header reason readers hostile mutf7 config store verdict bayes model fetch"
 n=$(echo $suites | wc -w)
 
 plan "$n"

@@ -1,0 +1,431 @@
+/*
+ * fetch.c - the scan's phase-one FETCH, read without libetpan's parser.
+ *
+ * Phase one asks every new message for its UID, size, flags and a few
+ * header fields. libetpan parses each answer into a tree of allocations
+ * (the field list the server echoes included) and frees it again: twice
+ * the work of everything ndrsweep then does with the message. This reads
+ * the answers straight off the session's stream: one buffer, no tree.
+ *
+ * Only this one command is read so; the session stays libetpan's for the
+ * rest (the stream is left after the tagged answer, as libetpan leaves it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libetpan/libetpan.h>
+
+#include "core/engine.h"
+#include "imap.h"
+
+#define RESPONSE_MAX	(64u << 20)	/* one answer larger is not read */
+
+struct wire {
+	mailstream	*s;
+	char		 in[1 << 16];
+	size_t		 have, off;
+	struct ndr_buf	 r;		/* the answer being read, as sent */
+};
+
+/* Appends the next line, CRLF included, to r->r; -1 when the stream ends. */
+static int
+read_line(struct wire *r)
+{
+	for (;;) {
+		if (r->off == r->have) {
+			ssize_t n = mailstream_read(r->s, r->in, sizeof r->in);
+			if (n <= 0)
+				return -1;
+			r->have = (size_t)n;
+			r->off = 0;
+		}
+		const char *nl = memchr(r->in + r->off, '\n', r->have - r->off);
+		size_t n = nl ? (size_t)(nl - (r->in + r->off)) + 1 :
+		    r->have - r->off;
+		if (r->r.len + n > RESPONSE_MAX)
+			return -1;
+		ndr_buf_add(&r->r, r->in + r->off, n);
+		r->off += n;
+		if (nl)
+			return 0;
+	}
+}
+
+static int
+read_bytes(struct wire *r, size_t want)
+{
+	if (r->r.len + want > RESPONSE_MAX)
+		return -1;
+	while (want > 0) {
+		if (r->off == r->have) {
+			ssize_t n = mailstream_read(r->s, r->in, sizeof r->in);
+			if (n <= 0)
+				return -1;
+			r->have = (size_t)n;
+			r->off = 0;
+		}
+		size_t n = r->have - r->off < want ? r->have - r->off : want;
+		ndr_buf_add(&r->r, r->in + r->off, n);
+		r->off += n;
+		want -= n;
+	}
+	return 0;
+}
+
+/* The literal size a line ends with ("... {123}\r\n"), or -1. */
+static long long
+literal_at_end(const char *s, size_t n)
+{
+	size_t e = n;
+
+	if (e >= 2 && s[e - 2] == '\r')
+		e -= 2;
+	else if (e >= 1 && s[e - 1] == '\n')
+		e -= 1;
+	if (e < 3 || s[e - 1] != '}')
+		return -1;
+	size_t b = e - 1;
+	long long v = 0;
+	while (b > 0 && s[b - 1] >= '0' && s[b - 1] <= '9' && e - b < 12) {
+		b--;
+	}
+	if (b == 0 || s[b - 1] != '{' || b == e - 1)
+		return -1;
+	for (size_t i = b; i < e - 1; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* One whole answer: a line, and each literal it announces with the
+ * line that goes on after it. */
+static int
+read_response(struct wire *r)
+{
+	long long lit;
+
+	r->r.len = 0;
+	if (read_line(r) != 0)
+		return -1;
+	while ((lit = literal_at_end(r->r.s, r->r.len)) >= 0)
+		if (read_bytes(r, (size_t)lit) != 0 || read_line(r) != 0)
+			return -1;
+	return 0;
+}
+
+/* ---- the answer's grammar, as much of it as a FETCH needs ---- */
+
+struct cur {
+	const char	*p, *end;
+};
+
+static void
+sp(struct cur *c)
+{
+	while (c->p < c->end && *c->p == ' ')
+		c->p++;
+}
+
+static bool
+number(struct cur *c, uint32_t *v)
+{
+	uint64_t x = 0;
+	const char *s = c->p;
+
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9' && x < 1ull << 32)
+		x = x * 10 + (uint64_t)(*c->p++ - '0');
+	*v = (uint32_t)x;
+	return c->p > s && x < 1ull << 32;
+}
+
+/* A string: literal, quoted or NIL (*out NULL). */
+static bool
+nstring(struct cur *c, const char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (c->end - c->p >= 3 && strncasecmp(c->p, "NIL", 3) == 0) {
+		c->p += 3;
+		return true;
+	}
+	if (c->p < c->end && *c->p == '{') {
+		uint32_t n;
+		c->p++;
+		if (!number(c, &n) || c->end - c->p < 3 || c->p[0] != '}' ||
+		    c->p[1] != '\r' || c->p[2] != '\n' ||
+		    (size_t)(c->end - c->p - 3) < n)
+			return false;
+		*out = c->p + 3;
+		*len = n;
+		c->p += 3 + n;
+		return true;
+	}
+	if (c->p < c->end && *c->p == '"') {
+		const char *s = ++c->p;
+		while (c->p < c->end && *c->p != '"')
+			c->p += *c->p == '\\' && c->p + 1 < c->end ? 2 : 1;
+		if (c->p >= c->end)
+			return false;
+		*out = s;	/* escapes kept: header fields hardly hold any */
+		*len = (size_t)(c->p - s);
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+/* Any one value, skipped: a list (nested), a string, an atom. */
+static bool
+skip_value(struct cur *c, int depth)
+{
+	const char *s;
+	size_t n;
+
+	if (depth > 16 || c->p >= c->end)
+		return false;
+	if (*c->p == '(') {
+		c->p++;
+		for (;;) {
+			sp(c);
+			if (c->p >= c->end)
+				return false;
+			if (*c->p == ')') {
+				c->p++;
+				return true;
+			}
+			if (!skip_value(c, depth + 1))
+				return false;
+		}
+	}
+	if (*c->p == '"' || *c->p == '{')
+		return nstring(c, &s, &n);
+	s = c->p;
+	while (c->p < c->end && *c->p != ' ' && *c->p != ')' && *c->p != '(' &&
+	    *c->p != '\r' && *c->p != '\n') {
+		if (*c->p == '[') {	/* BODY[...]: to its end */
+			const char *e = memchr(c->p, ']', (size_t)(c->end - c->p));
+			if (e == NULL)
+				return false;
+			c->p = e;
+		}
+		c->p++;
+	}
+	return c->p > s;
+}
+
+/* "\\Seen \\Answered $Label" as the flags of the store, \Recent left out
+ * (it is the session's, not the message's) and system flags spelled one
+ * way. */
+static char *
+flags_text(const char *s, size_t n)
+{
+	static const char *const sys[] = { "\\Answered", "\\Flagged",
+	    "\\Deleted", "\\Seen", "\\Draft", NULL };
+	struct ndr_buf b = { 0 };
+	const char *end = s + n;
+
+	ndr_buf_add(&b, "", 0);
+	while (s < end) {
+		while (s < end && *s == ' ')
+			s++;
+		const char *e = s;
+		while (e < end && *e != ' ')
+			e++;
+		size_t len = (size_t)(e - s);
+		if (len == 0)
+			break;
+		const char *name = NULL;
+		for (size_t i = 0; sys[i]; i++)
+			if (strlen(sys[i]) == len && strncasecmp(sys[i], s, len) == 0)
+				name = sys[i];
+		if (!(len == 7 && strncasecmp(s, "\\Recent", 7) == 0)) {
+			if (b.len)
+				ndr_buf_addc(&b, ' ');
+			if (name)
+				ndr_buf_adds(&b, name);
+			else
+				ndr_buf_add(&b, s, len);
+		}
+		s = e;
+	}
+	return b.s;
+}
+
+/* "* N FETCH (...)": the items a scan asks for; false if it does not
+ * read as one. */
+static bool
+fetch_items(struct cur *c, struct imap_fetched *f)
+{
+	sp(c);
+	if (c->p >= c->end || *c->p != '(')
+		return false;
+	c->p++;
+	for (;;) {
+		sp(c);
+		if (c->p >= c->end)
+			return false;
+		if (*c->p == ')')
+			return true;
+		const char *name = c->p;
+		while (c->p < c->end && *c->p != ' ' && *c->p != '[' &&
+		    *c->p != '(' && *c->p != ')')
+			c->p++;
+		size_t nl = (size_t)(c->p - name);
+		if (nl == 3 && strncasecmp(name, "UID", 3) == 0) {
+			sp(c);
+			if (!number(c, &f->uid))
+				return false;
+		} else if (nl == 11 && strncasecmp(name, "RFC822.SIZE", 11) == 0) {
+			sp(c);
+			if (!number(c, &f->size))
+				return false;
+		} else if (nl == 5 && strncasecmp(name, "FLAGS", 5) == 0) {
+			sp(c);
+			if (c->p >= c->end || *c->p != '(')
+				return false;
+			const char *e = memchr(c->p, ')', (size_t)(c->end - c->p));
+			if (e == NULL)
+				return false;
+			free(f->flags);	/* twice: the last one */
+			f->flags = flags_text(c->p + 1, (size_t)(e - c->p - 1));
+			c->p = e + 1;
+		} else if (nl == 4 && strncasecmp(name, "BODY", 4) == 0 &&
+		    c->p < c->end && *c->p == '[') {
+			const char *e = memchr(c->p, ']', (size_t)(c->end - c->p));
+			if (e == NULL)
+				return false;
+			c->p = e + 1;
+			if (c->p < c->end && *c->p == '<') {	/* <origin> */
+				e = memchr(c->p, '>', (size_t)(c->end - c->p));
+				if (e == NULL)
+					return false;
+				c->p = e + 1;
+			}
+			sp(c);
+			if (!nstring(c, &f->body, &f->bodylen))
+				return false;
+		} else {
+			sp(c);
+			if (!skip_value(c, 0))
+				return false;
+		}
+	}
+}
+
+static void
+append_set(struct ndr_buf *b, const struct mailimap_set *set)
+{
+	bool first = true;
+
+	for (clistiter *it = clist_begin(set->set_list); it;
+	    it = clist_next(it)) {
+		const struct mailimap_set_item *i = clist_content(it);
+		if (!first)
+			ndr_buf_addc(b, ',');
+		first = false;
+		if (i->set_first == 0)
+			ndr_buf_addc(b, '*');
+		else
+			ndr_buf_printf(b, "%u", i->set_first);
+		if (i->set_last != i->set_first) {
+			if (i->set_last == 0)
+				ndr_buf_adds(b, ":*");
+			else
+				ndr_buf_printf(b, ":%u", i->set_last);
+		}
+	}
+}
+
+int
+imap_fetch_fields(struct imap_conn *c, const struct mailimap_set *set,
+    const char *const *fields, imap_fetched_fn *fn, void *arg, char *err,
+    size_t errlen)
+{
+	static unsigned serial;
+	struct wire *r;
+	struct ndr_buf cmd = { 0 };
+	char tag[24];
+	size_t taglen;
+	int rc = -1;
+
+	if (c->s == NULL || c->s->imap_stream == NULL) {
+		snprintf(err, errlen, "FETCH failed: connection lost");
+		return -1;
+	}
+	taglen = (size_t)snprintf(tag, sizeof tag, "n%u", ++serial);
+	ndr_buf_printf(&cmd, "%s UID FETCH ", tag);
+	append_set(&cmd, set);
+	ndr_buf_adds(&cmd, " (UID RFC822.SIZE FLAGS BODY.PEEK[HEADER.FIELDS (");
+	for (size_t i = 0; fields[i]; i++) {
+		if (i)
+			ndr_buf_addc(&cmd, ' ');
+		ndr_buf_adds(&cmd, fields[i]);
+	}
+	ndr_buf_adds(&cmd, ")])\r\n");
+	if (mailstream_write(c->s->imap_stream, cmd.s, cmd.len) !=
+	    (ssize_t)cmd.len || mailstream_flush(c->s->imap_stream) != 0) {
+		ndr_buf_free(&cmd);
+		snprintf(err, errlen, "FETCH failed: connection lost");
+		return -1;
+	}
+	ndr_buf_free(&cmd);
+
+	r = xcalloc(1, sizeof *r);
+	r->s = c->s->imap_stream;
+	for (;;) {
+		if (read_response(r) != 0) {
+			snprintf(err, errlen, "FETCH failed: connection lost");
+			break;
+		}
+		struct cur cu = { r->r.s, r->r.s + r->r.len };
+		if (r->r.len > taglen && memcmp(cu.p, tag, taglen) == 0 &&
+		    cu.p[taglen] == ' ') {
+			const char *st = cu.p + taglen + 1;
+			if (strncasecmp(st, "OK", 2) == 0)
+				rc = 0;
+			else {	/* NO or BAD: what the server said, one line */
+				st += strcspn(st, " \r\n");
+				st += *st == ' ';
+				snprintf(err, errlen, "FETCH failed: %.*s",
+				    (int)strcspn(st, "\r\n"), st);
+			}
+			break;
+		}
+		if (cu.end - cu.p < 2 || cu.p[0] != '*' || cu.p[1] != ' ') {
+			snprintf(err, errlen, "FETCH failed: a reply ndrsweep "
+			    "could not read");
+			break;
+		}
+		cu.p += 2;
+		uint32_t seq;
+		if (!number(&cu, &seq)) {
+			/* OK, NO, BAD, BYE, VANISHED...: only BYE ends it */
+			if (cu.end - cu.p >= 3 && strncasecmp(cu.p, "BYE", 3) == 0) {
+				snprintf(err, errlen, "FETCH failed: connection "
+				    "lost");
+				break;
+			}
+			continue;
+		}
+		sp(&cu);
+		if (cu.end - cu.p < 5 || strncasecmp(cu.p, "FETCH", 5) != 0)
+			continue;	/* EXISTS, EXPUNGE, RECENT */
+		cu.p += 5;
+		struct imap_fetched f = { 0 };
+		bool ok = fetch_items(&cu, &f);
+		if (ok)
+			fn(&f, arg);
+		free(f.flags);
+		if (!ok) {
+			/* out of step with the stream from here: the caller
+			 * opens the session again */
+			snprintf(err, errlen, "FETCH failed: a reply ndrsweep "
+			    "could not read");
+			break;
+		}
+	}
+	ndr_buf_free(&r->r);
+	free(r);
+	return rc;
+}

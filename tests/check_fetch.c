@@ -1,0 +1,196 @@
+/*
+ * check_fetch.c - the phase-one FETCH reader (imap/fetch.c) on answers
+ * written here byte for byte: the forms of the grammar a server may send
+ * that the Dovecot the other tests run does not (quoted strings, NIL,
+ * empty literals, \Recent, untagged data in between, NO, garbage, a
+ * stream cut short). That a scan works against a real server is what
+ * tests/scan.sh and tests/faults.sh show.
+ */
+#include <sys/socket.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libetpan/libetpan.h>
+
+#include "check_util.h"
+#include "imap/imap.h"
+
+struct got {
+	uint32_t	 uid[8], size[8];
+	char		*flags[8], *body[8];
+	size_t		 n;
+};
+
+static void
+collect(struct imap_fetched *f, void *arg)
+{
+	struct got *g = arg;
+
+	if (g->n == 8)
+		return;
+	g->uid[g->n] = f->uid;
+	g->size[g->n] = f->size;
+	g->flags[g->n] = f->flags;	/* taken */
+	f->flags = NULL;
+	g->body[g->n] = f->body ? strndup(f->body, f->bodylen) : NULL;
+	g->n++;
+}
+
+static void
+got_free(struct got *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->flags[i]);
+		free(g->body[i]);
+	}
+}
+
+/* The "server": reads the command, answers with reply (each "TAG" in it
+ * the command's tag), hangs up. */
+struct peer {
+	int		 fd;
+	const char	*reply;
+	char		 sent[512];
+};
+
+static void *
+answer(void *arg)
+{
+	struct peer *p = arg;
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < sizeof p->sent - 1 && (r = read(p->fd, p->sent + n, 1)) == 1)
+		if (p->sent[n++] == '\n')
+			break;
+	p->sent[n] = '\0';
+	size_t taglen = strcspn(p->sent, " ");
+	for (const char *s = p->reply; *s; ) {
+		const char *t = strstr(s, "TAG");
+		size_t k = t ? (size_t)(t - s) : strlen(s);
+		if (write(p->fd, s, k) != (ssize_t)k)
+			break;
+		s += k;
+		if (t) {
+			if (write(p->fd, p->sent, taglen) != (ssize_t)taglen)
+				break;
+			s += 3;
+		}
+	}
+	shutdown(p->fd, SHUT_WR);
+	return NULL;
+}
+
+/* One FETCH of UIDs 5:* against the peer; what was sent to sent. */
+static int
+run(const char *reply, struct got *g, char *sent, size_t sentlen, char *err,
+    size_t errlen)
+{
+	int sv[2];
+	struct imap_conn c = { 0 };
+	const char *fields[] = { "From", "Subject", NULL };
+	struct mailimap_set *set = mailimap_set_new_interval(5, 0);
+	struct peer p = { 0 };
+	pthread_t th;
+	int rc;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	p.fd = sv[1];
+	p.reply = reply;
+	ck_assert_int_eq(pthread_create(&th, NULL, answer, &p), 0);
+	c.s = mailimap_new(0, NULL);
+	c.s->imap_stream = mailstream_socket_open(sv[0]);
+	rc = imap_fetch_fields(&c, set, fields, collect, g, err, errlen);
+	pthread_join(th, NULL);
+	snprintf(sent, sentlen, "%s", p.sent);
+	mailimap_set_free(set);
+	mailimap_free(c.s);	/* closes the stream */
+	close(sv[1]);
+	return rc;
+}
+
+START_TEST(test_answers_in_every_form_are_read)
+{
+	struct got g = { 0 };
+	char sent[512], err[256] = "";
+	const char *reply =
+	    "* 3 EXISTS\r\n"
+	    "* OK [HIGHESTMODSEQ 7] on\r\n"
+	    /* a literal, MODSEQ between, flags with \Recent and a keyword */
+	    "* 1 FETCH (UID 5 RFC822.SIZE 1200 MODSEQ (4) FLAGS (\\Seen "
+	    "\\Recent $Label) BODY[HEADER.FIELDS (FROM SUBJECT)] {32}\r\n"
+	    "From: a@example.org\r\nSubj: x\r\n\r\n)\r\n"
+	    /* an unsolicited flag change: no UID */
+	    "* 1 FETCH (FLAGS (\\Seen))\r\n"
+	    /* the items in another order, the body quoted */
+	    "* 2 FETCH (BODY[HEADER.FIELDS (FROM SUBJECT)] \"Subject: q\" "
+	    "FLAGS () UID 6 RFC822.SIZE 10)\r\n"
+	    /* NIL, and an empty literal */
+	    "* 3 FETCH (UID 7 RFC822.SIZE 0 FLAGS (\\flagged) "
+	    "BODY[HEADER.FIELDS (FROM SUBJECT)] NIL)\r\n"
+	    "* 4 FETCH (UID 8 RFC822.SIZE 1 FLAGS (\\Draft) "
+	    "BODY[HEADER.FIELDS (FROM SUBJECT)] {0}\r\n)\r\n"
+	    "* 2 EXPUNGE\r\n"
+	    "TAG OK Fetch completed.\r\n";
+	ck_assert_int_eq(run(reply, &g, sent, sizeof sent, err, sizeof err), 0);
+	ck_assert_str_eq(sent + strcspn(sent, " "), " UID FETCH 5:* (UID RFC822.SIZE FLAGS "
+	    "BODY.PEEK[HEADER.FIELDS (From Subject)])\r\n");
+	ck_assert_uint_eq(g.n, 5);
+	ck_assert_uint_eq(g.uid[0], 5);
+	ck_assert_uint_eq(g.size[0], 1200);
+	ck_assert_str_eq(g.flags[0], "\\Seen $Label");
+	ck_assert_str_eq(g.body[0], "From: a@example.org\r\nSubj: x\r\n\r\n");
+	ck_assert_uint_eq(g.uid[1], 0);		/* the scan passes it by */
+	ck_assert_uint_eq(g.uid[2], 6);
+	ck_assert_uint_eq(g.size[2], 10);
+	ck_assert_str_eq(g.flags[2], "");
+	ck_assert_str_eq(g.body[2], "Subject: q");
+	ck_assert_uint_eq(g.uid[3], 7);
+	ck_assert_str_eq(g.flags[3], "\\Flagged");	/* spelled one way */
+	ck_assert_ptr_null(g.body[3]);
+	ck_assert_uint_eq(g.uid[4], 8);
+	ck_assert_str_eq(g.body[4], "");
+	got_free(&g);
+}
+END_TEST
+
+START_TEST(test_no_garbage_and_a_cut_stream_are_errors)
+{
+	struct got g = { 0 };
+	char sent[512], err[256];
+
+	ck_assert_int_eq(run("* 1 FETCH (UID 5 RFC822.SIZE 1 FLAGS () "
+	    "BODY[HEADER.FIELDS (FROM)] {3}\r\nab", &g, sent, sizeof sent, err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "FETCH failed: connection lost");
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_int_eq(run("* 1 FETCH (UID 5 RFC822.SIZE x)\r\n", &g, sent,
+	    sizeof sent, err, sizeof err), -1);
+	ck_assert_str_eq(err, "FETCH failed: a reply ndrsweep could not read");
+	ck_assert_int_eq(run("* BYE going away\r\n", &g, sent, sizeof sent, err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "FETCH failed: connection lost");
+	ck_assert_int_eq(run("* 1 EXISTS\r\n"
+	    "TAG NO [SERVERBUG] could not read\r\n",
+	    &g, sent, sizeof sent, err, sizeof err), -1);
+	ck_assert_str_eq(err, "FETCH failed: [SERVERBUG] could not read");
+	ck_assert_uint_eq(g.n, 0);
+}
+END_TEST
+
+static Suite *
+fetch_suite(void)
+{
+	Suite *s = suite_create("fetch");
+	TCase *tc = tcase_create("phase one");
+
+	tcase_add_test(tc, test_answers_in_every_form_are_read);
+	tcase_add_test(tc, test_no_garbage_and_a_cut_stream_are_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(fetch_suite)
