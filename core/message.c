@@ -473,6 +473,59 @@ restore_multipart(const char *raw, size_t len, size_t hdr_len,
 	    "\"", outlen);
 }
 
+/*
+ * libetpan parses every field of a header block into structures
+ * (address lists, dates) that the engine never reads: it reads the top
+ * header itself (hdrs_parse). libetpan is given the message with only the
+ * MIME fields of that header, which is all its part tree depends on;
+ * NULL (give it all) when the header is not a plain block of fields.
+ */
+static char *
+mime_only(const char *raw, size_t len, size_t *outlen)
+{
+	char *out = xreallocarray(NULL, len + 1, 1);
+	size_t i = 0, o = 0;
+	bool keep = false;
+
+	while (i < len) {
+		const char *nl = memchr(raw + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - raw) : len, next = nl ? e + 1 : len;
+		size_t le = e > i && raw[e - 1] == '\r' ? e - 1 : e;
+
+		if (le == i) {			/* the blank line: the body */
+			memcpy(out + o, raw + i, len - i);
+			*outlen = o + (len - i);
+			out[*outlen] = '\0';
+			return out;
+		}
+		if (raw[i] == ' ' || raw[i] == '\t') {
+			if (i == 0)
+				break;
+		} else {
+			const char *colon = memchr(raw + i, ':', le - i);
+			size_t k;
+			if (colon == NULL || colon == raw + i)
+				break;		/* not a field: as libetpan sees it */
+			for (k = i; raw + k < colon && raw[k] > ' ' &&
+			    raw[k] <= '~'; k++)
+				;
+			if (raw + k != colon)
+				break;
+			size_t nlen = (size_t)(colon - (raw + i));
+			keep = (nlen > 8 && strncasecmp(raw + i, "Content-",
+			    8) == 0) || (nlen == 12 && strncasecmp(raw + i,
+			    "MIME-Version", 12) == 0);
+		}
+		if (keep) {
+			memcpy(out + o, raw + i, next - i);
+			o += next - i;
+		}
+		i = next;
+	}
+	free(out);
+	return NULL;
+}
+
 int
 msg_parse(struct msg *m, const char *raw, size_t len,
     const struct ndr_limits *lim)
@@ -527,6 +580,14 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	    &fixed_len)) != NULL) {
 		raw = m->fixed;
 		len = fixed_len;
+	}
+	size_t slim_len;
+	char *slim = mime_only(raw, len, &slim_len);
+	if (slim) {	/* kept while the part tree points into it */
+		free(m->fixed);
+		m->fixed = slim;
+		raw = slim;
+		len = slim_len;
 	}
 	if (mailmime_parse(raw, len, &idx, &m->mime) != MAILIMF_NO_ERROR) {
 		m->mime = NULL;
