@@ -110,8 +110,13 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 const char *
 hdrs_get(const struct hdrs *h, const char *name)
 {
+	/* the first letter first: most fields differ there (ASCII case:
+	 * field names are ASCII) */
+	unsigned char c = (unsigned char)*name | 0x20;
+
 	for (size_t i = 0; i < h->n; i++)
-		if (strcasecmp(h->v[i].name, name) == 0)
+		if (((unsigned char)h->v[i].name[0] | 0x20) == c &&
+		    strcasecmp(h->v[i].name, name) == 0)
 			return h->v[i].value;
 	return NULL;
 }
