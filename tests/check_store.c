@@ -116,6 +116,18 @@ START_TEST(test_folder_state_and_messages_persist)
 	ck_assert(g.highestmodseq == 5000000000ULL);
 	ck_assert_int_eq(store_msg_count(st, g.id, NULL), 2);
 	ck_assert_int_eq(store_msg_count(st, g.id, "bounce"), 1);
+	/* a message stored again replaces its row (a plain INSERT is
+	 * tried first, then the replacing one) */
+	m.uid = 7;
+	m.kind = "delay";
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_msg_put(st, g.id, &m), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(store_msg_count(st, g.id, NULL), 2);
+	ck_assert_int_eq(store_msg_count(st, g.id, "bounce"), 0);
+	ck_assert_int_eq(store_msg_count(st, g.id, "delay"), 1);
+	/* and a folder that is not there is still refused */
+	ck_assert_int_eq(store_msg_put(st, g.id + 100, &m), -1);
 	store_close(st);
 }
 END_TEST
