@@ -16,7 +16,7 @@
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
-	sqlite3_stmt	*msg_add;
+	sqlite3_stmt	*msg_add, *sent_add;
 	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
 	sqlite3_stmt	*token_put, *token_del, *item_tokens;
 	char		 err[256];
@@ -240,6 +240,8 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	    "unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
 	    prepare(st, &st->sent_put, "INSERT OR REPLACE INTO sent(folder, "
 	    "uid, message_id, date, recipients) VALUES (?, ?, ?, ?, ?)") ||
+	    prepare(st, &st->sent_add, "INSERT INTO sent(folder, "
+	    "uid, message_id, date, recipients) VALUES (?, ?, ?, ?, ?)") ||
 	    prepare(st, &st->sent_find, "SELECT date FROM sent WHERE "
 	    "message_id = ? LIMIT 1") ||
 	    prepare(st, &st->ev_put, "INSERT OR REPLACE INTO evidence(folder, "
@@ -269,6 +271,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->folder_save);
 	sqlite3_finalize(st->msg_put);
 	sqlite3_finalize(st->msg_add);
+	sqlite3_finalize(st->sent_add);
 	sqlite3_finalize(st->sent_put);
 	sqlite3_finalize(st->sent_find);
 	sqlite3_finalize(st->ev_put);
@@ -560,17 +563,19 @@ int
 store_sent_put(struct store *st, int64_t folder, uint32_t uid,
     const char *message_id, int64_t date, const char *recipients)
 {
-	sqlite3_stmt *s = st->sent_put;
-	int rc;
+	int rc = SQLITE_CONSTRAINT;
 
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, folder);
-	sqlite3_bind_int64(s, 2, uid);
-	bind_text_or_null(s, 3, message_id);
-	sqlite3_bind_int64(s, 4, date);
-	bind_text_or_null(s, 5, recipients);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
+	for (int k = 0; k < 2 && rc == SQLITE_CONSTRAINT; k++) {
+		sqlite3_stmt *s = k ? st->sent_put : st->sent_add;
+		sqlite3_reset(s);	/* as store_msg_put: INSERT, then REPLACE */
+		sqlite3_bind_int64(s, 1, folder);
+		sqlite3_bind_int64(s, 2, uid);
+		bind_text_or_null(s, 3, message_id);
+		sqlite3_bind_int64(s, 4, date);
+		bind_text_or_null(s, 5, recipients);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
 	return rc == SQLITE_DONE ? 0 : fail(st, "store");
 }
 
