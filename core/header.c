@@ -62,9 +62,10 @@ add_field(struct hdrs *h, const char *name, size_t nlen, const char *val,
 size_t
 hdrs_parse(struct hdrs *h, const char *p, size_t len)
 {
-	struct ndr_buf val = { 0 };
-	const char *name = NULL;
-	size_t nlen = 0, i = 0;
+	struct ndr_buf val = { 0 };	/* a folded value, unfolded */
+	const char *name = NULL, *vs = NULL;
+	size_t nlen = 0, vl = 0, i = 0;
+	bool folded = false;
 
 	while (i < len) {
 		size_t e = line_end(p, len, i), next = e < len ? e + 1 : e;
@@ -77,6 +78,11 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 			break;
 		}
 		if ((p[i] == ' ' || p[i] == '\t') && name) {
+			if (!folded) {		/* the first line, copied now */
+				val.len = 0;
+				ndr_buf_add(&val, vs, vl);
+				folded = true;
+			}
 			if (val.len < MAX_VALUE) {
 				ndr_buf_addc(&val, ' ');
 				ndr_buf_add(&val, p + i, le - i);
@@ -94,15 +100,17 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 			break;			/* not a header: the block ends */
 		}
 		if (name)
-			add_field(h, name, nlen, val.s, val.len);
+			add_field(h, name, nlen, folded ? val.s : vs,
+			    folded ? val.len : vl);
 		name = p + i;
 		nlen = colon - (p + i);
-		val.len = 0;
-		ndr_buf_add(&val, colon + 1, le - (colon + 1 - p));
+		vs = colon + 1;		/* one line: read in place */
+		vl = le - (colon + 1 - p);
+		folded = false;
 		i = next;
 	}
 	if (name)
-		add_field(h, name, nlen, val.s, val.len);
+		add_field(h, name, nlen, folded ? val.s : vs, folded ? val.len : vl);
 	ndr_buf_free(&val);
 	return i;
 }
