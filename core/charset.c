@@ -2,6 +2,7 @@
  * libetpan opens and closes one per conversion, which cost more than the
  * parse; its extended_charconv hook lets us keep a few. */
 #include <errno.h>
+#include <pthread.h>
 #include <iconv.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +19,9 @@ static struct {
 	iconv_t	 cd;
 } cache[CACHE_SIZE];
 static unsigned next_slot;
+/* a scan reads candidates in more than one thread: one conversion at a
+ * time through the shared descriptors */
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static iconv_t
 descriptor(const char *to, const char *from)
@@ -47,30 +51,47 @@ static int
 cached_charconv(const char *to, const char *from, const char *str,
     size_t length, char *result, size_t *result_len)
 {
-	iconv_t cd = descriptor(to, from);
+	iconv_t cd;
 	char *in = (char *)str, *out = result;
 	size_t inleft = length, outleft = *result_len;
+	int rc = MAIL_CHARCONV_NO_ERROR;
 
-	if (cd == (iconv_t)-1)
+	pthread_mutex_lock(&cache_mu);
+	if ((cd = descriptor(to, from)) == (iconv_t)-1) {
+		pthread_mutex_unlock(&cache_mu);
 		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+	}
 	iconv(cd, NULL, NULL, NULL, NULL);	/* a fresh shift state */
 	while (inleft > 0) {
 		if (iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1)
 			break;
-		if (errno == E2BIG)
-			return MAIL_CHARCONV_ERROR_MEMORY;
+		if (errno == E2BIG) {
+			rc = MAIL_CHARCONV_ERROR_MEMORY;
+			break;
+		}
 		if (errno == EINVAL)		/* cut at the end: drop it */
 			break;
 		in++;				/* EILSEQ: skip one byte */
 		inleft--;
 	}
-	iconv(cd, NULL, NULL, &out, &outleft);
-	*result_len = out - result;
-	return MAIL_CHARCONV_NO_ERROR;
+	if (rc == MAIL_CHARCONV_NO_ERROR) {
+		iconv(cd, NULL, NULL, &out, &outleft);
+		*result_len = out - result;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	return rc;
+}
+
+static void
+hook(void)
+{
+	extended_charconv = cached_charconv;
 }
 
 void
 charset_init(void)
 {
-	extended_charconv = cached_charconv;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, hook);
 }

@@ -533,12 +533,7 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	size_t idx = 0, n;
 	const char *ct;
 
-	static bool charsets_ready;
-
-	if (!charsets_ready) {
-		charset_init();
-		charsets_ready = true;
-	}
+	charset_init();
 	memset(m, 0, sizeof *m);
 	m->lim = lim;
 	if (len > lim->max_size) {

@@ -10,6 +10,7 @@
  * fewer messages than the store, the UIDs still there are asked for and the
  * others forgotten (expunged). A new UIDVALIDITY starts the folder over.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,8 @@
 
 #define BATCH		100		/* candidates per phase-two FETCH */
 #define BODY_CAP	(2u << 20)	/* what the engine reads of one */
+#define QUEUED_MAX	(32u << 20)	/* bytes waiting for the engine */
+#define READERS		2		/* phase two's engine threads */
 
 struct want {
 	uint32_t	 uid, size;
@@ -46,6 +49,7 @@ struct phase {
 	uint32_t		 last;		/* the last UID delivered */
 	unsigned		 reopens;	/* connections opened again */
 	struct ndr_limits	 lim;		/* the engine's, with tokens */
+	struct engine		*eng;		/* phase two's reader thread */
 };
 
 static void
@@ -205,57 +209,220 @@ cmp_want(const void *key, const void *elem)
 	return u < v ? -1 : u > v;
 }
 
+/*
+ * Phase two reads the candidates in threads of their own (READERS): while
+ * the engine reads some, the session takes in the next (and the server
+ * finds them). What they read is stored by the scan's thread, in the
+ * folder's transaction; the readers touch neither the session nor the
+ * store (and the engine's one shared state, the charset descriptors, has
+ * a lock).
+ */
+struct job {
+	struct job		*next;
+	uint32_t		 uid;
+	const struct want	*w;
+	char			*body;		/* freed once read */
+	size_t			 blen;
+	/* the engine's answer */
+	enum ndr_kind		 kind;
+	bool			 read, evidence;
+	int64_t			 date;
+	char			*json, *mid;
+	struct ndr_evidence	 ev;
+};
+
+struct engine {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct job		*todo, **todo_tail, *done, **done_tail;
+	size_t			 queued;	/* body bytes in todo */
+	bool			 closing;
+	const struct ndr_limits	*lim;
+	pthread_t		 th[READERS];
+	int			 nth;
+};
+
 static void
-on_body(struct mailimap_msg_att *att, void *arg)
+job_read(struct job *j, const struct ndr_limits *lim)
 {
-	struct phase *ph = arg;
 	struct ndr_report *r = NULL;
 	struct ndr_buf json = { 0 };
-	uint32_t uid, size;
-	const char *body;
-	size_t blen;
-	const struct want *w = NULL;
-	char *mid = NULL;
 
-	att_parts(att, &uid, &size, &body, &blen);
-	if (uid > ph->last)
-		ph->last = uid;
-	/* candidates are in UID order: phase one's answers come so */
-	w = bsearch(&uid, ph->cand, ph->ncand, sizeof *ph->cand, cmp_want);
-	if (w == NULL || body == NULL)
-		return;
-	ph->got[ph->ngot++] = uid;
-	struct store_msg m = { .uid = uid, .size = w->size, .flags = w->flags,
-	    .kind = "other" };
-	if (ndr_read(body, blen, &ph->lim, &r) == NDR_OK && r) {
+	if (ndr_read(j->body, j->blen, lim, &r) == NDR_OK && r) {
+		j->read = true;
+		j->kind = r->kind;
 		ndr_report_json(r, NULL, &json);
-		m.kind = ndr_kind_name(r->kind);
-		m.report = json.s;
+		j->json = json.s;
 		/* the engine read the headers: not parsed twice */
 		if (r->message_id)
-			mid = message_id(r->message_id, strlen(r->message_id));
-		m.date = r->date;
-		m.message_id = mid;
-		ph->stats->by_kind[r->kind]++;
+			j->mid = message_id(r->message_id, strlen(r->message_id));
+		j->date = r->date;
+		if (r->kind == NDR_KIND_BOUNCE || r->kind == NDR_KIND_DELAY ||
+		    r->kind == NDR_KIND_AUTOREPLY) {
+			/* what the verdict is judged on, now and again later */
+			ndr_evidence_of(r, &j->ev);
+			j->evidence = true;
+		}
+	}
+	ndr_report_free(&r);
+	free(j->body);
+	j->body = NULL;
+}
+
+static void *
+engine_main(void *arg)
+{
+	struct engine *e = arg;
+
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		while (e->todo == NULL && !e->closing)
+			pthread_cond_wait(&e->cv, &e->mu);
+		struct job *j = e->todo;
+		if (j == NULL)
+			break;
+		if ((e->todo = j->next) == NULL)
+			e->todo_tail = &e->todo;
+		pthread_mutex_unlock(&e->mu);
+		job_read(j, e->lim);
+		pthread_mutex_lock(&e->mu);
+		e->queued -= j->blen;
+		j->next = NULL;
+		*e->done_tail = j;
+		e->done_tail = &j->next;
+		pthread_cond_broadcast(&e->cv);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+static struct engine *
+engine_start(const struct ndr_limits *lim)
+{
+	struct engine *e = xcalloc(1, sizeof *e);
+
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->cv, NULL);
+	e->todo_tail = &e->todo;
+	e->done_tail = &e->done;
+	e->lim = lim;
+	while (e->nth < READERS &&
+	    pthread_create(&e->th[e->nth], NULL, engine_main, e) == 0)
+		e->nth++;
+	if (e->nth == 0) {
+		pthread_cond_destroy(&e->cv);
+		pthread_mutex_destroy(&e->mu);
+		free(e);
+		return NULL;	/* read in the scan's thread then */
+	}
+	return e;
+}
+
+/* Stores what the engine read: in the scan's thread. */
+static void
+store_job(struct phase *ph, struct job *j)
+{
+	struct store_msg m = { .uid = j->uid, .size = j->w->size,
+	    .flags = j->w->flags, .kind = "other" };
+
+	if (j->read) {
+		m.kind = ndr_kind_name(j->kind);
+		m.report = j->json;
+		m.date = j->date;
+		m.message_id = j->mid;
+		ph->stats->by_kind[j->kind]++;
 	} else {
 		m.unreadable = true;
 		ph->stats->unreadable++;
 	}
 	if (store_msg_put(ph->st, ph->folder, &m) != 0)
 		ph->failed = 1;
-	else if (r && (r->kind == NDR_KIND_BOUNCE || r->kind == NDR_KIND_DELAY ||
-	    r->kind == NDR_KIND_AUTOREPLY)) {
-		/* what the verdict is judged on, now and again later */
-		struct ndr_evidence ev;
-		ndr_evidence_of(r, &ev);
-		if (store_evidence_put(ph->st, ph->folder, uid, &ev) != 0)
-			ph->failed = 1;
-		ndr_evidence_free(&ev);
-	}
+	else if (j->evidence &&
+	    store_evidence_put(ph->st, ph->folder, j->uid, &j->ev) != 0)
+		ph->failed = 1;
 	ph->stats->fetched++;
-	ndr_buf_free(&json);
-	ndr_report_free(&r);
-	free(mid);
+	if (j->evidence)
+		ndr_evidence_free(&j->ev);
+	free(j->json);
+	free(j->mid);
+	free(j->body);
+	free(j);
+}
+
+/* What the engine has read so far, stored; with wait, all of it. */
+static void
+engine_drain(struct phase *ph, bool wait)
+{
+	struct engine *e = ph->eng;
+	struct job *list;
+
+	pthread_mutex_lock(&e->mu);
+	if (wait) {
+		e->closing = true;
+		pthread_cond_broadcast(&e->cv);
+	}
+	list = e->done;
+	e->done = NULL;
+	e->done_tail = &e->done;
+	pthread_mutex_unlock(&e->mu);
+	while (list) {
+		struct job *next = list->next;
+		store_job(ph, list);
+		list = next;
+	}
+	if (!wait)
+		return;
+	for (int i = 0; i < e->nth; i++)
+		pthread_join(e->th[i], NULL);
+	for (struct job *j = e->done, *next; j; j = next) {
+		next = j->next;
+		store_job(ph, j);
+	}
+	pthread_cond_destroy(&e->cv);
+	pthread_mutex_destroy(&e->mu);
+	free(e);
+	ph->eng = NULL;
+}
+
+static void
+on_body(struct mailimap_msg_att *att, void *arg)
+{
+	struct phase *ph = arg;
+	struct engine *e = ph->eng;
+	uint32_t uid, size;
+	const char *body;
+	size_t blen;
+	const struct want *w = NULL;
+
+	att_parts(att, &uid, &size, &body, &blen);
+	if (uid > ph->last)
+		ph->last = uid;
+	/* candidates are in UID order: phase one's answers come so */
+	w = bsearch(&uid, ph->cand, ph->ncand, sizeof *ph->cand, cmp_want);
+	if (w == NULL || body == NULL || ph->ngot == ph->ncand)
+		return;
+	ph->got[ph->ngot++] = uid;
+	struct job *j = xcalloc(1, sizeof *j);
+	j->uid = uid;
+	j->w = w;
+	j->blen = blen;
+	j->body = xreallocarray(NULL, blen + 1, 1);	/* libetpan frees its own */
+	memcpy(j->body, body, blen);
+	j->body[blen] = '\0';
+	if (e == NULL) {		/* no thread: read here */
+		job_read(j, &ph->lim);
+		store_job(ph, j);
+		return;
+	}
+	pthread_mutex_lock(&e->mu);
+	*e->todo_tail = j;
+	e->todo_tail = &j->next;
+	e->queued += blen;
+	pthread_cond_broadcast(&e->cv);
+	while (e->queued > QUEUED_MAX)	/* the engine is behind: wait */
+		pthread_cond_wait(&e->cv, &e->mu);
+	pthread_mutex_unlock(&e->mu);
+	engine_drain(ph, false);
 }
 
 static void
@@ -531,6 +698,7 @@ read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 	if (ph->ncand > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(ph->cand, ph->ncand, sizeof *ph->cand, cmp_want_sort);
 	ph->ngot = 0;
+	ph->eng = ph->ncand ? engine_start(&ph->lim) : NULL;
 	for (size_t i = 0; i < ph->ncand && rc == 0; i += BATCH) {
 		struct mailimap_set *s2 = mailimap_set_new_empty();
 		for (size_t k = i; k < ph->ncand && k < i + BATCH; k++)
@@ -539,6 +707,12 @@ read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 		rc = fetch(c, s2, ft, on_body, ph, err, errlen);
 		mailimap_fetch_type_free(ft);
 		mailimap_set_free(s2);
+	}
+	if (ph->eng)	/* all read and stored, also when the fetch failed */
+		engine_drain(ph, true);
+	if (ph->failed) {	/* a write to the store failed: say so */
+		snprintf(err, errlen, "%s", store_error(ph->st));
+		rc = -1;
 	}
 	if (rc != 0)
 		return rc;
