@@ -51,8 +51,8 @@ for i in $(seq "$runs"); do
 	set -- $(t "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" Sent $fields To Cc Bcc)
 	ref_s=$(awk -v a="$ref_s" -v b="$(awk -v x="$r1" -v y="$1" 'BEGIN { print x + y }')" 'BEGIN { print (a == "" || b < a) ? b : a }')
 	rm -rf "$XDG_DATA_HOME"	# each one a first scan
-	# not pinned: a scan reads candidates in two threads, as the
-	# reference leaves the server its own core
+	# not pinned (nor is the reference): a scan reads candidates in
+	# two threads
 	set -- $(t "$top/ndrsweep" scan --config "$DC_DIR/config")
 	first_s=$(awk -v a="$first_s" -v b="$1" 'BEGIN { print (a == "" || b < a) ? b : a }')
 	first_kb=$(awk -v a="${first_kb:-0}" -v b="$2" 'BEGIN { print (b > a) ? b : a }')
