@@ -233,7 +233,8 @@ squeeze(const char *s, size_t n)
 	bool space = false;
 
 	for (size_t i = 0; i < n && s[i]; i++) {
-		if (isspace((unsigned char)s[i])) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {	/* ASCII space */
 			space = o > 0;
 			continue;
 		}
