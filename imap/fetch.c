@@ -29,18 +29,27 @@ struct wire {
 	struct ndr_buf	 r;		/* the answer being read, as sent */
 };
 
+/* More bytes from the stream when all read are used; -1 at its end. */
+static int
+refill(struct wire *r)
+{
+	if (r->off < r->have)
+		return 0;
+	ssize_t n = mailstream_read(r->s, r->in, sizeof r->in);
+	if (n <= 0)
+		return -1;
+	r->have = (size_t)n;
+	r->off = 0;
+	return 0;
+}
+
 /* Appends the next line, CRLF included, to r->r; -1 when the stream ends. */
 static int
 read_line(struct wire *r)
 {
 	for (;;) {
-		if (r->off == r->have) {
-			ssize_t n = mailstream_read(r->s, r->in, sizeof r->in);
-			if (n <= 0)
-				return -1;
-			r->have = (size_t)n;
-			r->off = 0;
-		}
+		if (refill(r) != 0)
+			return -1;
 		const char *nl = memchr(r->in + r->off, '\n', r->have - r->off);
 		size_t n = nl ? (size_t)(nl - (r->in + r->off)) + 1 :
 		    r->have - r->off;
@@ -53,19 +62,15 @@ read_line(struct wire *r)
 	}
 }
 
+/* Appends the next want bytes (a literal) to r->r. */
 static int
 read_bytes(struct wire *r, size_t want)
 {
 	if (r->r.len + want > RESPONSE_MAX)
 		return -1;
 	while (want > 0) {
-		if (r->off == r->have) {
-			ssize_t n = mailstream_read(r->s, r->in, sizeof r->in);
-			if (n <= 0)
-				return -1;
-			r->have = (size_t)n;
-			r->off = 0;
-		}
+		if (refill(r) != 0)
+			return -1;
 		size_t n = r->have - r->off < want ? r->have - r->off : want;
 		ndr_buf_add(&r->r, r->in + r->off, n);
 		r->off += n;
