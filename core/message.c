@@ -242,6 +242,7 @@ html_to_text(struct ndr_buf *out, const char *s, size_t n)
 }
 
 /* Lines that announce the copy of the original inside the report text. */
+/* Each says "message" (find_quoted looks for that word first). */
 static const char *const quote_marks[] = {
 	"below this line is a copy of the message",
 	"this is a copy of the message",
@@ -263,29 +264,56 @@ static const char *const quote_marks[] = {
 	NULL
 };
 
+/* Where a mark's line qualifies: under 200 bytes, no NUL before it; the
+ * line's start then, else -1. */
+static long
+mark_line(const char *low, size_t n, const char *at)
+{
+	const char *b = at, *e;
+
+	while (b > low && b[-1] != '\n')
+		b--;
+	e = memchr(at, '\n', (size_t)(low + n - at));
+	if ((size_t)((e ? e : low + n) - b) < 200 &&
+	    memchr(b, '\0', (size_t)(at - b)) == NULL)
+		return (long)(b - low);
+	return -1;
+}
+
 static size_t
 find_quoted(const char *t, const char *low, size_t n)
 {
-	size_t best = n, i;
+	static const char anchor[] = "message";
+	const size_t al = sizeof anchor - 1;
+	enum { MARKS = sizeof quote_marks / sizeof *quote_marks };
+	size_t best = n, i, nmarks = 0, off[MARKS], len[MARKS];
+	long at;
 
-	/* a separator line (under 200 bytes) names the copy of the message:
-	 * each mark is looked for once in the whole lowercased text */
+	/* a separator line (under 200 bytes) names the copy of the message.
+	 * The marks all say "message": the text is searched for that word
+	 * once, and each mark tried where it stands (the first line that
+	 * qualifies is the earliest) */
 	for (const char *const *mk = quote_marks; *mk; mk++) {
-		size_t ml = strlen(*mk);
-		const char *p = low, *end = low + best;
-		while (p < end && (p = memmem(p, end - p, *mk, ml)) != NULL) {
-			const char *b = p, *e;
-			while (b > low && b[-1] != '\n')
-				b--;
-			e = memchr(p, '\n', low + n - p);
-			if ((size_t)((e ? e : low + n) - b) < 200 &&
-			    memchr(b, '\0', p - b) == NULL) {
-				best = (size_t)(b - low);
+		const char *in = strstr(*mk, anchor);
+		if (in == NULL)
+			abort();	/* a mark must say it: see quote_marks */
+		len[nmarks] = strlen(*mk);
+		off[nmarks++] = (size_t)(in - *mk);
+	}
+	for (const char *p = low, *end = low + n; best == n && p < end &&
+	    (p = memmem(p, (size_t)(end - p), anchor, al)) != NULL; p++)
+		for (size_t k = 0; k < nmarks; k++) {
+			if ((size_t)(p - low) < off[k])
+				continue;
+			const char *s = p - off[k];
+			if (len[k] > (size_t)(end - s) ||
+			    memcmp(s, quote_marks[k], len[k]) != 0)
+				continue;
+			if ((at = mark_line(low, n, s)) >= 0) {
+				best = (size_t)at;
 				break;
 			}
-			p += ml;
 		}
-	}
 	/* or a header block starts at the left margin, earlier */
 	for (i = 0; i < best; ) {
 		const char *nl = memchr(t + i, '\n', best - i);
