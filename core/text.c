@@ -80,7 +80,12 @@ ndr_buf_adds(struct ndr_buf *b, const char *s)
 void
 ndr_buf_addc(struct ndr_buf *b, char c)
 {
-	ndr_buf_add(b, &c, 1);
+	if (b->len + 2 > b->cap) {	/* the byte and the NUL */
+		ndr_buf_add(b, &c, 1);
+		return;
+	}
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
 }
 
 void
