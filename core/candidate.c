@@ -43,11 +43,9 @@ static void
 words_build(void)
 {
 	daemon_words = phrases_new();
-	for (const char *const *w = daemons; *w; w++)
-		phrases_add(daemon_words, *w, 0);
+	phrases_add_list(daemon_words, daemons, 0);
 	subject_words = phrases_new();
-	for (const char *const *w = subjects; *w; w++)
-		phrases_add(subject_words, *w, 0);
+	phrases_add_list(subject_words, subjects, 0);
 }
 
 static int

@@ -57,6 +57,8 @@ struct hdrs {
 };
 /* Parse a header block at p; returns the bytes used, blank line included. */
 size_t		 hdrs_parse(struct hdrs *, const char *p, size_t len);
+/* Is p[0..n) a field name (printable ASCII, no space, 1 to 76 bytes)? */
+bool		 hdr_field_name(const char *p, size_t n);
 const char	*hdrs_get(const struct hdrs *, const char *name);
 void		 hdrs_free(struct hdrs *);
 /* ndr_candidate on headers already parsed */

@@ -18,8 +18,8 @@ line_end(const char *p, size_t len, size_t i)
 	return nl ? (size_t)(nl - p) : len;
 }
 
-static bool
-is_field_name(const char *p, size_t n)
+bool
+hdr_field_name(const char *p, size_t n)
 {
 	if (n == 0 || n > 76)
 		return false;
@@ -91,7 +91,7 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 			continue;
 		}
 		const char *colon = memchr(p + i, ':', le - i);
-		if (colon == NULL || !is_field_name(p + i, colon - (p + i))) {
+		if (colon == NULL || !hdr_field_name(p + i, colon - (p + i))) {
 			if (h->n == 0 && name == NULL && i == 0 &&
 			    le - i > 5 && memcmp(p, "From ", 5) == 0) {
 				i = next;	/* an mbox separator line */
@@ -177,7 +177,7 @@ looks_like_headers(const char *p, size_t len, int min)
 			return false;	/* a block cannot open with a fold */
 		if (p[i] != ' ' && p[i] != '\t') {
 			const char *colon = memchr(p + i, ':', e - i);
-			if (colon == NULL || !is_field_name(p + i, colon - (p + i)))
+			if (colon == NULL || !hdr_field_name(p + i, colon - (p + i)))
 				break;
 			for (int k = 0; known[k]; k++)
 				if (ci_prefix(p + i, known[k])) {

@@ -241,8 +241,8 @@ html_to_text(struct ndr_buf *out, const char *s, size_t n)
 	}
 }
 
-/* Lines that announce the copy of the original inside the report text. */
-/* Each says "message" (find_quoted looks for that word first). */
+/* Lines that announce the copy of the original inside the report text;
+ * each says "message" (find_quoted looks for that word first). */
 static const char *const quote_marks[] = {
 	"below this line is a copy of the message",
 	"this is a copy of the message",
@@ -531,15 +531,9 @@ mime_only(const char *raw, size_t len, size_t *outlen)
 				break;
 		} else {
 			const char *colon = memchr(raw + i, ':', le - i);
-			size_t k;
-			if (colon == NULL || colon == raw + i)
+			size_t nlen = colon ? (size_t)(colon - (raw + i)) : 0;
+			if (!hdr_field_name(raw + i, nlen))
 				break;		/* not a field: as libetpan sees it */
-			for (k = i; raw + k < colon && raw[k] > ' ' &&
-			    raw[k] <= '~'; k++)
-				;
-			if (raw + k != colon)
-				break;
-			size_t nlen = (size_t)(colon - (raw + i));
 			keep = (nlen > 8 && strncasecmp(raw + i, "Content-",
 			    8) == 0) || (nlen == 12 && strncasecmp(raw + i,
 			    "MIME-Version", 12) == 0);

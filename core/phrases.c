@@ -73,6 +73,13 @@ phrases_add(struct phrases *p, const char *lower, int tag)
 }
 
 void
+phrases_add_list(struct phrases *p, const char *const *lower, int tag)
+{
+	for (; *lower; lower++)
+		phrases_add(p, *lower, tag);
+}
+
+void
 phrases_free(struct phrases *p)
 {
 	if (p == NULL)

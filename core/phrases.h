@@ -9,6 +9,9 @@ struct phrases;
 struct phrases	*phrases_new(void);
 /* lower: lowercase, two bytes or more, kept (not copied) */
 void		 phrases_add(struct phrases *, const char *lower, int tag);
+/* each phrase of a NULL-terminated list, with the one tag */
+void		 phrases_add_list(struct phrases *, const char *const *lower,
+		    int tag);
 void		 phrases_free(struct phrases *);
 /*
  * fn(arg, tag, offset) for each place in text where a phrase begins

@@ -374,10 +374,8 @@ rule_index_build(void)
 		size_t k = 0;
 		while (k < i && rules[k].phrases != rules[i].phrases)
 			k++;
-		if (k < i)	/* the same list: an earlier rule has it */
-			continue;
-		for (const char *const *p = rules[i].phrases; *p; p++)
-			phrases_add(rule_index, *p, (int)i);
+		if (k == i)	/* else the same list: an earlier rule has it */
+			phrases_add_list(rule_index, rules[i].phrases, (int)i);
 	}
 }
 

@@ -13,6 +13,12 @@
 
 #define BUSY_MS	5000
 
+/* a row of messages and of the Sent index, added or replaced */
+#define MSG_ROW	"messages(folder, uid, message_id, date, size, kind, " \
+		"flags, report, unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define SENT_ROW "sent(folder, uid, message_id, date, recipients) " \
+		"VALUES (?, ?, ?, ?, ?)"
+
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
@@ -232,16 +238,10 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	    "VALUES (?)") ||
 	    prepare(st, &st->folder_save, "UPDATE folders SET uidvalidity = "
 	    "?, highest_uid = ?, highestmodseq = ? WHERE id = ?") ||
-	    prepare(st, &st->msg_put, "INSERT OR REPLACE INTO messages"
-	    "(folder, uid, message_id, date, size, kind, flags, report, "
-	    "unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
-	    prepare(st, &st->msg_add, "INSERT INTO messages"
-	    "(folder, uid, message_id, date, size, kind, flags, report, "
-	    "unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
-	    prepare(st, &st->sent_put, "INSERT OR REPLACE INTO sent(folder, "
-	    "uid, message_id, date, recipients) VALUES (?, ?, ?, ?, ?)") ||
-	    prepare(st, &st->sent_add, "INSERT INTO sent(folder, "
-	    "uid, message_id, date, recipients) VALUES (?, ?, ?, ?, ?)") ||
+	    prepare(st, &st->msg_put, "INSERT OR REPLACE INTO " MSG_ROW) ||
+	    prepare(st, &st->msg_add, "INSERT INTO " MSG_ROW) ||
+	    prepare(st, &st->sent_put, "INSERT OR REPLACE INTO " SENT_ROW) ||
+	    prepare(st, &st->sent_add, "INSERT INTO " SENT_ROW) ||
 	    prepare(st, &st->sent_find, "SELECT date FROM sent WHERE "
 	    "message_id = ? LIMIT 1") ||
 	    prepare(st, &st->ev_put, "INSERT OR REPLACE INTO evidence(folder, "
