@@ -46,6 +46,11 @@ void		 strv_free(struct ndr_strv *);
 /* Keep iconv descriptors open for libetpan's conversions (charset.c). */
 void		 charset_init(void);
 
+/* Transfer decodings into out (decode.c): base64 needs n bytes of room,
+ * quoted-printable 2n (each line ends CRLF). The bytes written. */
+size_t		 b64_decode(const char *, size_t n, char *out);
+size_t		 qp_decode(const char *, size_t n, char *out);
+
 /* ---- header blocks (header.c) ---- */
 struct hdr {
 	char	*name;		/* as written */

@@ -81,7 +81,7 @@ decode_body(struct mailmime *mm, size_t cap, size_t *outlen, bool *cut)
 {
 	struct mailmime_data *d = mm->mm_data.mm_single;
 	char *dec = NULL, *out;
-	size_t idx = 0, declen = 0, len;
+	size_t declen = 0, len;
 	int enc;
 
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
@@ -93,11 +93,12 @@ decode_body(struct mailmime *mm, size_t cap, size_t *outlen, bool *cut)
 		len = cap + cap / 2;
 		*cut = true;
 	}
-	if (enc == MAILMIME_MECHANISM_BASE64 ||
-	    enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
-		if (mailmime_part_parse(d->dt_data.dt_text.dt_data, len, &idx,
-		    enc, &dec, &declen) != MAILIMF_NO_ERROR)
-			dec = NULL;
+	if (enc == MAILMIME_MECHANISM_BASE64) {
+		dec = xreallocarray(NULL, len + 1, 1);
+		declen = b64_decode(d->dt_data.dt_text.dt_data, len, dec);
+	} else if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
+		dec = xreallocarray(NULL, len + 1, 2);
+		declen = qp_decode(d->dt_data.dt_text.dt_data, len, dec);
 	}
 	const char *src = dec ? dec : d->dt_data.dt_text.dt_data;
 	size_t srclen = dec ? declen : len;
@@ -116,12 +117,15 @@ decode_body(struct mailmime *mm, size_t cap, size_t *outlen, bool *cut)
 		out = xstrndup(conv, convlen);
 		charconv_buffer_free(conv);
 		*outlen = convlen;
+		free(dec);
+	} else if (dec) {	/* the decoded copy is the text */
+		out = dec;
+		out[srclen] = '\0';
+		*outlen = srclen;
 	} else {
 		out = xstrndup(src, srclen);
 		*outlen = srclen;
 	}
-	if (dec)
-		mmap_string_unref(dec);
 	/* NULs would cut every later string search short */
 	for (size_t i = 0; i < *outlen; i++)
 		if (out[i] == '\0')

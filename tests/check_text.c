@@ -143,6 +143,46 @@ START_TEST(test_phrases_found_in_one_pass_in_text_order)
 }
 END_TEST
 
+/* dec(fn, in): the decoding of the string in, NUL-terminated */
+static const char *
+dec(size_t (*fn)(const char *, size_t, char *), const char *in)
+{
+	static char out[256];
+	size_t n = fn(in, strlen(in), out);
+
+	ck_assert_uint_lt(n, sizeof out);
+	out[n] = '\0';
+	return out;
+}
+
+START_TEST(test_base64_skips_what_is_not_a_digit)
+{
+	ck_assert_str_eq(dec(b64_decode, "SGVsbG8sIHdvcmxk"), "Hello, world");
+	/* line breaks, junk and padding are skipped; leftovers decoded */
+	ck_assert_str_eq(dec(b64_decode, "SGVs\r\nbG8*\n"), "Hello");
+	ck_assert_str_eq(dec(b64_decode, "SGk="), "Hi");
+	ck_assert_str_eq(dec(b64_decode, "SA=="), "H");
+	ck_assert_str_eq(dec(b64_decode, "SA==SGk="), "H\x04\x86\x90");
+	ck_assert_str_eq(dec(b64_decode, "!!"), "");
+}
+END_TEST
+
+START_TEST(test_quoted_printable_codes_soft_breaks_and_line_ends)
+{
+	ck_assert_str_eq(dec(qp_decode, "caf=C3=A9 =3D ok"), "caf\xc3\xa9 = ok");
+	/* "=" ending a line joins it to the next, LF or CRLF */
+	ck_assert_str_eq(dec(qp_decode, "lo=\nng=\r\nline"), "longline");
+	/* every line ends CRLF; a CR last is dropped */
+	ck_assert_str_eq(dec(qp_decode, "a\nb\r\nc\rd\r"), "a\r\nb\r\nc\r\nd");
+	/* lower-case hex; a digit that is not hex counts as 0 */
+	ck_assert_str_eq(dec(qp_decode, "=c3=a9=4G"), "\xc3\xa9@");
+	/* an "=" too near the end is kept (or what follows it) */
+	ck_assert_str_eq(dec(qp_decode, "end="), "end=");
+	ck_assert_str_eq(dec(qp_decode, "end=4"), "end4");
+	ck_assert_str_eq(dec(qp_decode, "cut=\r"), "cut");
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -158,6 +198,8 @@ text_suite(void)
 	tcase_add_test(tc, test_ci_find_is_case_blind_and_bounded);
 	tcase_add_test(tc, test_json_replaces_invalid_utf8_and_escapes_controls);
 	tcase_add_test(tc, test_phrases_found_in_one_pass_in_text_order);
+	tcase_add_test(tc, test_base64_skips_what_is_not_a_digit);
+	tcase_add_test(tc, test_quoted_printable_codes_soft_breaks_and_line_ends);
 	suite_add_tcase(s, tc);
 	return s;
 }
