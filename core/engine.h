@@ -74,6 +74,10 @@ char		*hdr_decode(const char *);
 bool		 looks_like_headers(const char *p, size_t len, int min);
 
 /* ---- the parsed message (message.c) ---- */
+struct slim_run {		/* bytes [slim, slim + len) are unslim's at raw */
+	size_t	 slim, raw, len;
+};
+
 struct part {
 	char	 ctype[48];	/* "text/plain", lowercase */
 	char	*text;		/* decoded to UTF-8, NUL-terminated; or NULL */
@@ -107,6 +111,10 @@ struct msg {
 	struct mailmime	*orig_mime;
 	bool		 truncated;
 	char		*fixed;		/* a copy with its boundary repaired */
+	char		*slim;		/* what libetpan parsed: see mime_only */
+	const char	*unslim;	/* the bytes slim was made from */
+	struct slim_run	*runs;		/* where slim's bytes come from */
+	size_t		 nruns;
 };
 
 int		 msg_parse(struct msg *, const char *, size_t,

@@ -8,6 +8,8 @@
 
 #include "engine.h"
 
+static void	unslim(const struct msg *, const char **, size_t *);
+
 void
 ndr_limits_default(struct ndr_limits *lim)
 {
@@ -180,6 +182,7 @@ walk(struct msg *m, struct mailmime *mm, int depth, bool in_orig)
 		    mm->mm_body->dt_type == MAILMIME_DATA_TEXT) {
 			m->orig_raw = mm->mm_body->dt_data.dt_text.dt_data;
 			m->orig_rawlen = mm->mm_body->dt_data.dt_text.dt_length;
+			unslim(m, &m->orig_raw, &m->orig_rawlen);
 			m->orig_mime = mm->mm_data.mm_message.mm_msg_mime;
 		}
 		add_part(m, ctype, depth, in_orig);
@@ -508,48 +511,258 @@ restore_multipart(const char *raw, size_t len, size_t hdr_len,
 /*
  * libetpan parses every field of a header block into structures
  * (address lists, dates) that the engine never reads: it reads the top
- * header itself (hdrs_parse). libetpan is given the message with only the
- * MIME fields of that header, which is all its part tree depends on;
- * NULL (give it all) when the header is not a plain block of fields.
+ * header and the attached original's itself (hdrs_parse). libetpan is
+ * given a slim copy of the message: the top header, and the header of
+ * each message/rfc822 part, with only their MIME fields, which is all the
+ * part tree depends on. The runs say where each byte of the copy comes
+ * from, so that the original is taken whole from the message itself.
  */
-static char *
-mime_only(const char *raw, size_t len, size_t *outlen)
+enum { BOUNDS = 16 };
+
+struct slim {
+	char		*out;
+	size_t		 o;
+	struct slim_run	*run;
+	size_t		 nrun;
+	/* the boundaries of the multiparts seen so far: a delimiter line of
+	 * one of them opens a part header (text that only looks like one,
+	 * a pasted original, has a boundary of its own) */
+	const char	*bound[BOUNDS];
+	size_t		 blen[BOUNDS];
+	int		 nbound;
+};
+
+static void
+slim_copy(struct slim *s, const char *raw, size_t at, size_t n)
 {
-	char *out = xreallocarray(NULL, len + 1, 1);
-	size_t i = 0, o = 0;
+	struct slim_run *last = s->nrun ? &s->run[s->nrun - 1] : NULL;
+
+	if (n == 0)
+		return;
+	memcpy(s->out + s->o, raw + at, n);
+	if (last && last->raw + last->len == at && last->slim + last->len == s->o)
+		last->len += n;
+	else {
+		s->run = xreallocarray(s->run, s->nrun + 1, sizeof *s->run);
+		s->run[s->nrun++] = (struct slim_run){ s->o, at, n };
+	}
+	s->o += n;
+}
+
+/* The next line's start after the line at i, and (le) the line's end
+ * without its CR. */
+static size_t
+line_at(const char *raw, size_t i, size_t len, size_t *le)
+{
+	const char *nl = memchr(raw + i, '\n', len - i);
+	size_t e = nl ? (size_t)(nl - raw) : len;
+
+	*le = e > i && raw[e - 1] == '\r' ? e - 1 : e;
+	return nl ? e + 1 : len;
+}
+
+/* The length of the field name on the line [i, le) when it is a header
+ * field as libetpan sees one, else 0. */
+static size_t
+field_name(const char *raw, size_t i, size_t le)
+{
+	const char *colon = memchr(raw + i, ':', le - i);
+	size_t n = colon ? (size_t)(colon - (raw + i)) : 0;
+
+	return n && hdr_field_name(raw + i, n) ? n : 0;
+}
+
+/* The Content-Type field [i, end): a multipart's boundary is noted; is
+ * the type message/rfc822? */
+static bool
+content_type(struct slim *s, const char *raw, size_t i, size_t end)
+{
+	static const char mt[] = "message/rfc822";
+	const char *p = raw + i + 13, *e = raw + end;	/* after the colon */
+
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	if ((size_t)(e - p) >= sizeof mt - 1 &&
+	    strncasecmp(p, mt, sizeof mt - 1) == 0)
+		return p + sizeof mt - 1 == e || strchr(" \t\r\n;",
+		    p[sizeof mt - 1]) != NULL;
+	if ((size_t)(e - p) < 10 || strncasecmp(p, "multipart/", 10) != 0 ||
+	    s->nbound == BOUNDS || (p = ci_find(p, e - p, "boundary=")) == NULL)
+		return false;
+	p += 9;
+	const char *b = p;
+	if (*p == '"')
+		for (b = ++p; p < e && *p != '"'; p++)
+			;
+	else
+		while (p < e && !strchr(" \t\r\n;", *p))
+			p++;
+	if (p > b && p - b <= 70) {
+		s->bound[s->nbound] = b;
+		s->blen[s->nbound++] = (size_t)(p - b);
+	}
+	return false;
+}
+
+/*
+ * Read the header block at i: its Content-Type noted (content_type); with
+ * copy, its MIME fields copied to the slim copy. The offset of the blank
+ * line that ends it, or SIZE_MAX (nothing copied) when a line is not a
+ * field as libetpan sees one or no blank line comes. *attached: the
+ * block says message/rfc822.
+ */
+static size_t
+header_block(struct slim *s, const char *raw, size_t i, size_t len, bool copy,
+    bool *attached)
+{
+	size_t o = s->o, nrun = s->nrun, next, le, start = i, n, ct = SIZE_MAX;
+	size_t lastlen = nrun ? s->run[nrun - 1].len : 0;
+	int nbound = s->nbound;
 	bool keep = false;
 
+	*attached = false;
 	while (i < len) {
-		const char *nl = memchr(raw + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - raw) : len, next = nl ? e + 1 : len;
-		size_t le = e > i && raw[e - 1] == '\r' ? e - 1 : e;
-
-		if (le == i) {			/* the blank line: the body */
-			memcpy(out + o, raw + i, len - i);
-			*outlen = o + (len - i);
-			out[*outlen] = '\0';
-			return out;
+		next = line_at(raw, i, len, &le);
+		if (raw[i] != ' ' && raw[i] != '\t' && ct != SIZE_MAX) {
+			*attached |= content_type(s, raw, ct, i);
+			ct = SIZE_MAX;
 		}
+		if (le == i)			/* the blank line */
+			return i;
 		if (raw[i] == ' ' || raw[i] == '\t') {
-			if (i == 0)
+			if (i == start)
 				break;
-		} else {
-			const char *colon = memchr(raw + i, ':', le - i);
-			size_t nlen = colon ? (size_t)(colon - (raw + i)) : 0;
-			if (!hdr_field_name(raw + i, nlen))
-				break;		/* not a field: as libetpan sees it */
-			keep = (nlen > 8 && strncasecmp(raw + i, "Content-",
-			    8) == 0) || (nlen == 12 && strncasecmp(raw + i,
+		} else if ((n = field_name(raw, i, le)) == 0)
+			break;
+		else {
+			keep = (n > 8 && strncasecmp(raw + i, "Content-",
+			    8) == 0) || (n == 12 && strncasecmp(raw + i,
 			    "MIME-Version", 12) == 0);
+			if (n == 12 && strncasecmp(raw + i, "Content-Type",
+			    12) == 0)
+				ct = i;
 		}
-		if (keep) {
-			memcpy(out + o, raw + i, next - i);
-			o += next - i;
-		}
+		if (keep && copy)
+			slim_copy(s, raw, i, next - i);
 		i = next;
 	}
-	free(out);
-	return NULL;
+	s->o = o;
+	s->nrun = nrun;
+	if (nrun)
+		s->run[nrun - 1].len = lastlen;
+	s->nbound = nbound;
+	*attached = false;
+	return SIZE_MAX;
+}
+
+/* Is the line [b, le) a delimiter of a known boundary? */
+static bool
+delimiter(const struct slim *s, const char *raw, size_t b, size_t le)
+{
+	if (le - b < 3 || raw[b] != '-' || raw[b + 1] != '-')
+		return false;
+	for (int k = 0; k < s->nbound; k++) {
+		size_t n = s->blen[k], j = b + 2 + n;
+		if (le - b - 2 < n || memcmp(raw + b + 2, s->bound[k], n) != 0)
+			continue;
+		if (le - j >= 2 && raw[j] == '-' && raw[j + 1] == '-')
+			return false;		/* the closing one */
+		while (j < le && (raw[j] == ' ' || raw[j] == '\t'))
+			j++;
+		if (j == le)
+			return true;
+	}
+	return false;
+}
+
+/* The start of the next attached message's header at or after i: the
+ * block after a part header (after a delimiter line) that says
+ * message/rfc822. 0 when there is none. */
+static size_t
+next_attached(struct slim *s, const char *raw, size_t i, size_t len)
+{
+	const char *p;
+	size_t le, next, end;
+	bool attached;
+
+	while (i < len && (p = memchr(raw + i, '\n', len - i)) != NULL) {
+		size_t b = (size_t)(p - raw) + 1;
+		if (len - b < 2 || raw[b] != '-' || raw[b + 1] != '-') {
+			i = b;
+			continue;
+		}
+		next = line_at(raw, b, len, &le);
+		i = next;
+		if (!delimiter(s, raw, b, le) ||
+		    (end = header_block(s, raw, next, len, false, &attached)) ==
+		    SIZE_MAX)
+			continue;
+		end = line_at(raw, end, len, &le);	/* past the blank line */
+		if (attached && end < len)
+			return end;
+		i = end;
+	}
+	return 0;
+}
+
+static char *
+mime_only(const char *raw, size_t len, size_t *outlen,
+    struct slim_run **runs, size_t *nruns)
+{
+	struct slim s = { .out = xreallocarray(NULL, len + 1, 1) };
+	size_t done, at;
+	bool attached;
+
+	if ((done = header_block(&s, raw, 0, len, true, &attached)) ==
+	    SIZE_MAX) {
+		free(s.out);
+		free(s.run);
+		return NULL;
+	}
+	/* done: the bytes before it are copied */
+	for (size_t i = done; (at = next_attached(&s, raw, i, len)) != 0; ) {
+		slim_copy(&s, raw, done, at - done);
+		size_t end = header_block(&s, raw, at, len, true, &attached);
+		done = i = end == SIZE_MAX ? at : end;	/* else left as it is */
+	}
+	slim_copy(&s, raw, done, len - done);
+	s.out[s.o] = '\0';
+	*outlen = s.o;
+	*runs = s.run;
+	*nruns = s.nrun;
+	return s.out;
+}
+
+/* Where the slim copy's bytes [p, p + n) come from in the message: the
+ * whole span, the fields left out of it included. */
+static void
+unslim(const struct msg *m, const char **p, size_t *n)
+{
+	const struct slim_run *last = m->nruns ? &m->runs[m->nruns - 1] : NULL;
+	size_t a, e, ra = SIZE_MAX, re = SIZE_MAX;
+
+	if (last == NULL || *p < m->slim || *p > m->slim + last->slim + last->len)
+		return;
+	a = (size_t)(*p - m->slim);
+	e = a + *n;
+	for (size_t k = 0; k < m->nruns; k++) {
+		const struct slim_run *r = &m->runs[k];
+		/* fields left out just before a run belong to what starts
+		 * there: an attached message starts with its header */
+		if (a == r->slim)
+			ra = k > 0 ? m->runs[k - 1].raw + m->runs[k - 1].len : 0;
+		else if (a > r->slim && a < r->slim + r->len)
+			ra = r->raw + (a - r->slim);
+		/* and so do fields left out just after a run */
+		if (e == r->slim + r->len && k + 1 < m->nruns)
+			re = m->runs[k + 1].raw;
+		else if (e > r->slim && e <= r->slim + r->len)
+			re = r->raw + (e - r->slim);
+	}
+	if (ra == SIZE_MAX || re == SIZE_MAX || re < ra)
+		return;
+	*p = m->unslim + ra;
+	*n = re - ra;
 }
 
 int
@@ -603,11 +816,11 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 		len = fixed_len;
 	}
 	size_t slim_len;
-	char *slim = mime_only(raw, len, &slim_len);
-	if (slim) {	/* kept while the part tree points into it */
-		free(m->fixed);
-		m->fixed = slim;
-		raw = slim;
+	/* kept while the part tree points into it */
+	if ((m->slim = mime_only(raw, len, &slim_len, &m->runs,
+	    &m->nruns)) != NULL) {
+		m->unslim = raw;
+		raw = m->slim;
 		len = slim_len;
 	}
 	if (mailmime_parse(raw, len, &idx, &m->mime) != MAILIMF_NO_ERROR) {
@@ -653,6 +866,8 @@ msg_free(struct msg *m)
 	ndr_buf_free(&m->text);
 	free(m->lower);
 	free(m->fixed);
+	free(m->slim);
+	free(m->runs);
 	memset(m, 0, sizeof *m);
 }
 
