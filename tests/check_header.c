@@ -68,6 +68,46 @@ START_TEST(test_dates_in_utc)
 }
 END_TEST
 
+static bool
+in_orig(const struct msg *m, const char *s)
+{
+	return memmem(m->orig_raw, m->orig_rawlen, s, strlen(s)) != NULL;
+}
+
+/* What libetpan parses is a slim copy; what the engine reads is whole */
+START_TEST(test_attached_header_slimmed_for_libetpan_only)
+{
+	struct ndr_buf b = { 0 };
+	struct ndr_limits lim;
+	struct msg m;
+	bool fwd = false;
+
+	fixture_raw("attached-original.eml", &b);
+	ndr_limits_default(&lim);
+	ck_assert_int_eq(msg_parse(&m, b.s, b.len, &lim), 0);
+	/* the attached message whole, from its first field to its end */
+	ck_assert_ptr_nonnull(m.orig_raw);
+	ck_assert(strncmp(m.orig_raw, "Received: from laptop", 21) == 0);
+	ck_assert(in_orig(&m, "\nDate: Mon, 2 Mar 2026 09:58:00 +0100\n"));
+	ck_assert(in_orig(&m, "\nForwarded body.\n--orig--"));
+	/* libetpan's copy: the attached headers without their other fields */
+	ck_assert_ptr_nonnull(m.slim);
+	ck_assert_ptr_null(strstr(m.slim, "Message-ID: <minutes-7"));
+	ck_assert_ptr_null(strstr(m.slim, "From: bob@"));
+	ck_assert_ptr_nonnull(strstr(m.slim, "boundary=\"orig\""));
+	/* a pasted "part" in the text is text, not a header to slim */
+	ck_assert_ptr_nonnull(strstr(m.text.s, "X-Pasted: kept in the text"));
+	/* the parts of the original, the one it forwards too */
+	for (size_t i = 0; i < m.nparts; i++)
+		if (m.parts[i].in_original && m.parts[i].text &&
+		    strstr(m.parts[i].text, "Forwarded body."))
+			fwd = true;
+	ck_assert(fwd);
+	msg_free(&m);
+	ndr_buf_free(&b);
+}
+END_TEST
+
 static Suite *
 header_suite(void)
 {
@@ -79,6 +119,7 @@ header_suite(void)
 	tcase_add_test(tc, test_header_block_stops_at_a_line_that_is_no_field);
 	tcase_add_test(tc, test_rfc2047_words_decode_to_utf8);
 	tcase_add_test(tc, test_looks_like_headers_needs_known_fields);
+	tcase_add_test(tc, test_attached_header_slimmed_for_libetpan_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -121,6 +121,29 @@ START_TEST(test_wrapped_report_is_read_inside)
 }
 END_TEST
 
+/* libetpan sees the attached original's header slimmed to its MIME
+ * fields; the engine still reads all of it, the fields after the MIME
+ * ones too, and the original's own parts */
+START_TEST(test_attached_original_is_read_whole)
+{
+	struct ndr_report *r = fixture("attached-original.eml");
+	const struct ndr_original *o = &r->original;
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_str_eq(rcpt(r, 0)->address, "dave@far.example");
+	ck_assert_int_eq(o->form, NDR_FORM_FULL);
+	ck_assert_str_eq(o->message_id, "<minutes-7@ndrsweep.test>");
+	ck_assert_str_eq(o->subject, "Minutes");
+	ck_assert_str_eq(o->from, "alice@ndrsweep.test");
+	ck_assert_ptr_nonnull(o->date);
+	ck_assert_uint_eq(o->received.n, 1);
+	ck_assert_uint_eq(o->links.n, 1);
+	ck_assert_str_eq(o->links.v[0], "notes.ndrsweep.test");
+	ck_assert_ptr_nonnull(strstr(o->excerpt, "See https"));
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* The scan's first phase: header fields alone pick what to fetch whole */
 START_TEST(test_candidates_from_headers)
 {
@@ -276,6 +299,7 @@ readers_suite(void)
 	tcase_add_test(tc, test_sendmail_v5_transcript_recipients);
 	tcase_add_test(tc, test_candidates_from_headers);
 	tcase_add_test(tc, test_wrapped_report_is_read_inside);
+	tcase_add_test(tc, test_attached_original_is_read_whole);
 	tcase_add_test(tc, test_dsn_fields_inline);
 	tcase_add_test(tc, test_dsn_fields_before_final_recipient);
 	tcase_add_test(tc, test_exchange2003_address_on_date_line);
