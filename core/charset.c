@@ -3,6 +3,7 @@
  * parse; its extended_charconv hook lets us keep a few. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <iconv.h>
 #include <string.h>
 #include <strings.h>
@@ -45,6 +46,22 @@ descriptor(const char *to, const char *from)
 	return cd;
 }
 
+/* Is text in charset cs, all of it ASCII, the same bytes in UTF-8? Not
+ * in every charset: ISO-2022 and UTF-7 shift with ASCII bytes. */
+static bool
+ascii_as_is(const char *to, const char *cs, const char *s, size_t n)
+{
+	if (strcasecmp(to, "utf-8") != 0 || !(strcasecmp(cs, "us-ascii") == 0 ||
+	    strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "ascii") == 0 ||
+	    strncasecmp(cs, "iso-8859-", 9) == 0 ||
+	    strncasecmp(cs, "windows-125", 11) == 0))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 /* libetpan's contract: result has room for *result_len bytes; on return
  * *result_len is what was written. Invalid input bytes are skipped. */
 static int
@@ -56,6 +73,13 @@ cached_charconv(const char *to, const char *from, const char *str,
 	size_t inleft = length, outleft = *result_len;
 	int rc = MAIL_CHARCONV_NO_ERROR;
 
+	/* most of what libetpan converts is ASCII already (every
+	 * Content-Type value goes through here): no iconv for it */
+	if (length <= *result_len && ascii_as_is(to, from, str, length)) {
+		memcpy(result, str, length);
+		*result_len = length;
+		return MAIL_CHARCONV_NO_ERROR;
+	}
 	pthread_mutex_lock(&cache_mu);
 	if ((cd = descriptor(to, from)) == (iconv_t)-1) {
 		pthread_mutex_unlock(&cache_mu);
