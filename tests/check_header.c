@@ -36,6 +36,11 @@ START_TEST(test_rfc2047_words_decode_to_utf8)
 
 	ck_assert_str_eq(s, "R\xc3\xa9sum\xc3\xa9 and \xc3\xa9");
 	free(s);
+	/* ISO-2022-JP is all ASCII bytes, and still converted */
+	s = hdr_decode("=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?= ok");
+	ck_assert_str_eq(s, "\xe3\x81\x93\xe3\x82\x93\xe3\x81\xab"
+	    "\xe3\x81\xa1\xe3\x81\xaf ok");
+	free(s);
 }
 END_TEST
 
