@@ -103,6 +103,7 @@ struct msg {
 	struct ndr_buf	 text;		/* report text outside any original */
 	size_t		 orig_off;	/* where a quoted original starts */
 	char		*lower;		/* report text [0, orig_off), lowercase */
+	uint64_t	 pairs[64];	/* byte pairs lower holds (msg_pair) */
 	const struct part *dsn;		/* message/delivery-status */
 	const struct part *fbr;		/* message/feedback-report */
 	const struct part *orig_hdrs;	/* text/rfc822-headers */
@@ -117,6 +118,12 @@ struct msg {
 	size_t		 nruns;
 };
 
+/* The bit of pairs for the bytes a, b: a set a text's pairs are in. */
+static inline unsigned
+msg_pair(unsigned char a, unsigned char b)
+{
+	return ((unsigned)a << 8 | b) * 40503u >> 4 & 4095;
+}
 int		 msg_parse(struct msg *, const char *, size_t,
 		    const struct ndr_limits *);
 void		 msg_free(struct msg *);

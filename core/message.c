@@ -385,6 +385,11 @@ build_text(struct msg *m)
 	m->lower = lowercase_dup(m->text.s, m->text.len);
 	m->orig_off = find_quoted(m->text.s, m->lower, m->text.len);
 	m->lower[m->orig_off] = '\0';	/* the report text only */
+	const unsigned char *u = (const unsigned char *)m->lower;
+	for (size_t i = 0; i + 1 < m->orig_off; i++) {
+		unsigned k = msg_pair(u[i], u[i + 1]);
+		m->pairs[k >> 6] |= (uint64_t)1 << (k & 63);
+	}
 }
 
 /* Cut hostile input down before libetpan's recursive parser sees it: a

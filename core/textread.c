@@ -31,8 +31,23 @@ static const char *const delay_phrases[] = {
 bool
 text_has(const struct msg *m, const char *const *needles)
 {
-	/* the needles are lowercase: search the lowercased copy, fast */
-	return m->lower && has_any(m->lower, needles);
+	if (m->lower == NULL)
+		return false;
+	/* the needles are lowercase: search the lowercased copy, and only
+	 * for a needle each pair of bytes of which the text holds */
+	for (; *needles; needles++) {
+		const unsigned char *s = (const unsigned char *)*needles;
+		size_t j = 0;
+		for (; s[j] && s[j + 1]; j++) {
+			unsigned k = msg_pair(s[j], s[j + 1]);
+			if (!(m->pairs[k >> 6] >> (k & 63) & 1))
+				break;
+		}
+		if ((s[j] == '\0' || s[j + 1] == '\0') &&
+		    strstr(m->lower, *needles))
+			return true;
+	}
+	return false;
 }
 
 bool
