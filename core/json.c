@@ -1,4 +1,6 @@
 /* json.c - reports written as JSON objects and as short human lines. */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -35,14 +37,28 @@ utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* The bytes written as they are: printable ASCII but the quote and the
+ * backslash. */
+static bool plain[256];
+
+static void
+plain_init(void)
+{
+	for (int c = 0x20; c < 0x7f; c++)
+		plain[c] = c != '"' && c != '\\';
+}
+
 /* A JSON string; invalid UTF-8 becomes U+FFFD, so output always parses. */
 void
 ndr_buf_json(struct ndr_buf *b, const char *s)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	if (s == NULL) {
 		ndr_buf_adds(b, "null");
 		return;
 	}
+	pthread_once(&once, plain_init);
 	size_t n = strlen(s);
 	ndr_buf_addc(b, '"');
 	for (size_t i = 0; i < n; ) {
@@ -56,9 +72,7 @@ ndr_buf_json(struct ndr_buf *b, const char *s)
 			i++;
 		} else if (c < 0x80) {
 			size_t k = i + 1;
-			while (k < n && (unsigned char)s[k] >= 0x20 &&
-			    (unsigned char)s[k] < 0x7f && s[k] != '"' &&
-			    s[k] != '\\')
+			while (plain[(unsigned char)s[k]])	/* NUL ends */
 				k++;
 			ndr_buf_add(b, s + i, k - i);
 			i = k;
