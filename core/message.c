@@ -129,9 +129,9 @@ decode_body(struct mailmime *mm, size_t cap, size_t *outlen, bool *cut)
 		*outlen = srclen;
 	}
 	/* NULs would cut every later string search short */
-	for (size_t i = 0; i < *outlen; i++)
-		if (out[i] == '\0')
-			out[i] = ' ';
+	for (char *z = out, *e = out + *outlen;
+	    (z = memchr(z, '\0', (size_t)(e - z))) != NULL; z++)
+		*z = ' ';
 	return out;
 }
 
