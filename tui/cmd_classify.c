@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/bayes.h"
 #include "core/core.h"
@@ -155,6 +156,11 @@ classify_run(int argc, char **argv)
 		free(def);
 		run.lim.tokens = run.bayes != NULL;
 	}
+	/* a line per message: written in large blocks when not to a
+	 * person (the default block is a page: a write per few lines) */
+	static char obuf[1 << 16];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	for (int i = optind; i < argc; i++)
 		ndr_source_walk(argv[i], on_message, on_error, &run);
 	ndr_buf_free(&run.out);
