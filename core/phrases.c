@@ -2,10 +2,12 @@
  * phrases.c - find many phrases in a text in one pass.
  *
  * The engine asks of each diagnostic which of some 500 phrases it holds;
- * one strstr per phrase read the text 500 times. Here the phrases are
- * indexed by their first two bytes (ASCII case folded): the text is read
- * once, and at each place only the phrases that begin with its two bytes
- * are compared.
+ * one strstr per phrase read the text 500 times. Here the phrases are a
+ * trie of their bytes (ASCII case folded): the text is read once, and at
+ * each place the trie is followed as far as the text agrees with some
+ * phrase, which is seldom more than a byte or two. (Phrases indexed by
+ * their first two bytes, the way before, compared every phrase sharing
+ * them byte by byte: "user ..." alone has dozens.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +15,28 @@
 #include "engine.h"
 #include "phrases.h"
 
-#define BUCKETS	4096u	/* a power of two */
 #define NONE	0xffffu
 
-struct entry {
-	const char	*s;
-	uint16_t	 len, next;
+struct node {			/* the bytes of a phrase so far */
+	uint16_t	 child;		/* the first child, or NONE */
+	uint16_t	 sib;		/* the next sibling, or NONE */
+	uint16_t	 ends;		/* the first phrase ending here */
+	unsigned char	 c;
+};
+
+struct entry {			/* a phrase, numbered in the order added */
 	int		 tag;
+	uint16_t	 next;		/* the next phrase ending at its node */
 };
 
 struct phrases {
-	uint16_t	 head[BUCKETS];
+	uint16_t	 root[256];	/* the node of each first byte */
+	/* and of each first two: the row of a first byte (NONE: none) */
+	uint16_t	 row[256];
+	uint16_t	(*two)[256];
+	size_t		 nrow;
+	struct node	*node;
+	size_t		 nnode, capnode;
 	struct entry	*e;
 	size_t		 n, cap;
 };
@@ -34,41 +47,66 @@ fold(unsigned char c)
 	return (unsigned char)((unsigned)c - 'A' < 26u ? c + 32 : c);
 }
 
-static unsigned
-bucket(unsigned char a, unsigned char b)
-{
-	unsigned k = (unsigned)a << 8 | b;
-
-	return (k * 40503u >> 4) & (BUCKETS - 1);
-}
-
 struct phrases *
 phrases_new(void)
 {
 	struct phrases *p = xcalloc(1, sizeof *p);
 
-	memset(p->head, 0xff, sizeof p->head);
+	memset(p->root, 0xff, sizeof p->root);
+	memset(p->row, 0xff, sizeof p->row);
 	return p;
+}
+
+static uint16_t
+node_new(struct phrases *p, unsigned char c, uint16_t sib)
+{
+	if (p->nnode >= NONE)
+		abort();	/* 64K bytes of phrases at most */
+	if (p->nnode == p->capnode) {
+		p->capnode = p->capnode ? p->capnode * 2 : 256;
+		p->node = xreallocarray(p->node, p->capnode, sizeof *p->node);
+	}
+	p->node[p->nnode] = (struct node){ NONE, sib, NONE, c };
+	return (uint16_t)p->nnode++;
 }
 
 void
 phrases_add(struct phrases *p, const char *lower, int tag)
 {
+	const unsigned char *s = (const unsigned char *)lower;
 	size_t len = strlen(lower);
+	uint16_t k, *link;
 
-	/* two bytes at least: the index is on them; 64K phrases at most */
-	if (len < 2 || len > 0xffff || p->n >= NONE)
+	/* two bytes at least; 64K phrases at most */
+	if (len < 2 || p->n >= NONE)
 		abort();
+	if (p->root[s[0]] == NONE) {
+		p->root[s[0]] = node_new(p, s[0], NONE);
+		p->two = xreallocarray(p->two, p->nrow + 1, sizeof *p->two);
+		memset(p->two[p->nrow], 0xff, sizeof *p->two);
+		p->row[s[0]] = (uint16_t)p->nrow++;
+	}
+	k = p->root[s[0]];
+	for (size_t i = 1; i < len; i++) {
+		uint16_t c = p->node[k].child;
+		while (c != NONE && p->node[c].c != s[i])
+			c = p->node[c].sib;
+		if (c == NONE) {
+			c = node_new(p, s[i], p->node[k].child);
+			p->node[k].child = c;
+			if (i == 1)
+				p->two[p->row[s[0]]][s[1]] = c;
+		}
+		k = c;
+	}
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
 		p->e = xreallocarray(p->e, p->cap, sizeof *p->e);
 	}
-	/* appended to the end of its chain: a chain keeps the order added */
-	unsigned b = bucket((unsigned char)lower[0], (unsigned char)lower[1]);
-	p->e[p->n] = (struct entry){ lower, (uint16_t)len, NONE, tag };
-	uint16_t *link = &p->head[b];
-	while (*link != NONE)
-		link = &p->e[*link].next;
+	p->e[p->n] = (struct entry){ tag, NONE };
+	/* appended: the phrases ending at a node keep the order added */
+	for (link = &p->node[k].ends; *link != NONE; link = &p->e[*link].next)
+		;
 	*link = (uint16_t)p->n++;
 }
 
@@ -84,8 +122,30 @@ phrases_free(struct phrases *p)
 {
 	if (p == NULL)
 		return;
+	free(p->node);
+	free(p->two);
 	free(p->e);
 	free(p);
+}
+
+/* The phrases found at one place, in the order added: fn for each. */
+static int
+report(const struct phrases *p, uint16_t *found, size_t nfound, size_t at,
+    int (*fn)(void *, int, size_t), void *arg)
+{
+	for (size_t a = 1; a < nfound; a++) {	/* few: insertion sort */
+		uint16_t v = found[a];
+		size_t b = a;
+		for (; b > 0 && found[b - 1] > v; b--)
+			found[b] = found[b - 1];
+		found[b] = v;
+	}
+	for (size_t a = 0; a < nfound; a++) {
+		int rc = fn(arg, p->e[found[a]].tag, at);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
 }
 
 int
@@ -93,24 +153,43 @@ phrases_scan(const struct phrases *p, const char *text, size_t n,
     int (*fn)(void *, int, size_t), void *arg)
 {
 	const unsigned char *t = (const unsigned char *)text;
+	uint16_t small[64], *found = small;
+	size_t cap = sizeof small / sizeof *small;
+	int rc = 0;
 
-	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned char a = fold(t[i]), b = fold(t[i + 1]);
-		for (uint16_t k = p->head[bucket(a, b)]; k != NONE;
-		    k = p->e[k].next) {
-			const struct entry *e = &p->e[k];
-			const unsigned char *s = (const unsigned char *)e->s;
-			size_t j;
-			if (s[0] != a || s[1] != b || e->len > n - i)
-				continue;
-			for (j = 2; j < e->len && fold(t[i + j]) == s[j]; j++)
-				;
-			if (j == e->len) {
-				int rc = fn(arg, e->tag, i);
-				if (rc != 0)
-					return rc;
+	for (size_t i = 0; i + 1 < n && rc == 0; i++) {
+		uint16_t r = p->row[fold(t[i])], k;
+		size_t nfound = 0;
+		/* the first two bytes straight from their row */
+		if (r == NONE || (k = p->two[r][fold(t[i + 1])]) == NONE)
+			continue;
+		for (size_t j = i + 1; ; ) {
+			for (uint16_t e = p->node[k].ends; e != NONE;
+			    e = p->e[e].next) {
+				if (nfound == cap) {
+					uint16_t *more = xreallocarray(NULL,
+					    cap * 2, sizeof *more);
+					memcpy(more, found, cap * sizeof *more);
+					if (found != small)
+						free(found);
+					found = more;
+					cap *= 2;
+				}
+				found[nfound++] = e;
 			}
+			if (++j >= n)
+				break;
+			unsigned char c = fold(t[j]);
+			for (k = p->node[k].child; k != NONE && p->node[k].c != c;
+			    k = p->node[k].sib)
+				;
+			if (k == NONE)
+				break;
 		}
+		if (nfound)
+			rc = report(p, found, nfound, i, fn, arg);
 	}
-	return 0;
+	if (found != small)
+		free(found);
+	return rc;
 }

@@ -143,6 +143,33 @@ START_TEST(test_phrases_found_in_one_pass_in_text_order)
 }
 END_TEST
 
+static int
+in_order(void *arg, int tag, size_t at)
+{
+	int *next = arg;
+
+	ck_assert_uint_eq(at, 1);
+	ck_assert_int_eq(tag, *next);
+	*next = tag == 999 ? 0 : tag + 1;
+	return 0;
+}
+
+/* Many phrases at one place, of two lengths: reported in the order they
+ * were added, not by length, however many */
+START_TEST(test_phrases_at_one_place_in_the_order_added)
+{
+	struct phrases *p = phrases_new();
+	int next = 999;
+
+	phrases_add(p, "abc", 999);
+	for (int i = 0; i < 100; i++)
+		phrases_add(p, "ab", i);
+	ck_assert_int_eq(phrases_scan(p, "xABcd", 5, in_order, &next), 0);
+	ck_assert_int_eq(next, 100);
+	phrases_free(p);
+}
+END_TEST
+
 /* dec(fn, in): the decoding of the string in, NUL-terminated */
 static const char *
 dec(size_t (*fn)(const char *, size_t, char *), const char *in)
@@ -198,6 +225,7 @@ text_suite(void)
 	tcase_add_test(tc, test_ci_find_is_case_blind_and_bounded);
 	tcase_add_test(tc, test_json_replaces_invalid_utf8_and_escapes_controls);
 	tcase_add_test(tc, test_phrases_found_in_one_pass_in_text_order);
+	tcase_add_test(tc, test_phrases_at_one_place_in_the_order_added);
 	tcase_add_test(tc, test_base64_skips_what_is_not_a_digit);
 	tcase_add_test(tc, test_quoted_printable_codes_soft_breaks_and_line_ends);
 	suite_add_tcase(s, tc);
