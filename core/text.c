@@ -233,20 +233,30 @@ trim(char *s)
 char *
 squeeze(const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	char *out = xreallocarray(NULL, n + 1, 1);
-	size_t o = 0;
-	bool space = false;
+	size_t o = 0, i = 0;
 
-	for (size_t i = 0; i < n && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == ' ' || (c >= '\t' && c <= '\r')) {	/* ASCII space */
-			space = o > 0;
-			continue;
-		}
-		if (space)
+	/* runs of ASCII space between words become one space; none at the
+	 * ends; a NUL ends the text */
+	for (;;) {
+		while (i < n && (u[i] == ' ' || (u[i] >= '\t' && u[i] <= '\r')))
+			i++;
+		if (i >= n || u[i] == '\0')
+			break;
+		if (o > 0)
 			out[o++] = ' ';
-		space = false;
-		out[o++] = s[i];
+		size_t b = i;
+		while (i < n && u[i] > ' ')
+			i++;
+		while (i < n && u[i] != '\0' && u[i] != ' ' &&
+		    (u[i] < '\t' || u[i] > '\r')) {	/* control bytes */
+			i++;
+			while (i < n && u[i] > ' ')
+				i++;
+		}
+		memcpy(out + o, s + b, i - b);
+		o += i - b;
 	}
 	out[o] = '\0';
 	return out;

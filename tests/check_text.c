@@ -62,6 +62,17 @@ START_TEST(test_squeeze_folds_white_space)
 
 	ck_assert_str_eq(s, "a b c");
 	free(s);
+	/* control bytes that are not space stay in the word; a NUL ends
+	 * the text; the length bounds it; UTF-8 is a word's */
+	s = squeeze("x\x01y \x1f  caf\xc3\xa9\v\fend\0 more", 24);
+	ck_assert_str_eq(s, "x\x01y \x1f caf\xc3\xa9 end");
+	free(s);
+	s = squeeze("ab cd", 4);
+	ck_assert_str_eq(s, "ab c");
+	free(s);
+	s = squeeze(" \t\n", 3);
+	ck_assert_str_eq(s, "");
+	free(s);
 }
 END_TEST
 
