@@ -57,8 +57,9 @@ struct hdr {
 	char	*value;		/* unfolded, trimmed, not decoded */
 };
 struct hdrs {
-	struct hdr	*v;		/* name and value: one allocation */
+	struct hdr	*v;		/* names and values in mem */
 	size_t		 n, cap;
+	char		*mem;
 };
 /* Parse a header block at p; returns the bytes used, blank line included. */
 size_t		 hdrs_parse(struct hdrs *, const char *p, size_t len);

@@ -29,12 +29,12 @@ hdr_field_name(const char *p, size_t n)
 	return true;
 }
 
+/* The field appended to the block's memory; its name and value are
+ * offsets into it until hdrs_parse is done (the memory may move). */
 static void
-add_field(struct hdrs *h, const char *name, size_t nlen, const char *val,
-    size_t vlen)
+add_field(struct hdrs *h, struct ndr_buf *mem, const char *name, size_t nlen,
+    const char *val, size_t vlen)
 {
-	char *s;
-
 	if (h->n >= MAX_FIELDS)
 		return;
 	if (h->n == h->cap) {
@@ -48,14 +48,12 @@ add_field(struct hdrs *h, const char *name, size_t nlen, const char *val,
 		val++;
 		vlen--;
 	}
-	s = xreallocarray(NULL, nlen + vlen + 2, 1);	/* room for both */
-	memcpy(s, name, nlen);
-	s[nlen] = '\0';
-	if (vlen)
-		memcpy(s + nlen + 1, val, vlen);
-	s[nlen + 1 + vlen] = '\0';
-	h->v[h->n].name = s;
-	h->v[h->n].value = s + nlen + 1;
+	h->v[h->n].name = (char *)(uintptr_t)mem->len;
+	ndr_buf_add(mem, name, nlen);
+	ndr_buf_addc(mem, '\0');
+	h->v[h->n].value = (char *)(uintptr_t)mem->len;
+	ndr_buf_add(mem, val, vlen);
+	ndr_buf_addc(mem, '\0');
 	h->n++;
 }
 
@@ -63,10 +61,13 @@ size_t
 hdrs_parse(struct hdrs *h, const char *p, size_t len)
 {
 	struct ndr_buf val = { 0 };	/* a folded value, unfolded */
+	struct ndr_buf mem = { 0 };	/* every name and value */
 	const char *name = NULL, *vs = NULL;
 	size_t nlen = 0, vl = 0, i = 0;
 	bool folded = false;
 
+	if (h->n || h->mem)
+		abort();	/* one block to a struct hdrs */
 	while (i < len) {
 		size_t e = line_end(p, len, i), next = e < len ? e + 1 : e;
 		size_t le = e;
@@ -99,8 +100,12 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 			}
 			break;			/* not a header: the block ends */
 		}
+		if (name == NULL && mem.cap == 0) {	/* most blocks fit */
+			mem.s = xreallocarray(NULL, len < 4096 ? len + 64 : 4096, 1);
+			mem.cap = len < 4096 ? len + 64 : 4096;
+		}
 		if (name)
-			add_field(h, name, nlen, folded ? val.s : vs,
+			add_field(h, &mem, name, nlen, folded ? val.s : vs,
 			    folded ? val.len : vl);
 		name = p + i;
 		nlen = colon - (p + i);
@@ -110,8 +115,14 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 		i = next;
 	}
 	if (name)
-		add_field(h, name, nlen, folded ? val.s : vs, folded ? val.len : vl);
+		add_field(h, &mem, name, nlen, folded ? val.s : vs,
+		    folded ? val.len : vl);
 	ndr_buf_free(&val);
+	h->mem = mem.s;
+	for (size_t k = 0; k < h->n; k++) {
+		h->v[k].name = mem.s + (uintptr_t)h->v[k].name;
+		h->v[k].value = mem.s + (uintptr_t)h->v[k].value;
+	}
 	return i;
 }
 
@@ -132,10 +143,10 @@ hdrs_get(const struct hdrs *h, const char *name)
 void
 hdrs_free(struct hdrs *h)
 {
-	for (size_t i = 0; i < h->n; i++)
-		free(h->v[i].name);	/* the value with it */
+	free(h->mem);
 	free(h->v);
 	h->v = NULL;
+	h->mem = NULL;
 	h->n = h->cap = 0;
 }
 
