@@ -2,9 +2,9 @@
 # bench/classify.sh - ndrsweep classify against Sisimai on the same files in
 # the same run: the Sisimai corpus copied COPIES times (default 10, 6,290
 # files) into a temporary Maildir, each tool run over all of it, on one
-# core (taskset when there), the best of RUNS runs each (default 3).
-# Prints messages per second, the ratio and the peak resident memory of
-# each.
+# core (taskset when there), in turn, the best of RUNS runs each (default
+# 3); what each prints goes down a pipe and is counted. Prints messages
+# per second, the ratio and the peak resident memory of each.
 # usage: bench/classify.sh [CORPUS_DIR] [COPIES]
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,29 +29,35 @@ files=$(ls "$tmp/md/cur" | wc -l)
 pin=""
 command -v taskset >/dev/null && pin="taskset -c 0"
 
-# run NAME CMD...: wall seconds and peak RSS (KiB), the best of RUNS runs
-# (default 3: a shared machine's noise is as large as what is measured)
-run() {
+# once NAME CMD...: one run; its output goes down a pipe (ndrsweep's
+# JSON lines are counted, not written to a disk, which would time the
+# disk: Sisimai keeps its results in memory); the best wall seconds and
+# the highest peak RSS (KiB) so far in NAME.best and NAME.peak
+once() {
 	name=$1; shift
-	best= peak=0
-	for i in $(seq "${RUNS:-3}"); do
-		/usr/bin/time -f "%e %M" -o "$tmp/$name.time" $pin "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || true
-		read -r secs kib <"$tmp/$name.time"
-		best=$(awk -v a="$best" -v b="$secs" 'BEGIN { print (a == "" || b < a) ? b : a }')
-		peak=$(awk -v a="$peak" -v b="$kib" 'BEGIN { print (b > a) ? b : a }')
-	done
-	echo "$best $peak"
+	/usr/bin/time -f "%e %M" -o "$tmp/$name.time" $pin "$@" \
+	    2>"$tmp/$name.err" | wc -l >"$tmp/$name.out" || true
+	read -r secs kib <"$tmp/$name.time"
+	best=$(cat "$tmp/$name.best" 2>/dev/null || true)
+	peak=$(cat "$tmp/$name.peak" 2>/dev/null || echo 0)
+	awk -v a="$best" -v b="$secs" 'BEGIN { print (a == "" || b < a) ? b : a }' >"$tmp/$name.best"
+	awk -v a="$peak" -v b="$kib" 'BEGIN { print (b > a) ? b : a }' >"$tmp/$name.peak"
 }
 # warm the page cache so neither pays for the first read
 cat "$tmp"/md/cur/* >/dev/null
 
-set -- $(run ndrsweep "$top/ndrsweep" classify --json "$tmp/md")
-n_s=$1 n_kib=$2
-set -- $(run sisimai perl -MSisimai -e '
-	my $d = Sisimai->make($ARGV[0], delivered => 1, vacation => 1) || [];
-	print scalar(@$d), "\n";' "$tmp/md/cur")
-s_s=$1 s_kib=$2
-n_lines=$(wc -l <"$tmp/ndrsweep.out")
+# RUNS rounds (default 3), the two in turn in each, so that a shared
+# machine's slow spell (its noise is as large as what is measured)
+# falls on both alike; the best of each counts
+for i in $(seq "${RUNS:-3}"); do
+	once ndrsweep "$top/ndrsweep" classify --json "$tmp/md"
+	once sisimai perl -MSisimai -e '
+		my $d = Sisimai->make($ARGV[0], delivered => 1, vacation => 1) || [];
+		print "$_\n" for 1 .. scalar(@$d);' "$tmp/md/cur"
+done
+n_s=$(cat "$tmp/ndrsweep.best") n_kib=$(cat "$tmp/ndrsweep.peak")
+s_s=$(cat "$tmp/sisimai.best") s_kib=$(cat "$tmp/sisimai.peak")
+n_lines=$(cat "$tmp/ndrsweep.out")
 s_found=$(cat "$tmp/sisimai.out")
 
 awk -v f="$files" -v ns="$n_s" -v ss="$s_s" -v nk="$n_kib" -v sk="$s_kib" \
