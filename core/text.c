@@ -1,5 +1,6 @@
 /* text.c - strings, buffers and the small scanners every reader uses. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,39 +144,64 @@ ndr_log(enum ndr_loglevel level, const char *fmt, ...)
 	log_fn(level, line, log_arg);
 }
 
+/* How rare each byte is in mail text, roughly: a space least, then
+ * letters by their frequency in English, then the rest. */
+static unsigned char rarity[256];
+
+static void
+rarity_init(void)
+{
+	static const char letters[] = "etaoinshrdlcumwfgypbvkjxqz";
+
+	for (int c = 0; c < 256; c++)
+		rarity[c] = c >= 0x80 ? 18 : c >= '0' && c <= '9' ? 15 : 20;
+	for (int i = 0; letters[i]; i++)
+		rarity[(unsigned char)letters[i]] =
+		    rarity[(unsigned char)letters[i] - 32] = (unsigned char)(1 + i);
+	rarity[' '] = 0;
+}
+
 const char *
 ci_find(const char *h, size_t hlen, const char *needle)
 {
-	size_t n = strlen(needle);
-	int first;
+	size_t n = strlen(needle), k = 0;
 
 	if (n == 0)
 		return h;
 	if (n > hlen)
 		return NULL;
-	first = tolower((unsigned char)needle[0]);
-	int upper = toupper(first);
-	const char *end = h + hlen - n + 1, *lo = h, *up = h;
+	/* memchr looks for the needle's rarest byte (both cases of it);
+	 * each place it stands, the needle is compared around it. In a
+	 * short text, the first byte does */
+	if (hlen > 128) {
+		static pthread_once_t once = PTHREAD_ONCE_INIT;
+		pthread_once(&once, rarity_init);
+		for (size_t i = 1; i < n; i++)
+			if (rarity[(unsigned char)needle[i]] >
+			    rarity[(unsigned char)needle[k]])
+				k = i;
+	}
+	int low = tolower((unsigned char)needle[k]), up = toupper(low);
+	const char *end = h + hlen - n + 1 + k, *lo = h + k, *hi = h + k;
 
-	/* the next place either case of the first byte occurs, by memchr */
 	for (;;) {
 		if (lo && lo < end)
-			lo = memchr(lo, first, end - lo);
+			lo = memchr(lo, low, (size_t)(end - lo));
 		else
 			lo = NULL;
-		if (upper != first && up && up < end)
-			up = memchr(up, upper, end - up);
+		if (up != low && hi && hi < end)
+			hi = memchr(hi, up, (size_t)(end - hi));
 		else
-			up = NULL;
-		const char *p = lo && (!up || lo < up) ? lo : up;
+			hi = NULL;
+		const char *p = lo && (!hi || lo < hi) ? lo : hi;
 		if (p == NULL)
 			return NULL;
-		if (strncasecmp(p + 1, needle + 1, n - 1) == 0)
-			return p;
+		if (strncasecmp(p - k, needle, n) == 0)
+			return p - k;
 		if (p == lo)
 			lo++;
 		else
-			up++;
+			hi++;
 	}
 }
 

@@ -82,6 +82,22 @@ START_TEST(test_ci_find_is_case_blind_and_bounded)
 
 	ck_assert_ptr_eq(ci_find(h, strlen(h), "mailer-DAEMON"), h + 6);
 	ck_assert_ptr_null(ci_find(h, 8, "mailer"));
+
+	/* a long text is searched by the needle's rarest byte ('k' here):
+	 * one near the start, before the needle could begin, one in a near
+	 * miss, the first whole match; not past the length given */
+	char t[400];
+	memset(t, 'x', sizeof t);
+	memcpy(t + 1, "kk", 2);
+	memcpy(t + 150, "invoked for bouncy", 18);
+	memcpy(t + 250, "INVOKED for Bounce", 18);
+	memcpy(t + 300, "invoked for bounce", 18);
+	t[sizeof t - 1] = '\0';
+	ck_assert_ptr_eq(ci_find(t, strlen(t), "invoked for bounce"), t + 250);
+	ck_assert_ptr_eq(ci_find(t, 318, "invoked for bounce"), t + 250);
+	ck_assert_ptr_null(ci_find(t, 267, "invoked for bounce"));
+	ck_assert_ptr_eq(ci_find(t + 251, 67, "invoked for bounce"), t + 300);
+	ck_assert_ptr_null(ci_find(t + 251, 66, "invoked for bounce"));
 }
 END_TEST
 
