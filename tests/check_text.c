@@ -76,6 +76,23 @@ START_TEST(test_squeeze_folds_white_space)
 }
 END_TEST
 
+/* ASCII letters lowered, every other byte as it was, at any place */
+START_TEST(test_lowercase_dup_lowers_ascii_letters_only)
+{
+	const char in[] = "@AZ[`az{ \xc1\xda\xe9 MAILER-Daemon\x7f\x80X";
+	char want[sizeof in];
+
+	for (size_t off = 0; off < 9; off++) {
+		char *s = lowercase_dup(in + off, sizeof in - 1 - off);
+		for (size_t i = off; i < sizeof in; i++)
+			want[i - off] = in[i] >= 'A' && in[i] <= 'Z' ?
+			    (char)(in[i] + 32) : in[i];
+		ck_assert_mem_eq(s, want, sizeof in - off);
+		free(s);
+	}
+}
+END_TEST
+
 START_TEST(test_ci_find_is_case_blind_and_bounded)
 {
 	const char *h = "Hello MAILER-daemon";
@@ -249,6 +266,7 @@ text_suite(void)
 	tcase_add_test(tc, test_find_status_reads_three_digit_details);
 	tcase_add_test(tc, test_find_reply_code_skips_years_and_ports);
 	tcase_add_test(tc, test_squeeze_folds_white_space);
+	tcase_add_test(tc, test_lowercase_dup_lowers_ascii_letters_only);
 	tcase_add_test(tc, test_ci_find_is_case_blind_and_bounded);
 	tcase_add_test(tc, test_json_replaces_invalid_utf8_and_escapes_controls);
 	tcase_add_test(tc, test_phrases_found_in_one_pass_in_text_order);
