@@ -12,6 +12,7 @@
  *   "=" too close to the end to be a code is kept as it is.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,10 @@ hexval(char c)
 	return 0;
 }
 
+/* The bytes quoted-printable gives a meaning: '=', CR and LF. */
+static const bool qp_special[256] = { ['='] = true, ['\r'] = true,
+    ['\n'] = true };
+
 size_t
 qp_decode(const char *s, size_t n, char *out)
 {
@@ -85,7 +90,7 @@ qp_decode(const char *s, size_t n, char *out)
 	while (i < n) {
 		/* the run up to the next byte that means something */
 		size_t j = i;
-		while (j < n && s[j] != '=' && s[j] != '\n' && s[j] != '\r')
+		while (j < n && !qp_special[(unsigned char)s[j]])
 			j++;
 		memcpy(o, s + i, j - i);
 		o += j - i;
