@@ -157,11 +157,13 @@ phrases_scan(const struct phrases *p, const char *text, size_t n,
 	size_t cap = sizeof small / sizeof *small;
 	int rc = 0;
 
-	for (size_t i = 0; i + 1 < n && rc == 0; i++) {
-		uint16_t r = p->row[fold(t[i])], k;
+	unsigned char a = n ? fold(t[0]) : 0, b;
+	for (size_t i = 0; i + 1 < n && rc == 0; i++, a = b) {
+		uint16_t r = p->row[a], k;
 		size_t nfound = 0;
 		/* the first two bytes straight from their row */
-		if (r == NONE || (k = p->two[r][fold(t[i + 1])]) == NONE)
+		b = fold(t[i + 1]);
+		if (r == NONE || (k = p->two[r][b]) == NONE)
 			continue;
 		for (size_t j = i + 1; ; ) {
 			for (uint16_t e = p->node[k].ends; e != NONE;
