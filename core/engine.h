@@ -114,7 +114,9 @@ struct msg {
 	bool		 truncated;
 	char		*fixed;		/* a copy with its boundary repaired */
 	char		*slim;		/* what libetpan parsed: see mime_only */
+	size_t		 slimlen;
 	const char	*unslim;	/* the bytes slim was made from */
+	size_t		 unslimlen;
 	struct slim_run	*runs;		/* where slim's bytes come from */
 	size_t		 nruns;
 };

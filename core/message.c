@@ -609,46 +609,162 @@ content_type(struct slim *s, const char *raw, size_t i, size_t end)
 	return false;
 }
 
+/* Bytes of the slim copy that are nobody's: no run maps them. */
+static void
+slim_put(struct slim *s, const char *p, size_t n)
+{
+	memcpy(s->out + s->o, p, n);
+	s->o += n;
+}
+
+/* A byte of a token, as libetpan's MIME parser reads one. */
+static bool
+token_char(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && strchr("()<>@,;:\\\"/[]?=", c) == NULL;
+}
+
+/*
+ * The Content-Type field [i, end) written to the slim copy as libetpan
+ * needs it: "Content-Type:type/subtype", then the charset and boundary
+ * parameters as they were (libetpan decodes the value word by word and
+ * parses every parameter, a boundary a byte at a time: the others, the
+ * space and the folding cost it more than the rest of the header). False,
+ * nothing written, when the value is not that plain: a comment, an
+ * encoded word, a quoted pair, a parameter without a value, a byte where
+ * libetpan would stop; the field is then copied as it is.
+ */
+static bool
+ctype_slim(struct slim *s, const char *raw, size_t i, size_t end)
+{
+	const unsigned char *p = (const unsigned char *)raw + i + 13,
+	    *e = (const unsigned char *)raw + end, *t;
+	size_t o = s->o;
+
+#define WS(c)	((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
+	while (p < e && WS(*p))
+		p++;
+	slim_put(s, "Content-Type:", 13);
+	/* type/subtype, with nothing between */
+	for (t = p; p < e && token_char(*p); p++)
+		;
+	if (p == t || p == e || *p != '/')
+		goto no;
+	for (p++; p < e && token_char(*p); p++)
+		;
+	if (p[-1] == '/')
+		goto no;
+	slim_put(s, (const char *)t, (size_t)(p - t));
+	for (;;) {
+		while (p < e && (*p == ' ' || (WS(*p) && p[-1] == ';')))
+			p++;
+		if (p < e && WS(*p) && e - p > 2)	/* a fold not after ';' */
+			goto no;
+		while (p < e && WS(*p))
+			p++;
+		if (p == e)
+			break;
+		if (*p++ != ';')
+			goto no;
+		while (p < e && WS(*p))
+			p++;
+		if (p == e)			/* a ';' last */
+			break;
+		const unsigned char *name = p, *val;
+		for (; p < e && token_char(*p); p++)
+			;
+		size_t nl = (size_t)(p - name);
+		if (nl == 0 || memchr(name, '*', nl))	/* RFC 2231 */
+			goto no;
+		while (p < e && *p == ' ')
+			p++;
+		if (p == e || *p++ != '=')
+			goto no;
+		while (p < e && *p == ' ')
+			p++;
+		val = p;
+		if (p < e && *p == '"') {
+			for (p++; p < e && *p != '"'; p++)
+				if (*p == '\\' || *p == '\r' || *p == '\n')
+					goto no;
+			if (p == e)
+				goto no;
+			p++;
+		} else
+			for (; p < e && token_char(*p); p++)
+				;
+		if (p == val || memmem(val, (size_t)(p - val), "=?", 2))
+			goto no;
+		if ((nl == 7 && strncasecmp((const char *)name, "charset", 7) == 0) ||
+		    (nl == 8 && strncasecmp((const char *)name, "boundary", 8) == 0)) {
+			slim_put(s, ";", 1);
+			slim_put(s, (const char *)name, (size_t)(p - name));
+		}
+	}
+#undef WS
+	if (raw[end - 1] == '\n' && end >= 2 && raw[end - 2] == '\r')
+		slim_put(s, "\r\n", 2);
+	else
+		slim_put(s, "\n", 1);
+	return true;
+no:
+	s->o = o;
+	return false;
+}
+
+/* The field [i, end), its name n bytes: its Content-Type noted; with
+ * copy, what libetpan needs of it copied (the type and the transfer
+ * encoding; the rest says nothing of the part tree). */
+static void
+field_done(struct slim *s, const char *raw, size_t i, size_t end, size_t n,
+    bool copy, bool *attached)
+{
+	bool ct = n == 12 && strncasecmp(raw + i, "Content-Type", 12) == 0;
+
+	if (ct)
+		*attached |= content_type(s, raw, i, end);
+	if (!copy)
+		return;
+	if (ct) {
+		if (!ctype_slim(s, raw, i, end))
+			slim_copy(s, raw, i, end - i);
+	} else if (n == 25 && strncasecmp(raw + i, "Content-Transfer-Encoding",
+	    25) == 0)
+		slim_copy(s, raw, i, end - i);
+}
+
 /*
  * Read the header block at i: its Content-Type noted (content_type); with
- * copy, its MIME fields copied to the slim copy. The offset of the blank
- * line that ends it, or SIZE_MAX (nothing copied) when a line is not a
- * field as libetpan sees one or no blank line comes. *attached: the
- * block says message/rfc822.
+ * copy, what libetpan needs of it written to the slim copy (field_done).
+ * The offset of the blank line that ends it, or SIZE_MAX (nothing
+ * written) when a line is not a field as libetpan sees one or no blank
+ * line comes. *attached: the block says message/rfc822.
  */
 static size_t
 header_block(struct slim *s, const char *raw, size_t i, size_t len, bool copy,
     bool *attached)
 {
-	size_t o = s->o, nrun = s->nrun, next, le, start = i, n, ct = SIZE_MAX;
-	size_t lastlen = nrun ? s->run[nrun - 1].len : 0;
+	size_t o = s->o, nrun = s->nrun, next, le, start = i, fs = SIZE_MAX;
+	size_t lastlen = nrun ? s->run[nrun - 1].len : 0, n = 0;
 	int nbound = s->nbound;
-	bool keep = false;
 
 	*attached = false;
 	while (i < len) {
+		bool cont = raw[i] == ' ' || raw[i] == '\t';
 		next = line_at(raw, i, len, &le);
-		if (raw[i] != ' ' && raw[i] != '\t' && ct != SIZE_MAX) {
-			*attached |= content_type(s, raw, ct, i);
-			ct = SIZE_MAX;
+		if (!cont && fs != SIZE_MAX) {	/* the field [fs, i) whole */
+			field_done(s, raw, fs, i, n, copy, attached);
+			fs = SIZE_MAX;
 		}
 		if (le == i)			/* the blank line */
 			return i;
-		if (raw[i] == ' ' || raw[i] == '\t') {
+		if (cont) {
 			if (i == start)
 				break;
 		} else if ((n = field_name(raw, i, le)) == 0)
 			break;
-		else {
-			keep = (n > 8 && strncasecmp(raw + i, "Content-",
-			    8) == 0) || (n == 12 && strncasecmp(raw + i,
-			    "MIME-Version", 12) == 0);
-			if (n == 12 && strncasecmp(raw + i, "Content-Type",
-			    12) == 0)
-				ct = i;
-		}
-		if (keep && copy)
-			slim_copy(s, raw, i, next - i);
+		else
+			fs = i;
 		i = next;
 	}
 	s->o = o;
@@ -660,9 +776,11 @@ header_block(struct slim *s, const char *raw, size_t i, size_t len, bool copy,
 	return SIZE_MAX;
 }
 
-/* Is the line [b, le) a delimiter of a known boundary? */
+/* Is the line [b, le) a delimiter of a known boundary (the closing one
+ * too, with closing)? */
 static bool
-delimiter(const struct slim *s, const char *raw, size_t b, size_t le)
+delimiter(const struct slim *s, const char *raw, size_t b, size_t le,
+    bool closing)
 {
 	if (le - b < 3 || raw[b] != '-' || raw[b + 1] != '-')
 		return false;
@@ -670,8 +788,11 @@ delimiter(const struct slim *s, const char *raw, size_t b, size_t le)
 		size_t n = s->blen[k], j = b + 2 + n;
 		if (le - b - 2 < n || memcmp(raw + b + 2, s->bound[k], n) != 0)
 			continue;
-		if (le - j >= 2 && raw[j] == '-' && raw[j + 1] == '-')
-			return false;		/* the closing one */
+		if (le - j >= 2 && raw[j] == '-' && raw[j + 1] == '-') {
+			if (!closing)
+				return false;
+			j += 2;
+		}
 		while (j < le && (raw[j] == ' ' || raw[j] == '\t'))
 			j++;
 		if (j == le)
@@ -680,15 +801,13 @@ delimiter(const struct slim *s, const char *raw, size_t b, size_t le)
 	return false;
 }
 
-/* The start of the next attached message's header at or after i: the
- * block after a part header (after a delimiter line) that says
- * message/rfc822. 0 when there is none. */
+/* The start of the next part header at or after i: the line after a
+ * delimiter line. 0 when there is none. */
 static size_t
-next_attached(struct slim *s, const char *raw, size_t i, size_t len)
+next_part(const struct slim *s, const char *raw, size_t i, size_t len)
 {
 	const char *p;
-	size_t le, next, end;
-	bool attached;
+	size_t le, next;
 
 	while (i < len && (p = memchr(raw + i, '\n', len - i)) != NULL) {
 		size_t b = (size_t)(p - raw) + 1;
@@ -697,17 +816,55 @@ next_attached(struct slim *s, const char *raw, size_t i, size_t len)
 			continue;
 		}
 		next = line_at(raw, b, len, &le);
+		if (delimiter(s, raw, b, le, false) && next < len)
+			return next;
 		i = next;
-		if (!delimiter(s, raw, b, le) ||
-		    (end = header_block(s, raw, next, len, false, &attached)) ==
-		    SIZE_MAX)
-			continue;
-		end = line_at(raw, end, len, &le);	/* past the blank line */
-		if (attached && end < len)
-			return end;
-		i = end;
 	}
 	return 0;
+}
+
+/*
+ * The header at i slimmed into s, the bytes before it (from *done) copied
+ * as they are; and the header of the message it attaches, if it does.
+ * Where the next part may start.
+ */
+static size_t
+slim_part(struct slim *s, const char *raw, size_t i, size_t len, size_t *done)
+{
+	size_t end, le, o, nrun, lastlen;
+	bool attached;
+
+	slim_copy(s, raw, *done, i - *done);
+	*done = i;
+	o = s->o;
+	nrun = s->nrun;
+	lastlen = nrun ? s->run[nrun - 1].len : 0;
+	if ((end = header_block(s, raw, i, len, true, &attached)) == SIZE_MAX)
+		return i;		/* left as it is */
+	/* a part with no body: its blank line is the delimiter's line
+	 * break to libetpan, which then reads the header otherwise; left
+	 * as it is (its boundary noted is kept) */
+	size_t nx = line_at(raw, end, len, &le), le2;
+	if (nx < len) {
+		line_at(raw, nx, len, &le2);
+		if (delimiter(s, raw, nx, le2, true)) {
+			s->o = o;
+			s->nrun = nrun;
+			if (nrun)
+				s->run[nrun - 1].len = lastlen;
+			return i;
+		}
+	}
+	*done = end;
+	if (!attached || (i = line_at(raw, end, len, &le)) >= len)
+		return end;
+	/* the attached message's own header, after the blank line */
+	slim_copy(s, raw, *done, i - *done);
+	*done = i;
+	if ((end = header_block(s, raw, i, len, true, &attached)) == SIZE_MAX)
+		return i;
+	*done = end;
+	return end;
 }
 
 static char *
@@ -715,21 +872,26 @@ mime_only(const char *raw, size_t len, size_t *outlen,
     struct slim_run **runs, size_t *nruns)
 {
 	struct slim s = { .out = xreallocarray(NULL, len + 1, 1) };
-	size_t done, at;
+	size_t done = 0, at, i, le;
 	bool attached;
 
-	if ((done = header_block(&s, raw, 0, len, true, &attached)) ==
-	    SIZE_MAX) {
+	if ((i = header_block(&s, raw, 0, len, true, &attached)) == SIZE_MAX) {
 		free(s.out);
 		free(s.run);
 		return NULL;
 	}
-	/* done: the bytes before it are copied */
-	for (size_t i = done; (at = next_attached(&s, raw, i, len)) != 0; ) {
+	done = i;
+	/* a message that is a message/rfc822 itself */
+	if (attached && (at = line_at(raw, i, len, &le)) < len) {
 		slim_copy(&s, raw, done, at - done);
+		done = at;
 		size_t end = header_block(&s, raw, at, len, true, &attached);
-		done = i = end == SIZE_MAX ? at : end;	/* else left as it is */
+		if (end != SIZE_MAX)
+			done = i = end;
 	}
+	/* done: the bytes before it are in the copy */
+	while ((at = next_part(&s, raw, i, len)) != 0)
+		i = slim_part(&s, raw, at, len, &done);
 	slim_copy(&s, raw, done, len - done);
 	s.out[s.o] = '\0';
 	*outlen = s.o;
@@ -743,28 +905,31 @@ mime_only(const char *raw, size_t len, size_t *outlen,
 static void
 unslim(const struct msg *m, const char **p, size_t *n)
 {
-	const struct slim_run *last = m->nruns ? &m->runs[m->nruns - 1] : NULL;
-	size_t a, e, ra = SIZE_MAX, re = SIZE_MAX;
+	const struct slim_run *r = m->runs;
+	size_t nr = m->nruns, a, e, ra, re, k;
 
-	if (last == NULL || *p < m->slim || *p > m->slim + last->slim + last->len)
+	if (nr == 0 || *p < m->slim || *p > m->slim + m->slimlen)
 		return;
 	a = (size_t)(*p - m->slim);
 	e = a + *n;
-	for (size_t k = 0; k < m->nruns; k++) {
-		const struct slim_run *r = &m->runs[k];
-		/* fields left out just before a run belong to what starts
-		 * there: an attached message starts with its header */
-		if (a == r->slim)
-			ra = k > 0 ? m->runs[k - 1].raw + m->runs[k - 1].len : 0;
-		else if (a > r->slim && a < r->slim + r->len)
-			ra = r->raw + (a - r->slim);
-		/* and so do fields left out just after a run */
-		if (e == r->slim + r->len && k + 1 < m->nruns)
-			re = m->runs[k + 1].raw;
-		else if (e > r->slim && e <= r->slim + r->len)
-			re = r->raw + (e - r->slim);
-	}
-	if (ra == SIZE_MAX || re == SIZE_MAX || re < ra)
+	/* the start: in a run, where it is there; at a run's start or in
+	 * bytes no run maps (a header rewritten), where the message's bytes
+	 * left out before it begin: an attached message starts with its
+	 * header, whatever of it libetpan did not get */
+	for (k = 0; k < nr && r[k].slim + r[k].len <= a; k++)
+		;
+	if (k < nr && a > r[k].slim)
+		ra = r[k].raw + (a - r[k].slim);
+	else
+		ra = k > 0 ? r[k - 1].raw + r[k - 1].len : 0;
+	/* the end: likewise, to where the bytes left out after it end */
+	for (k = nr; k > 0 && r[k - 1].slim >= e; k--)
+		;
+	if (k > 0 && e < r[k - 1].slim + r[k - 1].len)
+		re = r[k - 1].raw + (e - r[k - 1].slim);
+	else
+		re = k < nr ? r[k].raw : m->unslimlen;
+	if (re < ra)
 		return;
 	*p = m->unslim + ra;
 	*n = re - ra;
@@ -825,6 +990,8 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	if ((m->slim = mime_only(raw, len, &slim_len, &m->runs,
 	    &m->nruns)) != NULL) {
 		m->unslim = raw;
+		m->unslimlen = len;
+		m->slimlen = slim_len;
 		raw = m->slim;
 		len = slim_len;
 	}

@@ -113,6 +113,58 @@ START_TEST(test_attached_header_slimmed_for_libetpan_only)
 }
 END_TEST
 
+/* libetpan's copy of a part header: the type with its charset and
+ * boundary only, the transfer encoding; other fields out. A value not
+ * plain enough, and the header of a part with no body, stay whole */
+START_TEST(test_part_headers_slimmed_to_what_libetpan_needs)
+{
+	const char raw[] =
+	    "From: a@b.test\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b1\"; report-type=x\n"
+	    "\n"
+	    "--b1\n"
+	    "Content-Type: text/plain; format=flowed;\n"
+	    "\tcharset=\"iso-8859-1\"; delsp=yes\n"
+	    "Content-Disposition: inline\n"
+	    "Content-Transfer-Encoding: quoted-printable\n"
+	    "\n"
+	    "caf=E9\n"
+	    "--b1\n"
+	    "Content-Type: text/plain (a comment); charset=us-ascii\n"
+	    "Content-Description: left out\n"
+	    "\n"
+	    "second\n"
+	    "--b1\n"
+	    "Content-Type: text/plain; format=fixed\n"
+	    "\n"
+	    "--b1--\n";
+	struct ndr_limits lim;
+	struct msg m;
+
+	ndr_limits_default(&lim);
+	ck_assert_int_eq(msg_parse(&m, raw, sizeof raw - 1, &lim), 0);
+	ck_assert_ptr_nonnull(m.slim);
+	ck_assert_str_eq(strstr(m.slim,
+	    "Content-Type:multipart/mixed;boundary=\"b1\"\n\n--b1\n"
+	    "Content-Type:text/plain;charset=\"iso-8859-1\"\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\ncaf=E9\n"),
+	    m.slim);
+	ck_assert_ptr_nonnull(strstr(m.slim,
+	    "\n--b1\nContent-Type: text/plain (a comment); charset=us-ascii\n"
+	    "\nsecond\n"));
+	ck_assert_ptr_nonnull(strstr(m.slim,
+	    "\n--b1\nContent-Type: text/plain; format=fixed\n\n--b1--\n"));
+	ck_assert_ptr_null(strstr(m.slim, "From:"));
+	ck_assert_ptr_null(strstr(m.slim, "MIME-Version"));
+	/* and the parts read as before */
+	ck_assert_uint_eq(m.nparts, 3);
+	ck_assert_str_eq(m.parts[0].text, "caf\xc3\xa9");
+	ck_assert_str_eq(m.parts[1].text, "second");
+	msg_free(&m);
+}
+END_TEST
+
 static Suite *
 header_suite(void)
 {
@@ -125,6 +177,7 @@ header_suite(void)
 	tcase_add_test(tc, test_rfc2047_words_decode_to_utf8);
 	tcase_add_test(tc, test_looks_like_headers_needs_known_fields);
 	tcase_add_test(tc, test_attached_header_slimmed_for_libetpan_only);
+	tcase_add_test(tc, test_part_headers_slimmed_to_what_libetpan_needs);
 	suite_add_tcase(s, tc);
 	return s;
 }
