@@ -697,8 +697,18 @@ ctype_slim(struct slim *s, const char *raw, size_t i, size_t end)
 			goto no;
 		if ((nl == 7 && strncasecmp((const char *)name, "charset", 7) == 0) ||
 		    (nl == 8 && strncasecmp((const char *)name, "boundary", 8) == 0)) {
+			/* quotes around a token only slow libetpan down */
+			const unsigned char *q = val, *qe = p;
+			if (*val == '"' && p - val > 2) {
+				for (q = val + 1; q < p - 1 && token_char(*q); q++)
+					;
+				q = q == p - 1 ? val + 1 : val;
+				qe = q == val ? p : p - 1;
+			}
 			slim_put(s, ";", 1);
-			slim_put(s, (const char *)name, (size_t)(p - name));
+			slim_put(s, (const char *)name, nl);
+			slim_put(s, "=", 1);
+			slim_put(s, (const char *)q, (size_t)(qe - q));
 		}
 	}
 #undef WS

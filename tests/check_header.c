@@ -99,7 +99,7 @@ START_TEST(test_attached_header_slimmed_for_libetpan_only)
 	ck_assert_ptr_nonnull(m.slim);
 	ck_assert_ptr_null(strstr(m.slim, "Message-ID: <minutes-7"));
 	ck_assert_ptr_null(strstr(m.slim, "From: bob@"));
-	ck_assert_ptr_nonnull(strstr(m.slim, "boundary=\"orig\""));
+	ck_assert_ptr_nonnull(strstr(m.slim, "boundary=orig"));
 	/* a pasted "part" in the text is text, not a header to slim */
 	ck_assert_ptr_nonnull(strstr(m.text.s, "X-Pasted: kept in the text"));
 	/* the parts of the original, the one it forwards too */
@@ -114,7 +114,8 @@ START_TEST(test_attached_header_slimmed_for_libetpan_only)
 END_TEST
 
 /* libetpan's copy of a part header: the type with its charset and
- * boundary only, the transfer encoding; other fields out. A value not
+ * boundary only (unquoted when a token), the transfer encoding; other
+ * fields out. A value not
  * plain enough, and the header of a part with no body, stay whole */
 START_TEST(test_part_headers_slimmed_to_what_libetpan_needs)
 {
@@ -146,8 +147,8 @@ START_TEST(test_part_headers_slimmed_to_what_libetpan_needs)
 	ck_assert_int_eq(msg_parse(&m, raw, sizeof raw - 1, &lim), 0);
 	ck_assert_ptr_nonnull(m.slim);
 	ck_assert_str_eq(strstr(m.slim,
-	    "Content-Type:multipart/mixed;boundary=\"b1\"\n\n--b1\n"
-	    "Content-Type:text/plain;charset=\"iso-8859-1\"\n"
+	    "Content-Type:multipart/mixed;boundary=b1\n\n--b1\n"
+	    "Content-Type:text/plain;charset=iso-8859-1\n"
 	    "Content-Transfer-Encoding: quoted-printable\n\ncaf=E9\n"),
 	    m.slim);
 	ck_assert_ptr_nonnull(strstr(m.slim,
