@@ -8,7 +8,8 @@
  * names and their domains,
  * and a few headers: the sender's address and domain, Reply-To's domain,
  * X-Mailer or User-Agent, the Message-ID's domain, the content type and
- * charset, List-Id, Precedence and the Received hops. Each token
+ * charset, List-Id, Precedence and the Received hops; the names of HTML
+ * tags ("tag:font": spam is written in them). Each token
  * carries a prefix, so a word of the subject is not the same word in the
  * body, and is kept as a 64-bit hash, once per message, sorted.
  */
@@ -277,6 +278,25 @@ body(struct toks *t, const char *s, size_t n)
 	words(t, "", s, n < BODY_MAX ? n : BODY_MAX);
 }
 
+/* The names of an HTML text's tags: "tag:font" (their attributes and
+ * values, tried, said nothing more). */
+static void
+tags(struct toks *t, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		char tag[WORD_MAX + 1];
+		size_t tl = 0;
+		if (++p < end && *p == '/')
+			p++;
+		while (p < end && isalnum((unsigned char)*p) && tl < WORD_MAX)
+			tag[tl++] = (char)tolower((unsigned char)*p++);
+		if (tl > 0 && (p == end || !isalnum((unsigned char)*p)))
+			emit(t, "tag", tag, tl);
+	}
+}
+
 /* the text parts inside (or outside) an attached original */
 static void
 parts(struct toks *t, const struct msg *m, bool original)
@@ -292,6 +312,7 @@ parts(struct toks *t, const struct msg *m, bool original)
 		links(t, p->text, p->len);
 		if (strcmp(p->ctype, "text/html") == 0) {
 			struct ndr_buf b = { 0 };
+			tags(t, p->text, p->len < BODY_MAX ? p->len : BODY_MAX);
 			html_to_text(&b, p->text, p->len);
 			if (b.s)
 				body(t, b.s, b.len);

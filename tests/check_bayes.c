@@ -70,16 +70,22 @@ START_TEST(test_tokens_scripts_and_html)
 	    "Content-Type: text/html; charset=utf-8\n\n"
 	    "<html><body bgcolor=\"pink\"><p>Привет мир, "
 	    "日本語のテキストはスペースなしで長く続きます "
-	    "caf\xc3\xa9 <b>Bold</b> words</p></body></html>\n");
+	    "caf\xc3\xa9 <B>Bold</b> words 1 < 2</p></body></html>\n");
 
 	ck_assert(has(r, "subj", "Привет"));
 	ck_assert(has(r, "", "Привет"));
 	ck_assert(has(r, "", "мир"));
 	ck_assert(has(r, "", "café"));
 	ck_assert(has(r, "", "Bold"));
-	/* the tags are not words of the text */
+	/* the tags are not words of the text, but their names are tokens
+	 * of their own, lower case, closing or not; attributes are not */
 	ck_assert(!has(r, "", "bgcolor"));
 	ck_assert(!has(r, "", "html"));
+	ck_assert(has(r, "tag", "html"));
+	ck_assert(has(r, "tag", "body"));
+	ck_assert(has(r, "tag", "b"));
+	ck_assert(!has(r, "tag", "bgcolor"));
+	ck_assert(!has(r, "tag", "pink"));
 	/* a long run without spaces comes in pieces of whole characters */
 	ck_assert(has(r, "", "日本語の"));
 	ndr_report_free(&r);
