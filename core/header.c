@@ -48,12 +48,22 @@ add_field(struct hdrs *h, struct ndr_buf *mem, const char *name, size_t nlen,
 		val++;
 		vlen--;
 	}
+	if (mem->len + nlen + vlen + 3 > mem->cap) {	/* both, two NULs */
+		size_t cap = mem->cap ? mem->cap : 256;
+		while (cap < mem->len + nlen + vlen + 3)
+			cap *= 2;
+		mem->s = xreallocarray(mem->s, cap, 1);
+		mem->cap = cap;
+	}
+	char *d = mem->s + mem->len;
 	h->v[h->n].name = (char *)(uintptr_t)mem->len;
-	ndr_buf_add(mem, name, nlen);
-	ndr_buf_addc(mem, '\0');
-	h->v[h->n].value = (char *)(uintptr_t)mem->len;
-	ndr_buf_add(mem, val, vlen);
-	ndr_buf_addc(mem, '\0');
+	memcpy(d, name, nlen);
+	d[nlen] = '\0';
+	h->v[h->n].value = (char *)(uintptr_t)(mem->len + nlen + 1);
+	if (vlen)
+		memcpy(d + nlen + 1, val, vlen);
+	d[nlen + 1 + vlen] = '\0';
+	mem->len += nlen + vlen + 2;
 	h->n++;
 }
 
