@@ -617,11 +617,18 @@ slim_put(struct slim *s, const char *p, size_t n)
 	s->o += n;
 }
 
-/* A byte of a token, as libetpan's MIME parser reads one. */
+/* A byte of a token, as libetpan's MIME parser reads one: printable
+ * ASCII but the "specials" of RFC 2045. */
+static const bool tspecial[128] = {
+	['('] = true, [')'] = true, ['<'] = true, ['>'] = true, ['@'] = true,
+	[','] = true, [';'] = true, [':'] = true, ['\\'] = true, ['"'] = true,
+	['/'] = true, ['['] = true, [']'] = true, ['?'] = true, ['='] = true,
+};
+
 static bool
 token_char(unsigned char c)
 {
-	return c > ' ' && c < 0x7f && strchr("()<>@,;:\\\"/[]?=", c) == NULL;
+	return c > ' ' && c < 0x7f && !tspecial[c];
 }
 
 /*
