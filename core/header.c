@@ -182,9 +182,9 @@ bool
 looks_like_headers(const char *p, size_t len, int min)
 {
 	static const char *const known[] = {
-		"received:", "return-path:", "message-id:", "from:", "to:",
-		"subject:", "date:", "mime-version:", "content-type:",
-		"x-mailer:", "reply-to:", "cc:", "delivered-to:", "sender:",
+		"received", "return-path", "message-id", "from", "to",
+		"subject", "date", "mime-version", "content-type",
+		"x-mailer", "reply-to", "cc", "delivered-to", "sender",
 		NULL
 	};
 	int seen = 0;
@@ -200,8 +200,10 @@ looks_like_headers(const char *p, size_t len, int min)
 			const char *colon = memchr(p + i, ':', e - i);
 			if (colon == NULL || !hdr_field_name(p + i, colon - (p + i)))
 				break;
+			size_t n = (size_t)(colon - (p + i));
 			for (int k = 0; known[k]; k++)
-				if (ci_prefix(p + i, known[k])) {
+				if (strlen(known[k]) == n &&
+				    strncasecmp(p + i, known[k], n) == 0) {
 					seen++;
 					break;
 				}
