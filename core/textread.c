@@ -150,8 +150,9 @@ intro_address(const char *s, size_t n, size_t *rest)
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '-' ||
 	    s[i] == '*' || s[i] == '>'))
 		i++;
-	for (const char *const *l = labels; *l; l++)
-		if (n - i >= strlen(*l) && ci_prefix(s + i, *l)) {
+	for (const char *const *l = labels; *l && i < n; l++)
+		if (((unsigned char)s[i] | 0x20) == (unsigned char)**l &&
+		    n - i >= strlen(*l) && ci_prefix(s + i, *l)) {
 			i += strlen(*l);
 			while (i < n && (s[i] == ' ' || s[i] == '\t'))
 				i++;
