@@ -124,7 +124,7 @@ rcpt_json(struct ndr_buf *b, const struct ndr_rcpt *rc)
 	kv(b, "status", rc->status, false);
 	kv(b, "reply_code", rc->reply_code, false);
 	kv(b, "reason", ndr_reason_name(rc->reason), false);
-	ndr_buf_printf(b, ",\"hard\":%s", rc->hard ? "true" : "false");
+	ndr_buf_adds(b, rc->hard ? ",\"hard\":true" : ",\"hard\":false");
 	kv(b, "diagnostic", rc->diagnostic, false);
 	kv(b, "remote_mta", rc->remote_mta, false);
 	kv(b, "command", rc->command, false);

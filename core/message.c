@@ -53,9 +53,15 @@ ctype_str(struct mailmime_content *ct, char *out, size_t size)
 		}
 		sub = ct->ct_subtype;
 	}
-	snprintf(out, size, "%s/%s", type ? type : "x", sub ? sub : "x");
-	for (char *p = out; *p; p++)
-		*p = tolower((unsigned char)*p);
+	/* "type/sub", lowercase, cut to size */
+	size_t o = 0;
+	for (const char *p = type ? type : "x"; *p && o + 1 < size; p++)
+		out[o++] = (char)tolower((unsigned char)*p);
+	if (o + 1 < size)
+		out[o++] = '/';
+	for (const char *p = sub ? sub : "x"; *p && o + 1 < size; p++)
+		out[o++] = (char)tolower((unsigned char)*p);
+	out[o] = '\0';
 }
 
 static bool
@@ -143,7 +149,7 @@ add_part(struct msg *m, const char *ctype, int depth, bool in_orig)
 	m->parts = xreallocarray(m->parts, m->nparts + 1, sizeof *m->parts);
 	p = &m->parts[m->nparts++];
 	memset(p, 0, sizeof *p);
-	snprintf(p->ctype, sizeof p->ctype, "%s", ctype);
+	memcpy(p->ctype, ctype, strnlen(ctype, sizeof p->ctype - 1));
 	p->depth = depth;
 	p->in_original = in_orig;
 	return p;
