@@ -8,7 +8,8 @@
  * names and their domains,
  * and a few headers: the sender's address and domain, Reply-To's domain,
  * X-Mailer or User-Agent, the Message-ID's domain, the content type and
- * charset, List-Id, Precedence and the Received hops; the names of HTML
+ * charset, List-Id, Precedence and the Received hops (their names and
+ * networks, and all their words); the names of HTML
  * tags ("tag:font": spam is written in them). Each token
  * carries a prefix, so a word of the subject is not the same word in the
  * body, and is kept as a 64-bit hash, once per message, sorted.
@@ -267,8 +268,11 @@ header(struct toks *t, const char *name, const char *value, int *hops)
 		    tolower(name[strlen(name) - 1]));
 		header_words(t, prefix, value);
 	} else if (strcasecmp(name, "Received") == 0) {
-		if ((*hops)++ < RECEIVED_HOPS)
+		if ((*hops)++ < RECEIVED_HOPS) {
 			received(t, value);
+			/* and every word of it: the software, "with ESMTP" */
+			header_words(t, "rcvdw", value);
+		}
 	}
 }
 

@@ -34,6 +34,8 @@ has(const struct ndr_report *r, const char *prefix, const char *word)
 START_TEST(test_tokens_plain)
 {
 	struct ndr_report *r = read_tokens(
+	    "Received: from mx.example.org (mx.example.org [192.0.2.1])\n"
+	    "\tby in.example.net with ESMTP id X1; Tue, 2 Jun 2026\n"
 	    "From: Bob Smith <bob@mail.example.org>\n"
 	    "Subject: Cheap offer\n"
 	    "X-Mailer: SuperMailer 5\n"
@@ -50,6 +52,11 @@ START_TEST(test_tokens_plain)
 	ck_assert(has(r, "fromname", "Bob"));
 	ck_assert(has(r, "mailer", "SuperMailer"));
 	ck_assert(has(r, "middom", "gen.example.net"));
+	/* a hop: its host, network, and every word of it */
+	ck_assert(has(r, "rcvd", "mx.example.org"));
+	ck_assert(has(r, "ip", "192.0"));
+	ck_assert(has(r, "rcvdw", "ESMTP"));
+	ck_assert(has(r, "rcvdw", "in.example.net"));
 	ck_assert(has(r, "url", "shop.deals.example.com"));
 	ck_assert(has(r, "url", "example.com"));
 	/* a word once, however often it comes */
