@@ -49,12 +49,13 @@ orange_code(const char *d)
 		const char *q;
 		size_t i;
 
-		if ((*p | 0x20) != 'o' && (*p | 0x20) != 'l')
-			continue;	/* what no label begins with */
+		if (((*p | 0x20) != 'o' && (*p | 0x20) != 'l') ||
+		    (p > d && isalnum((unsigned char)p[-1])))
+			continue;	/* no label begins there */
 		for (i = 0; i < 3; i++)
 			if (strncasecmp(p, labels[i], 3) == 0)
 				break;
-		if (i == 3 || (p > d && isalnum((unsigned char)p[-1])))
+		if (i == 3)
 			continue;
 		q = p + 3;
 		while (isdigit((unsigned char)*q) || isalpha((unsigned char)*q))
