@@ -42,11 +42,19 @@ kind_of_action(const char *action, const char *status)
 
 /* Fields of the per-recipient blocks, read in order across blocks: a
  * second Final-Recipient starts the next recipient even without a blank. */
+/* Is the field name this one (ASCII case ignored)? Its first letter
+ * first: most names differ there. */
+static bool
+name_is(const char *name, const char *want)
+{
+	return (*name | 0x20) == (*want | 0x20) && strcasecmp(name, want) == 0;
+}
+
 static bool
 names_recipient(const char *name)
 {
-	return strcasecmp(name, "Final-Recipient") == 0 ||
-	    strcasecmp(name, "X-Actual-Recipient") == 0;
+	return name_is(name, "Final-Recipient") ||
+	    name_is(name, "X-Actual-Recipient");
 }
 
 /*
@@ -63,12 +71,12 @@ late_recipient(const struct hdrs *h)
 
 	for (size_t i = 0; i < h->n; i++) {
 		const char *name = h->v[i].name;
-		if (strcasecmp(name, "Final-Recipient") == 0) {
+		if (name_is(name, "Final-Recipient")) {
 			at = i;
 			n++;
-		} else if (at == SIZE_MAX && (strcasecmp(name, "Status") == 0 ||
-		    strcasecmp(name, "Action") == 0 ||
-		    strcasecmp(name, "Diagnostic-Code") == 0))
+		} else if (at == SIZE_MAX && (name_is(name, "Status") ||
+		    name_is(name, "Action") ||
+		    name_is(name, "Diagnostic-Code")))
 			before = true;
 	}
 	return n == 1 && before ? at : SIZE_MAX;
@@ -86,9 +94,9 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 		    j <= late ? j - 1 : j;
 		const char *name = h->v[i].name, *v = h->v[i].value;
 
-		if (strcasecmp(name, "Reporting-MTA") == 0) {
+		if (name_is(name, "Reporting-MTA")) {
 			set_field(&r->reporting_mta, v);
-		} else if (strcasecmp(name, "Original-Recipient") == 0) {
+		} else if (name_is(name, "Original-Recipient")) {
 			if (*cur && (*cur)->orig_rcpt == NULL &&
 			    (late != SIZE_MAX || ((*cur)->action == NULL &&
 			    (*cur)->status == NULL)))
@@ -99,7 +107,7 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 				*cur = NULL;
 			}
 		} else if (names_recipient(name)) {
-			if (strcasecmp(name, "X-Actual-Recipient") == 0 && *cur)
+			if (name_is(name, "X-Actual-Recipient") && *cur)
 				continue;
 			char *a = find_address(v, strlen(v), NULL, NULL);
 			if (a == NULL && *orig_pending)
@@ -124,17 +132,17 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 			}
 		} else if (*cur == NULL) {
 			continue;
-		} else if (strcasecmp(name, "Action") == 0) {
+		} else if (name_is(name, "Action")) {
 			set_field(&(*cur)->action, v);
-		} else if (strcasecmp(name, "Status") == 0) {
+		} else if (name_is(name, "Status")) {
 			char *st = find_status(v, strlen(v));
 			if ((*cur)->status == NULL)
 				(*cur)->status = st;
 			else
 				free(st);
-		} else if (strcasecmp(name, "Remote-MTA") == 0) {
+		} else if (name_is(name, "Remote-MTA")) {
 			set_field(&(*cur)->remote_mta, v);
-		} else if (strcasecmp(name, "Diagnostic-Code") == 0) {
+		} else if (name_is(name, "Diagnostic-Code")) {
 			set_field(&(*cur)->diagnostic, v);
 		}
 	}
