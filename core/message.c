@@ -1,5 +1,6 @@
 /* message.c - one raw message parsed once: headers, parts, report text. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,34 +294,54 @@ mark_line(const char *low, size_t n, const char *at)
 	return -1;
 }
 
+enum { MARKS = sizeof quote_marks / sizeof *quote_marks };
+static size_t nmarks, mark_off[MARKS], mark_len[MARKS];	/* "message" */
+
+static void
+marks_init(void)
+{
+	for (const char *const *mk = quote_marks; *mk; mk++) {
+		const char *in = strstr(*mk, "message");
+		if (in == NULL)
+			abort();	/* a mark must say it: see quote_marks */
+		mark_len[nmarks] = strlen(*mk);
+		mark_off[nmarks++] = (size_t)(in - *mk);
+	}
+}
+
+/* The first w in [p, end), a text that ends with a NUL and may hold
+ * others: strstr, which is faster than memmem, from NUL to NUL. */
+static const char *
+find_word(const char *p, const char *end, const char *w)
+{
+	for (; p < end; p += strlen(p) + 1) {
+		const char *f = strstr(p, w);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
 static size_t
 find_quoted(const char *t, const char *low, size_t n)
 {
-	static const char anchor[] = "message";
-	const size_t al = sizeof anchor - 1;
-	enum { MARKS = sizeof quote_marks / sizeof *quote_marks };
-	size_t best = n, i, nmarks = 0, off[MARKS], len[MARKS];
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	size_t best = n, i;
 	long at;
 
 	/* a separator line (under 200 bytes) names the copy of the message.
 	 * The marks all say "message": the text is searched for that word
 	 * once, and each mark tried where it stands (the first line that
 	 * qualifies is the earliest) */
-	for (const char *const *mk = quote_marks; *mk; mk++) {
-		const char *in = strstr(*mk, anchor);
-		if (in == NULL)
-			abort();	/* a mark must say it: see quote_marks */
-		len[nmarks] = strlen(*mk);
-		off[nmarks++] = (size_t)(in - *mk);
-	}
+	pthread_once(&once, marks_init);
 	for (const char *p = low, *end = low + n; best == n && p < end &&
-	    (p = memmem(p, (size_t)(end - p), anchor, al)) != NULL; p++)
+	    (p = find_word(p, end, "message")) != NULL; p++)
 		for (size_t k = 0; k < nmarks; k++) {
-			if ((size_t)(p - low) < off[k])
+			if ((size_t)(p - low) < mark_off[k])
 				continue;
-			const char *s = p - off[k];
-			if (len[k] > (size_t)(end - s) ||
-			    memcmp(s, quote_marks[k], len[k]) != 0)
+			const char *s = p - mark_off[k];
+			if (mark_len[k] > (size_t)(end - s) ||
+			    memcmp(s, quote_marks[k], mark_len[k]) != 0)
 				continue;
 			if ((at = mark_line(low, n, s)) >= 0) {
 				best = (size_t)at;

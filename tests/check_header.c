@@ -166,6 +166,25 @@ START_TEST(test_part_headers_slimmed_to_what_libetpan_needs)
 }
 END_TEST
 
+/* The copy of the original is found after a NUL in the report text too */
+START_TEST(test_quoted_original_found_past_a_nul)
+{
+	const char raw[] = "From: MAILER-DAEMON@mx.ndrsweep.test\n"
+	    "Subject: failure notice\n\n"
+	    "I could not deliver\0 your message.\n"
+	    "--- Below this line is a copy of the message.\n\n"
+	    "From: alice@ndrsweep.test\nSubject: Lunch\n";
+	struct ndr_limits lim;
+	struct msg m;
+
+	ndr_limits_default(&lim);
+	ck_assert_int_eq(msg_parse(&m, raw, sizeof raw - 1, &lim), 0);
+	ck_assert_uint_eq(msg_report_len(&m), 35);
+	ck_assert(strncmp(m.text.s + 35, "--- Below", 9) == 0);
+	msg_free(&m);
+}
+END_TEST
+
 static Suite *
 header_suite(void)
 {
@@ -179,6 +198,7 @@ header_suite(void)
 	tcase_add_test(tc, test_looks_like_headers_needs_known_fields);
 	tcase_add_test(tc, test_attached_header_slimmed_for_libetpan_only);
 	tcase_add_test(tc, test_part_headers_slimmed_to_what_libetpan_needs);
+	tcase_add_test(tc, test_quoted_original_found_past_a_nul);
 	suite_add_tcase(s, tc);
 	return s;
 }
