@@ -426,17 +426,19 @@ static size_t
 cap_parts(const char *raw, size_t len, unsigned max_parts)
 {
 	unsigned seen = 0;
-	const char *p = raw, *end = raw + len;
+	const char *c = raw + 12, *end = raw + len;
 
-	while (p < end) {
-		if (end - p > 13 && (*p == 'C' || *p == 'c') &&
-		    strncasecmp(p, "content-type:", 13) == 0 &&
+	if (len < 14)
+		return len;
+	/* by the colons, fewer than the lines: one that ends "Content-Type"
+	 * at the start of a line, with a byte after it */
+	while (c < end - 1 && (c = memchr(c, ':', (size_t)(end - 1 - c))) != NULL) {
+		const char *p = c - 12;
+		if ((p == raw || p[-1] == '\n') &&
+		    strncasecmp(p, "content-type", 12) == 0 &&
 		    ++seen > max_parts + 1)
-			return p - raw;
-		const char *nl = memchr(p, '\n', end - p);
-		if (nl == NULL)
-			break;
-		p = nl + 1;
+			return (size_t)(p - raw);
+		c++;
 	}
 	return len;
 }
