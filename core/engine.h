@@ -112,6 +112,7 @@ struct msg {
 	size_t		 orig_rawlen;
 	struct mailmime	*orig_mime;
 	bool		 truncated;
+	bool		 daemon;	/* from a mailer daemon (from_daemon) */
 	char		*fixed;		/* a copy with its boundary repaired */
 	char		*slim;		/* what libetpan parsed: see mime_only */
 	size_t		 slimlen;
@@ -204,6 +205,7 @@ bool		 text_is_delay(const struct msg *);
 /* Recipients named by X-Failed-Recipients and similar headers. */
 int		 failed_header_rcpts(struct msg *, struct ndr_report *);
 bool		 from_daemon(const struct msg *);
+bool		 daemon_sender(const struct msg *);
 
 #define READER(n) extern const struct reader reader_##n;
 #include "readers.h"

@@ -75,6 +75,14 @@ from_has(const struct msg *m, const char *const *needles)
 bool
 from_daemon(const struct msg *m)
 {
+	return m->daemon;
+}
+
+/* Is the message from a mailer daemon, by its Return-Path or From? Read
+ * once by msg_parse: most readers ask. */
+bool
+daemon_sender(const struct msg *m)
+{
 	static const char *const daemons[] = {
 		"mailer-daemon", "postmaster", "mail delivery", "mailer_daemon",
 		"mail-daemon", "maildaemon", "mail administrator",
