@@ -90,22 +90,20 @@ ndr_buf_json(struct ndr_buf *b, const char *s)
 	ndr_buf_addc(b, '"');
 }
 
-static void
-kv(struct ndr_buf *b, const char *key, const char *val, bool first)
-{
-	if (!first)
-		ndr_buf_addc(b, ',');
-	ndr_buf_json(b, key);
-	ndr_buf_addc(b, ':');
-	ndr_buf_json(b, val);
-}
+/* "key": value, the key a literal written as it is (no escaping to do),
+ * after a comma unless first */
+#define KEY(b, k, first) ((first) ? \
+	ndr_buf_add((b), "\"" k "\":", sizeof "\"" k "\":" - 1) : \
+	ndr_buf_add((b), ",\"" k "\":", sizeof ",\"" k "\":" - 1))
+#define KV(b, k, val, first) do {					\
+	KEY(b, k, first);						\
+	ndr_buf_json((b), (val));					\
+} while (0)
 
 static void
-strv(struct ndr_buf *b, const char *key, const struct ndr_strv *sv)
+strv(struct ndr_buf *b, const struct ndr_strv *sv)
 {
-	ndr_buf_addc(b, ',');
-	ndr_buf_json(b, key);
-	ndr_buf_adds(b, ":[");
+	ndr_buf_addc(b, '[');
 	for (size_t i = 0; i < sv->n; i++) {
 		if (i)
 			ndr_buf_addc(b, ',');
@@ -118,16 +116,16 @@ static void
 rcpt_json(struct ndr_buf *b, const struct ndr_rcpt *rc)
 {
 	ndr_buf_addc(b, '{');
-	kv(b, "address", rc->address, true);
-	kv(b, "original_recipient", rc->orig_rcpt, false);
-	kv(b, "action", rc->action, false);
-	kv(b, "status", rc->status, false);
-	kv(b, "reply_code", rc->reply_code, false);
-	kv(b, "reason", ndr_reason_name(rc->reason), false);
+	KV(b, "address", rc->address, true);
+	KV(b, "original_recipient", rc->orig_rcpt, false);
+	KV(b, "action", rc->action, false);
+	KV(b, "status", rc->status, false);
+	KV(b, "reply_code", rc->reply_code, false);
+	KV(b, "reason", ndr_reason_name(rc->reason), false);
 	ndr_buf_adds(b, rc->hard ? ",\"hard\":true" : ",\"hard\":false");
-	kv(b, "diagnostic", rc->diagnostic, false);
-	kv(b, "remote_mta", rc->remote_mta, false);
-	kv(b, "command", rc->command, false);
+	KV(b, "diagnostic", rc->diagnostic, false);
+	KV(b, "remote_mta", rc->remote_mta, false);
+	KV(b, "command", rc->command, false);
 	ndr_buf_addc(b, '}');
 }
 
@@ -138,14 +136,14 @@ ndr_report_json(const struct ndr_report *r, const char *file,
 	const struct ndr_original *o = &r->original;
 
 	ndr_buf_addc(b, '{');
-	kv(b, "file", file, true);
-	kv(b, "kind", ndr_kind_name(r->kind), false);
-	kv(b, "format", r->format, false);
-	kv(b, "from", r->from, false);
-	kv(b, "subject", r->subject, false);
-	kv(b, "reporting_mta", r->reporting_mta, false);
+	KV(b, "file", file, true);
+	KV(b, "kind", ndr_kind_name(r->kind), false);
+	KV(b, "format", r->format, false);
+	KV(b, "from", r->from, false);
+	KV(b, "subject", r->subject, false);
+	KV(b, "reporting_mta", r->reporting_mta, false);
 	if (r->kind == NDR_KIND_FEEDBACK)
-		kv(b, "feedback_type", r->feedback_type, false);
+		KV(b, "feedback_type", r->feedback_type, false);
 	ndr_buf_adds(b, ",\"recipients\":[");
 	for (size_t i = 0; i < r->nrcpts; i++) {
 		if (i)
@@ -153,17 +151,19 @@ ndr_report_json(const struct ndr_report *r, const char *file,
 		rcpt_json(b, &r->rcpts[i]);
 	}
 	ndr_buf_adds(b, "],\"original\":{");
-	kv(b, "form", ndr_form_name(o->form), true);
-	kv(b, "message_id", o->message_id, false);
-	kv(b, "from", o->from, false);
-	kv(b, "to", o->to, false);
-	kv(b, "subject", o->subject, false);
-	kv(b, "date", o->date, false);
-	kv(b, "return_path", o->return_path, false);
-	kv(b, "x_mailer", o->x_mailer, false);
-	strv(b, "received", &o->received);
-	kv(b, "excerpt", o->excerpt, false);
-	strv(b, "links", &o->links);
+	KV(b, "form", ndr_form_name(o->form), true);
+	KV(b, "message_id", o->message_id, false);
+	KV(b, "from", o->from, false);
+	KV(b, "to", o->to, false);
+	KV(b, "subject", o->subject, false);
+	KV(b, "date", o->date, false);
+	KV(b, "return_path", o->return_path, false);
+	KV(b, "x_mailer", o->x_mailer, false);
+	KEY(b, "received", false);
+	strv(b, &o->received);
+	KV(b, "excerpt", o->excerpt, false);
+	KEY(b, "links", false);
+	strv(b, &o->links);
 	ndr_buf_addc(b, '}');
 	if (r->truncated)
 		ndr_buf_adds(b, ",\"truncated\":true");
