@@ -126,7 +126,7 @@ struct msg {
 static inline unsigned
 msg_pair(unsigned char a, unsigned char b)
 {
-	return ((unsigned)a << 8 | b) * 40503u >> 4 & 4095;
+	return ((unsigned)a << 6 ^ b) & 4095;
 }
 int		 msg_parse(struct msg *, const char *, size_t,
 		    const struct ndr_limits *);
