@@ -17,6 +17,7 @@ for s in $suites; do
 	log=$build/tests/valgrind-$s.out
 	if CK_FORK=no CK_VERBOSITY=silent FIXTURES=$top/tests/fixtures \
 	    valgrind -q --error-exitcode=99 --leak-check=full \
+	    --suppressions="$top/tests/valgrind.supp" \
 	    --errors-for-leak-kinds=definite --show-leak-kinds=definite \
 	    "$build/tests/check_$s" >"$log" 2>&1; then
 		ok "check_$s: valgrind clean"
