@@ -13,6 +13,10 @@ char		*xstrdup(const char *);
 char		*xstrndup(const char *, size_t);
 void		*xcalloc(size_t, size_t);
 void		*xreallocarray(void *, size_t, size_t);
+/* A large buffer of at least n bytes (its size in *cap) and back: kept
+ * for the next message instead of freed. */
+void		*big_alloc(size_t n, size_t *cap);
+void		 big_free(void *, size_t cap);
 /* Case-insensitive (ASCII) search for needle in [h, h + hlen). */
 const char	*ci_find(const char *h, size_t hlen, const char *needle);
 bool		 ci_prefix(const char *s, const char *prefix);
@@ -20,6 +24,8 @@ bool		 ci_eq(const char *, const char *);
 /* Does the lowercase text contain any of the NULL-terminated needles? */
 bool		 has_any(const char *lower, const char *const *needles);
 char		*lowercase_dup(const char *, size_t);
+/* the same into p, n + 1 bytes of room; p */
+char		*lowercase_into(char *p, const char *, size_t n);
 /* The host of the next http(s) link in [p, end) (*len bytes, maybe 0),
  * or NULL; the next search starts at the returned pointer + *len. */
 const char	*next_link_host(const char *p, const char *end, size_t *len);
@@ -60,6 +66,7 @@ struct hdrs {
 	struct hdr	*v;		/* names and values in mem */
 	size_t		 n, cap;
 	char		*mem;
+	size_t		 memcap;
 };
 /* Parse a header block at p; returns the bytes used, blank line included. */
 size_t		 hdrs_parse(struct hdrs *, const char *p, size_t len);
@@ -115,7 +122,8 @@ struct msg {
 	bool		 daemon;	/* from a mailer daemon (from_daemon) */
 	char		*fixed;		/* a copy with its boundary repaired */
 	char		*slim;		/* what libetpan parsed: see mime_only */
-	size_t		 slimlen;
+	size_t		 slimlen, slimcap;
+	size_t		 lowercap;
 	const char	*unslim;	/* the bytes slim was made from */
 	size_t		 unslimlen;
 	struct slim_run	*runs;		/* where slim's bytes come from */

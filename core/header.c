@@ -110,10 +110,8 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 			}
 			break;			/* not a header: the block ends */
 		}
-		if (name == NULL && mem.cap == 0) {	/* most blocks fit */
-			mem.s = xreallocarray(NULL, len < 4096 ? len + 64 : 4096, 1);
-			mem.cap = len < 4096 ? len + 64 : 4096;
-		}
+		if (name == NULL && mem.cap == 0)	/* most blocks fit */
+			mem.s = big_alloc(len < 4096 ? len + 64 : 4096, &mem.cap);
 		if (name)
 			add_field(h, &mem, name, nlen, folded ? val.s : vs,
 			    folded ? val.len : vl);
@@ -129,6 +127,7 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 		    folded ? val.len : vl);
 	ndr_buf_free(&val);
 	h->mem = mem.s;
+	h->memcap = mem.cap;
 	for (size_t k = 0; k < h->n; k++) {
 		h->v[k].name = mem.s + (uintptr_t)h->v[k].name;
 		h->v[k].value = mem.s + (uintptr_t)h->v[k].value;
@@ -153,11 +152,11 @@ hdrs_get(const struct hdrs *h, const char *name)
 void
 hdrs_free(struct hdrs *h)
 {
-	free(h->mem);
+	big_free(h->mem, h->memcap);
 	free(h->v);
 	h->v = NULL;
 	h->mem = NULL;
-	h->n = h->cap = 0;
+	h->n = h->cap = h->memcap = 0;
 }
 
 char *

@@ -379,6 +379,10 @@ build_text(struct msg *m)
 {
 	bool any_plain = false;
 
+	/* room for the message's length: most texts fit */
+	m->text.s = big_alloc(m->len + 1, &m->text.cap);
+	m->text.s[0] = '\0';
+
 	for (size_t i = 0; i < m->nparts; i++) {
 		const struct part *p = &m->parts[i];
 		if (!p->in_original && p->text &&
@@ -409,7 +413,8 @@ build_text(struct msg *m)
 		append_no_cr(&m->text, m->raw + m->hdr_len, m->len - m->hdr_len);
 	if (m->text.s == NULL)
 		ndr_buf_add(&m->text, "", 0);
-	m->lower = lowercase_dup(m->text.s, m->text.len);
+	m->lower = big_alloc(m->text.len + 1, &m->lowercap);
+	lowercase_into(m->lower, m->text.s, m->text.len);
 	m->orig_off = find_quoted(m->text.s, m->lower, m->text.len);
 	m->lower[m->orig_off] = '\0';	/* the report text only */
 	const unsigned char *u = (const unsigned char *)m->lower;
@@ -914,15 +919,15 @@ slim_part(struct slim *s, const char *raw, size_t i, size_t len, size_t *done)
 }
 
 static char *
-mime_only(const char *raw, size_t len, size_t *outlen,
+mime_only(const char *raw, size_t len, size_t *outlen, size_t *cap,
     struct slim_run **runs, size_t *nruns)
 {
-	struct slim s = { .out = xreallocarray(NULL, len + 1, 1) };
+	struct slim s = { .out = big_alloc(len + 1, cap) };
 	size_t done = 0, at, i, le;
 	bool attached;
 
 	if ((i = header_block(&s, raw, 0, len, true, &attached)) == SIZE_MAX) {
-		free(s.out);
+		big_free(s.out, *cap);
 		free(s.run);
 		return NULL;
 	}
@@ -1034,7 +1039,7 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	}
 	size_t slim_len;
 	/* kept while the part tree points into it */
-	if ((m->slim = mime_only(raw, len, &slim_len, &m->runs,
+	if ((m->slim = mime_only(raw, len, &slim_len, &m->slimcap, &m->runs,
 	    &m->nruns)) != NULL) {
 		m->unslim = raw;
 		m->unslimlen = len;
@@ -1082,10 +1087,10 @@ msg_free(struct msg *m)
 	for (size_t i = 0; i < m->nparts; i++)
 		free(m->parts[i].text);
 	free(m->parts);
-	ndr_buf_free(&m->text);
-	free(m->lower);
+	big_free(m->text.s, m->text.cap);
+	big_free(m->lower, m->lowercap);
 	free(m->fixed);
-	free(m->slim);
+	big_free(m->slim, m->slimcap);
 	free(m->runs);
 	memset(m, 0, sizeof *m);
 }

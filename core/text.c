@@ -39,6 +39,96 @@ xreallocarray(void *p, size_t n, size_t size)
 	return p;
 }
 
+/*
+ * Large buffers a message takes and gives back when it is done (its slim
+ * copy, its text): glibc's malloc searches its bins for each block over a
+ * kilobyte, a cost per message. A few are kept for the next message, per
+ * thread (freed when the thread ends).
+ */
+#define SPARES		6
+#define SPARE_MAX	(1u << 20)
+
+struct spares {
+	void	*p[SPARES];
+	size_t	 cap[SPARES];
+};
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void
+spares_free(void *arg)
+{
+	struct spares *sp = arg;
+
+	for (int i = 0; i < SPARES; i++)
+		free(sp->p[i]);
+	free(sp);
+}
+
+static void
+spare_init(void)
+{
+	if (pthread_key_create(&spare_key, spares_free) != 0)
+		oom();
+}
+
+static struct spares *
+spares(void)
+{
+	struct spares *sp;
+
+	pthread_once(&spare_once, spare_init);
+	if ((sp = pthread_getspecific(spare_key)) == NULL) {
+		sp = xcalloc(1, sizeof *sp);
+		if (pthread_setspecific(spare_key, sp) != 0)
+			oom();
+	}
+	return sp;
+}
+
+void *
+big_alloc(size_t n, size_t *cap)
+{
+	struct spares *sp = spares();
+
+	for (int i = 0; i < SPARES; i++)
+		if (sp->p[i] && sp->cap[i] >= n) {
+			void *p = sp->p[i];
+			*cap = sp->cap[i];
+			sp->p[i] = NULL;
+			return p;
+		}
+	*cap = n;
+	return xreallocarray(NULL, n, 1);
+}
+
+void
+big_free(void *p, size_t cap)
+{
+	struct spares *sp;
+
+	if (p == NULL)
+		return;
+	if (cap <= SPARE_MAX && (sp = spares()) != NULL) {
+		int k = 0;	/* an empty place, else the smallest */
+		for (int i = 0; i < SPARES; i++) {
+			if (sp->p[i] == NULL) {
+				k = i;
+				break;
+			}
+			if (sp->cap[i] < sp->cap[k])
+				k = i;
+		}
+		if (sp->p[k] == NULL || sp->cap[k] < cap) {
+			free(sp->p[k]);
+			sp->p[k] = p;
+			sp->cap[k] = cap;
+			return;
+		}
+	}
+	free(p);
+}
+
 char *
 xstrndup(const char *s, size_t n)
 {
@@ -232,7 +322,12 @@ has_any(const char *lower, const char *const *needles)
 char *
 lowercase_dup(const char *s, size_t n)
 {
-	char *p = xreallocarray(NULL, n + 1, 1);
+	return lowercase_into(xreallocarray(NULL, n + 1, 1), s, n);
+}
+
+char *
+lowercase_into(char *p, const char *s, size_t n)
+{
 	size_t i = 0;
 
 	/* ASCII letters only (a UTF-8 text's other bytes are not letters
