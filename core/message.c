@@ -697,7 +697,7 @@ ctype_slim(struct slim *s, const char *raw, size_t i, size_t end)
 		goto no;
 	slim_put(s, (const char *)t, (size_t)(p - t));
 	for (;;) {
-		while (p < e && (*p == ' ' || (WS(*p) && p[-1] == ';')))
+		while (p < e && *p == ' ')
 			p++;
 		if (p < e && WS(*p) && e - p > 2)	/* a fold not after ';' */
 			goto no;
