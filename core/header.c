@@ -180,11 +180,13 @@ hdr_decode(const char *s)
 bool
 looks_like_headers(const char *p, size_t len, int min)
 {
-	static const char *const known[] = {
-		"received", "return-path", "message-id", "from", "to",
-		"subject", "date", "mime-version", "content-type",
-		"x-mailer", "reply-to", "cc", "delivered-to", "sender",
-		NULL
+	static const struct { const char *name; size_t len; } known[] = {
+#define K(s)	{ s, sizeof s - 1 }
+		K("received"), K("return-path"), K("message-id"), K("from"),
+		K("to"), K("subject"), K("date"), K("mime-version"),
+		K("content-type"), K("x-mailer"), K("reply-to"), K("cc"),
+		K("delivered-to"), K("sender"),
+#undef K
 	};
 	int seen = 0;
 	size_t i = 0;
@@ -200,9 +202,9 @@ looks_like_headers(const char *p, size_t len, int min)
 			if (colon == NULL || !hdr_field_name(p + i, colon - (p + i)))
 				break;
 			size_t n = (size_t)(colon - (p + i));
-			for (int k = 0; known[k]; k++)
-				if (strlen(known[k]) == n &&
-				    strncasecmp(p + i, known[k], n) == 0) {
+			for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+				if (known[k].len == n &&
+				    strncasecmp(p + i, known[k].name, n) == 0) {
 					seen++;
 					break;
 				}
