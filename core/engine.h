@@ -128,6 +128,8 @@ struct msg {
 	size_t		 unslimlen;
 	struct slim_run	*runs;		/* where slim's bytes come from */
 	size_t		 nruns;
+	size_t		*skips;		/* where slim left a body out */
+	size_t		 nskips;
 };
 
 /* The bit of pairs for the bytes a, b: a set a text's pairs are in. */

@@ -10,6 +10,7 @@
 #include "engine.h"
 
 static void	unslim(const struct msg *, const char **, size_t *);
+static bool	one_run(const struct msg *, const char *, size_t);
 
 void
 ndr_limits_default(struct ndr_limits *lim)
@@ -86,16 +87,39 @@ charset_is_utf8(const char *cs)
 
 /* Decode a single part's body (transfer encoding, then charset). */
 static char *
-decode_body(struct mailmime *mm, size_t cap, size_t *outlen, bool *cut)
+decode_body(const struct msg *m, struct mailmime *mm, size_t cap,
+    size_t *outlen, bool *cut)
 {
 	struct mailmime_data *d = mm->mm_data.mm_single;
 	char *dec = NULL, *out;
+	const char *data;
 	size_t declen = 0, len;
 	int enc;
 
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
 		return NULL;
+	data = d->dt_data.dt_text.dt_data;
 	len = d->dt_data.dt_text.dt_length;
+	/* a body left out of libetpan's copy: read in the message itself.
+	 * libetpan's empty body may stop short of where it was left out by
+	 * a line break (a last part that lost its closing delimiter) */
+	if (m->nskips && data >= m->slim && data <= m->slim + m->slimlen) {
+		size_t at = (size_t)(data - m->slim);
+		for (size_t k = 0; k < m->nskips; k++) {
+			size_t sk = m->skips[k];
+			if (sk == at || (len == 0 && sk > at && sk - at <= 2 &&
+			    strspn(data, "\r\n") >= sk - at)) {
+				data = m->slim + sk;
+				unslim(m, &data, &len);
+				break;
+			}
+		}
+	}
+	/* a body across what libetpan's copy changed (where libetpan saw
+	 * no part where the copy was made to see one): the message's bytes */
+	if (len > 0 && m->slim && data >= m->slim &&
+	    data < m->slim + m->slimlen && !one_run(m, data, len))
+		unslim(m, &data, &len);
 	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
 	/* Encoded text grows at most 4/3; read a little more than we keep. */
 	if (len > cap + cap / 2) {
@@ -104,12 +128,12 @@ decode_body(struct mailmime *mm, size_t cap, size_t *outlen, bool *cut)
 	}
 	if (enc == MAILMIME_MECHANISM_BASE64) {
 		dec = xreallocarray(NULL, len + 1, 1);
-		declen = b64_decode(d->dt_data.dt_text.dt_data, len, dec);
+		declen = b64_decode(data, len, dec);
 	} else if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
 		dec = xreallocarray(NULL, len + 1, 2);
-		declen = qp_decode(d->dt_data.dt_text.dt_data, len, dec);
+		declen = qp_decode(data, len, dec);
 	}
-	const char *src = dec ? dec : d->dt_data.dt_text.dt_data;
+	const char *src = dec ? dec : data;
 	size_t srclen = dec ? declen : len;
 	if (srclen > cap) {
 		srclen = cap;
@@ -199,7 +223,7 @@ walk(struct msg *m, struct mailmime *mm, int depth, bool in_orig)
 		struct part *p = add_part(m, ctype, depth, in_orig);
 		bool cut = false;
 		if (is_textual(ctype))
-			p->text = decode_body(mm, m->lim->max_text, &p->len,
+			p->text = decode_body(m, mm, m->lim->max_text, &p->len,
 			    &cut);
 		if (cut)
 			m->truncated = true;
@@ -569,6 +593,10 @@ struct slim {
 	const char	*bound[BOUNDS];
 	size_t		 blen[BOUNDS];
 	int		 nbound;
+	bool		 digest;	/* a multipart/digest seen */
+	int		 cur;		/* the boundary of the part read */
+	size_t		*skip;		/* where bodies were left out */
+	size_t		 nskip;
 };
 
 static void
@@ -611,9 +639,13 @@ field_name(const char *raw, size_t i, size_t le)
 	return n && hdr_field_name(raw + i, n) ? n : 0;
 }
 
-/* The Content-Type field [i, end): a multipart's boundary is noted; is
- * the type message/rfc822? */
-static bool
+/* What a part is to libetpan: a leaf (one body), a multipart, or an
+ * attached message (message/rfc822). */
+enum { LEAF, MULTI, MESSAGE };
+
+/* The Content-Type field [i, end): which kind of part it makes; a
+ * multipart's boundary is noted. */
+static int
 content_type(struct slim *s, const char *raw, size_t i, size_t end)
 {
 	static const char mt[] = "message/rfc822";
@@ -624,10 +656,13 @@ content_type(struct slim *s, const char *raw, size_t i, size_t end)
 	if ((size_t)(e - p) >= sizeof mt - 1 &&
 	    strncasecmp(p, mt, sizeof mt - 1) == 0)
 		return p + sizeof mt - 1 == e || strchr(" \t\r\n;",
-		    p[sizeof mt - 1]) != NULL;
-	if ((size_t)(e - p) < 10 || strncasecmp(p, "multipart/", 10) != 0 ||
-	    s->nbound == BOUNDS || (p = ci_find(p, e - p, "boundary=")) == NULL)
-		return false;
+		    p[sizeof mt - 1]) != NULL ? MESSAGE : LEAF;
+	if ((size_t)(e - p) < 10 || strncasecmp(p, "multipart/", 10) != 0)
+		return LEAF;
+	if ((size_t)(e - p) >= 16 && strncasecmp(p + 10, "digest", 6) == 0)
+		s->digest = true;	/* its parts are messages untold */
+	if (s->nbound == BOUNDS || (p = ci_find(p, e - p, "boundary=")) == NULL)
+		return MULTI;
 	p += 9;
 	const char *b = p;
 	if (*p == '"')
@@ -640,7 +675,7 @@ content_type(struct slim *s, const char *raw, size_t i, size_t end)
 		s->bound[s->nbound] = b;
 		s->blen[s->nbound++] = (size_t)(p - b);
 	}
-	return false;
+	return MULTI;
 }
 
 /* Bytes of the slim copy that are nobody's: no run maps them. */
@@ -768,12 +803,15 @@ no:
  * encoding; the rest says nothing of the part tree). */
 static void
 field_done(struct slim *s, const char *raw, size_t i, size_t end, size_t n,
-    bool copy, bool *attached)
+    bool copy, int *kind)
 {
 	bool ct = n == 12 && strncasecmp(raw + i, "Content-Type", 12) == 0;
 
-	if (ct)
-		*attached |= content_type(s, raw, i, end);
+	if (ct) {
+		int k = content_type(s, raw, i, end);
+		if (*kind < 0)		/* the first one counts */
+			*kind = k;
+	}
 	if (!copy)
 		return;
 	if (ct) {
@@ -789,26 +827,30 @@ field_done(struct slim *s, const char *raw, size_t i, size_t end, size_t n,
  * copy, what libetpan needs of it written to the slim copy (field_done).
  * The offset of the blank line that ends it, or SIZE_MAX (nothing
  * written) when a line is not a field as libetpan sees one or no blank
- * line comes. *attached: the block says message/rfc822.
+ * line comes. *kind: what the block makes of its part (content_type).
  */
 static size_t
 header_block(struct slim *s, const char *raw, size_t i, size_t len, bool copy,
-    bool *attached)
+    int *kind)
 {
 	size_t o = s->o, nrun = s->nrun, next, le, start = i, fs = SIZE_MAX;
 	size_t lastlen = nrun ? s->run[nrun - 1].len : 0, n = 0;
 	int nbound = s->nbound;
+	bool digest = s->digest;
 
-	*attached = false;
+	*kind = -1;
 	while (i < len) {
 		bool cont = raw[i] == ' ' || raw[i] == '\t';
 		next = line_at(raw, i, len, &le);
 		if (!cont && fs != SIZE_MAX) {	/* the field [fs, i) whole */
-			field_done(s, raw, fs, i, n, copy, attached);
+			field_done(s, raw, fs, i, n, copy, kind);
 			fs = SIZE_MAX;
 		}
-		if (le == i)			/* the blank line */
+		if (le == i) {			/* the blank line */
+			if (*kind < 0)
+				*kind = LEAF;	/* text/plain by default */
 			return i;
+		}
 		if (cont) {
 			if (i == start)
 				break;
@@ -823,39 +865,37 @@ header_block(struct slim *s, const char *raw, size_t i, size_t len, bool copy,
 	if (nrun)
 		s->run[nrun - 1].len = lastlen;
 	s->nbound = nbound;
-	*attached = false;
+	s->digest = digest;
+	*kind = LEAF;
 	return SIZE_MAX;
 }
 
-/* Is the line [b, le) a delimiter of a known boundary (the closing one
- * too, with closing)? */
-static bool
+/* The known boundary whose delimiter the line [b, le) is (the closing
+ * one too, with closing), or -1. */
+static int
 delimiter(const struct slim *s, const char *raw, size_t b, size_t le,
     bool closing)
 {
 	if (le - b < 3 || raw[b] != '-' || raw[b + 1] != '-')
-		return false;
+		return -1;
 	for (int k = 0; k < s->nbound; k++) {
 		size_t n = s->blen[k], j = b + 2 + n;
 		if (le - b - 2 < n || memcmp(raw + b + 2, s->bound[k], n) != 0)
 			continue;
-		if (le - j >= 2 && raw[j] == '-' && raw[j + 1] == '-') {
-			if (!closing)
-				return false;
-			j += 2;
-		}
+		if (le - j >= 2 && raw[j] == '-' && raw[j + 1] == '-')
+			return closing ? k : -1;   /* whatever follows: libetpan */
 		while (j < le && (raw[j] == ' ' || raw[j] == '\t'))
 			j++;
 		if (j == le)
-			return true;
+			return k;
 	}
-	return false;
+	return -1;
 }
 
 /* The start of the next part header at or after i: the line after a
  * delimiter line. 0 when there is none. */
 static size_t
-next_part(const struct slim *s, const char *raw, size_t i, size_t len)
+next_part(struct slim *s, const char *raw, size_t i, size_t len)
 {
 	const char *p;
 	size_t le, next;
@@ -867,7 +907,8 @@ next_part(const struct slim *s, const char *raw, size_t i, size_t len)
 			continue;
 		}
 		next = line_at(raw, b, len, &le);
-		if (delimiter(s, raw, b, le, false) && next < len)
+		if ((s->cur = delimiter(s, raw, b, le, false)) >= 0 &&
+		    next < len)
 			return next;
 		i = next;
 	}
@@ -875,30 +916,77 @@ next_part(const struct slim *s, const char *raw, size_t i, size_t len)
 }
 
 /*
+ * A leaf's body from i left out of the slim copy, to the line break
+ * before the next delimiter: libetpan then has no body bytes to look
+ * through for its boundary, and the engine reads the body from the
+ * message itself (unslim maps the empty body back to it). Not in a
+ * digest (its parts without a type are messages), not without a
+ * delimiter after it. Where the next part may start.
+ */
+static size_t
+skip_body(struct slim *s, const char *raw, size_t i, size_t len,
+    size_t *done, int cur)
+{
+	const char *p;
+	size_t le;
+
+	if (s->digest || (line_at(raw, i, len, &le), delimiter(s, raw, i, le,
+	    true)) >= 0)
+		return i;		/* no body at all */
+	for (size_t j = i; j < len && (p = memchr(raw + j, '\n', len - j)); ) {
+		size_t b = (size_t)(p - raw) + 1, e = (size_t)(p - raw);
+		int k;
+		if (b < len && raw[b] == '-' && (line_at(raw, b, len, &le),
+		    (k = delimiter(s, raw, b, le, true)) >= 0)) {
+			/* the part's own boundary ends it; another's is a
+			 * broken nesting libetpan reads its own way */
+			if (k != cur)
+				return i;
+			if (e > i && raw[e - 1] == '\r')
+				e--;	/* the line break is the delimiter's */
+			if (e <= i)
+				return i;
+			slim_copy(s, raw, *done, i - *done);
+			*done = e;
+			s->skip = xreallocarray(s->skip, s->nskip + 1,
+			    sizeof *s->skip);
+			s->skip[s->nskip++] = s->o;
+			return e;
+		}
+		j = b;
+	}
+	return i;
+}
+
+/*
  * The header at i slimmed into s, the bytes before it (from *done) copied
- * as they are; and the header of the message it attaches, if it does.
- * Where the next part may start.
+ * as they are; the header of the message it attaches, if it does; and a
+ * leaf's body left out. Where the next part may start.
  */
 static size_t
 slim_part(struct slim *s, const char *raw, size_t i, size_t len, size_t *done)
 {
 	size_t end, le, o, nrun, lastlen;
-	bool attached;
+	int kind, cur = s->cur;		/* the boundary of the part */
 
 	slim_copy(s, raw, *done, i - *done);
 	*done = i;
 	o = s->o;
 	nrun = s->nrun;
 	lastlen = nrun ? s->run[nrun - 1].len : 0;
-	if ((end = header_block(s, raw, i, len, true, &attached)) == SIZE_MAX)
+	if ((end = header_block(s, raw, i, len, true, &kind)) == SIZE_MAX)
 		return i;		/* left as it is */
 	/* a part with no body: its blank line is the delimiter's line
-	 * break to libetpan, which then reads the header otherwise; left
-	 * as it is (its boundary noted is kept) */
+	 * break to libetpan, which then reads the header otherwise; and a
+	 * part header none of whose fields libetpan needs: an empty one
+	 * makes it read the body's first lines as the header. Left as they
+	 * are (the boundary noted is kept) */
 	size_t nx = line_at(raw, end, len, &le), le2;
+	if (s->o == o && end > i)
+		return i;
 	if (nx < len) {
 		line_at(raw, nx, len, &le2);
-		if (delimiter(s, raw, nx, le2, true)) {
+		if (delimiter(s, raw, nx, le2, true) >= 0) {
 			s->o = o;
 			s->nrun = nrun;
 			if (nrun)
@@ -907,36 +995,42 @@ slim_part(struct slim *s, const char *raw, size_t i, size_t len, size_t *done)
 		}
 	}
 	*done = end;
-	if (!attached || (i = line_at(raw, end, len, &le)) >= len)
-		return end;
-	/* the attached message's own header, after the blank line */
-	slim_copy(s, raw, *done, i - *done);
-	*done = i;
-	if ((end = header_block(s, raw, i, len, true, &attached)) == SIZE_MAX)
-		return i;
-	*done = end;
-	return end;
+	if (kind == MESSAGE && nx < len) {
+		/* the attached message's own header, after the blank line */
+		slim_copy(s, raw, *done, nx - *done);
+		*done = nx;
+		o = s->o;
+		if ((end = header_block(s, raw, nx, len, true, &kind)) ==
+		    SIZE_MAX)
+			return nx;
+		*done = end;
+		nx = line_at(raw, end, len, &le);
+	}
+	/* a header with no field and no body makes libetpan take the next
+	 * delimiter for part of it: a body is left out after a field only */
+	return kind == LEAF && s->o > o && nx < len ?
+	    skip_body(s, raw, nx, len, done, cur) : end;
 }
 
 static char *
 mime_only(const char *raw, size_t len, size_t *outlen, size_t *cap,
-    struct slim_run **runs, size_t *nruns)
+    struct slim_run **runs, size_t *nruns, size_t **skip, size_t *nskip)
 {
 	struct slim s = { .out = big_alloc(len + 1, cap) };
 	size_t done = 0, at, i, le;
-	bool attached;
+	int kind;
 
-	if ((i = header_block(&s, raw, 0, len, true, &attached)) == SIZE_MAX) {
+	if ((i = header_block(&s, raw, 0, len, true, &kind)) == SIZE_MAX) {
 		big_free(s.out, *cap);
 		free(s.run);
 		return NULL;
 	}
 	done = i;
 	/* a message that is a message/rfc822 itself */
-	if (attached && (at = line_at(raw, i, len, &le)) < len) {
+	if (kind == MESSAGE && (at = line_at(raw, i, len, &le)) < len) {
 		slim_copy(&s, raw, done, at - done);
 		done = at;
-		size_t end = header_block(&s, raw, at, len, true, &attached);
+		size_t end = header_block(&s, raw, at, len, true, &kind);
 		if (end != SIZE_MAX)
 			done = i = end;
 	}
@@ -948,7 +1042,22 @@ mime_only(const char *raw, size_t len, size_t *outlen, size_t *cap,
 	*outlen = s.o;
 	*runs = s.run;
 	*nruns = s.nrun;
+	*skip = s.skip;
+	*nskip = s.nskip;
 	return s.out;
+}
+
+/* Are the slim copy's bytes [p, p + n) the message's as they are, one
+ * run of it? */
+static bool
+one_run(const struct msg *m, const char *p, size_t n)
+{
+	size_t a = (size_t)(p - m->slim);
+
+	for (size_t k = 0; k < m->nruns; k++)
+		if (a >= m->runs[k].slim && a < m->runs[k].slim + m->runs[k].len)
+			return a + n <= m->runs[k].slim + m->runs[k].len;
+	return false;
 }
 
 /* Where the slim copy's bytes [p, p + n) come from in the message: the
@@ -1040,7 +1149,7 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	size_t slim_len;
 	/* kept while the part tree points into it */
 	if ((m->slim = mime_only(raw, len, &slim_len, &m->slimcap, &m->runs,
-	    &m->nruns)) != NULL) {
+	    &m->nruns, &m->skips, &m->nskips)) != NULL) {
 		m->unslim = raw;
 		m->unslimlen = len;
 		m->slimlen = slim_len;
@@ -1091,6 +1200,7 @@ msg_free(struct msg *m)
 	big_free(m->lower, m->lowercap);
 	free(m->fixed);
 	big_free(m->slim, m->slimcap);
+	free(m->skips);
 	free(m->runs);
 	memset(m, 0, sizeof *m);
 }

@@ -115,7 +115,7 @@ END_TEST
 
 /* libetpan's copy of a part header: the type with its charset and
  * boundary only (unquoted when a token), the transfer encoding; other
- * fields out. A value not
+ * fields out; a leaf's body out too. A value not
  * plain enough, and the header of a part with no body, stay whole */
 START_TEST(test_part_headers_slimmed_to_what_libetpan_needs)
 {
@@ -146,14 +146,17 @@ START_TEST(test_part_headers_slimmed_to_what_libetpan_needs)
 	ndr_limits_default(&lim);
 	ck_assert_int_eq(msg_parse(&m, raw, sizeof raw - 1, &lim), 0);
 	ck_assert_ptr_nonnull(m.slim);
+	/* the bodies left out: the engine reads them in the message */
 	ck_assert_str_eq(strstr(m.slim,
 	    "Content-Type:multipart/mixed;boundary=b1\n\n--b1\n"
 	    "Content-Type:text/plain;charset=iso-8859-1\n"
-	    "Content-Transfer-Encoding: quoted-printable\n\ncaf=E9\n"),
+	    "Content-Transfer-Encoding: quoted-printable\n\n\n--b1\n"),
 	    m.slim);
 	ck_assert_ptr_nonnull(strstr(m.slim,
 	    "\n--b1\nContent-Type: text/plain (a comment); charset=us-ascii\n"
-	    "\nsecond\n"));
+	    "\n\n--b1\n"));
+	ck_assert_ptr_null(strstr(m.slim, "caf=E9"));
+	ck_assert_ptr_null(strstr(m.slim, "second"));
 	ck_assert_ptr_nonnull(strstr(m.slim,
 	    "\n--b1\nContent-Type: text/plain; format=fixed\n\n--b1--\n"));
 	ck_assert_ptr_null(strstr(m.slim, "From:"));
@@ -185,6 +188,67 @@ START_TEST(test_quoted_original_found_past_a_nul)
 }
 END_TEST
 
+/* Bodies left out of libetpan's copy are read in the message: also in
+ * the shapes where libetpan reads a part its own way (no field in a
+ * part header, only fields it does not need, an attached message whose
+ * multipart lost its closing delimiter) */
+START_TEST(test_bodies_left_out_read_in_the_message)
+{
+	const char raw[] =
+	    "Content-Type: multipart/report; boundary=\"out\"\n"
+	    "\n"
+	    "--out\n"
+	    "\n"
+	    "no field in the header\n"
+	    "--out\n"
+	    "Content-Description: only this\n"
+	    "\n"
+	    "Return-Path: <a@b.test>\n"
+	    "\n"
+	    "body after a field nobody needs\n"
+	    "--out\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Final-Recipient: rfc822; d@far.example\n"
+	    "--out\n"
+	    "Content-Type: message/rfc822\n"
+	    "\n"
+	    "Subject: inner\n"
+	    "Content-Type: multipart/alternative; boundary=\"in\"\n"
+	    "\n"
+	    "--in\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "Nyaan\n"
+	    "\n"
+	    "--out--\n";
+	const char *want[] = {
+		"no field in the header",
+		"Return-Path: <a@b.test>\n\nbody after a field nobody needs",
+		"Final-Recipient: rfc822; d@far.example",
+		NULL,			/* the message/rfc822 part */
+		"Nyaan",
+	};
+	struct ndr_limits lim;
+	struct msg m;
+
+	ndr_limits_default(&lim);
+	ck_assert_int_eq(msg_parse(&m, raw, sizeof raw - 1, &lim), 0);
+	ck_assert_uint_eq(m.nparts, 5);
+	for (size_t k = 0; k < 5; k++)
+		if (want[k])
+			ck_assert_str_eq(m.parts[k].text, want[k]);
+	/* the plain leaf's body is not in libetpan's copy; the others stay
+	 * for it to read its own way: after a header it would see empty,
+	 * or ended by another boundary's delimiter */
+	ck_assert_ptr_null(strstr(m.slim, "Final-Recipient"));
+	ck_assert_ptr_nonnull(strstr(m.slim, "no field in the header"));
+	ck_assert_ptr_nonnull(strstr(m.slim, "nobody needs"));
+	ck_assert_ptr_nonnull(strstr(m.slim, "Nyaan"));
+	msg_free(&m);
+}
+END_TEST
+
 static Suite *
 header_suite(void)
 {
@@ -199,6 +263,7 @@ header_suite(void)
 	tcase_add_test(tc, test_attached_header_slimmed_for_libetpan_only);
 	tcase_add_test(tc, test_part_headers_slimmed_to_what_libetpan_needs);
 	tcase_add_test(tc, test_quoted_original_found_past_a_nul);
+	tcase_add_test(tc, test_bodies_left_out_read_in_the_message);
 	suite_add_tcase(s, tc);
 	return s;
 }
