@@ -64,9 +64,11 @@ on_message(const char *name, const char *raw, size_t len, void *arg)
 	if (run->json) {
 		ndr_report_json(r, name, &run->out);
 		run->out.len--;		/* the closing brace */
-		ndr_buf_printf(&run->out, ",\"content_score\":%.4f}\n",
-		    run->bayes ? ndr_bayes_score(run->bayes, r->tokens,
-		    r->ntokens) : 0.5);
+		if (run->bayes == NULL)	/* neutral: no classifier trained */
+			ndr_buf_adds(&run->out, ",\"content_score\":0.5000}\n");
+		else
+			ndr_buf_printf(&run->out, ",\"content_score\":%.4f}\n",
+			    ndr_bayes_score(run->bayes, r->tokens, r->ntokens));
 		fwrite(run->out.s, 1, run->out.len, stdout);
 	} else {
 		ndr_report_text(r, name, &run->out);
