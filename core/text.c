@@ -275,6 +275,14 @@ ci_find(const char *h, size_t hlen, const char *needle)
 	int low = tolower((unsigned char)needle[k]), up = toupper(low);
 	const char *end = h + hlen - n + 1 + k, *lo = h + k, *hi = h + k;
 
+	if (hlen <= 128) {	/* a byte loop: memchr's calls cost more */
+		for (const char *p = h + k; p < end; p++)
+			if (((unsigned char)*p == low || (unsigned char)*p == up) &&
+			    strncasecmp(p - k, needle, n) == 0)
+				return p - k;
+		return NULL;
+	}
+
 	for (;;) {
 		if (lo && lo < end)
 			lo = memchr(lo, low, (size_t)(end - lo));

@@ -99,6 +99,9 @@ START_TEST(test_ci_find_is_case_blind_and_bounded)
 
 	ck_assert_ptr_eq(ci_find(h, strlen(h), "mailer-DAEMON"), h + 6);
 	ck_assert_ptr_null(ci_find(h, 8, "mailer"));
+	/* bytes over 0x7f, short text and long */
+	const char *jp = "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x82\xa8";
+	ck_assert_ptr_eq(ci_find(jp, strlen(jp), "\xe3\x83\xab"), jp + 6);
 
 	/* a long text is searched by the needle's rarest byte ('k' here):
 	 * one near the start, before the needle could begin, one in a near
@@ -115,6 +118,8 @@ START_TEST(test_ci_find_is_case_blind_and_bounded)
 	ck_assert_ptr_null(ci_find(t, 267, "invoked for bounce"));
 	ck_assert_ptr_eq(ci_find(t + 251, 67, "invoked for bounce"), t + 300);
 	ck_assert_ptr_null(ci_find(t + 251, 66, "invoked for bounce"));
+	memcpy(t + 350, jp, strlen(jp));
+	ck_assert_ptr_eq(ci_find(t, strlen(t), "\xe3\x83\xab\xe3\x82"), t + 356);
 }
 END_TEST
 
