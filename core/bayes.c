@@ -26,8 +26,9 @@
 #include "store.h"
 
 /*
- * Chosen on a validation split inside the training half of the SpamAssassin
- * corpus (bench/classifier.sh), never on the half it is tested on.
+ * Chosen on a validation split inside the training halves of the
+ * SpamAssassin corpus (bench/classifier-cv.sh), never on the half
+ * bench/classifier.sh tests on.
  */
 #define ROB_X		0.52	/* a token never seen: slightly spammy */
 #define ROB_S		0.3	/* how much that belief weighs */
