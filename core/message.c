@@ -103,22 +103,20 @@ decode_body(const struct msg *m, struct mailmime *mm, size_t cap,
 	/* a body left out of libetpan's copy: read in the message itself.
 	 * libetpan's empty body may stop short of where it was left out by
 	 * a line break (a last part that lost its closing delimiter) */
-	if (m->nskips && data >= m->slim && data <= m->slim + m->slimlen) {
-		size_t at = (size_t)(data - m->slim);
-		for (size_t k = 0; k < m->nskips; k++) {
-			size_t sk = m->skips[k];
-			if (sk == at || (len == 0 && sk > at && sk - at <= 2 &&
-			    strspn(data, "\r\n") >= sk - at)) {
-				data = m->slim + sk;
-				unslim(m, &data, &len);
-				break;
-			}
+	bool in_slim = m->slim && data >= m->slim &&
+	    data <= m->slim + m->slimlen;
+	for (size_t k = 0; in_slim && k < m->nskips; k++) {
+		size_t at = (size_t)(data - m->slim), sk = m->skips[k];
+		if (sk == at || (len == 0 && sk > at && sk - at <= 2 &&
+		    strspn(data, "\r\n") >= sk - at)) {
+			data = m->slim + sk;
+			unslim(m, &data, &len);
+			in_slim = false;	/* mapped */
 		}
 	}
 	/* a body across what libetpan's copy changed (where libetpan saw
 	 * no part where the copy was made to see one): the message's bytes */
-	if (len > 0 && m->slim && data >= m->slim &&
-	    data < m->slim + m->slimlen && !one_run(m, data, len))
+	if (in_slim && len > 0 && !one_run(m, data, len))
 		unslim(m, &data, &len);
 	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
 	/* Encoded text grows at most 4/3; read a little more than we keep. */
