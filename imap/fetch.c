@@ -1,13 +1,14 @@
 /*
- * fetch.c - the scan's phase-one FETCH, read without libetpan's parser.
+ * fetch.c - the scan's FETCH commands, read without libetpan's parser.
  *
  * Phase one asks every new message for its UID, size, flags and a few
- * header fields. libetpan parses each answer into a tree of allocations
- * (the field list the server echoes included) and frees it again: twice
- * the work of everything ndrsweep then does with the message. This reads
- * the answers straight off the session's stream: one buffer, no tree.
+ * header fields; phase two asks the candidates for their content. libetpan
+ * parses each answer into a tree of allocations (the field list the
+ * server echoes included) and frees it again: twice the work of
+ * everything ndrsweep then does with the message. This reads the answers
+ * straight off the session's stream: one buffer, no tree.
  *
- * Only this one command is read so; the session stays libetpan's for the
+ * Only these commands are read so; the session stays libetpan's for the
  * rest (the stream is left after the tagged answer, as libetpan leaves it).
  */
 #include <stdio.h>
@@ -342,12 +343,13 @@ append_set(struct ndr_buf *b, const struct mailimap_set *set)
 	}
 }
 
-int
-imap_fetch_fields(struct imap_conn *c, const struct mailimap_set *set,
-    const char *const *fields, imap_fetched_fn *fn, void *arg, char *err,
+/* "UID FETCH set items", each answer to fn as it comes. */
+static int
+fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
+    const char *items, imap_fetched_fn *fn, void *arg, char *err,
     size_t errlen)
 {
-	static unsigned serial;
+	static _Atomic unsigned serial;	/* phase two's session has a thread */
 	struct wire *r;
 	struct ndr_buf cmd = { 0 };
 	char tag[24];
@@ -361,13 +363,7 @@ imap_fetch_fields(struct imap_conn *c, const struct mailimap_set *set,
 	taglen = (size_t)snprintf(tag, sizeof tag, "n%u", ++serial);
 	ndr_buf_printf(&cmd, "%s UID FETCH ", tag);
 	append_set(&cmd, set);
-	ndr_buf_adds(&cmd, " (UID RFC822.SIZE FLAGS BODY.PEEK[HEADER.FIELDS (");
-	for (size_t i = 0; fields[i]; i++) {
-		if (i)
-			ndr_buf_addc(&cmd, ' ');
-		ndr_buf_adds(&cmd, fields[i]);
-	}
-	ndr_buf_adds(&cmd, ")])\r\n");
+	ndr_buf_printf(&cmd, " %s\r\n", items);
 	if (mailstream_write(c->s->imap_stream, cmd.s, cmd.len) !=
 	    (ssize_t)cmd.len || mailstream_flush(c->s->imap_stream) != 0) {
 		ndr_buf_free(&cmd);
@@ -433,4 +429,34 @@ imap_fetch_fields(struct imap_conn *c, const struct mailimap_set *set,
 	ndr_buf_free(&r->r);
 	free(r);
 	return rc;
+}
+
+int
+imap_fetch_fields(struct imap_conn *c, const struct mailimap_set *set,
+    const char *const *fields, imap_fetched_fn *fn, void *arg, char *err,
+    size_t errlen)
+{
+	struct ndr_buf items = { 0 };
+	int rc;
+
+	ndr_buf_adds(&items, "(UID RFC822.SIZE FLAGS BODY.PEEK[HEADER.FIELDS (");
+	for (size_t i = 0; fields[i]; i++) {
+		if (i)
+			ndr_buf_addc(&items, ' ');
+		ndr_buf_adds(&items, fields[i]);
+	}
+	ndr_buf_adds(&items, ")])");
+	rc = fetch_raw(c, set, items.s, fn, arg, err, errlen);
+	ndr_buf_free(&items);
+	return rc;
+}
+
+int
+imap_fetch_body(struct imap_conn *c, const struct mailimap_set *set,
+    size_t cap, imap_fetched_fn *fn, void *arg, char *err, size_t errlen)
+{
+	char items[64];
+
+	snprintf(items, sizeof items, "(UID BODY.PEEK[]<0.%zu>)", cap);
+	return fetch_raw(c, set, items, fn, arg, err, errlen);
 }

@@ -47,6 +47,10 @@ typedef void	 imap_fetched_fn(struct imap_fetched *, void *);
 int	imap_fetch_fields(struct imap_conn *, const struct mailimap_set *,
 	    const char *const *fields, imap_fetched_fn *, void *, char *err,
 	    size_t errlen);
+/* UID FETCH set (UID BODY.PEEK[]<0.cap>), read the same way (the scan's
+ * phase two: the candidates' content, the first cap bytes). */
+int	imap_fetch_body(struct imap_conn *, const struct mailimap_set *,
+	    size_t cap, imap_fetched_fn *, void *, char *err, size_t errlen);
 
 struct imap_conn {
 	mailimap	*s;
@@ -70,6 +74,8 @@ struct imap_conn {
 int	imap_open(const struct ndr_account *, const char *password,
 	    struct imap_conn *, char *err, size_t errlen);
 void	imap_close(struct imap_conn *);
+/* Closes without LOGOUT: the session is out of step or gone. */
+void	imap_drop(struct imap_conn *);
 
 /* SPECIAL-USE (RFC 6154) marks of a folder */
 enum {

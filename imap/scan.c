@@ -6,7 +6,9 @@
  * size, the flags and the few header fields that tell a possible report
  * from ordinary mail. Ordinary mail is stored
  * from that alone. Phase two fetches the candidates whole (capped), in
- * batches, and stores what the engine reads in them. When the folder holds
+ * batches, and stores what the engine reads in them: on a second session
+ * while phase one still reads, so that the server finds the candidates'
+ * content while it also sends the next headers (below). When the folder holds
  * fewer messages than the store, the UIDs still there are asked for and the
  * others forgotten (expunged). A new UIDVALIDITY starts the folder over.
  */
@@ -23,6 +25,8 @@
 #include "imap.h"
 
 #define BATCH		100		/* candidates per phase-two FETCH */
+#define SECOND_MIN	64		/* the second session waits for as many */
+#define SECOND_MAX	1000		/* and asks for at most as many at once */
 #define BODY_CAP	(2u << 20)	/* what the engine reads of one */
 #define QUEUED_MAX	(32u << 20)	/* bytes waiting for the engine */
 #define READERS		2		/* phase two's engine threads */
@@ -30,7 +34,11 @@
 struct want {
 	uint32_t	 uid, size;
 	char		*flags;
+	bool		 stored;	/* phase two stored what it read */
 };
+
+struct engine;
+struct second;
 
 struct phase {
 	struct store		*st;
@@ -40,8 +48,6 @@ struct phase {
 	uint32_t		 highest;
 	struct want		*cand;
 	size_t			 ncand, capcand;
-	uint32_t		*got;		/* phase two: UIDs that came */
-	size_t			 ngot;
 	struct imap_scan_stats	*stats;
 	int			 failed;
 	const char		*name, *wire;
@@ -49,8 +55,15 @@ struct phase {
 	uint32_t		 last;		/* the last UID delivered */
 	unsigned		 reopens;	/* connections opened again */
 	struct ndr_limits	 lim;		/* the engine's, with tokens */
-	struct engine		*eng;		/* phase two's reader thread */
+	struct engine		*eng;		/* phase two's reader threads */
+	struct second		*second;	/* phase two's own session */
+	const struct imap_conn	*conn;		/* the scan's session */
+	uint32_t		 uidvalidity;
+	bool			 tried_second;
 };
+
+static void	second_offer(struct phase *, size_t);
+static void	engine_drain(struct phase *, bool);
 
 static void
 tick(struct phase *ph)
@@ -159,6 +172,8 @@ on_header(struct imap_fetched *f, void *arg)
 		ph->highest = uid;
 	ph->stats->new_msgs++;
 	tick(ph);
+	if (ph->eng && ph->stats->new_msgs % 256 == 0)
+		engine_drain(ph, false);	/* what phase two read, stored */
 	if (h)
 		hdrs_parse(&hd, h, hl);
 	date = ndr_date(hdrs_get(&hd, "Date"));
@@ -180,7 +195,8 @@ on_header(struct imap_fetched *f, void *arg)
 			if (ph->cand == NULL)
 				abort();
 		}
-		ph->cand[ph->ncand++] = (struct want){ uid, size, flags };
+		ph->cand[ph->ncand] = (struct want){ uid, size, flags, false };
+		second_offer(ph, ph->ncand++);
 		return;
 	}
 	hdrs_free(&hd);
@@ -191,22 +207,6 @@ on_header(struct imap_fetched *f, void *arg)
 	ph->stats->by_kind[NDR_KIND_OTHER]++;
 	free(mid);
 	free(flags);
-}
-
-static int
-cmp_want_sort(const void *a, const void *b)
-{
-	uint32_t u = ((const struct want *)a)->uid, v = ((const struct want *)b)->uid;
-
-	return u < v ? -1 : u > v;
-}
-
-static int
-cmp_want(const void *key, const void *elem)
-{
-	uint32_t u = *(const uint32_t *)key, v = ((const struct want *)elem)->uid;
-
-	return u < v ? -1 : u > v;
 }
 
 /*
@@ -220,7 +220,7 @@ cmp_want(const void *key, const void *elem)
 struct job {
 	struct job		*next;
 	uint32_t		 uid;
-	const struct want	*w;
+	size_t			 ci;		/* its index in ph->cand */
 	char			*body;		/* freed once read */
 	size_t			 blen;
 	/* the engine's answer */
@@ -322,8 +322,9 @@ engine_start(const struct ndr_limits *lim)
 static void
 store_job(struct phase *ph, struct job *j)
 {
-	struct store_msg m = { .uid = j->uid, .size = j->w->size,
-	    .flags = j->w->flags, .kind = "other" };
+	struct want *w = &ph->cand[j->ci];
+	struct store_msg m = { .uid = j->uid, .size = w->size,
+	    .flags = w->flags, .kind = "other" };
 
 	if (j->read) {
 		m.kind = ndr_kind_name(j->kind);
@@ -341,6 +342,7 @@ store_job(struct phase *ph, struct job *j)
 	    store_evidence_put(ph->st, ph->folder, j->uid, &j->ev) != 0)
 		ph->failed = 1;
 	ph->stats->fetched++;
+	w->stored = true;
 	if (j->evidence)
 		ndr_evidence_free(&j->ev);
 	free(j->json);
@@ -384,45 +386,253 @@ engine_drain(struct phase *ph, bool wait)
 	ph->eng = NULL;
 }
 
+/* Hands a job to the engine's threads; waits while they are far behind. */
 static void
-on_body(struct mailimap_msg_att *att, void *arg)
+engine_push(struct engine *e, struct job *j)
 {
-	struct phase *ph = arg;
-	struct engine *e = ph->eng;
-	uint32_t uid, size;
-	const char *body;
-	size_t blen;
-	const struct want *w = NULL;
-
-	att_parts(att, &uid, &size, &body, &blen);
-	if (uid > ph->last)
-		ph->last = uid;
-	/* candidates are in UID order: phase one's answers come so */
-	w = bsearch(&uid, ph->cand, ph->ncand, sizeof *ph->cand, cmp_want);
-	if (w == NULL || body == NULL || ph->ngot == ph->ncand)
-		return;
-	ph->got[ph->ngot++] = uid;
-	struct job *j = xcalloc(1, sizeof *j);
-	j->uid = uid;
-	j->w = w;
-	j->blen = blen;
-	j->body = xreallocarray(NULL, blen + 1, 1);	/* libetpan frees its own */
-	memcpy(j->body, body, blen);
-	j->body[blen] = '\0';
-	if (e == NULL) {		/* no thread: read here */
-		job_read(j, &ph->lim);
-		store_job(ph, j);
-		return;
-	}
 	pthread_mutex_lock(&e->mu);
 	*e->todo_tail = j;
 	e->todo_tail = &j->next;
-	e->queued += blen;
+	e->queued += j->blen;
 	pthread_cond_broadcast(&e->cv);
 	while (e->queued > QUEUED_MAX)	/* the engine is behind: wait */
 		pthread_cond_wait(&e->cv, &e->mu);
 	pthread_mutex_unlock(&e->mu);
-	engine_drain(ph, false);
+}
+
+/* A candidate one phase-two FETCH asks for. */
+struct pick {
+	uint32_t	 uid;
+	bool		 seen;		/* answered */
+	size_t		 ci;		/* its index in ph->cand */
+};
+
+static int
+cmp_pick(const void *a, const void *b)
+{
+	uint32_t u = ((const struct pick *)a)->uid;
+	uint32_t v = ((const struct pick *)b)->uid;
+
+	return u < v ? -1 : u > v;
+}
+
+/* One phase-two FETCH: what it asks for (sorted by UID), and where
+ * the answers go. */
+struct asked {
+	struct pick	*p;
+	size_t		 n;
+	struct engine	*eng;
+	struct phase	*here;		/* set on the scan's thread only */
+};
+
+static void
+on_body(struct imap_fetched *f, void *arg)
+{
+	struct asked *a = arg;
+	struct pick key = { .uid = f->uid }, *p;
+	struct job *j;
+
+	p = bsearch(&key, a->p, a->n, sizeof *a->p, cmp_pick);
+	if (p == NULL || p->seen || f->body == NULL)
+		return;		/* not asked for, or a second time */
+	p->seen = true;
+	j = xcalloc(1, sizeof *j);
+	j->uid = f->uid;
+	j->ci = p->ci;
+	j->blen = f->bodylen;
+	j->body = xreallocarray(NULL, f->bodylen + 1, 1);
+	memcpy(j->body, f->body, f->bodylen);
+	j->body[f->bodylen] = '\0';
+	if (a->eng == NULL) {		/* no thread: read here */
+		job_read(j, &a->here->lim);
+		store_job(a->here, j);
+		return;
+	}
+	engine_push(a->eng, j);
+	if (a->here)
+		engine_drain(a->here, false);
+}
+
+/* UID FETCH of picks p[0..n) (sorted), their content to the engine. */
+static int
+fetch_picks(struct imap_conn *c, struct pick *p, size_t n,
+    struct engine *eng, struct phase *here, char *err, size_t errlen)
+{
+	uint32_t *uids = xreallocarray(NULL, n + 1, sizeof *uids);
+	struct mailimap_set *set;
+	struct asked a = { p, n, eng, here };
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		uids[i] = p[i].uid;
+	set = imap_uid_set(uids, n);
+	free(uids);
+	rc = imap_fetch_body(c, set, BODY_CAP, on_body, &a, err, errlen);
+	mailimap_set_free(set);
+	return rc;
+}
+
+/*
+ * Phase two on a session of its own. The server reads each candidate's
+ * content from its disk, as long again as phase one takes; on the scan's
+ * session that would come after phase one, here it comes during it (the
+ * server runs a process per session). Started when phase one finds the
+ * folder's first candidate, it logs in, opens the folder (the same
+ * UIDVALIDITY, or it stops) and asks for the candidates phase one has
+ * found so far, SECOND_MIN or more at a time, until phase one is done
+ * and none is left. It only fetches: the engine's threads read, and the
+ * scan's thread stores. Whatever it did not deliver (no login, a
+ * connection lost, a message left out) is asked for again on the scan's
+ * session after phase one, as if this session had never been.
+ */
+struct second {
+	pthread_t		 th;
+	struct imap_conn	 conn;
+	int			(*open)(struct imap_conn *, void *, char *,
+				    size_t);
+	void			*open_arg;
+	const char		*wire;
+	uint32_t		 uidvalidity;
+	struct engine		*eng;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct pick		*q;		/* offered by phase one */
+	size_t			 nq, capq, taken;
+	bool			 closing;	/* phase one is done */
+	bool			 gone;		/* this session gave up */
+};
+
+static void *
+second_main(void *arg)
+{
+	struct second *sc = arg;
+	struct pick *batch = NULL;
+	char err[256];
+	bool ok;
+
+	sc->conn.reopen = sc->open;
+	sc->conn.reopen_arg = sc->open_arg;
+	ok = sc->open(&sc->conn, sc->open_arg, err, sizeof err) == 0 &&
+	    mailimap_examine(sc->conn.s, sc->wire) == MAILIMAP_NO_ERROR &&
+	    sc->conn.s->imap_selection_info != NULL &&
+	    sc->conn.s->imap_selection_info->sel_uidvalidity ==
+	    sc->uidvalidity;
+	while (ok) {
+		size_t n;
+		pthread_mutex_lock(&sc->mu);
+		while (!sc->closing && sc->nq - sc->taken < SECOND_MIN)
+			pthread_cond_wait(&sc->cv, &sc->mu);
+		n = sc->nq - sc->taken;
+		if (n > SECOND_MAX)
+			n = SECOND_MAX;
+		batch = xreallocarray(batch, n + 1, sizeof *batch);
+		memcpy(batch, sc->q + sc->taken, n * sizeof *batch);
+		sc->taken += n;
+		pthread_mutex_unlock(&sc->mu);
+		if (n == 0)
+			break;		/* phase one is done, and so is this */
+		qsort(batch, n, sizeof *batch, cmp_pick);
+		ok = fetch_picks(&sc->conn, batch, n, sc->eng, NULL, err,
+		    sizeof err) == 0;
+	}
+	free(batch);
+	pthread_mutex_lock(&sc->mu);
+	sc->gone = true;
+	pthread_mutex_unlock(&sc->mu);
+	if (ok)
+		imap_close(&sc->conn);
+	else	/* out of step or gone: no LOGOUT to wait for */
+		imap_drop(&sc->conn);
+	return NULL;
+}
+
+/* Phase one found candidate ci: to the second session, started on the
+ * first one. Without it (no way to log in again, no thread), phase two
+ * reads them all after phase one. */
+static void
+second_offer(struct phase *ph, size_t ci)
+{
+	struct second *sc = ph->second;
+
+	if (sc == NULL) {
+		if (ph->tried_second || ph->conn == NULL ||
+		    ph->conn->reopen == NULL)
+			return;
+		ph->tried_second = true;
+		if (ph->eng == NULL && (ph->eng = engine_start(&ph->lim)) == NULL)
+			return;
+		sc = xcalloc(1, sizeof *sc);
+		sc->open = ph->conn->reopen;
+		sc->open_arg = ph->conn->reopen_arg;
+		sc->wire = ph->wire;
+		sc->uidvalidity = ph->uidvalidity;
+		sc->eng = ph->eng;
+		pthread_mutex_init(&sc->mu, NULL);
+		pthread_cond_init(&sc->cv, NULL);
+		if (pthread_create(&sc->th, NULL, second_main, sc) != 0) {
+			pthread_cond_destroy(&sc->cv);
+			pthread_mutex_destroy(&sc->mu);
+			free(sc);
+			return;
+		}
+		ph->second = sc;
+	}
+	pthread_mutex_lock(&sc->mu);
+	if (!sc->gone) {
+		if (sc->nq == sc->capq) {
+			sc->capq = sc->capq ? sc->capq * 2 : 256;
+			sc->q = xreallocarray(sc->q, sc->capq, sizeof *sc->q);
+		}
+		sc->q[sc->nq++] = (struct pick){ ph->cand[ci].uid, false, ci };
+		if (sc->nq - sc->taken >= SECOND_MIN)
+			pthread_cond_signal(&sc->cv);
+	}
+	pthread_mutex_unlock(&sc->mu);
+}
+
+/* Phase one is done: the second session fetches what is left (nothing
+ * when phase one failed: the folder is rolled back), and ends. */
+static void
+second_finish(struct phase *ph, bool failed)
+{
+	struct second *sc = ph->second;
+
+	pthread_mutex_lock(&sc->mu);
+	sc->closing = true;
+	if (failed)
+		sc->taken = sc->nq;
+	pthread_cond_signal(&sc->cv);
+	pthread_mutex_unlock(&sc->mu);
+	pthread_join(sc->th, NULL);
+	pthread_cond_destroy(&sc->cv);
+	pthread_mutex_destroy(&sc->mu);
+	free(sc->q);
+	free(sc);
+	ph->second = NULL;
+}
+
+/* Phase two on the scan's session: the candidates not stored yet. */
+static int
+read_rest(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
+{
+	struct pick *p = xreallocarray(NULL, ph->ncand + 1, sizeof *p);
+	size_t n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < ph->ncand; i++)
+		if (!ph->cand[i].stored)
+			p[n++] = (struct pick){ ph->cand[i].uid, false, i };
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(p, n, sizeof *p, cmp_pick);
+	if (n > 0)
+		ph->eng = engine_start(&ph->lim);
+	for (size_t i = 0; i < n && rc == 0; i += SECOND_MAX)
+		rc = fetch_picks(c, p + i, n - i < SECOND_MAX ? n - i :
+		    SECOND_MAX, ph->eng, ph, err, errlen);
+	if (ph->eng)	/* all read and stored, also when the fetch failed */
+		engine_drain(ph, true);
+	free(p);
+	return rc;
 }
 
 static void
@@ -444,30 +654,6 @@ body_fetch(void)
 	    mailimap_fetch_att_new_body_peek_section_partial(
 	    mailimap_section_new(NULL), 0, BODY_CAP));
 	return ft;
-}
-
-static int
-fetch(struct imap_conn *c, struct mailimap_set *set,
-    struct mailimap_fetch_type *ft, mailimap_msg_att_handler *fn,
-    struct phase *ph, char *err, size_t errlen)
-{
-	clist *result = NULL;
-	int r;
-
-	mailimap_set_msg_att_handler(c->s, fn, ph);
-	mailimap_set_progress_callback(c->s, NULL, progress, ph);
-	r = mailimap_uid_fetch(c->s, set, ft, &result);
-	mailimap_set_msg_att_handler(c->s, NULL, NULL);
-	mailimap_set_progress_callback(c->s, NULL, NULL, NULL);
-	if (result)
-		mailimap_fetch_list_free(result);
-	if (r != MAILIMAP_NO_ERROR) {
-		snprintf(err, errlen, "FETCH failed: %s", r == MAILIMAP_ERROR_PARSE ?
-		    "a reply ndrsweep could not read" : c->s->imap_response ?
-		    c->s->imap_response : "connection lost");
-		return -1;
-	}
-	return ph->failed ? -1 : 0;
 }
 
 /* Phase one's FETCH: the candidate fields, and a Sent folder's
@@ -683,33 +869,23 @@ headers(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 	return rc;
 }
 
-/* Phase one on set, then phase two on its candidates. */
+/* Phase one on set, phase two on its candidates during it (a second
+ * session) and after it (what that did not deliver). */
 static int
 read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
     const uint32_t *list, size_t nlist, char *err, size_t errlen)
 {
-	struct mailimap_fetch_type *ft;
-	int rc = headers(c, ph, set, list, nlist, err, errlen);
+	int rc;
 
-	if (rc != 0)
-		return rc;
-	free(ph->got);
-	ph->got = calloc(ph->ncand + 1, sizeof *ph->got);
-	if (ph->ncand > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(ph->cand, ph->ncand, sizeof *ph->cand, cmp_want_sort);
-	ph->ngot = 0;
-	ph->eng = ph->ncand ? engine_start(&ph->lim) : NULL;
-	for (size_t i = 0; i < ph->ncand && rc == 0; i += BATCH) {
-		struct mailimap_set *s2 = mailimap_set_new_empty();
-		for (size_t k = i; k < ph->ncand && k < i + BATCH; k++)
-			mailimap_set_add_single(s2, ph->cand[k].uid);
-		ft = body_fetch();
-		rc = fetch(c, s2, ft, on_body, ph, err, errlen);
-		mailimap_fetch_type_free(ft);
-		mailimap_set_free(s2);
-	}
-	if (ph->eng)	/* all read and stored, also when the fetch failed */
+	ph->conn = c;
+	ph->tried_second = false;
+	rc = headers(c, ph, set, list, nlist, err, errlen);
+	if (ph->second)
+		second_finish(ph, rc != 0 || ph->failed);
+	if (ph->eng)	/* all it read stored, also when phase one failed */
 		engine_drain(ph, true);
+	if (rc == 0 && !ph->failed)
+		rc = read_rest(c, ph, err, errlen);
 	if (ph->failed) {	/* a write to the store failed: say so */
 		snprintf(err, errlen, "%s", store_error(ph->st));
 		rc = -1;
@@ -718,11 +894,8 @@ read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 		return rc;
 	/* asked for and not given (expunged meanwhile, or the server could
 	 * not): stored as unreadable, so the scan goes on */
-	if (ph->ngot > 1)
-		qsort(ph->got, ph->ngot, sizeof *ph->got, cmp_uid);
 	for (size_t i = 0; i < ph->ncand; i++) {
-		if (bsearch(&ph->cand[i].uid, ph->got, ph->ngot,
-		    sizeof *ph->got, cmp_uid) == NULL) {
+		if (!ph->cand[i].stored) {
 			struct store_msg m = { .uid = ph->cand[i].uid,
 			    .size = ph->cand[i].size, .kind = "other",
 			    .unreadable = true };
@@ -760,6 +933,7 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	}
 	uidvalidity = c->s->imap_selection_info->sel_uidvalidity;
 	exists = c->s->imap_selection_info->sel_exists;
+	ph.uidvalidity = uidvalidity;
 	if (store_begin(st) != 0 || store_folder(st, f->name, &sf) != 0)
 		goto store_err;
 	if (sf.uidvalidity != uidvalidity) {
@@ -852,7 +1026,6 @@ done:
 	for (size_t i = 0; i < ph.ncand; i++)
 		free(ph.cand[i].flags);
 	free(ph.cand);
-	free(ph.got);
 	return rc;
 }
 

@@ -80,50 +80,66 @@ verify(struct imap_conn *c, const struct ndr_account *a, char *err,
 /*
  * libetpan (1.9.4) spins at full speed, never returning, when the server
  * hangs up in the middle of a literal: select() says readable, read()
- * gives 0, and it asks again (found by tests/faults.sh). A watchdog thread looks at
- * the open session's socket twice a second; once the peer has closed it
- * and nothing is left to read, for a whole second, it cancels the
- * stream, and the read in progress fails as a lost connection should.
+ * gives 0, and it asks again (found by tests/faults.sh). A watchdog thread
+ * looks at each open session's socket twice a second (a scan has two: its
+ * own and phase two's); once the peer has closed one and nothing is left
+ * to read, for a whole second, it cancels that stream, and the read in
+ * progress fails as a lost connection should.
  */
+#define WATCHED		8	/* sessions open at once, at most */
+
 static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
-static mailstream *wd_stream;
+static struct {
+	const struct imap_conn	*c;
+	mailstream		*s;
+	int			 closed;
+} wd[WATCHED];
 static bool wd_started;
 
 static void *
 watchdog(void *arg)
 {
 	struct timespec half = { 0, 500000000 };
-	mailstream *seen = NULL;
-	int closed = 0;
 
 	(void)arg;
 	for (;;) {
 		nanosleep(&half, NULL);
 		pthread_mutex_lock(&wd_lock);
-		if (wd_stream != seen) {
-			seen = wd_stream;
-			closed = 0;
+		for (size_t i = 0; i < WATCHED; i++) {
+			mailstream_low *low = wd[i].s ?
+			    mailstream_get_low(wd[i].s) : NULL;
+			int fd = low ? mailstream_low_get_fd(low) : -1;
+			char ch;
+			if (fd >= 0 && recv(fd, &ch, 1,
+			    MSG_PEEK | MSG_DONTWAIT) == 0) {
+				if (++wd[i].closed == 2)
+					mailstream_cancel(wd[i].s);
+			} else
+				wd[i].closed = 0;
 		}
-		mailstream_low *low = seen ? mailstream_get_low(seen) : NULL;
-		int fd = low ? mailstream_low_get_fd(low) : -1;
-		char ch;
-		if (fd >= 0 && recv(fd, &ch, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
-			if (++closed == 2)
-				mailstream_cancel(seen);
-		} else
-			closed = 0;
 		pthread_mutex_unlock(&wd_lock);
 	}
 	return NULL;
 }
 
+/* c's stream is s from now on (NULL: c is closed, not watched). */
 static void
-watch(mailimap *s)
+watch(const struct imap_conn *c, mailimap *s)
 {
 	pthread_t t;
+	size_t i, free_slot = WATCHED;
 
 	pthread_mutex_lock(&wd_lock);
-	wd_stream = s ? s->imap_stream : NULL;
+	for (i = 0; i < WATCHED && wd[i].c != c; i++)
+		if (wd[i].c == NULL && free_slot == WATCHED)
+			free_slot = i;
+	if (i == WATCHED)
+		i = free_slot;
+	if (i < WATCHED) {	/* more sessions than slots: not watched */
+		wd[i].c = s ? c : NULL;
+		wd[i].s = s ? s->imap_stream : NULL;
+		wd[i].closed = 0;
+	}
 	if (!wd_started && s) {
 		pthread_attr_t attr;
 		pthread_attr_init(&attr);
@@ -158,7 +174,7 @@ imap_open(const struct ndr_account *a, const char *password,
 		    port, server_said(c->s, r));
 		goto fail;
 	}
-	watch(c->s);
+	watch(c, c->s);
 	read_caps(c);
 	if (a->tls == NDR_TLS_STARTTLS) {
 		if (!mailimap_has_extension(c->s, "STARTTLS")) {
@@ -174,7 +190,7 @@ imap_open(const struct ndr_account *a, const char *password,
 			    a->host, server_said(c->s, r));
 			goto fail;
 		}
-		watch(c->s);	/* the stream is a TLS one now */
+		watch(c, c->s);	/* the stream is a TLS one now */
 		read_caps(c);
 	}
 	if (a->tls != NDR_TLS_NONE && verify(c, a, err, errlen) != 0)
@@ -200,7 +216,7 @@ imap_open(const struct ndr_account *a, const char *password,
 	read_caps(c);
 	return 0;
 fail:
-	watch(NULL);
+	watch(c, NULL);
 	mailimap_free(c->s);
 	c->s = NULL;
 	return -1;
@@ -211,7 +227,17 @@ imap_close(struct imap_conn *c)
 {
 	if (c->s) {
 		mailimap_logout(c->s);
-		watch(NULL);
+		watch(c, NULL);
+		mailimap_free(c->s);
+		c->s = NULL;
+	}
+}
+
+void
+imap_drop(struct imap_conn *c)
+{
+	if (c->s) {
+		watch(c, NULL);
 		mailimap_free(c->s);
 		c->s = NULL;
 	}

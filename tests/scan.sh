@@ -19,6 +19,21 @@ expect() {
 	st=$?
 	if [ "$st" = "$want" ] && [[ $out == $pat ]]; then ok "$name"; else not_ok "$name (exit $st)"; fi
 }
+# logins: how many sessions the server's log shows logged in so far
+logins() {
+	grep -c "imap-login: Info: Login: user=<$DC_USER>" "$DC_DIR/dovecot.log"
+}
+# logins_reach N: wait (the log is written by another process) until
+# the log shows N logins, at most 3 s; the count last seen
+logins_reach() {
+	local i n
+	for i in $(seq 30); do
+		n=$(logins)
+		[ "$n" -ge "$1" ] && break
+		sleep 0.1
+	done
+	echo "$n"
+}
 # copies COUNT FILE: COUNT copies of a message, each its own Message-Id
 copies() {
 	local i
@@ -28,9 +43,9 @@ copies() {
 	done
 }
 
-plan 24
+plan 28
 command -v dovecot >/dev/null ||
-	skip_all 24 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 28 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -179,4 +194,32 @@ expect "configuration error: exit 78, file and line named" 78 \
 out=$("$nd" scan --bogus 2>&1)
 [ $? = 64 ] && [[ $out == *"usage: ndrsweep scan"* ]] && ok "bad usage: exit 64" ||
     not_ok "bad usage: exit 64"
+
+# phase two (the candidates' content) on a session of its own, during
+# phase one: one more login for a folder with candidates, none for one
+# without; and when the server allows one session only, phase two on the
+# scan's own session, with the same result
+cf=$DC_DIR/config2
+dc_config "$cf" second "port=$DC_TLS_PORT" "ca_file=$DC_CA" folders=Second
+dc_append "$DC_USER" Second $(copies 3 "$mail/bounce1.eml")
+dc_append "$DC_USER" Second $(copies 2 "$mail/ordinary1.eml")
+before=$(logins)
+expect "phase two on a second session: the candidates read" 0 \
+    "second: 2 folders, 7 messages ?7 new?: 3 bounces, *"
+after=$(logins_reach $((before + 2)))
+out="logins: $before before, $after after"
+[ "$after" = $((before + 2)) ] && ok "(a second login for the folder with candidates)" ||
+    not_ok "(a second login for the folder with candidates)"
+echo "mail_max_userip_connections = 1" >>"$DC_DIR/dovecot.conf"
+doveadm -c "$DC_DIR/dovecot.conf" reload || dc_die "reload failed"
+sleep 0.3
+refused=$(grep -c "Maximum number of connections" "$DC_DIR/dovecot.log")
+dc_append "$DC_USER" Second $(copies 2 "$mail/bounce1.eml")
+expect "one session allowed: phase two on the scan's session, nothing lost" 0 \
+    "second: 2 folders, 9 messages ?2 new?: 2 bounces, *"
+out="the server refused $(($(grep -c "Maximum number of connections" \
+    "$DC_DIR/dovecot.log") - refused)) sessions"
+[ "$(grep -c "Maximum number of connections" "$DC_DIR/dovecot.log")" -gt "$refused" ] &&
+    ok "(the server did refuse the second session)" ||
+    not_ok "(the server did refuse the second session)"
 exit 0
