@@ -69,6 +69,27 @@ START_TEST(test_created_private_with_schema_and_wal)
 }
 END_TEST
 
+/* a new store has 16 KiB pages (a report's row fits in one); a store made
+ * with another size keeps it, and opens */
+START_TEST(test_page_size_new_and_kept)
+{
+	struct store *st = open_store();
+	sqlite3 *db;
+
+	store_close(st);
+	ck_assert_int_eq(pragma_int("PRAGMA page_size"), 16384);
+	unlink(path);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA page_size = 4096; "
+	    "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = open_store();
+	store_close(st);
+	ck_assert_int_eq(pragma_int("PRAGMA page_size"), 4096);
+	ck_assert_int_eq(pragma_int("PRAGMA user_version"), STORE_SCHEMA);
+}
+END_TEST
+
 START_TEST(test_newer_schema_is_refused)
 {
 	struct store *st = open_store();
@@ -256,6 +277,7 @@ store_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_created_private_with_schema_and_wal);
+	tcase_add_test(tc, test_page_size_new_and_kept);
 	tcase_add_test(tc, test_newer_schema_is_refused);
 	tcase_add_test(tc, test_folder_state_and_messages_persist);
 	tcase_add_test(tc, test_expunged_and_uidvalidity);
