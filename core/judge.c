@@ -42,6 +42,19 @@ hash(const char *s)
 	return h ? h : 1;
 }
 
+/* The same, case kept: Message-IDs. */
+static uint64_t
+hash_exact(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
 static int64_t *
 map_slot(struct map *m, uint64_t k, bool add)
 {
@@ -90,6 +103,7 @@ struct sent_ctx {
 	struct rdate	*rd;
 	size_t		 nrd, caprd;
 	struct map	 domain;	/* Message-ID domains */
+	struct map	 mids;		/* Message-IDs (hashes: "maybe") */
 	int64_t		 count, first, last;
 	struct ndr_bayes *bayes;	/* the classifier, when trained */
 };
@@ -107,6 +121,8 @@ on_sent(const char *mid, int64_t date, const char *rcpts, void *arg)
 		if (date > s->last)
 			s->last = date;
 	}
+	if (mid)
+		*map_slot(&s->mids, hash_exact(mid), true) = 1;
 	if (mid && (at = strrchr(mid, '@')) != NULL) {
 		char d[256];
 		size_t n = strcspn(at + 1, ">");
@@ -144,6 +160,9 @@ cb_mid(void *arg, const char *mid, int64_t *date)
 	char b[1024];
 
 	snprintf(b, sizeof b, "<%s>", mid);
+	/* most are not in Sent: the index asked only when the hash is */
+	if (map_slot(&s->mids, hash_exact(b), false) == NULL)
+		return 0;
 	return store_sent_find(s->st, b, date) == 1;
 }
 
@@ -450,5 +469,6 @@ out:
 	free(sc.rd);
 	ndr_bayes_free(sc.bayes);
 	map_free(&sc.domain);
+	map_free(&sc.mids);
 	return rc;
 }
