@@ -94,6 +94,8 @@ struct ndr_limits {
 	unsigned	max_parts;	/* MIME parts */
 	size_t		max_text;	/* decoded bytes kept per text part */
 	bool		tokens;		/* fill the report's tokens */
+	bool		tokens_judged;	/* with tokens: only for the kinds
+					 * judged (a scan keeps no others') */
 };
 
 void		 ndr_limits_default(struct ndr_limits *);
@@ -114,6 +116,8 @@ void		 ndr_report_free(struct ndr_report **);
 uint64_t	 ndr_token(const char *prefix, const char *word);
 
 const char	*ndr_kind_name(enum ndr_kind);
+/* Is a report of this kind judged (bounce, delay, auto-reply)? */
+bool		 ndr_kind_judged(enum ndr_kind);
 const char	*ndr_reason_name(enum ndr_reason);
 const char	*ndr_form_name(enum ndr_form);
 

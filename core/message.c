@@ -20,6 +20,7 @@ ndr_limits_default(struct ndr_limits *lim)
 	lim->max_parts = 128;
 	lim->max_text = 256u << 10;
 	lim->tokens = false;		/* the classifier's are asked for */
+	lim->tokens_judged = false;
 }
 
 static void

@@ -21,6 +21,13 @@ ndr_kind_name(enum ndr_kind k)
 	return (unsigned)k < sizeof names / sizeof *names ? names[k] : "other";
 }
 
+bool
+ndr_kind_judged(enum ndr_kind k)
+{
+	return k == NDR_KIND_BOUNCE || k == NDR_KIND_DELAY ||
+	    k == NDR_KIND_AUTOREPLY;
+}
+
 const char *
 ndr_form_name(enum ndr_form f)
 {
@@ -231,7 +238,7 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 		original_read(&m, &r->original);
 	else if (r->kind == NDR_KIND_AUTOREPLY)
 		autoreply_original(&m, r);
-	if (lim->tokens)
+	if (lim->tokens && (!lim->tokens_judged || ndr_kind_judged(r->kind)))
 		tokens_read(&m, r);
 	msg_free(&m);
 	*out = r;

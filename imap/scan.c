@@ -257,8 +257,7 @@ job_read(struct job *j, const struct ndr_limits *lim)
 		if (r->message_id)
 			j->mid = message_id(r->message_id, strlen(r->message_id));
 		j->date = r->date;
-		if (r->kind == NDR_KIND_BOUNCE || r->kind == NDR_KIND_DELAY ||
-		    r->kind == NDR_KIND_AUTOREPLY) {
+		if (ndr_kind_judged(r->kind)) {
 			/* what the verdict is judged on, now and again later */
 			ndr_evidence_of(r, &j->ev);
 			j->evidence = true;
@@ -924,6 +923,7 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 
 	ndr_limits_default(&ph.lim);
 	ph.lim.tokens = true;	/* kept with the evidence, to score it */
+	ph.lim.tokens_judged = true;	/* and only there */
 
 	if ((c->condstore ? mailimap_examine_condstore(c->s, f->wire, &modseq) :
 	    mailimap_examine(c->s, f->wire)) != MAILIMAP_NO_ERROR) {

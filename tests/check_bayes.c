@@ -122,6 +122,34 @@ START_TEST(test_tokens_of_the_original)
 	ck_assert(!has(r, "subj", "Undelivered"));
 	ndr_report_free(&r);
 	ndr_buf_free(&b);
+
+	/* a scan's tokens: of the kinds judged, the same; of others, none */
+	lim.tokens_judged = true;
+	static const char *const judged[] = { "postfix.eml", "gmail-delay.eml",
+	    "vacation.eml" }, *const not[] = { "ordinary.eml", "arf.eml",
+	    "mdn.eml" };
+	for (size_t i = 0; i < 3; i++) {
+		struct ndr_report *all = NULL;
+		lim.tokens_judged = false;
+		fixture_raw(judged[i], &b);
+		ck_assert_int_eq(ndr_read(b.s, b.len, &lim, &all), NDR_OK);
+		lim.tokens_judged = true;
+		ck_assert_int_eq(ndr_read(b.s, b.len, &lim, &r), NDR_OK);
+		ck_assert_msg(ndr_kind_judged(r->kind), "%s", judged[i]);
+		ck_assert_uint_gt(r->ntokens, 0);
+		ck_assert_uint_eq(r->ntokens, all->ntokens);
+		ck_assert(memcmp(r->tokens, all->tokens, r->ntokens *
+		    sizeof *r->tokens) == 0);
+		ndr_report_free(&r);
+		ndr_report_free(&all);
+		ndr_buf_free(&b);
+		fixture_raw(not[i], &b);
+		ck_assert_int_eq(ndr_read(b.s, b.len, &lim, &r), NDR_OK);
+		ck_assert_msg(!ndr_kind_judged(r->kind), "%s", not[i]);
+		ck_assert_uint_eq(r->ntokens, 0);
+		ndr_report_free(&r);
+		ndr_buf_free(&b);
+	}
 }
 END_TEST
 
