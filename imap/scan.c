@@ -27,6 +27,7 @@
 #define BATCH		100		/* candidates per phase-two FETCH */
 #define SECOND_MIN	64		/* the second session waits for as many */
 #define SECOND_MAX	1000		/* and asks for at most as many at once */
+#define SECOND_AHEAD	2000		/* phase one has as many left to read */
 #define BODY_CAP	(2u << 20)	/* what the engine reads of one */
 #define QUEUED_MAX	(32u << 20)	/* bytes waiting for the engine */
 #define READERS		2		/* phase two's engine threads */
@@ -52,6 +53,7 @@ struct phase {
 	int			 failed;
 	const char		*name, *wire;
 	unsigned		 done, total;	/* for the progress line */
+	unsigned		 seen;		/* new messages phase one read */
 	uint32_t		 last;		/* the last UID delivered */
 	unsigned		 reopens;	/* connections opened again */
 	struct ndr_limits	 lim;		/* the engine's, with tokens */
@@ -171,6 +173,7 @@ on_header(struct imap_fetched *f, void *arg)
 	if (uid > ph->highest)
 		ph->highest = uid;
 	ph->stats->new_msgs++;
+	ph->seen++;
 	tick(ph);
 	if (ph->eng && ph->stats->new_msgs % 256 == 0)
 		engine_drain(ph, false);	/* what phase two read, stored */
@@ -476,7 +479,8 @@ fetch_picks(struct imap_conn *c, struct pick *p, size_t n,
  * content from its disk, as long again as phase one takes; on the scan's
  * session that would come after phase one, here it comes during it (the
  * server runs a process per session). Started when phase one finds the
- * folder's first candidate, it logs in, opens the folder (the same
+ * folder's first candidate with SECOND_AHEAD messages or more still to
+ * read (with fewer, a login costs more than it saves), it logs in, opens the folder (the same
  * UIDVALIDITY, or it stops) and asks for the candidates phase one has
  * found so far, SECOND_MIN or more at a time, until phase one is done
  * and none is left. It only fetches: the engine's threads read, and the
@@ -555,7 +559,8 @@ second_offer(struct phase *ph, size_t ci)
 
 	if (sc == NULL) {
 		if (ph->tried_second || ph->conn == NULL ||
-		    ph->conn->reopen == NULL)
+		    ph->conn->reopen == NULL || ph->total < ph->seen +
+		    SECOND_AHEAD)
 			return;
 		ph->tried_second = true;
 		if (ph->eng == NULL && (ph->eng = engine_start(&ph->lim)) == NULL)

@@ -43,9 +43,9 @@ copies() {
 	done
 }
 
-plan 28
+plan 30
 command -v dovecot >/dev/null ||
-	skip_all 28 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 30 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -196,27 +196,48 @@ out=$("$nd" scan --bogus 2>&1)
     not_ok "bad usage: exit 64"
 
 # phase two (the candidates' content) on a session of its own, during
-# phase one: one more login for a folder with candidates, none for one
-# without; and when the server allows one session only, phase two on the
-# scan's own session, with the same result
+# phase one when it has 2,000 messages or more still to read: one more
+# login then, none for a small folder; and when the server allows one
+# session only, phase two on the scan's own session, with the same result
+# plain COUNT FOLDER: COUNT small ordinary messages written into FOLDER's
+# Maildir (Dovecot numbers them after what is there)
+plain() {
+	local d=$DC_DIR/mail/$DC_USER/Maildir/.$2 i
+	mkdir -p "$d/cur" "$d/new" "$d/tmp"
+	for i in $(seq "$1"); do
+		printf 'From: p%d@example.org\nSubject: plain %d\nMessage-Id: <plain-%d-%s@example.org>\n\nbody\n' \
+		    "$i" "$i" "$i" "$RANDOM" >"$d/new/$RANDOM.$i.plain"
+	done
+	chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$d"
+}
 cf=$DC_DIR/config2
 dc_config "$cf" second "port=$DC_TLS_PORT" "ca_file=$DC_CA" folders=Second
 dc_append "$DC_USER" Second $(copies 3 "$mail/bounce1.eml")
-dc_append "$DC_USER" Second $(copies 2 "$mail/ordinary1.eml")
+plain 2100 Second
 before=$(logins)
 expect "phase two on a second session: the candidates read" 0 \
-    "second: 2 folders, 7 messages ?7 new?: 3 bounces, *"
+    "second: 2 folders, 2105 messages ?2105 new?: 3 bounces, *"
 after=$(logins_reach $((before + 2)))
 out="logins: $before before, $after after"
-[ "$after" = $((before + 2)) ] && ok "(a second login for the folder with candidates)" ||
-    not_ok "(a second login for the folder with candidates)"
+[ "$after" = $((before + 2)) ] && ok "(a second login, during phase one)" ||
+    not_ok "(a second login, during phase one)"
+dc_append "$DC_USER" Second $(copies 2 "$mail/bounce1.eml")
+before=$(logins)
+expect "a few new messages: phase two after phase one" 0 \
+    "second: 2 folders, 2107 messages ?2 new?: 2 bounces, *"
+sleep 0.3
+after=$(logins)
+out="logins: $before before, $after after"
+[ "$after" = $((before + 1)) ] && ok "(one login only)" ||
+    not_ok "(one login only)"
 echo "mail_max_userip_connections = 1" >>"$DC_DIR/dovecot.conf"
 doveadm -c "$DC_DIR/dovecot.conf" reload || dc_die "reload failed"
 sleep 0.3
 refused=$(grep -c "Maximum number of connections" "$DC_DIR/dovecot.log")
 dc_append "$DC_USER" Second $(copies 2 "$mail/bounce1.eml")
+plain 2100 Second
 expect "one session allowed: phase two on the scan's session, nothing lost" 0 \
-    "second: 2 folders, 9 messages ?2 new?: 2 bounces, *"
+    "second: 2 folders, 4209 messages ?2102 new?: 2 bounces, *"
 out="the server refused $(($(grep -c "Maximum number of connections" \
     "$DC_DIR/dovecot.log") - refused)) sessions"
 [ "$(grep -c "Maximum number of connections" "$DC_DIR/dovecot.log")" -gt "$refused" ] &&
