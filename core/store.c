@@ -1,6 +1,7 @@
 /* store.c - the SQLite store: folder state, scanned messages, migrations. */
 #include <sys/stat.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,10 @@ struct store {
 	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
 	sqlite3_stmt	*token_put, *token_del, *item_tokens;
 	char		 err[256];
+	char		*path;
+	pthread_t	 ckpt;		/* store_checkpoint_start's thread */
+	bool		 ckpt_running;
+	_Atomic bool	 ckpt_done;	/* it has ended */
 };
 
 /*
@@ -226,6 +231,7 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 		goto bad;
 	}
 	chmod(path, 0600);	/* what was read of the mail is private */
+	st->path = xstrdup(path);
 	sqlite3_busy_timeout(st->db, BUSY_MS);
 	/*
 	 * A new store's pages are 16 KiB, not 4: a row of these WITHOUT
@@ -275,6 +281,7 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	store_checkpoint_wait(st);
 	sqlite3_finalize(st->folder_get);
 	sqlite3_finalize(st->folder_add);
 	sqlite3_finalize(st->folder_save);
@@ -289,7 +296,71 @@ store_close(struct store *st)
 	sqlite3_finalize(st->token_del);
 	sqlite3_finalize(st->item_tokens);
 	sqlite3_close(st->db);
+	free(st->path);
 	free(st);
+}
+
+/*
+ * The WAL's pages copied into the database file, away from the scan's
+ * thread. SQLite does it in the COMMIT that makes the WAL longer than
+ * 1,000 pages: a first scan's folder commit waited for 16 MB or more
+ * copied and synced. A scan asks for none during its folders, then for a
+ * checkpoint on a connection of its own while it judges (a checkpoint
+ * runs beside a writer in WAL mode; PASSIVE waits for no one), and for
+ * the usual ones again after. What is left is copied at close.
+ */
+int
+store_checkpoint_defer(struct store *st)
+{
+	return exec(st, "PRAGMA wal_autocheckpoint = 0");
+}
+
+static void *
+checkpoint_main(void *arg)
+{
+	struct store *st = arg;
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, BUSY_MS);
+		/* failing is harmless: the next one copies the pages; a
+		 * connection knows the store is in WAL mode once it has
+		 * read it: before, a checkpoint does nothing */
+		if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL,
+		    NULL, NULL) == SQLITE_OK)
+			sqlite3_wal_checkpoint_v2(db, NULL,
+			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	sqlite3_close(db);
+	st->ckpt_done = true;
+	return NULL;
+}
+
+/* A checkpoint in a thread, unless one still runs. */
+void
+store_checkpoint_start(struct store *st)
+{
+	if (st->ckpt_running && st->ckpt_done) {
+		pthread_join(st->ckpt, NULL);
+		st->ckpt_running = false;
+	}
+	if (!st->ckpt_running && st->path) {
+		st->ckpt_done = false;
+		st->ckpt_running = pthread_create(&st->ckpt, NULL,
+		    checkpoint_main, st) == 0;
+	}
+}
+
+void
+store_checkpoint_wait(struct store *st)
+{
+	if (st->ckpt_running) {
+		pthread_join(st->ckpt, NULL);
+		st->ckpt_running = false;
+	}
+	sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint = 1000", NULL, NULL,
+	    NULL);
 }
 
 char *

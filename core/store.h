@@ -43,6 +43,16 @@ void	store_close(struct store *);
 /* $XDG_DATA_HOME/ndrsweep/ACCOUNT.db, or ~/.local/share/ndrsweep/... */
 char	*store_default_path(const char *account);
 
+/*
+ * The WAL copied into the database beside the caller's work (store.c):
+ * none until store_checkpoint_start() (which runs one in a thread),
+ * the usual ones again once store_checkpoint_wait() has joined it (and
+ * at close).
+ */
+int	store_checkpoint_defer(struct store *);
+void	store_checkpoint_start(struct store *);
+void	store_checkpoint_wait(struct store *);
+
 /* Writes go in transactions; a batch of puts is one. */
 int	store_begin(struct store *);
 int	store_commit(struct store *);

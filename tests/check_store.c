@@ -269,6 +269,55 @@ START_TEST(test_another_connections_commit_is_seen)
 }
 END_TEST
 
+static off_t
+file_size(const char *suffix)
+{
+	char p[160];
+	struct stat sb;
+
+	snprintf(p, sizeof p, "%s%s", path, suffix);
+	return stat(p, &sb) == 0 ? sb.st_size : -1;
+}
+
+/* a scan's checkpoint: none in the commit while deferred, then one in a
+ * thread beside the next transaction; nothing lost either way */
+START_TEST(test_checkpoint_deferred_then_in_a_thread)
+{
+	struct store *st = open_store(), *other;
+	struct store_folder f;
+	char report[2048];
+	off_t before;
+
+	memset(report, 'r', sizeof report - 1);
+	report[sizeof report - 1] = '\0';
+	ck_assert_int_eq(store_checkpoint_defer(st), 0);
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_folder(st, "INBOX", &f), 0);
+	for (uint32_t uid = 1; uid <= 12000; uid++) {	/* > 1,000 pages */
+		struct store_msg m = { .uid = uid, .kind = "bounce",
+		    .report = report };
+		ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	}
+	ck_assert_int_eq(store_commit(st), 0);
+	before = file_size("");
+	ck_assert_int_gt(file_size("-wal"), 16 << 20);
+	ck_assert_int_lt(before, 1 << 20);	/* not copied in the commit */
+	store_checkpoint_start(st);
+	ck_assert_int_eq(store_begin(st), 0);	/* a writer beside it */
+	ck_assert_int_eq(store_meta_set(st, "k", "v"), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	store_checkpoint_wait(st);
+	ck_assert_int_gt(file_size(""), 16 << 20);	/* copied */
+	other = open_store();
+	ck_assert_int_eq(store_msg_count(other, f.id, NULL), 12000);
+	char *v = store_meta_get(other, "k");
+	ck_assert_str_eq(v, "v");
+	free(v);
+	store_close(other);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -278,6 +327,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_created_private_with_schema_and_wal);
 	tcase_add_test(tc, test_page_size_new_and_kept);
+	tcase_add_test(tc, test_checkpoint_deferred_then_in_a_thread);
 	tcase_add_test(tc, test_newer_schema_is_refused);
 	tcase_add_test(tc, test_folder_state_and_messages_persist);
 	tcase_add_test(tc, test_expunged_and_uidvalidity);

@@ -163,9 +163,15 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 		stats->progress_arg = &prog;
 	}
 	rc = EXIT_OK;
+	/* the WAL is copied into the store beside the next folder and the
+	 * judging, not in a folder's commit */
+	if (store_checkpoint_defer(ctx->st) != 0)
+		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
 	for (size_t i = 0; i < ntodo; i++)
 		if (imap_scan_folder(c, ctx->st, todo[i].f, todo[i].sent, stats,
-		    err, sizeof err) != 0) {
+		    err, sizeof err) == 0)
+			store_checkpoint_start(ctx->st);
+		else {
 			if (prog.shown)
 				fprintf(stderr, "\r\033[K");
 			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i].f->name, err);
@@ -185,11 +191,13 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 		fprintf(stderr, "\r\033[K");
 	/* judged again every time: the Sent index or the configuration
 	 * may have changed, not only the reports */
+	store_checkpoint_start(ctx->st);
 	if (ndr_judge_store(ctx->st, a, js, err, sizeof err) != 0) {
 		fprintf(stderr, "ndrsweep: %s\n", err);
 		if (rc == EXIT_OK)
 			rc = EXIT_PARTIAL;
 	}
+	store_checkpoint_wait(ctx->st);
 	/* for the interface's overview: when, and how it went */
 	char last[128];
 	snprintf(last, sizeof last, "%lld %u %u %s", (long long)time(NULL),
