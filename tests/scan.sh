@@ -123,11 +123,17 @@ else
 fi
 # a connection dropped in the middle of a fetch: a folder big enough for
 # the scan to be caught in it, the user kicked off the server meanwhile
+# (both sessions: among its 40,000 notes are 1,500 bounces, fetched on
+# the second session while phase one reads)
 md=$DC_DIR/mail/$DC_USER/Maildir/.Big
 mkdir -p "$md/cur" "$md/new" "$md/tmp"
 for i in $(seq 40000); do
 	printf 'From: x%d@example.org\nSubject: note %d\nMessage-Id: <big-%d@example.org>\n\nbody\n' \
 	    "$i" "$i" "$i" >"$md/cur/$i.big:2,S"
+done
+b1=$(cat "$mail/bounce1.eml")
+for i in $(seq 1500); do
+	printf '%s\n' "${b1/<b1@/<b1-big-$i@}" >"$md/cur/$((i * 26)).bounce:2,S"
 done
 chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$md"
 sed -i 's/^folders = .*/folders = INBOX, Big/' "$cf"
@@ -156,9 +162,9 @@ out="exit $st: $(cat "$DC_DIR/out")"
     [[ $out == *"ndrsweep: "* ]]; }; } &&
     ok "connection dropped mid-scan: read on, or one error line and exit 1" ||
     not_ok "connection dropped mid-scan: read on, or one error line and exit 1"
-expect "the next scan completes" 0 "test: 3 folders, 40017 messages *"
+expect "the next scan completes" 0 "test: 3 folders, 41517 messages *"
 out=$("$nd" report --config "$cf" 2>&1)
-[[ $out == *"Big: 40000 messages"* ]] && ok "and the store is right" ||
+[[ $out == *"Big: 41500 messages: 1500 bounces"* ]] && ok "and the store is right" ||
     not_ok "and the store is right"
 # a message the server cannot read: Dovecot hangs up in the middle of the
 # FETCH. The scan opens the session again, asks for the first message not
