@@ -65,6 +65,7 @@ struct phase {
 };
 
 static void	second_offer(struct phase *, size_t);
+static int	recover(struct imap_conn *, struct phase *, char *, size_t);
 static void	engine_drain(struct phase *, bool);
 
 static void
@@ -615,24 +616,50 @@ second_finish(struct phase *ph, bool failed)
 	ph->second = NULL;
 }
 
-/* Phase two on the scan's session: the candidates not stored yet. */
+/*
+ * Phase two on the scan's session: the candidates not stored yet. When
+ * the connection drops on the way (Dovecot hangs up on a message it
+ * cannot read), it is opened again and the first candidate not delivered
+ * is asked for alone: if that drops it too, it is the one the server
+ * cannot give, left out (stored as unreadable), and the rest follows.
+ */
 static int
 read_rest(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
 {
 	struct pick *p = xreallocarray(NULL, ph->ncand + 1, sizeof *p);
-	size_t n = 0;
+	size_t n = 0, i = 0;
 	int rc = 0;
 
-	for (size_t i = 0; i < ph->ncand; i++)
-		if (!ph->cand[i].stored)
-			p[n++] = (struct pick){ ph->cand[i].uid, false, i };
+	for (size_t k = 0; k < ph->ncand; k++)
+		if (!ph->cand[k].stored)
+			p[n++] = (struct pick){ ph->cand[k].uid, false, k };
 	if (n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(p, n, sizeof *p, cmp_pick);
 	if (n > 0)
 		ph->eng = engine_start(&ph->lim);
-	for (size_t i = 0; i < n && rc == 0; i += SECOND_MAX)
-		rc = fetch_picks(c, p + i, n - i < SECOND_MAX ? n - i :
-		    SECOND_MAX, ph->eng, ph, err, errlen);
+	while (i < n) {
+		size_t k = n - i < SECOND_MAX ? n - i : SECOND_MAX, j = i;
+		if (fetch_picks(c, p + i, k, ph->eng, ph, err, errlen) == 0) {
+			i += k;
+			continue;
+		}
+		if (ph->failed || recover(c, ph, err, errlen) != 0) {
+			rc = -1;
+			break;
+		}
+		while (j < i + k && p[j].seen)
+			j++;
+		if (j == i + k) {	/* all came: the rest */
+			i = j;
+			continue;
+		}
+		if (fetch_picks(c, p + j, 1, ph->eng, ph, err, errlen) != 0 &&
+		    (ph->failed || recover(c, ph, err, errlen) != 0)) {
+			rc = -1;
+			break;
+		}
+		i = j + 1;	/* the rest, at once again */
+	}
 	if (ph->eng)	/* all read and stored, also when the fetch failed */
 		engine_drain(ph, true);
 	free(p);

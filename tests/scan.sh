@@ -43,9 +43,9 @@ copies() {
 	done
 }
 
-plan 30
+plan 32
 command -v dovecot >/dev/null ||
-	skip_all 30 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 32 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -210,9 +210,10 @@ out=$("$nd" scan --bogus 2>&1)
 plain() {
 	local d=$DC_DIR/mail/$DC_USER/Maildir/.$2 i
 	mkdir -p "$d/cur" "$d/new" "$d/tmp"
+	plain_n=$((${plain_n:-0} + 1))	# file names unique across calls
 	for i in $(seq "$1"); do
-		printf 'From: p%d@example.org\nSubject: plain %d\nMessage-Id: <plain-%d-%s@example.org>\n\nbody\n' \
-		    "$i" "$i" "$i" "$RANDOM" >"$d/new/$RANDOM.$i.plain"
+		printf 'From: p%d@example.org\nSubject: plain %d\nMessage-Id: <plain-%d-%d@example.org>\n\nbody\n' \
+		    "$i" "$i" "$plain_n" "$i" >"$d/new/$plain_n.$i.plain"
 	done
 	chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$d"
 }
@@ -249,4 +250,22 @@ out="the server refused $(($(grep -c "Maximum number of connections" \
 [ "$(grep -c "Maximum number of connections" "$DC_DIR/dovecot.log")" -gt "$refused" ] &&
     ok "(the server did refuse the second session)" ||
     not_ok "(the server did refuse the second session)"
+# a report whose content the server cannot give, though it has its
+# header fields (cached when the folder was first read): phase two asks
+# for the first report not delivered alone, records it as unreadable when
+# that fails again, and goes on (before, every scan failed there)
+cf=$DC_DIR/config3
+dc_config "$cf" bodies "port=$DC_TLS_PORT" "ca_file=$DC_CA" folders=Bodies
+bd=$DC_DIR/mail/$DC_USER/Maildir/.Bodies
+mkdir -p "$bd/cur" "$bd/new" "$bd/tmp"
+for i in 1 2 3; do
+	sed "s/^Message-Id: <b1@/Message-Id: <body-$i@/" "$mail/bounce1.eml" \
+	    >"$bd/new/$i.body"
+done
+chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$bd"
+expect "a folder of three reports" 0 "bodies: 2 folders, *: 3 bounces, *"
+rm -f "$XDG_DATA_HOME/ndrsweep/bodies.db"*
+chmod 000 "$bd"/*/2.body*
+expect "a report the server cannot give: the scan goes on past it" 0 \
+    "bodies: 2 folders, *: 2 bounces, *; 1 unreadable*"
 exit 0
