@@ -243,6 +243,25 @@ joined(const struct ndr_strv *v)
 	return b.s;
 }
 
+/* What a report was judged: a verdict's few bytes, not its 3 KB. */
+struct outcome {
+	enum ndr_verdict_kind	 verdict;
+	double			 score;
+	char			*signals;	/* JSON */
+};
+
+static void
+keep(struct outcome *o, const struct ndr_verdict *v, enum ndr_verdict_kind k,
+    double score)
+{
+	struct ndr_buf b = { 0 };
+
+	ndr_verdict_json(v, &b);
+	o->verdict = k;
+	o->score = score;
+	o->signals = b.s;
+}
+
 static int
 cmp_size_desc(const void *a, const void *b, void *arg)
 {
@@ -284,7 +303,11 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		/* untrained, it would only say 0.5: no signal at all */
 		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
 	};
-	struct ndr_verdict *v = xcalloc(n ? n : 1, sizeof *v);
+	/* one verdict worked on at a time (16 signals of text each: a
+	 * whole array of them was 16 MB for 5,000 reports, page faults
+	 * and all), the outcomes kept */
+	struct ndr_verdict *v = xcalloc(1, sizeof *v);
+	struct outcome *out = xcalloc(n ? n : 1, sizeof *out);
 	const struct ndr_evidence **bad = xcalloc(n ? n : 1, sizeof *bad);
 	size_t *who = xcalloc(n ? n : 1, sizeof *who);
 	size_t *grp = xcalloc(n ? n : 1, sizeof *grp);
@@ -292,11 +315,14 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 	int64_t *cid = xcalloc(n ? n : 1, sizeof *cid);
 
 	/* the legitimate first: they are no campaign's */
-	for (size_t i = 0; i < n; i++)
-		if (!ndr_judge_legit(&j[i].ev, &c, &v[i])) {
+	for (size_t i = 0; i < n; i++) {
+		v->nsig = 0;
+		if (!ndr_judge_legit(&j[i].ev, &c, v)) {
 			who[nb] = i;
 			bad[nb++] = &j[i].ev;
-		}
+		} else
+			keep(&out[i], v, NDR_LEGIT, 0);
+	}
 	ndr_campaigns(bad, nb, grp);
 	for (size_t k = 0; k < nb; k++)
 		if (grp[k] != NDR_NO_CAMPAIGN)
@@ -359,18 +385,11 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 	for (size_t k = 0; k < nb; k++) {
 		size_t i = who[k], root = grp[k];
 		if (root == NDR_NO_CAMPAIGN)
-			ndr_judge(&j[i].ev, &c, 0, NULL, &v[i]);
+			ndr_judge(&j[i].ev, &c, 0, NULL, v);
 		else
 			ndr_judge(&j[i].ev, &c, size[root], bad[root]->subject,
-			    &v[i]);
-	}
-	for (size_t i = 0, k = 0; i < n; i++) {
-		if (k < nb && who[k] == i) {
-			k++;
-			continue;
-		}
-		v[i].verdict = NDR_LEGIT;
-		v[i].score = 0;
+			    v);
+		keep(&out[i], v, v->verdict, v->score);
 	}
 
 	/* what each campaign shows */
@@ -392,7 +411,7 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 			    e->orig_sender, ",");
 			gather(&mtas, e->mta, ",");
 			gather(&links, e->links, " ");
-			cp->backscatter += v[i].verdict == NDR_BACKSCATTER;
+			cp->backscatter += out[i].verdict == NDR_BACKSCATTER;
 		}
 		cp->forged = joined(&forged);
 		cp->mtas = joined(&mtas);
@@ -415,10 +434,9 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 				camp_id = cid[grp[k]];
 			k++;
 		}
-		struct ndr_buf sig = { 0 };
-		const char *name = ndr_verdict_name(v[i].verdict);
-		ndr_verdict_json(&v[i], &sig);
-		switch (v[i].verdict) {
+		const char *name = ndr_verdict_name(out[i].verdict);
+		const char *sig = out[i].signals;
+		switch (out[i].verdict) {
 		case NDR_LEGIT:
 			stats->legit++;
 			break;
@@ -430,14 +448,13 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		}
 		if (j[i].verdict == NULL || strcmp(j[i].verdict, name) != 0 ||
 		    j[i].campaign != camp_id || j[i].signals == NULL ||
-		    strcmp(j[i].signals, sig.s) != 0 ||
-		    j[i].score - v[i].score > 1e-9 ||
-		    v[i].score - j[i].score > 1e-9) {
+		    strcmp(j[i].signals, sig) != 0 ||
+		    j[i].score - out[i].score > 1e-9 ||
+		    out[i].score - j[i].score > 1e-9) {
 			stats->changed++;
 			rc = store_verdict_put(st, j[i].folder, j[i].uid, name,
-			    v[i].score, sig.s, camp_id);
+			    out[i].score, sig, camp_id);
 		}
-		ndr_buf_free(&sig);
 	}
 	if (rc == 0)
 		rc = store_campaigns_put(st, camp, ng);
@@ -455,6 +472,9 @@ free_all:
 		free((char *)camp[g].links);
 	}
 	free(camp);
+	for (size_t i = 0; i < n; i++)
+		free(out[i].signals);
+	free(out);
 	free(start);
 	free(mem);
 	free(order);
