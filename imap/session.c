@@ -183,6 +183,7 @@ imap_open(const struct ndr_account *a, const char *password,
 			    "refusing to log in without TLS", a->host);
 			goto fail;
 		}
+		watch(c, NULL);	/* the plain stream goes away */
 		r = mailimap_socket_starttls_with_callback(c->s, set_sni,
 		    a->host);
 		if (r != MAILIMAP_NO_ERROR) {
@@ -226,8 +227,10 @@ void
 imap_close(struct imap_conn *c)
 {
 	if (c->s) {
-		mailimap_logout(c->s);
+		/* not watched first: LOGOUT closes and frees the stream the
+		 * watchdog would look at */
 		watch(c, NULL);
+		mailimap_logout(c->s);
 		mailimap_free(c->s);
 		c->s = NULL;
 	}
