@@ -484,10 +484,11 @@ fetch_picks(struct imap_conn *c, struct pick *p, size_t n,
  * read (with fewer, a login costs more than it saves), it logs in, opens
  * the folder (the same UIDVALIDITY, or it stops) and asks for the
  * candidates phase one has found so far, SECOND_MIN or more at a time,
- * until phase one is done and none is left. It only fetches: the engine's threads read, and the
- * scan's thread stores. Whatever it did not deliver (no login, a
- * connection lost, a message left out) is asked for again on the scan's
- * session after phase one, as if this session had never been.
+ * until phase one is done and none is left. It only fetches: the
+ * engine's threads read, and the scan's thread stores. Whatever it did
+ * not deliver (no login, a connection lost, a message left out) is asked
+ * for again on the scan's session after phase one, as if this session
+ * had never been.
  */
 struct second {
 	pthread_t		 th;
