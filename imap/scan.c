@@ -24,7 +24,7 @@
 #include "core/store.h"
 #include "imap.h"
 
-#define BATCH		100		/* candidates per phase-two FETCH */
+#define BATCH		100		/* messages per FETCH when training */
 #define SECOND_MIN	64		/* the second session waits for as many */
 #define SECOND_MAX	1000		/* and asks for at most as many at once */
 #define SECOND_AHEAD	2000		/* phase one has as many left to read */
@@ -75,35 +75,6 @@ tick(struct phase *ph)
 	    ph->done == ph->total))
 		ph->stats->progress(ph->name, ph->done, ph->total,
 		    ph->stats->progress_arg);
-}
-
-/* The UID, size and body section of one FETCH response. */
-static void
-att_parts(struct mailimap_msg_att *att, uint32_t *uid, uint32_t *size,
-    const char **body, size_t *blen)
-{
-	*uid = *size = 0;
-	*body = NULL;
-	*blen = 0;
-	for (clistiter *it = clist_begin(att->att_list); it;
-	    it = clist_next(it)) {
-		struct mailimap_msg_att_item *item = clist_content(it);
-		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC)
-			continue;
-		struct mailimap_msg_att_static *s = item->att_data.att_static;
-		switch (s->att_type) {
-		case MAILIMAP_MSG_ATT_UID:
-			*uid = s->att_data.att_uid;
-			break;
-		case MAILIMAP_MSG_ATT_RFC822_SIZE:
-			*size = s->att_data.att_rfc822_size;
-			break;
-		case MAILIMAP_MSG_ATT_BODY_SECTION:
-			*body = s->att_data.att_body_section->sec_body_part;
-			*blen = s->att_data.att_body_section->sec_length;
-			break;
-		}
-	}
 }
 
 /* The "<x>" of a Message-ID value, or NULL */
@@ -667,27 +638,6 @@ read_rest(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
 	return rc;
 }
 
-static void
-progress(size_t current, size_t maximum, void *arg)
-{
-	(void)current;
-	(void)maximum;
-	(void)arg;
-}
-
-static struct mailimap_fetch_type *
-body_fetch(void)
-{
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_body_peek_section_partial(
-	    mailimap_section_new(NULL), 0, BODY_CAP));
-	return ft;
-}
-
 /* Phase one's FETCH: the candidate fields, and a Sent folder's
  * recipients for its index. */
 static int
@@ -1071,16 +1021,12 @@ struct each {
 };
 
 static void
-on_whole(struct mailimap_msg_att *att, void *arg)
+on_whole(struct imap_fetched *f, void *arg)
 {
 	struct each *e = arg;
-	uint32_t uid, size;
-	const char *body;
-	size_t blen;
 
-	att_parts(att, &uid, &size, &body, &blen);
-	if (e->stop == 0 && uid && body)
-		e->stop = e->fn(uid, body, blen, e->arg);
+	if (e->stop == 0 && f->uid && f->body)
+		e->stop = e->fn(f->uid, f->body, f->bodylen, e->arg);
 }
 
 int
@@ -1088,7 +1034,7 @@ imap_each_message(struct imap_conn *c, const char *folder,
     int (*fn)(uint32_t uid, const char *raw, size_t len, void *), void *arg,
     char *err, size_t errlen)
 {
-	char *wire = mutf7_encode(folder);
+	char *wire = mutf7_encode(folder), why[512];
 	uint32_t *uids = NULL;
 	size_t n = 0;
 	int rc = 0;
@@ -1108,29 +1054,17 @@ imap_each_message(struct imap_conn *c, const char *folder,
 		return -1;
 	}
 	struct each e = { fn, arg, 0 };
-	struct mailimap_fetch_type *ft = body_fetch();
+	/* in batches, so that fn can stop it early */
 	for (size_t i = 0; i < n && rc == 0 && e.stop == 0; i += BATCH) {
 		size_t k = n - i < BATCH ? n - i : BATCH;
 		struct mailimap_set *set = imap_uid_set(uids + i, k);
-		clist *result = NULL;
-		/* libetpan hands each message over as it is read only when
-		 * a progress callback is set too */
-		mailimap_set_msg_att_handler(c->s, on_whole, &e);
-		mailimap_set_progress_callback(c->s, NULL, progress, NULL);
-		int r = mailimap_uid_fetch(c->s, set, ft, &result);
-		mailimap_set_msg_att_handler(c->s, NULL, NULL);
-		mailimap_set_progress_callback(c->s, NULL, NULL, NULL);
-		if (result)
-			mailimap_fetch_list_free(result);
-		mailimap_set_free(set);
-		if (r != MAILIMAP_NO_ERROR) {
-			snprintf(err, errlen, "%s: FETCH failed: %s", folder,
-			    c->s->imap_response ? c->s->imap_response :
-			    "connection lost");
+		if (imap_fetch_body(c, set, BODY_CAP, on_whole, &e, why,
+		    sizeof why) != 0) {
+			snprintf(err, errlen, "%s: %s", folder, why);
 			rc = -1;
 		}
+		mailimap_set_free(set);
 	}
-	mailimap_fetch_type_free(ft);
 	free(uids);
 	return rc != 0 ? rc : e.stop;
 }
