@@ -1,5 +1,5 @@
 /*
- * check_fetch.c - the phase-one FETCH reader (imap/fetch.c) on answers
+ * check_fetch.c - the FETCH reader (imap/fetch.c) on answers
  * written here byte for byte: the forms of the grammar a server may send
  * that the Dovecot the other tests run does not (quoted strings, NIL,
  * empty literals, \Recent, untagged data in between, NO, garbage, a
@@ -84,10 +84,11 @@ answer(void *arg)
 	return NULL;
 }
 
-/* One FETCH of UIDs 5:* against the peer; what was sent to sent. */
+/* One FETCH of UIDs 5:* against the peer, phase one's or (body) phase
+ * two's; what was sent to sent. */
 static int
-run(const char *reply, struct got *g, char *sent, size_t sentlen, char *err,
-    size_t errlen)
+run_as(bool body, const char *reply, struct got *g, char *sent,
+    size_t sentlen, char *err, size_t errlen)
 {
 	int sv[2];
 	struct imap_conn c = { 0 };
@@ -103,13 +104,21 @@ run(const char *reply, struct got *g, char *sent, size_t sentlen, char *err,
 	ck_assert_int_eq(pthread_create(&th, NULL, answer, &p), 0);
 	c.s = mailimap_new(0, NULL);
 	c.s->imap_stream = mailstream_socket_open(sv[0]);
-	rc = imap_fetch_fields(&c, set, fields, collect, g, err, errlen);
+	rc = body ? imap_fetch_body(&c, set, 1000, collect, g, err, errlen) :
+	    imap_fetch_fields(&c, set, fields, collect, g, err, errlen);
 	pthread_join(th, NULL);
 	snprintf(sent, sentlen, "%s", p.sent);
 	mailimap_set_free(set);
 	mailimap_free(c.s);	/* closes the stream */
 	close(sv[1]);
 	return rc;
+}
+
+static int
+run(const char *reply, struct got *g, char *sent, size_t sentlen, char *err,
+    size_t errlen)
+{
+	return run_as(false, reply, g, sent, sentlen, err, errlen);
 }
 
 START_TEST(test_answers_in_every_form_are_read)
@@ -181,6 +190,31 @@ START_TEST(test_no_garbage_and_a_cut_stream_are_errors)
 }
 END_TEST
 
+/* phase two's: the content, with or without its origin, read by the
+ * literal's length (a line in it that looks like another answer is
+ * content) */
+START_TEST(test_content_is_read_by_length)
+{
+	struct got g = { 0 };
+	char sent[512], err[256] = "";
+	const char *reply =
+	    "* 1 FETCH (UID 5 BODY[]<0> {23}\r\nHi\r\n* 9 FETCH (UID 9)\r\n)\r\n"
+	    "* 2 FETCH (BODY[] {2}\r\nok UID 6)\r\n"
+	    "TAG OK Fetch completed.\r\n";
+
+	ck_assert_int_eq(run_as(true, reply, &g, sent, sizeof sent, err,
+	    sizeof err), 0);
+	ck_assert_str_eq(sent + strcspn(sent, " "),
+	    " UID FETCH 5:* (UID BODY.PEEK[]<0.1000>)\r\n");
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_uint_eq(g.uid[0], 5);
+	ck_assert_str_eq(g.body[0], "Hi\r\n* 9 FETCH (UID 9)\r\n");
+	ck_assert_uint_eq(g.uid[1], 6);
+	ck_assert_str_eq(g.body[1], "ok");
+	got_free(&g);
+}
+END_TEST
+
 static Suite *
 fetch_suite(void)
 {
@@ -189,6 +223,7 @@ fetch_suite(void)
 
 	tcase_add_test(tc, test_answers_in_every_form_are_read);
 	tcase_add_test(tc, test_no_garbage_and_a_cut_stream_are_errors);
+	tcase_add_test(tc, test_content_is_read_by_length);
 	suite_add_tcase(s, tc);
 	return s;
 }
