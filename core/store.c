@@ -359,8 +359,9 @@ store_checkpoint_wait(struct store *st)
 		pthread_join(st->ckpt, NULL);
 		st->ckpt_running = false;
 	}
-	sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint = 1000", NULL, NULL,
-	    NULL);
+	if (st->db)
+		sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint = 1000", NULL,
+		    NULL, NULL);
 }
 
 char *
