@@ -29,30 +29,24 @@ struct map {
 	size_t		 mask, n;
 };
 
+/* FNV-1a of s, ASCII case folded unless exact (Message-IDs) */
 static uint64_t
-hash(const char *s)
+hash_of(const char *s, bool exact)
 {
 	uint64_t h = 1469598103934665603ull;
 
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		h ^= c >= 'A' && c <= 'Z' ? c + 32 : c;
+		h ^= !exact && c >= 'A' && c <= 'Z' ? c + 32 : c;
 		h *= 1099511628211ull;
 	}
 	return h ? h : 1;
 }
 
-/* The same, case kept: Message-IDs. */
 static uint64_t
-hash_exact(const char *s)
+hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h ? h : 1;
+	return hash_of(s, false);
 }
 
 static int64_t *
@@ -122,7 +116,7 @@ on_sent(const char *mid, int64_t date, const char *rcpts, void *arg)
 			s->last = date;
 	}
 	if (mid)
-		*map_slot(&s->mids, hash_exact(mid), true) = 1;
+		*map_slot(&s->mids, hash_of(mid, true), true) = 1;
 	if (mid && (at = strrchr(mid, '@')) != NULL) {
 		char d[256];
 		size_t n = strcspn(at + 1, ">");
@@ -161,7 +155,7 @@ cb_mid(void *arg, const char *mid, int64_t *date)
 
 	snprintf(b, sizeof b, "<%s>", mid);
 	/* most are not in Sent: the index asked only when the hash is */
-	if (map_slot(&s->mids, hash_exact(b), false) == NULL)
+	if (map_slot(&s->mids, hash_of(b, true), false) == NULL)
 		return 0;
 	return store_sent_find(s->st, b, date) == 1;
 }

@@ -304,10 +304,11 @@ store_close(struct store *st)
  * The WAL's pages copied into the database file, away from the scan's
  * thread. SQLite does it in the COMMIT that makes the WAL longer than
  * 1,000 pages: a first scan's folder commit waited for 16 MB or more
- * copied and synced. A scan asks for none during its folders, then for a
- * checkpoint on a connection of its own while it judges (a checkpoint
- * runs beside a writer in WAL mode; PASSIVE waits for no one), and for
- * the usual ones again after. What is left is copied at close.
+ * copied and synced. A scan asks for none in its commits, and for a
+ * checkpoint on a connection of its own after each folder and while it
+ * judges (a checkpoint runs beside a writer in WAL mode; PASSIVE waits
+ * for no one), then for the usual ones again. What is left is copied at
+ * close.
  */
 int
 store_checkpoint_defer(struct store *st)

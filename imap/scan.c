@@ -147,7 +147,7 @@ on_header(struct imap_fetched *f, void *arg)
 	ph->stats->new_msgs++;
 	ph->seen++;
 	tick(ph);
-	if (ph->eng && ph->stats->new_msgs % 256 == 0)
+	if (ph->eng && ph->seen % 256 == 0)
 		engine_drain(ph, false);	/* what phase two read, stored */
 	if (h)
 		hdrs_parse(&hd, h, hl);

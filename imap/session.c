@@ -224,19 +224,6 @@ fail:
 }
 
 void
-imap_close(struct imap_conn *c)
-{
-	if (c->s) {
-		/* not watched first: LOGOUT closes and frees the stream the
-		 * watchdog would look at */
-		watch(c, NULL);
-		mailimap_logout(c->s);
-		mailimap_free(c->s);
-		c->s = NULL;
-	}
-}
-
-void
 imap_drop(struct imap_conn *c)
 {
 	if (c->s) {
@@ -244,4 +231,16 @@ imap_drop(struct imap_conn *c)
 		mailimap_free(c->s);
 		c->s = NULL;
 	}
+}
+
+void
+imap_close(struct imap_conn *c)
+{
+	if (c->s) {
+		/* not watched first: LOGOUT closes and frees the stream the
+		 * watchdog would look at */
+		watch(c, NULL);
+		mailimap_logout(c->s);
+	}
+	imap_drop(c);
 }
