@@ -117,6 +117,13 @@ static const char *const migrations[] = {
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT) WITHOUT ROWID;",
+	/* 6 -> 7: what proves that a moved message is this very one: the
+	 * destination's UIDNEXT (and UIDVALIDITY) before the command, the
+	 * message's size and a fingerprint of its header block */
+	"ALTER TABLE journal ADD COLUMN dest_next INTEGER;"
+	"ALTER TABLE journal ADD COLUMN dest_next_uv INTEGER;"
+	"ALTER TABLE journal ADD COLUMN size INTEGER;"
+	"ALTER TABLE journal ADD COLUMN fingerprint TEXT;",
 };
 
 static int
@@ -1119,8 +1126,9 @@ store_journal_add(struct store *st, const struct store_act *a, int64_t *id)
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO journal(batch, action, "
-	    "folder, uidvalidity, uid, message_id, dest, origin, state, at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)", -1, &s, NULL) !=
+	    "folder, uidvalidity, uid, message_id, dest, origin, state, at, "
+	    "dest_next, dest_next_uv, size, fingerprint) VALUES (?, ?, ?, ?, "
+	    "?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)", -1, &s, NULL) !=
 	    SQLITE_OK)
 		return fail(st, "store");
 	sqlite3_bind_int64(s, 1, a->batch);
@@ -1132,6 +1140,10 @@ store_journal_add(struct store *st, const struct store_act *a, int64_t *id)
 	bind_text_or_null(s, 7, a->dest);
 	bind_text_or_null(s, 8, a->origin ? a->origin : a->folder);
 	sqlite3_bind_int64(s, 9, a->at);
+	sqlite3_bind_int64(s, 10, a->dest_next);
+	sqlite3_bind_int64(s, 11, a->dest_next_uv);
+	sqlite3_bind_int64(s, 12, a->size);
+	bind_text_or_null(s, 13, a->fingerprint);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -1182,11 +1194,15 @@ act_of(sqlite3_stmt *s, struct store_act *a)
 	a->dest_uid = (uint32_t)sqlite3_column_int64(s, 11);
 	a->at = sqlite3_column_int64(s, 12);
 	a->done_at = sqlite3_column_int64(s, 13);
+	a->dest_next = (uint32_t)sqlite3_column_int64(s, 14);
+	a->dest_next_uv = (uint32_t)sqlite3_column_int64(s, 15);
+	a->size = (uint32_t)sqlite3_column_int64(s, 16);
+	a->fingerprint = (const char *)sqlite3_column_text(s, 17);
 }
 
 #define ACT_COLUMNS "id, batch, action, folder, uidvalidity, uid, " \
 	"message_id, dest, origin, state, dest_uidvalidity, dest_uid, at, " \
-	"done_at"
+	"done_at, dest_next, dest_next_uv, size, fingerprint"
 
 int
 store_journal_each(struct store *st, const char *where, int64_t arg,

@@ -177,9 +177,22 @@ struct store_act {
 	const char	*message_id;
 	const char	*dest;		/* where it goes; NULL: stays */
 	const char	*origin;	/* the folder it first came from */
-	const char	*state;		/* pending, done, dropped, vanished */
+	/* pending: written, its command maybe sent; done: carried out
+	 * (dest_uid where the message now is); dropped: never carried
+	 * out, the message left where it was; vanished: gone from its
+	 * folder before or without us, nothing removed by ndrsweep;
+	 * copied: in dest and still in folder, flagged \Deleted (a
+	 * server without UIDPLUS: left for the user to expunge);
+	 * refused: not sent, ndrsweep declined (see imap/actions.c) */
+	const char	*state;
 	uint32_t	 dest_uidvalidity, dest_uid;	/* COPYUID's answer */
 	int64_t		 at, done_at;
+	/* the proof that a message in dest is this one (imap/actions.c):
+	 * dest's UIDNEXT and UIDVALIDITY before the command (0: unknown),
+	 * the message's RFC822.SIZE and its header block's fingerprint
+	 * (NULL in rows written before schema 7: never proof) */
+	uint32_t	 dest_next, dest_next_uv, size;
+	const char	*fingerprint;
 };
 int	store_journal_batch(struct store *, int64_t *batch);
 int	store_journal_add(struct store *, const struct store_act *,

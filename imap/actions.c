@@ -4,10 +4,16 @@
  * Every action is written to the store's journal (pending) before its
  * command is sent, and marked after: done with the UID the message has in
  * its destination (COPYUID), or vanished when another client took it away
- * first. A run that dies between the two leaves pending rows, which
- * imap_reconcile() settles against the server at the next start: the
- * message is looked for in its folder and, by Message-ID, in its
- * destination. MOVE where the server has it; else UID COPY, UID STORE
+ * first. A run that dies between the two, or a command the server
+ * refuses, leaves pending rows, which settle() decides against the
+ * server: in the same run when the session still works, else at the
+ * next start (imap_reconcile). A Message-ID proves nothing (resends and
+ * second deliveries share it): before the command each row records the
+ * destination's UIDNEXT, the message's size and a fingerprint of its
+ * header block, and only a message of the destination above that UIDNEXT
+ * with the same size and fingerprint counts as this one having arrived.
+ * Without that proof nothing is removed from the source.
+ * MOVE where the server has it; else UID COPY, UID STORE
  * \Deleted and UID EXPUNGE of exactly those UIDs (UIDPLUS); without
  * UIDPLUS the copy is flagged and left for the user to expunge: never a
  * bare EXPUNGE, which would take the user's own deleted messages too.
@@ -17,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 #include <libetpan/libetpan.h>
 
 #include "core/core.h"
@@ -64,11 +72,12 @@ set_list(struct mailimap_set *set, size_t *n)
 	return v;
 }
 
+/* What the server said to the last command, or why none was heard. */
 static const char *
 why(struct imap_conn *c)
 {
-	return c->s && c->s->imap_response ? c->s->imap_response :
-	    "connection lost";
+	return imap_usable(c) && c->s->imap_response ? c->s->imap_response :
+	    imap_why(c, MAILIMAP_ERROR_STREAM);
 }
 
 /* The UIDs of uids (sorted) the folder still holds. */
@@ -185,22 +194,132 @@ add_keyword(struct imap_conn *c, struct mailimap_set *set, const char *kw)
 	return r;
 }
 
-/* Journal the batch: pending for those present, vanished for the rest. */
+/* ---- what proves that a message in a folder is this one ---- */
+
+struct seen {			/* a message as a folder shows it */
+	uint32_t	 uid, size;
+	char		 fp[33];	/* its header's fingerprint; "" unknown */
+};
+struct seen_list {
+	struct seen	*v;
+	size_t		 n, cap;
+	bool		 header;	/* fingerprints asked for */
+	uint32_t	 lo;		/* answers below are "N:*"'s last */
+};
+
+/* The first 128 bits of the header block's SHA-256, in hex. */
+static void
+fingerprint(const char *hdr, size_t len, char out[33])
+{
+	unsigned char d[32];
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, hdr, len, d) != 0) {
+		out[0] = '\0';
+		return;
+	}
+	for (size_t i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static void
+on_seen(struct imap_fetched *f, void *arg)
+{
+	struct seen_list *l = arg;
+
+	if (f->uid < l->lo || f->uid == 0)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = realloc(l->v, l->cap * sizeof *l->v);
+		if (l->v == NULL)
+			abort();
+	}
+	struct seen *e = &l->v[l->n++];
+	e->uid = f->uid;
+	e->size = f->size;
+	e->fp[0] = '\0';
+	if (l->header && f->body)
+		fingerprint(f->body, f->bodylen, e->fp);
+}
+
+static int
+cmp_seen(const void *a, const void *b)
+{
+	return cmp_u32(&((const struct seen *)a)->uid,
+	    &((const struct seen *)b)->uid);
+}
+
+/* Size (and, with header, fingerprint) of the selected folder's messages
+ * in set, sorted by UID. */
+static int
+seen_fetch(struct imap_conn *c, struct mailimap_set *set, bool header,
+    uint32_t lo, struct seen_list *l, char *err, size_t errlen)
+{
+	l->header = header;
+	l->lo = lo;
+	if (imap_fetch_proof(c, set, header, on_seen, l, err, errlen) != 0)
+		return -1;
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, cmp_seen);
+	return 0;
+}
+
+static const struct seen *
+seen_find(const struct seen_list *l, uint32_t uid)
+{
+	struct seen key = { .uid = uid };
+
+	return l->n ? bsearch(&key, l->v, l->n, sizeof *l->v, cmp_seen) :
+	    NULL;
+}
+
+/* UIDNEXT and UIDVALIDITY of a folder not selected (0 when not said). */
+static void
+dest_next(struct imap_conn *c, const char *wire, uint32_t *uv,
+    uint32_t *next)
+{
+	struct mailimap_status_att_list *al = mailimap_status_att_list_new_empty();
+	struct mailimap_mailbox_data_status *st = NULL;
+
+	*uv = *next = 0;
+	mailimap_status_att_list_add(al, MAILIMAP_STATUS_ATT_UIDNEXT);
+	mailimap_status_att_list_add(al, MAILIMAP_STATUS_ATT_UIDVALIDITY);
+	if (mailimap_status(c->s, wire, al, &st) == MAILIMAP_NO_ERROR && st) {
+		for (clistiter *it = clist_begin(st->st_info_list); it;
+		    it = clist_next(it)) {
+			struct mailimap_status_info *i = clist_content(it);
+			if (i->st_att == MAILIMAP_STATUS_ATT_UIDNEXT)
+				*next = i->st_value;
+			else if (i->st_att == MAILIMAP_STATUS_ATT_UIDVALIDITY)
+				*uv = i->st_value;
+		}
+	}
+	if (st)
+		mailimap_mailbox_data_status_free(st);
+	mailimap_status_att_list_free(al);
+}
+
+/* Journal the batch: pending for those present, vanished for the rest;
+ * each pending row with what will prove where it went (see the top). */
 static int
 journal(struct store *st, const char *action, const char *folder,
     uint32_t uv, const struct imap_msgref *m, size_t n, const uint32_t *here,
-    size_t nhere, const char *dest, int64_t *ids, struct imap_act_stats *sx,
-    char *err, size_t errlen)
+    size_t nhere, const char *dest, const struct seen_list *proof,
+    uint32_t next, uint32_t next_uv, int64_t *batch, int64_t *ids,
+    struct imap_act_stats *sx, char *err, size_t errlen)
 {
-	int64_t batch, now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL);
 
-	if (store_begin(st) != 0 || store_journal_batch(st, &batch) != 0)
+	if (store_begin(st) != 0 || store_journal_batch(st, batch) != 0)
 		goto bad;
 	for (size_t i = 0; i < n; i++) {
-		struct store_act a = { .batch = batch, .action = action,
+		const struct seen *e = seen_find(proof, m[i].uid);
+		struct store_act a = { .batch = *batch, .action = action,
 		    .folder = folder, .uidvalidity = uv, .uid = m[i].uid,
 		    .message_id = m[i].message_id, .dest = dest,
-		    .origin = m[i].origin, .at = now };
+		    .origin = m[i].origin, .at = now, .dest_next = next,
+		    .dest_next_uv = next_uv, .size = e ? e->size : 0,
+		    .fingerprint = e && e->fp[0] ? e->fp : NULL };
 		if (store_journal_add(st, &a, &ids[i]) != 0)
 			goto bad;
 		if (!has(here, nhere, m[i].uid)) {
@@ -221,6 +340,9 @@ bad:
 	store_rollback(st);
 	return -1;
 }
+
+static int	settle_batch(struct imap_conn *, struct store *, int64_t batch,
+		    struct imap_reconcile_stats *, char *, size_t);
 
 static int
 cmp_ref(const void *a, const void *b)
@@ -243,6 +365,9 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 	int64_t *ids = calloc(n + 1, sizeof *ids);
 	size_t nhere = 0, nfrom = 0, nto = 0;
 	struct mailimap_set *set = NULL, *src = NULL, *dst = NULL;
+	struct seen_list proof = { 0 };
+	uint32_t next = 0, next_uv = 0;
+	int64_t batch = 0;
 	bool moved = false, copied_only = false;
 	int rc = -1, r;
 
@@ -258,17 +383,30 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 		snprintf(err, errlen, "%s: UID SEARCH failed: %s", folder, why(c));
 		goto out;
 	}
-	if (journal(st, action, folder, uv, m, n, here, nhere, dest, ids, sx,
-	    err, errlen) != 0)
-		goto out;
-	if (nhere == 0) {
-		rc = 0;
-		goto out;
-	}
-	set = imap_uid_set(here, nhere);
 	char *wire = dest ? mutf7_encode(dest) : NULL;
 	if (dest && wire == NULL) {
 		snprintf(err, errlen, "%s: not a valid folder name", dest);
+		goto out;
+	}
+	if (nhere)
+		set = imap_uid_set(here, nhere);
+	if (dest && nhere) {
+		/* what will prove, after a failure, that a message in dest
+		 * is this one: asked before the command is sent */
+		dest_next(c, wire, &next_uv, &next);
+		if (seen_fetch(c, set, true, 0, &proof, err, errlen) != 0) {
+			free(wire);
+			goto out;
+		}
+	}
+	if (journal(st, action, folder, uv, m, n, here, nhere, dest, &proof,
+	    next, next_uv, &batch, ids, sx, err, errlen) != 0) {
+		free(wire);
+		goto out;
+	}
+	if (nhere == 0) {
+		free(wire);
+		rc = 0;
 		goto out;
 	}
 	switch (act) {
@@ -346,10 +484,20 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 	goto out;
 lost:
 	free(wire);
-	/* the command may or may not have been carried out: the pending rows
-	 * stay, and the next run settles them against the server */
+	/* the command may or may not have been carried out: settled now
+	 * when the session still answers (a NO), else by the next run */
 	snprintf(err, errlen, "%s of %zu messages in %s failed: %s", action,
 	    nhere, folder, why(c));
+	if (imap_usable(c)) {
+		struct imap_reconcile_stats rs = { 0 };
+		char why2[256];
+		if (settle_batch(c, st, batch, &rs, why2, sizeof why2) == 0) {
+			sx->done += rs.done;
+			sx->dropped += rs.dropped;
+			sx->copied_only += rs.copied;
+			sx->vanished += rs.vanished;
+		}
+	}
 	goto out;
 undo:
 	free(wire);
@@ -373,6 +521,7 @@ out:
 	free(here);
 	free(uids);
 	free(ids);
+	free(proof.v);
 	return rc;
 }
 
@@ -391,7 +540,8 @@ imap_act(struct imap_conn *c, struct store *st, enum imap_act act,
 	return 0;
 }
 
-/* ---- settling what a dead run left pending ---- */
+
+/* ---- settling what a failed command or a dead run left pending ---- */
 
 struct pend {
 	struct store_act	*v;
@@ -416,11 +566,27 @@ collect(const struct store_act *a, void *arg)
 	d->message_id = a->message_id ? strdup(a->message_id) : NULL;
 	d->dest = a->dest ? strdup(a->dest) : NULL;
 	d->origin = a->origin ? strdup(a->origin) : NULL;
+	d->fingerprint = a->fingerprint ? strdup(a->fingerprint) : NULL;
 	d->state = NULL;
 	return 0;
 }
 
-/* The UID of the message with this Message-ID in the selected folder. */
+static void
+pend_free(struct pend *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free((char *)p->v[i].action);
+		free((char *)p->v[i].folder);
+		free((char *)p->v[i].message_id);
+		free((char *)p->v[i].dest);
+		free((char *)p->v[i].origin);
+		free((char *)p->v[i].fingerprint);
+	}
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+/* The UID of a message with this Message-ID in the selected folder. */
 static uint32_t
 find_mid(struct imap_conn *c, const char *mid)
 {
@@ -440,101 +606,307 @@ find_mid(struct imap_conn *c, const char *mid)
 	return uid;
 }
 
-static int
-settle(struct imap_conn *c, struct store *st, struct store_act *a,
-    struct imap_reconcile_stats *rs, char *err, size_t errlen)
+static bool
+size_wanted(const struct store_act *a, size_t n, uint32_t size)
 {
-	uint32_t uv, dest_uv = 0, found = 0, *here = NULL;
-	size_t nhere = 0;
-	bool in_source;
-	const char *state;
-	int64_t now = (int64_t)time(NULL);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].fingerprint && a[i].size == size)
+			return true;
+	return false;
+}
 
-	if (select_folder(c, a->folder, &uv, err, errlen) != 0)
-		return -1;
-	if (uv == a->uidvalidity) {
-		if (present(c, &a->uid, 1, &here, &nhere) != 0) {
-			snprintf(err, errlen, "%s: UID SEARCH failed", a->folder);
-			return -1;
-		}
-		in_source = nhere > 0;
-		free(here);
-	} else	/* renumbered: only the Message-ID can tell */
-		in_source = find_mid(c, a->message_id) != 0;
-	if (a->dest) {
-		char *wire = mutf7_encode(a->dest);
-		if (wire && mailimap_examine(c->s, wire) == MAILIMAP_NO_ERROR) {
-			dest_uv = c->s->imap_selection_info->sel_uidvalidity;
-			found = find_mid(c, a->message_id);
-		}
-		free(wire);
+/*
+ * Where the selected folder holds each row's message, proven: a message
+ * with UID lo or above, of the row's size and fingerprint, each matched
+ * once (out[i], 0: not there). Rows without a fingerprint (written before
+ * there was one) are looked up by Message-ID into legacy[i] when asked:
+ * good for the store's bookkeeping, never for removing anything.
+ */
+static int
+locate(struct imap_conn *c, const struct store_act *a, size_t n, uint32_t lo,
+    uint32_t *out, uint32_t *legacy, char *err, size_t errlen)
+{
+	struct seen_list sizes = { 0 }, full = { 0 };
+	struct mailimap_set *set = NULL;
+	uint32_t *want = NULL;
+	size_t nwant = 0;
+	int rc = -1;
+
+	memset(out, 0, n * sizeof *out);
+	if (legacy)
+		memset(legacy, 0, n * sizeof *legacy);
+	if (c->s->imap_selection_info &&
+	    c->s->imap_selection_info->sel_exists == 0)
+		return 0;
+	for (size_t i = 0; legacy && i < n; i++)
+		if (a[i].fingerprint == NULL)
+			legacy[i] = find_mid(c, a[i].message_id);
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any |= a[i].fingerprint != NULL;
+	if (!any)
+		return 0;
+	set = mailimap_set_new_interval(lo ? lo : 1, 0);
+	if (seen_fetch(c, set, false, lo, &sizes, err, errlen) != 0)
+		goto out;
+	mailimap_set_free(set);
+	set = NULL;
+	want = calloc(sizes.n + 1, sizeof *want);
+	if (want == NULL)
+		abort();
+	for (size_t k = 0; k < sizes.n; k++)
+		if (size_wanted(a, n, sizes.v[k].size))
+			want[nwant++] = sizes.v[k].uid;
+	if (nwant == 0) {
+		rc = 0;
+		goto out;
 	}
-	if (in_source && a->dest && found && c->uidplus) {
-		/* copied, not yet expunged: finish it */
-		struct mailimap_set *set = mailimap_set_new_single(a->uid);
-		if (select_folder(c, a->folder, &uv, err, errlen) != 0 ||
-		    flag_deleted(c, set) != MAILIMAP_NO_ERROR ||
+	set = imap_uid_set(want, nwant);
+	if (seen_fetch(c, set, true, lo, &full, err, errlen) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].fingerprint == NULL)
+			continue;
+		for (size_t k = 0; k < full.n; k++)
+			if (full.v[k].uid && full.v[k].size == a[i].size &&
+			    strcmp(full.v[k].fp, a[i].fingerprint) == 0) {
+				out[i] = full.v[k].uid;
+				full.v[k].uid = 0;	/* one row each */
+				break;
+			}
+	}
+	rc = 0;
+out:
+	if (set)
+		mailimap_set_free(set);
+	free(sizes.v);
+	free(full.v);
+	free(want);
+	return rc;
+}
+
+/* Open a folder to read it: 1 opened, 0 it is not there, -1 the session
+ * failed. */
+static int
+examine_folder(struct imap_conn *c, const char *name, uint32_t *uv)
+{
+	char *wire = mutf7_encode(name);
+	int r;
+
+	*uv = 0;
+	if (wire == NULL)
+		return 0;
+	r = mailimap_examine(c->s, wire);
+	free(wire);
+	if (r == MAILIMAP_NO_ERROR) {
+		*uv = c->s->imap_selection_info->sel_uidvalidity;
+		return 1;
+	}
+	/* a NO (no such folder) says it holds nothing; anything else
+	 * says nothing */
+	return r == MAILIMAP_ERROR_EXAMINE && imap_usable(c) ? 0 : -1;
+}
+
+/* 1 the server lists the folder, 0 it does not, -1 it did not say. */
+static int
+folder_listed(struct imap_conn *c, const char *name)
+{
+	char *wire = mutf7_encode(name);
+	clist *list = NULL;
+	int r, rc;
+
+	if (wire == NULL)
+		return 0;
+	r = mailimap_list(c->s, "", wire, &list);
+	free(wire);
+	rc = r != MAILIMAP_NO_ERROR ? -1 : list && clist_count(list) > 0;
+	if (list)
+		mailimap_list_result_free(list);
+	return rc;
+}
+
+/* The state each row ends in, from where its message is now. */
+static const char *
+outcome(const struct store_act *a, uint32_t src, bool src_unknown,
+    uint32_t dst)
+{
+	if (a->dest == NULL) {		/* purge or keep: no destination */
+		if (src && strcmp(a->action, "keep") != 0)
+			return "dropped";	/* not expunged: decided again */
+		return "done";		/* purged, or a keyword the journal
+					 * remembers */
+	}
+	if (src && dst)
+		return "copied";	/* proven copy; no UIDPLUS to finish */
+	if (src || src_unknown)
+		return "dropped";	/* never carried out: left in place */
+	return dst ? "done" : "vanished";
+}
+
+static int
+settle_rows(struct imap_conn *c, struct store *st, struct store_act *a,
+    size_t n, struct imap_reconcile_stats *rs, char *err, size_t errlen)
+{
+	uint32_t *dst = calloc(n + 1, sizeof *dst);
+	uint32_t *old = calloc(n + 1, sizeof *old);
+	uint32_t *src = calloc(n + 1, sizeof *src);
+	uint32_t *fin = calloc(n + 1, sizeof *fin);
+	bool *unknown = calloc(n + 1, sizeof *unknown);
+	uint32_t uv, dest_uv = 0, *here = NULL;
+	size_t nhere = 0, nfin = 0;
+	int64_t now = (int64_t)time(NULL);
+	int rc = -1, r;
+
+	if (!dst || !old || !src || !fin || !unknown)
+		abort();
+	/* 1. the destination: what arrived there, proven */
+	if (a[0].dest) {
+		if ((r = examine_folder(c, a[0].dest, &dest_uv)) < 0) {
+			snprintf(err, errlen, "cannot open folder %s: %s",
+			    a[0].dest, why(c));
+			goto out;
+		}
+		uint32_t lo = a[0].dest_next && a[0].dest_next_uv == dest_uv ?
+		    a[0].dest_next : 1;
+		if (r == 1 && locate(c, a, n, lo, dst, old, err, errlen) != 0)
+			goto out;
+	}
+	/* 2. the source: what is still there */
+	if ((r = select_folder(c, a[0].folder, &uv, err, errlen)) != 0 &&
+	    (!imap_usable(c) || folder_listed(c, a[0].folder) != 0))
+		goto out;
+	if (r != 0)
+		;		/* the folder is gone: nothing in it */
+	else if (uv == a[0].uidvalidity) {
+		uint32_t *uids = calloc(n + 1, sizeof *uids);
+		if (uids == NULL)
+			abort();
+		for (size_t i = 0; i < n; i++)
+			uids[i] = a[i].uid;
+		qsort(uids, n, sizeof *uids, cmp_u32);
+		r = present(c, uids, n, &here, &nhere);
+		free(uids);
+		if (r != 0) {
+			snprintf(err, errlen, "%s: UID SEARCH failed: %s",
+			    a[0].folder, why(c));
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			src[i] = has(here, nhere, a[i].uid) ? a[i].uid : 0;
+	} else {
+		/* renumbered: found again only by proof; a message with its
+		 * Message-ID but no proof may still be it */
+		if (locate(c, a, n, 1, src, NULL, err, errlen) != 0)
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			unknown[i] = src[i] == 0 && (a[i].fingerprint == NULL ||
+			    find_mid(c, a[i].message_id) != 0);
+	}
+	/* 3. a proven copy whose original is still there: finish the move */
+	for (size_t i = 0; i < n; i++)
+		if (src[i] && dst[i] && c->uidplus)
+			fin[nfin++] = src[i];
+	if (nfin) {
+		qsort(fin, nfin, sizeof *fin, cmp_u32);
+		struct mailimap_set *set = imap_uid_set(fin, nfin);
+		if (flag_deleted(c, set) != MAILIMAP_NO_ERROR ||
 		    mailimap_uid_expunge(c->s, set) != MAILIMAP_NO_ERROR) {
 			mailimap_set_free(set);
 			snprintf(err, errlen, "cannot finish the move from %s: %s",
-			    a->folder, why(c));
-			return -1;
+			    a[0].folder, why(c));
+			goto out;
 		}
 		mailimap_set_free(set);
-		in_source = false;
+		for (size_t i = 0; i < n; i++)
+			if (src[i] && dst[i])
+				src[i] = 0;
 	}
-	if (in_source && a->dest && found)
-		state = "copied";	/* no UIDPLUS: left to the user */
-	else if (in_source && strcmp(a->action, "keep") != 0)
-		state = "dropped";	/* never sent: the policy decides again */
-	else if (in_source)
-		state = "done";		/* a keyword: the journal is enough */
-	else if (!a->dest)
-		state = "done";		/* purged */
-	else
-		state = found ? "done" : "vanished";
-	if (store_begin(st) != 0 ||
-	    store_journal_set(st, a->id, state, dest_uv, found, now) != 0 ||
-	    (strcmp(state, "done") == 0 && strcmp(a->action, "keep") != 0 &&
-	    store_msg_move(st, a->folder, a->uid, a->dest, dest_uv, found) !=
-	    0) || (strcmp(state, "vanished") == 0 && store_msg_move(st,
-	    a->folder, a->uid, NULL, 0, 0) != 0) || store_commit(st) != 0) {
+	/* 4. the rows, and the store following the messages */
+	if (store_begin(st) != 0)
+		goto store_err;
+	for (size_t i = 0; i < n; i++) {
+		/* a row from before fingerprints, gone from its folder: its
+		 * Message-ID in dest is the best guess for the bookkeeping */
+		uint32_t d = dst[i] ? dst[i] : src[i] == 0 && !unknown[i] ?
+		    old[i] : 0;
+		const char *state = outcome(&a[i], src[i], unknown[i], d);
+		if (store_journal_set(st, a[i].id, state, dest_uv, d, now) != 0)
+			goto store_err;
+		if (strcmp(state, "done") == 0 && a[i].dest &&
+		    store_msg_move(st, a[i].folder, a[i].uid, a[i].dest,
+		    dest_uv, d) != 0)
+			goto store_err;
+		if ((strcmp(state, "vanished") == 0 || (strcmp(state, "done") ==
+		    0 && a[i].dest == NULL && strcmp(a[i].action, "keep") != 0))
+		    && store_msg_move(st, a[i].folder, a[i].uid, NULL, 0, 0) != 0)
+			goto store_err;
+		if (strcmp(state, "done") == 0)
+			rs->done++;
+		else if (strcmp(state, "dropped") == 0)
+			rs->dropped++;
+		else if (strcmp(state, "copied") == 0)
+			rs->copied++;
+		else
+			rs->vanished++;
+	}
+	if (store_commit(st) != 0)
+		goto store_err;
+	rc = 0;
+	goto out;
+store_err:
+	snprintf(err, errlen, "%s", store_error(st));
+	store_rollback(st);
+out:
+	free(dst);
+	free(old);
+	free(src);
+	free(fin);
+	free(unknown);
+	free(here);
+	return rc;
+}
+
+/* Rows of a run that go together: one command's (batch, folder, dest). */
+static bool
+same_run(const struct store_act *x, const struct store_act *y)
+{
+	return x->batch == y->batch && strcmp(x->folder, y->folder) == 0 &&
+	    (x->dest == NULL) == (y->dest == NULL) &&
+	    (x->dest == NULL || strcmp(x->dest, y->dest) == 0);
+}
+
+static int
+settle_pending(struct imap_conn *c, struct store *st, const char *where,
+    int64_t arg, struct imap_reconcile_stats *rs, char *err, size_t errlen)
+{
+	struct pend p = { 0 };
+	int rc = 0;
+
+	if (store_journal_each(st, where, arg, collect, &p) != 0) {
 		snprintf(err, errlen, "%s", store_error(st));
-		store_rollback(st);
 		return -1;
 	}
-	if (strcmp(state, "done") == 0)
-		rs->done++;
-	else if (strcmp(state, "dropped") == 0)
-		rs->dropped++;
-	else if (strcmp(state, "copied") == 0)
-		rs->copied++;
-	else
-		rs->vanished++;
-	return 0;
+	for (size_t i = 0, j; i < p.n && rc == 0; i = j) {
+		for (j = i + 1; j < p.n && same_run(&p.v[i], &p.v[j]); j++)
+			;
+		rc = settle_rows(c, st, p.v + i, j - i, rs, err, errlen);
+	}
+	pend_free(&p);
+	return rc;
+}
+
+static int
+settle_batch(struct imap_conn *c, struct store *st, int64_t batch,
+    struct imap_reconcile_stats *rs, char *err, size_t errlen)
+{
+	return settle_pending(c, st, "state = 'pending' AND batch = ?", batch,
+	    rs, err, errlen);
 }
 
 int
 imap_reconcile(struct imap_conn *c, struct store *st,
     struct imap_reconcile_stats *rs, char *err, size_t errlen)
 {
-	struct pend p = { 0 };
-	int rc = 0;
-
 	memset(rs, 0, sizeof *rs);
-	if (store_journal_each(st, "state = 'pending'", 0, collect, &p) != 0) {
-		snprintf(err, errlen, "%s", store_error(st));
-		return -1;
-	}
-	for (size_t i = 0; i < p.n && rc == 0; i++)
-		rc = settle(c, st, &p.v[i], rs, err, errlen);
-	for (size_t i = 0; i < p.n; i++) {
-		free((char *)p.v[i].action);
-		free((char *)p.v[i].folder);
-		free((char *)p.v[i].message_id);
-		free((char *)p.v[i].dest);
-		free((char *)p.v[i].origin);
-	}
-	free(p.v);
-	return rc;
+	return settle_pending(c, st, "state = 'pending'", 0, rs, err, errlen);
 }

@@ -19,9 +19,12 @@
 #include <libetpan/libetpan.h>
 
 #include "core/engine.h"
+#include "guard.h"
 #include "imap.h"
 
-#define RESPONSE_MAX	(64u << 20)	/* one answer larger is not read */
+/* one answer larger is not read: phase two's content is capped at 2 MB,
+ * phase one's header fields are far smaller */
+#define RESPONSE_MAX	(24u << 20)
 
 struct wire {
 	mailstream	*s;
@@ -354,9 +357,10 @@ fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
 	struct ndr_buf cmd = { 0 };
 	char tag[24];
 	size_t taglen;
+	bool tagged = false;
 	int rc = -1;
 
-	if (c->s == NULL || c->s->imap_stream == NULL) {
+	if (!imap_usable(c)) {
 		snprintf(err, errlen, "FETCH failed: connection lost");
 		return -1;
 	}
@@ -368,21 +372,26 @@ fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
 	    (ssize_t)cmd.len || mailstream_flush(c->s->imap_stream) != 0) {
 		ndr_buf_free(&cmd);
 		snprintf(err, errlen, "FETCH failed: connection lost");
+		imap_break(c, err);
 		return -1;
 	}
 	ndr_buf_free(&cmd);
+	guard_lift(c->s->imap_stream);	/* RESPONSE_MAX holds instead */
 
 	r = xcalloc(1, sizeof *r);
 	r->s = c->s->imap_stream;
 	for (;;) {
 		if (read_response(r) != 0) {
-			snprintf(err, errlen, "FETCH failed: connection lost");
+			const char *g = guard_why(c->s->imap_stream);
+			snprintf(err, errlen, "FETCH failed: %s", g ? g :
+			    "an answer over its size cap, or the connection lost");
 			break;
 		}
 		struct cur cu = { r->r.s, r->r.s + r->r.len };
 		if (r->r.len > taglen && memcmp(cu.p, tag, taglen) == 0 &&
 		    cu.p[taglen] == ' ') {
 			const char *st = cu.p + taglen + 1;
+			tagged = true;
 			if (strncasecmp(st, "OK", 2) == 0)
 				rc = 0;
 			else {	/* NO or BAD: what the server said, one line */
@@ -428,6 +437,8 @@ fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
 	}
 	ndr_buf_free(&r->r);
 	free(r);
+	if (!tagged)	/* out of step, or gone: never talked to again */
+		imap_break(c, err);
 	return rc;
 }
 
@@ -459,4 +470,12 @@ imap_fetch_body(struct imap_conn *c, const struct mailimap_set *set,
 
 	snprintf(items, sizeof items, "(UID BODY.PEEK[]<0.%zu>)", cap);
 	return fetch_raw(c, set, items, fn, arg, err, errlen);
+}
+
+int
+imap_fetch_proof(struct imap_conn *c, const struct mailimap_set *set,
+    bool header, imap_fetched_fn *fn, void *arg, char *err, size_t errlen)
+{
+	return fetch_raw(c, set, header ? "(UID RFC822.SIZE BODY.PEEK[HEADER])"
+	    : "(UID RFC822.SIZE)", fn, arg, err, errlen);
 }

@@ -62,8 +62,7 @@ imap_folders(struct imap_conn *c, struct imap_folder **out, size_t *nout,
 	*out = NULL;
 	*nout = 0;
 	if ((r = mailimap_list(c->s, "", "*", &list)) != MAILIMAP_NO_ERROR) {
-		snprintf(err, errlen, "LIST failed: %s", c->s->imap_response ?
-		    c->s->imap_response : "error");
+		snprintf(err, errlen, "LIST failed: %s", imap_why(c, r));
 		return -1;
 	}
 	v = calloc(clist_count(list) + 1, sizeof *v);

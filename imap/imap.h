@@ -52,11 +52,18 @@ int	imap_fetch_fields(struct imap_conn *, const struct mailimap_set *,
 int	imap_fetch_body(struct imap_conn *, const struct mailimap_set *,
 	    size_t cap, imap_fetched_fn *, void *, char *err, size_t errlen);
 
+/* UID FETCH set (UID RFC822.SIZE), with BODY.PEEK[HEADER] when header:
+ * what tells a moved message from another with the same Message-ID. */
+int	imap_fetch_proof(struct imap_conn *, const struct mailimap_set *,
+	    bool header, imap_fetched_fn *, void *, char *err, size_t errlen);
+
 struct imap_conn {
 	mailimap	*s;
 	bool		 move, uidplus, condstore, qresync, specialuse;
 	bool		 logindisabled, auth_plain;
 	char		 separator;	/* the hierarchy separator, once listed */
+	bool		 broken;	/* out of step: dropped, never talked to */
+	int		 slot;		/* the guard's (guard.c) + 1; 0: none */
 	/* opens the session again after it dropped (set by the caller) */
 	int		(*reopen)(struct imap_conn *, void *arg, char *err,
 			    size_t errlen);
@@ -74,8 +81,23 @@ struct imap_conn {
 int	imap_open(const struct ndr_account *, const char *password,
 	    struct imap_conn *, char *err, size_t errlen);
 void	imap_close(struct imap_conn *);
+/* Drop the session (no LOGOUT) and open it again, within the run's
+ * bounds: no more after the server twice failed to answer in time or in
+ * size, nor after 100 reconnections. c's reopen callback is kept. */
+int	imap_reopen(const struct ndr_account *, const char *password,
+	    struct imap_conn *, char *err, size_t errlen);
 /* Closes without LOGOUT: the session is out of step or gone. */
 void	imap_drop(struct imap_conn *);
+/* Whether the session may still be talked to: open, and no answer was
+ * cut short, over its size cap or too slow (see guard.c). */
+bool	imap_usable(struct imap_conn *);
+/* What went wrong with the command that returned r (libetpan's code): the
+ * guard's reason, the server's words for a NO or BAD, or a general line;
+ * never the words of an earlier answer. */
+const char *imap_why(struct imap_conn *, int r);
+/* The session is out of step (an answer its reader could not follow):
+ * nothing more is sent on it. */
+void	imap_break(struct imap_conn *, const char *why);
 
 /* SPECIAL-USE (RFC 6154) marks of a folder */
 enum {
@@ -145,6 +167,7 @@ struct imap_act_stats {
 	unsigned	 done;		/* carried out */
 	unsigned	 vanished;	/* gone before we got to it */
 	unsigned	 copied_only;	/* no UIDPLUS: copied and flagged */
+	unsigned	 dropped;	/* refused by the server: left in place */
 };
 /*
  * Carry out one action on messages of folder (sorted here by UID), in

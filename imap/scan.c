@@ -684,10 +684,10 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
 	uint32_t *uids;
 	size_t n = 0;
 
-	if (mailimap_uid_search(c->s, NULL, key, &res) != MAILIMAP_NO_ERROR) {
+	int r = mailimap_uid_search(c->s, NULL, key, &res);
+	if (r != MAILIMAP_NO_ERROR) {
 		mailimap_search_key_free(key);
-		snprintf(err, errlen, "SEARCH failed: %s", c->s->imap_response ?
-		    c->s->imap_response : "connection lost");
+		snprintf(err, errlen, "SEARCH failed: %s", imap_why(c, r));
 		return -1;
 	}
 	mailimap_search_key_free(key);
@@ -908,10 +908,11 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	ph.lim.tokens = true;	/* kept with the evidence, to score it */
 	ph.lim.tokens_judged = true;	/* and only there */
 
-	if ((c->condstore ? mailimap_examine_condstore(c->s, f->wire, &modseq) :
-	    mailimap_examine(c->s, f->wire)) != MAILIMAP_NO_ERROR) {
+	int r = c->condstore ? mailimap_examine_condstore(c->s, f->wire,
+	    &modseq) : mailimap_examine(c->s, f->wire);
+	if (r != MAILIMAP_NO_ERROR) {
 		snprintf(err, errlen, "cannot open folder %s: %s", f->name,
-		    c->s->imap_response ? c->s->imap_response : "error");
+		    imap_why(c, r));
 		return -1;
 	}
 	uidvalidity = c->s->imap_selection_info->sel_uidvalidity;

@@ -4,7 +4,11 @@
  * capabilities, log in, read them again.
  */
 #include <sys/socket.h>
-#include <pthread.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +17,10 @@
 #include <libetpan/libetpan.h>
 
 #include "core/config.h"
+#include "guard.h"
 #include "imap.h"
 
-#define TIMEOUT_S	30
+#define TIMEOUT_S	GUARD_WAIT
 
 static void
 set_sni(struct mailstream_ssl_context *ctx, void *data)
@@ -27,7 +32,10 @@ set_sni(struct mailstream_ssl_context *ctx, void *data)
 static const char *
 server_said(mailimap *s, int r)
 {
-	if (s->imap_response && *s->imap_response)
+	/* after a lost or unreadable answer, imap_response is still the
+	 * previous command's: not what went wrong */
+	if (r != MAILIMAP_ERROR_STREAM && r != MAILIMAP_ERROR_PARSE &&
+	    s && s->imap_response && *s->imap_response)
 		return s->imap_response;
 	switch (r) {
 	case MAILIMAP_ERROR_CONNECTION_REFUSED:
@@ -77,77 +85,137 @@ verify(struct imap_conn *c, const struct ndr_account *a, char *err,
 	return rc;
 }
 
-/*
- * libetpan (1.9.4) spins at full speed, never returning, when the server
- * hangs up in the middle of a literal: select() says readable, read()
- * gives 0, and it asks again (found by tests/faults.sh). A watchdog thread
- * looks at each open session's socket twice a second (a scan has two: its
- * own and phase two's); once the peer has closed one and nothing is left
- * to read, for a whole second, it cancels that stream, and the read in
- * progress fails as a lost connection should.
- */
-#define WATCHED		8	/* sessions open at once, at most */
-
-static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-	const struct imap_conn	*c;
-	mailstream		*s;
-	int			 closed;
-} wd[WATCHED];
-static bool wd_started;
-
-static void *
-watchdog(void *arg)
+/* A TCP connection to host:port, made in GUARD_WAIT s at most. */
+static int
+tcp_connect(const char *host, unsigned port, char *err, size_t errlen)
 {
-	struct timespec half = { 0, 500000000 };
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	char serv[16];
+	int fd = -1, e, last = ECONNREFUSED;
 
-	(void)arg;
-	for (;;) {
-		nanosleep(&half, NULL);
-		pthread_mutex_lock(&wd_lock);
-		for (size_t i = 0; i < WATCHED; i++) {
-			mailstream_low *low = wd[i].s ?
-			    mailstream_get_low(wd[i].s) : NULL;
-			int fd = low ? mailstream_low_get_fd(low) : -1;
-			char ch;
-			if (fd >= 0 && recv(fd, &ch, 1,
-			    MSG_PEEK | MSG_DONTWAIT) == 0) {
-				if (++wd[i].closed == 2)
-					mailstream_cancel(wd[i].s);
-			} else
-				wd[i].closed = 0;
-		}
-		pthread_mutex_unlock(&wd_lock);
+	snprintf(serv, sizeof serv, "%u", port);
+	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0) {
+		snprintf(err, errlen, "cannot connect to %s:%u: %s", host, port,
+		    gai_strerror(e));
+		return -1;
 	}
-	return NULL;
+	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0) {
+			last = errno;
+			continue;
+		}
+		int fl = fcntl(fd, F_GETFL);
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+		    errno == EINPROGRESS) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+			socklen_t len = sizeof e;
+			e = ETIMEDOUT;
+			if (poll(&p, 1, GUARD_WAIT * 1000) == 1)
+				getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
+			errno = e;
+		} else
+			errno = 0;
+		if (errno != 0) {
+			last = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		fcntl(fd, F_SETFL, fl);
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		snprintf(err, errlen, "cannot connect to %s:%u: %s", host, port,
+		    last == ECONNREFUSED ? "connection refused" : strerror(last));
+	return fd;
 }
 
-/* c's stream is s from now on (NULL: c is closed, not watched). */
-static void
-watch(const struct imap_conn *c, mailimap *s)
+/* The reason a session failed: the guard's, or else the server's. */
+static const char *
+failed_why(struct imap_conn *c, int r)
 {
-	pthread_t t;
-	size_t i, free_slot = WATCHED;
+	const char *g = c->s ? guard_why(c->s->imap_stream) : NULL;
 
-	pthread_mutex_lock(&wd_lock);
-	for (i = 0; i < WATCHED && wd[i].c != c; i++)
-		if (wd[i].c == NULL && free_slot == WATCHED)
-			free_slot = i;
-	if (i == WATCHED)
-		i = free_slot;
-	if (i < WATCHED) {	/* more sessions than slots: not watched */
-		wd[i].c = s ? c : NULL;
-		wd[i].s = s ? s->imap_stream : NULL;
-		wd[i].closed = 0;
+	return g ? g : server_said(c->s, r);
+}
+
+/* Connect, the TLS handshake where implicit, and the greeting, watched
+ * by the guard from the first byte. */
+static int
+start(struct imap_conn *c, const struct ndr_account *a, unsigned port,
+    char *err, size_t errlen)
+{
+	mailstream_low *inner, *low;
+	mailstream *stream;
+	char why[96];
+	int fd, r;
+
+	if ((fd = tcp_connect(a->host, port, err, errlen)) < 0)
+		return -1;
+	c->slot = guard_watch_fd(fd) + 1;
+	if (a->tls == NDR_TLS_IMPLICIT)
+		inner = mailstream_low_ssl_open_with_callback_timeout(fd,
+		    TIMEOUT_S, set_sni, a->host);
+	else
+		inner = mailstream_low_socket_open(fd);
+	if (inner == NULL) {
+		if (!guard_slot_why(c->slot - 1, why, sizeof why))
+			snprintf(why, sizeof why, "TLS handshake failed");
+		snprintf(err, errlen, "cannot connect to %s:%u: %s", a->host,
+		    port, why);
+		guard_release(c->slot - 1);
+		c->slot = 0;
+		close(fd);
+		return -1;
 	}
-	if (!wd_started && s) {
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		wd_started = pthread_create(&t, &attr, watchdog, NULL) == 0;
-		pthread_attr_destroy(&attr);
+	if ((low = guard_wrap(inner, c->slot - 1)) == NULL ||
+	    (stream = mailstream_new(low, 8192)) == NULL)
+		abort();
+	guard_stream_set(c->slot - 1, stream);
+	r = mailimap_connect(c->s, stream);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		snprintf(err, errlen, "cannot connect to %s:%u: %s", a->host,
+		    port, guard_why(stream) ? guard_why(stream) :
+		    "no greeting from the server");
+		if (c->s->imap_stream == NULL)
+			mailstream_close(stream);
+		return -1;
 	}
-	pthread_mutex_unlock(&wd_lock);
+	return 0;
+}
+
+/* STARTTLS, the handshake on the same guard. */
+static int
+starttls(struct imap_conn *c, const struct ndr_account *a, char *err,
+    size_t errlen)
+{
+	mailstream_low *inner;
+	int r, fd;
+
+	if ((r = mailimap_starttls(c->s)) != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "%s refused STARTTLS: %s", a->host,
+		    failed_why(c, r));
+		return -1;
+	}
+	fd = mailstream_low_get_fd(mailstream_get_low(c->s->imap_stream));
+	guard_arm(c->slot - 1);
+	inner = fd < 0 ? NULL : mailstream_low_tls_open_with_callback_timeout(
+	    fd, TIMEOUT_S, set_sni, a->host);
+	if (inner == NULL) {
+		char why[96];
+		if (!guard_slot_why(c->slot - 1, why, sizeof why))
+			snprintf(why, sizeof why, "the TLS handshake failed");
+		snprintf(err, errlen, "STARTTLS with %s failed: %s", a->host,
+		    why);
+		guard_break(c->s->imap_stream, why);
+		return -1;
+	}
+	guard_rewrap(c->s->imap_stream, inner);
+	return 0;
 }
 
 int
@@ -155,7 +223,7 @@ imap_open(const struct ndr_account *a, const char *password,
     struct imap_conn *c, char *err, size_t errlen)
 {
 	unsigned port = ndr_account_port(a);
-	int r;
+	int r = MAILIMAP_ERROR_LOGIN;
 
 	memset(c, 0, sizeof *c);
 	if ((c->s = mailimap_new(0, NULL)) == NULL) {
@@ -163,18 +231,8 @@ imap_open(const struct ndr_account *a, const char *password,
 		return -1;
 	}
 	mailimap_set_timeout(c->s, TIMEOUT_S);
-	if (a->tls == NDR_TLS_IMPLICIT)
-		r = mailimap_ssl_connect_with_callback(c->s, a->host,
-		    (uint16_t)port, set_sni, a->host);
-	else
-		r = mailimap_socket_connect(c->s, a->host, (uint16_t)port);
-	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
-	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		snprintf(err, errlen, "cannot connect to %s:%u: %s", a->host,
-		    port, server_said(c->s, r));
+	if (start(c, a, port, err, errlen) != 0)
 		goto fail;
-	}
-	watch(c, c->s);
 	read_caps(c);
 	if (a->tls == NDR_TLS_STARTTLS) {
 		if (!mailimap_has_extension(c->s, "STARTTLS")) {
@@ -183,15 +241,8 @@ imap_open(const struct ndr_account *a, const char *password,
 			    "refusing to log in without TLS", a->host);
 			goto fail;
 		}
-		watch(c, NULL);	/* the plain stream goes away */
-		r = mailimap_socket_starttls_with_callback(c->s, set_sni,
-		    a->host);
-		if (r != MAILIMAP_NO_ERROR) {
-			snprintf(err, errlen, "STARTTLS with %s failed: %s",
-			    a->host, server_said(c->s, r));
+		if (starttls(c, a, err, errlen) != 0)
 			goto fail;
-		}
-		watch(c, c->s);	/* the stream is a TLS one now */
 		read_caps(c);
 	}
 	if (a->tls != NDR_TLS_NONE && verify(c, a, err, errlen) != 0)
@@ -207,39 +258,106 @@ imap_open(const struct ndr_account *a, const char *password,
 			    " and AUTHENTICATE PLAIN failed" : "");
 			goto fail;
 		}
-		r = mailimap_login(c->s, a->user, password);
+		if (imap_usable(c))
+			r = mailimap_login(c->s, a->user, password);
 	}
 	if (r != MAILIMAP_NO_ERROR) {
 		snprintf(err, errlen, "login to %s as %s failed: %s", a->host,
-		    a->user, server_said(c->s, r));
+		    a->user, failed_why(c, r));
 		goto fail;
 	}
 	read_caps(c);
+	if (!imap_usable(c)) {
+		snprintf(err, errlen, "login to %s as %s failed: %s", a->host,
+		    a->user, failed_why(c, MAILIMAP_ERROR_STREAM));
+		goto fail;
+	}
 	return 0;
 fail:
-	watch(c, NULL);
-	mailimap_free(c->s);
-	c->s = NULL;
+	imap_drop(c);
 	return -1;
 }
 
 void
 imap_drop(struct imap_conn *c)
 {
+	/* not watched first: the socket is closed and its number may be
+	 * another file's at once */
+	guard_release(c->slot - 1);
+	c->slot = 0;
 	if (c->s) {
-		watch(c, NULL);
 		mailimap_free(c->s);
 		c->s = NULL;
 	}
 }
 
+/*
+ * A run reconnects after a lost connection, but not without end: a server
+ * that twice failed to answer in time or sent an answer over its cap will
+ * do so again (each costs up to GUARD_WAIT s), and past RUN_REOPENS
+ * reconnections in all the server is broken, whatever it does.
+ */
+#define RUN_TRIPS	2
+#define RUN_REOPENS	100
+
+static atomic_uint reopens;
+
+int
+imap_reopen(const struct ndr_account *a, const char *password,
+    struct imap_conn *c, char *err, size_t errlen)
+{
+	int (*fn)(struct imap_conn *, void *, char *, size_t) = c->reopen;
+	void *arg = c->reopen_arg;
+	int rc;
+
+	imap_drop(c);		/* out of step, or gone: no LOGOUT */
+	if (guard_trips() >= RUN_TRIPS) {
+		snprintf(err, errlen, "%s: the server failed to answer in time "
+		    "or within bounds %u times: not connecting again",
+		    a->host, guard_trips());
+		return -1;
+	}
+	if (++reopens > RUN_REOPENS) {
+		snprintf(err, errlen, "%s: connected again %d times in this "
+		    "run: giving up", a->host, RUN_REOPENS);
+		return -1;
+	}
+	rc = imap_open(a, password, c, err, errlen);
+	c->reopen = fn;		/* imap_open starts the struct afresh */
+	c->reopen_arg = arg;
+	return rc;
+}
+
+bool
+imap_usable(struct imap_conn *c)
+{
+	return c->s != NULL && c->s->imap_stream != NULL && !c->broken &&
+	    guard_why(c->s->imap_stream) == NULL;
+}
+
+const char *
+imap_why(struct imap_conn *c, int r)
+{
+	if (c->s == NULL)
+		return "connection lost";
+	return failed_why(c, r);
+}
+
+void
+imap_break(struct imap_conn *c, const char *why)
+{
+	c->broken = true;
+	if (c->s)
+		guard_break(c->s->imap_stream, why);
+}
+
 void
 imap_close(struct imap_conn *c)
 {
-	if (c->s) {
-		/* not watched first: LOGOUT closes and frees the stream the
-		 * watchdog would look at */
-		watch(c, NULL);
+	if (imap_usable(c)) {
+		/* LOGOUT closes and frees the stream: the watchdog stops
+		 * looking at it first (its deadline still holds) */
+		guard_stream_set(c->slot - 1, NULL);
 		mailimap_logout(c->s);
 	}
 	imap_drop(c);

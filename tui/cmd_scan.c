@@ -123,14 +123,8 @@ static int
 reopen(struct imap_conn *c, void *arg, char *err, size_t errlen)
 {
 	struct reopen *r = arg;
-	int (*fn)(struct imap_conn *, void *, char *, size_t) = c->reopen;
-	int rc;
 
-	imap_close(c);
-	rc = imap_open(r->a, r->pw, c, err, errlen);
-	c->reopen = fn;	/* imap_open starts the struct afresh */
-	c->reopen_arg = arg;
-	return rc;
+	return imap_reopen(r->a, r->pw, c, err, errlen);
 }
 
 int
@@ -176,15 +170,13 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 				fprintf(stderr, "\r\033[K");
 			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i].f->name, err);
 			rc = EXIT_PARTIAL;
-			/* a connection lost is opened again for the next one;
-			 * what this folder read is rolled back, not half kept */
-			if (c->s == NULL || mailimap_noop(c->s) !=
-			    MAILIMAP_NO_ERROR) {
-				if (reopen(c, &ro, err, sizeof err) != 0) {
-					fprintf(stderr, "ndrsweep: %s\n", err);
-					rc = EXIT_SERVER;
-					break;
-				}
+			/* the session is opened again for the next one (it
+			 * may be out of step: never talked to again); what
+			 * this folder read is rolled back, not half kept */
+			if (reopen(c, &ro, err, sizeof err) != 0) {
+				fprintf(stderr, "ndrsweep: %s\n", err);
+				rc = EXIT_SERVER;
+				break;
 			}
 		}
 	if (prog.shown)

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""badserver.py - a scripted hostile IMAP server for the tests.
+
+usage: badserver.py LISTEN_PORT TARGET_PORT MODE [WORD]
+
+Listens on 127.0.0.1:LISTEN_PORT and, for each connection, talks to the
+real Dovecot on 127.0.0.1:TARGET_PORT, passing every byte both ways until
+the client sends a command whose name (after the tag; "UID MOVE" counts as
+MOVE) is WORD. That command is not passed on: the proxy answers it as MODE
+says, on every connection, so a client that connects again meets the same.
+
+  no       a tagged "NO [OVERQUOTA]" (the command was refused, nothing done)
+  cut      the connection closed at once (the client dies mid-command)
+  endless  "* WORD (" and then bytes without a line end, as fast as read
+  literal  "* WORD () "/" {1099511627776}" and then the literal's bytes
+  trickle  "* WORD (" and then one byte a second
+  silent   nothing at all, the connection left open
+  greeting with WORD "-": no greeting either (a server that never speaks)
+
+Bounded: what one connection is sent stops at 4 GiB or 200 s, and the
+proxy ends by itself after 600 s. It prints one line per command it
+answered ("hit WORD MODE") and, on SIGTERM, its totals.
+"""
+import signal, socket, sys, threading, time
+
+listen_port, target_port = int(sys.argv[1]), int(sys.argv[2])
+mode = sys.argv[3]
+word = (sys.argv[4] if len(sys.argv) > 4 else 'MOVE').upper()
+LIMIT_BYTES, LIMIT_SECS, LIFETIME = 4 << 30, 200, 600
+hits = 0
+sent_total = 0
+lock = threading.Lock()
+
+
+def say(*a):
+    with lock:
+        print(*a, flush=True)
+
+
+def close(*socks):
+    for s in socks:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        s.close()
+
+
+def pump(src, dst, stop):
+    """server to client, until either side ends or stop is set"""
+    try:
+        while not stop.is_set():
+            data = src.recv(65536)
+            if not data or stop.is_set():
+                break
+            dst.sendall(data)
+    except OSError:
+        pass
+
+
+def flood(c, first, chunk, pace):
+    """first, then chunk after chunk (one each pace seconds), bounded"""
+    global sent_total
+    sent, start = 0, time.time()
+    try:
+        c.sendall(first)
+        while sent < LIMIT_BYTES and time.time() - start < LIMIT_SECS:
+            c.sendall(chunk)
+            sent += len(chunk)
+            if pace:
+                time.sleep(pace)
+    except OSError:
+        pass
+    with lock:
+        sent_total += sent
+
+
+def command_word(line):
+    parts = line.split(b' ', 3)
+    if len(parts) < 2:
+        return b''
+    w = parts[1].upper()
+    if w == b'UID' and len(parts) > 2:
+        w = parts[2].upper()
+    return w
+
+
+def serve(c):
+    global hits
+    if mode == 'greeting':
+        time.sleep(LIMIT_SECS)
+        close(c)
+        return
+    try:
+        t = socket.create_connection(('127.0.0.1', target_port))
+    except OSError:
+        close(c)
+        return
+    stop = threading.Event()
+    th = threading.Thread(target=pump, args=(t, c, stop), daemon=True)
+    th.start()
+    buf = b''
+    try:
+        while True:
+            data = c.recv(65536)
+            if not data:
+                break
+            buf += data
+            while b'\n' in buf:
+                line, buf = buf.split(b'\n', 1)
+                if command_word(line).decode('ascii', 'replace') != word:
+                    t.sendall(line + b'\n')
+                    continue
+                with lock:
+                    hits += 1
+                say('hit', word, mode)
+                tag = line.split(b' ', 1)[0]
+                if mode == 'no':
+                    c.sendall(tag + b' NO [OVERQUOTA] Quota exceeded '
+                              b'(badserver.py)\r\n')
+                    continue
+                stop.set()
+                close(t)
+                w = word.encode()
+                if mode == 'endless':
+                    flood(c, b'* ' + w + b' (', b'x' * 65536, 0)
+                elif mode == 'literal':
+                    flood(c, b'* ' + w + b' () "/" {1099511627776}\r\n',
+                          b'y' * 65536, 0)
+                elif mode == 'trickle':
+                    flood(c, b'* ' + w + b' (', b'z', 1.0)
+                elif mode == 'silent':
+                    time.sleep(LIMIT_SECS)
+                close(c)
+                return
+            if buf and b'\n' not in buf and len(buf) > 1 << 20:
+                t.sendall(buf)
+                buf = b''
+    except OSError:
+        pass
+    stop.set()
+    close(c, t)
+
+
+def main():
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(('127.0.0.1', listen_port))
+    srv.listen(16)
+
+    def stop(*_):
+        say('hits=%d sent=%d' % (hits, sent_total))
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGALRM, stop)
+    signal.alarm(LIFETIME)
+    say('ready')
+    while True:
+        c, _ = srv.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+main()

@@ -1,0 +1,158 @@
+#!/bin/bash
+# tests/badserver.sh - ndrsweep against servers that misbehave: a real
+# Dovecot behind tests/badserver.py, a proxy that answers one command itself.
+#
+# Moves: a MOVE (or COPY) answered NO, or cut off after it was sent, while
+# the quarantine already holds an earlier, different message with the same
+# Message-ID (a second delivery): nothing is lost, nothing is expunged that
+# did not reach the quarantine, and the next run finishes the job.
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${builddir:-$top}
+nd=$build/ndrsweep
+mail=$top/tests/mail
+. "$top/tests/tap.inc.sh"
+. "$top/tests/dovecot.inc.sh"
+
+n=8
+plan $n
+command -v dovecot >/dev/null ||
+	skip_all $n "dovecot missing (apt-get install -y dovecot-imapd)"
+command -v python3 >/dev/null ||
+	skip_all $n "python3 missing (apt-get install -y python3)"
+dc_start
+export XDG_DATA_HOME=$DC_DIR/data
+q=Quarantine/Backscatter
+da() { doveadm -c "$DC_DIR/dovecot.conf" "$@"; }
+ids_in() {	# the Message-IDs of a folder, sorted, one a line
+	da fetch -u "$DC_USER" hdr.message-id mailbox "$1" 2>/dev/null |
+	    sed -n 's/^hdr.message-id: //p' | sort
+}
+all_ids() { { ids_in INBOX; ids_in "$q"; } | sort; }
+hport=$(dc_free_port 7)
+hostile() {	# hostile MODE WORD: the proxy, in the background, ready
+	python3 "$top/tests/badserver.py" "$hport" "$DC_PORT" "$1" "$2" \
+	    >"$DC_DIR/hostile.out" 2>&1 &
+	hpid=$!
+	for _ in $(seq 50); do
+		grep -q ready "$DC_DIR/hostile.out" 2>/dev/null && return
+		sleep 0.1
+	done
+}
+unhostile() { kill -TERM "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null; }
+config() {	# config PORT
+	# these tests are about moves, not verdicts: any backscatter goes
+	dc_config "$DC_DIR/config" t "port=$1" tls=none folders=INBOX \
+	    addresses=alice@ndrsweep.test threshold=0.5 unsure=quarantine
+}
+clean() { out=$("$nd" clean --config "$DC_DIR/config" 2>&1); rc=$?; }
+
+# fill K: K backscatter bounces in INBOX (Message-IDs <b1-K-i@...>), and
+# in the quarantine an earlier delivery of the first one: the same
+# Message-ID, another MX's Received line, so other bytes
+fill() {
+	local i
+	for i in $(seq 10); do
+		sed -e "s/^Message-Id: <b1@/Message-Id: <b1-$1-$i@/" \
+		    -e "s/^Message-Id: <spam-1@/Message-Id: <spam-1-$1-$i@/" \
+		    "$mail/bounce1.eml" >"$DC_DIR/b$i.eml"
+	done
+	{ echo "Received: from mx2.far.example by mx.ndrsweep.test; Mon, 1 Dec 2026 10:00:00 +0000"
+	  cat "$DC_DIR/b1.eml"; } >"$DC_DIR/early.eml"
+	dc_append "$DC_USER" "$q" "$DC_DIR/early.eml"
+	dc_append "$DC_USER" INBOX "$DC_DIR"/b{1,2,3,4,5,6,7,8,9,10}.eml
+}
+# nothing lost: every Message-ID of before is still there, as many times
+lost() { comm -23 "$DC_DIR/before" <(all_ids) | head -3 | tr '\n' ' '; }
+
+# 1. MOVE answered NO [OVERQUOTA]
+fill 1
+all_ids >"$DC_DIR/before"
+config "$hport"
+hostile no MOVE
+clean
+unhostile
+lines=$(printf '%s\n' "$out" | wc -l)
+[ "$rc" = 1 ] && [ "$lines" = 1 ] && [[ $out == *"OVERQUOTA"* || $out == *"Quota"* ]] &&
+    [ -z "$(lost)" ] && [ "$(dc_count INBOX)" = 10 ] && [ "$(dc_count "$q")" = 1 ] &&
+    ok "MOVE answered NO: exit 1, one line, all 10 still in INBOX, the earlier copy untouched" ||
+    not_ok "MOVE answered NO: exit 1, one line, all 10 still in INBOX, the earlier copy untouched (exit $rc, INBOX $(dc_count INBOX), lost [$(lost)])"
+rows=$(sqlite3 "$XDG_DATA_HOME/ndrsweep/t.db" \
+    "SELECT state, count(*) FROM journal GROUP BY state" 2>/dev/null | tr '\n' ' ')
+[[ $rows == "dropped|10 " ]] &&
+    ok "the refused rows are settled at once: dropped, none pending" ||
+    not_ok "the refused rows are settled at once: dropped, none pending ($rows)"
+config "$DC_PORT"
+clean
+[ "$rc" = 0 ] && [ -z "$(lost)" ] && [ "$(dc_count INBOX)" = 0 ] &&
+    [ "$(ids_in "$q" | grep -c "<b1-1-1@")" = 2 ] &&
+    ok "the next run quarantines the 10; both copies of the shared Message-ID kept" ||
+    not_ok "the next run quarantines the 10; both copies of the shared Message-ID kept (exit $rc: $out)"
+
+# 2. the run dies right after sending MOVE (the journal rows written)
+da expunge -u "$DC_USER" mailbox "$q" all
+rm -rf "$XDG_DATA_HOME"
+fill 2
+all_ids >"$DC_DIR/before"
+config "$hport"
+hostile cut MOVE
+clean
+first=$rc
+unhostile
+# the run's own reconnection may settle them already: pending or dropped
+pending=$(sqlite3 "$XDG_DATA_HOME/ndrsweep/t.db" \
+    "SELECT count(*) FROM journal WHERE state IN ('pending', 'dropped')" 2>/dev/null)
+firstout=$out
+config "$DC_PORT"
+clean
+[ "$first" != 0 ] && [ "$pending" = 10 ] && [ "$rc" = 0 ] && [ -z "$(lost)" ] &&
+    [ "$(dc_count INBOX)" = 0 ] && [ "$(ids_in "$q" | grep -c "<b1-2-1@")" = 2 ] &&
+    ok "cut after MOVE: 10 rows pending; the next run expunges nothing unproven and quarantines all" ||
+    not_ok "cut after MOVE: 10 rows pending; the next run expunges nothing unproven and quarantines all (first exit $first: $firstout; $pending pending, exit $rc: $out; INBOX $(dc_count INBOX), $q $(dc_count "$q"); lost [$(lost)])"
+
+# 3. the same without MOVE: UID COPY refused, then cut
+caps="IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE NAMESPACE CHILDREN SPECIAL-USE CONDSTORE UIDPLUS"
+dc_capability "$caps"
+da expunge -u "$DC_USER" mailbox "$q" all
+rm -rf "$XDG_DATA_HOME"
+fill 3
+all_ids >"$DC_DIR/before"
+config "$hport"
+hostile no COPY
+clean
+unhostile
+[ "$rc" = 1 ] && [ -z "$(lost)" ] && [ "$(dc_count INBOX)" = 10 ] &&
+    [ "$(da search -u "$DC_USER" mailbox INBOX DELETED | wc -l)" = 0 ] &&
+    ok "no MOVE, COPY answered NO: all still in INBOX, none marked deleted" ||
+    not_ok "no MOVE, COPY answered NO: all still in INBOX, none marked deleted (exit $rc: $out)"
+hostile cut EXPUNGE
+clean
+first=$rc
+unhostile
+config "$DC_PORT"
+clean
+[ "$first" != 0 ] && [ "$rc" = 0 ] && [ -z "$(lost)" ] &&
+    [ "$(dc_count INBOX)" = 0 ] && [ "$(ids_in "$q" | grep -c "<b1-3-1@")" = 2 ] &&
+    ok "no MOVE, cut before UID EXPUNGE: the proven copies finished, nothing lost" ||
+    not_ok "no MOVE, cut before UID EXPUNGE: the proven copies finished, nothing lost (first $first, exit $rc: $out; lost [$(lost)])"
+dups=$(ids_in "$q" | uniq -d | wc -l)
+[ "$dups" = 1 ] && ok "no message doubled in the quarantine (only the earlier delivery's ID twice)" ||
+    not_ok "no message doubled in the quarantine ($dups IDs twice)"
+dc_capability "+MOVE"
+
+# 4. a journal row written before fingerprints (schema 6): never proof
+da expunge -u "$DC_USER" mailbox "$q" all
+rm -rf "$XDG_DATA_HOME"
+fill 4
+all_ids >"$DC_DIR/before"
+config "$DC_PORT"
+"$nd" scan --config "$DC_DIR/config" >/dev/null 2>&1
+db=$XDG_DATA_HOME/ndrsweep/t.db
+uv=$(sqlite3 "$db" "SELECT uidvalidity FROM folders WHERE name = 'INBOX'")
+uid=$(sqlite3 "$db" "SELECT uid FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = 'INBOX' AND message_id = '<b1-4-1@mx.far.example>'")
+sqlite3 "$db" "INSERT INTO journal(batch, action, folder, uidvalidity, uid, message_id, dest, origin, state, at) VALUES (1, 'quarantine', 'INBOX', $uv, $uid, '<b1-4-1@mx.far.example>', '$q', 'INBOX', 'pending', 0)"
+out=$("$nd" clean --config "$DC_DIR/config" --verbose 2>&1)
+rc=$?
+[ "$rc" = 0 ] && [ -z "$(lost)" ] && [ "$(ids_in "$q" | grep -c "<b1-4-1@")" = 2 ] &&
+    ok "an old pending row, its Message-ID in the quarantine: settled as dropped, nothing lost" ||
+    not_ok "an old pending row, its Message-ID in the quarantine: settled as dropped, nothing lost (exit $rc: $out; lost [$(lost)])"
+exit 0
