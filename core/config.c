@@ -180,6 +180,7 @@ static const struct key {
 	{ "retention", K_COUNT, F(retention), "a number of days" },
 	{ "max_actions", K_COUNT, F(max_actions), "a number of messages" },
 	{ "unsure", K_UNSURE, F(unsure), "leave or quarantine" },
+	{ "timeout", K_COUNT, F(timeout), "a number of seconds" },
 #undef F
 };
 
@@ -329,6 +330,7 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 			cur->threshold = NDR_THRESHOLD_DEFAULT;
 			cur->retention = NDR_RETENTION_DEFAULT;
 			cur->max_actions = NDR_MAX_ACTIONS_DEFAULT;
+			cur->timeout = NDR_TIMEOUT_DEFAULT;
 			continue;
 		}
 		if ((eq = strchr(line, '=')) == NULL) {
@@ -510,8 +512,9 @@ password_from_file(const struct ndr_account *a, char *err, size_t errlen)
 	char *p;
 	int fd;
 
-	if ((fd = open(a->password_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW))
-	    == -1) {
+	/* O_NONBLOCK: a FIFO would hold the open until a writer came */
+	if ((fd = open(a->password_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1) {
 		seterr(err, errlen, "password_file %s: %s", a->password_file,
 		    strerror(errno));
 		return NULL;
@@ -522,6 +525,7 @@ password_from_file(const struct ndr_account *a, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if ((st.st_mode & 077) != 0 || st.st_uid != geteuid()) {
 		seterr(err, errlen, "password_file %s: refused: others can "
 		    "read it or it is not yours (chmod 600 it)",

@@ -14,11 +14,13 @@ enum ndr_unsure { NDR_UNSURE_LEAVE, NDR_UNSURE_QUARANTINE };
 #define NDR_THRESHOLD_DEFAULT	0.9
 #define NDR_RETENTION_DEFAULT	30	/* days in the quarantine */
 #define NDR_MAX_ACTIONS_DEFAULT	5000
+#define NDR_TIMEOUT_DEFAULT	30	/* s for a server's answer to begin */
 
 struct ndr_account {
 	char		*name;
 	char		*host;
 	unsigned	 port;		/* 0: the default of the TLS mode */
+	unsigned	 timeout;	/* s a server may keep an answer */
 	enum ndr_tls	 tls;
 	char		*user;
 	char		*password_cmd;

@@ -634,9 +634,10 @@ store_each_count(struct store *st,
 	sqlite3_stmt *s;
 	int rc = 0, step;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT f.name, m.kind, count(*) FROM "
-	    "messages m JOIN folders f ON f.id = m.folder GROUP BY f.name, "
-	    "m.kind ORDER BY f.name, m.kind", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT f.name, CASE WHEN m.unreadable "
+	    "THEN 'unreadable' ELSE m.kind END k, count(*) FROM messages m "
+	    "JOIN folders f ON f.id = m.folder GROUP BY f.name, k ORDER BY "
+	    "f.name, k", -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "store");
 	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
 		rc = fn((const char *)sqlite3_column_text(s, 0),
@@ -698,16 +699,16 @@ store_sent_count(struct store *st)
 	return n;
 }
 
-int
-store_msg_uids(struct store *st, int64_t folder, uint32_t **uids, size_t *n)
+static int
+uids_where(struct store *st, int64_t folder, const char *sql, uint32_t **uids,
+    size_t *n)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0;
 
 	*uids = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT uid FROM messages WHERE "
-	    "folder = ? ORDER BY uid", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "store");
 	sqlite3_bind_int64(s, 1, folder);
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -719,6 +720,21 @@ store_msg_uids(struct store *st, int64_t folder, uint32_t **uids, size_t *n)
 	}
 	sqlite3_finalize(s);
 	return 0;
+}
+
+int
+store_msg_uids(struct store *st, int64_t folder, uint32_t **uids, size_t *n)
+{
+	return uids_where(st, folder, "SELECT uid FROM messages WHERE "
+	    "folder = ? ORDER BY uid", uids, n);
+}
+
+int
+store_msg_unreadable(struct store *st, int64_t folder, uint32_t **uids,
+    size_t *n)
+{
+	return uids_where(st, folder, "SELECT uid FROM messages WHERE "
+	    "folder = ? AND unreadable ORDER BY uid", uids, n);
 }
 
 /* ---- evidence, verdicts, campaigns ---- */

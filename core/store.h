@@ -79,6 +79,10 @@ int	store_msg_uids(struct store *, int64_t folder, uint32_t **uids,
 	    size_t *n);
 /* How many messages the folder has, and of them of a kind (NULL: all). */
 int64_t	store_msg_count(struct store *, int64_t folder, const char *kind);
+/* The folder's messages the server could not give, ascending: asked for
+ * again at each scan. */
+int	store_msg_unreadable(struct store *, int64_t folder, uint32_t **uids,
+	    size_t *n);
 
 /* The Sent index: what the user sent, to find the originals of bounces. */
 int	store_sent_put(struct store *, int64_t folder, uint32_t uid,
@@ -106,7 +110,8 @@ struct store_row {
  * folder and UID; a non-zero return of fn stops and is returned. */
 int	store_each_msg(struct store *, bool reports_only,
 	    int (*fn)(const struct store_row *, void *), void *);
-/* Each (folder, kind) with its count, by folder name. */
+/* Each (folder, kind) with its count, by folder name; the messages the
+ * server could not give count under the kind "unreadable". */
 int	store_each_count(struct store *,
 	    int (*fn)(const char *folder, const char *kind, int64_t n, void *),
 	    void *);

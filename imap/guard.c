@@ -11,8 +11,9 @@
  * - an answer (what is read between two commands sent) over GUARD_CAP
  *   fails the read, except while fetch.c reads, which caps each answer
  *   itself (guard_lift);
- * - while a read waits, the answer must have come at GUARD_WAIT seconds
- *   after the command plus a second for each GUARD_RATE bytes it brought:
+ * - while a read waits, the answer must have come at the account's
+ *   timeout (30 s) after the command, plus a second for each GUARD_RATE
+ *   bytes it brought:
  *   past that the watchdog shuts the socket down and the read fails. The
  *   same deadline holds from the TCP connection to the greeting, the TLS
  *   handshake included;
@@ -45,6 +46,7 @@ static struct slot {
 	int		 fd;
 	mailstream	*s;		/* once wrapped */
 	int64_t		 deadline;	/* ns, CLOCK_MONOTONIC */
+	int64_t		 wait;		/* ns an answer may take to begin */
 	bool		 waiting;	/* a read is waiting (or connecting) */
 	int		 closed;	/* half-seconds the peer was seen closed */
 	char		 why[96];	/* set when the watchdog tripped */
@@ -55,6 +57,7 @@ static atomic_uint trips;
 struct guard {
 	mailstream_low	*inner;
 	int		 slot;
+	int64_t		 wait;		/* ns, the slot's */
 	size_t		 got, cap;	/* this answer's bytes, and its cap */
 	int64_t		 since;		/* the command's time */
 	bool		 failed;
@@ -87,8 +90,8 @@ watchdog(void *arg)
 				continue;
 			if (sl->waiting && now > sl->deadline && !sl->why[0]) {
 				snprintf(sl->why, sizeof sl->why, "the server "
-				    "did not answer in time (%d s and more)",
-				    GUARD_WAIT);
+				    "did not answer in time (%lld s)",
+				    (long long)(sl->wait / 1000000000));
 				trips++;
 				shutdown(sl->fd, SHUT_RDWR);
 			}
@@ -105,7 +108,7 @@ watchdog(void *arg)
 }
 
 int
-guard_watch_fd(int fd)
+guard_watch_fd(int fd, unsigned wait)
 {
 	int slot = -1;
 
@@ -118,8 +121,8 @@ guard_watch_fd(int fd)
 		slots[slot].used = true;
 		slots[slot].fd = fd;
 		slots[slot].waiting = true;	/* the greeting is awaited */
-		slots[slot].deadline = now_ns() +
-		    (int64_t)GUARD_WAIT * 1000000000;
+		slots[slot].wait = (int64_t)wait * 1000000000;
+		slots[slot].deadline = now_ns() + slots[slot].wait;
 	}
 	if (!started) {
 		pthread_t t;
@@ -193,8 +196,8 @@ fail(struct guard *g, const char *why)
 static int64_t
 deadline_of(const struct guard *g)
 {
-	return g->since + (int64_t)GUARD_WAIT * 1000000000 +
-	    (int64_t)(g->got / GUARD_RATE) * 1000000000;
+	return g->since + g->wait + (int64_t)(g->got / GUARD_RATE) *
+	    1000000000;
 }
 
 static ssize_t
@@ -310,6 +313,12 @@ guard_wrap(mailstream_low *inner, int slot)
 		return NULL;
 	g->inner = inner;
 	g->slot = slot;
+	g->wait = 30 * (int64_t)1000000000;
+	if (slot >= 0) {
+		pthread_mutex_lock(&lock);
+		g->wait = slots[slot].wait;
+		pthread_mutex_unlock(&lock);
+	}
 	g->cap = GUARD_CAP;
 	g->since = now_ns();
 	if ((l = mailstream_low_new(g, &driver)) == NULL) {
@@ -346,7 +355,8 @@ guard_rewrap(mailstream *s, mailstream_low *inner)
 void
 guard_arm(int slot)
 {
-	set_wait(slot, true, now_ns() + (int64_t)GUARD_WAIT * 1000000000);
+	if (slot >= 0)
+		set_wait(slot, true, now_ns() + slots[slot].wait);
 }
 
 void

@@ -7,13 +7,13 @@
 
 #include <libetpan/libetpan.h>
 
-#define GUARD_WAIT	30		/* s for an answer to begin */
-#define GUARD_RATE	2048		/* and one more for each such bytes */
+#define GUARD_RATE	2048		/* bytes that buy an answer a second */
 #define GUARD_CAP	(16u << 20)	/* bytes of one answer libetpan reads */
 
-/* Watch a socket from now on: its connection, handshake and greeting
- * must be done in GUARD_WAIT s. The slot, or -1 (too many sessions). */
-int	guard_watch_fd(int fd);
+/* Watch a socket from now on: its handshake and greeting must be done
+ * in wait seconds, and each answer begun in as many (the account's
+ * timeout). The slot, or -1 (too many sessions). */
+int	guard_watch_fd(int fd, unsigned wait);
 void	guard_release(int slot);
 /* Wait for an answer again from now (a TLS handshake on the slot). */
 void	guard_arm(int slot);

@@ -82,8 +82,9 @@ int	imap_open(const struct ndr_account *, const char *password,
 	    struct imap_conn *, char *err, size_t errlen);
 void	imap_close(struct imap_conn *);
 /* Drop the session (no LOGOUT) and open it again, within the run's
- * bounds: no more after the server twice failed to answer in time or in
- * size, nor after 100 reconnections. c's reopen callback is kept. */
+ * bounds: no more after the server failed to answer in time or in size,
+ * nor after 100 reconnections (-2, the line in err saying so: the error
+ * that led here was shown already). c's reopen callback is kept. */
 int	imap_reopen(const struct ndr_account *, const char *password,
 	    struct imap_conn *, char *err, size_t errlen);
 /* Closes without LOGOUT: the session is out of step or gone. */
@@ -124,6 +125,7 @@ struct store;
 struct imap_scan_stats {
 	unsigned	 folders, messages, new_msgs, fetched, expunged;
 	unsigned	 unreadable, resets, sent;
+	unsigned	 recovered;	/* unreadable before, read now */
 	unsigned	 by_kind[8];	/* indexed by enum ndr_kind */
 	/* called now and then during a folder's scan: done of total new */
 	void		(*progress)(const char *folder, unsigned done,

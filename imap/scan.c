@@ -724,12 +724,20 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
 static int
 recover(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
 {
+	char why[512];
+	int r;
+
 	if (c->reopen == NULL || ++ph->reopens > MAX_REOPENS)
 		return -1;
-	if (c->reopen(c, c->reopen_arg, err, errlen) != 0)
+	if ((r = c->reopen(c, c->reopen_arg, why, sizeof why)) != 0) {
+		/* -2: the run's bounds; what led here says more */
+		if (r != -2)
+			snprintf(err, errlen, "%s", why);
 		return -1;
-	if (mailimap_examine(c->s, ph->wire) != MAILIMAP_NO_ERROR) {
-		snprintf(err, errlen, "cannot open folder %s again", ph->name);
+	}
+	if ((r = mailimap_examine(c->s, ph->wire)) != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "cannot open folder %s again: %s",
+		    ph->name, imap_why(c, r));
 		return -1;
 	}
 	return 0;
@@ -893,6 +901,30 @@ read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 	return rc;
 }
 
+/*
+ * The messages an earlier scan stored as unreadable (the server dropped
+ * the connection or said NO for them), read again as if new: a bounce
+ * is not hidden for good by a bad hour of its server. Those still
+ * unreadable stay so, and are asked for at the next scan.
+ */
+static int
+retry_unreadable(struct imap_conn *c, struct phase *ph, const uint32_t *uids,
+    size_t n, char *err, size_t errlen)
+{
+	unsigned before = ph->stats->unreadable;
+	struct mailimap_set *set = imap_uid_set(uids, n);
+	int rc;
+
+	ph->above = 0;
+	rc = read_set(c, ph, set, uids, n, err, errlen);
+	mailimap_set_free(set);
+	if (rc == 0) {
+		unsigned still = ph->stats->unreadable - before;
+		ph->stats->recovered += n > still ? (unsigned)(n - still) : 0;
+	}
+	return rc;
+}
+
 int
 imap_scan_folder(struct imap_conn *c, struct store *st,
     const struct imap_folder *f, bool sent, struct imap_scan_stats *stats,
@@ -900,7 +932,8 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 {
 	struct store_folder sf;
 	struct phase ph = { .st = st, .stats = stats };
-	uint32_t uidvalidity, exists;
+	uint32_t uidvalidity, exists, *unread = NULL;
+	size_t nunread = 0;
 	uint64_t modseq = 0;
 	int rc = -1;
 
@@ -926,9 +959,12 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 		if (store_folder_reset(st, &sf, uidvalidity) != 0)
 			goto store_err;
 	}
+	/* what the server could not give before is asked for again */
+	if (store_msg_unreadable(st, sf.id, &unread, &nunread) != 0)
+		goto store_err;
 	/* CONDSTORE: the same HIGHESTMODSEQ means nothing at all changed
 	 * (no mail, no expunge, no flag): the folder is as the store has it */
-	if (modseq != 0 && modseq == sf.highestmodseq) {
+	if (modseq != 0 && modseq == sf.highestmodseq && nunread == 0) {
 		stats->messages += exists;
 		stats->folders++;
 		store_rollback(st);
@@ -994,6 +1030,10 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 		}
 		free(missing);
 	}
+	if (nunread > 0 && retry_unreadable(c, &ph, unread, nunread, err,
+	    errlen) != 0)
+		goto out;
+	rc = -1;
 	stats->messages += exists;
 	sf.highest_uid = ph.highest;
 	sf.highestmodseq = modseq;
@@ -1010,6 +1050,7 @@ done:
 	for (size_t i = 0; i < ph.ncand; i++)
 		free(ph.cand[i].flags);
 	free(ph.cand);
+	free(unread);
 	return rc;
 }
 

@@ -20,7 +20,6 @@
 #include "guard.h"
 #include "imap.h"
 
-#define TIMEOUT_S	GUARD_WAIT
 
 static void
 set_sni(struct mailstream_ssl_context *ctx, void *data)
@@ -85,9 +84,16 @@ verify(struct imap_conn *c, const struct ndr_account *a, char *err,
 	return rc;
 }
 
-/* A TCP connection to host:port, made in GUARD_WAIT s at most. */
+static unsigned
+wait_of(const struct ndr_account *a)
+{
+	return a->timeout ? a->timeout : NDR_TIMEOUT_DEFAULT;
+}
+
+/* A TCP connection to host:port, made in wait seconds at most. */
 static int
-tcp_connect(const char *host, unsigned port, char *err, size_t errlen)
+tcp_connect(const char *host, unsigned port, unsigned wait, char *err,
+    size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 	char serv[16];
@@ -113,7 +119,7 @@ tcp_connect(const char *host, unsigned port, char *err, size_t errlen)
 			struct pollfd p = { .fd = fd, .events = POLLOUT };
 			socklen_t len = sizeof e;
 			e = ETIMEDOUT;
-			if (poll(&p, 1, GUARD_WAIT * 1000) == 1)
+			if (poll(&p, 1, (int)wait * 1000) == 1)
 				getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
 			errno = e;
 		} else
@@ -153,12 +159,12 @@ start(struct imap_conn *c, const struct ndr_account *a, unsigned port,
 	char why[96];
 	int fd, r;
 
-	if ((fd = tcp_connect(a->host, port, err, errlen)) < 0)
+	if ((fd = tcp_connect(a->host, port, wait_of(a), err, errlen)) < 0)
 		return -1;
-	c->slot = guard_watch_fd(fd) + 1;
+	c->slot = guard_watch_fd(fd, wait_of(a)) + 1;
 	if (a->tls == NDR_TLS_IMPLICIT)
 		inner = mailstream_low_ssl_open_with_callback_timeout(fd,
-		    TIMEOUT_S, set_sni, a->host);
+		    (time_t)wait_of(a), set_sni, a->host);
 	else
 		inner = mailstream_low_socket_open(fd);
 	if (inner == NULL) {
@@ -204,7 +210,7 @@ starttls(struct imap_conn *c, const struct ndr_account *a, char *err,
 	fd = mailstream_low_get_fd(mailstream_get_low(c->s->imap_stream));
 	guard_arm(c->slot - 1);
 	inner = fd < 0 ? NULL : mailstream_low_tls_open_with_callback_timeout(
-	    fd, TIMEOUT_S, set_sni, a->host);
+	    fd, (time_t)wait_of(a), set_sni, a->host);
 	if (inner == NULL) {
 		char why[96];
 		if (!guard_slot_why(c->slot - 1, why, sizeof why))
@@ -230,7 +236,7 @@ imap_open(const struct ndr_account *a, const char *password,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	mailimap_set_timeout(c->s, TIMEOUT_S);
+	mailimap_set_timeout(c->s, (time_t)wait_of(a));
 	if (start(c, a, port, err, errlen) != 0)
 		goto fail;
 	read_caps(c);
@@ -293,11 +299,12 @@ imap_drop(struct imap_conn *c)
 
 /*
  * A run reconnects after a lost connection, but not without end: a server
- * that twice failed to answer in time or sent an answer over its cap will
- * do so again (each costs up to GUARD_WAIT s), and past RUN_REOPENS
- * reconnections in all the server is broken, whatever it does.
+ * that failed to answer in time or sent an answer over its cap will do so
+ * again (each costs up to the timeout, and the run holds the account's
+ * lock), and past RUN_REOPENS reconnections in all the server is broken,
+ * whatever it does. -2 then: the cause was said already.
  */
-#define RUN_TRIPS	2
+#define RUN_TRIPS	1
 #define RUN_REOPENS	100
 
 static atomic_uint reopens;
@@ -313,14 +320,13 @@ imap_reopen(const struct ndr_account *a, const char *password,
 	imap_drop(c);		/* out of step, or gone: no LOGOUT */
 	if (guard_trips() >= RUN_TRIPS) {
 		snprintf(err, errlen, "%s: the server failed to answer in time "
-		    "or within bounds %u times: not connecting again",
-		    a->host, guard_trips());
-		return -1;
+		    "or within bounds: not connecting again", a->host);
+		return -2;
 	}
 	if (++reopens > RUN_REOPENS) {
 		snprintf(err, errlen, "%s: connected again %d times in this "
 		    "run: giving up", a->host, RUN_REOPENS);
-		return -1;
+		return -2;
 	}
 	rc = imap_open(a, password, c, err, errlen);
 	c->reopen = fn;		/* imap_open starts the struct afresh */

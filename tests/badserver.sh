@@ -6,6 +6,10 @@
 # the quarantine already holds an earlier, different message with the same
 # Message-ID (a second delivery): nothing is lost, nothing is expunged that
 # did not reach the quarantine, and the next run finishes the job.
+#
+# Answers without bounds: an endless line, a literal of 2^40 bytes, one
+# byte a second, silence (after a command, or from the start): each run
+# ends within 2 minutes with one line and exit 1 or 2, under 100 MB.
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${builddir:-$top}
 nd=$build/ndrsweep
@@ -13,7 +17,7 @@ mail=$top/tests/mail
 . "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-n=8
+n=14
 plan $n
 command -v dovecot >/dev/null ||
 	skip_all $n "dovecot missing (apt-get install -y dovecot-imapd)"
@@ -155,4 +159,35 @@ rc=$?
 [ "$rc" = 0 ] && [ -z "$(lost)" ] && [ "$(ids_in "$q" | grep -c "<b1-4-1@")" = 2 ] &&
     ok "an old pending row, its Message-ID in the quarantine: settled as dropped, nothing lost" ||
     not_ok "an old pending row, its Message-ID in the quarantine: settled as dropped, nothing lost (exit $rc: $out; lost [$(lost)])"
+
+# 5. answers without bounds
+bounded() {	# bounded NAME MODE WORD CMD...: the run's time, memory, output
+	local name=$1 mode=$2 word=$3
+	shift 3
+	config "$hport"
+	# the account's timeout is 30 s by default; 5 s here, but once
+	[ -n "${slow:-}" ] || echo "timeout = 5" >>"$DC_DIR/config"
+	hostile "$mode" "$word"
+	/usr/bin/time -f "%e %M" -o "$DC_DIR/time" "$nd" "$@" \
+	    --config "$DC_DIR/config" >"$DC_DIR/out" 2>"$DC_DIR/err"
+	rc=$?
+	unhostile
+	read -r secs kb < <(tail -1 "$DC_DIR/time")
+	lines=$(wc -l <"$DC_DIR/err")
+	out="exit $rc, ${secs}s, ${kb} KB: $(cat "$DC_DIR/err")"
+	if [[ $rc =~ ^[12]$ ]] && [ "${secs%.*}" -lt 120 ] && [ "$kb" -lt 102400 ] &&
+	    [ "$lines" -le 2 ] && ! grep -q "done\|^$" "$DC_DIR/err"; then
+		ok "$name: $out"
+	else
+		not_ok "$name (one line, exit 1 or 2, < 2 min, < 100 MB)"
+	fi
+}
+rm -rf "$XDG_DATA_HOME"
+bounded "LIST answered by an endless line" endless LIST scan
+bounded "LIST answered by a literal of 2^40 bytes" literal LIST scan
+bounded "EXAMINE answered a byte a second" trickle EXAMINE scan
+slow=1 bounded "EXAMINE never answered (timeout 30 s, the default)" silent EXAMINE scan
+bounded "no greeting at all" greeting - scan
+fill 5
+bounded "clean: MOVE never answered (the lock held meanwhile)" silent MOVE clean
 exit 0

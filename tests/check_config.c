@@ -195,6 +195,42 @@ START_TEST(test_password_file_must_be_private)
 }
 END_TEST
 
+START_TEST(test_password_file_fifo_refused_not_waited_on)
+{
+	struct ndr_account a = { .name = "a", .user = "u", .host = "h" };
+	char err[256], fifo[] = "/tmp/ndrsweep-fifo-XXXXXX";
+	int fd = mkstemp(fifo);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	a.password_file = fifo;
+	/* no writer ever comes: a blocking open would hang the test (and
+	 * Check's timeout would fail it) */
+	ck_assert_ptr_null(ndr_password(&a, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	unlink(fifo);
+}
+END_TEST
+
+START_TEST(test_timeout_key)
+{
+	struct ndr_config cfg;
+	char err[256];
+
+	write_file("[account a]\nhost = h\nuser = u\n", 0600);
+	ck_assert_int_eq(ndr_config_load(path, &cfg, err, sizeof err), 0);
+	ck_assert_uint_eq(cfg.accounts[0].timeout, NDR_TIMEOUT_DEFAULT);
+	ndr_config_free(&cfg);
+	write_file("[account a]\nhost = h\nuser = u\ntimeout = 7\n", 0600);
+	ck_assert_int_eq(ndr_config_load(path, &cfg, err, sizeof err), 0);
+	ck_assert_uint_eq(cfg.accounts[0].timeout, 7);
+	ndr_config_free(&cfg);
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -207,6 +243,8 @@ config_suite(void)
 	tcase_add_test(tc, test_default_path_follows_xdg);
 	tcase_add_test(tc, test_password_cmd);
 	tcase_add_test(tc, test_password_file_must_be_private);
+	tcase_add_test(tc, test_password_file_fifo_refused_not_waited_on);
+	tcase_add_test(tc, test_timeout_key);
 	suite_add_tcase(s, tc);
 	return s;
 }

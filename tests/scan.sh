@@ -43,9 +43,9 @@ copies() {
 	done
 }
 
-plan 32
+plan 36
 command -v dovecot >/dev/null ||
-	skip_all 32 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 36 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -268,4 +268,17 @@ rm -f "$XDG_DATA_HOME/ndrsweep/bodies.db"*
 chmod 000 "$bd"/*/2.body*
 expect "a report the server cannot give: the scan goes on past it" 0 \
     "bodies: 2 folders, *: 2 bounces, *; 1 unreadable*"
+# it is asked for again at each scan, counted by report, and read (and
+# judged) once the server gives it
+expect "the next scan asks for it again: still unreadable" 0 \
+    "bodies: 2 folders, *; 1 unreadable (asked for again next time)*"
+out=$("$nd" report --config "$cf" 2>&1)
+[[ $out == *"Bodies: 3 messages: 2 bounces, "*"; 1 unreadable (asked for again at each scan)"* ]] &&
+    ok "report counts the unreadable report" || not_ok "report counts the unreadable report"
+chmod 644 "$bd"/*/2.body*
+expect "the server gives it again: read now" 0 \
+    "bodies: 2 folders, *: 1 bounces, *; 1 unreadable before, read now*"
+out=$("$nd" report --messages --config "$cf" 2>&1 | grep '<body-2@')
+[[ $out == *'"kind":"bounce"'* && $out == *'"verdict":"'* && $out != *'"unreadable":true'* ]] &&
+    ok "and judged like the others" || not_ok "and judged like the others"
 exit 0

@@ -35,7 +35,7 @@ report_usage(FILE *f)
 /* Per folder totals, gathered from (folder, kind, count) rows. */
 struct folder_sum {
 	char	*name;
-	int64_t	 total, kinds[6];
+	int64_t	 total, kinds[7];	/* the last: unreadable */
 };
 
 struct sums {
@@ -47,7 +47,7 @@ static int
 add_count(const char *folder, const char *kind, int64_t n, void *arg)
 {
 	static const char *const names[] = { "other", "bounce", "delay",
-	    "delivered", "autoreply", "feedback" };
+	    "delivered", "autoreply", "feedback", "unreadable" };
 	struct sums *s = arg;
 
 	if (s->n == 0 || strcmp(s->v[s->n - 1].name, folder) != 0) {
@@ -58,7 +58,7 @@ add_count(const char *folder, const char *kind, int64_t n, void *arg)
 		s->v[s->n++].name = strdup(folder);
 	}
 	s->v[s->n - 1].total += n;
-	for (size_t k = 0; k < 6; k++)
+	for (size_t k = 0; k < 7; k++)
 		if (strcmp(kind, names[k]) == 0)
 			s->v[s->n - 1].kinds[k] += n;
 	return 0;
@@ -216,10 +216,11 @@ report_run(int argc, char **argv)
 			ndr_buf_json(&b, f->name);
 			ndr_buf_printf(&b, ",\"messages\":%lld,\"bounce\":%lld,"
 			    "\"delay\":%lld,\"delivered\":%lld,\"autoreply\":"
-			    "%lld,\"feedback\":%lld}", (long long)f->total,
-			    (long long)f->kinds[1], (long long)f->kinds[2],
-			    (long long)f->kinds[3], (long long)f->kinds[4],
-			    (long long)f->kinds[5]);
+			    "%lld,\"feedback\":%lld,\"unreadable\":%lld}",
+			    (long long)f->total, (long long)f->kinds[1],
+			    (long long)f->kinds[2], (long long)f->kinds[3],
+			    (long long)f->kinds[4], (long long)f->kinds[5],
+			    (long long)f->kinds[6]);
 		}
 		ndr_buf_printf(&b, "],\"sent_indexed\":%lld,\"verdicts\":"
 		    "{\"legit\":%lld,\"backscatter\":%lld,\"unsure\":%lld},"
@@ -239,10 +240,14 @@ report_run(int argc, char **argv)
 			printf("  ");
 			print_safe(stdout, f->name);
 			printf(": %lld messages: %lld bounces, %lld delays, "
-			    "%lld auto-replies, %lld feedback reports\n",
+			    "%lld auto-replies, %lld feedback reports",
 			    (long long)f->total, (long long)f->kinds[1],
 			    (long long)f->kinds[2], (long long)f->kinds[4],
 			    (long long)f->kinds[5]);
+			if (f->kinds[6])
+				printf("; %lld unreadable (asked for again at "
+				    "each scan)", (long long)f->kinds[6]);
+			printf("\n");
 		}
 		printf("  Sent index: %lld messages\n",
 		    (long long)store_sent_count(ctx.st));

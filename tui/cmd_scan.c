@@ -173,8 +173,10 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 			/* the session is opened again for the next one (it
 			 * may be out of step: never talked to again); what
 			 * this folder read is rolled back, not half kept */
-			if (reopen(c, &ro, err, sizeof err) != 0) {
-				fprintf(stderr, "ndrsweep: %s\n", err);
+			int r = reopen(c, &ro, err, sizeof err);
+			if (r != 0) {
+				if (r != -2)
+					fprintf(stderr, "ndrsweep: %s\n", err);
 				rc = EXIT_SERVER;
 				break;
 			}
@@ -256,8 +258,11 @@ scan_run(int argc, char **argv)
 	if (stats.resets)
 		printf("; %u folder%s renumbered (UIDVALIDITY), read again",
 		    stats.resets, stats.resets == 1 ? "" : "s");
+	if (stats.recovered)
+		printf("; %u unreadable before, read now", stats.recovered);
 	if (stats.unreadable)
-		printf("; %u unreadable", stats.unreadable);
+		printf("; %u unreadable (asked for again next time)",
+		    stats.unreadable);
 	if (stats.sent)
 		printf("; %u sent messages indexed", stats.sent);
 	printf("\n");
