@@ -215,6 +215,30 @@ make_parent(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A store that exists but holds nothing (a disk that filled, a copy cut
+ * short) would be taken by SQLite for a new one, and the journal and the
+ * releases in it forgotten: a released message would go back to the
+ * quarantine. Refused; the user removes it to start over. A new store's
+ * first pages may still sit in its WAL: then it is not empty.
+ */
+static int
+cut_short(const char *path, char *err, size_t errlen)
+{
+	struct stat sb, wb;
+	char wal[4096];
+
+	if (stat(path, &sb) != 0 || sb.st_size > 0)
+		return 0;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	if (stat(wal, &wb) == 0 && wb.st_size > 0)
+		return 0;
+	snprintf(err, errlen, "store %s is empty (cut short?): ndrsweep will "
+	    "not start it afresh, which would forget its journal and your "
+	    "releases; remove it to start over", path);
+	return -1;
+}
+
 static int
 prepare(struct store *st, sqlite3_stmt **s, const char *sql)
 {
@@ -228,7 +252,8 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	struct store *st = xcalloc(1, sizeof *st);
 
 	*out = NULL;
-	if (make_parent(path, err, errlen) != 0) {
+	if (make_parent(path, err, errlen) != 0 ||
+	    cut_short(path, err, errlen) != 0) {
 		free(st);
 		return -1;
 	}
@@ -278,7 +303,12 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	*out = st;
 	return 0;
 bad:
-	snprintf(err, errlen, "%s", st->err);
+	if (st->db && (sqlite3_errcode(st->db) == SQLITE_NOTADB ||
+	    sqlite3_errcode(st->db) == SQLITE_CORRUPT))
+		snprintf(err, errlen, "store %s is damaged (%s): move it away "
+		    "to start over", path, sqlite3_errmsg(st->db));
+	else
+		snprintf(err, errlen, "%s", st->err);
 	store_close(st);
 	return -1;
 }

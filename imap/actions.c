@@ -428,6 +428,12 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 			goto lost;
 		break;
 	default:
+		/* a release is the user's word that the message stays: the
+		 * keyword travels with it, so that even a store lost since
+		 * never sends it back (the policy skips $NdrKept) */
+		if (act == IMAP_RELEASE && add_keyword(c, set,
+		    IMAP_KEPT_KEYWORD) != MAILIMAP_NO_ERROR && !imap_usable(c))
+			goto lost;
 		if (c->move) {
 			r = mailimap_uidplus_uid_move(c->s, set, wire, &dest_uv,
 			    &src, &dst);

@@ -106,6 +106,55 @@ START_TEST(test_newer_schema_is_refused)
 }
 END_TEST
 
+/* Truncate (or overwrite) the store file, its WAL and shared memory gone. */
+static void
+damage(const char *bytes, size_t n)
+{
+	char side[160];
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(bytes, 1, n, f), n);
+	fclose(f);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+START_TEST(test_empty_store_refused_not_started_afresh)
+{
+	struct store *st = open_store();
+	struct stat sb;
+	char err[512];
+
+	store_close(st);
+	damage("", 0);
+	ck_assert_int_eq(store_open(path, &st, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is empty"));
+	ck_assert_ptr_nonnull(strstr(err, "remove it to start over"));
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 0);	/* left as it was */
+	/* removed by the user: a new store */
+	unlink(path);
+	st = open_store();
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_damaged_store_refused)
+{
+	struct store *st = open_store();
+	char junk[8192], err[512];
+
+	store_close(st);
+	memset(junk, 'x', sizeof junk);
+	damage(junk, sizeof junk);
+	ck_assert_int_eq(store_open(path, &st, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is damaged"));
+}
+END_TEST
+
 START_TEST(test_folder_state_and_messages_persist)
 {
 	struct store *st = open_store();
@@ -329,6 +378,8 @@ store_suite(void)
 	tcase_add_test(tc, test_page_size_new_and_kept);
 	tcase_add_test(tc, test_checkpoint_deferred_then_in_a_thread);
 	tcase_add_test(tc, test_newer_schema_is_refused);
+	tcase_add_test(tc, test_empty_store_refused_not_started_afresh);
+	tcase_add_test(tc, test_damaged_store_refused);
 	tcase_add_test(tc, test_folder_state_and_messages_persist);
 	tcase_add_test(tc, test_expunged_and_uidvalidity);
 	tcase_add_test(tc, test_default_path_follows_xdg);

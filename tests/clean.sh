@@ -24,9 +24,9 @@ run() {	# run ARGS: clean, output in $out, status in $rc
 	rc=$?
 }
 
-plan 26
+plan 29
 command -v dovecot >/dev/null ||
-	skip_all 26 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 29 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -113,6 +113,29 @@ out=$("$nd" review --config "$cf" --release-campaign 1 2>&1)
 run
 [ -z "$out" ] && [ "$(st INBOX)" = 32 ] && ok "released campaign stays released" ||
     not_ok "released campaign stays released"
+kept=$(doveadm -c "$DC_DIR/dovecot.conf" search -u "$DC_USER" mailbox INBOX KEYWORD '$NdrKept' | wc -l)
+[ "$kept" = 30 ] && ok "the released messages carry \$NdrKept" ||
+    not_ok "the released messages carry \$NdrKept ($kept)"
+# a store cut to 0 bytes: an error, not a new store (which would forget
+# the journal and the releases)
+mv "$db" "$DC_DIR/saved.db"
+rm -f "$db-wal" "$db-shm"
+: >"$db"
+run
+[ $rc = 78 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
+    [[ $out == *"is empty"*"remove it to start over"* ]] && [ ! -s "$db" ] &&
+    [ "$(st INBOX)" = 32 ] &&
+    ok "a store cut to 0 bytes: exit 78, one line, nothing done" ||
+    not_ok "a store cut to 0 bytes: exit 78, one line, nothing done (exit $rc)"
+# removed by the user: a new store, and still the releases hold (the
+# keyword is on the server)
+rm -f "$db"
+run
+[ $rc = 0 ] && [ "$(st INBOX)" = 32 ] &&
+    ok "a store started over still leaves the released messages alone" ||
+    not_ok "a store started over still leaves the released messages alone (exit $rc, INBOX $(st INBOX))"
+rm -f "$db" "$db-wal" "$db-shm"
+mv "$DC_DIR/saved.db" "$db"
 # for what follows: a fresh flood, quarantined
 dc_append "$DC_USER" INBOX $(copies 30 "$mail/bounce1.eml")
 run
