@@ -176,4 +176,12 @@ typedef void	(*ndr_srcerr_fn)(const char *name, const char *why, void *arg);
 int		 ndr_source_walk(const char *path, ndr_msg_fn, ndr_srcerr_fn,
 		    void *arg);
 
+/*
+ * The bytes of a Unicode bidirectional control at s (U+061C, U+200E,
+ * U+200F, U+202A..U+202E, U+2066..U+2069), 0 where there is none. Text
+ * from messages shows them neutralised, as control characters are: a
+ * subject must not turn the rest of a line around (CVE-2021-42574).
+ */
+size_t	ndr_bidi_len(const char *s, size_t n);
+
 #endif

@@ -7,6 +7,23 @@
 #include "engine.h"
 
 /* Length of the valid UTF-8 sequence at s, or 0. */
+size_t
+ndr_bidi_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n >= 2 && u[0] == 0xd8 && u[1] == 0x9c)		/* U+061C */
+		return 2;
+	if (n < 3 || u[0] != 0xe2)
+		return 0;
+	if (u[1] == 0x80 && (u[2] == 0x8e || u[2] == 0x8f ||	/* 200E-F */
+	    (u[2] >= 0xaa && u[2] <= 0xae)))			/* 202A-E */
+		return 3;
+	if (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)	/* 2066-9 */
+		return 3;
+	return 0;
+}
+
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
@@ -76,6 +93,13 @@ ndr_buf_json(struct ndr_buf *b, const char *s)
 				k++;
 			ndr_buf_add(b, s + i, k - i);
 			i = k;
+		} else if (ndr_bidi_len(s + i, n - i)) {
+			/* \u escaped: JSON keeps it, a terminal shows none */
+			const unsigned char *u = (const unsigned char *)s + i;
+			unsigned cp = u[0] == 0xd8 ? 0x61c : 0x2000 |
+			    (u[1] & 0x03) << 6 | (u[2] & 0x3f);
+			ndr_buf_printf(b, "\\u%04x", cp);
+			i += ndr_bidi_len(s + i, n - i);
 		} else {
 			size_t l = utf8_len((const unsigned char *)s + i, n - i);
 			if (l == 0) {

@@ -76,7 +76,7 @@ def flood(c, first, chunk, pace):
 
 
 def command_word(line):
-    parts = line.split(b' ', 3)
+    parts = line.rstrip(b'\r').split(b' ', 3)
     if len(parts) < 2:
         return b''
     w = parts[1].upper()
@@ -100,16 +100,26 @@ def serve(c):
     th = threading.Thread(target=pump, args=(t, c, stop), daemon=True)
     th.start()
     buf = b''
+    raw = False     # after a STARTTLS passed on: TLS bytes, not lines
     try:
         while True:
             data = c.recv(65536)
             if not data:
                 break
+            if raw:
+                t.sendall(data)
+                continue
             buf += data
             while b'\n' in buf:
                 line, buf = buf.split(b'\n', 1)
-                if command_word(line).decode('ascii', 'replace') != word:
+                cw = command_word(line).decode('ascii', 'replace')
+                if cw != word:
                     t.sendall(line + b'\n')
+                    if cw == 'STARTTLS':
+                        raw = True
+                        t.sendall(buf)
+                        buf = b''
+                        break
                     continue
                 with lock:
                     hits += 1

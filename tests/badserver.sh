@@ -17,7 +17,7 @@ mail=$top/tests/mail
 . "$top/tests/tap.inc.sh"
 . "$top/tests/dovecot.inc.sh"
 
-n=14
+n=15
 plan $n
 command -v dovecot >/dev/null ||
 	skip_all $n "dovecot missing (apt-get install -y dovecot-imapd)"
@@ -188,6 +188,17 @@ bounded "LIST answered by a literal of 2^40 bytes" literal LIST scan
 bounded "EXAMINE answered a byte a second" trickle EXAMINE scan
 slow=1 bounded "EXAMINE never answered (timeout 30 s, the default)" silent EXAMINE scan
 bounded "no greeting at all" greeting - scan
+# a STARTTLS the server offers, then refuses: said so, no plain login
+dc_config "$DC_DIR/config" t "port=$hport" tls=starttls "ca_file=$DC_CA" \
+    folders=INBOX
+hostile no STARTTLS
+out=$("$nd" scan --config "$DC_DIR/config" 2>&1)
+rc=$?
+unhostile
+[ "$rc" = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
+    [[ $out == "ndrsweep: 127.0.0.1 refused STARTTLS: "*"(badserver.py)" ]] &&
+    ok "STARTTLS refused: exit 2, one line with the server's words" ||
+    not_ok "STARTTLS refused: exit 2, one line with the server's words (exit $rc)"
 fill 5
 bounded "clean: MOVE never answered (the lock held meanwhile)" silent MOVE clean
 exit 0

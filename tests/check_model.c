@@ -310,6 +310,10 @@ START_TEST(test_text_fit)
 	/* control characters cannot drive the terminal */
 	text_fit("a\033[2Jb\tc", 20, false, true, out, sizeof out);
 	ck_assert_str_eq(out, "a?[2Jb c");
+	/* nor can bidirectional controls turn the row around */
+	text_fit("x\xe2\x80\xaey\xe2\x81\xa6z\xe2\x80\x8f.", 20, false, true,
+	    out, sizeof out);
+	ck_assert_str_eq(out, "x?y?z?.");
 	/* wide characters take two columns and are never cut in half */
 	ck_assert_int_eq(text_fit("日本語テキスト", 7, false, true, out,
 	    sizeof out), 7);

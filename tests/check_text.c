@@ -133,6 +133,13 @@ START_TEST(test_json_replaces_invalid_utf8_and_escapes_controls)
 	ndr_buf_json(&b, NULL);
 	ck_assert_str_eq(b.s, "null");
 	ndr_buf_free(&b);
+	/* bidirectional controls escaped, their neighbours kept */
+	ndr_buf_json(&b, "\xe2\x80\xae" "ab\xe2\x81\xa9\xd8\x9c\xe2\x80\x94");
+	ck_assert_str_eq(b.s, "\"\\u202eab\\u2069\\u061c\xe2\x80\x94\"");
+	ndr_buf_free(&b);
+	ck_assert_uint_eq(ndr_bidi_len("\xe2\x80\xad", 3), 3);
+	ck_assert_uint_eq(ndr_bidi_len("\xe2\x80\xad", 2), 0);
+	ck_assert_uint_eq(ndr_bidi_len("\xe2\x80\xa9", 3), 0);
 }
 END_TEST
 

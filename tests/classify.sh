@@ -64,6 +64,19 @@ $bin classify "$tmp/esc.eml" >"$tmp/out"
 check "text output carries no terminal escapes" \
     '! grep -q "$(printf "\033")" "$tmp/out"'
 
+# bidirectional controls (U+202E, U+2066) in the original's subject: shown
+# as '?' in text, escaped in JSON; never raw on a terminal
+sed 's/^Subject: Cheap watches/Subject: Cheap \xe2\x80\xaewatches\xe2\x81\xa6!/' \
+    "$top/tests/mail/bounce1.eml" >"$tmp/bidi.eml"
+$bin classify "$tmp/bidi.eml" >"$tmp/out"
+check "text output neutralises bidi controls" \
+    'grep -q "original: Cheap ?watches?!" "$tmp/out" &&
+     ! grep -q "$(printf "\342\200\256")" "$tmp/out"'
+$bin classify --json "$tmp/bidi.eml" >"$tmp/out"
+check "JSON escapes bidi controls" \
+    'grep -q "Cheap \\\\u202ewatches\\\\u2066!" "$tmp/out" &&
+     ! grep -q "$(printf "\342\201\246")" "$tmp/out"'
+
 $bin classify >/dev/null 2>&1; rc=$?
 check "no PATH: usage error 64" '[ $rc = 64 ]'
 $bin classify --help | grep -q "JSON Lines"; rc=$?

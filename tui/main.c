@@ -40,8 +40,11 @@ print_safe(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = *s;
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+		size_t bidi = ndr_bidi_len(s, strnlen(s, 3));
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || bidi) {
 			c = '?';
+			s += bidi ? bidi - 1 : 0;
+		}
 		putc(c, f);
 	}
 }

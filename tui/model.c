@@ -752,6 +752,15 @@ utf8_next(const unsigned char *s, int *len)
 	return cp;
 }
 
+/* A bidirectional control (core's ndr_bidi_len, by code point): shown
+ * as '?', so that a subject cannot turn the rest of a row around. */
+static bool
+is_bidi(long cp)
+{
+	return cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* How the character at p shows: its length in bytes, its width in
  * columns, and a replacement when it must not be shown as itself. */
 static const char *
@@ -762,7 +771,8 @@ char_show(const unsigned char *p, bool utf8, int *len, int *w)
 	*w = 1;
 	if (cp == '\t' || cp == '\n' || cp == '\r')
 		return " ";
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	    is_bidi(cp))
 		return "?";
 	if (cp < 0x80)
 		return NULL;
