@@ -58,7 +58,7 @@ read_line(struct wire *r)
 		size_t n = nl ? (size_t)(nl - (r->in + r->off)) + 1 :
 		    r->have - r->off;
 		if (r->r.len + n > RESPONSE_MAX)
-			return -1;
+			return -2;
 		ndr_buf_add(&r->r, r->in + r->off, n);
 		r->off += n;
 		if (nl)
@@ -71,7 +71,7 @@ static int
 read_bytes(struct wire *r, size_t want)
 {
 	if (r->r.len + want > RESPONSE_MAX)
-		return -1;
+		return -2;
 	while (want > 0) {
 		if (refill(r) != 0)
 			return -1;
@@ -108,18 +108,20 @@ literal_at_end(const char *s, size_t n)
 }
 
 /* One whole answer: a line, and each literal it announces with the
- * line that goes on after it. */
+ * line that goes on after it. -1 the stream ended, -2 over RESPONSE_MAX. */
 static int
 read_response(struct wire *r)
 {
 	long long lit;
+	int rc;
 
 	r->r.len = 0;
-	if (read_line(r) != 0)
-		return -1;
+	if ((rc = read_line(r)) != 0)
+		return rc;
 	while ((lit = literal_at_end(r->r.s, r->r.len)) >= 0)
-		if (read_bytes(r, (size_t)lit) != 0 || read_line(r) != 0)
-			return -1;
+		if ((rc = read_bytes(r, (size_t)lit)) != 0 ||
+		    (rc = read_line(r)) != 0)
+			return rc;
 	return 0;
 }
 
@@ -381,10 +383,12 @@ fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
 	r = xcalloc(1, sizeof *r);
 	r->s = c->s->imap_stream;
 	for (;;) {
-		if (read_response(r) != 0) {
+		int rr = read_response(r);
+		if (rr != 0) {
 			const char *g = guard_why(c->s->imap_stream);
-			snprintf(err, errlen, "FETCH failed: %s", g ? g :
-			    "an answer over its size cap, or the connection lost");
+			snprintf(err, errlen, "FETCH failed: %s", g ? g : rr == -2 ?
+			    "the server sent an answer over 24 MB" :
+			    "connection lost");
 			break;
 		}
 		struct cur cu = { r->r.s, r->r.s + r->r.len };

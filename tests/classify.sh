@@ -12,7 +12,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
-echo 1..11
+echo 1..13
 
 $bin classify --json "$fx/postfix.eml" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "one file: exit 0" '[ $rc = 0 ] && [ ! -s "$tmp/err" ]'

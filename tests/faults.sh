@@ -2,8 +2,11 @@
 # tests/faults.sh - `ndrsweep clean` of 1,200 backscatter bounces when
 # things go wrong: the connection cut at a random point (a proxy between
 # ndrsweep and Dovecot, server-to-client or client-to-server bytes), the
-# process killed with SIGKILL, another client moving and expunging
-# messages during the run. After each trial and one more normal run:
+# process killed with SIGKILL, the MOVE answered NO while the quarantine
+# holds an earlier delivery of one of them (same Message-ID, other
+# bytes), a hostile server (tests/badserver.py: an endless line, a huge
+# literal, a byte a second, silence, a cut after MOVE), another client
+# moving and expunging messages during the run. After each trial and one more normal run:
 # the Message-IDs over all folders are what they were, less what the other
 # client expunged; every backscatter left in INBOX is in the quarantine;
 # no legitimate bounce moved. Then the mailbox is put back for the next.
@@ -48,9 +51,19 @@ for i in $(seq 50); do
 	    >"$md/cur/$i.ordinary:2,S"
 done
 chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$DC_DIR/mail"
-config() {	# config PORT
+config() {	# config PORT (a silent server costs 3 s, not 30)
 	dc_config "$DC_DIR/config" t "port=$1" tls=none folders=INBOX sent=Sent \
-	    addresses=alice@ndrsweep.test
+	    addresses=alice@ndrsweep.test timeout=3
+}
+bport=$(dc_free_port 9)
+badserver() {	# badserver MODE WORD: in the background, ready when it returns
+	python3 "$top/tests/badserver.py" "$bport" "$DC_PORT" "$1" "$2" \
+	    >"$DC_DIR/bad.out" 2>&1 &
+	ppid_=$!
+	for _ in $(seq 50); do
+		grep -q ready "$DC_DIR/bad.out" 2>/dev/null && return
+		sleep 0.1
+	done
 }
 ids() {	# every Message-ID over all folders, sorted
 	da fetch -u "$DC_USER" hdr.message-id all 2>/dev/null |
@@ -98,10 +111,11 @@ reset() {	# the flood back in INBOX, the store forgotten
 rnd() {	# rnd LO HI: a number in [LO, HI]
 	echo $(( $1 + ( (RANDOM << 15 | RANDOM) % ($2 - $1 + 1) ) ))
 }
+msgs=0 all_lost=0 all_extra=0
 for t in $(seq "$trials"); do
 	reset
 	cp "$DC_DIR/baseline" "$DC_DIR/expect"
-	mode=$((t % 3))
+	mode=$((t % 5))
 	other=$((t % 2))
 	case $mode in
 	0) what="cut after $(rnd 1000 "$s2c") bytes from the server"
@@ -110,6 +124,22 @@ for t in $(seq "$trials"); do
 	   proxy c2s "${what//[!0-9]/}"; config "$pport" ;;
 	2) delay=$(awk -v s="$secs" -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.05 + s * r / 32768 }')
 	   what="killed after ${delay}s"; config "$DC_PORT" ;;
+	3) k=$(rnd 1 "$flood")
+	   { echo "Received: from mx2.far.example by mx.ndrsweep.test; Mon, 1 Dec 2026 10:00:00 +0000"
+	     sed -e "s/^Message-Id: <b1@/Message-Id: <b1-$k@/" \
+	         -e "s/^Message-Id: <spam-1@/Message-Id: <spam-1-$k@/" \
+	         "$mail/bounce1.eml"; } >"$DC_DIR/early.eml"
+	   da save -u "$DC_USER" -m "$q" <"$DC_DIR/early.eml" 2>/dev/null ||
+	       { da mailbox create -u "$DC_USER" "$q"; da save -u "$DC_USER" -m "$q" <"$DC_DIR/early.eml"; }
+	   echo "<b1-$k@mx.far.example>" >>"$DC_DIR/expect"
+	   sort -o "$DC_DIR/expect" "$DC_DIR/expect"
+	   what="MOVE answered NO, an earlier delivery of <b1-$k@> in the quarantine"
+	   badserver no MOVE; config "$bport" ;;
+	4) hostile=("endless LIST" "literal EXAMINE" "trickle MOVE" "silent MOVE"
+	       "cut MOVE" "silent FETCH" "trickle SEARCH" "endless STATUS")
+	   h=${hostile[$((RANDOM % ${#hostile[@]}))]}
+	   what="hostile server: $h"
+	   badserver $h; config "$bport" ;;
 	esac
 	"$nd" clean --config "$DC_DIR/config" >"$DC_DIR/out" 2>&1 &
 	pid=$!
@@ -137,6 +167,7 @@ for t in $(seq "$trials"); do
 	wait "$pid"
 	first=$?
 	[ "$mode" != 2 ] && { kill -TERM "$ppid_"; wait "$ppid_" 2>/dev/null; }
+	msgs=$((msgs + $(wc -l <"$DC_DIR/expect")))
 	# one more run, normal: it settles what the first left
 	config "$DC_PORT"
 	"$nd" clean --config "$DC_DIR/config" >"$DC_DIR/out2" 2>&1
@@ -146,6 +177,9 @@ for t in $(seq "$trials"); do
 	extra=$(comm -13 "$DC_DIR/expect" "$DC_DIR/now" | head -3 | tr '\n' ' ')
 	left=$(ids_in INBOX | grep -c '^<b1-')
 	legit_moved=$(ids_in "$q" | grep -c '^<legit-')
+	nlost=$(comm -23 "$DC_DIR/expect" "$DC_DIR/now" | wc -l)
+	nextra=$(comm -13 "$DC_DIR/expect" "$DC_DIR/now" | wc -l)
+	all_lost=$((all_lost + nlost)) all_extra=$((all_extra + nextra))
 	if [ "$second" = 0 ] && [ -z "$lost$extra" ] && [ "$left" = 0 ] &&
 	    [ "$legit_moved" = 0 ]; then
 		ok "trial $t ($what; first run exit $first): nothing lost or doubled, the flood quarantined, no legit bounce moved"
@@ -156,4 +190,5 @@ for t in $(seq "$trials"); do
 		ids >"$DC_DIR/baseline"	# the next trial starts from here
 	fi
 done
+echo "# $trials trials, $msgs messages in all: lost $all_lost, doubled $all_extra"
 exit 0
