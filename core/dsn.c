@@ -215,16 +215,6 @@ dsn_read_blocks(struct msg *m, struct ndr_report *r, struct ndr_rcpt *orphan)
 	return (int)(r->nrcpts - before);
 }
 
-int
-dsn_read(struct msg *m, struct ndr_report *r)
-{
-	struct ndr_rcpt orphan = { 0 };
-	int n = dsn_read_blocks(m, r, &orphan);
-
-	rcpt_clear(&orphan);
-	return n;
-}
-
 static void
 adopt(char **dst, char **src)
 {

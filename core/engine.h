@@ -173,7 +173,7 @@ void		 tokens_read(struct msg *, struct ndr_report *);
 void		 original_read(struct msg *, struct ndr_original *);
 void		 original_free(struct ndr_original *);
 
-/* ---- the readers (reader.c and fmt_*.c) ---- */
+/* ---- the readers (fmt_*.c, listed in readers.h, run by report.c) ---- */
 /*
  * A reader knows one family of reports. match() says whether the message
  * looks like its kind; read() fills the report and returns the number of
@@ -207,8 +207,8 @@ void		 text_region(const struct msg *, const struct text_layout *,
 bool		 text_has(const struct msg *, const char *const *needles);
 bool		 subject_has(const struct msg *, const char *const *needles);
 bool		 from_has(const struct msg *, const char *const *needles);
-/* RFC 3464 (dsn.c): the delivery-status part alone, or with the text. */
-int		 dsn_read(struct msg *, struct ndr_report *);
+/* RFC 3464 (dsn.c): the delivery-status part, with the text where it is
+ * terse, or the text alone when there is none. */
 int		 dsn_or_text(struct msg *, const struct text_layout *,
 		    struct ndr_report *);
 bool		 text_is_delay(const struct msg *);

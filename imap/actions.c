@@ -483,6 +483,7 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 			sx->copied_only++;
 		else
 			sx->done++;
+		m[i].done = true;
 	}
 	if (store_commit(st) != 0)
 		goto store_err;

@@ -164,6 +164,9 @@ struct imap_msgref {
 	uint32_t	 uid;
 	const char	*message_id;	/* to find it again after a crash */
 	const char	*origin;	/* the folder it first came from */
+	size_t		 tag;		/* the caller's: carried along (the
+					 * array is sorted by UID) */
+	bool		 done;		/* out: the server confirmed it */
 };
 struct imap_act_stats {
 	unsigned	 done;		/* carried out */
@@ -174,7 +177,8 @@ struct imap_act_stats {
 /*
  * Carry out one action on messages of folder (sorted here by UID), in
  * chunks: journalled before each command is sent and after, the store's
- * rows following the messages. dest is the folder moved to (created when
+ * rows following the messages; each one the server confirmed has done
+ * set (what the classifier may learn from: nothing else). dest is the folder moved to (created when
  * missing). -1 and one line in err; what was not settled stays pending
  * for imap_reconcile().
  */

@@ -82,13 +82,15 @@ lines=$(printf '%s\n' "$out" | wc -l)
     not_ok "MOVE answered NO: exit 1, one line, all 10 still in INBOX, the earlier copy untouched (exit $rc, INBOX $(dc_count INBOX), lost [$(lost)])"
 rows=$(sqlite3 "$XDG_DATA_HOME/ndrsweep/t.db" \
     "SELECT state, count(*) FROM journal GROUP BY state" 2>/dev/null | tr '\n' ' ')
-[[ $rows == "dropped|10 " ]] &&
-    ok "the refused rows are settled at once: dropped, none pending" ||
-    not_ok "the refused rows are settled at once: dropped, none pending ($rows)"
+learnt=$(sqlite3 "$XDG_DATA_HOME/ndrsweep/t.db" "SELECT count(*) FROM trained" 2>/dev/null)
+[[ $rows == "dropped|10 " ]] && [ "$learnt" = 0 ] &&
+    ok "the refused rows are settled at once: dropped, none pending; nothing learnt" ||
+    not_ok "the refused rows are settled at once: dropped, none pending; nothing learnt ($rows; $learnt learnt)"
 config "$DC_PORT"
 clean
+learnt=$(sqlite3 "$XDG_DATA_HOME/ndrsweep/t.db" "SELECT count(*) FROM trained" 2>/dev/null)
 [ "$rc" = 0 ] && [ -z "$(lost)" ] && [ "$(dc_count INBOX)" = 0 ] &&
-    [ "$(ids_in "$q" | grep -c "<b1-1-1@")" = 2 ] &&
+    [ "$(ids_in "$q" | grep -c "<b1-1-1@")" = 2 ] && [ "$learnt" -gt 0 ] &&
     ok "the next run quarantines the 10; both copies of the shared Message-ID kept" ||
     not_ok "the next run quarantines the 10; both copies of the shared Message-ID kept (exit $rc: $out)"
 

@@ -24,9 +24,9 @@ run() {	# run ARGS: clean, output in $out, status in $rc
 	rc=$?
 }
 
-plan 29
+plan 30
 command -v dovecot >/dev/null ||
-	skip_all 29 "dovecot missing (apt-get install -y dovecot-imapd)"
+	skip_all 30 "dovecot missing (apt-get install -y dovecot-imapd)"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -213,6 +213,11 @@ PY
 	    ok "--log syslog: report to syslog (mail.info), nothing on stdout" ||
 	    { out="$out / $logged"; not_ok "--log syslog: report to syslog (mail.info), nothing on stdout"; }
 fi
+a=$("$nd" --config "$cf" report 2>&1) b=$("$nd" report --config "$cf" 2>&1)
+h=$("$nd" help clean 2>&1)
+[ -n "$a" ] && [ "$a" = "$b" ] && [[ $h == "usage: ndrsweep clean"* ]] &&
+    ok "global options before the command; ndrsweep help COMMAND" ||
+    not_ok "global options before the command; ndrsweep help COMMAND"
 out=$("$nd" clean --help 2>&1)
 [[ $out == *"75 another run holds the account's lock"* ]] &&
     ok "--help documents the exit statuses" || not_ok "--help documents the exit statuses"

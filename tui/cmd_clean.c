@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libetpan/libetpan.h>
 
 #include "core/core.h"
 #include "core/judge.h"
@@ -98,7 +97,8 @@ add_cand(const struct store_cand *c, void *arg)
 	}
 	p->folder[p->n] = strdup(c->folder);
 	p->ref[p->n] = (struct imap_msgref){ c->uid,
-	    c->message_id ? strdup(c->message_id) : NULL, p->folder[p->n] };
+	    c->message_id ? strdup(c->message_id) : NULL, p->folder[p->n],
+	    p->n, false };
 	p->ntokens[p->n] = c->ntokens;
 	p->tokens[p->n] = NULL;
 	if (c->ntokens) {
@@ -162,8 +162,9 @@ add_expired(const struct store_quar *q, void *arg)
 		if (e->ref == NULL)
 			abort();
 	}
-	e->ref[e->n++] = (struct imap_msgref){ q->uid,
-	    q->message_id ? strdup(q->message_id) : NULL, NULL };
+	e->ref[e->n] = (struct imap_msgref){ q->uid,
+	    q->message_id ? strdup(q->message_id) : NULL, NULL, e->n, false };
+	e->n++;
 	return 0;
 }
 
@@ -192,19 +193,24 @@ quarantine(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
 		    sizeof err) != 0) {
 			say(LOG_ERR, "%s", err);
 			rc = EXIT_PARTIAL;
-			if (c->s == NULL)
+			if (!imap_usable(c))
 				break;
 		}
 		i = j;
 	}
-	/* every decision teaches the classifier: these are spam */
+	/* every decision the server carried out teaches the classifier:
+	 * these are spam (one it refused teaches nothing) */
 	struct lesson *l = calloc(p->n + 1, sizeof *l);
+	size_t nl = 0;
 	if (l == NULL)
 		abort();
 	for (size_t i = 0; i < p->n; i++)
-		l[i] = (struct lesson){ p->ref[i].message_id, p->tokens[i],
-		    p->ntokens[i] };
-	if (account_learn(ctx, l, p->n, true) != 0) {
+		if (p->ref[i].done) {
+			size_t t = p->ref[i].tag;
+			l[nl++] = (struct lesson){ p->ref[i].message_id,
+			    p->tokens[t], p->ntokens[t] };
+		}
+	if (account_learn(ctx, l, nl, true) != 0) {
 		say(LOG_ERR, "%s", store_error(ctx->st));
 		rc = EXIT_PARTIAL;
 	}
@@ -336,7 +342,7 @@ clean_run(int argc, char **argv)
 		goto out;
 	}
 	int r1 = p.n ? quarantine(&c, &ctx, &p, &sq) : EXIT_OK;
-	if (ex.n && c.s && imap_act(&c, ctx.st, IMAP_PURGE, a->quarantine,
+	if (ex.n && imap_usable(&c) && imap_act(&c, ctx.st, IMAP_PURGE, a->quarantine,
 	    ex.ref, ex.n, NULL, &sp, err, sizeof err) != 0) {
 		say(LOG_ERR, "%s", err);
 		r1 = EXIT_PARTIAL;

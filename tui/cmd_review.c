@@ -132,10 +132,11 @@ release(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
     size_t n, unsigned *done)
 {
 	struct imap_msgref *ref = calloc(n + 1, sizeof *ref);
+	bool *confirmed = calloc(n + 1, sizeof *confirmed);
 	char err[1024];
 	int rc = EXIT_OK;
 
-	if (ref == NULL)
+	if (ref == NULL || confirmed == NULL)
 		abort();
 	/* one command per folder they go back to */
 	for (size_t i = 0; i < n; ) {
@@ -143,25 +144,31 @@ release(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
 		for (j = i; j < n && strcmp(pick[j]->origin, pick[i]->origin) ==
 		    0; j++)
 			ref[k++] = (struct imap_msgref){ pick[j]->uid,
-			    pick[j]->message_id, pick[j]->origin };
+			    pick[j]->message_id, pick[j]->origin, j, false };
 		struct imap_act_stats sx = { 0 };
 		if (imap_act(c, ctx->st, IMAP_RELEASE, ctx->a->quarantine, ref, k,
 		    pick[i]->origin, &sx, err, sizeof err) != 0) {
 			fprintf(stderr, "ndrsweep: %s\n", err);
 			rc = EXIT_PARTIAL;
 		}
+		for (size_t r = 0; r < k; r++)
+			confirmed[ref[r].tag] = ref[r].done;
 		*done += sx.done + sx.copied_only;
 		i = j;
 	}
 	free(ref);
-	/* released: not backscatter, the classifier learns */
+	/* released, as the server confirmed: not backscatter, the
+	 * classifier learns */
 	struct lesson *l = calloc(n + 1, sizeof *l);
+	size_t nl = 0;
 	if (l == NULL)
 		abort();
 	for (size_t i = 0; i < n; i++)
-		l[i] = (struct lesson){ pick[i]->message_id, pick[i]->tokens,
-		    pick[i]->ntokens };
-	if (account_learn(ctx, l, n, false) != 0) {
+		if (confirmed[i])
+			l[nl++] = (struct lesson){ pick[i]->message_id,
+			    pick[i]->tokens, pick[i]->ntokens };
+	free(confirmed);
+	if (account_learn(ctx, l, nl, false) != 0) {
 		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
 		rc = EXIT_PARTIAL;
 	}
@@ -296,7 +303,7 @@ review_run(int argc, char **argv)
 			abort();
 		for (size_t i = 0; i < npick; i++)
 			ref[i] = (struct imap_msgref){ pick[i]->uid,
-			    pick[i]->message_id, NULL };
+			    pick[i]->message_id, NULL, i, false };
 		if (imap_act(&c, ctx.st, IMAP_PURGE, ctx.a->quarantine, ref,
 		    npick, NULL, &sx, err, sizeof err) != 0) {
 			fprintf(stderr, "ndrsweep: %s\n", err);

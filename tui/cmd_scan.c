@@ -7,7 +7,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libetpan/libetpan.h>
 
 #include "core/config.h"
 #include "core/judge.h"

@@ -159,7 +159,8 @@ train_run(int argc, char **argv)
 			continue;
 		}
 		/* a folder on the server: one session for all of them */
-		if (c.s == NULL) {
+		if (!imap_usable(&c)) {
+			imap_drop(&c);
 			if ((rc = account_connect(&t.ctx, &pw, &c, err,
 			    sizeof err)) != EXIT_OK) {
 				fprintf(stderr, "ndrsweep: %s\n", err);

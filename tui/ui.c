@@ -1243,11 +1243,12 @@ trash_of(struct ui *u, struct imap_conn *c)
 	return t ? t : strdup("Trash");
 }
 
-/* Carry out one action on a group of items of one folder. */
+/* Carry out one action on a group of items of one folder; confirmed[i]
+ * says whether the server carried it out for v[i]. */
 static int
 act_group(struct ui *u, struct imap_conn *c, enum imap_act act,
     const char *folder, const char *dest, struct item **v, size_t n,
-    unsigned *done)
+    unsigned *done, bool *confirmed)
 {
 	struct imap_msgref *ref = calloc(n + 1, sizeof *ref);
 	struct imap_act_stats sx = { 0 };
@@ -1259,7 +1260,8 @@ act_group(struct ui *u, struct imap_conn *c, enum imap_act act,
 	for (size_t i = 0; i < n; i++)
 		ref[i] = (struct imap_msgref){ v[i]->uid, *v[i]->message_id ?
 		    v[i]->message_id : NULL, act == IMAP_QUARANTINE ?
-		    v[i]->folder : *v[i]->origin ? v[i]->origin : NULL };
+		    v[i]->folder : *v[i]->origin ? v[i]->origin : NULL, i,
+		    false };
 	if (imap_act(c, u->ctx->st, act, folder, ref, n, dest, &sx, err,
 	    sizeof err) != 0) {
 		say(u, true, "%s", err);
@@ -1275,6 +1277,8 @@ act_group(struct ui *u, struct imap_conn *c, enum imap_act act,
 			    folder);
 	}
 	*done += sx.done + sx.copied_only;
+	for (size_t i = 0; i < n; i++)
+		confirmed[ref[i].tag] = ref[i].done;
 	free(ref);
 	return rc;
 }
@@ -1356,7 +1360,9 @@ commit(struct ui *u)
 		goto out;
 	}
 	struct item **v = calloc(u->m.nitems + 1, sizeof *v);
-	if (v == NULL)
+	struct item **w = calloc(u->m.nitems + 1, sizeof *w);
+	bool *ok = calloc(u->m.nitems + 1, sizeof *ok);
+	if (v == NULL || w == NULL || ok == NULL)
 		abort();
 	for (int mk = MARK_DELETE; mk < MARK__N; mk++) {
 		if (counts[mk] == 0)
@@ -1405,21 +1411,28 @@ commit(struct ui *u)
 					dest = inq ? NULL : trash;
 				}
 				if (act_group(u, &c, act, v[i]->folder, dest, v + i,
-				    j - i, &done[mk]) != 0)
+				    j - i, &done[mk], ok) != 0)
 					failed++;
-				/* every decision teaches the classifier; a
-				 * purge was learnt when it was quarantined */
-				if (act != IMAP_PURGE)
-					learn(u, v + i, j - i, mk ==
-					    MARK_QUARANTINE || mk == MARK_DELETE);
+				/* every decision the server carried out
+				 * teaches the classifier; a purge was learnt
+				 * when it was quarantined */
+				size_t nok = 0;
+				for (size_t k = i; k < j; k++)
+					if (ok[k - i])
+						w[nok++] = v[k];
+				if (act != IMAP_PURGE && nok > 0)
+					learn(u, w, nok, mk == MARK_QUARANTINE ||
+					    mk == MARK_DELETE);
 				i = j;
-				if (c.s == NULL)
+				if (!imap_usable(&c))
 					goto lost;
 			}
 		}
 	}
 lost:
 	free(v);
+	free(w);
+	free(ok);
 	free(trash);
 	if (!failed)
 		say(u, false, "committed: %u quarantined, %u deleted, %u kept, "
