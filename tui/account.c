@@ -43,6 +43,8 @@ account_open(struct account_ctx *ctx, const char *cfgpath,
 	if (store_open(path, &ctx->st, err, sizeof err) != 0) {
 		fprintf(stderr, "ndrsweep: %s\n", err);
 		free(path);
+		ctx->a = NULL;
+		ndr_config_free(&ctx->cfg);	/* zeroed: closing again is safe */
 		return EXIT_CONFIG;
 	}
 	ctx->store_path = path;
