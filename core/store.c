@@ -117,13 +117,11 @@ static const char *const migrations[] = {
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT) WITHOUT ROWID;",
-	/* 6 -> 7: what proves that a moved message is this very one: the
-	 * destination's UIDNEXT (and UIDVALIDITY) before the command, the
-	 * message's size and a fingerprint of its header block */
+	/* 6 -> 7: where the proof that a moved message is this very one
+	 * looks: the destination's UIDNEXT (and UIDVALIDITY) before the
+	 * command (imap/actions.c) */
 	"ALTER TABLE journal ADD COLUMN dest_next INTEGER;"
-	"ALTER TABLE journal ADD COLUMN dest_next_uv INTEGER;"
-	"ALTER TABLE journal ADD COLUMN size INTEGER;"
-	"ALTER TABLE journal ADD COLUMN fingerprint TEXT;",
+	"ALTER TABLE journal ADD COLUMN dest_next_uv INTEGER;",
 };
 
 static int
@@ -1173,8 +1171,8 @@ store_journal_add(struct store *st, const struct store_act *a, int64_t *id)
 
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO journal(batch, action, "
 	    "folder, uidvalidity, uid, message_id, dest, origin, state, at, "
-	    "dest_next, dest_next_uv, size, fingerprint) VALUES (?, ?, ?, ?, "
-	    "?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)", -1, &s, NULL) !=
+	    "dest_next, dest_next_uv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "'pending', ?, ?, ?)", -1, &s, NULL) !=
 	    SQLITE_OK)
 		return fail(st, "store");
 	sqlite3_bind_int64(s, 1, a->batch);
@@ -1188,8 +1186,6 @@ store_journal_add(struct store *st, const struct store_act *a, int64_t *id)
 	sqlite3_bind_int64(s, 9, a->at);
 	sqlite3_bind_int64(s, 10, a->dest_next);
 	sqlite3_bind_int64(s, 11, a->dest_next_uv);
-	sqlite3_bind_int64(s, 12, a->size);
-	bind_text_or_null(s, 13, a->fingerprint);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -1242,13 +1238,11 @@ act_of(sqlite3_stmt *s, struct store_act *a)
 	a->done_at = sqlite3_column_int64(s, 13);
 	a->dest_next = (uint32_t)sqlite3_column_int64(s, 14);
 	a->dest_next_uv = (uint32_t)sqlite3_column_int64(s, 15);
-	a->size = (uint32_t)sqlite3_column_int64(s, 16);
-	a->fingerprint = (const char *)sqlite3_column_text(s, 17);
 }
 
 #define ACT_COLUMNS "id, batch, action, folder, uidvalidity, uid, " \
 	"message_id, dest, origin, state, dest_uidvalidity, dest_uid, at, " \
-	"done_at, dest_next, dest_next_uv, size, fingerprint"
+	"done_at, dest_next, dest_next_uv"
 
 int
 store_journal_each(struct store *st, const char *where, int64_t arg,

@@ -192,12 +192,10 @@ struct store_act {
 	const char	*state;
 	uint32_t	 dest_uidvalidity, dest_uid;	/* COPYUID's answer */
 	int64_t		 at, done_at;
-	/* the proof that a message in dest is this one (imap/actions.c):
-	 * dest's UIDNEXT and UIDVALIDITY before the command (0: unknown),
-	 * the message's RFC822.SIZE and its header block's fingerprint
-	 * (NULL in rows written before schema 7: never proof) */
-	uint32_t	 dest_next, dest_next_uv, size;
-	const char	*fingerprint;
+	/* where the proof that a message in dest is this one looks
+	 * (imap/actions.c): dest's UIDNEXT and UIDVALIDITY before the
+	 * command (0: unknown, the whole folder) */
+	uint32_t	 dest_next, dest_next_uv;
 };
 int	store_journal_batch(struct store *, int64_t *batch);
 int	store_journal_add(struct store *, const struct store_act *,

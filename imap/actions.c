@@ -8,11 +8,15 @@
  * refuses, leaves pending rows, which settle() decides against the
  * server: in the same run when the session still works, else at the
  * next start (imap_reconcile). A Message-ID proves nothing (resends and
- * second deliveries share it): before the command each row records the
- * destination's UIDNEXT, the message's size and a fingerprint of its
- * header block, and only a message of the destination above that UIDNEXT
- * with the same size and fingerprint counts as this one having arrived.
- * Without that proof nothing is removed from the source.
+ * second deliveries share it). What does: before the command each row
+ * records the destination's UIDNEXT (and UIDVALIDITY); a message still
+ * in its folder is removed only when the destination holds, at that
+ * UIDNEXT or above, a message of the same size whose header block has
+ * the same fingerprint (SHA-256) as the one still in the folder: then a
+ * copy of these very bytes is safe where it went. Without that proof
+ * nothing is removed. A message gone from its folder is not removed by
+ * anyone here: the destination is looked in (above UIDNEXT, by
+ * Message-ID) only to keep the store's books.
  * MOVE where the server has it; else UID COPY, UID STORE
  * \Deleted and UID EXPUNGE of exactly those UIDs (UIDPLUS); without
  * UIDPLUS the copy is flagged and left for the user to expunge: never a
@@ -300,26 +304,24 @@ dest_next(struct imap_conn *c, const char *wire, uint32_t *uv,
 }
 
 /* Journal the batch: pending for those present, vanished for the rest;
- * each pending row with what will prove where it went (see the top). */
+ * each pending row with the destination's UIDNEXT (see the top). */
 static int
 journal(struct store *st, const char *action, const char *folder,
     uint32_t uv, const struct imap_msgref *m, size_t n, const uint32_t *here,
-    size_t nhere, const char *dest, const struct seen_list *proof,
-    uint32_t next, uint32_t next_uv, int64_t *batch, int64_t *ids,
-    struct imap_act_stats *sx, char *err, size_t errlen)
+    size_t nhere, const char *dest, uint32_t next, uint32_t next_uv,
+    int64_t *batch, int64_t *ids, struct imap_act_stats *sx, char *err,
+    size_t errlen)
 {
 	int64_t now = (int64_t)time(NULL);
 
 	if (store_begin(st) != 0 || store_journal_batch(st, batch) != 0)
 		goto bad;
 	for (size_t i = 0; i < n; i++) {
-		const struct seen *e = seen_find(proof, m[i].uid);
 		struct store_act a = { .batch = *batch, .action = action,
 		    .folder = folder, .uidvalidity = uv, .uid = m[i].uid,
 		    .message_id = m[i].message_id, .dest = dest,
 		    .origin = m[i].origin, .at = now, .dest_next = next,
-		    .dest_next_uv = next_uv, .size = e ? e->size : 0,
-		    .fingerprint = e && e->fp[0] ? e->fp : NULL };
+		    .dest_next_uv = next_uv };
 		if (store_journal_add(st, &a, &ids[i]) != 0)
 			goto bad;
 		if (!has(here, nhere, m[i].uid)) {
@@ -365,7 +367,6 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 	int64_t *ids = calloc(n + 1, sizeof *ids);
 	size_t nhere = 0, nfrom = 0, nto = 0;
 	struct mailimap_set *set = NULL, *src = NULL, *dst = NULL;
-	struct seen_list proof = { 0 };
 	uint32_t next = 0, next_uv = 0;
 	int64_t batch = 0;
 	bool moved = false, copied_only = false;
@@ -390,17 +391,10 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 	}
 	if (nhere)
 		set = imap_uid_set(here, nhere);
-	if (dest && nhere) {
-		/* what will prove, after a failure, that a message in dest
-		 * is this one: asked before the command is sent */
+	if (dest && nhere)	/* where a proof will look, after a failure */
 		dest_next(c, wire, &next_uv, &next);
-		if (seen_fetch(c, set, true, 0, &proof, err, errlen) != 0) {
-			free(wire);
-			goto out;
-		}
-	}
-	if (journal(st, action, folder, uv, m, n, here, nhere, dest, &proof,
-	    next, next_uv, &batch, ids, sx, err, errlen) != 0) {
+	if (journal(st, action, folder, uv, m, n, here, nhere, dest, next,
+	    next_uv, &batch, ids, sx, err, errlen) != 0) {
 		free(wire);
 		goto out;
 	}
@@ -497,7 +491,7 @@ lost:
 	    nhere, folder, why(c));
 	if (imap_usable(c)) {
 		struct imap_reconcile_stats rs = { 0 };
-		char why2[256];
+		char why2[256] = "";
 		if (settle_batch(c, st, batch, &rs, why2, sizeof why2) == 0) {
 			sx->done += rs.done;
 			sx->dropped += rs.dropped;
@@ -528,7 +522,6 @@ out:
 	free(here);
 	free(uids);
 	free(ids);
-	free(proof.v);
 	return rc;
 }
 
@@ -573,7 +566,6 @@ collect(const struct store_act *a, void *arg)
 	d->message_id = a->message_id ? strdup(a->message_id) : NULL;
 	d->dest = a->dest ? strdup(a->dest) : NULL;
 	d->origin = a->origin ? strdup(a->origin) : NULL;
-	d->fingerprint = a->fingerprint ? strdup(a->fingerprint) : NULL;
 	d->state = NULL;
 	return 0;
 }
@@ -587,96 +579,55 @@ pend_free(struct pend *p)
 		free((char *)p->v[i].message_id);
 		free((char *)p->v[i].dest);
 		free((char *)p->v[i].origin);
-		free((char *)p->v[i].fingerprint);
 	}
 	free(p->v);
 	memset(p, 0, sizeof *p);
 }
 
-/* The UID of a message with this Message-ID in the selected folder. */
-static uint32_t
-find_mid(struct imap_conn *c, const char *mid)
-{
-	struct mailimap_search_key *key;
-	clist *res = NULL;
-	uint32_t uid = 0;
-
-	if (mid == NULL)
-		return 0;
-	key = mailimap_search_key_new_header(strdup("Message-ID"), strdup(mid));
-	if (mailimap_uid_search(c->s, NULL, key, &res) == MAILIMAP_NO_ERROR &&
-	    res && clist_count(res) > 0)
-		uid = *(uint32_t *)clist_content(clist_begin(res));
-	if (res)
-		mailimap_search_result_free(res);
-	mailimap_search_key_free(key);
-	return uid;
-}
-
-static bool
-size_wanted(const struct store_act *a, size_t n, uint32_t size)
-{
-	for (size_t i = 0; i < n; i++)
-		if (a[i].fingerprint && a[i].size == size)
-			return true;
-	return false;
-}
-
 /*
- * Where the selected folder holds each row's message, proven: a message
- * with UID lo or above, of the row's size and fingerprint, each matched
- * once (out[i], 0: not there). Rows without a fingerprint (written before
- * there was one) are looked up by Message-ID into legacy[i] when asked:
- * good for the store's bookkeeping, never for removing anything.
+ * A proven copy in the selected folder for each message of src (size and
+ * fingerprint known): a message with UID lo or above, of the same size
+ * and fingerprint, each matched once (out[i], 0: none).
  */
 static int
-locate(struct imap_conn *c, const struct store_act *a, size_t n, uint32_t lo,
-    uint32_t *out, uint32_t *legacy, char *err, size_t errlen)
+locate(struct imap_conn *c, const struct seen *src, size_t n, uint32_t lo,
+    uint32_t *out, char *err, size_t errlen)
 {
 	struct seen_list sizes = { 0 }, full = { 0 };
-	struct mailimap_set *set = NULL;
+	struct mailimap_set *set;
 	uint32_t *want = NULL;
 	size_t nwant = 0;
 	int rc = -1;
 
 	memset(out, 0, n * sizeof *out);
-	if (legacy)
-		memset(legacy, 0, n * sizeof *legacy);
-	if (c->s->imap_selection_info &&
-	    c->s->imap_selection_info->sel_exists == 0)
-		return 0;
-	for (size_t i = 0; legacy && i < n; i++)
-		if (a[i].fingerprint == NULL)
-			legacy[i] = find_mid(c, a[i].message_id);
-	bool any = false;
-	for (size_t i = 0; i < n; i++)
-		any |= a[i].fingerprint != NULL;
-	if (!any)
-		return 0;
 	set = mailimap_set_new_interval(lo ? lo : 1, 0);
-	if (seen_fetch(c, set, false, lo, &sizes, err, errlen) != 0)
-		goto out;
+	rc = seen_fetch(c, set, false, lo, &sizes, err, errlen);
 	mailimap_set_free(set);
-	set = NULL;
+	if (rc != 0)
+		goto out;
 	want = calloc(sizes.n + 1, sizeof *want);
 	if (want == NULL)
 		abort();
 	for (size_t k = 0; k < sizes.n; k++)
-		if (size_wanted(a, n, sizes.v[k].size))
-			want[nwant++] = sizes.v[k].uid;
-	if (nwant == 0) {
-		rc = 0;
-		goto out;
+		for (size_t i = 0; i < n; i++)
+			if (src[i].uid && src[i].fp[0] &&
+			    src[i].size == sizes.v[k].size) {
+				want[nwant++] = sizes.v[k].uid;
+				break;
+			}
+	if (nwant > 0) {
+		set = imap_uid_set(want, nwant);
+		rc = seen_fetch(c, set, true, lo, &full, err, errlen);
+		mailimap_set_free(set);
+		if (rc != 0)
+			goto out;
 	}
-	set = imap_uid_set(want, nwant);
-	if (seen_fetch(c, set, true, lo, &full, err, errlen) != 0)
-		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (a[i].fingerprint == NULL)
+		if (src[i].uid == 0 || src[i].fp[0] == '\0')
 			continue;
 		for (size_t k = 0; k < full.n; k++)
-			if (full.v[k].uid && full.v[k].size == a[i].size &&
-			    strcmp(full.v[k].fp, a[i].fingerprint) == 0) {
+			if (full.v[k].uid && full.v[k].size == src[i].size &&
+			    strcmp(full.v[k].fp, src[i].fp) == 0) {
 				out[i] = full.v[k].uid;
 				full.v[k].uid = 0;	/* one row each */
 				break;
@@ -684,12 +635,41 @@ locate(struct imap_conn *c, const struct store_act *a, size_t n, uint32_t lo,
 	}
 	rc = 0;
 out:
-	if (set)
-		mailimap_set_free(set);
 	free(sizes.v);
 	free(full.v);
 	free(want);
 	return rc;
+}
+
+/* The first UID at lo or above of a message with this Message-ID in the
+ * selected folder, 0 none. */
+static uint32_t
+find_mid_above(struct imap_conn *c, const char *mid, uint32_t lo)
+{
+	struct mailimap_search_key *key, *all;
+	clist *res = NULL;
+	uint32_t uid = 0;
+
+	if (mid == NULL)
+		return 0;
+	all = mailimap_search_key_new_multiple_empty();
+	mailimap_search_key_multiple_add(all, mailimap_search_key_new_uid(
+	    mailimap_set_new_interval(lo ? lo : 1, 0)));
+	mailimap_search_key_multiple_add(all, mailimap_search_key_new_header(
+	    strdup("Message-ID"), strdup(mid)));
+	key = all;
+	if (mailimap_uid_search(c->s, NULL, key, &res) == MAILIMAP_NO_ERROR &&
+	    res)
+		for (clistiter *it = clist_begin(res); it && !uid;
+		    it = clist_next(it)) {
+			uint32_t u = *(uint32_t *)clist_content(it);
+			if (u >= lo)	/* "N:*" matches the last one too */
+				uid = u;
+		}
+	if (res)
+		mailimap_search_result_free(res);
+	mailimap_search_key_free(key);
+	return uid;
 }
 
 /* Open a folder to read it: 1 opened, 0 it is not there, -1 the session
@@ -734,8 +714,7 @@ folder_listed(struct imap_conn *c, const char *name)
 
 /* The state each row ends in, from where its message is now. */
 static const char *
-outcome(const struct store_act *a, uint32_t src, bool src_unknown,
-    uint32_t dst)
+outcome(const struct store_act *a, uint32_t src, uint32_t dst)
 {
 	if (a->dest == NULL) {		/* purge or keep: no destination */
 		if (src && strcmp(a->action, "keep") != 0)
@@ -745,28 +724,83 @@ outcome(const struct store_act *a, uint32_t src, bool src_unknown,
 	}
 	if (src && dst)
 		return "copied";	/* proven copy; no UIDPLUS to finish */
-	if (src || src_unknown)
+	if (src)
 		return "dropped";	/* never carried out: left in place */
 	return dst ? "done" : "vanished";
+}
+
+/*
+ * Where the rows' messages are in their source, with size and
+ * fingerprint: by UID, or (the folder renumbered) by Message-ID. A row
+ * whose message may be there but cannot be told gets uid 1 and no
+ * fingerprint: left alone, never proven.
+ */
+static int
+source_state(struct imap_conn *c, const struct store_act *a, size_t n,
+    struct seen *src, char *err, size_t errlen)
+{
+	struct seen_list got = { 0 };
+	uint32_t uv, *uids = calloc(n + 1, sizeof *uids);
+	size_t nu = 0;
+	bool renumbered;
+	int r, rc = -1;
+
+	if (uids == NULL)
+		abort();
+	memset(src, 0, n * sizeof *src);
+	if ((r = select_folder(c, a[0].folder, &uv, err, errlen)) != 0) {
+		/* the folder is gone: nothing in it */
+		rc = imap_usable(c) && folder_listed(c, a[0].folder) == 0 ?
+		    0 : -1;
+		goto out;
+	}
+	renumbered = uv != a[0].uidvalidity;
+	for (size_t i = 0; i < n; i++)
+		if ((uids[nu] = renumbered ? find_mid_above(c, a[i].message_id,
+		    1) : a[i].uid) != 0)
+			nu++;
+	if (nu > 0) {
+		qsort(uids, nu, sizeof *uids, cmp_u32);
+		struct mailimap_set *set = imap_uid_set(uids, nu);
+		rc = seen_fetch(c, set, true, 0, &got, err, errlen);
+		mailimap_set_free(set);
+		if (rc != 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct seen *e;
+		uint32_t u = renumbered ? find_mid_above(c, a[i].message_id, 1) :
+		    a[i].uid;
+		if (u && (e = seen_find(&got, u)) != NULL)
+			src[i] = *e;
+		else if (renumbered && u)
+			src[i].uid = u;	/* there, unproven */
+	}
+	rc = 0;
+out:
+	free(uids);
+	free(got.v);
+	return rc;
 }
 
 static int
 settle_rows(struct imap_conn *c, struct store *st, struct store_act *a,
     size_t n, struct imap_reconcile_stats *rs, char *err, size_t errlen)
 {
+	struct seen *src = calloc(n + 1, sizeof *src);
 	uint32_t *dst = calloc(n + 1, sizeof *dst);
-	uint32_t *old = calloc(n + 1, sizeof *old);
-	uint32_t *src = calloc(n + 1, sizeof *src);
 	uint32_t *fin = calloc(n + 1, sizeof *fin);
-	bool *unknown = calloc(n + 1, sizeof *unknown);
-	uint32_t uv, dest_uv = 0, *here = NULL;
-	size_t nhere = 0, nfin = 0;
+	uint32_t uv, dest_uv = 0;
+	size_t nfin = 0;
 	int64_t now = (int64_t)time(NULL);
 	int rc = -1, r;
 
-	if (!dst || !old || !src || !fin || !unknown)
+	if (!src || !dst || !fin)
 		abort();
-	/* 1. the destination: what arrived there, proven */
+	/* 1. the source: what is still there, and its fingerprints */
+	if (source_state(c, a, n, src, err, errlen) != 0)
+		goto out;
+	/* 2. the destination: the same bytes, arrived since the command */
 	if (a[0].dest) {
 		if ((r = examine_folder(c, a[0].dest, &dest_uv)) < 0) {
 			snprintf(err, errlen, "cannot open folder %s: %s",
@@ -775,48 +809,22 @@ settle_rows(struct imap_conn *c, struct store *st, struct store_act *a,
 		}
 		uint32_t lo = a[0].dest_next && a[0].dest_next_uv == dest_uv ?
 		    a[0].dest_next : 1;
-		if (r == 1 && locate(c, a, n, lo, dst, old, err, errlen) != 0)
+		if (r == 1 && locate(c, src, n, lo, dst, err, errlen) != 0)
 			goto out;
-	}
-	/* 2. the source: what is still there */
-	if ((r = select_folder(c, a[0].folder, &uv, err, errlen)) != 0 &&
-	    (!imap_usable(c) || folder_listed(c, a[0].folder) != 0))
-		goto out;
-	if (r != 0)
-		;		/* the folder is gone: nothing in it */
-	else if (uv == a[0].uidvalidity) {
-		uint32_t *uids = calloc(n + 1, sizeof *uids);
-		if (uids == NULL)
-			abort();
-		for (size_t i = 0; i < n; i++)
-			uids[i] = a[i].uid;
-		qsort(uids, n, sizeof *uids, cmp_u32);
-		r = present(c, uids, n, &here, &nhere);
-		free(uids);
-		if (r != 0) {
-			snprintf(err, errlen, "%s: UID SEARCH failed: %s",
-			    a[0].folder, why(c));
-			goto out;
-		}
-		for (size_t i = 0; i < n; i++)
-			src[i] = has(here, nhere, a[i].uid) ? a[i].uid : 0;
-	} else {
-		/* renumbered: found again only by proof; a message with its
-		 * Message-ID but no proof may still be it */
-		if (locate(c, a, n, 1, src, NULL, err, errlen) != 0)
-			goto out;
-		for (size_t i = 0; i < n; i++)
-			unknown[i] = src[i] == 0 && (a[i].fingerprint == NULL ||
-			    find_mid(c, a[i].message_id) != 0);
+		/* gone from the source: only the books follow it */
+		for (size_t i = 0; r == 1 && i < n; i++)
+			if (src[i].uid == 0)
+				dst[i] = find_mid_above(c, a[i].message_id, lo);
 	}
 	/* 3. a proven copy whose original is still there: finish the move */
 	for (size_t i = 0; i < n; i++)
-		if (src[i] && dst[i] && c->uidplus)
-			fin[nfin++] = src[i];
+		if (src[i].uid && dst[i] && c->uidplus)
+			fin[nfin++] = src[i].uid;
 	if (nfin) {
 		qsort(fin, nfin, sizeof *fin, cmp_u32);
 		struct mailimap_set *set = imap_uid_set(fin, nfin);
-		if (flag_deleted(c, set) != MAILIMAP_NO_ERROR ||
+		if (select_folder(c, a[0].folder, &uv, err, errlen) != 0 ||
+		    flag_deleted(c, set) != MAILIMAP_NO_ERROR ||
 		    mailimap_uid_expunge(c->s, set) != MAILIMAP_NO_ERROR) {
 			mailimap_set_free(set);
 			snprintf(err, errlen, "cannot finish the move from %s: %s",
@@ -825,23 +833,20 @@ settle_rows(struct imap_conn *c, struct store *st, struct store_act *a,
 		}
 		mailimap_set_free(set);
 		for (size_t i = 0; i < n; i++)
-			if (src[i] && dst[i])
-				src[i] = 0;
+			if (src[i].uid && dst[i] && c->uidplus)
+				src[i].uid = 0;
 	}
 	/* 4. the rows, and the store following the messages */
 	if (store_begin(st) != 0)
 		goto store_err;
 	for (size_t i = 0; i < n; i++) {
-		/* a row from before fingerprints, gone from its folder: its
-		 * Message-ID in dest is the best guess for the bookkeeping */
-		uint32_t d = dst[i] ? dst[i] : src[i] == 0 && !unknown[i] ?
-		    old[i] : 0;
-		const char *state = outcome(&a[i], src[i], unknown[i], d);
-		if (store_journal_set(st, a[i].id, state, dest_uv, d, now) != 0)
+		const char *state = outcome(&a[i], src[i].uid, dst[i]);
+		if (store_journal_set(st, a[i].id, state, dest_uv, dst[i],
+		    now) != 0)
 			goto store_err;
 		if (strcmp(state, "done") == 0 && a[i].dest &&
 		    store_msg_move(st, a[i].folder, a[i].uid, a[i].dest,
-		    dest_uv, d) != 0)
+		    dest_uv, dst[i]) != 0)
 			goto store_err;
 		if ((strcmp(state, "vanished") == 0 || (strcmp(state, "done") ==
 		    0 && a[i].dest == NULL && strcmp(a[i].action, "keep") != 0))
@@ -864,12 +869,9 @@ store_err:
 	snprintf(err, errlen, "%s", store_error(st));
 	store_rollback(st);
 out:
-	free(dst);
-	free(old);
 	free(src);
+	free(dst);
 	free(fin);
-	free(unknown);
-	free(here);
 	return rc;
 }
 
