@@ -36,6 +36,10 @@ struct ndr_strv {
 	char	**v;
 	size_t	  n;
 };
+/* Add s (taken: freed with the list), look one up, free them all. */
+void	strv_add(struct ndr_strv *, char *s);
+bool	strv_has(const struct ndr_strv *, const char *);
+void	strv_free(struct ndr_strv *);
 
 /* One failed (or delayed, or delivered) recipient. Any string may be NULL. */
 struct ndr_rcpt {

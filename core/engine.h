@@ -1,4 +1,4 @@
-/* engine.h - what core/'s modules share and nobody else sees. */
+/* engine.h - what core/'s modules share; private to core/. */
 #ifndef NDR_ENGINE_H
 #define NDR_ENGINE_H
 
@@ -43,9 +43,6 @@ char		*find_address(const char *s, size_t len, size_t *start,
 char		*find_status(const char *s, size_t len);
 /* SMTP reply code (2xx, 4xx, 5xx) in s: "550", or NULL. */
 char		*find_reply_code(const char *s, size_t len);
-void		 strv_add(struct ndr_strv *, char *);
-bool		 strv_has(const struct ndr_strv *, const char *);
-void		 strv_free(struct ndr_strv *);
 
 /* A JSON string literal for s (null for NULL), invalid UTF-8 replaced. */
 

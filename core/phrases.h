@@ -1,4 +1,4 @@
-/* phrases.h - many lowercase phrases found in a text in one pass. */
+/* phrases.h - many lowercase phrases found in a text in one pass; private to core/. */
 #ifndef NDR_PHRASES_H
 #define NDR_PHRASES_H
 

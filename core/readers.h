@@ -1,4 +1,4 @@
-/* readers.h - the format readers, most reliable first (see report.c):
+/* readers.h (private to core/) - the format readers, most reliable first (see report.c):
  * the feedback and receipt formats that must never pass for bounces, the
  * MTAs with unmistakable words, the standard DSN, then the loose ones. */
 READER(arf)

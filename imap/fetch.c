@@ -18,7 +18,7 @@
 
 #include <libetpan/libetpan.h>
 
-#include "core/engine.h"
+#include "core/core.h"
 #include "guard.h"
 #include "imap.h"
 
@@ -380,7 +380,8 @@ fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
 	ndr_buf_free(&cmd);
 	guard_lift(c->s->imap_stream);	/* RESPONSE_MAX holds instead */
 
-	r = xcalloc(1, sizeof *r);
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		abort();
 	r->s = c->s->imap_stream;
 	for (;;) {
 		int rr = read_response(r);

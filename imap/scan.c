@@ -13,6 +13,7 @@
  * others forgotten (expunged). A new UIDVALIDITY starts the folder over.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,7 +21,7 @@
 #include <libetpan/libetpan.h>
 
 #include "core/core.h"
-#include "core/engine.h"
+#include "core/intake.h"
 #include "core/store.h"
 #include "imap.h"
 
@@ -29,8 +30,6 @@
 #define SECOND_MAX	1000		/* and asks for at most as many at once */
 #define SECOND_AHEAD	2000		/* phase one has as many left to read */
 #define BODY_CAP	(2u << 20)	/* what the engine reads of one */
-#define QUEUED_MAX	(32u << 20)	/* bytes waiting for the engine */
-#define READERS		2		/* phase two's engine threads */
 
 struct want {
 	uint32_t	 uid, size;
@@ -38,7 +37,6 @@ struct want {
 	bool		 stored;	/* phase two stored what it read */
 };
 
-struct engine;
 struct second;
 
 struct phase {
@@ -57,7 +55,8 @@ struct phase {
 	uint32_t		 last;		/* the last UID delivered */
 	unsigned		 reopens;	/* connections opened again */
 	struct ndr_limits	 lim;		/* the engine's, with tokens */
-	struct engine		*eng;		/* phase two's reader threads */
+	struct intake		*eng;		/* phase two's reader threads */
+	struct intake_to	 to;		/* where the intake stores */
 	struct second		*second;	/* phase two's own session */
 	const struct imap_conn	*conn;		/* the scan's session */
 	uint32_t		 uidvalidity;
@@ -68,6 +67,26 @@ static void	second_offer(struct phase *, size_t);
 static int	recover(struct imap_conn *, struct phase *, char *, size_t);
 static void	engine_drain(struct phase *, bool);
 
+static void *
+grow(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		abort();
+	if ((p = realloc(p, n * size > 0 ? n * size : 1)) == NULL)
+		abort();
+	return p;
+}
+
+static void *
+zalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
 static void
 tick(struct phase *ph)
 {
@@ -77,63 +96,13 @@ tick(struct phase *ph)
 		    ph->stats->progress_arg);
 }
 
-/* The "<x>" of a Message-ID value, or NULL */
-static char *
-message_id(const char *h, size_t n)
-{
-	const char *p = h;
-	const char *lt, *gt;
-
-	lt = memchr(p, '<', n);
-	if (lt == NULL)
-		return NULL;
-	gt = memchr(lt, '>', n - (size_t)(lt - h));
-	if (gt == NULL || gt - lt > 998)
-		return NULL;
-	char *id = malloc((size_t)(gt - lt) + 2);
-	if (id == NULL)
-		abort();
-	memcpy(id, lt, (size_t)(gt - lt) + 1);
-	id[gt - lt + 1] = '\0';
-	return id;
-}
-
-/* "a@b, c@d": the addresses of To, Cc and Bcc, lowercase */
-static char *
-recipients(const struct hdrs *h)
-{
-	static const char *const names[] = { "To", "Cc", "Bcc" };
-	struct ndr_buf b = { 0 };
-
-	for (size_t i = 0; i < 3; i++)
-		for (size_t k = 0; k < h->n; k++) {
-			const char *v = h->v[k].value;
-			if (strcasecmp(h->v[k].name, names[i]) != 0 || v == NULL)
-				continue;
-			size_t len = strlen(v), at = 0, s, e;
-			char *a;
-			while (at < len &&
-			    (a = find_address(v + at, len - at, &s, &e))) {
-				if (b.len)
-					ndr_buf_adds(&b, ", ");
-				ndr_buf_adds(&b, a);
-				free(a);
-				at += e;
-			}
-		}
-	return b.s;
-}
-
 static void
 on_header(struct imap_fetched *f, void *arg)
 {
 	struct phase *ph = arg;
-	struct hdrs hd = { 0 };
-	uint32_t uid = f->uid, size = f->size;
-	const char *h = f->body, *v;
-	size_t hl = f->bodylen;
-	char *flags = f->flags, *mid = NULL;
-	int64_t date;
+	uint32_t uid = f->uid;
+	char *flags = f->flags;
+	int r;
 
 	f->flags = NULL;	/* ours now */
 	if (uid > ph->last)
@@ -149,229 +118,45 @@ on_header(struct imap_fetched *f, void *arg)
 	tick(ph);
 	if (ph->eng && ph->seen % 256 == 0)
 		engine_drain(ph, false);	/* what phase two read, stored */
-	if (h)
-		hdrs_parse(&hd, h, hl);
-	date = ndr_date(hdrs_get(&hd, "Date"));
-	if ((v = hdrs_get(&hd, "Message-ID")) != NULL)
-		mid = message_id(v, strlen(v));
-	if (ph->sent) {
-		char *rc = recipients(&hd);
-		if (store_sent_put(ph->st, ph->folder, uid, mid, date, rc) != 0)
-			ph->failed = 1;
-		ph->stats->sent++;
-		free(rc);
-	}
-	if (h && candidate_of(&hd)) {
-		hdrs_free(&hd);
-		free(mid);
+	r = intake_head(&ph->to, uid, f->size, flags, f->body, f->bodylen);
+	if (r < 0)
+		ph->failed = 1;
+	if (r == 1) {		/* a possible report: phase two reads it */
 		if (ph->ncand == ph->capcand) {
 			ph->capcand = ph->capcand ? ph->capcand * 2 : 64;
 			ph->cand = realloc(ph->cand, ph->capcand * sizeof *ph->cand);
 			if (ph->cand == NULL)
 				abort();
 		}
-		ph->cand[ph->ncand] = (struct want){ uid, size, flags, false };
+		ph->cand[ph->ncand] = (struct want){ uid, f->size, flags, false };
 		second_offer(ph, ph->ncand++);
 		return;
 	}
-	hdrs_free(&hd);
-	struct store_msg m = { .uid = uid, .message_id = mid, .size = size,
-	    .date = date, .kind = "other", .flags = flags };
-	if (store_msg_put(ph->st, ph->folder, &m) != 0)
-		ph->failed = 1;
-	ph->stats->by_kind[NDR_KIND_OTHER]++;
-	free(mid);
 	free(flags);
-}
-
-/*
- * Phase two reads the candidates in threads of their own (READERS): while
- * the engine reads some, the session takes in the next (and the server
- * finds them). What they read is stored by the scan's thread, in the
- * folder's transaction; the readers touch neither the session nor the
- * store (and the engine's one shared state, the charset descriptors, has
- * a lock).
- */
-struct job {
-	struct job		*next;
-	uint32_t		 uid;
-	size_t			 ci;		/* its index in ph->cand */
-	char			*body;		/* freed once read */
-	size_t			 blen;
-	/* the engine's answer */
-	enum ndr_kind		 kind;
-	bool			 read, evidence;
-	int64_t			 date;
-	char			*json, *mid;
-	struct ndr_evidence	 ev;
-};
-
-struct engine {
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	struct job		*todo, **todo_tail, *done, **done_tail;
-	size_t			 queued;	/* body bytes in todo */
-	bool			 closing;
-	const struct ndr_limits	*lim;
-	pthread_t		 th[READERS];
-	int			 nth;
-};
-
-static void
-job_read(struct job *j, const struct ndr_limits *lim)
-{
-	struct ndr_report *r = NULL;
-	struct ndr_buf json = { 0 };
-
-	if (ndr_read(j->body, j->blen, lim, &r) == NDR_OK && r) {
-		j->read = true;
-		j->kind = r->kind;
-		ndr_report_json(r, NULL, &json);
-		j->json = json.s;
-		/* the engine read the headers: not parsed twice */
-		if (r->message_id)
-			j->mid = message_id(r->message_id, strlen(r->message_id));
-		j->date = r->date;
-		if (ndr_kind_judged(r->kind)) {
-			/* what the verdict is judged on, now and again later */
-			ndr_evidence_of(r, &j->ev);
-			j->evidence = true;
-		}
-	}
-	ndr_report_free(&r);
-	free(j->body);
-	j->body = NULL;
-}
-
-static void *
-engine_main(void *arg)
-{
-	struct engine *e = arg;
-
-	pthread_mutex_lock(&e->mu);
-	for (;;) {
-		while (e->todo == NULL && !e->closing)
-			pthread_cond_wait(&e->cv, &e->mu);
-		struct job *j = e->todo;
-		if (j == NULL)
-			break;
-		if ((e->todo = j->next) == NULL)
-			e->todo_tail = &e->todo;
-		pthread_mutex_unlock(&e->mu);
-		job_read(j, e->lim);
-		pthread_mutex_lock(&e->mu);
-		e->queued -= j->blen;
-		j->next = NULL;
-		*e->done_tail = j;
-		e->done_tail = &j->next;
-		pthread_cond_broadcast(&e->cv);
-	}
-	pthread_mutex_unlock(&e->mu);
-	return NULL;
-}
-
-static struct engine *
-engine_start(const struct ndr_limits *lim)
-{
-	struct engine *e = xcalloc(1, sizeof *e);
-
-	pthread_mutex_init(&e->mu, NULL);
-	pthread_cond_init(&e->cv, NULL);
-	e->todo_tail = &e->todo;
-	e->done_tail = &e->done;
-	e->lim = lim;
-	while (e->nth < READERS &&
-	    pthread_create(&e->th[e->nth], NULL, engine_main, e) == 0)
-		e->nth++;
-	if (e->nth == 0) {
-		pthread_cond_destroy(&e->cv);
-		pthread_mutex_destroy(&e->mu);
-		free(e);
-		return NULL;	/* read in the scan's thread then */
-	}
-	return e;
 }
 
 /* Stores what the engine read: in the scan's thread. */
 static void
-store_job(struct phase *ph, struct job *j)
+store_job(struct intake_job *j, void *arg)
 {
-	struct want *w = &ph->cand[j->ci];
-	struct store_msg m = { .uid = j->uid, .size = w->size,
-	    .flags = w->flags, .kind = "other" };
+	struct phase *ph = arg;
+	struct want *w = &ph->cand[j->tag];
 
-	if (j->read) {
-		m.kind = ndr_kind_name(j->kind);
-		m.report = j->json;
-		m.date = j->date;
-		m.message_id = j->mid;
-		ph->stats->by_kind[j->kind]++;
-	} else {
-		m.unreadable = true;
+	if (!j->read)
 		ph->stats->unreadable++;
-	}
-	if (store_msg_put(ph->st, ph->folder, &m) != 0)
-		ph->failed = 1;
-	else if (j->evidence &&
-	    store_evidence_put(ph->st, ph->folder, j->uid, &j->ev) != 0)
+	if (intake_job_store(&ph->to, j, w->size, w->flags) != 0)
 		ph->failed = 1;
 	ph->stats->fetched++;
 	w->stored = true;
-	if (j->evidence)
-		ndr_evidence_free(&j->ev);
-	free(j->json);
-	free(j->mid);
-	free(j->body);
-	free(j);
 }
 
 /* What the engine has read so far, stored; with wait, all of it. */
 static void
 engine_drain(struct phase *ph, bool wait)
 {
-	struct engine *e = ph->eng;
-	struct job *list;
-
-	pthread_mutex_lock(&e->mu);
-	if (wait) {
-		e->closing = true;
-		pthread_cond_broadcast(&e->cv);
-	}
-	list = e->done;
-	e->done = NULL;
-	e->done_tail = &e->done;
-	pthread_mutex_unlock(&e->mu);
-	while (list) {
-		struct job *next = list->next;
-		store_job(ph, list);
-		list = next;
-	}
-	if (!wait)
-		return;
-	for (int i = 0; i < e->nth; i++)
-		pthread_join(e->th[i], NULL);
-	for (struct job *j = e->done, *next; j; j = next) {
-		next = j->next;
-		store_job(ph, j);
-	}
-	pthread_cond_destroy(&e->cv);
-	pthread_mutex_destroy(&e->mu);
-	free(e);
-	ph->eng = NULL;
-}
-
-/* Hands a job to the engine's threads; waits while they are far behind. */
-static void
-engine_push(struct engine *e, struct job *j)
-{
-	pthread_mutex_lock(&e->mu);
-	*e->todo_tail = j;
-	e->todo_tail = &j->next;
-	e->queued += j->blen;
-	pthread_cond_broadcast(&e->cv);
-	while (e->queued > QUEUED_MAX)	/* the engine is behind: wait */
-		pthread_cond_wait(&e->cv, &e->mu);
-	pthread_mutex_unlock(&e->mu);
+	intake_drain(ph->eng, wait, store_job, ph);
+	if (wait)
+		ph->eng = NULL;
 }
 
 /* A candidate one phase-two FETCH asks for. */
@@ -395,7 +180,7 @@ cmp_pick(const void *a, const void *b)
 struct asked {
 	struct pick	*p;
 	size_t		 n;
-	struct engine	*eng;
+	struct intake	*eng;
 	struct phase	*here;		/* set on the scan's thread only */
 };
 
@@ -404,25 +189,19 @@ on_body(struct imap_fetched *f, void *arg)
 {
 	struct asked *a = arg;
 	struct pick key = { .uid = f->uid }, *p;
-	struct job *j;
+	struct intake_job *j;
 
 	p = bsearch(&key, a->p, a->n, sizeof *a->p, cmp_pick);
 	if (p == NULL || p->seen || f->body == NULL)
 		return;		/* not asked for, or a second time */
 	p->seen = true;
-	j = xcalloc(1, sizeof *j);
-	j->uid = f->uid;
-	j->ci = p->ci;
-	j->blen = f->bodylen;
-	j->body = xreallocarray(NULL, f->bodylen + 1, 1);
-	memcpy(j->body, f->body, f->bodylen);
-	j->body[f->bodylen] = '\0';
+	j = intake_job_new(f->uid, p->ci, f->body, f->bodylen);
 	if (a->eng == NULL) {		/* no thread: read here */
-		job_read(j, &a->here->lim);
-		store_job(a->here, j);
+		intake_job_read(j, &a->here->lim);
+		store_job(j, a->here);
 		return;
 	}
-	engine_push(a->eng, j);
+	intake_push(a->eng, j);
 	if (a->here)
 		engine_drain(a->here, false);
 }
@@ -430,9 +209,9 @@ on_body(struct imap_fetched *f, void *arg)
 /* UID FETCH of picks p[0..n) (sorted), their content to the engine. */
 static int
 fetch_picks(struct imap_conn *c, struct pick *p, size_t n,
-    struct engine *eng, struct phase *here, char *err, size_t errlen)
+    struct intake *eng, struct phase *here, char *err, size_t errlen)
 {
-	uint32_t *uids = xreallocarray(NULL, n + 1, sizeof *uids);
+	uint32_t *uids = grow(NULL, n + 1, sizeof *uids);
 	struct mailimap_set *set;
 	struct asked a = { p, n, eng, here };
 	int rc;
@@ -469,7 +248,7 @@ struct second {
 	void			*open_arg;
 	const char		*wire;
 	uint32_t		 uidvalidity;
-	struct engine		*eng;
+	struct intake		*eng;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	struct pick		*q;		/* offered by phase one */
@@ -501,7 +280,7 @@ second_main(void *arg)
 		n = sc->nq - sc->taken;
 		if (n > SECOND_MAX)
 			n = SECOND_MAX;
-		batch = xreallocarray(batch, n + 1, sizeof *batch);
+		batch = grow(batch, n + 1, sizeof *batch);
 		memcpy(batch, sc->q + sc->taken, n * sizeof *batch);
 		sc->taken += n;
 		pthread_mutex_unlock(&sc->mu);
@@ -536,9 +315,9 @@ second_offer(struct phase *ph, size_t ci)
 		    SECOND_AHEAD)
 			return;
 		ph->tried_second = true;
-		if (ph->eng == NULL && (ph->eng = engine_start(&ph->lim)) == NULL)
+		if (ph->eng == NULL && (ph->eng = intake_start(&ph->lim)) == NULL)
 			return;
-		sc = xcalloc(1, sizeof *sc);
+		sc = zalloc(1, sizeof *sc);
 		sc->open = ph->conn->reopen;
 		sc->open_arg = ph->conn->reopen_arg;
 		sc->wire = ph->wire;
@@ -558,7 +337,7 @@ second_offer(struct phase *ph, size_t ci)
 	if (!sc->gone) {
 		if (sc->nq == sc->capq) {
 			sc->capq = sc->capq ? sc->capq * 2 : 256;
-			sc->q = xreallocarray(sc->q, sc->capq, sizeof *sc->q);
+			sc->q = grow(sc->q, sc->capq, sizeof *sc->q);
 		}
 		sc->q[sc->nq++] = (struct pick){ ph->cand[ci].uid, false, ci };
 		if (sc->nq - sc->taken >= SECOND_MIN)
@@ -598,7 +377,7 @@ second_finish(struct phase *ph, bool failed)
 static int
 read_rest(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
 {
-	struct pick *p = xreallocarray(NULL, ph->ncand + 1, sizeof *p);
+	struct pick *p = grow(NULL, ph->ncand + 1, sizeof *p);
 	size_t n = 0, i = 0;
 	int rc = 0;
 
@@ -608,7 +387,7 @@ read_rest(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
 	if (n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(p, n, sizeof *p, cmp_pick);
 	if (n > 0)
-		ph->eng = engine_start(&ph->lim);
+		ph->eng = intake_start(&ph->lim);
 	while (i < n) {
 		size_t k = n - i < SECOND_MAX ? n - i : SECOND_MAX, j = i;
 		if (fetch_picks(c, p + i, k, ph->eng, ph, err, errlen) == 0) {
@@ -972,6 +751,8 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	}
 	ph.folder = sf.id;
 	ph.sent = sent;
+	ph.to = (struct intake_to){ st, sf.id, sent, stats->by_kind,
+	    &stats->sent };
 	ph.name = f->name;
 	ph.wire = f->wire;
 	{	/* what is new, for the progress line: a bound, not a count */

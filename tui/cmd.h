@@ -1,4 +1,4 @@
-/* cmd.h - the subcommands of the ndrsweep binary. */
+/* cmd.h - the subcommands of the ndrsweep binary; private to tui/. */
 #ifndef NDR_CMD_H
 #define NDR_CMD_H
 

@@ -1,5 +1,5 @@
 /*
- * model.h - what the interface shows, without curses: the reports and
+ * model.h (private to tui/) - what the interface shows, without curses: the reports and
  * campaigns, the lists of the views, marks and tags, patterns, the key
  * table and the text helpers (display width, sparkline). Unit-tested in
  * tests/check_model.c; ui.c draws it.

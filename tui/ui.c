@@ -29,7 +29,6 @@
 #include <curses.h>
 
 #include "core/core.h"
-#include "core/engine.h"
 #include "core/judge.h"
 #include "core/store.h"
 #include "imap/imap.h"
@@ -84,6 +83,16 @@ struct ui {
 };
 
 /* The overview's entries before the folders. */
+
+static char *
+text_dup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
 static const char *const menu_names[] = {
 	"Campaigns", "Backscatter", "Unsure", "Legitimate", "All reports",
 	"Quarantine (review)"
@@ -113,7 +122,7 @@ say(struct ui *u, bool error, const char *fmt, ...)
 static void
 record(struct ui *u)
 {
-	strv_add(&u->errors, xstrdup(u->msg));
+	strv_add(&u->errors, text_dup(u->msg));
 }
 
 /* ---- loading the store into the model ---- */
@@ -745,7 +754,7 @@ text_add(struct ui *u, const char *fmt, ...)
 		size_t take = text_cut(p, width, u->utf8);
 		snprintf(part, sizeof part, "%.*s", (int)take, p);
 		text_fit(part, width, false, u->utf8, line, sizeof line);
-		strv_add(&u->text, xstrdup(line));
+		strv_add(&u->text, text_dup(line));
 		p += take;
 		while (*p == ' ')
 			p++;
