@@ -34,13 +34,9 @@ ids_in() {	# the Message-IDs of a folder, sorted, one a line
 all_ids() { { ids_in INBOX; ids_in "$q"; } | sort; }
 hport=$(dc_free_port 7)
 hostile() {	# hostile MODE WORD: the proxy, in the background, ready
-	python3 "$top/tests/badserver.py" "$hport" "$DC_PORT" "$1" "$2" \
-	    >"$DC_DIR/hostile.out" 2>&1 &
-	hpid=$!
-	for _ in $(seq 50); do
-		grep -q ready "$DC_DIR/hostile.out" 2>/dev/null && return
-		sleep 0.1
-	done
+	dc_bg "$DC_DIR/hostile.out" python3 "$top/tests/badserver.py" \
+	    "$hport" "$DC_PORT" "$1" "$2"
+	hpid=$DC_BG
 }
 unhostile() { kill -TERM "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null; }
 config() {	# config PORT

@@ -186,6 +186,19 @@ EOF
 	export DC_DIR DC_PORT DC_TLS_PORT DC_CA DC_USER DC_PASS
 }
 
+# dc_bg OUT CMD...: CMD in the background (its pid in DC_BG), what it
+# prints in OUT; back once it has printed "ready" (the tests' proxies).
+dc_bg() {
+	_out=$1
+	shift
+	"$@" >"$_out" 2>&1 &
+	DC_BG=$!
+	for _ in $(seq 50); do
+		grep -q ready "$_out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+}
+
 # dc_use_cert NAME: the server presents certificate NAME from now on.
 dc_use_cert() {
 	cp "$DC_DIR/$1.crt" "$DC_DIR/server.crt"

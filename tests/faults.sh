@@ -57,13 +57,9 @@ config() {	# config PORT (a silent server costs 3 s, not 30)
 }
 bport=$(dc_free_port 9)
 badserver() {	# badserver MODE WORD: in the background, ready when it returns
-	python3 "$top/tests/badserver.py" "$bport" "$DC_PORT" "$1" "$2" \
-	    >"$DC_DIR/bad.out" 2>&1 &
-	ppid_=$!
-	for _ in $(seq 50); do
-		grep -q ready "$DC_DIR/bad.out" 2>/dev/null && return
-		sleep 0.1
-	done
+	dc_bg "$DC_DIR/bad.out" python3 "$top/tests/badserver.py" "$bport" \
+	    "$DC_PORT" "$1" "$2"
+	ppid_=$DC_BG
 }
 ids() {	# every Message-ID over all folders, sorted
 	da fetch -u "$DC_USER" hdr.message-id all 2>/dev/null |
@@ -78,13 +74,9 @@ ids >"$DC_DIR/baseline"
 	echo "# baseline: $(wc -l <"$DC_DIR/baseline") messages"
 pport=$(dc_free_port 5)
 proxy() {	# proxy DIRECTION BYTES: in the background, ready when it returns
-	python3 "$top/tests/cutproxy.py" "$pport" "$DC_PORT" "$1" "$2" \
-	    >"$DC_DIR/proxy.out" 2>&1 &
-	ppid_=$!
-	for _ in $(seq 50); do
-		grep -q ready "$DC_DIR/proxy.out" 2>/dev/null && return
-		sleep 0.1
-	done
+	dc_bg "$DC_DIR/proxy.out" python3 "$top/tests/cutproxy.py" "$pport" \
+	    "$DC_PORT" "$1" "$2"
+	ppid_=$DC_BG
 }
 # one whole run through the proxy, never cut: how many bytes it takes
 config "$pport"
