@@ -17,6 +17,7 @@
 #include "core/store.h"
 #include "imap/imap.h"
 #include "cmd.h"
+#include "decide.h"
 
 #define DAY	86400
 
@@ -176,46 +177,37 @@ expired_free(struct expired *e)
 	free(e->ref);
 }
 
-/* Quarantine the picked messages, a folder at a time; train each. */
-static int
-quarantine(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
-    struct imap_act_stats *sx)
+static void
+say_err(void *arg, const char *line)
 {
-	char err[1024];
-	int rc = EXIT_OK;
+	(void)arg;
+	say(LOG_ERR, "%s", line);
+}
 
-	for (size_t i = 0; i < p->n; ) {
-		size_t j = i;
-		while (j < p->n && strcmp(p->folder[j], p->folder[i]) == 0)
-			j++;
-		if (imap_act(c, ctx->st, IMAP_QUARANTINE, p->folder[i],
-		    p->ref + i, j - i, ctx->a->quarantine, sx, err,
-		    sizeof err) != 0) {
-			say(LOG_ERR, "%s", err);
-			rc = EXIT_PARTIAL;
-			if (!imap_usable(c))
-				break;
-		}
-		i = j;
-	}
-	/* every decision the server carried out teaches the classifier:
-	 * these are spam (one it refused teaches nothing) */
-	struct lesson *l = calloc(p->n + 1, sizeof *l);
-	size_t nl = 0;
-	if (l == NULL)
+/* The policy's decisions, through the decision path: the picks to the
+ * quarantine, the expired out of it. */
+static int
+apply(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
+    struct expired *ex, struct decide_stats *ds)
+{
+	struct decision *d = calloc(p->n + ex->n + 1, sizeof *d);
+	int rc;
+
+	if (d == NULL)
 		abort();
 	for (size_t i = 0; i < p->n; i++)
-		if (p->ref[i].done) {
-			size_t t = p->ref[i].tag;
-			l[nl++] = (struct lesson){ p->ref[i].message_id,
-			    p->tokens[t], p->ntokens[t] };
-		}
-	if (account_learn(ctx, l, nl, true) != 0) {
-		say(LOG_ERR, "%s", store_error(ctx->st));
-		rc = EXIT_PARTIAL;
-	}
-	free(l);
-	return rc;
+		d[i] = (struct decision){ .act = IMAP_QUARANTINE,
+		    .folder = p->folder[i], .uid = p->ref[i].uid,
+		    .message_id = p->ref[i].message_id,
+		    .origin = p->folder[i], .tokens = p->tokens[i],
+		    .ntokens = p->ntokens[i] };
+	for (size_t k = 0; k < ex->n; k++)
+		d[p->n + k] = (struct decision){ .act = IMAP_PURGE,
+		    .folder = ctx->a->quarantine, .uid = ex->ref[k].uid,
+		    .message_id = ex->ref[k].message_id };
+	rc = decide(c, ctx, d, p->n + ex->n, NULL, say_err, NULL, ds);
+	free(d);
+	return rc == 0 ? EXIT_OK : EXIT_PARTIAL;
 }
 
 static int
@@ -238,7 +230,7 @@ clean_run(int argc, char **argv)
 	struct imap_conn c = { 0 };
 	struct pick p = { 0 };
 	struct expired ex = { 0 };
-	struct imap_act_stats sq = { 0 }, sp = { 0 };
+	struct decide_stats ds = { 0 };
 	char *pw = NULL, err[1024], *end;
 	int ch, rc, lockfd = -1;
 
@@ -341,23 +333,19 @@ clean_run(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	int r1 = p.n ? quarantine(&c, &ctx, &p, &sq) : EXIT_OK;
-	if (ex.n && imap_usable(&c) && imap_act(&c, ctx.st, IMAP_PURGE, a->quarantine,
-	    ex.ref, ex.n, NULL, &sp, err, sizeof err) != 0) {
-		say(LOG_ERR, "%s", err);
-		r1 = EXIT_PARTIAL;
-	}
+	int r1 = apply(&c, &ctx, &p, &ex, &ds);
 	if (rc == EXIT_OK)
 		rc = r1;
-	if (sq.done + sq.copied_only + sp.done || verbose)
+	if (ds.done[IMAP_QUARANTINE] + ds.done[IMAP_PURGE] || verbose)
 		say(LOG_INFO, "%s: %u quarantined (%zu campaign%s), %u expired "
-		    "from the quarantine%s", a->name, sq.done + sq.copied_only,
-		    p.campaigns.n, p.campaigns.n == 1 ? "" : "s", sp.done,
-		    sq.vanished + sp.vanished ? "; some were gone already" : "");
-	if (sq.copied_only)
+		    "from the quarantine%s", a->name, ds.done[IMAP_QUARANTINE],
+		    p.campaigns.n, p.campaigns.n == 1 ? "" : "s",
+		    ds.done[IMAP_PURGE], ds.vanished ?
+		    "; some were gone already" : "");
+	if (ds.copied_only)
 		say(LOG_WARNING, "%s: the server has no UIDPLUS: %u messages "
 		    "were copied to %s and marked deleted where they were; "
-		    "expunge those folders yourself", a->name, sq.copied_only,
+		    "expunge those folders yourself", a->name, ds.copied_only,
 		    a->quarantine);
 out:
 	pick_free(&p);

@@ -10,6 +10,7 @@
 #include "core/store.h"
 #include "imap/imap.h"
 #include "cmd.h"
+#include "decide.h"
 
 #define DAY	86400
 
@@ -126,61 +127,38 @@ list_free(struct list *l)
 	ndr_buf_free(&l->b);
 }
 
-/* Release the chosen entries: back to their folders, learnt as ham. */
-static int
-release(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
-    size_t n, unsigned *done)
+static void
+say_err(void *arg, const char *line)
 {
-	struct imap_msgref *ref = calloc(n + 1, sizeof *ref);
-	bool *confirmed = calloc(n + 1, sizeof *confirmed);
-	char err[1024];
-	int rc = EXIT_OK;
-
-	if (ref == NULL || confirmed == NULL)
-		abort();
-	/* one command per folder they go back to */
-	for (size_t i = 0; i < n; ) {
-		size_t k = 0, j;
-		for (j = i; j < n && strcmp(pick[j]->origin, pick[i]->origin) ==
-		    0; j++)
-			ref[k++] = (struct imap_msgref){ pick[j]->uid,
-			    pick[j]->message_id, pick[j]->origin, j, false };
-		struct imap_act_stats sx = { 0 };
-		if (imap_act(c, ctx->st, IMAP_RELEASE, ctx->a->quarantine, ref, k,
-		    pick[i]->origin, &sx, err, sizeof err) != 0) {
-			fprintf(stderr, "ndrsweep: %s\n", err);
-			rc = EXIT_PARTIAL;
-		}
-		for (size_t r = 0; r < k; r++)
-			confirmed[ref[r].tag] = ref[r].done;
-		*done += sx.done + sx.copied_only;
-		i = j;
-	}
-	free(ref);
-	/* released, as the server confirmed: not backscatter, the
-	 * classifier learns */
-	struct lesson *l = calloc(n + 1, sizeof *l);
-	size_t nl = 0;
-	if (l == NULL)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		if (confirmed[i])
-			l[nl++] = (struct lesson){ pick[i]->message_id,
-			    pick[i]->tokens, pick[i]->ntokens };
-	free(confirmed);
-	if (account_learn(ctx, l, nl, false) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
-		rc = EXIT_PARTIAL;
-	}
-	free(l);
-	return rc;
+	(void)arg;
+	fprintf(stderr, "ndrsweep: %s\n", line);
 }
 
+/* Release (back where they came from, learnt as not backscatter) or
+ * purge the picked messages of the quarantine, through the decision
+ * path; the count the server carried out in *done. */
 static int
-cmp_origin(const void *a, const void *b)
+apply(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
+    size_t n, bool purge, unsigned *done)
 {
-	return strcmp((*(struct entry *const *)a)->origin,
-	    (*(struct entry *const *)b)->origin);
+	struct decision *d = calloc(n + 1, sizeof *d);
+	struct decide_stats ds;
+	enum imap_act act = purge ? IMAP_PURGE : IMAP_RELEASE;
+	int rc;
+
+	if (d == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		d[i] = (struct decision){ .act = act,
+		    .folder = ctx->a->quarantine, .uid = pick[i]->uid,
+		    .message_id = pick[i]->message_id,
+		    .dest = purge ? NULL : pick[i]->origin,
+		    .origin = purge ? NULL : pick[i]->origin,
+		    .tokens = pick[i]->tokens, .ntokens = pick[i]->ntokens };
+	rc = decide(c, ctx, d, n, NULL, say_err, NULL, &ds);
+	*done = ds.done[act];
+	free(d);
+	return rc == 0 ? EXIT_OK : EXIT_PARTIAL;
 }
 
 static int
@@ -296,30 +274,14 @@ review_run(int argc, char **argv)
 		goto out;
 	}
 	unsigned done = 0;
-	if (purge) {
-		struct imap_msgref *ref = calloc(npick + 1, sizeof *ref);
-		struct imap_act_stats sx = { 0 };
-		if (ref == NULL)
-			abort();
-		for (size_t i = 0; i < npick; i++)
-			ref[i] = (struct imap_msgref){ pick[i]->uid,
-			    pick[i]->message_id, NULL, i, false };
-		if (imap_act(&c, ctx.st, IMAP_PURGE, ctx.a->quarantine, ref,
-		    npick, NULL, &sx, err, sizeof err) != 0) {
-			fprintf(stderr, "ndrsweep: %s\n", err);
-			rc = EXIT_PARTIAL;
-		}
-		free(ref);
-		printf("%s: %u expunged from %s\n", ctx.a->name, sx.done,
+	int r = apply(&c, &ctx, pick, npick, purge, &done);
+	if (rc == EXIT_OK)
+		rc = r;
+	if (purge)
+		printf("%s: %u expunged from %s\n", ctx.a->name, done,
 		    ctx.a->quarantine);
-	} else {
-		if (npick > 1)
-			qsort(pick, npick, sizeof *pick, cmp_origin);
-		int r = release(&c, &ctx, pick, npick, &done);
-		if (rc == EXIT_OK)
-			rc = r;
+	else
 		printf("%s: %u released\n", ctx.a->name, done);
-	}
 out:
 	free(pick);
 	list_free(&l);

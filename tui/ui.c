@@ -33,6 +33,7 @@
 #include "core/store.h"
 #include "imap/imap.h"
 #include "cmd.h"
+#include "decide.h"
 #include "model.h"
 
 #define DAY	86400
@@ -1225,13 +1226,15 @@ read_errors(struct ui *u)
 
 /* ---- commit ---- */
 
-static int
-cmp_origin_item(const void *a, const void *b)
+/* An error of the decision path: on the message line, and kept for the
+ * terminal at the end. */
+static void
+say_line(void *arg, const char *line)
 {
-	const struct item *x = *(struct item *const *)a;
-	const struct item *y = *(struct item *const *)b;
-	int c = strcmp(x->origin, y->origin);
-	return c ? c : (x->uid > y->uid) - (x->uid < y->uid);
+	struct ui *u = arg;
+
+	say(u, true, "%s", line);
+	record(u);
 }
 
 /* The Trash folder: the configuration's, the server's \Trash, or Trash. */
@@ -1250,75 +1253,6 @@ trash_of(struct ui *u, struct imap_conn *c)
 				t = strdup(f[i].name);
 	imap_folders_free(f, n);
 	return t ? t : strdup("Trash");
-}
-
-/* Carry out one action on a group of items of one folder; confirmed[i]
- * says whether the server carried it out for v[i]. */
-static int
-act_group(struct ui *u, struct imap_conn *c, enum imap_act act,
-    const char *folder, const char *dest, struct item **v, size_t n,
-    unsigned *done, bool *confirmed)
-{
-	struct imap_msgref *ref = calloc(n + 1, sizeof *ref);
-	struct imap_act_stats sx = { 0 };
-	char err[1024];
-	int rc = 0;
-
-	if (ref == NULL)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		ref[i] = (struct imap_msgref){ v[i]->uid, *v[i]->message_id ?
-		    v[i]->message_id : NULL, act == IMAP_QUARANTINE ?
-		    v[i]->folder : *v[i]->origin ? v[i]->origin : NULL, i,
-		    false };
-	if (imap_act(c, u->ctx->st, act, folder, ref, n, dest, &sx, err,
-	    sizeof err) != 0) {
-		say(u, true, "%s", err);
-		record(u);
-		rc = -1;
-	} else {
-		for (size_t i = 0; i < n; i++)
-			v[i]->mark = MARK_NONE;
-		if (sx.copied_only)
-			say(u, true, "the server has no UIDPLUS: %u messages were "
-			    "copied to %s and marked deleted in %s; expunge "
-			    "them yourself", sx.copied_only, dest ? dest : "?",
-			    folder);
-	}
-	*done += sx.done + sx.copied_only;
-	for (size_t i = 0; i < n; i++)
-		confirmed[ref[i].tag] = ref[i].done;
-	free(ref);
-	return rc;
-}
-
-/* Teach the classifier the decisions of v. */
-static void
-learn(struct ui *u, struct item **v, size_t n, bool spam)
-{
-	struct lesson *l = calloc(n + 1, sizeof *l);
-	uint64_t **tok = calloc(n + 1, sizeof *tok);
-
-	if (l == NULL || tok == NULL)
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		size_t nt = 0;
-		if (store_item_tokens(u->ctx->st, v[i]->folder, v[i]->uid,
-		    &tok[i], &nt) != 0)
-			nt = 0;
-		l[i] = (struct lesson){ *v[i]->message_id ? v[i]->message_id :
-		    NULL, tok[i], nt };
-	}
-	if (account_learn(u->ctx, l, n, spam) != 0)
-	{
-		say(u, true, "the classifier did not learn: %s",
-		    store_error(u->ctx->st));
-		record(u);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(tok[i]);
-	free(tok);
-	free(l);
 }
 
 static void
@@ -1368,80 +1302,50 @@ commit(struct ui *u)
 		record(u);
 		goto out;
 	}
-	struct item **v = calloc(u->m.nitems + 1, sizeof *v);
-	struct item **w = calloc(u->m.nitems + 1, sizeof *w);
-	bool *ok = calloc(u->m.nitems + 1, sizeof *ok);
-	if (v == NULL || w == NULL || ok == NULL)
+	/* every mark a decision, all through the decision path */
+	struct decision *d = calloc(total + 1, sizeof *d);
+	struct item **v = calloc(total + 1, sizeof *v);
+	struct decide_stats ds;
+	size_t n = 0;
+	if (d == NULL || v == NULL)
 		abort();
-	for (int mk = MARK_DELETE; mk < MARK__N; mk++) {
-		if (counts[mk] == 0)
-			continue;
-		if (mk == MARK_DELETE && trash == NULL) {
-			trash = trash_of(u, &c);
-			snprintf(u->trash, sizeof u->trash, "%s", trash);
-		}
-		/* two passes for delete: outside the quarantine (to Trash)
-		 * and inside (expunged) */
-		for (int inq = 0; inq < 2; inq++) {
-			size_t n = 0;
-			for (size_t i = 0; i < u->m.nitems; i++)
-				if (u->m.items[i].mark == mk &&
-				    u->m.items[i].quarantined == (inq == 1))
-					v[n++] = &u->m.items[i];
-			if (n == 0)
-				continue;
-			if (mk == MARK_RELEASE)
-				if (n > 1)
-					qsort(v, n, sizeof *v, cmp_origin_item);
-			/* items are by folder (release: by origin); one
-			 * command per folder */
-			for (size_t i = 0; i < n; ) {
-				size_t j = i + 1;
-				const char *key = mk == MARK_RELEASE ?
-				    v[i]->origin : v[i]->folder;
-				while (j < n && strcmp(mk == MARK_RELEASE ?
-				    v[j]->origin : v[j]->folder, key) == 0)
-					j++;
-				enum imap_act act; const char *dest = NULL;
-				switch (mk) {
-				case MARK_QUARANTINE:
-					act = IMAP_QUARANTINE;
-					dest = u->ctx->a->quarantine;
-					break;
-				case MARK_KEEP:
-					act = IMAP_KEEP;
-					break;
-				case MARK_RELEASE:
-					act = IMAP_RELEASE;
-					dest = *key ? key : "INBOX";
-					break;
-				default:
-					act = inq ? IMAP_PURGE : IMAP_DELETE;
-					dest = inq ? NULL : trash;
-				}
-				if (act_group(u, &c, act, v[i]->folder, dest, v + i,
-				    j - i, &done[mk], ok) != 0)
-					failed++;
-				/* every decision the server carried out
-				 * teaches the classifier; a purge was learnt
-				 * when it was quarantined */
-				size_t nok = 0;
-				for (size_t k = i; k < j; k++)
-					if (ok[k - i])
-						w[nok++] = v[k];
-				if (act != IMAP_PURGE && nok > 0)
-					learn(u, w, nok, mk == MARK_QUARANTINE ||
-					    mk == MARK_DELETE);
-				i = j;
-				if (!imap_usable(&c))
-					goto lost;
-			}
-		}
+	if (counts[MARK_DELETE]) {
+		trash = trash_of(u, &c);
+		snprintf(u->trash, sizeof u->trash, "%s", trash);
 	}
-lost:
+	for (size_t i = 0; i < u->m.nitems && n < total; i++) {
+		struct item *it = &u->m.items[i];
+		enum imap_act act;
+		switch (it->mark) {
+		case MARK_QUARANTINE: act = IMAP_QUARANTINE; break;
+		case MARK_KEEP: act = IMAP_KEEP; break;
+		case MARK_RELEASE: act = IMAP_RELEASE; break;
+		case MARK_DELETE:
+			/* inside the quarantine: expunged; else to Trash */
+			act = it->quarantined ? IMAP_PURGE : IMAP_DELETE;
+			break;
+		default: continue;
+		}
+		v[n] = it;
+		d[n++] = (struct decision){ .act = act, .folder = it->folder,
+		    .uid = it->uid, .message_id = *it->message_id ?
+		    it->message_id : NULL, .origin = act == IMAP_QUARANTINE ?
+		    it->folder : *it->origin ? it->origin : NULL };
+	}
+	failed = decide(&c, u->ctx, d, n, trash, say_line, u, &ds) != 0;
+	for (size_t i = 0; i < n; i++)
+		if (d[i].done)
+			v[i]->mark = MARK_NONE;
+	if (ds.copied_only)
+		say(u, true, "the server has no UIDPLUS: %u messages were "
+		    "copied and marked deleted where they were; expunge them "
+		    "yourself", ds.copied_only);
+	done[MARK_QUARANTINE] = ds.done[IMAP_QUARANTINE];
+	done[MARK_DELETE] = ds.done[IMAP_DELETE] + ds.done[IMAP_PURGE];
+	done[MARK_KEEP] = ds.done[IMAP_KEEP];
+	done[MARK_RELEASE] = ds.done[IMAP_RELEASE];
+	free(d);
 	free(v);
-	free(w);
-	free(ok);
 	free(trash);
 	if (!failed)
 		say(u, false, "committed: %u quarantined, %u deleted, %u kept, "
