@@ -1245,19 +1245,17 @@ act_of(sqlite3_stmt *s, struct store_act *a)
 	"done_at, dest_next, dest_next_uv"
 
 int
-store_journal_each(struct store *st, const char *where, int64_t arg,
+store_journal_pending(struct store *st, int64_t batch,
     int (*fn)(const struct store_act *, void *), void *fnarg)
 {
-	char sql[512];
 	sqlite3_stmt *s;
 	int rc = 0, step;
 
-	snprintf(sql, sizeof sql, "SELECT " ACT_COLUMNS " FROM journal WHERE "
-	    "%s ORDER BY batch, folder, uid", where);
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT " ACT_COLUMNS " FROM journal "
+	    "WHERE state = 'pending' AND (?1 = 0 OR batch = ?1) ORDER BY "
+	    "batch, folder, uid", -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "store");
-	if (sqlite3_bind_parameter_count(s) > 0)
-		sqlite3_bind_int64(s, 1, arg);
+	sqlite3_bind_int64(s, 1, batch);
 	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_act a;
 		act_of(s, &a);

@@ -202,8 +202,8 @@ int	store_journal_add(struct store *, const struct store_act *,
 	    int64_t *id);
 int	store_journal_set(struct store *, int64_t id, const char *state,
 	    uint32_t dest_uidvalidity, uint32_t dest_uid, int64_t when);
-/* Each journal row matching where (SQL, "?" bound to arg when present). */
-int	store_journal_each(struct store *, const char *where, int64_t arg,
+/* Each pending journal row (of one batch; 0: all), by batch, folder, UID. */
+int	store_journal_pending(struct store *, int64_t batch,
 	    int (*fn)(const struct store_act *, void *), void *);
 /*
  * The stored message (and its evidence) follows a move: to the new UID in

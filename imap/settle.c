@@ -440,13 +440,13 @@ same_run(const struct store_act *x, const struct store_act *y)
 }
 
 static int
-settle_pending(struct imap_conn *c, struct store *st, const char *where,
-    int64_t arg, struct imap_reconcile_stats *rs, char *err, size_t errlen)
+settle_pending(struct imap_conn *c, struct store *st, int64_t batch,
+    struct imap_reconcile_stats *rs, char *err, size_t errlen)
 {
 	struct pend p = { 0 };
 	int rc = 0;
 
-	if (store_journal_each(st, where, arg, collect, &p) != 0) {
+	if (store_journal_pending(st, batch, collect, &p) != 0) {
 		snprintf(err, errlen, "%s", store_error(st));
 		return -1;
 	}
@@ -463,8 +463,7 @@ int
 settle_batch(struct imap_conn *c, struct store *st, int64_t batch,
     struct imap_reconcile_stats *rs, char *err, size_t errlen)
 {
-	return settle_pending(c, st, "state = 'pending' AND batch = ?", batch,
-	    rs, err, errlen);
+	return settle_pending(c, st, batch, rs, err, errlen);
 }
 
 int
@@ -472,5 +471,5 @@ imap_reconcile(struct imap_conn *c, struct store *st,
     struct imap_reconcile_stats *rs, char *err, size_t errlen)
 {
 	memset(rs, 0, sizeof *rs);
-	return settle_pending(c, st, "state = 'pending'", 0, rs, err, errlen);
+	return settle_pending(c, st, 0, rs, err, errlen);
 }
