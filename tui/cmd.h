@@ -2,6 +2,9 @@
 #ifndef NDR_CMD_H
 #define NDR_CMD_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 /* Exit statuses: part of the interface, documented in ndrsweep(1). */
 enum {
 	EXIT_OK = 0,
@@ -13,6 +16,21 @@ enum {
 	EXIT_USAGE = 64,	/* bad command line (sysexits' EX_USAGE) */
 	EXIT_CONFIG = 78,	/* configuration error (EX_CONFIG) */
 };
+
+/* What every command takes: --config FILE, --account NAME (and --help). */
+struct cmd_global {
+	const char	*config, *account;
+	bool		 started;
+};
+struct option;
+/*
+ * getopt_long over a command's own options (own_short, own: its own only)
+ * and the shared ones, which it keeps in g: the next option of the
+ * command's own, 'h' for --help, '?' for one it does not know (getopt
+ * said which), -1 at the end (optind at the first operand).
+ */
+int	cmd_getopt(int argc, char **argv, const char *own_short,
+	    const struct option *own, struct cmd_global *g);
 
 struct cmd {
 	const char	*name;

@@ -94,29 +94,19 @@ classify_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "account", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run run = { 0 };
 	struct account_ctx ctx = { 0 };
-	const char *cfgpath = NULL, *account = NULL;
+	struct cmd_global g = { 0 };
 	bool opened = false;
 	int c, rc;
 
 	ndr_limits_default(&run.lim);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jc:a:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "j", opts, &g)) != -1) {
 		switch (c) {
 		case 'j':
 			run.json = true;
-			break;
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'a':
-			account = optarg;
 			break;
 		case 'h':
 			classify_usage(stdout);
@@ -134,10 +124,10 @@ classify_run(int argc, char **argv)
 	/* the classifier of the account named, or of the only one; none
 	 * configured is no error: the scores are then neutral */
 	if (run.json) {
-		char *def = cfgpath ? NULL : ndr_config_default_path();
+		char *def = g.config ? NULL : ndr_config_default_path();
 		struct stat sb;
-		if (cfgpath || account || (def && stat(def, &sb) == 0)) {
-			if ((rc = account_open(&ctx, cfgpath, account)) !=
+		if (g.config || g.account || (def && stat(def, &sb) == 0)) {
+			if ((rc = account_open(&ctx, g.config, g.account)) !=
 			    EXIT_OK) {
 				free(def);
 				return rc;

@@ -214,16 +214,13 @@ static int
 clean_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "account", required_argument, NULL, 'a' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "max-actions", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cfgpath = NULL, *account = NULL;
+	struct cmd_global g = { 0 };
 	bool dry = false, verbose = false;
 	long max = -1;
 	struct account_ctx ctx = { 0 };
@@ -236,10 +233,8 @@ clean_run(int argc, char **argv)
 
 	optind = 1;
 	use_syslog = false;
-	while ((ch = getopt_long(argc, argv, "c:a:nm:vl:h", opts, NULL)) != -1)
+	while ((ch = cmd_getopt(argc, argv, "nm:vl:", opts, &g)) != -1)
 		switch (ch) {
-		case 'c': cfgpath = optarg; break;
-		case 'a': account = optarg; break;
 		case 'n': dry = true; break;
 		case 'v': verbose = true; break;
 		case 'm':
@@ -267,7 +262,7 @@ clean_run(int argc, char **argv)
 	}
 	if (use_syslog)
 		openlog("ndrsweep", LOG_PID, LOG_MAIL);
-	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
+	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
 	const struct ndr_account *a = ctx.a;
 	if (max < 0)

@@ -167,14 +167,11 @@ static int
 report_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "account", required_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "messages", no_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cfgpath = NULL, *account = NULL;
+	struct cmd_global g = { 0 };
 	bool json = false, messages = false;
 	struct account_ctx ctx = { 0 };
 	struct sums s = { 0 };
@@ -182,11 +179,8 @@ report_run(int argc, char **argv)
 	int64_t legit, bs, unsure;
 	int ch, rc;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:a:jmh", opts, NULL)) != -1)
+	while ((ch = cmd_getopt(argc, argv, "jm", opts, &g)) != -1)
 		switch (ch) {
-		case 'c': cfgpath = optarg; break;
-		case 'a': account = optarg; break;
 		case 'j': json = true; break;
 		case 'm': messages = true; break;
 		case 'h': report_usage(stdout); return EXIT_OK;
@@ -196,7 +190,7 @@ report_run(int argc, char **argv)
 		report_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
+	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
 	if (messages) {
 		if (store_each_msg(ctx.st, true, print_message, &b) != 0)

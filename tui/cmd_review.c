@@ -165,18 +165,15 @@ static int
 review_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "account", required_argument, NULL, 'a' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "release", no_argument, NULL, 'r' },
 		{ "release-campaign", required_argument, NULL, 'R' },
 		{ "purge", no_argument, NULL, 'p' },
 		{ "older-than", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cfgpath = NULL, *account = NULL;
+	struct cmd_global g = { 0 };
 	bool json = false, rel = false, purge = false, list = false;
 	long campaign = -1, older = -1;
 	struct account_ctx ctx = { 0 };
@@ -187,12 +184,9 @@ review_run(int argc, char **argv)
 	char *pw = NULL, err[1024], *end;
 	int ch, rc, lockfd = -1;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:a:LjrR:po:h", opts, NULL)) !=
+	while ((ch = cmd_getopt(argc, argv, "LjrR:po:", opts, &g)) !=
 	    -1)
 		switch (ch) {
-		case 'c': cfgpath = optarg; break;
-		case 'a': account = optarg; break;
 		case 'L': list = true; break;
 		case 'j': json = true; break;
 		case 'r': rel = true; break;
@@ -219,7 +213,7 @@ review_run(int argc, char **argv)
 	if (!list && !json && !rel && !purge && campaign < 0 &&
 	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return ui_run(argc, argv, true);
-	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
+	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
 	l.now = (int64_t)time(NULL);
 	l.json = json;

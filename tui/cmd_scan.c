@@ -210,12 +210,9 @@ static int
 scan_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "account", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cfgpath = NULL, *account = NULL;
+	struct cmd_global g = { 0 };
 	char *pw = NULL, err[1024];
 	struct account_ctx ctx = { 0 };
 	const struct ndr_account *a;
@@ -224,11 +221,8 @@ scan_run(int argc, char **argv)
 	struct ndr_judge_stats js;
 	int ch, rc;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:a:h", opts, NULL)) != -1)
+	while ((ch = cmd_getopt(argc, argv, "", opts, &g)) != -1)
 		switch (ch) {
-		case 'c': cfgpath = optarg; break;
-		case 'a': account = optarg; break;
 		case 'h': scan_usage(stdout); return EXIT_OK;
 		default: scan_usage(stderr); return EXIT_USAGE;
 		}
@@ -236,7 +230,7 @@ scan_run(int argc, char **argv)
 		scan_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
+	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		goto out;
 	a = ctx.a;
 	if ((rc = account_connect(&ctx, &pw, &c, err, sizeof err)) != EXIT_OK) {

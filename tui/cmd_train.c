@@ -107,14 +107,11 @@ static int
 train_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "account", required_argument, NULL, 'a' },
 		{ "spam", required_argument, NULL, 's' },
 		{ "ham", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cfgpath = NULL, *account = NULL;
+	struct cmd_global g = { 0 };
 	struct train t = { 0 };
 	struct source *src = calloc((size_t)argc + 1, sizeof *src);
 	struct imap_conn c = { 0 };
@@ -124,11 +121,8 @@ train_run(int argc, char **argv)
 
 	if (src == NULL)
 		abort();
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:a:s:H:h", opts, NULL)) != -1)
+	while ((ch = cmd_getopt(argc, argv, "s:H:", opts, &g)) != -1)
 		switch (ch) {
-		case 'c': cfgpath = optarg; break;
-		case 'a': account = optarg; break;
 		case 's': src[nsrc++] = (struct source){ optarg, true }; break;
 		case 'H': src[nsrc++] = (struct source){ optarg, false }; break;
 		case 'h': train_usage(stdout); free(src); return EXIT_OK;
@@ -142,7 +136,7 @@ train_run(int argc, char **argv)
 		free(src);
 		return EXIT_USAGE;
 	}
-	if ((rc = account_open(&t.ctx, cfgpath, account)) != EXIT_OK) {
+	if ((rc = account_open(&t.ctx, g.config, g.account)) != EXIT_OK) {
 		free(src);
 		return rc;
 	}

@@ -1591,24 +1591,18 @@ int
 ui_run(int argc, char **argv, bool review)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "account", required_argument, NULL, 'a' },
 		{ "offline", no_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cfgpath = NULL, *account = NULL;
+	struct cmd_global g = { 0 };
 	struct account_ctx ctx = { 0 };
 	struct ui u = { .ctx = &ctx, .errpipe = { -1, -1 },
 	    .saved_stderr = -1 };
 	char err[1024];
 	int ch, rc;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:a:oh", opts, NULL)) != -1)
+	while ((ch = cmd_getopt(argc, argv, "o", opts, &g)) != -1)
 		switch (ch) {
-		case 'c': cfgpath = optarg; break;
-		case 'a': account = optarg; break;
 		case 'o': u.offline = true; break;
 		case 'h': ui_usage(stdout); return EXIT_OK;
 		default: ui_usage(stderr); return EXIT_USAGE;
@@ -1623,7 +1617,7 @@ ui_run(int argc, char **argv, bool review)
 		    "'ndrsweep scan', 'report' and 'clean' work without one\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = account_open(&ctx, cfgpath, account)) != EXIT_OK)
+	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
 	/* the password before curses: a prompt needs the terminal as is */
 	if (!u.offline && (u.pw = ndr_password(ctx.a, err, sizeof err)) ==
