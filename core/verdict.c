@@ -29,20 +29,76 @@
 #define SPAN_SLACK	DAY		/* the Sent span, widened */
 #define BATV_DAYS	7		/* a BATV tag lives this long */
 
+const struct ndr_signal_def ndr_signal_defs[NDR_SIG__N] = {
+	[NDR_SIG_SENT_MESSAGE_ID] = { "sent_message_id", NDR_LEGIT_WEIGHT,
+	    false, "the original's Message-ID is in the Sent index" },
+	[NDR_SIG_OWN_RELAY] = { "own_relay", NDR_LEGIT_WEIGHT, false,
+	    "the original's Received chain passes one of own_relays" },
+	[NDR_SIG_BATV_VALID] = { "batv_valid", NDR_LEGIT_WEIGHT, false,
+	    "the bounced envelope sender carries a valid BATV tag" },
+	[NDR_SIG_SENT_RECIPIENT] = { "sent_recipient", NDR_LEGIT_WEIGHT,
+	    false, "empty NDR: its failed recipient was written to lately" },
+	[NDR_SIG_ABSENT_FROM_SENT] = { "absent_from_sent", 3, false,
+	    "dated inside the span of the Sent index, yet not in it" },
+	[NDR_SIG_FOREIGN_MESSAGE_ID] = { "foreign_message_id", 2, false,
+	    "the Message-ID's domain never appears in the Sent index" },
+	[NDR_SIG_FOREIGN_CHAIN] = { "foreign_chain", 2, false,
+	    "own relays are configured and the chain passes none" },
+	[NDR_SIG_FORGED_HELO] = { "forged_helo", 3, false,
+	    "the first foreign sender called itself by the user's name" },
+	[NDR_SIG_OWN_ADDRESS_FORGED] = { "own_address_forged", 1, false,
+	    "the user's address as sender, on a foreign chain" },
+	[NDR_SIG_BATV_INVALID] = { "batv_invalid", 4, false,
+	    "a forged or expired BATV tag" },
+	[NDR_SIG_BATV_MISSING] = { "batv_missing", 2, false,
+	    "no BATV tag though the user signs" },
+	[NDR_SIG_RCPT_NEVER_WRITTEN] = { "rcpt_never_written", 3, false,
+	    "empty NDR: its failed recipient was not written to lately" },
+	[NDR_SIG_NEVER_SENDS] = { "never_sends", 2, false,
+	    "sent to an address of the user's domain that is not hers" },
+	[NDR_SIG_MANY_RCPTS] = { "many_rcpts", 1, false,
+	    "several failed recipients in one report" },
+	[NDR_SIG_CAMPAIGN] = { "campaign", 3, true,
+	    "the size of its campaign: log2(size) / 2, at most 3" },
+	[NDR_SIG_CONTENT] = { "content", 2, true,
+	    "the classifier's score of the original: -2 to +2" },
+};
+
+/* Signal sig fired, with weight (scaled signals) or its table's. */
 static void
-add(struct ndr_verdict *v, const char *name, double weight,
-    const char *fmt, ...)
+add_weighed(struct ndr_verdict *v, enum ndr_sig sig, double weight,
+    const char *fmt, va_list ap)
 {
 	struct ndr_signal *s;
-	va_list ap;
 
 	if (v->nsig == NDR_SIGNALS_MAX)
 		return;
 	s = &v->sig[v->nsig++];
-	s->name = name;
+	s->name = ndr_signal_defs[sig].name;
 	s->weight = weight;
-	va_start(ap, fmt);
 	vsnprintf(s->evidence, sizeof s->evidence, fmt, ap);
+}
+
+static void
+add(struct ndr_verdict *v, enum ndr_sig sig, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_weighed(v, sig, ndr_signal_defs[sig].weight, fmt, ap);
+	va_end(ap);
+}
+
+static void
+add_scaled(struct ndr_verdict *v, enum ndr_sig sig, double weight,
+    const char *fmt, ...)
+{
+	double max = ndr_signal_defs[sig].weight;
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_weighed(v, sig, weight > max ? max : weight < -max ? -max : weight,
+	    fmt, ap);
 	va_end(ap);
 }
 
@@ -249,7 +305,7 @@ chain(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		p += len + (nl != NULL);
 		if (top && h.by[0] && relays &&
 		    ndr_relay_match(c->own_relays, h.by, NULL)) {
-			add(v, "own_relay", -10, "Received chain ends at own "
+			add(v, NDR_SIG_OWN_RELAY, "Received chain ends at own "
 			    "relay %s, which sent the bounce", h.by);
 			return 1;
 		}
@@ -258,7 +314,7 @@ chain(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 			continue;
 		if (relays && ndr_relay_match(c->own_relays, h.rdns[0] ?
 		    h.rdns : NULL, h.ip[0] ? h.ip : NULL)) {
-			add(v, "own_relay", -10, "Received chain passes own "
+			add(v, NDR_SIG_OWN_RELAY, "Received chain passes own "
 			    "relay %s%s%s%s", h.rdns[0] ? h.rdns : h.ip,
 			    h.rdns[0] && h.ip[0] ? " [" : "",
 			    h.rdns[0] ? h.ip : "", h.rdns[0] && h.ip[0] ? "]" : "");
@@ -270,16 +326,16 @@ chain(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		if (legit_only)
 			return -1;
 		if (claims_user(c, h.helo) && !claims_user(c, h.rdns))
-			add(v, "forged_helo", 3, "HELO %s from %s is not one of "
+			add(v, NDR_SIG_FORGED_HELO, "HELO %s from %s is not one of "
 			    "the user's relays", h.helo, h.ip[0] ? h.ip : h.rdns);
 		if (relays)
-			add(v, "foreign_chain", 2, "Received chain has no own "
+			add(v, NDR_SIG_FOREIGN_CHAIN, "Received chain has no own "
 			    "relay (first foreign hop %s)", h.ip[0] ? h.ip :
 			    h.rdns);
 		return -1;
 	}
 	if (relays && !legit_only)
-		add(v, "foreign_chain", 2, "Received chain has no own relay");
+		add(v, NDR_SIG_FOREIGN_CHAIN, "Received chain has no own relay");
 	return relays ? -1 : 0;
 }
 
@@ -374,21 +430,21 @@ batv(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		int r = ndr_batv_check(cand[i], c->batv_key, now, plain,
 		    sizeof plain);
 		if (r == 1) {
-			add(v, "batv_valid", -10, "envelope sender %s carries "
+			add(v, NDR_SIG_BATV_VALID, "envelope sender %s carries "
 			    "a valid BATV tag", cand[i]);
 			return;
 		}
 		if (r == -1) {
 			tagged = true;
 			if (!legit_only)
-				add(v, "batv_invalid", 4, "BATV tag of %s is "
+				add(v, NDR_SIG_BATV_INVALID, "BATV tag of %s is "
 				    "forged or expired", cand[i]);
 			return;
 		}
 		own |= own_address(c, plain);
 	}
 	if (!tagged && own && !legit_only)
-		add(v, "batv_missing", 2, "bounced envelope sender %s has no "
+		add(v, NDR_SIG_BATV_MISSING, "bounced envelope sender %s has no "
 		    "BATV tag, though the user's mail carries one",
 		    ev->report_to && own_address(c, ev->report_to) ?
 		    ev->report_to : ev->orig_sender);
@@ -425,7 +481,7 @@ rcpt_written(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		    c->sent_rcpt(c->arg, a, ev->date - RECENT, ev->date + DAY) :
 		    c->sent_rcpt(c->arg, a, INT64_MIN, INT64_MAX);
 		if (when != 0) {
-			add(v, "sent_recipient", -10, "failed recipient %s was "
+			add(v, NDR_SIG_SENT_RECIPIENT, "failed recipient %s was "
 			    "written to on %s", a, day(when, d, sizeof d));
 			return true;
 		}
@@ -444,7 +500,7 @@ ndr_judge_legit(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 
 	if (ev->orig_mid && sent_basis(c) &&
 	    c->sent_mid(c->arg, ev->orig_mid, &when) == 1)
-		add(v, "sent_message_id", -10, "original Message-ID <%s> found "
+		add(v, NDR_SIG_SENT_MESSAGE_ID, "original Message-ID <%s> found "
 		    "in Sent, %s", ev->orig_mid, day(when, d, sizeof d));
 	else if (chain(ev, c, v, true) == 1)
 		;
@@ -484,14 +540,14 @@ ndr_judge(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 	if (sent_basis(c) && ev->orig_mid) {
 		if (ev->orig_date > 0 && ev->orig_date >= c->sent_first -
 		    SPAN_SLACK && ev->orig_date <= c->sent_last + SPAN_SLACK)
-			add(v, "absent_from_sent", 3, "original dated %s, inside "
+			add(v, NDR_SIG_ABSENT_FROM_SENT, "original dated %s, inside "
 			    "the span of the Sent index (%s to %s), is not in it",
 			    day(ev->orig_date, d1, sizeof d1),
 			    day(c->sent_first, d2, sizeof d2),
 			    day(c->sent_last, d3, sizeof d3));
 		const char *dom = mid_domain(ev->orig_mid);
 		if (dom && c->sent_mid_domain && !c->sent_mid_domain(c->arg, dom))
-			add(v, "foreign_message_id", 2, "Message-ID domain %s "
+			add(v, NDR_SIG_FOREIGN_MESSAGE_ID, "Message-ID domain %s "
 			    "never appears in Sent", dom);
 	}
 	chain(ev, c, v, false);
@@ -499,10 +555,12 @@ ndr_judge(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 	if (own_address(c, ev->orig_from) || own_address(c, ev->orig_sender)) {
 		bool foreign = false;
 		for (size_t i = 0; i < v->nsig; i++)
-			foreign |= strcmp(v->sig[i].name, "foreign_chain") == 0 ||
-			    strcmp(v->sig[i].name, "forged_helo") == 0;
+			foreign |= v->sig[i].name ==
+			    ndr_signal_defs[NDR_SIG_FOREIGN_CHAIN].name ||
+			    v->sig[i].name ==
+			    ndr_signal_defs[NDR_SIG_FORGED_HELO].name;
 		if (foreign)
-			add(v, "own_address_forged", 1, "sender %s is the "
+			add(v, NDR_SIG_OWN_ADDRESS_FORGED, "sender %s is the "
 			    "user's, but the mail did not come from the user",
 			    own_address(c, ev->orig_from) ? ev->orig_from :
 			    ev->orig_sender);
@@ -512,7 +570,7 @@ ndr_judge(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		char a[256];
 		snprintf(a, sizeof a, "%.*s", (int)strcspn(ev->rcpts, ","),
 		    ev->rcpts);
-		add(v, "rcpt_never_written", 3, "nothing of the original, and "
+		add(v, NDR_SIG_RCPT_NEVER_WRITTEN, "nothing of the original, and "
 		    "failed recipient %s was not written to in the month before", a);
 	}
 	/* sent to an address of the user's domain that is none of hers: a
@@ -523,26 +581,27 @@ ndr_judge(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		for (size_t i = 0; c->addresses && i < c->addresses->n; i++) {
 			const char *d = domain_of(c->addresses->v[i]);
 			if (d && strcasecmp(d, to_dom) == 0) {
-				add(v, "never_sends", 2, "sent to %s, not one "
+				add(v, NDR_SIG_NEVER_SENDS, "sent to %s, not one "
 				    "of the user's addresses", ev->report_to);
 				break;
 			}
 		}
 	if (ev->kind == NDR_KIND_BOUNCE && ev->nrcpts >= 2)
-		add(v, "many_rcpts", 1, "%u failed recipients in one report",
+		add(v, NDR_SIG_MANY_RCPTS, "%u failed recipients in one report",
 		    ev->nrcpts);
 	if (campaign_size >= 3) {
 		double w = log2((double)campaign_size) / 2;
-		add(v, "campaign", w > 3 ? 3 : w, "%zu bounces of one campaign%s%s%s",
-		    campaign_size, campaign_subject ? " (\"" : "",
+		add_scaled(v, NDR_SIG_CAMPAIGN, w, "%zu bounces of one "
+		    "campaign%s%s%s", campaign_size, campaign_subject ?
+		    " (\"" : "",
 		    campaign_subject ? campaign_subject : "",
 		    campaign_subject ? "\")" : "");
 	}
 	if (c->content) {
 		double s = c->content(c->arg, ev);
 		if (s > 0.6 || s < 0.4)
-			add(v, "content", 4 * (s - 0.5), "the classifier scores "
-			    "the original %.2f", s);
+			add_scaled(v, NDR_SIG_CONTENT, 4 * (s - 0.5), "the "
+			    "classifier scores the original %.2f", s);
 	}
 	for (size_t i = 0; i < v->nsig; i++)
 		sum += v->sig[i].weight;

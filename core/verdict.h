@@ -68,6 +68,30 @@ struct ndr_judge_ctx {
 
 enum ndr_verdict_kind { NDR_UNSURE = 0, NDR_LEGIT, NDR_BACKSCATTER };
 
+/*
+ * The signals, one row each: its name, its weight (for the two whose
+ * weight is computed, the most it reaches either way) and what it says.
+ * Legitimate signals weigh NDR_LEGIT_WEIGHT: any one outweighs every
+ * backscatter signal together. The README's table is checked against this
+ * one (tests/check_verdict.c).
+ */
+enum ndr_sig {
+	NDR_SIG_SENT_MESSAGE_ID, NDR_SIG_OWN_RELAY, NDR_SIG_BATV_VALID,
+	NDR_SIG_SENT_RECIPIENT, NDR_SIG_ABSENT_FROM_SENT,
+	NDR_SIG_FOREIGN_MESSAGE_ID, NDR_SIG_FOREIGN_CHAIN,
+	NDR_SIG_FORGED_HELO, NDR_SIG_OWN_ADDRESS_FORGED, NDR_SIG_BATV_INVALID,
+	NDR_SIG_BATV_MISSING, NDR_SIG_RCPT_NEVER_WRITTEN, NDR_SIG_NEVER_SENDS,
+	NDR_SIG_MANY_RCPTS, NDR_SIG_CAMPAIGN, NDR_SIG_CONTENT, NDR_SIG__N
+};
+#define NDR_LEGIT_WEIGHT	(-10.0)
+struct ndr_signal_def {
+	const char	*name;
+	double		 weight;	/* or the most, when scaled */
+	bool		 scaled;	/* computed: campaign size, classifier */
+	const char	*says;
+};
+extern const struct ndr_signal_def ndr_signal_defs[NDR_SIG__N];
+
 #define NDR_SIGNALS_MAX	16
 struct ndr_signal {
 	const char	*name;		/* "sent_message_id", ... */

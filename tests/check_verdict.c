@@ -590,6 +590,86 @@ START_TEST(test_campaign_numbers_stay)
 }
 END_TEST
 
+/*
+ * The README's table of signals says what the code does: every signal of
+ * ndr_signal_defs once, with its weight ("legit" for the legitimate ones,
+ * "+N", "up to +N" or "-N to +N" for the computed ones).
+ */
+static bool
+weight_says(const struct ndr_signal_def *d, const char *w)
+{
+	char buf[32];
+
+	if (strcmp(w, "legit") == 0)
+		return d->weight == NDR_LEGIT_WEIGHT && !d->scaled;
+	if (d->scaled) {
+		snprintf(buf, sizeof buf, "up to +%g", d->weight);
+		if (strcmp(w, buf) == 0)
+			return true;
+		snprintf(buf, sizeof buf, "-%g to +%g", d->weight, d->weight);
+		return strcmp(w, buf) == 0;
+	}
+	snprintf(buf, sizeof buf, "+%g", d->weight);
+	return strcmp(w, buf) == 0;
+}
+
+START_TEST(test_readme_signal_table_matches_the_code)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096], line[1024];
+	int seen[NDR_SIG__N] = { 0 };
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/README.md", top ? top : ".");
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s: cannot open", path);
+	while (fgets(line, sizeof line, f)) {
+		char *cells[4], *p = line;
+		size_t nc = 0;
+		if (strncmp(line, "| `", 3) != 0)
+			continue;
+		/* | names | says | weight | */
+		while (nc < 4 && (p = strchr(p, '|')) != NULL)
+			cells[nc++] = ++p;
+		ck_assert_uint_eq(nc, 4);
+		cells[3][-1] = '\0';
+		char *w = cells[2];
+		while (*w == ' ')
+			w++;
+		for (char *e = w + strlen(w); e > w && e[-1] == ' '; )
+			*--e = '\0';
+		/* names and weights pair up: "`a` / `b`" with "+4 / +2" */
+		char *np = cells[0], *wp = w;
+		for (;;) {
+			char *b = strchr(np, '`'), *e, *slash;
+			if (b == NULL || b >= cells[1])
+				break;
+			e = strchr(b + 1, '`');
+			*e = '\0';
+			slash = strstr(wp, " / ");
+			if (slash)
+				*slash = '\0';
+			size_t k;
+			for (k = 0; k < NDR_SIG__N; k++)
+				if (strcmp(ndr_signal_defs[k].name, b + 1) == 0)
+					break;
+			ck_assert_msg(k < NDR_SIG__N, "README names an unknown "
+			    "signal %s", b + 1);
+			ck_assert_msg(weight_says(&ndr_signal_defs[k], wp),
+			    "README gives %s the weight '%s'", b + 1, wp);
+			seen[k]++;
+			np = e + 1;
+			if (slash)
+				wp = slash + 3;
+		}
+	}
+	fclose(f);
+	for (size_t k = 0; k < NDR_SIG__N; k++)
+		ck_assert_msg(seen[k] == 1, "README lists %s %d times",
+		    ndr_signal_defs[k].name, seen[k]);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -597,6 +677,7 @@ verdict_suite(void)
 	TCase *tc = tcase_create("signals");
 
 	tcase_add_test(tc, test_sent_message_id_is_legit);
+	tcase_add_test(tc, test_readme_signal_table_matches_the_code);
 	tcase_add_test(tc, test_legit_wins_over_spam_words_and_campaign);
 	tcase_add_test(tc, test_own_relay_by_address_and_name);
 	tcase_add_test(tc, test_forged_chain_below_a_foreign_hop);
