@@ -1,0 +1,346 @@
+/* store_msg.c - the folders' state, the scanned messages, the Sent index. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "engine.h"
+#include "store.h"
+#include "store_int.h"
+#include "verdict.h"
+
+int
+store_folder(struct store *st, const char *name, struct store_folder *f)
+{
+	sqlite3_stmt *s = st->folder_get;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		f->id = sqlite3_column_int64(s, 0);
+		f->uidvalidity = (uint32_t)sqlite3_column_int64(s, 1);
+		f->highest_uid = (uint32_t)sqlite3_column_int64(s, 2);
+		f->highestmodseq = (uint64_t)sqlite3_column_int64(s, 3);
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return st_fail(st, "store");
+	s = st->folder_add;
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return st_fail(st, "store");
+	f->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_folder_save(struct store *st, const struct store_folder *f)
+{
+	sqlite3_stmt *s = st->folder_save;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, f->uidvalidity);
+	sqlite3_bind_int64(s, 2, f->highest_uid);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)f->highestmodseq);
+	sqlite3_bind_int64(s, 4, f->id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}
+
+int
+store_folder_reset(struct store *st, struct store_folder *f,
+    uint32_t uidvalidity)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	for (int k = 0; k < 2; k++) {
+		if (sqlite3_prepare_v2(st->db, k ? "DELETE FROM sent WHERE "
+		    "folder = ?" : "DELETE FROM messages WHERE folder = ?", -1,
+		    &s, NULL) != SQLITE_OK)
+			return st_fail(st, "store");
+		sqlite3_bind_int64(s, 1, f->id);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return st_fail(st, "store");
+	}
+	f->uidvalidity = uidvalidity;
+	f->highest_uid = 0;
+	f->highestmodseq = 0;
+	return store_folder_save(st, f);
+}
+
+void
+st_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int
+store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
+{
+	int rc = SQLITE_CONSTRAINT;
+
+	/* a plain INSERT first: a scan adds rows, and OR REPLACE costs a
+	 * third more (the evidence it would cascade to is looked up); the
+	 * row already there is replaced */
+	for (int k = 0; k < 2 && rc == SQLITE_CONSTRAINT; k++) {
+		sqlite3_stmt *s = k ? st->msg_put : st->msg_add;
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, folder);
+		sqlite3_bind_int64(s, 2, m->uid);
+		st_bind_text(s, 3, m->message_id);
+		sqlite3_bind_int64(s, 4, m->date);
+		sqlite3_bind_int64(s, 5, m->size);
+		sqlite3_bind_text(s, 6, m->kind ? m->kind : "other", -1,
+		    SQLITE_STATIC);
+		st_bind_text(s, 7, m->flags);
+		st_bind_text(s, 8, m->report);
+		sqlite3_bind_int(s, 9, m->unreadable);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}
+
+int
+store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
+    size_t n, size_t *dropped, uint32_t *missing, size_t *nmissing)
+{
+	static const char *const sql[] = {
+		"SELECT uid FROM messages WHERE folder = ? ORDER BY uid",
+		"DELETE FROM messages WHERE folder = ? AND uid = ?",
+		"DELETE FROM sent WHERE folder = ? AND uid = ?",
+	};
+	sqlite3_stmt *s[3] = { NULL, NULL, NULL };
+	size_t i = 0, gone = 0, miss = 0;
+	int rc = 0;
+
+	for (int k = 0; k < 3; k++) {
+		if (sqlite3_prepare_v2(st->db, sql[k], -1, &s[k], NULL) !=
+		    SQLITE_OK) {
+			rc = st_fail(st, "store");
+			goto out;
+		}
+		sqlite3_bind_int64(s[k], 1, folder);
+	}
+	/* one walk of the stored UIDs against the sorted list: stored and
+	 * not listed are dropped, listed and not stored are missing */
+	while (sqlite3_step(s[0]) == SQLITE_ROW) {
+		uint32_t uid = (uint32_t)sqlite3_column_int64(s[0], 0);
+		for (; i < n && uids[i] < uid; i++)
+			if (missing)
+				missing[miss++] = uids[i];
+		if (i < n && uids[i] == uid) {
+			i++;
+			continue;
+		}
+		for (int k = 1; k < 3; k++) {
+			sqlite3_reset(s[k]);
+			sqlite3_bind_int64(s[k], 2, uid);
+			if (sqlite3_step(s[k]) != SQLITE_DONE) {
+				rc = st_fail(st, "store");
+				goto out;
+			}
+		}
+		gone++;
+	}
+	for (; missing && i < n; i++)
+		missing[miss++] = uids[i];
+out:
+	for (int k = 0; k < 3; k++)
+		sqlite3_finalize(s[k]);
+	if (dropped)
+		*dropped = gone;
+	if (nmissing)
+		*nmissing = miss;
+	return rc;
+}
+
+int64_t
+store_msg_count(struct store *st, int64_t folder, const char *kind)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(st->db, kind ?
+	    "SELECT count(*) FROM messages WHERE folder = ? AND kind = ?" :
+	    "SELECT count(*) FROM messages WHERE folder = ?", -1, &s, NULL)
+	    != SQLITE_OK)
+		return st_fail(st, "store");
+	sqlite3_bind_int64(s, 1, folder);
+	if (kind)
+		sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+int
+store_each_msg(struct store *st, bool reports_only,
+    int (*fn)(const struct store_row *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, reports_only ?
+	    "SELECT f.name, m.uid, m.message_id, m.kind, m.report, m.size, "
+	    "m.unreadable, e.verdict, e.score, e.signals, e.campaign "
+	    "FROM messages m JOIN folders f ON f.id = m.folder LEFT JOIN "
+	    "evidence e ON e.folder = m.folder AND e.uid = m.uid "
+	    "WHERE m.kind != 'other' OR m.unreadable ORDER BY f.name, m.uid" :
+	    "SELECT f.name, m.uid, m.message_id, m.kind, m.report, m.size, "
+	    "m.unreadable, e.verdict, e.score, e.signals, e.campaign "
+	    "FROM messages m JOIN folders f ON f.id = m.folder LEFT JOIN "
+	    "evidence e ON e.folder = m.folder AND e.uid = m.uid "
+	    "ORDER BY f.name, m.uid", -1, &s, NULL) != SQLITE_OK)
+		return st_fail(st, "store");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_row r = {
+			.folder = (const char *)sqlite3_column_text(s, 0),
+			.uid = (uint32_t)sqlite3_column_int64(s, 1),
+			.message_id = (const char *)sqlite3_column_text(s, 2),
+			.kind = (const char *)sqlite3_column_text(s, 3),
+			.report = (const char *)sqlite3_column_text(s, 4),
+			.size = sqlite3_column_int64(s, 5),
+			.unreadable = sqlite3_column_int(s, 6) != 0,
+			.verdict = (const char *)sqlite3_column_text(s, 7),
+			.score = sqlite3_column_double(s, 8),
+			.signals = (const char *)sqlite3_column_text(s, 9),
+			.campaign = sqlite3_column_int64(s, 10),
+		};
+		rc = fn(&r, arg);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = st_fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_each_count(struct store *st,
+    int (*fn)(const char *, const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT f.name, CASE WHEN m.unreadable "
+	    "THEN 'unreadable' ELSE m.kind END k, count(*) FROM messages m "
+	    "JOIN folders f ON f.id = m.folder GROUP BY f.name, k ORDER BY "
+	    "f.name, k", -1, &s, NULL) != SQLITE_OK)
+		return st_fail(st, "store");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_int64(s, 2), arg);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = st_fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_sent_put(struct store *st, int64_t folder, uint32_t uid,
+    const char *message_id, int64_t date, const char *recipients)
+{
+	int rc = SQLITE_CONSTRAINT;
+
+	for (int k = 0; k < 2 && rc == SQLITE_CONSTRAINT; k++) {
+		sqlite3_stmt *s = k ? st->sent_put : st->sent_add;
+		sqlite3_reset(s);	/* as store_msg_put: INSERT, then REPLACE */
+		sqlite3_bind_int64(s, 1, folder);
+		sqlite3_bind_int64(s, 2, uid);
+		st_bind_text(s, 3, message_id);
+		sqlite3_bind_int64(s, 4, date);
+		st_bind_text(s, 5, recipients);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}
+
+int
+store_sent_find(struct store *st, const char *message_id, int64_t *date)
+{
+	sqlite3_stmt *s = st->sent_find;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, message_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && date)
+		*date = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}
+
+int64_t
+store_sent_count(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sent", -1, &s,
+	    NULL) != SQLITE_OK)
+		return st_fail(st, "store");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static int
+uids_where(struct store *st, int64_t folder, const char *sql, uint32_t **uids,
+    size_t *n)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+
+	*uids = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return st_fail(st, "store");
+	sqlite3_bind_int64(s, 1, folder);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			*uids = xreallocarray(*uids, cap, sizeof **uids);
+		}
+		(*uids)[(*n)++] = (uint32_t)sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int
+store_msg_uids(struct store *st, int64_t folder, uint32_t **uids, size_t *n)
+{
+	return uids_where(st, folder, "SELECT uid FROM messages WHERE "
+	    "folder = ? ORDER BY uid", uids, n);
+}
+
+int
+store_msg_unreadable(struct store *st, int64_t folder, uint32_t **uids,
+    size_t *n)
+{
+	return uids_where(st, folder, "SELECT uid FROM messages WHERE "
+	    "folder = ? AND unreadable ORDER BY uid", uids, n);
+}
+
