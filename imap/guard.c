@@ -355,8 +355,12 @@ guard_rewrap(mailstream *s, mailstream_low *inner)
 void
 guard_arm(int slot)
 {
-	if (slot >= 0)
-		set_wait(slot, true, now_ns() + slots[slot].wait);
+	if (slot < 0)
+		return;
+	pthread_mutex_lock(&lock);
+	slots[slot].waiting = true;
+	slots[slot].deadline = now_ns() + slots[slot].wait;
+	pthread_mutex_unlock(&lock);
 }
 
 void
