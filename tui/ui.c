@@ -1,8 +1,9 @@
 /*
  * ui.c - the interactive interface (ncursesw): the overview, campaigns,
- * messages, detail, review and help views over the model (model.c), a
- * scan running in a thread while the person reads, and marks carried out
- * on commit through the journalled actions (imap/actions.c).
+ * messages and review views over the model (model.c), the keys, the
+ * loop. The detail and help views are in view_detail.c, the scan that
+ * runs in a thread while the person reads in ui_scan.c, the commit of the
+ * marks in ui_commit.c; ui.h holds what they share.
  *
  * Curses is used from the main thread only. The scan thread has its own
  * store handle and IMAP session, and reports through a mutex-guarded
@@ -35,58 +36,14 @@
 #include "cmd.h"
 #include "decide.h"
 #include "model.h"
+#include "ui.h"
 
-#define DAY	86400
 
-/* What the scan thread tells the interface. */
-struct scan_state {
-	pthread_mutex_t	 mu;
-	bool		 finished, reloaded;
-	char		 line[256];	/* what it does, or how it ended */
-};
-
-struct ui {
-	struct account_ctx	*ctx;
-	char			*pw;
-	char			 trash[256];	/* the Trash folder, UTF-8 */
-	bool			 offline;
-	struct model		 m;
-	enum view		 stack[8];
-	int			 depth;
-	struct list		 menu, camps, msgs, review;
-	enum camp_sort		 sort;
-	/* what the messages view shows */
-	enum { SRC_ALL, SRC_VERDICT, SRC_CAMPAIGN, SRC_FOLDER } src;
-	const char		*src_verdict;
-	char			 src_folder[256];
-	char			 last_scan[128];	/* as the store says */
-	int64_t			 src_campaign;
-	struct pattern		*limit, *search;
-	char			 limit_src[128];
-	/* detail and help */
-	struct ndr_strv		 text;
-	size_t			 text_top;
-	struct item		*shown;
-	enum view		 help_of;
-	/* the screen */
-	bool			 utf8, color;
-	int			 rows, cols;
-	char			 msg[512];	/* the message line */
-	bool			 msg_error;
-	/* the scan */
-	pthread_t		 thread;
-	bool			 thread_started;
-	struct scan_state	 scan;
-	int64_t			 data_version;	/* of the store when loaded */
-	struct timespec		 polled;	/* when it was last asked */
-	int			 errpipe[2], saved_stderr;
-	struct ndr_strv		 errors;	/* repeated after endwin */
-};
 
 /* The overview's entries before the folders. */
 
-static char *
-text_dup(const char *s)
+char *
+ui_text_dup(const char *s)
 {
 	char *d = strdup(s);
 
@@ -108,8 +65,8 @@ on_signal(int sig)
 	got_signal = sig;
 }
 
-static void
-say(struct ui *u, bool error, const char *fmt, ...)
+void
+ui_say(struct ui *u, bool error, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -120,10 +77,10 @@ say(struct ui *u, bool error, const char *fmt, ...)
 }
 
 /* The message line's error, to be repeated on the terminal at the end. */
-static void
-record(struct ui *u)
+void
+ui_record(struct ui *u)
 {
-	strv_add(&u->errors, text_dup(u->msg));
+	strv_add(&u->errors, ui_text_dup(u->msg));
 }
 
 /* ---- loading the store into the model ---- */
@@ -154,8 +111,8 @@ on_camp(const struct store_campaign *c, void *arg)
 	return 0;
 }
 
-static int
-load(struct ui *u)
+int
+ui_load(struct ui *u)
 {
 	struct model m;
 	struct store *st = u->ctx->st;
@@ -166,7 +123,7 @@ load(struct ui *u)
 	    store_each_quarantined(st, u->ctx->a->quarantine, on_quar, &m) !=
 	    0 || store_each_campaign(st, on_camp, &m) != 0) {
 		model_free(&m);
-		say(u, true, "%s", store_error(st));
+		ui_say(u, true, "%s", store_error(st));
 		return -1;
 	}
 	model_carry(&m, &u->m);
@@ -249,8 +206,8 @@ build_camps(struct ui *u)
 	u->camps.cur = keep;
 }
 
-static enum view
-top(struct ui *u)
+enum view
+ui_top(struct ui *u)
 {
 	return u->stack[u->depth];
 }
@@ -258,7 +215,7 @@ top(struct ui *u)
 static struct list *
 cur_list(struct ui *u)
 {
-	switch (top(u)) {
+	switch (ui_top(u)) {
 	case VIEW_OVERVIEW: return &u->menu;
 	case VIEW_CAMPAIGNS: return &u->camps;
 	case VIEW_MESSAGES: return &u->msgs;
@@ -267,8 +224,8 @@ cur_list(struct ui *u)
 	}
 }
 
-static void
-rebuild(struct ui *u)
+void
+ui_rebuild(struct ui *u)
 {
 	build_camps(u);
 	build_msgs(u);
@@ -346,7 +303,7 @@ bar(struct ui *u, int y, const char *left, const char *right)
 static const char *
 view_title(struct ui *u, char *buf, size_t len)
 {
-	switch (top(u)) {
+	switch (ui_top(u)) {
 	case VIEW_CAMPAIGNS:
 		snprintf(buf, len, "Campaigns (%zu, by %s)", u->camps.n,
 		    sort_names[u->sort]);
@@ -378,7 +335,7 @@ view_title(struct ui *u, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "Overview");
 	}
-	if (u->limit && (top(u) == VIEW_MESSAGES || top(u) ==
+	if (u->limit && (ui_top(u) == VIEW_MESSAGES || ui_top(u) ==
 	    VIEW_REVIEW)) {
 		size_t l = strlen(buf);
 		snprintf(buf + l, len - l, " (limit: %s)", u->limit_src);
@@ -595,8 +552,8 @@ hints(enum view v)
 	}
 }
 
-static void
-draw(struct ui *u)
+void
+ui_draw(struct ui *u)
 {
 	char title[512], right[128], scan[256];
 	size_t counts[MARK__N], marks;
@@ -620,7 +577,7 @@ draw(struct ui *u)
 	else
 		snprintf(right, sizeof right, "no marks ");
 	bar(u, 0, title, right);
-	switch (top(u)) {
+	switch (ui_top(u)) {
 	case VIEW_OVERVIEW: draw_overview(u, 1, rows); break;
 	case VIEW_CAMPAIGNS: draw_camps(u, 1, rows); break;
 	case VIEW_MESSAGES: draw_msgs(u, &u->msgs, 1, rows); break;
@@ -628,7 +585,7 @@ draw(struct ui *u)
 	default: draw_text(u, 1, rows); break;
 	}
 	scan_line(u, scan, sizeof scan);
-	bar(u, u->rows - 2, hints(top(u)), scan);
+	bar(u, u->rows - 2, hints(ui_top(u)), scan);
 	if (*u->msg) {
 		if (u->msg_error)
 			attron(u->color ? COLOR_PAIR(C_ERR) : A_BOLD);
@@ -722,8 +679,8 @@ prompt(struct ui *u, const char *what, const char *init)
 	return s;
 }
 
-static bool
-confirm(struct ui *u, const char *q)
+bool
+ui_confirm(struct ui *u, const char *q)
 {
 	move(u->rows - 1, 0);
 	clrtoeol();
@@ -734,124 +691,6 @@ confirm(struct ui *u, const char *q)
 	timeout(100);
 	*u->msg = '\0';
 	return k == 'y' || k == 'Y';
-}
-
-/* ---- the detail view ---- */
-
-static void
-text_add(struct ui *u, const char *fmt, ...)
-{
-	char buf[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	/* wrapped at the screen's width, at a space where one is near */
-	int width = u->cols > 10 ? u->cols - 1 : 10;
-	const char *p = buf;
-	do {
-		char line[4096], part[4096];
-		size_t take = text_cut(p, width, u->utf8);
-		snprintf(part, sizeof part, "%.*s", (int)take, p);
-		text_fit(part, width, false, u->utf8, line, sizeof line);
-		strv_add(&u->text, text_dup(line));
-		p += take;
-		while (*p == ' ')
-			p++;
-	} while (*p);
-}
-
-static const char *
-nz(const char *s)
-{
-	return s && *s ? s : "-";
-}
-
-static int
-on_detail(const char *what, const char *const *v, int n, void *arg)
-{
-	struct ui *u = arg;
-
-	(void)n;
-	if (strcmp(what, "report") == 0) {
-		text_add(u, "Report: %s, format %s, from %s", nz(v[4]), nz(v[0]),
-		    nz(v[1]));
-		text_add(u, "  subject: %s", nz(v[2]));
-		text_add(u, "  reporting MTA: %s", nz(v[3]));
-		text_add(u, "");
-		text_add(u, "Recipients:");
-	} else if (strcmp(what, "rcpt") == 0) {
-		text_add(u, "  %s  %s %s %s  reason %s", nz(v[0]), nz(v[1]),
-		    nz(v[2]), nz(v[3]), nz(v[4]));
-		if (v[6] && *v[6])
-			text_add(u, "    remote MTA: %s", v[6]);
-		if (v[5] && *v[5])
-			text_add(u, "    %s", v[5]);
-	} else if (strcmp(what, "original") == 0) {
-		text_add(u, "");
-		text_add(u, "The original (%s):", nz(v[0]));
-		text_add(u, "  Message-ID: %s", nz(v[1]));
-		text_add(u, "  From: %s", nz(v[2]));
-		text_add(u, "  Return-Path: %s", nz(v[5]));
-		text_add(u, "  Subject: %s", nz(v[3]));
-		text_add(u, "  Date: %s", nz(v[4]));
-	} else if (strcmp(what, "received") == 0) {
-		text_add(u, "  Received: %s", nz(v[0]));
-	} else if (strcmp(what, "excerpt") == 0) {
-		text_add(u, "");
-		text_add(u, "Text:");
-		text_add(u, "  %s", nz(v[0]));
-	} else if (strcmp(what, "verdict") == 0) {
-		text_add(u, "");
-		text_add(u, "Verdict: %s, score %s%s%s", nz(v[0]), nz(v[1]),
-		    v[2] && strcmp(v[2], "0") ? ", campaign #" : "",
-		    v[2] && strcmp(v[2], "0") ? v[2] : "");
-		text_add(u, "Why (signals, weight > 0 says backscatter):");
-	} else if (strcmp(what, "signal") == 0) {
-		text_add(u, "  %-22s %s  %s", nz(v[0]), nz(v[1]), nz(v[2]));
-	}
-	return 0;
-}
-
-static void
-open_detail(struct ui *u, struct item *it)
-{
-	strv_free(&u->text);
-	u->text_top = 0;
-	u->shown = it;
-	if (it->quarantined)
-		text_add(u, "In the quarantine since %lld days, from %s",
-		    it->since ? (long long)(((int64_t)time(NULL) - it->since) /
-		    DAY) : 0LL, nz(it->origin));
-	if (it->kept)
-		text_add(u, "Kept by you.");
-	int r = store_item_detail(u->ctx->st, it->folder, it->uid, on_detail,
-	    u);
-	if (r < 0)
-		say(u, true, "%s", store_error(u->ctx->st));
-	else if (r > 0)
-		text_add(u, "This report is no longer in the store.");
-}
-
-static void
-help(struct ui *u)
-{
-	const char *names[64], *helps[64];
-	size_t n = key_help(top(u), names, helps, 64);
-
-	u->help_of = top(u);
-	strv_free(&u->text);
-	u->text_top = 0;
-	for (size_t i = 0; i < n; i++)
-		text_add(u, "  %-12s %s", names[i], helps[i]);
-	text_add(u, "");
-	text_add(u, "Patterns (T, l, /): ~s subject  ~f sender  ~r recipient  "
-	    "~R reason  ~v verdict  ~k kind  ~F folder  ~c campaign  ~S >0.9  "
-	    "~A all  ~T tagged  ~D ~Q ~K marked; ! negates; plain words match "
-	    "subject, sender, recipient, reason.");
-	text_add(u, "Marks: D delete, S quarantine, K keep, R release; "
-	    "flags: * tagged, q in the quarantine, d in the Trash, k kept.");
 }
 
 /* ---- marks ---- */
@@ -888,9 +727,9 @@ cur_item(struct ui *u)
 {
 	struct list *l = cur_list(u);
 
-	if (top(u) == VIEW_DETAIL)
+	if (ui_top(u) == VIEW_DETAIL)
 		return u->shown;
-	if (l == NULL || l->n == 0 || (top(u) != VIEW_MESSAGES && top(u) !=
+	if (l == NULL || l->n == 0 || (ui_top(u) != VIEW_MESSAGES && ui_top(u) !=
 	    VIEW_REVIEW))
 		return NULL;
 	return &u->m.items[l->v[l->cur]];
@@ -902,12 +741,12 @@ do_mark(struct ui *u, enum action a)
 	enum mark mk = mark_of(a);
 	size_t rows = (size_t)u->rows - 4;
 
-	if (top(u) == VIEW_CAMPAIGNS) {
+	if (ui_top(u) == VIEW_CAMPAIGNS) {
 		if (u->camps.n == 0)
 			return;
 		const struct campaign *c = &u->m.camps[u->camps.v[u->camps.cur]];
 		size_t n = mark_campaign(u, c->id, mk);
-		say(u, false, "campaign #%lld: %zu messages %s%s", (long long)c->id,
+		ui_say(u, false, "campaign #%lld: %zu messages %s%s", (long long)c->id,
 		    n, mk == MARK_NONE ? "unmarked" : "marked ",
 		    mk == MARK_NONE ? "" : mark_names[mk]);
 		list_move(&u->camps, 1, rows);
@@ -916,12 +755,12 @@ do_mark(struct ui *u, enum action a)
 		if (it == NULL)
 			return;
 		if (!item_mark(it, mk)) {
-			say(u, true, mk == MARK_RELEASE ? "only a message in the "
+			ui_say(u, true, mk == MARK_RELEASE ? "only a message in the "
 			    "quarantine can be released" : "this message is in "
 			    "the quarantine: r releases it, d expunges it");
 			return;
 		}
-		if (top(u) != VIEW_DETAIL)
+		if (ui_top(u) != VIEW_DETAIL)
 			list_move(cur_list(u), 1, rows);
 	}
 	model_finish(&u->m);
@@ -953,16 +792,16 @@ do_tagged(struct ui *u)
 			else
 				refused++;
 		} else {
-			say(u, true, "; takes d, s, K, u, r or t");
+			ui_say(u, true, "; takes d, s, K, u, r or t");
 			return;
 		}
 	}
 	model_finish(&u->m);
-	say(u, false, "%zu tagged messages %s%s", n, a == ACT_TAG ? "untagged" :
+	ui_say(u, false, "%zu tagged messages %s%s", n, a == ACT_TAG ? "untagged" :
 	    a == ACT_UNDO ? "unmarked" : "marked ", a == ACT_TAG || a ==
 	    ACT_UNDO ? "" : mark_names[mark_of(a)]);
 	if (refused)
-		say(u, true, "%zu tagged messages could not take that mark "
+		ui_say(u, true, "%zu tagged messages could not take that mark "
 		    "(release is for the quarantine, quarantine and keep for "
 		    "outside it)", refused);
 }
@@ -972,7 +811,7 @@ do_tag(struct ui *u)
 {
 	size_t rows = (size_t)u->rows - 4;
 
-	if (top(u) == VIEW_CAMPAIGNS) {
+	if (ui_top(u) == VIEW_CAMPAIGNS) {
 		if (u->camps.n == 0)
 			return;
 		struct campaign *c = &u->m.camps[u->camps.v[u->camps.cur]];
@@ -986,7 +825,7 @@ do_tag(struct ui *u)
 		if (it == NULL)
 			return;
 		it->tagged = !it->tagged;
-		if (top(u) != VIEW_DETAIL)
+		if (ui_top(u) != VIEW_DETAIL)
 			list_move(cur_list(u), 1, rows);
 	}
 	model_finish(&u->m);
@@ -1002,7 +841,7 @@ ask_pattern(struct ui *u, const char *what, char *src, size_t srclen)
 	if (s == NULL)
 		return NULL;
 	if (pattern_compile(s, &p, err, sizeof err) != 0) {
-		say(u, true, "%s", err);
+		ui_say(u, true, "%s", err);
 		free(s);
 		return NULL;
 	}
@@ -1021,7 +860,7 @@ do_tag_pattern(struct ui *u)
 
 	if (p == NULL)
 		return;
-	if (top(u) == VIEW_CAMPAIGNS) {
+	if (ui_top(u) == VIEW_CAMPAIGNS) {
 		for (size_t i = 0; i < u->m.nitems; i++)
 			if (pattern_match(p, &u->m.items[i]))
 				u->m.items[i].tagged = true, n++;
@@ -1031,7 +870,7 @@ do_tag_pattern(struct ui *u)
 				u->m.items[l->v[k]].tagged = true, n++;
 	pattern_free(p);
 	model_finish(&u->m);
-	say(u, false, "%zu messages tagged", n);
+	ui_say(u, false, "%zu messages tagged", n);
 }
 
 struct search_arg {
@@ -1064,7 +903,7 @@ do_search(struct ui *u, bool again)
 	}
 	if (l == NULL || l->n == 0)
 		return;
-	if (top(u) == VIEW_CAMPAIGNS) {
+	if (ui_top(u) == VIEW_CAMPAIGNS) {
 		/* a campaign matches when one of its messages does: one pass
 		 * over the messages, not one per campaign */
 		a.camp_hit = calloc(u->m.ncamps + 1, sizeof *a.camp_hit);
@@ -1079,7 +918,7 @@ do_search(struct ui *u, bool again)
 		}
 	}
 	if (!list_find(l, l->cur + (again ? 1 : 0), search_match, &a))
-		say(u, true, "not found");
+		ui_say(u, true, "not found");
 	free(a.camp_hit);
 	list_move(l, 0, (size_t)u->rows - 4);
 }
@@ -1102,267 +941,12 @@ do_limit(struct ui *u)
 		snprintf(u->limit_src, sizeof u->limit_src, "%s", src);
 	}
 	u->msgs.cur = u->review.cur = 0;
-	rebuild(u);
-	if (top(u) == VIEW_CAMPAIGNS) {
+	ui_rebuild(u);
+	if (ui_top(u) == VIEW_CAMPAIGNS) {
 		/* campaigns keep their list; the limit shows in their
 		 * messages */
-		say(u, false, "the limit applies to the messages views");
+		ui_say(u, false, "the limit applies to the messages views");
 	}
-}
-
-/* ---- the scan thread ---- */
-
-static void
-scan_set(struct ui *u, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&u->scan.mu);
-	va_start(ap, fmt);
-	vsnprintf(u->scan.line, sizeof u->scan.line, fmt, ap);
-	va_end(ap);
-	pthread_mutex_unlock(&u->scan.mu);
-}
-
-static void
-scan_progress(const char *folder, unsigned done, unsigned total, void *arg)
-{
-	scan_set(arg, "scanning %s: %u/%u", folder, done, total > done ?
-	    total : done);
-}
-
-static void *
-scan_main(void *arg)
-{
-	struct ui *u = arg;
-	struct account_ctx t = { .a = u->ctx->a };
-	struct imap_conn c = { 0 };
-	struct imap_scan_stats ss = { 0 };
-	struct ndr_judge_stats js;
-	struct imap_reconcile_stats rs;
-	char err[1024];
-	int lockfd = -1, l;
-
-	/* its own store handle: SQLite connections are not shared across
-	 * threads here */
-	if (store_open(u->ctx->store_path, &t.st, err, sizeof err) != 0) {
-		scan_set(u, "scan failed: %s", err);
-		goto out;
-	}
-	if ((l = account_lock(u->ctx->store_path, &lockfd, err, sizeof err))
-	    != 0) {
-		scan_set(u, "no scan: %s", err);
-		goto out;
-	}
-	scan_set(u, "connecting to %s", u->ctx->a->host);
-	if (imap_open(u->ctx->a, u->pw, &c, err, sizeof err) != 0) {
-		scan_set(u, "scan failed: %s", err);
-		fprintf(stderr, "ndrsweep: %s\n", err);
-		goto out;
-	}
-	if (imap_reconcile(&c, t.st, &rs, err, sizeof err) != 0) {
-		scan_set(u, "scan failed: %s", err);
-		fprintf(stderr, "ndrsweep: %s\n", err);
-		goto out;
-	}
-	ss.progress = scan_progress;
-	ss.progress_arg = u;
-	int rc = scan_session(&t, &c, u->pw, true, &ss, &js);
-	time_t now = time(NULL);
-	struct tm tm;
-	char hm[16];
-	localtime_r(&now, &tm);
-	strftime(hm, sizeof hm, "%H:%M", &tm);
-	if (rc == EXIT_SERVER)
-		scan_set(u, "scan failed at %s: see the message line", hm);
-	else
-		scan_set(u, "scanned at %s: %u new, %u gone%s", hm, ss.new_msgs,
-		    ss.expunged, rc == EXIT_OK ? "" : " (some folders failed)");
-out:
-	imap_close(&c);
-	if (lockfd != -1)
-		close(lockfd);
-	if (t.st)
-		store_close(t.st);
-	pthread_mutex_lock(&u->scan.mu);
-	u->scan.finished = true;
-	pthread_mutex_unlock(&u->scan.mu);
-	return NULL;
-}
-
-static void
-scan_wait(struct ui *u)
-{
-	if (!u->thread_started)
-		return;
-	pthread_join(u->thread, NULL);
-	u->thread_started = false;
-}
-
-/* Lines the scan (or libetpan) wrote on stderr: the last one shown. */
-static void
-read_errors(struct ui *u)
-{
-	static char part[1024];
-	static size_t plen;
-	char buf[1024];
-	ssize_t n;
-
-	if (u->errpipe[0] == -1)
-		return;
-	while ((n = read(u->errpipe[0], buf, sizeof buf)) > 0)
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\n' || plen == sizeof part - 1) {
-				part[plen] = '\0';
-				if (plen) {
-					say(u, true, "%s", part);
-					record(u);
-				}
-				plen = 0;
-			} else if (buf[i] != '\r')
-				part[plen++] = buf[i];
-		}
-}
-
-/* ---- commit ---- */
-
-/* An error of the decision path: on the message line, and kept for the
- * terminal at the end. */
-static void
-say_line(void *arg, const char *line)
-{
-	struct ui *u = arg;
-
-	say(u, true, "%s", line);
-	record(u);
-}
-
-/* The Trash folder: the configuration's, the server's \Trash, or Trash. */
-static char *
-trash_of(struct ui *u, struct imap_conn *c)
-{
-	struct imap_folder *f = NULL;
-	size_t n = 0;
-	char err[512], *t = NULL;
-
-	if (u->ctx->a->trash)
-		return strdup(u->ctx->a->trash);
-	if (imap_folders(c, &f, &n, err, sizeof err) == 0)
-		for (size_t i = 0; i < n && t == NULL; i++)
-			if (f[i].special & IMAP_TRASH)
-				t = strdup(f[i].name);
-	imap_folders_free(f, n);
-	return t ? t : strdup("Trash");
-}
-
-static void
-commit(struct ui *u)
-{
-	size_t counts[MARK__N], total = model_marks(&u->m, counts);
-	char q[256], err[1024];
-	struct imap_conn c = { 0 };
-	int lockfd = -1, failed = 0;
-	unsigned done[MARK__N] = { 0 };
-	char *trash = NULL;
-
-	if (total == 0) {
-		say(u, false, "nothing is marked");
-		return;
-	}
-	/* the counts per action first, those that are not naught */
-	size_t ql = (size_t)snprintf(q, sizeof q, "Commit:");
-	for (int mk = MARK_DELETE; mk < MARK__N; mk++)
-		if (counts[mk] && ql < sizeof q)
-			ql += (size_t)snprintf(q + ql, sizeof q - ql, "%s %s %zu",
-			    ql > 7 ? "," : "", mark_names[mk], counts[mk]);
-	if (ql < sizeof q)
-		snprintf(q + ql, sizeof q - ql, "? [y/N] ");
-	if (!confirm(u, q)) {
-		say(u, false, "not committed; the marks stay");
-		return;
-	}
-	if (u->offline) {
-		say(u, true, "offline (--offline): marks cannot be carried out");
-		return;
-	}
-	say(u, false, "committing %zu marks...", total);
-	if (u->thread_started) {
-		say(u, false, "waiting for the scan to finish...");
-	}
-	draw(u);
-	scan_wait(u);
-	read_errors(u);
-	if (account_lock(u->ctx->store_path, &lockfd, err, sizeof err) != 0) {
-		say(u, true, "not committed: %s; the marks stay", err);
-		record(u);
-		return;
-	}
-	if (imap_open(u->ctx->a, u->pw, &c, err, sizeof err) != 0) {
-		say(u, true, "not committed: %s; the marks stay", err);
-		record(u);
-		goto out;
-	}
-	/* every mark a decision, all through the decision path */
-	struct decision *d = calloc(total + 1, sizeof *d);
-	struct item **v = calloc(total + 1, sizeof *v);
-	struct decide_stats ds;
-	size_t n = 0;
-	if (d == NULL || v == NULL)
-		abort();
-	if (counts[MARK_DELETE]) {
-		trash = trash_of(u, &c);
-		snprintf(u->trash, sizeof u->trash, "%s", trash);
-	}
-	for (size_t i = 0; i < u->m.nitems && n < total; i++) {
-		struct item *it = &u->m.items[i];
-		enum imap_act act;
-		switch (it->mark) {
-		case MARK_QUARANTINE: act = IMAP_QUARANTINE; break;
-		case MARK_KEEP: act = IMAP_KEEP; break;
-		case MARK_RELEASE: act = IMAP_RELEASE; break;
-		case MARK_DELETE:
-			/* inside the quarantine: expunged; else to Trash */
-			act = it->quarantined ? IMAP_PURGE : IMAP_DELETE;
-			break;
-		default: continue;
-		}
-		v[n] = it;
-		d[n++] = (struct decision){ .act = act, .folder = it->folder,
-		    .uid = it->uid, .message_id = *it->message_id ?
-		    it->message_id : NULL, .origin = act == IMAP_QUARANTINE ?
-		    it->folder : *it->origin ? it->origin : NULL };
-	}
-	failed = decide(&c, u->ctx, d, n, trash, say_line, u, &ds) != 0;
-	for (size_t i = 0; i < n; i++)
-		if (d[i].done)
-			v[i]->mark = MARK_NONE;
-	if (ds.copied_only)
-		say(u, true, "the server has no UIDPLUS: %u messages were "
-		    "copied and marked deleted where they were; expunge them "
-		    "yourself", ds.copied_only);
-	done[MARK_QUARANTINE] = ds.done[IMAP_QUARANTINE];
-	done[MARK_DELETE] = ds.done[IMAP_DELETE] + ds.done[IMAP_PURGE];
-	done[MARK_KEEP] = ds.done[IMAP_KEEP];
-	done[MARK_RELEASE] = ds.done[IMAP_RELEASE];
-	free(d);
-	free(v);
-	free(trash);
-	if (!failed)
-		say(u, false, "committed: %u quarantined, %u deleted, %u kept, "
-		    "%u released", done[MARK_QUARANTINE], done[MARK_DELETE],
-		    done[MARK_KEEP], done[MARK_RELEASE]);
-out:
-	imap_close(&c);
-	if (lockfd != -1)
-		close(lockfd);
-	char keep[sizeof u->msg];
-	bool kerr = u->msg_error;
-	snprintf(keep, sizeof keep, "%s", u->msg);
-	if (load(u) == 0) {
-		snprintf(u->msg, sizeof u->msg, "%s", keep);
-		u->msg_error = kerr;
-	}
-	rebuild(u);
 }
 
 /* ---- the loop ---- */
@@ -1383,7 +967,7 @@ open_cur(struct ui *u)
 
 	if (l == NULL || l->n == 0)
 		return;
-	switch (top(u)) {
+	switch (ui_top(u)) {
 	case VIEW_OVERVIEW:
 		switch (l->cur) {
 		case 0: open_view(u, VIEW_CAMPAIGNS); return;
@@ -1413,7 +997,7 @@ open_cur(struct ui *u)
 		open_view(u, VIEW_MESSAGES);
 		return;
 	default:
-		open_detail(u, &u->m.items[l->v[l->cur]]);
+		ui_open_detail(u, &u->m.items[l->v[l->cur]]);
 		open_view(u, VIEW_DETAIL);
 	}
 }
@@ -1445,9 +1029,9 @@ back(struct ui *u)
 	}
 	if (model_marks(&u->m, counts) == 0)
 		return true;
-	if (confirm(u, "Marks are not committed: quit and forget them? [y/N] "))
+	if (ui_confirm(u, "Marks are not committed: quit and forget them? [y/N] "))
 		return true;
-	say(u, false, "$ commits the marks, x quits without them");
+	ui_say(u, false, "$ commits the marks, x quits without them");
 	return false;
 }
 
@@ -1465,7 +1049,7 @@ loop(struct ui *u)
 			return 128 + got_signal;
 		char before[sizeof u->msg];
 		memcpy(before, u->msg, sizeof before);
-		read_errors(u);
+		ui_read_errors(u);
 		dirty |= strcmp(before, u->msg) != 0;
 		pthread_mutex_lock(&u->scan.mu);
 		bool reload = u->scan.finished && !u->scan.reloaded;
@@ -1475,38 +1059,38 @@ loop(struct ui *u)
 		memcpy(drawn_scan, u->scan.line, sizeof drawn_scan);
 		pthread_mutex_unlock(&u->scan.mu);
 		if (reload) {
-			scan_wait(u);
-			if (load(u) == 0)
-				rebuild(u);
+			ui_scan_wait(u);
+			if (ui_load(u) == 0)
+				ui_rebuild(u);
 			dirty = true;
 		} else if (u->thread_started && store_changed(u)) {
 			/* a folder of the running scan was committed: what
 			 * it brought shows now (judged when the scan ends) */
-			if (load(u) == 0)
-				rebuild(u);
+			if (ui_load(u) == 0)
+				ui_rebuild(u);
 			dirty = true;
 		}
 		if (dirty)
-			draw(u);
+			ui_draw(u);
 		dirty = false;
 		int k = read_key();
 		if (k == ERR)
 			continue;
 		dirty = true;
 		if (k == KEY_RESIZE) {
-			if (top(u) == VIEW_DETAIL && u->shown)
-				open_detail(u, u->shown);
-			else if (top(u) == VIEW_HELP) {
+			if (ui_top(u) == VIEW_DETAIL && u->shown)
+				ui_open_detail(u, u->shown);
+			else if (ui_top(u) == VIEW_HELP) {
 				u->depth--;
-				help(u);
+				ui_help(u);
 				u->depth++;
 			}
 			continue;
 		}
 		rows = u->rows > 4 ? (size_t)u->rows - 4 : 1;
-		enum action a = key_action(top(u), k);
+		enum action a = key_action(ui_top(u), k);
 		struct list *l = cur_list(u);
-		bool text = top(u) == VIEW_DETAIL || top(u) == VIEW_HELP;
+		bool text = ui_top(u) == VIEW_DETAIL || ui_top(u) == VIEW_HELP;
 		if (a != ACT_NONE && a != ACT_REDRAW)
 			*u->msg = '\0';
 		switch (a) {
@@ -1522,7 +1106,7 @@ loop(struct ui *u)
 					t = max;
 				u->text_top = t < 0 ? 0 : (size_t)t;
 			} else if (l) {
-				list_move(l, d, top(u) == VIEW_OVERVIEW ? l->n :
+				list_move(l, d, ui_top(u) == VIEW_OVERVIEW ? l->n :
 				    rows);
 			}
 			break;
@@ -1533,7 +1117,7 @@ loop(struct ui *u)
 				return EXIT_OK;
 			break;
 		case ACT_QUIT: return EXIT_OK;
-		case ACT_HELP: help(u); open_view(u, VIEW_HELP); break;
+		case ACT_HELP: ui_help(u); open_view(u, VIEW_HELP); break;
 		case ACT_CAMPAIGNS: open_view(u, VIEW_CAMPAIGNS); break;
 		case ACT_MESSAGES:
 			u->src = SRC_ALL;
@@ -1552,7 +1136,7 @@ loop(struct ui *u)
 		case ACT_UNDO: case ACT_RELEASE:
 			do_mark(u, a);
 			break;
-		case ACT_COMMIT: commit(u); break;
+		case ACT_COMMIT: ui_commit(u); break;
 		case ACT_LIMIT: do_limit(u); break;
 		case ACT_SEARCH: do_search(u, false); break;
 		case ACT_NEXT: do_search(u, true); break;
@@ -1564,7 +1148,7 @@ loop(struct ui *u)
 		case ACT_REDRAW: clearok(curscr, TRUE); break;
 		case ACT_NONE:
 			if (k < 0x110000 && k >= 0x20)
-				say(u, false, "that key does nothing here; ? lists "
+				ui_say(u, false, "that key does nothing here; ? lists "
 				    "the keys");
 			break;
 		}
@@ -1630,7 +1214,7 @@ ui_run(int argc, char **argv, bool review)
 	snprintf(u.trash, sizeof u.trash, "%s", ctx.a->trash ? ctx.a->trash :
 	    "Trash");
 	model_init(&u.m, ctx.a->quarantine, u.trash);
-	if (load(&u) != 0) {
+	if (ui_load(&u) != 0) {
 		fprintf(stderr, "ndrsweep: %s\n", u.msg);
 		rc = EXIT_CONFIG;
 		goto out;
@@ -1671,22 +1255,22 @@ ui_run(int argc, char **argv, bool review)
 		init_pair(C_ERR, COLOR_RED, -1);
 	}
 	getmaxyx(stdscr, u.rows, u.cols);
-	rebuild(&u);
+	ui_rebuild(&u);
 	if (review)
 		open_view(&u, VIEW_REVIEW);
 	if (u.offline)
-		scan_set(&u, "offline: no scan");
+		ui_scan_set(&u, "offline: no scan");
 	else {
-		scan_set(&u, "starting the scan");
-		if (pthread_create(&u.thread, NULL, scan_main, &u) == 0)
+		ui_scan_set(&u, "starting the scan");
+		if (pthread_create(&u.thread, NULL, ui_scan_main, &u) == 0)
 			u.thread_started = true;
 		else
-			scan_set(&u, "no scan: cannot start a thread");
+			ui_scan_set(&u, "no scan: cannot start a thread");
 	}
 	rc = loop(&u);
 	endwin();
 	if (u.saved_stderr != -1) {
-		read_errors(&u);
+		ui_read_errors(&u);
 		dup2(u.saved_stderr, STDERR_FILENO);
 		close(u.saved_stderr);
 	}

@@ -1,0 +1,86 @@
+/* ui.h - the interface's state and what its files share; private to tui/. */
+#ifndef NDR_UI_H
+#define NDR_UI_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "model.h"
+
+#define DAY	86400
+
+/* What the scan thread tells the interface. */
+struct scan_state {
+	pthread_mutex_t	 mu;
+	bool		 finished, reloaded;
+	char		 line[256];	/* what it does, or how it ended */
+};
+
+struct ui {
+	struct account_ctx	*ctx;
+	char			*pw;
+	char			 trash[256];	/* the Trash folder, UTF-8 */
+	bool			 offline;
+	struct model		 m;
+	enum view		 stack[8];
+	int			 depth;
+	struct list		 menu, camps, msgs, review;
+	enum camp_sort		 sort;
+	/* what the messages view shows */
+	enum { SRC_ALL, SRC_VERDICT, SRC_CAMPAIGN, SRC_FOLDER } src;
+	const char		*src_verdict;
+	char			 src_folder[256];
+	char			 last_scan[128];	/* as the store says */
+	int64_t			 src_campaign;
+	struct pattern		*limit, *search;
+	char			 limit_src[128];
+	/* detail and help */
+	struct ndr_strv		 text;
+	size_t			 text_top;
+	struct item		*shown;
+	enum view		 help_of;
+	/* the screen */
+	bool			 utf8, color;
+	int			 rows, cols;
+	char			 msg[512];	/* the message line */
+	bool			 msg_error;
+	/* the scan */
+	pthread_t		 thread;
+	bool			 thread_started;
+	struct scan_state	 scan;
+	int64_t			 data_version;	/* of the store when loaded */
+	struct timespec		 polled;	/* when it was last asked */
+	int			 errpipe[2], saved_stderr;
+	struct ndr_strv		 errors;	/* repeated after endwin */
+};
+
+/* ui.c */
+/* The message line says this (an error in its colour). */
+void	ui_say(struct ui *, bool error, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* The message line's error, repeated on the terminal at the end. */
+void	ui_record(struct ui *);
+char	*ui_text_dup(const char *);
+enum view ui_top(struct ui *);
+bool	ui_confirm(struct ui *, const char *question);
+void	ui_draw(struct ui *);
+/* The model from the store again; the lists rebuilt from the model. */
+int	ui_load(struct ui *);
+void	ui_rebuild(struct ui *);
+/* view_detail.c */
+void	ui_open_detail(struct ui *, struct item *);
+void	ui_help(struct ui *);
+/* ui_scan.c: the scan in a thread of its own */
+void	ui_scan_set(struct ui *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	*ui_scan_main(void *ui);
+void	ui_scan_wait(struct ui *);
+/* What the scan wrote on stderr, to the message line. */
+void	ui_read_errors(struct ui *);
+/* ui_commit.c: the marks carried out through the decision path */
+void	ui_commit(struct ui *);
+
+#endif

@@ -1,0 +1,141 @@
+/* view_detail.c - the detail of one report, and the help screen. */
+#include <sys/types.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "core/core.h"
+#include "core/judge.h"
+#include "core/store.h"
+#include "imap/imap.h"
+#include "cmd.h"
+#include "decide.h"
+#include "model.h"
+#include "ui.h"
+
+/* ---- the detail view ---- */
+
+static void
+text_add(struct ui *u, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	/* wrapped at the screen's width, at a space where one is near */
+	int width = u->cols > 10 ? u->cols - 1 : 10;
+	const char *p = buf;
+	do {
+		char line[4096], part[4096];
+		size_t take = text_cut(p, width, u->utf8);
+		snprintf(part, sizeof part, "%.*s", (int)take, p);
+		text_fit(part, width, false, u->utf8, line, sizeof line);
+		strv_add(&u->text, ui_text_dup(line));
+		p += take;
+		while (*p == ' ')
+			p++;
+	} while (*p);
+}
+
+static const char *
+nz(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static int
+on_detail(const char *what, const char *const *v, int n, void *arg)
+{
+	struct ui *u = arg;
+
+	(void)n;
+	if (strcmp(what, "report") == 0) {
+		text_add(u, "Report: %s, format %s, from %s", nz(v[4]), nz(v[0]),
+		    nz(v[1]));
+		text_add(u, "  subject: %s", nz(v[2]));
+		text_add(u, "  reporting MTA: %s", nz(v[3]));
+		text_add(u, "");
+		text_add(u, "Recipients:");
+	} else if (strcmp(what, "rcpt") == 0) {
+		text_add(u, "  %s  %s %s %s  reason %s", nz(v[0]), nz(v[1]),
+		    nz(v[2]), nz(v[3]), nz(v[4]));
+		if (v[6] && *v[6])
+			text_add(u, "    remote MTA: %s", v[6]);
+		if (v[5] && *v[5])
+			text_add(u, "    %s", v[5]);
+	} else if (strcmp(what, "original") == 0) {
+		text_add(u, "");
+		text_add(u, "The original (%s):", nz(v[0]));
+		text_add(u, "  Message-ID: %s", nz(v[1]));
+		text_add(u, "  From: %s", nz(v[2]));
+		text_add(u, "  Return-Path: %s", nz(v[5]));
+		text_add(u, "  Subject: %s", nz(v[3]));
+		text_add(u, "  Date: %s", nz(v[4]));
+	} else if (strcmp(what, "received") == 0) {
+		text_add(u, "  Received: %s", nz(v[0]));
+	} else if (strcmp(what, "excerpt") == 0) {
+		text_add(u, "");
+		text_add(u, "Text:");
+		text_add(u, "  %s", nz(v[0]));
+	} else if (strcmp(what, "verdict") == 0) {
+		text_add(u, "");
+		text_add(u, "Verdict: %s, score %s%s%s", nz(v[0]), nz(v[1]),
+		    v[2] && strcmp(v[2], "0") ? ", campaign #" : "",
+		    v[2] && strcmp(v[2], "0") ? v[2] : "");
+		text_add(u, "Why (signals, weight > 0 says backscatter):");
+	} else if (strcmp(what, "signal") == 0) {
+		text_add(u, "  %-22s %s  %s", nz(v[0]), nz(v[1]), nz(v[2]));
+	}
+	return 0;
+}
+
+void
+ui_open_detail(struct ui *u, struct item *it)
+{
+	strv_free(&u->text);
+	u->text_top = 0;
+	u->shown = it;
+	if (it->quarantined)
+		text_add(u, "In the quarantine since %lld days, from %s",
+		    it->since ? (long long)(((int64_t)time(NULL) - it->since) /
+		    DAY) : 0LL, nz(it->origin));
+	if (it->kept)
+		text_add(u, "Kept by you.");
+	int r = store_item_detail(u->ctx->st, it->folder, it->uid, on_detail,
+	    u);
+	if (r < 0)
+		ui_say(u, true, "%s", store_error(u->ctx->st));
+	else if (r > 0)
+		text_add(u, "This report is no longer in the store.");
+}
+
+void
+ui_help(struct ui *u)
+{
+	const char *names[64], *helps[64];
+	size_t n = key_help(ui_top(u), names, helps, 64);
+
+	u->help_of = ui_top(u);
+	strv_free(&u->text);
+	u->text_top = 0;
+	for (size_t i = 0; i < n; i++)
+		text_add(u, "  %-12s %s", names[i], helps[i]);
+	text_add(u, "");
+	text_add(u, "Patterns (T, l, /): ~s subject  ~f sender  ~r recipient  "
+	    "~R reason  ~v verdict  ~k kind  ~F folder  ~c campaign  ~S >0.9  "
+	    "~A all  ~T tagged  ~D ~Q ~K marked; ! negates; plain words match "
+	    "subject, sender, recipient, reason.");
+	text_add(u, "Marks: D delete, S quarantine, K keep, R release; "
+	    "flags: * tagged, q in the quarantine, d in the Trash, k kept.");
+}
