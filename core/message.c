@@ -1123,7 +1123,6 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 		if (m->from_addr == NULL)	/* "MAILER-DAEMON" alone */
 			m->from_addr = lowercase_dup(m->from, strlen(m->from));
 	}
-	m->daemon = daemon_sender(m);
 	ct = hdrs_get(&m->top, "Content-Type");
 	if (ct) {
 		m->ctype = lowercase_dup(ct, strlen(ct));

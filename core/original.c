@@ -139,3 +139,18 @@ original_read(struct msg *m, struct ndr_original *o)
 	}
 	hdrs_free(&h);
 }
+
+void
+original_free(struct ndr_original *o)
+{
+	free(o->message_id);
+	free(o->from);
+	free(o->to);
+	free(o->subject);
+	free(o->date);
+	free(o->return_path);
+	free(o->x_mailer);
+	free(o->excerpt);
+	strv_free(&o->received);
+	strv_free(&o->links);
+}

@@ -47,21 +47,6 @@ ndr_strerror(enum ndr_err e)
 }
 
 void
-original_free(struct ndr_original *o)
-{
-	free(o->message_id);
-	free(o->from);
-	free(o->to);
-	free(o->subject);
-	free(o->date);
-	free(o->return_path);
-	free(o->x_mailer);
-	free(o->excerpt);
-	strv_free(&o->received);
-	strv_free(&o->links);
-}
-
-void
 ndr_report_free(struct ndr_report **rp)
 {
 	struct ndr_report *r = *rp;
@@ -189,6 +174,7 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	if (len == 0)
 		return NDR_ERR_EMPTY;
 	msg_parse(&m, raw, len, lim);
+	m.daemon = daemon_sender(&m);	/* textread.c's: read after the parse */
 	/* a filter that wraps a whole delivery report in its own notice
 	 * (Trend Micro): the report inside is the one to read */
 	if (wrapped_report(&m) && lim->max_depth > 1) {

@@ -68,19 +68,6 @@ globals(int argc, char **argv)
 	return i - 1;
 }
 
-void
-print_safe(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = *s;
-		size_t bidi = ndr_bidi_len(s, strnlen(s, 3));
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || bidi) {
-			c = '?';
-			s += bidi ? bidi - 1 : 0;
-		}
-		putc(c, f);
-	}
-}
 
 int
 main(int argc, char **argv)
