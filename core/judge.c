@@ -378,11 +378,12 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 	/* judge, knowing the campaign */
 	for (size_t k = 0; k < nb; k++) {
 		size_t i = who[k], root = grp[k];
+		/* not legitimate (asked above) */
 		if (root == NDR_NO_CAMPAIGN)
-			ndr_judge(&j[i].ev, &c, 0, NULL, v);
+			ndr_judge_backscatter(&j[i].ev, &c, 0, NULL, v);
 		else
-			ndr_judge(&j[i].ev, &c, size[root], bad[root]->subject,
-			    v);
+			ndr_judge_backscatter(&j[i].ev, &c, size[root],
+			    bad[root]->subject, v);
 		keep(&out[i], v, v->verdict, v->score);
 	}
 

@@ -528,15 +528,24 @@ void
 ndr_judge(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
     size_t campaign_size, const char *campaign_subject, struct ndr_verdict *v)
 {
-	double sum = 0;
-	char d1[16], d2[16], d3[16];
-
 	memset(v, 0, sizeof *v);
 	if (ndr_judge_legit(ev, c, v)) {
 		v->verdict = NDR_LEGIT;
 		v->score = 0;
 		return;
 	}
+	ndr_judge_backscatter(ev, c, campaign_size, campaign_subject, v);
+}
+
+void
+ndr_judge_backscatter(const struct ndr_evidence *ev,
+    const struct ndr_judge_ctx *c, size_t campaign_size,
+    const char *campaign_subject, struct ndr_verdict *v)
+{
+	double sum = 0;
+	char d1[16], d2[16], d3[16];
+
+	memset(v, 0, sizeof *v);
 	if (sent_basis(c) && ev->orig_mid) {
 		if (ev->orig_date > 0 && ev->orig_date >= c->sent_first -
 		    SPAN_SLACK && ev->orig_date <= c->sent_last + SPAN_SLACK)

@@ -113,6 +113,12 @@ struct ndr_verdict {
 void	ndr_judge(const struct ndr_evidence *, const struct ndr_judge_ctx *,
 	    size_t campaign_size, const char *campaign_subject,
 	    struct ndr_verdict *);
+/* The same for evidence ndr_judge_legit() found nothing legitimate in
+ * (the store's judging asks that first of all, to leave the legitimate
+ * out of the campaigns: not asked twice). */
+void	ndr_judge_backscatter(const struct ndr_evidence *,
+	    const struct ndr_judge_ctx *, size_t campaign_size,
+	    const char *campaign_subject, struct ndr_verdict *);
 /* Is there anything to judge by: a Sent index, relays or a BATV key? */
 bool	ndr_judge_has_basis(const struct ndr_judge_ctx *);
 /* Only the signals that make a bounce legitimate: any fired? */
