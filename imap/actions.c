@@ -187,7 +187,187 @@ cmp_ref(const void *a, const void *b)
 	    &((const struct imap_msgref *)b)->uid);
 }
 
-/* One chunk of one folder. */
+/* One chunk of one folder, as it goes. */
+struct chunk {
+	struct imap_conn	*c;
+	struct store		*st;
+	enum imap_act		 act;
+	const char		*folder, *dest, *action;
+	char			*wire;		/* dest as the server names it */
+	struct imap_msgref	*m;
+	size_t			 n;
+	uint32_t		*here;		/* m's UIDs still in folder */
+	size_t			 nhere;
+	struct mailimap_set	*set;		/* here, as a set */
+	int64_t			*ids, batch;	/* the journal's rows */
+	/* the answer: COPYUID's mapping, and what was done */
+	uint32_t		 dest_uv;
+	struct mailimap_set	*src, *dst;
+	bool			 moved, copied_only;
+};
+
+enum { SENT = 0, LOST = -1, REFUSED = -2 };
+
+/* MOVE, or COPY + \Deleted (+ UID EXPUNGE with UIDPLUS). */
+static int
+send_move(struct chunk *k)
+{
+	struct imap_conn *c = k->c;
+
+	/* a release is the user's word that the message stays: the
+	 * keyword travels with it, so that even a store lost since never
+	 * sends it back (the policy skips $NdrKept) */
+	if (k->act == IMAP_RELEASE && add_keyword(c, k->set,
+	    IMAP_KEPT_KEYWORD) != MAILIMAP_NO_ERROR && !imap_usable(c))
+		return LOST;
+	if (c->move) {
+		if (mailimap_uidplus_uid_move(c->s, k->set, k->wire,
+		    &k->dest_uv, &k->src, &k->dst) != MAILIMAP_NO_ERROR)
+			return LOST;
+		k->moved = true;
+		return SENT;
+	}
+	if ((c->uidplus ? mailimap_uidplus_uid_copy(c->s, k->set, k->wire,
+	    &k->dest_uv, &k->src, &k->dst) : mailimap_uid_copy(c->s, k->set,
+	    k->wire)) != MAILIMAP_NO_ERROR ||
+	    act_flag_deleted(c, k->set) != MAILIMAP_NO_ERROR)
+		return LOST;
+	if (!c->uidplus) {
+		k->copied_only = true;	/* never a bare EXPUNGE */
+		return SENT;
+	}
+	if (mailimap_uid_expunge(c->s, k->set) != MAILIMAP_NO_ERROR)
+		return LOST;
+	k->moved = true;
+	return SENT;
+}
+
+/* The command of the chunk's action. */
+static int
+send_chunk(struct chunk *k, char *err, size_t errlen)
+{
+	switch (k->act) {
+	case IMAP_KEEP:
+		/* a server that takes no keywords: the journal remembers */
+		if (add_keyword(k->c, k->set, IMAP_KEPT_KEYWORD) !=
+		    MAILIMAP_NO_ERROR && k->c->s == NULL)
+			return LOST;
+		return SENT;
+	case IMAP_PURGE:
+		if (!k->c->uidplus) {
+			snprintf(err, errlen, "the server has no UIDPLUS: "
+			    "ndrsweep will not EXPUNGE %s, which would remove "
+			    "every message marked deleted there", k->folder);
+			return REFUSED;
+		}
+		if (act_flag_deleted(k->c, k->set) != MAILIMAP_NO_ERROR ||
+		    mailimap_uid_expunge(k->c->s, k->set) != MAILIMAP_NO_ERROR)
+			return LOST;
+		return SENT;
+	default:
+		return send_move(k);
+	}
+}
+
+/* Done: the journal's rows and the store's follow the messages. */
+static int
+record_done(struct chunk *k, struct imap_act_stats *sx, char *err,
+    size_t errlen)
+{
+	size_t nfrom = 0, nto = 0;
+	uint32_t *from = set_list(k->src, &nfrom), *to = set_list(k->dst, &nto);
+	int64_t now = (int64_t)time(NULL);
+	int rc = store_begin(k->st);
+
+	for (size_t i = 0; rc == 0 && i < k->n; i++) {
+		struct imap_msgref *m = &k->m[i];
+		uint32_t nu = 0;
+		if (k->ids[i] == 0)
+			continue;
+		for (size_t j = 0; k->moved && j < nfrom && j < nto; j++)
+			if (from[j] == m->uid)
+				nu = to[j];
+		if (store_journal_set(k->st, k->ids[i], k->copied_only ?
+		    "copied" : "done", k->dest_uv, nu, now) != 0 ||
+		    (k->act != IMAP_KEEP && !k->copied_only && store_msg_move(
+		    k->st, k->folder, m->uid, k->act == IMAP_PURGE ? NULL :
+		    k->dest, k->dest_uv, nu) != 0))
+			rc = -1;
+		else if (k->copied_only)
+			sx->copied_only++;
+		else
+			sx->done++;
+		m->done = rc == 0;
+	}
+	if (rc == 0)
+		rc = store_commit(k->st);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", store_error(k->st));
+		store_rollback(k->st);
+		for (size_t i = 0; i < k->n; i++)
+			k->m[i].done = false;	/* not recorded: not learnt */
+	}
+	free(from);
+	free(to);
+	return rc;
+}
+
+/* The command may or may not have been carried out: settled now when
+ * the session still answers (a NO), else by the next run. */
+static void
+settle_now(struct chunk *k, struct imap_act_stats *sx, char *err,
+    size_t errlen)
+{
+	struct imap_reconcile_stats rs = { 0 };
+	char why[256] = "";
+
+	snprintf(err, errlen, "%s of %zu messages in %s failed: %s",
+	    k->action, k->nhere, k->folder, act_why(k->c));
+	if (imap_usable(k->c) && settle_batch(k->c, k->st, k->batch, &rs, why,
+	    sizeof why) == 0) {
+		sx->done += rs.done;
+		sx->dropped += rs.dropped;
+		sx->copied_only += rs.copied;
+		sx->vanished += rs.vanished;
+	}
+}
+
+/* Which of the chunk's messages are still there, and the journal's rows
+ * for them, written before anything is sent. */
+static int
+prepare_chunk(struct chunk *k, struct imap_act_stats *sx, char *err,
+    size_t errlen)
+{
+	uint32_t uv, next = 0, next_uv = 0, *uids;
+
+	if (k->n > 1)
+		qsort(k->m, k->n, sizeof *k->m, cmp_ref);
+	if ((uids = calloc(k->n + 1, sizeof *uids)) == NULL)
+		abort();
+	for (size_t i = 0; i < k->n; i++)
+		uids[i] = k->m[i].uid;
+	if (act_select(k->c, k->folder, &uv, err, errlen) != 0 ||
+	    act_present(k->c, uids, k->n, &k->here, &k->nhere) != 0) {
+		if (!*err)
+			snprintf(err, errlen, "%s: UID SEARCH failed: %s",
+			    k->folder, act_why(k->c));
+		free(uids);
+		return -1;
+	}
+	free(uids);
+	if (k->dest && (k->wire = mutf7_encode(k->dest)) == NULL) {
+		snprintf(err, errlen, "%s: not a valid folder name", k->dest);
+		return -1;
+	}
+	if (k->nhere)
+		k->set = imap_uid_set(k->here, k->nhere);
+	if (k->dest && k->nhere)  /* where a proof will look, after a failure */
+		dest_next(k->c, k->wire, &next_uv, &next);
+	return journal(k->st, k->action, k->folder, uv, k->m, k->n, k->here,
+	    k->nhere, k->dest, next, next_uv, &k->batch, k->ids, sx, err,
+	    errlen);
+}
+
 static int
 act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
     const char *folder, struct imap_msgref *m, size_t n, const char *dest,
@@ -195,167 +375,43 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 {
 	static const char *const names[] = { "quarantine", "delete",
 	    "release", "purge", "keep" };
-	const char *action = names[act];
-	uint32_t uv, *uids = calloc(n + 1, sizeof *uids), *here = NULL;
-	uint32_t *from = NULL, *to = NULL, dest_uv = 0;
-	int64_t *ids = calloc(n + 1, sizeof *ids);
-	size_t nhere = 0, nfrom = 0, nto = 0;
-	struct mailimap_set *set = NULL, *src = NULL, *dst = NULL;
-	uint32_t next = 0, next_uv = 0;
-	int64_t batch = 0;
-	bool moved = false, copied_only = false;
-	int rc = -1, r;
+	struct chunk k = { .c = c, .st = st, .act = act, .folder = folder,
+	    .dest = dest, .action = names[act], .m = m, .n = n };
+	int rc = -1;
 
-	if (uids == NULL || ids == NULL)
+	if ((k.ids = calloc(n + 1, sizeof *k.ids)) == NULL)
 		abort();
-	if (n > 1)
-		qsort(m, n, sizeof *m, cmp_ref);
-	for (size_t i = 0; i < n; i++)
-		uids[i] = m[i].uid;
-	if (act_select(c, folder, &uv, err, errlen) != 0)
+	*err = '\0';
+	if (prepare_chunk(&k, sx, err, errlen) != 0)
 		goto out;
-	if (act_present(c, uids, n, &here, &nhere) != 0) {
-		snprintf(err, errlen, "%s: UID SEARCH failed: %s", folder, act_why(c));
-		goto out;
-	}
-	char *wire = dest ? mutf7_encode(dest) : NULL;
-	if (dest && wire == NULL) {
-		snprintf(err, errlen, "%s: not a valid folder name", dest);
-		goto out;
-	}
-	if (nhere)
-		set = imap_uid_set(here, nhere);
-	if (dest && nhere)	/* where a proof will look, after a failure */
-		dest_next(c, wire, &next_uv, &next);
-	if (journal(st, action, folder, uv, m, n, here, nhere, dest, next,
-	    next_uv, &batch, ids, sx, err, errlen) != 0) {
-		free(wire);
-		goto out;
-	}
-	if (nhere == 0) {
-		free(wire);
+	if (k.nhere == 0) {
 		rc = 0;
 		goto out;
 	}
-	switch (act) {
-	case IMAP_KEEP:
-		r = add_keyword(c, set, IMAP_KEPT_KEYWORD);
-		/* a server that takes no keywords: the journal remembers */
-		if (r != MAILIMAP_NO_ERROR && c->s == NULL)
-			goto lost;
+	switch (send_chunk(&k, err, errlen)) {
+	case SENT:
+		rc = record_done(&k, sx, err, errlen);
 		break;
-	case IMAP_PURGE:
-		if (!c->uidplus) {
-			snprintf(err, errlen, "the server has no UIDPLUS: "
-			    "ndrsweep will not EXPUNGE %s, which would remove "
-			    "every message marked deleted there", folder);
-			goto undo;
-		}
-		if ((r = act_flag_deleted(c, set)) != MAILIMAP_NO_ERROR ||
-		    (r = mailimap_uid_expunge(c->s, set)) != MAILIMAP_NO_ERROR)
-			goto lost;
+	case LOST:
+		settle_now(&k, sx, err, errlen);
 		break;
-	default:
-		/* a release is the user's word that the message stays: the
-		 * keyword travels with it, so that even a store lost since
-		 * never sends it back (the policy skips $NdrKept) */
-		if (act == IMAP_RELEASE && add_keyword(c, set,
-		    IMAP_KEPT_KEYWORD) != MAILIMAP_NO_ERROR && !imap_usable(c))
-			goto lost;
-		if (c->move) {
-			r = mailimap_uidplus_uid_move(c->s, set, wire, &dest_uv,
-			    &src, &dst);
-			if (r != MAILIMAP_NO_ERROR)
-				goto lost;
-			moved = true;
-		} else {
-			r = c->uidplus ? mailimap_uidplus_uid_copy(c->s, set, wire,
-			    &dest_uv, &src, &dst) : mailimap_uid_copy(c->s, set,
-			    wire);
-			if (r != MAILIMAP_NO_ERROR || (r = act_flag_deleted(c, set)) !=
-			    MAILIMAP_NO_ERROR)
-				goto lost;
-			if (c->uidplus) {
-				if ((r = mailimap_uid_expunge(c->s, set)) !=
-				    MAILIMAP_NO_ERROR)
-					goto lost;
-				moved = true;
-			} else
-				copied_only = true;
-		}
+	case REFUSED:
+		for (size_t i = 0; i < n; i++)
+			if (k.ids[i])
+				store_journal_set(st, k.ids[i], "refused", 0, 0,
+				    (int64_t)time(NULL));
+		break;
 	}
-	free(wire);
-	wire = NULL;
-	from = set_list(src, &nfrom);
-	to = set_list(dst, &nto);
-
-	/* done: the rows follow the messages */
-	int64_t now = (int64_t)time(NULL);
-	if (store_begin(st) != 0)
-		goto store_err;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t nu = 0;
-		if (ids[i] == 0)
-			continue;
-		for (size_t k = 0; moved && k < nfrom && k < nto; k++)
-			if (from[k] == m[i].uid)
-				nu = to[k];
-		if (store_journal_set(st, ids[i], copied_only ? "copied" :
-		    "done", dest_uv, nu, now) != 0)
-			goto store_err;
-		if (act != IMAP_KEEP && !copied_only && store_msg_move(st,
-		    folder, m[i].uid, act == IMAP_PURGE ? NULL : dest, dest_uv,
-		    nu) != 0)
-			goto store_err;
-		if (copied_only)
-			sx->copied_only++;
-		else
-			sx->done++;
-		m[i].done = true;
-	}
-	if (store_commit(st) != 0)
-		goto store_err;
-	rc = 0;
-	goto out;
-lost:
-	free(wire);
-	/* the command may or may not have been carried out: settled now
-	 * when the session still answers (a NO), else by the next run */
-	snprintf(err, errlen, "%s of %zu messages in %s failed: %s", action,
-	    nhere, folder, act_why(c));
-	if (imap_usable(c)) {
-		struct imap_reconcile_stats rs = { 0 };
-		char why2[256] = "";
-		if (settle_batch(c, st, batch, &rs, why2, sizeof why2) == 0) {
-			sx->done += rs.done;
-			sx->dropped += rs.dropped;
-			sx->copied_only += rs.copied;
-			sx->vanished += rs.vanished;
-		}
-	}
-	goto out;
-undo:
-	free(wire);
-	for (size_t i = 0; i < n; i++)
-		if (ids[i])
-			store_journal_set(st, ids[i], "refused", 0, 0,
-			    (int64_t)time(NULL));
-	goto out;
-store_err:
-	snprintf(err, errlen, "%s", store_error(st));
-	store_rollback(st);
 out:
-	if (set)
-		mailimap_set_free(set);
-	if (src)
-		mailimap_set_free(src);
-	if (dst)
-		mailimap_set_free(dst);
-	free(from);
-	free(to);
-	free(here);
-	free(uids);
-	free(ids);
+	if (k.set)
+		mailimap_set_free(k.set);
+	if (k.src)
+		mailimap_set_free(k.src);
+	if (k.dst)
+		mailimap_set_free(k.dst);
+	free(k.wire);
+	free(k.here);
+	free(k.ids);
 	return rc;
 }
 
