@@ -338,40 +338,46 @@ out:
 	return rc;
 }
 
+/* Where the destination holds the rows' messages: proven copies of those
+ * still in the source, the Message-ID (for the books) of those gone. */
 static int
-settle_rows(struct imap_conn *c, struct store *st, struct store_act *a,
-    size_t n, struct imap_reconcile_stats *rs, char *err, size_t errlen)
+dest_state(struct imap_conn *c, const struct store_act *a, size_t n,
+    const struct seen *src, uint32_t *dst, uint32_t *dest_uv, char *err,
+    size_t errlen)
 {
-	struct seen *src = calloc(n + 1, sizeof *src);
-	uint32_t *dst = calloc(n + 1, sizeof *dst);
-	uint32_t *fin = calloc(n + 1, sizeof *fin);
-	uint32_t uv, dest_uv = 0;
-	size_t nfin = 0;
-	int64_t now = (int64_t)time(NULL);
-	int rc = -1, r;
+	int r;
 
-	if (!src || !dst || !fin)
-		abort();
-	/* 1. the source: what is still there, and its fingerprints */
-	if (source_state(c, a, n, src, err, errlen) != 0)
-		goto out;
-	/* 2. the destination: the same bytes, arrived since the command */
-	if (a[0].dest) {
-		if ((r = examine_folder(c, a[0].dest, &dest_uv)) < 0) {
-			snprintf(err, errlen, "cannot open folder %s: %s",
-			    a[0].dest, act_why(c));
-			goto out;
-		}
-		uint32_t lo = a[0].dest_next && a[0].dest_next_uv == dest_uv ?
-		    a[0].dest_next : 1;
-		if (r == 1 && locate(c, src, n, lo, dst, err, errlen) != 0)
-			goto out;
-		/* gone from the source: only the books follow it */
-		for (size_t i = 0; r == 1 && i < n; i++)
-			if (src[i].uid == 0)
-				dst[i] = find_mid_above(c, a[i].message_id, lo);
+	if (a[0].dest == NULL)
+		return 0;
+	if ((r = examine_folder(c, a[0].dest, dest_uv)) < 0) {
+		snprintf(err, errlen, "cannot open folder %s: %s", a[0].dest,
+		    act_why(c));
+		return -1;
 	}
-	/* 3. a proven copy whose original is still there: finish the move */
+	if (r == 0)
+		return 0;	/* no such folder: nothing arrived */
+	uint32_t lo = a[0].dest_next && a[0].dest_next_uv == *dest_uv ?
+	    a[0].dest_next : 1;
+	if (locate(c, src, n, lo, dst, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (src[i].uid == 0)
+			dst[i] = find_mid_above(c, a[i].message_id, lo);
+	return 0;
+}
+
+/* A proven copy whose original is still there: the move finished (with
+ * UIDPLUS; without, the row ends copied). */
+static int
+finish_moves(struct imap_conn *c, const struct store_act *a, size_t n,
+    struct seen *src, const uint32_t *dst, char *err, size_t errlen)
+{
+	uint32_t *fin = calloc(n + 1, sizeof *fin), uv;
+	size_t nfin = 0;
+	int rc = 0;
+
+	if (fin == NULL)
+		abort();
 	for (size_t i = 0; i < n; i++)
 		if (src[i].uid && dst[i] && c->uidplus)
 			fin[nfin++] = src[i].uid;
@@ -381,33 +387,40 @@ settle_rows(struct imap_conn *c, struct store *st, struct store_act *a,
 		if (act_select(c, a[0].folder, &uv, err, errlen) != 0 ||
 		    act_flag_deleted(c, set) != MAILIMAP_NO_ERROR ||
 		    mailimap_uid_expunge(c->s, set) != MAILIMAP_NO_ERROR) {
-			mailimap_set_free(set);
 			snprintf(err, errlen, "cannot finish the move from %s: %s",
 			    a[0].folder, act_why(c));
-			goto out;
-		}
+			rc = -1;
+		} else
+			for (size_t i = 0; i < n; i++)
+				if (src[i].uid && dst[i])
+					src[i].uid = 0;
 		mailimap_set_free(set);
-		for (size_t i = 0; i < n; i++)
-			if (src[i].uid && dst[i] && c->uidplus)
-				src[i].uid = 0;
 	}
-	/* 4. the rows, and the store following the messages */
-	if (store_begin(st) != 0)
-		goto store_err;
-	for (size_t i = 0; i < n; i++) {
+	free(fin);
+	return rc;
+}
+
+/* The rows' states, and the store following the messages. */
+static int
+record_states(struct store *st, const struct store_act *a, size_t n,
+    const struct seen *src, const uint32_t *dst, uint32_t dest_uv,
+    struct imap_reconcile_stats *rs, char *err, size_t errlen)
+{
+	int64_t now = (int64_t)time(NULL);
+	int rc = store_begin(st);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *state = outcome(&a[i], src[i].uid, dst[i]);
+		bool done = strcmp(state, "done") == 0;
+		bool gone = strcmp(state, "vanished") == 0 || (done &&
+		    a[i].dest == NULL && strcmp(a[i].action, "keep") != 0);
 		if (store_journal_set(st, a[i].id, state, dest_uv, dst[i],
-		    now) != 0)
-			goto store_err;
-		if (strcmp(state, "done") == 0 && a[i].dest &&
-		    store_msg_move(st, a[i].folder, a[i].uid, a[i].dest,
-		    dest_uv, dst[i]) != 0)
-			goto store_err;
-		if ((strcmp(state, "vanished") == 0 || (strcmp(state, "done") ==
-		    0 && a[i].dest == NULL && strcmp(a[i].action, "keep") != 0))
-		    && store_msg_move(st, a[i].folder, a[i].uid, NULL, 0, 0) != 0)
-			goto store_err;
-		if (strcmp(state, "done") == 0)
+		    now) != 0 || (done && a[i].dest && store_msg_move(st,
+		    a[i].folder, a[i].uid, a[i].dest, dest_uv, dst[i]) != 0) ||
+		    (gone && store_msg_move(st, a[i].folder, a[i].uid, NULL, 0,
+		    0) != 0))
+			rc = -1;
+		else if (done)
 			rs->done++;
 		else if (strcmp(state, "dropped") == 0)
 			rs->dropped++;
@@ -416,17 +429,34 @@ settle_rows(struct imap_conn *c, struct store *st, struct store_act *a,
 		else
 			rs->vanished++;
 	}
-	if (store_commit(st) != 0)
-		goto store_err;
-	rc = 0;
-	goto out;
-store_err:
-	snprintf(err, errlen, "%s", store_error(st));
-	store_rollback(st);
-out:
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		store_rollback(st);
+	}
+	return rc;
+}
+
+/* One command's rows: the source, the destination, the moves proven and
+ * finished, the states. */
+static int
+settle_rows(struct imap_conn *c, struct store *st, struct store_act *a,
+    size_t n, struct imap_reconcile_stats *rs, char *err, size_t errlen)
+{
+	struct seen *src = calloc(n + 1, sizeof *src);
+	uint32_t *dst = calloc(n + 1, sizeof *dst), dest_uv = 0;
+	int rc = -1;
+
+	if (src == NULL || dst == NULL)
+		abort();
+	if (source_state(c, a, n, src, err, errlen) == 0 &&
+	    dest_state(c, a, n, src, dst, &dest_uv, err, errlen) == 0 &&
+	    finish_moves(c, a, n, src, dst, err, errlen) == 0)
+		rc = record_states(st, a, n, src, dst, dest_uv, rs, err,
+		    errlen);
 	free(src);
 	free(dst);
-	free(fin);
 	return rc;
 }
 
