@@ -266,96 +266,117 @@ cmp_size_desc(const void *a, const void *b, void *arg)
 	    (*(const size_t *)a < *(const size_t *)b);
 }
 
-int
-ndr_judge_store(struct store *st, const struct ndr_account *acct,
-    struct ndr_judge_stats *stats, char *err, size_t errlen)
-{
-	struct sent_ctx sc = { .st = st };
-	struct store_judged *j = NULL;
-	size_t n = 0, nb = 0;
-	int rc = -1;
+/* One judging of the store: the reports, their outcomes, the groups. */
+struct judging {
+	struct store_judged	 *j;		/* the reports, n of them */
+	size_t			  n;
+	struct outcome		 *out;		/* their verdicts */
+	struct ndr_verdict	 *v;		/* the one worked on */
+	/* the reports not legitimate: their evidence and index in j */
+	const struct ndr_evidence **bad;
+	size_t			 *who, nb;
+	size_t			 *grp, *size;	/* group (its root), size */
+	int64_t			 *cid;		/* campaign number, by root */
+	size_t			 *order, ng;	/* roots, largest first */
+	size_t			 *start, *mem;	/* the members, by root */
+	struct store_campaign	 *camp;		/* by order */
+};
 
-	memset(stats, 0, sizeof *stats);
-	if (store_each_sent(st, on_sent, &sc) != 0 ||
-	    store_evidence_load(st, &j, &n) != 0) {
-		snprintf(err, errlen, "%s", store_error(st));
-		goto out;
-	}
-	if (sc.nrd)
-		if (sc.nrd > 1)
-			qsort(sc.rd, sc.nrd, sizeof *sc.rd, cmp_rdate);
-	if (ndr_bayes_open(st, &sc.bayes) != 0) {
-		snprintf(err, errlen, "%s", store_error(st));
-		goto out;
-	}
-	struct ndr_judge_ctx c = {
-		.addresses = &acct->addresses, .own_relays = &acct->own_relays,
-		.batv_key = acct->batv_key, .sent_count = sc.count,
-		.sent_first = sc.first, .sent_last = sc.last,
-		.sent_mid = cb_mid, .sent_rcpt = cb_rcpt,
-		.sent_mid_domain = cb_domain, .arg = &sc,
-		/* untrained, it would only say 0.5: no signal at all */
-		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
-	};
+static void
+judging_alloc(struct judging *jd)
+{
+	size_t n = jd->n ? jd->n : 1;
+
 	/* one verdict worked on at a time (16 signals of text each: a
 	 * whole array of them was 16 MB for 5,000 reports, page faults
 	 * and all), the outcomes kept */
-	struct ndr_verdict *v = xcalloc(1, sizeof *v);
-	struct outcome *out = xcalloc(n ? n : 1, sizeof *out);
-	const struct ndr_evidence **bad = xcalloc(n ? n : 1, sizeof *bad);
-	size_t *who = xcalloc(n ? n : 1, sizeof *who);
-	size_t *grp = xcalloc(n ? n : 1, sizeof *grp);
-	size_t *size = xcalloc(n ? n : 1, sizeof *size);
-	int64_t *cid = xcalloc(n ? n : 1, sizeof *cid);
+	jd->v = xcalloc(1, sizeof *jd->v);
+	jd->out = xcalloc(n, sizeof *jd->out);
+	jd->bad = xcalloc(n, sizeof *jd->bad);
+	jd->who = xcalloc(n, sizeof *jd->who);
+	jd->grp = xcalloc(n, sizeof *jd->grp);
+	jd->size = xcalloc(n, sizeof *jd->size);
+	jd->cid = xcalloc(n, sizeof *jd->cid);
+	jd->order = xcalloc(n, sizeof *jd->order);
+	jd->start = xcalloc(n + 1, sizeof *jd->start);
+	jd->mem = xcalloc(n, sizeof *jd->mem);
+}
 
-	/* the legitimate first: they are no campaign's */
-	for (size_t i = 0; i < n; i++) {
-		v->nsig = 0;
-		if (!ndr_judge_legit(&j[i].ev, &c, v)) {
-			who[nb] = i;
-			bad[nb++] = &j[i].ev;
-		} else
-			keep(&out[i], v, NDR_LEGIT, 0);
+static void
+judging_free(struct judging *jd)
+{
+	for (size_t g = 0; jd->camp && g < jd->ng; g++) {
+		free((char *)jd->camp[g].forged);
+		free((char *)jd->camp[g].mtas);
+		free((char *)jd->camp[g].links);
 	}
-	ndr_campaigns(bad, nb, grp);
-	for (size_t k = 0; k < nb; k++)
-		if (grp[k] != NDR_NO_CAMPAIGN)
-			size[grp[k]]++;
+	free(jd->camp);
+	for (size_t i = 0; jd->out && i < jd->n; i++)
+		free(jd->out[i].signals);
+	free(jd->out);
+	free(jd->start);
+	free(jd->mem);
+	free(jd->order);
+	free(jd->v);
+	free(jd->bad);
+	free(jd->who);
+	free(jd->grp);
+	free(jd->size);
+	free(jd->cid);
+}
 
-	/* campaign numbers: the one most members had, unless a larger
-	 * group took it first; else a new one */
-	int64_t next = 1;
-	for (size_t i = 0; i < n; i++)
-		if (j[i].campaign >= next)
-			next = j[i].campaign + 1;
-	size_t *order = xcalloc(nb ? nb : 1, sizeof *order), ng = 0;
-	for (size_t k = 0; k < nb; k++)
-		if (grp[k] == k)	/* a root; NDR_NO_CAMPAIGN is none */
-			order[ng++] = k;
-	qsort_r(order, ng, sizeof *order, cmp_size_desc, size);
-	struct map taken = { 0 }, votes = { 0 };
-	/* members of each group, by root: a counting sort */
-	size_t *start = xcalloc(nb + 1, sizeof *start), *mem = xcalloc(nb ? nb :
-	    1, sizeof *mem);
-	for (size_t k = 0; k < nb; k++)
-		if (grp[k] != NDR_NO_CAMPAIGN)
-			start[grp[k] + 1]++;
-	for (size_t k = 0; k < nb; k++)
-		start[k + 1] += start[k];
-	size_t *fill = xcalloc(nb ? nb : 1, sizeof *fill);
-	for (size_t k = 0; k < nb; k++)
-		if (grp[k] != NDR_NO_CAMPAIGN)
-			mem[start[grp[k]] + fill[grp[k]]++] = k;
+/* The legitimate first: they are no campaign's. The rest grouped, each
+ * group's members listed by its root (a counting sort), the roots by
+ * size. */
+static void
+legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c)
+{
+	for (size_t i = 0; i < jd->n; i++) {
+		jd->v->nsig = 0;
+		if (!ndr_judge_legit(&jd->j[i].ev, c, jd->v)) {
+			jd->who[jd->nb] = i;
+			jd->bad[jd->nb++] = &jd->j[i].ev;
+		} else
+			keep(&jd->out[i], jd->v, NDR_LEGIT, 0);
+	}
+	ndr_campaigns(jd->bad, jd->nb, jd->grp);
+	for (size_t k = 0; k < jd->nb; k++)
+		if (jd->grp[k] != NDR_NO_CAMPAIGN) {
+			jd->size[jd->grp[k]]++;
+			jd->start[jd->grp[k] + 1]++;
+		}
+	for (size_t k = 0; k < jd->nb; k++)
+		if (jd->grp[k] == k)	/* a root; NDR_NO_CAMPAIGN is none */
+			jd->order[jd->ng++] = k;
+	qsort_r(jd->order, jd->ng, sizeof *jd->order, cmp_size_desc, jd->size);
+	for (size_t k = 0; k < jd->nb; k++)
+		jd->start[k + 1] += jd->start[k];
+	size_t *fill = xcalloc(jd->nb ? jd->nb : 1, sizeof *fill);
+	for (size_t k = 0; k < jd->nb; k++)
+		if (jd->grp[k] != NDR_NO_CAMPAIGN)
+			jd->mem[jd->start[jd->grp[k]] + fill[jd->grp[k]]++] = k;
 	free(fill);
-	struct store_campaign *camp = xcalloc(ng ? ng : 1, sizeof *camp);
-	for (size_t g = 0; g < ng; g++) {
-		size_t root = order[g], best_n = 0;
+}
+
+/* Campaign numbers that stay: each group takes the one most of its
+ * members had, unless a larger group took it first; else a new one. */
+static void
+number_campaigns(struct judging *jd)
+{
+	struct map taken = { 0 }, votes = { 0 };
+	int64_t next = 1;
+
+	for (size_t i = 0; i < jd->n; i++)
+		if (jd->j[i].campaign >= next)
+			next = jd->j[i].campaign + 1;
+	jd->camp = xcalloc(jd->ng ? jd->ng : 1, sizeof *jd->camp);
+	for (size_t g = 0; g < jd->ng; g++) {
+		size_t root = jd->order[g], best_n = 0;
 		int64_t best = 0;
-		free(votes.key);
-		free(votes.val);
+		map_free(&votes);
 		memset(&votes, 0, sizeof votes);
-		for (size_t m = start[root]; m < start[root + 1]; m++) {
-			int64_t old = j[who[mem[m]]].campaign;
+		for (size_t m = jd->start[root]; m < jd->start[root + 1]; m++) {
+			int64_t old = jd->j[jd->who[jd->mem[m]]].campaign;
 			if (old <= 0 || map_slot(&taken, (uint64_t)old, false))
 				continue;
 			int64_t *nv = map_slot(&votes, (uint64_t)old, true);
@@ -368,33 +389,40 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		if (best == 0)
 			best = next++;
 		*map_slot(&taken, (uint64_t)best, true) = 1;
-		cid[root] = best;
-		camp[g].id = best;
-		camp[g].size = (int64_t)size[root];
+		jd->cid[root] = best;
+		jd->camp[g].id = best;
+		jd->camp[g].size = (int64_t)jd->size[root];
 	}
 	map_free(&votes);
 	map_free(&taken);
+}
 
-	/* judge, knowing the campaign */
-	for (size_t k = 0; k < nb; k++) {
-		size_t i = who[k], root = grp[k];
-		/* not legitimate (asked above) */
+/* The rest judged, knowing their campaign (not legitimate: asked). */
+static void
+judge_rest(struct judging *jd, const struct ndr_judge_ctx *c)
+{
+	for (size_t k = 0; k < jd->nb; k++) {
+		size_t i = jd->who[k], root = jd->grp[k];
 		if (root == NDR_NO_CAMPAIGN)
-			ndr_judge_backscatter(&j[i].ev, &c, 0, NULL, v);
+			ndr_judge_backscatter(&jd->j[i].ev, c, 0, NULL, jd->v);
 		else
-			ndr_judge_backscatter(&j[i].ev, &c, size[root],
-			    bad[root]->subject, v);
-		keep(&out[i], v, v->verdict, v->score);
+			ndr_judge_backscatter(&jd->j[i].ev, c, jd->size[root],
+			    jd->bad[root]->subject, jd->v);
+		keep(&jd->out[i], jd->v, jd->v->verdict, jd->v->score);
 	}
+}
 
-	/* what each campaign shows */
-	for (size_t g = 0; g < ng; g++) {
-		size_t root = order[g];
+/* What each campaign shows: when, subject, forged senders, MTAs, links. */
+static void
+describe_campaigns(struct judging *jd)
+{
+	for (size_t g = 0; g < jd->ng; g++) {
+		size_t root = jd->order[g];
 		struct ndr_strv forged = { 0 }, mtas = { 0 }, links = { 0 };
-		struct store_campaign *cp = &camp[g];
-		for (size_t m = start[root]; m < start[root + 1]; m++) {
-			size_t i = who[mem[m]];
-			const struct ndr_evidence *e = &j[i].ev;
+		struct store_campaign *cp = &jd->camp[g];
+		for (size_t m = jd->start[root]; m < jd->start[root + 1]; m++) {
+			size_t i = jd->who[jd->mem[m]];
+			const struct ndr_evidence *e = &jd->j[i].ev;
 			int64_t d = e->date;
 			if (d > 0 && (cp->first_seen == 0 || d < cp->first_seen))
 				cp->first_seen = d;
@@ -406,7 +434,7 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 			    e->orig_sender, ",");
 			gather(&mtas, e->mta, ",");
 			gather(&links, e->links, " ");
-			cp->backscatter += out[i].verdict == NDR_BACKSCATTER;
+			cp->backscatter += jd->out[i].verdict == NDR_BACKSCATTER;
 		}
 		cp->forged = joined(&forged);
 		cp->mtas = joined(&mtas);
@@ -415,72 +443,85 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		strv_free(&mtas);
 		strv_free(&links);
 	}
+}
 
-	/* write back what changed */
-	if (store_begin(st) != 0) {
-		snprintf(err, errlen, "%s", store_error(st));
-		goto free_all;
-	}
-	rc = 0;
-	for (size_t i = 0, k = 0; i < n && rc == 0; i++) {
+/* Written back: the verdicts that changed, the campaigns. */
+static int
+write_back(struct judging *jd, struct store *st, struct ndr_judge_stats *stats)
+{
+	int rc = store_begin(st);
+
+	for (size_t i = 0, k = 0; i < jd->n && rc == 0; i++) {
+		const struct store_judged *j = &jd->j[i];
+		const struct outcome *o = &jd->out[i];
 		int64_t camp_id = 0;
-		if (k < nb && who[k] == i) {
-			if (grp[k] != NDR_NO_CAMPAIGN)
-				camp_id = cid[grp[k]];
+		if (k < jd->nb && jd->who[k] == i) {
+			if (jd->grp[k] != NDR_NO_CAMPAIGN)
+				camp_id = jd->cid[jd->grp[k]];
 			k++;
 		}
-		const char *name = ndr_verdict_name(out[i].verdict);
-		const char *sig = out[i].signals;
-		switch (out[i].verdict) {
-		case NDR_LEGIT:
+		const char *name = ndr_verdict_name(o->verdict);
+		if (o->verdict == NDR_LEGIT)
 			stats->legit++;
-			break;
-		case NDR_BACKSCATTER:
+		else if (o->verdict == NDR_BACKSCATTER)
 			stats->backscatter++;
-			break;
-		default:
+		else
 			stats->unsure++;
-		}
-		if (j[i].verdict == NULL || strcmp(j[i].verdict, name) != 0 ||
-		    j[i].campaign != camp_id || j[i].signals == NULL ||
-		    strcmp(j[i].signals, sig) != 0 ||
-		    j[i].score - out[i].score > 1e-9 ||
-		    out[i].score - j[i].score > 1e-9) {
+		if (j->verdict == NULL || strcmp(j->verdict, name) != 0 ||
+		    j->campaign != camp_id || j->signals == NULL ||
+		    strcmp(j->signals, o->signals) != 0 ||
+		    j->score - o->score > 1e-9 || o->score - j->score > 1e-9) {
 			stats->changed++;
-			rc = store_verdict_put(st, j[i].folder, j[i].uid, name,
-			    out[i].score, sig, camp_id);
+			rc = store_verdict_put(st, j->folder, j->uid, name,
+			    o->score, o->signals, camp_id);
 		}
 	}
 	if (rc == 0)
-		rc = store_campaigns_put(st, camp, ng);
+		rc = store_campaigns_put(st, jd->camp, jd->ng);
 	if (rc == 0)
 		rc = store_commit(st);
-	if (rc != 0) {
-		snprintf(err, errlen, "%s", store_error(st));
+	if (rc != 0)
 		store_rollback(st);
+	stats->campaigns = jd->ng;
+	return rc;
+}
+
+int
+ndr_judge_store(struct store *st, const struct ndr_account *acct,
+    struct ndr_judge_stats *stats, char *err, size_t errlen)
+{
+	struct sent_ctx sc = { .st = st };
+	struct judging jd = { 0 };
+	int rc = -1;
+
+	memset(stats, 0, sizeof *stats);
+	if (store_each_sent(st, on_sent, &sc) != 0 ||
+	    store_evidence_load(st, &jd.j, &jd.n) != 0 ||
+	    ndr_bayes_open(st, &sc.bayes) != 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		goto out;
 	}
-	stats->campaigns = ng;
-free_all:
-	for (size_t g = 0; g < ng; g++) {
-		free((char *)camp[g].forged);
-		free((char *)camp[g].mtas);
-		free((char *)camp[g].links);
-	}
-	free(camp);
-	for (size_t i = 0; i < n; i++)
-		free(out[i].signals);
-	free(out);
-	free(start);
-	free(mem);
-	free(order);
-	free(v);
-	free(bad);
-	free(who);
-	free(grp);
-	free(size);
-	free(cid);
+	if (sc.nrd > 1)
+		qsort(sc.rd, sc.nrd, sizeof *sc.rd, cmp_rdate);
+	struct ndr_judge_ctx c = {
+		.addresses = &acct->addresses, .own_relays = &acct->own_relays,
+		.batv_key = acct->batv_key, .sent_count = sc.count,
+		.sent_first = sc.first, .sent_last = sc.last,
+		.sent_mid = cb_mid, .sent_rcpt = cb_rcpt,
+		.sent_mid_domain = cb_domain, .arg = &sc,
+		/* untrained, it would only say 0.5: no signal at all */
+		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
+	};
+	judging_alloc(&jd);
+	legit_then_groups(&jd, &c);
+	number_campaigns(&jd);
+	judge_rest(&jd, &c);
+	describe_campaigns(&jd);
+	if ((rc = write_back(&jd, st, stats)) != 0)
+		snprintf(err, errlen, "%s", store_error(st));
+	judging_free(&jd);
 out:
-	store_judged_free(j, n);
+	store_judged_free(jd.j, jd.n);
 	free(sc.rd);
 	ndr_bayes_free(sc.bayes);
 	map_free(&sc.domain);
