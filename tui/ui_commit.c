@@ -54,29 +54,98 @@ trash_of(struct ui *u, struct imap_conn *c)
 	return t ? t : strdup("Trash");
 }
 
-void
-ui_commit(struct ui *u)
+/* "Commit: delete 3, quarantine 12? [y/N] ": the counts that are not
+ * naught, and the person's answer. */
+static bool
+ask(struct ui *u, const size_t *counts)
 {
-	size_t counts[MARK__N], total = model_marks(&u->m, counts);
-	char q[256], err[1024];
-	struct imap_conn c = { 0 };
-	int lockfd = -1, failed = 0;
-	unsigned done[MARK__N] = { 0 };
-	char *trash = NULL;
-
-	if (total == 0) {
-		ui_say(u, false, "nothing is marked");
-		return;
-	}
-	/* the counts per action first, those that are not naught */
+	char q[256];
 	size_t ql = (size_t)snprintf(q, sizeof q, "Commit:");
+
 	for (int mk = MARK_DELETE; mk < MARK__N; mk++)
 		if (counts[mk] && ql < sizeof q)
 			ql += (size_t)snprintf(q + ql, sizeof q - ql, "%s %s %zu",
 			    ql > 7 ? "," : "", mark_names[mk], counts[mk]);
 	if (ql < sizeof q)
 		snprintf(q + ql, sizeof q - ql, "? [y/N] ");
-	if (!ui_confirm(u, q)) {
+	return ui_confirm(u, q);
+}
+
+/* The decision a mark stands for (false: none). */
+static bool
+decision_of(const struct item *it, struct decision *d)
+{
+	enum imap_act act;
+
+	switch (it->mark) {
+	case MARK_QUARANTINE: act = IMAP_QUARANTINE; break;
+	case MARK_KEEP: act = IMAP_KEEP; break;
+	case MARK_RELEASE: act = IMAP_RELEASE; break;
+	case MARK_DELETE:
+		/* inside the quarantine: expunged; else to Trash */
+		act = it->quarantined ? IMAP_PURGE : IMAP_DELETE;
+		break;
+	default:
+		return false;
+	}
+	*d = (struct decision){ .act = act, .folder = it->folder,
+	    .uid = it->uid, .message_id = *it->message_id ? it->message_id :
+	    NULL, .origin = act == IMAP_QUARANTINE ? it->folder :
+	    *it->origin ? it->origin : NULL };
+	return true;
+}
+
+/* Every mark a decision, all through the decision path; a mark the
+ * server carried out is cleared, the others stay. */
+static void
+carry_out(struct ui *u, struct imap_conn *c, size_t total, bool deletes)
+{
+	struct decision *d = calloc(total + 1, sizeof *d);
+	struct item **v = calloc(total + 1, sizeof *v);
+	struct decide_stats ds;
+	char *trash = NULL;
+	size_t n = 0;
+
+	if (d == NULL || v == NULL)
+		abort();
+	if (deletes) {
+		trash = trash_of(u, c);
+		snprintf(u->trash, sizeof u->trash, "%s", trash);
+	}
+	for (size_t i = 0; i < u->m.nitems && n < total; i++)
+		if (decision_of(&u->m.items[i], &d[n]))
+			v[n++] = &u->m.items[i];
+	bool failed = decide(c, u->ctx, d, n, trash, say_line, u, &ds) != 0;
+	for (size_t i = 0; i < n; i++)
+		if (d[i].done)
+			v[i]->mark = MARK_NONE;
+	if (ds.copied_only)
+		ui_say(u, true, "the server has no UIDPLUS: %u messages were "
+		    "copied and marked deleted where they were; expunge them "
+		    "yourself", ds.copied_only);
+	else if (!failed)
+		ui_say(u, false, "committed: %u quarantined, %u deleted, %u "
+		    "kept, %u released", ds.done[IMAP_QUARANTINE],
+		    ds.done[IMAP_DELETE] + ds.done[IMAP_PURGE],
+		    ds.done[IMAP_KEEP], ds.done[IMAP_RELEASE]);
+	free(d);
+	free(v);
+	free(trash);
+}
+
+void
+ui_commit(struct ui *u)
+{
+	size_t counts[MARK__N], total = model_marks(&u->m, counts);
+	struct imap_conn c = { 0 };
+	char err[1024];
+	int lockfd = -1;
+
+	if (total == 0) {
+		ui_say(u, false, "nothing is marked");
+		return;
+	}
+	if (!ask(u, counts)) {
 		ui_say(u, false, "not committed; the marks stay");
 		return;
 	}
@@ -84,10 +153,10 @@ ui_commit(struct ui *u)
 		ui_say(u, true, "offline (--offline): marks cannot be carried out");
 		return;
 	}
-	ui_say(u, false, "committing %zu marks...", total);
-	if (u->thread_started) {
+	if (u->thread_started)
 		ui_say(u, false, "waiting for the scan to finish...");
-	}
+	else
+		ui_say(u, false, "committing %zu marks...", total);
 	ui_draw(u);
 	ui_scan_wait(u);
 	ui_read_errors(u);
@@ -99,61 +168,12 @@ ui_commit(struct ui *u)
 	if (imap_open(u->ctx->a, u->pw, &c, err, sizeof err) != 0) {
 		ui_say(u, true, "not committed: %s; the marks stay", err);
 		ui_record(u);
-		goto out;
-	}
-	/* every mark a decision, all through the decision path */
-	struct decision *d = calloc(total + 1, sizeof *d);
-	struct item **v = calloc(total + 1, sizeof *v);
-	struct decide_stats ds;
-	size_t n = 0;
-	if (d == NULL || v == NULL)
-		abort();
-	if (counts[MARK_DELETE]) {
-		trash = trash_of(u, &c);
-		snprintf(u->trash, sizeof u->trash, "%s", trash);
-	}
-	for (size_t i = 0; i < u->m.nitems && n < total; i++) {
-		struct item *it = &u->m.items[i];
-		enum imap_act act;
-		switch (it->mark) {
-		case MARK_QUARANTINE: act = IMAP_QUARANTINE; break;
-		case MARK_KEEP: act = IMAP_KEEP; break;
-		case MARK_RELEASE: act = IMAP_RELEASE; break;
-		case MARK_DELETE:
-			/* inside the quarantine: expunged; else to Trash */
-			act = it->quarantined ? IMAP_PURGE : IMAP_DELETE;
-			break;
-		default: continue;
-		}
-		v[n] = it;
-		d[n++] = (struct decision){ .act = act, .folder = it->folder,
-		    .uid = it->uid, .message_id = *it->message_id ?
-		    it->message_id : NULL, .origin = act == IMAP_QUARANTINE ?
-		    it->folder : *it->origin ? it->origin : NULL };
-	}
-	failed = decide(&c, u->ctx, d, n, trash, say_line, u, &ds) != 0;
-	for (size_t i = 0; i < n; i++)
-		if (d[i].done)
-			v[i]->mark = MARK_NONE;
-	if (ds.copied_only)
-		ui_say(u, true, "the server has no UIDPLUS: %u messages were "
-		    "copied and marked deleted where they were; expunge them "
-		    "yourself", ds.copied_only);
-	done[MARK_QUARANTINE] = ds.done[IMAP_QUARANTINE];
-	done[MARK_DELETE] = ds.done[IMAP_DELETE] + ds.done[IMAP_PURGE];
-	done[MARK_KEEP] = ds.done[IMAP_KEEP];
-	done[MARK_RELEASE] = ds.done[IMAP_RELEASE];
-	free(d);
-	free(v);
-	free(trash);
-	if (!failed)
-		ui_say(u, false, "committed: %u quarantined, %u deleted, %u kept, "
-		    "%u released", done[MARK_QUARANTINE], done[MARK_DELETE],
-		    done[MARK_KEEP], done[MARK_RELEASE]);
-out:
+	} else
+		carry_out(u, &c, total, counts[MARK_DELETE] > 0);
 	imap_close(&c);
 	if (lockfd != -1)
 		close(lockfd);
+	/* the store again, the message line kept */
 	char keep[sizeof u->msg];
 	bool kerr = u->msg_error;
 	snprintf(keep, sizeof keep, "%s", u->msg);
