@@ -348,6 +348,60 @@ append_set(struct ndr_buf *b, const struct mailimap_set *set)
 	}
 }
 
+/* What one answer to a FETCH was. */
+enum answer { MORE, DONE, FAILED, FAILED_TAGGED };
+
+/* One answer read: the tagged end (OK, or NO/BAD in err), an untagged
+ * FETCH to fn, or one that ends the command (BYE, what cannot be read). */
+static enum answer
+answer(struct wire *r, const char *tag, size_t taglen, imap_fetched_fn *fn,
+    void *arg, char *err, size_t errlen)
+{
+	struct cur cu = { r->r.s, r->r.s + r->r.len };
+
+	if (r->r.len > taglen && memcmp(cu.p, tag, taglen) == 0 &&
+	    cu.p[taglen] == ' ') {
+		const char *st = cu.p + taglen + 1;
+		if (strncasecmp(st, "OK", 2) == 0)
+			return DONE;
+		/* NO or BAD: what the server said, one line */
+		st += strcspn(st, " \r\n");
+		st += *st == ' ';
+		snprintf(err, errlen, "FETCH failed: %.*s",
+		    (int)strcspn(st, "\r\n"), st);
+		return FAILED_TAGGED;
+	}
+	if (cu.end - cu.p < 2 || cu.p[0] != '*' || cu.p[1] != ' ') {
+		snprintf(err, errlen, "FETCH failed: a reply ndrsweep could not "
+		    "read");
+		return FAILED;
+	}
+	cu.p += 2;
+	uint32_t seq;
+	if (!number(&cu, &seq)) {
+		/* OK, NO, BAD, BYE, VANISHED...: only BYE ends it */
+		if (cu.end - cu.p >= 3 && strncasecmp(cu.p, "BYE", 3) == 0) {
+			snprintf(err, errlen, "FETCH failed: connection lost");
+			return FAILED;
+		}
+		return MORE;
+	}
+	sp(&cu);
+	if (cu.end - cu.p < 5 || strncasecmp(cu.p, "FETCH", 5) != 0)
+		return MORE;	/* EXISTS, EXPUNGE, RECENT */
+	cu.p += 5;
+	struct imap_fetched f = { 0 };
+	bool ok = fetch_items(&cu, &f);
+	if (ok)
+		fn(&f, arg);
+	free(f.flags);
+	if (ok)
+		return MORE;
+	/* out of step with the stream from here */
+	snprintf(err, errlen, "FETCH failed: a reply ndrsweep could not read");
+	return FAILED;
+}
+
 /* "UID FETCH set items", each answer to fn as it comes. */
 static int
 fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
@@ -355,12 +409,11 @@ fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
     size_t errlen)
 {
 	static _Atomic unsigned serial;	/* phase two's session has a thread */
-	struct wire *r;
 	struct ndr_buf cmd = { 0 };
+	struct wire *r;
+	enum answer a = MORE;
 	char tag[24];
 	size_t taglen;
-	bool tagged = false;
-	int rc = -1;
 
 	if (!imap_usable(c)) {
 		snprintf(err, errlen, "FETCH failed: connection lost");
@@ -383,68 +436,22 @@ fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		abort();
 	r->s = c->s->imap_stream;
-	for (;;) {
+	while (a == MORE) {
 		int rr = read_response(r);
 		if (rr != 0) {
 			const char *g = guard_why(c->s->imap_stream);
 			snprintf(err, errlen, "FETCH failed: %s", g ? g : rr == -2 ?
 			    "the server sent an answer over 24 MB" :
 			    "connection lost");
-			break;
-		}
-		struct cur cu = { r->r.s, r->r.s + r->r.len };
-		if (r->r.len > taglen && memcmp(cu.p, tag, taglen) == 0 &&
-		    cu.p[taglen] == ' ') {
-			const char *st = cu.p + taglen + 1;
-			tagged = true;
-			if (strncasecmp(st, "OK", 2) == 0)
-				rc = 0;
-			else {	/* NO or BAD: what the server said, one line */
-				st += strcspn(st, " \r\n");
-				st += *st == ' ';
-				snprintf(err, errlen, "FETCH failed: %.*s",
-				    (int)strcspn(st, "\r\n"), st);
-			}
-			break;
-		}
-		if (cu.end - cu.p < 2 || cu.p[0] != '*' || cu.p[1] != ' ') {
-			snprintf(err, errlen, "FETCH failed: a reply ndrsweep "
-			    "could not read");
-			break;
-		}
-		cu.p += 2;
-		uint32_t seq;
-		if (!number(&cu, &seq)) {
-			/* OK, NO, BAD, BYE, VANISHED...: only BYE ends it */
-			if (cu.end - cu.p >= 3 && strncasecmp(cu.p, "BYE", 3) == 0) {
-				snprintf(err, errlen, "FETCH failed: connection "
-				    "lost");
-				break;
-			}
-			continue;
-		}
-		sp(&cu);
-		if (cu.end - cu.p < 5 || strncasecmp(cu.p, "FETCH", 5) != 0)
-			continue;	/* EXISTS, EXPUNGE, RECENT */
-		cu.p += 5;
-		struct imap_fetched f = { 0 };
-		bool ok = fetch_items(&cu, &f);
-		if (ok)
-			fn(&f, arg);
-		free(f.flags);
-		if (!ok) {
-			/* out of step with the stream from here: the caller
-			 * opens the session again */
-			snprintf(err, errlen, "FETCH failed: a reply ndrsweep "
-			    "could not read");
-			break;
-		}
+			a = FAILED;
+		} else
+			a = answer(r, tag, taglen, fn, arg, err, errlen);
 	}
 	ndr_buf_free(&r->r);
 	free(r);
-	if (!tagged)	/* out of step, or gone: never talked to again */
+	if (a == FAILED)	/* out of step, or gone: never talked to again */
 		imap_break(c, err);
-	return rc;
+	return a == DONE ? 0 : -1;
 }
 
 int
