@@ -681,6 +681,48 @@ read_set(struct imap_conn *c, struct phase *ph, struct mailimap_set *set,
 }
 
 /*
+ * The folder holds another number of messages than the store: what was
+ * expunged is forgotten, and what the store misses is asked for again,
+ * one by one; what still does not come is stored as unreadable, so it is
+ * not asked for forever and nothing is silently skipped (retried at the
+ * next scan, see retry_unreadable).
+ */
+static int
+catch_up(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
+{
+	uint32_t *missing = NULL, *have = NULL;
+	size_t nmissing = 0, nhave = 0;
+	int rc;
+
+	if (reconcile(c, ph->st, ph->folder, ph->stats, &missing, &nmissing,
+	    err, errlen) != 0)
+		return -1;
+	if (nmissing == 0) {
+		free(missing);
+		return 0;
+	}
+	struct mailimap_set *set = imap_uid_set(missing, nmissing);
+	ph->above = 0;
+	rc = read_set(c, ph, set, missing, nmissing, err, errlen);
+	mailimap_set_free(set);
+	if (rc == 0 && store_msg_uids(ph->st, ph->folder, &have, &nhave))
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < nmissing; i++) {
+		struct store_msg m = { .uid = missing[i], .kind = "other",
+		    .unreadable = true };
+		if (bsearch(&missing[i], have, nhave, sizeof *have, cmp_uid))
+			continue;
+		if (store_msg_put(ph->st, ph->folder, &m) != 0)
+			rc = -1;
+		else
+			ph->stats->unreadable++;
+	}
+	free(have);
+	free(missing);
+	return rc;
+}
+
+/*
  * The messages an earlier scan stored as unreadable (the server dropped
  * the connection or said NO for them), read again as if new: a bounce
  * is not hidden for good by a bad hour of its server. Those still
@@ -704,6 +746,27 @@ retry_unreadable(struct imap_conn *c, struct phase *ph, const uint32_t *uids,
 	return rc;
 }
 
+/* The phase's state for folder f, now that the store knows it. */
+static void
+phase_start(struct phase *ph, const struct imap_folder *f, bool sent,
+    const struct store_folder *sf, uint32_t exists)
+{
+	int64_t known = store_msg_count(ph->st, sf->id, NULL);
+
+	ndr_limits_default(&ph->lim);
+	ph->lim.tokens = true;		/* kept with the evidence, to score it */
+	ph->lim.tokens_judged = true;	/* and only there */
+	ph->folder = sf->id;
+	ph->sent = sent;
+	ph->to = (struct intake_to){ ph->st, sf->id, sent,
+	    ph->stats->by_kind, &ph->stats->sent };
+	ph->name = f->name;
+	ph->wire = f->wire;
+	/* what is new, for the progress line: a bound, not a count */
+	ph->total = known >= 0 && (int64_t)exists > known ?
+	    (unsigned)(exists - known) : 0;
+}
+
 int
 imap_scan_folder(struct imap_conn *c, struct store *st,
     const struct imap_folder *f, bool sent, struct imap_scan_stats *stats,
@@ -715,10 +778,6 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	size_t nunread = 0;
 	uint64_t modseq = 0;
 	int rc = -1;
-
-	ndr_limits_default(&ph.lim);
-	ph.lim.tokens = true;	/* kept with the evidence, to score it */
-	ph.lim.tokens_judged = true;	/* and only there */
 
 	int r = c->condstore ? mailimap_examine_condstore(c->s, f->wire,
 	    &modseq) : mailimap_examine(c->s, f->wire);
@@ -749,17 +808,7 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 		store_rollback(st);
 		return 0;
 	}
-	ph.folder = sf.id;
-	ph.sent = sent;
-	ph.to = (struct intake_to){ st, sf.id, sent, stats->by_kind,
-	    &stats->sent };
-	ph.name = f->name;
-	ph.wire = f->wire;
-	{	/* what is new, for the progress line: a bound, not a count */
-		int64_t known = store_msg_count(st, sf.id, NULL);
-		ph.total = known >= 0 && (int64_t)exists > known ?
-		    (unsigned)(exists - known) : 0;
-	}
+	phase_start(&ph, f, sent, &sf, exists);
 	ph.above = ph.highest = sf.highest_uid;
 
 	if (exists > 0) {
@@ -770,51 +819,13 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 		if (rc != 0)
 			goto out;
 	}
-	rc = -1;
-	if ((int64_t)exists != store_msg_count(st, sf.id, NULL)) {
-		uint32_t *missing = NULL;
-		size_t nmissing = 0;
-		if (reconcile(c, st, sf.id, stats, &missing, &nmissing, err,
-		    errlen) != 0)
-			goto out;
-		if (nmissing > 0) {
-			/* asked for again, one by one now; what still does not
-			 * come is stored as unreadable, so it is not asked for
-			 * forever and nothing is silently skipped */
-			struct mailimap_set *set = imap_uid_set(missing,
-			    nmissing);
-			ph.above = 0;
-			rc = read_set(c, &ph, set, missing, nmissing, err,
-			    errlen);
-			mailimap_set_free(set);
-			uint32_t *have = NULL;
-			size_t nhave = 0;
-			if (rc == 0 && store_msg_uids(st, sf.id, &have, &nhave))
-				rc = -1;
-			for (size_t i = 0; rc == 0 && i < nmissing; i++) {
-				struct store_msg m = { .uid = missing[i],
-				    .kind = "other", .unreadable = true };
-				if (bsearch(&missing[i], have, nhave,
-				    sizeof *have, cmp_uid))
-					continue;
-				if (store_msg_put(st, sf.id, &m) != 0)
-					rc = -1;
-				else
-					stats->unreadable++;
-			}
-			free(have);
-			if (rc != 0) {
-				free(missing);
-				goto out;
-			}
-			rc = -1;
-		}
-		free(missing);
-	}
+	rc = -1;	/* until it is all committed */
+	if ((int64_t)exists != store_msg_count(st, sf.id, NULL) &&
+	    catch_up(c, &ph, err, errlen) != 0)
+		goto out;
 	if (nunread > 0 && retry_unreadable(c, &ph, unread, nunread, err,
 	    errlen) != 0)
 		goto out;
-	rc = -1;
 	stats->messages += exists;
 	sf.highest_uid = ph.highest;
 	sf.highestmodseq = modseq;
