@@ -210,8 +210,15 @@ apply(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
 	return rc == 0 ? EXIT_OK : EXIT_PARTIAL;
 }
 
+struct clean_opts {
+	struct cmd_global	 g;
+	bool			 dry, verbose;
+	long			 max;
+};
+
+/* The command line; -1 when it goes on, else the exit status. */
 static int
-clean_run(int argc, char **argv)
+clean_options(int argc, char **argv, struct clean_opts *o)
 {
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -220,26 +227,18 @@ clean_run(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_global g = { 0 };
-	bool dry = false, verbose = false;
-	long max = -1;
-	struct account_ctx ctx = { 0 };
-	struct imap_conn c = { 0 };
-	struct pick p = { 0 };
-	struct expired ex = { 0 };
-	struct decide_stats ds = { 0 };
-	char *pw = NULL, err[1024], *end;
-	int ch, rc, lockfd = -1;
+	char *end;
+	int ch;
 
-	optind = 1;
+	o->max = -1;
 	use_syslog = false;
-	while ((ch = cmd_getopt(argc, argv, "nm:vl:", opts, &g)) != -1)
+	while ((ch = cmd_getopt(argc, argv, "nm:vl:", opts, &o->g)) != -1)
 		switch (ch) {
-		case 'n': dry = true; break;
-		case 'v': verbose = true; break;
+		case 'n': o->dry = true; break;
+		case 'v': o->verbose = true; break;
 		case 'm':
-			max = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || max < 0) {
+			o->max = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || o->max < 0) {
 				fprintf(stderr, "ndrsweep clean: --max-actions "
 				    "takes a number\n");
 				return EXIT_USAGE;
@@ -260,88 +259,128 @@ clean_run(int argc, char **argv)
 		clean_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (use_syslog)
-		openlog("ndrsweep", LOG_PID, LOG_MAIL);
-	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
+	return -1;
+}
+
+/* The lock, the session, what a run that died left half done, the scan. */
+static int
+clean_connect(struct account_ctx *ctx, struct imap_conn *c, char **pw,
+    int *lockfd, bool verbose)
+{
+	const struct ndr_account *a = ctx->a;
+	struct imap_reconcile_stats rs;
+	struct imap_scan_stats ss;
+	struct ndr_judge_stats js;
+	char err[1024];
+	int l, rc;
+
+	if ((l = account_lock(ctx->store_path, lockfd, err, sizeof err)) != 0) {
+		say(LOG_ERR, "%s: %s", a->name, err);
+		return l > 0 ? EXIT_LOCKED : EXIT_CONFIG;
+	}
+	if ((rc = account_connect(ctx, pw, c, err, sizeof err)) != EXIT_OK) {
+		say(LOG_ERR, "%s", err);
 		return rc;
-	const struct ndr_account *a = ctx.a;
-	if (max < 0)
-		max = a->max_actions;
-	if (!dry) {
-		int l = account_lock(ctx.store_path, &lockfd, err, sizeof err);
-		if (l != 0) {
-			say(LOG_ERR, "%s: %s", a->name, err);
-			rc = l > 0 ? EXIT_LOCKED : EXIT_CONFIG;
-			goto out;
-		}
-		if ((rc = account_connect(&ctx, &pw, &c, err, sizeof err)) !=
-		    EXIT_OK) {
-			say(LOG_ERR, "%s", err);
-			goto out;
-		}
-		rc = EXIT_SERVER;
-		/* what a run that died left half done, first */
-		struct imap_reconcile_stats rs;
-		if (imap_reconcile(&c, ctx.st, &rs, err, sizeof err) != 0) {
-			say(LOG_ERR, "%s", err);
-			goto out;
-		}
-		if (rs.done + rs.dropped + rs.copied + rs.vanished && verbose)
-			say(LOG_INFO, "%s: settled an interrupted run: %u done, "
-			    "%u not sent, %u gone, %u copied", a->name, rs.done,
-			    rs.dropped, rs.vanished, rs.copied);
-		struct imap_scan_stats ss;
-		struct ndr_judge_stats js;
-		rc = scan_session(&ctx, &c, pw, true, &ss, &js);
-		if (rc == EXIT_SERVER)
-			goto out;
 	}
-	if (store_each_candidate(ctx.st, a->quarantine, a->threshold,
-	    a->unsure == NDR_UNSURE_QUARANTINE, add_cand, &p) != 0) {
-		say(LOG_ERR, "%s", store_error(ctx.st));
-		rc = EXIT_CONFIG;
-		goto out;
+	if (imap_reconcile(c, ctx->st, &rs, err, sizeof err) != 0) {
+		say(LOG_ERR, "%s", err);
+		return EXIT_SERVER;
 	}
-	ex.before = (int64_t)time(NULL) - (int64_t)a->retention * DAY;
-	if (store_each_quarantined(ctx.st, a->quarantine, add_expired, &ex) !=
-	    0) {
-		say(LOG_ERR, "%s", store_error(ctx.st));
-		rc = EXIT_CONFIG;
-		goto out;
+	if (rs.done + rs.dropped + rs.copied + rs.vanished && verbose)
+		say(LOG_INFO, "%s: settled an interrupted run: %u done, %u not "
+		    "sent, %u gone, %u copied", a->name, rs.done, rs.dropped,
+		    rs.vanished, rs.copied);
+	return scan_session(ctx, c, *pw, true, &ss, &js);
+}
+
+/* What the policy names: backscatter to quarantine, the expired. */
+static int
+clean_picks(struct account_ctx *ctx, struct pick *p, struct expired *ex)
+{
+	const struct ndr_account *a = ctx->a;
+
+	ex->before = (int64_t)time(NULL) - (int64_t)a->retention * DAY;
+	if (store_each_candidate(ctx->st, a->quarantine, a->threshold,
+	    a->unsure == NDR_UNSURE_QUARANTINE, add_cand, p) != 0 ||
+	    store_each_quarantined(ctx->st, a->quarantine, add_expired,
+	    ex) != 0) {
+		say(LOG_ERR, "%s", store_error(ctx->st));
+		return EXIT_CONFIG;
 	}
-	if (p.n + ex.n > (size_t)max) {
-		say(LOG_ERR, "%s: %zu messages to act on (%zu to quarantine, "
-		    "%zu expired), over the limit of %ld: nothing done; raise "
-		    "--max-actions or max_actions if that is right", a->name,
-		    p.n + ex.n, p.n, ex.n, max);
-		rc = EXIT_CAP;
-		goto out;
-	}
+	return EXIT_OK;
+}
+
+/* What was done, or would be (dry run). */
+static void
+clean_say(const struct ndr_account *a, const struct pick *p,
+    const struct expired *ex, const struct decide_stats *ds, bool dry,
+    bool verbose)
+{
 	if (dry) {
-		if (p.n + ex.n || verbose)
+		if (p->n + ex->n || verbose)
 			say(LOG_INFO, "%s: would quarantine %zu message%s (%zu "
 			    "campaign%s) to %s, and expunge %zu from it "
 			    "(quarantined over %u days ago); dry run, nothing "
-			    "done", a->name, p.n, p.n == 1 ? "" : "s",
-			    p.campaigns.n, p.campaigns.n == 1 ? "" : "s",
-			    a->quarantine, ex.n, a->retention);
-		rc = EXIT_OK;
-		goto out;
+			    "done", a->name, p->n, p->n == 1 ? "" : "s",
+			    p->campaigns.n, p->campaigns.n == 1 ? "" : "s",
+			    a->quarantine, ex->n, a->retention);
+		return;
 	}
-	int r1 = apply(&c, &ctx, &p, &ex, &ds);
-	if (rc == EXIT_OK)
-		rc = r1;
-	if (ds.done[IMAP_QUARANTINE] + ds.done[IMAP_PURGE] || verbose)
+	if (ds->done[IMAP_QUARANTINE] + ds->done[IMAP_PURGE] || verbose)
 		say(LOG_INFO, "%s: %u quarantined (%zu campaign%s), %u expired "
-		    "from the quarantine%s", a->name, ds.done[IMAP_QUARANTINE],
-		    p.campaigns.n, p.campaigns.n == 1 ? "" : "s",
-		    ds.done[IMAP_PURGE], ds.vanished ?
+		    "from the quarantine%s", a->name, ds->done[IMAP_QUARANTINE],
+		    p->campaigns.n, p->campaigns.n == 1 ? "" : "s",
+		    ds->done[IMAP_PURGE], ds->vanished ?
 		    "; some were gone already" : "");
-	if (ds.copied_only)
+	if (ds->copied_only)
 		say(LOG_WARNING, "%s: the server has no UIDPLUS: %u messages "
 		    "were copied to %s and marked deleted where they were; "
-		    "expunge those folders yourself", a->name, ds.copied_only,
+		    "expunge those folders yourself", a->name, ds->copied_only,
 		    a->quarantine);
+}
+
+static int
+clean_run(int argc, char **argv)
+{
+	struct clean_opts o = { 0 };
+	struct account_ctx ctx = { 0 };
+	struct imap_conn c = { 0 };
+	struct pick p = { 0 };
+	struct expired ex = { 0 };
+	struct decide_stats ds = { 0 };
+	char *pw = NULL;
+	int rc, lockfd = -1;
+
+	if ((rc = clean_options(argc, argv, &o)) != -1)
+		return rc;
+	if (use_syslog)
+		openlog("ndrsweep", LOG_PID, LOG_MAIL);
+	if ((rc = account_open(&ctx, o.g.config, o.g.account)) != EXIT_OK)
+		return rc;
+	const struct ndr_account *a = ctx.a;
+	if (o.max < 0)
+		o.max = a->max_actions;
+	/* the scan may have read only part (1): the run goes on, so says */
+	if (!o.dry && (rc = clean_connect(&ctx, &c, &pw, &lockfd,
+	    o.verbose)) != EXIT_OK && rc != EXIT_PARTIAL)
+		goto out;
+	int r0 = rc;
+	if ((rc = clean_picks(&ctx, &p, &ex)) != EXIT_OK)
+		goto out;
+	if (p.n + ex.n > (size_t)o.max) {
+		say(LOG_ERR, "%s: %zu messages to act on (%zu to quarantine, "
+		    "%zu expired), over the limit of %ld: nothing done; raise "
+		    "--max-actions or max_actions if that is right", a->name,
+		    p.n + ex.n, p.n, ex.n, o.max);
+		rc = EXIT_CAP;
+		goto out;
+	}
+	if (!o.dry) {
+		rc = apply(&c, &ctx, &p, &ex, &ds);
+		if (r0 != EXIT_OK)
+			rc = r0;
+	}
+	clean_say(a, &p, &ex, &ds, o.dry, o.verbose);
 out:
 	pick_free(&p);
 	expired_free(&ex);
