@@ -537,28 +537,58 @@ ndr_judge(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 	ndr_judge_backscatter(ev, c, campaign_size, campaign_subject, v);
 }
 
+/* The original is dated inside the Sent index's span, yet not in it;
+ * its Message-ID's domain is none the user's mail has. */
+static void
+not_in_sent(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
+    struct ndr_verdict *v)
+{
+	char d1[16], d2[16], d3[16];
+	const char *dom = mid_domain(ev->orig_mid);
+
+	if (ev->orig_date > 0 && ev->orig_date >= c->sent_first - SPAN_SLACK &&
+	    ev->orig_date <= c->sent_last + SPAN_SLACK)
+		add(v, NDR_SIG_ABSENT_FROM_SENT, "original dated %s, inside "
+		    "the span of the Sent index (%s to %s), is not in it",
+		    day(ev->orig_date, d1, sizeof d1),
+		    day(c->sent_first, d2, sizeof d2),
+		    day(c->sent_last, d3, sizeof d3));
+	if (dom && c->sent_mid_domain && !c->sent_mid_domain(c->arg, dom))
+		add(v, NDR_SIG_FOREIGN_MESSAGE_ID, "Message-ID domain %s "
+		    "never appears in Sent", dom);
+}
+
+/* Sent to an address of the user's domain that is none of hers: a
+ * spammer's invention (a catch-all delivers it anyway). */
+static void
+never_sends(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
+    struct ndr_verdict *v)
+{
+	const char *to_dom = domain_of(ev->report_to);
+
+	if (to_dom == NULL || own_address(c, ev->report_to) ||
+	    strncasecmp(ev->report_to, "prvs=", 5) == 0)
+		return;
+	for (size_t i = 0; c->addresses && i < c->addresses->n; i++) {
+		const char *d = domain_of(c->addresses->v[i]);
+		if (d && strcasecmp(d, to_dom) == 0) {
+			add(v, NDR_SIG_NEVER_SENDS, "sent to %s, not one of the "
+			    "user's addresses", ev->report_to);
+			return;
+		}
+	}
+}
+
 void
 ndr_judge_backscatter(const struct ndr_evidence *ev,
     const struct ndr_judge_ctx *c, size_t campaign_size,
     const char *campaign_subject, struct ndr_verdict *v)
 {
 	double sum = 0;
-	char d1[16], d2[16], d3[16];
 
 	memset(v, 0, sizeof *v);
-	if (sent_basis(c) && ev->orig_mid) {
-		if (ev->orig_date > 0 && ev->orig_date >= c->sent_first -
-		    SPAN_SLACK && ev->orig_date <= c->sent_last + SPAN_SLACK)
-			add(v, NDR_SIG_ABSENT_FROM_SENT, "original dated %s, inside "
-			    "the span of the Sent index (%s to %s), is not in it",
-			    day(ev->orig_date, d1, sizeof d1),
-			    day(c->sent_first, d2, sizeof d2),
-			    day(c->sent_last, d3, sizeof d3));
-		const char *dom = mid_domain(ev->orig_mid);
-		if (dom && c->sent_mid_domain && !c->sent_mid_domain(c->arg, dom))
-			add(v, NDR_SIG_FOREIGN_MESSAGE_ID, "Message-ID domain %s "
-			    "never appears in Sent", dom);
-	}
+	if (sent_basis(c) && ev->orig_mid)
+		not_in_sent(ev, c, v);
 	chain(ev, c, v, false);
 	batv(ev, c, v, false);
 	if (own_address(c, ev->orig_from) || own_address(c, ev->orig_sender)) {
@@ -582,19 +612,7 @@ ndr_judge_backscatter(const struct ndr_evidence *ev,
 		add(v, NDR_SIG_RCPT_NEVER_WRITTEN, "nothing of the original, and "
 		    "failed recipient %s was not written to in the month before", a);
 	}
-	/* sent to an address of the user's domain that is none of hers: a
-	 * spammer's invention (a catch-all delivers it anyway) */
-	const char *to_dom = domain_of(ev->report_to);
-	if (to_dom && !own_address(c, ev->report_to) &&
-	    strncasecmp(ev->report_to, "prvs=", 5) != 0)
-		for (size_t i = 0; c->addresses && i < c->addresses->n; i++) {
-			const char *d = domain_of(c->addresses->v[i]);
-			if (d && strcasecmp(d, to_dom) == 0) {
-				add(v, NDR_SIG_NEVER_SENDS, "sent to %s, not one "
-				    "of the user's addresses", ev->report_to);
-				break;
-			}
-		}
+	never_sends(ev, c, v);
 	if (ev->kind == NDR_KIND_BOUNCE && ev->nrcpts >= 2)
 		add(v, NDR_SIG_MANY_RCPTS, "%u failed recipients in one report",
 		    ev->nrcpts);
