@@ -163,6 +163,72 @@ print_campaign(const struct store_campaign *c, void *arg)
 	return 0;
 }
 
+/* The store's figures in one JSON object. */
+static int
+report_json(struct account_ctx *ctx, const struct sums *s,
+    const int64_t v[3], struct ndr_buf *b)
+{
+	ndr_buf_adds(b, "{\"account\":");
+	ndr_buf_json(b, ctx->a->name);
+	ndr_buf_adds(b, ",\"folders\":[");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct folder_sum *f = &s->v[i];
+		ndr_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
+		ndr_buf_json(b, f->name);
+		ndr_buf_printf(b, ",\"messages\":%lld,\"bounce\":%lld,"
+		    "\"delay\":%lld,\"delivered\":%lld,\"autoreply\":%lld,"
+		    "\"feedback\":%lld,\"unreadable\":%lld}",
+		    (long long)f->total, (long long)f->kinds[1],
+		    (long long)f->kinds[2], (long long)f->kinds[3],
+		    (long long)f->kinds[4], (long long)f->kinds[5],
+		    (long long)f->kinds[6]);
+	}
+	ndr_buf_printf(b, "],\"sent_indexed\":%lld,\"verdicts\":"
+	    "{\"legit\":%lld,\"backscatter\":%lld,\"unsure\":%lld},"
+	    "\"campaigns\":[", (long long)store_sent_count(ctx->st),
+	    (long long)v[0], (long long)v[1], (long long)v[2]);
+	struct camp_out co = { b, true, 0 };
+	if (store_each_campaign(ctx->st, print_campaign, &co) != 0)
+		return -1;
+	ndr_buf_adds(b, "]}");
+	puts(b->s);
+	return 0;
+}
+
+/* The store's figures as text. */
+static int
+report_text(struct account_ctx *ctx, const struct sums *s,
+    const int64_t v[3])
+{
+	printf("%s (%s):\n", ctx->a->name, ctx->store_path);
+	if (s->n == 0)
+		printf("  nothing scanned yet: run ndrsweep scan\n");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct folder_sum *f = &s->v[i];
+		printf("  ");
+		print_safe(stdout, f->name);
+		printf(": %lld messages: %lld bounces, %lld delays, %lld "
+		    "auto-replies, %lld feedback reports", (long long)f->total,
+		    (long long)f->kinds[1], (long long)f->kinds[2],
+		    (long long)f->kinds[4], (long long)f->kinds[5]);
+		if (f->kinds[6])
+			printf("; %lld unreadable (asked for again at each "
+			    "scan)", (long long)f->kinds[6]);
+		printf("\n");
+	}
+	printf("  Sent index: %lld messages\n",
+	    (long long)store_sent_count(ctx->st));
+	printf("  Verdicts: %lld legitimate, %lld backscatter, %lld unsure\n",
+	    (long long)v[0], (long long)v[1], (long long)v[2]);
+	struct camp_out co = { NULL, false, 0 };
+	printf("  Campaigns, largest first:\n");
+	if (store_each_campaign(ctx->st, print_campaign, &co) < 0)
+		return -1;
+	if (co.n == 0)
+		printf("    none\n");
+	return 0;
+}
+
 static int
 report_run(int argc, char **argv)
 {
@@ -176,7 +242,7 @@ report_run(int argc, char **argv)
 	struct account_ctx ctx = { 0 };
 	struct sums s = { 0 };
 	struct ndr_buf b = { 0 };
-	int64_t legit, bs, unsure;
+	int64_t v[3];	/* legit, backscatter, unsure */
 	int ch, rc;
 
 	while ((ch = cmd_getopt(argc, argv, "jm", opts, &g)) != -1)
@@ -192,74 +258,14 @@ report_run(int argc, char **argv)
 	}
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
-	if (messages) {
-		if (store_each_msg(ctx.st, true, print_message, &b) != 0)
-			goto store_err;
-		goto out;
+	if (messages ? store_each_msg(ctx.st, true, print_message, &b) != 0 :
+	    store_each_count(ctx.st, add_count, &s) != 0 ||
+	    store_verdict_counts(ctx.st, &v[0], &v[1], &v[2]) != 0 ||
+	    (json ? report_json(&ctx, &s, v, &b) : report_text(&ctx, &s, v))
+	    != 0) {
+		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx.st));
+		rc = EXIT_CONFIG;
 	}
-	if (store_each_count(ctx.st, add_count, &s) != 0 ||
-	    store_verdict_counts(ctx.st, &legit, &bs, &unsure) != 0)
-		goto store_err;
-	if (json) {
-		ndr_buf_adds(&b, "{\"account\":");
-		ndr_buf_json(&b, ctx.a->name);
-		ndr_buf_adds(&b, ",\"folders\":[");
-		for (size_t i = 0; i < s.n; i++) {
-			const struct folder_sum *f = &s.v[i];
-			ndr_buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
-			ndr_buf_json(&b, f->name);
-			ndr_buf_printf(&b, ",\"messages\":%lld,\"bounce\":%lld,"
-			    "\"delay\":%lld,\"delivered\":%lld,\"autoreply\":"
-			    "%lld,\"feedback\":%lld,\"unreadable\":%lld}",
-			    (long long)f->total, (long long)f->kinds[1],
-			    (long long)f->kinds[2], (long long)f->kinds[3],
-			    (long long)f->kinds[4], (long long)f->kinds[5],
-			    (long long)f->kinds[6]);
-		}
-		ndr_buf_printf(&b, "],\"sent_indexed\":%lld,\"verdicts\":"
-		    "{\"legit\":%lld,\"backscatter\":%lld,\"unsure\":%lld},"
-		    "\"campaigns\":[", (long long)store_sent_count(ctx.st),
-		    (long long)legit, (long long)bs, (long long)unsure);
-		struct camp_out co = { &b, true, 0 };
-		if (store_each_campaign(ctx.st, print_campaign, &co) != 0)
-			goto store_err;
-		ndr_buf_adds(&b, "]}");
-		puts(b.s);
-	} else {
-		printf("%s (%s):\n", ctx.a->name, ctx.store_path);
-		if (s.n == 0)
-			printf("  nothing scanned yet: run ndrsweep scan\n");
-		for (size_t i = 0; i < s.n; i++) {
-			const struct folder_sum *f = &s.v[i];
-			printf("  ");
-			print_safe(stdout, f->name);
-			printf(": %lld messages: %lld bounces, %lld delays, "
-			    "%lld auto-replies, %lld feedback reports",
-			    (long long)f->total, (long long)f->kinds[1],
-			    (long long)f->kinds[2], (long long)f->kinds[4],
-			    (long long)f->kinds[5]);
-			if (f->kinds[6])
-				printf("; %lld unreadable (asked for again at "
-				    "each scan)", (long long)f->kinds[6]);
-			printf("\n");
-		}
-		printf("  Sent index: %lld messages\n",
-		    (long long)store_sent_count(ctx.st));
-		printf("  Verdicts: %lld legitimate, %lld backscatter, %lld "
-		    "unsure\n", (long long)legit, (long long)bs,
-		    (long long)unsure);
-		struct camp_out co = { NULL, false, 0 };
-		printf("  Campaigns, largest first:\n");
-		if (store_each_campaign(ctx.st, print_campaign, &co) < 0)
-			goto store_err;
-		if (co.n == 0)
-			printf("    none\n");
-	}
-	goto out;
-store_err:
-	fprintf(stderr, "ndrsweep: %s\n", store_error(ctx.st));
-	rc = EXIT_CONFIG;
-out:
 	for (size_t i = 0; i < s.n; i++)
 		free(s.v[i].name);
 	free(s.v);
