@@ -161,8 +161,16 @@ apply(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
 	return rc == 0 ? EXIT_OK : EXIT_PARTIAL;
 }
 
+struct review_opts {
+	struct cmd_global	 g;
+	bool			 json, rel, purge, list;
+	long			 campaign, older;
+	int			 ids;	/* argv[ids..]: the IDs to release */
+};
+
+/* The command line; -1 when it goes on, else the exit status. */
 static int
-review_run(int argc, char **argv)
+review_options(int argc, char **argv, struct review_opts *o)
 {
 	static const struct option opts[] = {
 		{ "list", no_argument, NULL, 'L' },
@@ -173,121 +181,145 @@ review_run(int argc, char **argv)
 		{ "older-than", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_global g = { 0 };
-	bool json = false, rel = false, purge = false, list = false;
-	long campaign = -1, older = -1;
-	struct account_ctx ctx = { 0 };
-	struct imap_conn c = { 0 };
-	struct list l = { 0 };
-	struct entry **pick = NULL;
-	size_t npick = 0;
-	char *pw = NULL, err[1024], *end;
-	int ch, rc, lockfd = -1;
+	char *end;
+	int ch;
 
-	while ((ch = cmd_getopt(argc, argv, "LjrR:po:", opts, &g)) !=
-	    -1)
+	o->campaign = o->older = -1;
+	while ((ch = cmd_getopt(argc, argv, "LjrR:po:", opts, &o->g)) != -1)
 		switch (ch) {
-		case 'L': list = true; break;
-		case 'j': json = true; break;
-		case 'r': rel = true; break;
-		case 'p': purge = true; break;
+		case 'L': o->list = true; break;
+		case 'j': o->json = true; break;
+		case 'r': o->rel = true; break;
+		case 'p': o->purge = true; break;
 		case 'R':
-			campaign = strtol(optarg, &end, 10);
-			if (*end || campaign <= 0)
+			o->campaign = strtol(optarg, &end, 10);
+			if (*end || o->campaign <= 0)
 				goto usage;
 			break;
 		case 'o':
-			older = strtol(optarg, &end, 10);
-			if (*end || older < 0)
+			o->older = strtol(optarg, &end, 10);
+			if (*end || o->older < 0)
 				goto usage;
 			break;
 		case 'h': review_usage(stdout); return EXIT_OK;
 		default: goto usage;
 		}
+	o->ids = optind;
 	/* --release takes the IDs that follow */
-	if ((optind != argc && !rel) || (rel && optind == argc) ||
-	    (purge && older < 0) || (!purge && older >= 0) ||
-	    (rel + purge + (campaign > 0)) > 1)
+	if ((optind != argc && !o->rel) || (o->rel && optind == argc) ||
+	    (o->purge && o->older < 0) || (!o->purge && o->older >= 0) ||
+	    (o->rel + o->purge + (o->campaign > 0)) > 1)
 		goto usage;
+	return -1;
+usage:
+	review_usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* The entries the options name: IDs, a campaign, the old ones. */
+static int
+review_picks(const struct review_opts *o, int argc, char **argv,
+    struct list *l, struct entry **pick, size_t *npick)
+{
+	int rc = EXIT_OK;
+	char *end;
+
+	for (int i = o->rel ? o->ids : argc; i < argc; i++) {
+		long id = strtol(argv[i], &end, 10);
+		size_t k;
+		for (k = 0; k < l->n && (*end || l->v[k].id != id); k++)
+			;
+		if (k == l->n) {
+			fprintf(stderr, "ndrsweep: %s: no such message in the "
+			    "quarantine\n", argv[i]);
+			rc = EXIT_PARTIAL;
+		} else
+			pick[(*npick)++] = &l->v[k];
+	}
+	for (size_t k = 0; k < l->n; k++)
+		if ((o->campaign > 0 && l->v[k].campaign == o->campaign) ||
+		    (o->purge && l->v[k].since < l->now - o->older * DAY))
+			pick[(*npick)++] = &l->v[k];
+	if (*npick == 0 && o->campaign > 0) {
+		fprintf(stderr, "ndrsweep: campaign %ld has nothing in the "
+		    "quarantine\n", o->campaign);
+		rc = EXIT_PARTIAL;
+	}
+	return rc;
+}
+
+/* Under the account's lock, on a session: released or purged. */
+static int
+review_apply(struct account_ctx *ctx, struct entry **pick, size_t npick,
+    bool purge)
+{
+	struct imap_conn c = { 0 };
+	char *pw = NULL, err[1024];
+	unsigned done = 0;
+	int rc, lockfd = -1;
+
+	if ((rc = account_lock(ctx->store_path, &lockfd, err, sizeof err))
+	    != 0) {
+		fprintf(stderr, "ndrsweep: %s: %s\n", ctx->a->name, err);
+		return rc > 0 ? EXIT_LOCKED : EXIT_CONFIG;
+	}
+	if ((rc = account_connect(ctx, &pw, &c, err, sizeof err)) != EXIT_OK)
+		fprintf(stderr, "ndrsweep: %s\n", err);
+	else {
+		rc = apply(&c, ctx, pick, npick, purge, &done);
+		if (purge)
+			printf("%s: %u expunged from %s\n", ctx->a->name, done,
+			    ctx->a->quarantine);
+		else
+			printf("%s: %u released\n", ctx->a->name, done);
+	}
+	imap_close(&c);
+	ndr_password_free(pw);
+	close(lockfd);
+	return rc;
+}
+
+static int
+review_run(int argc, char **argv)
+{
+	struct review_opts o = { 0 };
+	struct account_ctx ctx = { 0 };
+	struct list l = { 0 };
+	struct entry **pick = NULL;
+	size_t npick = 0;
+	int rc;
+
+	if ((rc = review_options(argc, argv, &o)) != -1)
+		return rc;
 	/* nothing asked for, on a terminal: the interface */
-	if (!list && !json && !rel && !purge && campaign < 0 &&
+	if (!o.list && !o.json && !o.rel && !o.purge && o.campaign < 0 &&
 	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return ui_run(argc, argv, true);
-	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
+	if ((rc = account_open(&ctx, o.g.config, o.g.account)) != EXIT_OK)
 		return rc;
 	l.now = (int64_t)time(NULL);
-	l.json = json;
-	l.print = !rel && !purge && campaign < 0;
-	if (l.print && !json)
+	l.json = o.json;
+	l.print = !o.rel && !o.purge && o.campaign < 0;
+	if (l.print && !o.json)
 		printf("    ID  age  verdict     score campaign  from  subject\n");
 	if (store_each_quarantined(ctx.st, ctx.a->quarantine, on_quarantined,
 	    &l) != 0) {
 		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx.st));
 		rc = EXIT_CONFIG;
-		goto out;
-	}
-	if (l.print)
-		goto out;
-	pick = calloc(l.n + 1, sizeof *pick);
-	if (pick == NULL)
-		abort();
-	rc = EXIT_OK;
-	if (rel)
-		for (int i = optind; i < argc; i++) {
-			long id = strtol(argv[i], &end, 10);
-			size_t k;
-			for (k = 0; k < l.n && (*end || l.v[k].id != id); k++)
-				;
-			if (k == l.n) {
-				fprintf(stderr, "ndrsweep: %s: no such message in "
-				    "the quarantine\n", argv[i]);
-				rc = EXIT_PARTIAL;
-			} else
-				pick[npick++] = &l.v[k];
+	} else if (!l.print) {
+		if ((pick = calloc(l.n + 1, sizeof *pick)) == NULL)
+			abort();
+		rc = review_picks(&o, argc, argv, &l, pick, &npick);
+		if (npick > 0) {
+			int r = review_apply(&ctx, pick, npick, o.purge);
+			if (rc == EXIT_OK)	/* an unknown ID stays said */
+				rc = r;
 		}
-	for (size_t k = 0; k < l.n; k++)
-		if ((campaign > 0 && l.v[k].campaign == campaign) ||
-		    (purge && l.v[k].since < l.now - older * DAY))
-			pick[npick++] = &l.v[k];
-	if (npick == 0) {
-		if (campaign > 0) {
-			fprintf(stderr, "ndrsweep: campaign %ld has nothing in "
-			    "the quarantine\n", campaign);
-			rc = EXIT_PARTIAL;
-		}
-		goto out;
 	}
-	int l_rc = account_lock(ctx.store_path, &lockfd, err, sizeof err);
-	if (l_rc != 0) {
-		fprintf(stderr, "ndrsweep: %s: %s\n", ctx.a->name, err);
-		rc = l_rc > 0 ? EXIT_LOCKED : EXIT_CONFIG;
-		goto out;
-	}
-	if ((rc = account_connect(&ctx, &pw, &c, err, sizeof err)) != EXIT_OK) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
-		goto out;
-	}
-	unsigned done = 0;
-	int r = apply(&c, &ctx, pick, npick, purge, &done);
-	if (rc == EXIT_OK)
-		rc = r;
-	if (purge)
-		printf("%s: %u expunged from %s\n", ctx.a->name, done,
-		    ctx.a->quarantine);
-	else
-		printf("%s: %u released\n", ctx.a->name, done);
-out:
 	free(pick);
 	list_free(&l);
-	imap_close(&c);
-	ndr_password_free(pw);
-	if (lockfd != -1)
-		close(lockfd);
 	account_close(&ctx);
 	return rc;
-usage:
-	review_usage(stderr);
-	return EXIT_USAGE;
 }
 
 const struct cmd cmd_review = {
