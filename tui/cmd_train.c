@@ -103,6 +103,51 @@ local(const char *src)
 	return strcmp(src, "-") == 0 || stat(src, &sb) == 0;
 }
 
+/* Each source learnt from: files here, folders over one session. */
+static int
+learn_sources(struct train *t, const struct source *src, size_t nsrc,
+    struct imap_conn *c, char **pw)
+{
+	char err[1024];
+	int rc = EXIT_OK;
+
+	for (size_t i = 0; i < nsrc && !t->store_failed; i++) {
+		t->spam = src[i].spam;
+		if (local(src[i].what)) {
+			ndr_source_walk(src[i].what, learn, unreadable, t);
+			continue;
+		}
+		if (!imap_usable(c)) {
+			imap_drop(c);
+			if ((rc = account_connect(&t->ctx, pw, c, err,
+			    sizeof err)) != EXIT_OK) {
+				fprintf(stderr, "ndrsweep: %s\n", err);
+				return rc;
+			}
+		}
+		if (imap_each_message(c, src[i].what, learn_uid, t, err,
+		    sizeof err) < 0) {
+			fprintf(stderr, "ndrsweep: %s\n", err);
+			return EXIT_SERVER;
+		}
+	}
+	return rc;
+}
+
+static void
+say_learnt(const struct train *t)
+{
+	printf("%s: learnt %u as spam, %u as ham", t->ctx.a->name,
+	    t->learned[1], t->learned[0]);
+	if (t->reversed)
+		printf(" (%u moved over from the other kind)", t->reversed);
+	if (t->known)
+		printf("; %u already known", t->known);
+	if (t->unreadable)
+		printf("; %u unreadable", t->unreadable);
+	printf("\n");
+}
+
 static int
 train_run(int argc, char **argv)
 {
@@ -116,7 +161,7 @@ train_run(int argc, char **argv)
 	struct source *src = calloc((size_t)argc + 1, sizeof *src);
 	struct imap_conn c = { 0 };
 	size_t nsrc = 0;
-	char *pw = NULL, err[1024];
+	char *pw = NULL;
 	int ch, rc;
 
 	if (src == NULL)
@@ -145,43 +190,13 @@ train_run(int argc, char **argv)
 	rc = EXIT_CONFIG;
 	if (ndr_bayes_open(t.ctx.st, &t.b) != 0 || store_begin(t.ctx.st) != 0)
 		goto store_err;
-	rc = EXIT_OK;
-	for (size_t i = 0; i < nsrc && !t.store_failed; i++) {
-		t.spam = src[i].spam;
-		if (local(src[i].what)) {
-			ndr_source_walk(src[i].what, learn, unreadable, &t);
-			continue;
-		}
-		/* a folder on the server: one session for all of them */
-		if (!imap_usable(&c)) {
-			imap_drop(&c);
-			if ((rc = account_connect(&t.ctx, &pw, &c, err,
-			    sizeof err)) != EXIT_OK) {
-				fprintf(stderr, "ndrsweep: %s\n", err);
-				break;
-			}
-		}
-		if (imap_each_message(&c, src[i].what, learn_uid, &t, err,
-		    sizeof err) < 0) {
-			fprintf(stderr, "ndrsweep: %s\n", err);
-			rc = EXIT_SERVER;
-			break;
-		}
-	}
+	rc = learn_sources(&t, src, nsrc, &c, &pw);
 	if (t.store_failed || ndr_bayes_flush(t.b, t.ctx.st) != 0 ||
 	    store_commit(t.ctx.st) != 0) {
 		store_rollback(t.ctx.st);
 		goto store_err;
 	}
-	printf("%s: learnt %u as spam, %u as ham", t.ctx.a->name,
-	    t.learned[1], t.learned[0]);
-	if (t.reversed)
-		printf(" (%u moved over from the other kind)", t.reversed);
-	if (t.known)
-		printf("; %u already known", t.known);
-	if (t.unreadable)
-		printf("; %u unreadable", t.unreadable);
-	printf("\n");
+	say_learnt(&t);
 	if (rc == EXIT_OK && t.unreadable)
 		rc = EXIT_INPUT;
 	goto out;
