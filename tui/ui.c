@@ -1035,41 +1035,133 @@ back(struct ui *u)
 	return false;
 }
 
+/* What the scan thread brought since: its line, a folder committed, its
+ * end (the store again). Whether the screen must be drawn again. */
+static bool
+poll_scan(struct ui *u, char *drawn_scan, size_t len)
+{
+	char before[sizeof u->msg];
+	bool dirty, reload;
+
+	memcpy(before, u->msg, sizeof before);
+	ui_read_errors(u);
+	dirty = strcmp(before, u->msg) != 0;
+	pthread_mutex_lock(&u->scan.mu);
+	reload = u->scan.finished && !u->scan.reloaded;
+	if (reload)
+		u->scan.reloaded = true;
+	dirty |= strcmp(drawn_scan, u->scan.line) != 0;
+	snprintf(drawn_scan, len, "%s", u->scan.line);
+	pthread_mutex_unlock(&u->scan.mu);
+	if (reload)
+		ui_scan_wait(u);
+	/* a folder of the running scan was committed: what it brought
+	 * shows now (judged when the scan ends) */
+	if (reload || (u->thread_started && store_changed(u))) {
+		if (ui_load(u) == 0)
+			ui_rebuild(u);
+		dirty = true;
+	}
+	return dirty;
+}
+
+/* Up, down, a page, the ends: in a list, or in the detail's text. */
+static void
+move_cursor(struct ui *u, enum action a, size_t rows)
+{
+	struct list *l = cur_list(u);
+	long d = a == ACT_UP ? -1 : a == ACT_DOWN ? 1 : a == ACT_PGUP ?
+	    -(long)rows : a == ACT_PGDN ? (long)rows : a == ACT_HOME ?
+	    -(1L << 40) : 1L << 40;
+
+	if (ui_top(u) == VIEW_DETAIL || ui_top(u) == VIEW_HELP) {
+		long t = (long)u->text_top + d;
+		long max = (long)u->text.n - (long)rows;
+		if (t > max)
+			t = max;
+		u->text_top = t < 0 ? 0 : (size_t)t;
+	} else if (l)
+		list_move(l, d, ui_top(u) == VIEW_OVERVIEW ? l->n : rows);
+}
+
+/* A view opened by its key. */
+static void
+open_by_key(struct ui *u, enum action a)
+{
+	switch (a) {
+	case ACT_HELP:
+		ui_help(u);
+		open_view(u, VIEW_HELP);
+		break;
+	case ACT_CAMPAIGNS:
+		open_view(u, VIEW_CAMPAIGNS);
+		break;
+	case ACT_MESSAGES:
+		u->src = SRC_ALL;
+		u->msgs.cur = u->msgs.top = 0;
+		build_msgs(u);
+		open_view(u, VIEW_MESSAGES);
+		break;
+	default:	/* ACT_REVIEW */
+		build_review(u);
+		open_view(u, VIEW_REVIEW);
+	}
+}
+
+/* One key's action; -1 to go on, else how the interface ends. */
+static int
+on_key(struct ui *u, int k)
+{
+	size_t rows = u->rows > 4 ? (size_t)u->rows - 4 : 1;
+	enum action a = key_action(ui_top(u), k);
+
+	if (a != ACT_NONE && a != ACT_REDRAW)
+		*u->msg = '\0';
+	switch (a) {
+	case ACT_UP: case ACT_DOWN: case ACT_PGUP: case ACT_PGDN:
+	case ACT_HOME: case ACT_END: move_cursor(u, a, rows); break;
+	case ACT_OPEN: open_cur(u); break;
+	case ACT_BACK: return back(u) ? EXIT_OK : -1;
+	case ACT_QUIT: return EXIT_OK;
+	case ACT_HELP: case ACT_CAMPAIGNS: case ACT_MESSAGES:
+	case ACT_REVIEW: open_by_key(u, a); break;
+	case ACT_TAG: do_tag(u); break;
+	case ACT_TAG_PATTERN: do_tag_pattern(u); break;
+	case ACT_TAGGED: do_tagged(u); break;
+	case ACT_DELETE: case ACT_QUARANTINE: case ACT_KEEP:
+	case ACT_UNDO: case ACT_RELEASE: do_mark(u, a); break;
+	case ACT_COMMIT: ui_commit(u); break;
+	case ACT_LIMIT: do_limit(u); break;
+	case ACT_SEARCH: do_search(u, false); break;
+	case ACT_NEXT: do_search(u, true); break;
+	case ACT_SORT:
+		u->sort = (u->sort + 1) % SORT__N;
+		u->camps.cur = u->camps.top = 0;
+		build_camps(u);
+		break;
+	case ACT_REDRAW: clearok(curscr, TRUE); break;
+	case ACT_NONE:
+		if (k < 0x110000 && k >= 0x20)
+			ui_say(u, false, "that key does nothing here; ? lists the "
+			    "keys");
+		break;
+	}
+	return -1;
+}
+
 static int
 loop(struct ui *u)
 {
-	size_t rows;
-
 	/* drawn when something changed: a key, the scan's line, a reload,
 	 * a message; an idle interface costs no CPU */
 	bool dirty = true;
 	char drawn_scan[sizeof u->scan.line] = "";
+	int rc;
+
 	for (;;) {
 		if (got_signal)
 			return 128 + got_signal;
-		char before[sizeof u->msg];
-		memcpy(before, u->msg, sizeof before);
-		ui_read_errors(u);
-		dirty |= strcmp(before, u->msg) != 0;
-		pthread_mutex_lock(&u->scan.mu);
-		bool reload = u->scan.finished && !u->scan.reloaded;
-		if (reload)
-			u->scan.reloaded = true;
-		dirty |= strcmp(drawn_scan, u->scan.line) != 0;
-		memcpy(drawn_scan, u->scan.line, sizeof drawn_scan);
-		pthread_mutex_unlock(&u->scan.mu);
-		if (reload) {
-			ui_scan_wait(u);
-			if (ui_load(u) == 0)
-				ui_rebuild(u);
-			dirty = true;
-		} else if (u->thread_started && store_changed(u)) {
-			/* a folder of the running scan was committed: what
-			 * it brought shows now (judged when the scan ends) */
-			if (ui_load(u) == 0)
-				ui_rebuild(u);
-			dirty = true;
-		}
+		dirty |= poll_scan(u, drawn_scan, sizeof drawn_scan);
 		if (dirty)
 			ui_draw(u);
 		dirty = false;
@@ -1085,73 +1177,8 @@ loop(struct ui *u)
 				ui_help(u);
 				u->depth++;
 			}
-			continue;
-		}
-		rows = u->rows > 4 ? (size_t)u->rows - 4 : 1;
-		enum action a = key_action(ui_top(u), k);
-		struct list *l = cur_list(u);
-		bool text = ui_top(u) == VIEW_DETAIL || ui_top(u) == VIEW_HELP;
-		if (a != ACT_NONE && a != ACT_REDRAW)
-			*u->msg = '\0';
-		switch (a) {
-		case ACT_UP: case ACT_DOWN: case ACT_PGUP: case ACT_PGDN:
-		case ACT_HOME: case ACT_END: {
-			long d = a == ACT_UP ? -1 : a == ACT_DOWN ? 1 :
-			    a == ACT_PGUP ? -(long)rows : a == ACT_PGDN ?
-			    (long)rows : a == ACT_HOME ? -(1L << 40) : 1L << 40;
-			if (text) {
-				long t = (long)u->text_top + d;
-				long max = (long)u->text.n - (long)rows;
-				if (t > max)
-					t = max;
-				u->text_top = t < 0 ? 0 : (size_t)t;
-			} else if (l) {
-				list_move(l, d, ui_top(u) == VIEW_OVERVIEW ? l->n :
-				    rows);
-			}
-			break;
-		}
-		case ACT_OPEN: open_cur(u); break;
-		case ACT_BACK:
-			if (back(u))
-				return EXIT_OK;
-			break;
-		case ACT_QUIT: return EXIT_OK;
-		case ACT_HELP: ui_help(u); open_view(u, VIEW_HELP); break;
-		case ACT_CAMPAIGNS: open_view(u, VIEW_CAMPAIGNS); break;
-		case ACT_MESSAGES:
-			u->src = SRC_ALL;
-			u->msgs.cur = u->msgs.top = 0;
-			build_msgs(u);
-			open_view(u, VIEW_MESSAGES);
-			break;
-		case ACT_REVIEW:
-			build_review(u);
-			open_view(u, VIEW_REVIEW);
-			break;
-		case ACT_TAG: do_tag(u); break;
-		case ACT_TAG_PATTERN: do_tag_pattern(u); break;
-		case ACT_TAGGED: do_tagged(u); break;
-		case ACT_DELETE: case ACT_QUARANTINE: case ACT_KEEP:
-		case ACT_UNDO: case ACT_RELEASE:
-			do_mark(u, a);
-			break;
-		case ACT_COMMIT: ui_commit(u); break;
-		case ACT_LIMIT: do_limit(u); break;
-		case ACT_SEARCH: do_search(u, false); break;
-		case ACT_NEXT: do_search(u, true); break;
-		case ACT_SORT:
-			u->sort = (u->sort + 1) % SORT__N;
-			u->camps.cur = u->camps.top = 0;
-			build_camps(u);
-			break;
-		case ACT_REDRAW: clearok(curscr, TRUE); break;
-		case ACT_NONE:
-			if (k < 0x110000 && k >= 0x20)
-				ui_say(u, false, "that key does nothing here; ? lists "
-				    "the keys");
-			break;
-		}
+		} else if ((rc = on_key(u, k)) != -1)
+			return rc;
 	}
 }
 
