@@ -1198,6 +1198,93 @@ ui_usage(FILE *f)
 	    "              (marks cannot be committed)\n");
 }
 
+/* stderr to a pipe while curses owns the terminal; the signals that
+ * end the interface; curses, and colours where they are wanted. */
+static void
+screen_start(struct ui *u)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	if (pipe(u->errpipe) == 0) {
+		fcntl(u->errpipe[0], F_SETFL, O_NONBLOCK);
+		fcntl(u->errpipe[1], F_SETFL, O_NONBLOCK);
+		fflush(stderr);
+		u->saved_stderr = dup(STDERR_FILENO);
+		dup2(u->errpipe[1], STDERR_FILENO);
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	timeout(100);
+	u->color = has_colors() && getenv("NO_COLOR") == NULL;
+	if (u->color) {
+		start_color();
+		use_default_colors();
+		init_pair(C_BAR, COLOR_WHITE, COLOR_BLUE);
+		init_pair(C_LEGIT, COLOR_GREEN, -1);
+		init_pair(C_BACK, COLOR_RED, -1);
+		init_pair(C_UNSURE, COLOR_YELLOW, -1);
+		init_pair(C_MARK, COLOR_MAGENTA, -1);
+		init_pair(C_ERR, COLOR_RED, -1);
+	}
+}
+
+/* The terminal back, and what was said on the way repeated on it. */
+static void
+screen_end(struct ui *u, int rc)
+{
+	endwin();
+	if (u->saved_stderr != -1) {
+		ui_read_errors(u);
+		dup2(u->saved_stderr, STDERR_FILENO);
+		close(u->saved_stderr);
+	}
+	for (size_t i = 0; i < u->errors.n; i++)
+		if (strncmp(u->errors.v[i], "ndrsweep: ", 10) == 0)
+			fprintf(stderr, "%s\n", u->errors.v[i]);
+		else
+			fprintf(stderr, "ndrsweep: %s\n", u->errors.v[i]);
+	if (rc >= 128)
+		fprintf(stderr, "ndrsweep: %s: quit; marks not committed were "
+		    "dropped\n", strsignal(rc - 128));
+}
+
+/* The scan in its thread while the person reads (not offline). */
+static void
+scan_start(struct ui *u)
+{
+	if (u->offline) {
+		ui_scan_set(u, "offline: no scan");
+		return;
+	}
+	ui_scan_set(u, "starting the scan");
+	if (pthread_create(&u->thread, NULL, ui_scan_main, u) == 0)
+		u->thread_started = true;
+	else
+		ui_scan_set(u, "no scan: cannot start a thread");
+}
+
+static void
+ui_free_lists(struct ui *u)
+{
+	strv_free(&u->errors);
+	strv_free(&u->text);
+	pattern_free(u->limit);
+	pattern_free(u->search);
+	list_free(&u->menu);
+	list_free(&u->camps);
+	list_free(&u->msgs);
+	list_free(&u->review);
+}
+
 int
 ui_run(int argc, char **argv, bool review)
 {
@@ -1248,76 +1335,16 @@ ui_run(int argc, char **argv, bool review)
 	}
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 
-	/* stderr to a pipe while curses owns the terminal */
-	if (pipe(u.errpipe) == 0) {
-		fcntl(u.errpipe[0], F_SETFL, O_NONBLOCK);
-		fcntl(u.errpipe[1], F_SETFL, O_NONBLOCK);
-		fflush(stderr);
-		u.saved_stderr = dup(STDERR_FILENO);
-		dup2(u.errpipe[1], STDERR_FILENO);
-	}
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-
-	initscr();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(25);
-	timeout(100);
-	u.color = has_colors() && getenv("NO_COLOR") == NULL;
-	if (u.color) {
-		start_color();
-		use_default_colors();
-		init_pair(C_BAR, COLOR_WHITE, COLOR_BLUE);
-		init_pair(C_LEGIT, COLOR_GREEN, -1);
-		init_pair(C_BACK, COLOR_RED, -1);
-		init_pair(C_UNSURE, COLOR_YELLOW, -1);
-		init_pair(C_MARK, COLOR_MAGENTA, -1);
-		init_pair(C_ERR, COLOR_RED, -1);
-	}
+	screen_start(&u);
 	getmaxyx(stdscr, u.rows, u.cols);
 	ui_rebuild(&u);
 	if (review)
 		open_view(&u, VIEW_REVIEW);
-	if (u.offline)
-		ui_scan_set(&u, "offline: no scan");
-	else {
-		ui_scan_set(&u, "starting the scan");
-		if (pthread_create(&u.thread, NULL, ui_scan_main, &u) == 0)
-			u.thread_started = true;
-		else
-			ui_scan_set(&u, "no scan: cannot start a thread");
-	}
+	scan_start(&u);
 	rc = loop(&u);
-	endwin();
-	if (u.saved_stderr != -1) {
-		ui_read_errors(&u);
-		dup2(u.saved_stderr, STDERR_FILENO);
-		close(u.saved_stderr);
-	}
-	for (size_t i = 0; i < u.errors.n; i++)
-		if (strncmp(u.errors.v[i], "ndrsweep: ", 10) == 0)
-			fprintf(stderr, "%s\n", u.errors.v[i]);
-		else
-			fprintf(stderr, "ndrsweep: %s\n", u.errors.v[i]);
-	if (rc >= 128)
-		fprintf(stderr, "ndrsweep: %s: quit; marks not committed were "
-		    "dropped\n", strsignal(rc - 128));
+	screen_end(&u, rc);
 out:
-	strv_free(&u.errors);
-	strv_free(&u.text);
-	pattern_free(u.limit);
-	pattern_free(u.search);
-	list_free(&u.menu);
-	list_free(&u.camps);
-	list_free(&u.msgs);
-	list_free(&u.review);
+	ui_free_lists(&u);
 	if (u.thread_started) {
 		/* a scan still running is left to die with the process: what
 		 * it committed is in the store, the rest is read again by the
