@@ -343,13 +343,16 @@ view_title(struct ui *u, char *buf, size_t len)
 	return buf;
 }
 
-static void
-draw_overview(struct ui *u, int y0, int rows)
+/* The overview's head: counts, the sparkline of the last days, the
+ * quarantine, the scan. The line it ends on. */
+static int
+overview_head(struct ui *u, int y)
 {
 	char line[1024], spark[1024], scan[256];
-	int64_t counts[200];
-	int y = y0, w = u->cols;
+	int64_t counts[200], peak = 0;
 	const struct model *m = &u->m;
+	int w = u->cols;
+	size_t days = w - 30 > 0 ? (size_t)(w - 30) : 1;
 
 	snprintf(line, sizeof line, "%zu reports: %lld backscatter, %lld "
 	    "legitimate, %lld unsure%s", m->nitems, (long long)m->backscatter,
@@ -361,12 +364,10 @@ draw_overview(struct ui *u, int y0, int rows)
 	    (long long)m->by_kind[0], (long long)m->by_kind[1],
 	    (long long)m->by_kind[3], (long long)m->by_kind[4]);
 	putl(u, y++, 1, w - 2, line, false);
-	size_t days = w - 30 > 0 ? (size_t)(w - 30) : 1;
 	if (days > 90)
 		days = 90;
 	per_day(m, (int64_t)time(NULL), days, counts);
 	sparkline(counts, days, u->utf8, spark, sizeof spark);
-	int64_t peak = 0;
 	for (size_t i = 0; i < days; i++)
 		if (counts[i] > peak)
 			peak = counts[i];
@@ -396,44 +397,56 @@ draw_overview(struct ui *u, int y0, int rows)
 		snprintf(line, sizeof line, "scan: %s; the last finished: %s",
 		    scan, u->last_scan);
 	putl(u, y++, 1, w - 2, line, false);
-	y++;
-	/* the menu: the views, then the folders */
-	for (size_t i = 0; i < u->menu.n && y < y0 + rows; i++, y++) {
-		int64_t n = 0;
-		const char *name = i < MENU_N ? menu_names[i] : NULL;
-		char fname[300];
-		if (name == NULL) {
-			snprintf(fname, sizeof fname, "Folder %s",
-			    m->folders[i - MENU_N]);
-			name = fname;
-			n = m->folder_n[i - MENU_N];
-		}
-		switch (i) {
-		case 0: n = (int64_t)m->ncamps; break;
-		case 1: n = m->backscatter; break;
-		case 2: n = m->unsure; break;
-		case 3: n = m->legit; break;
-		case 4: n = (int64_t)m->nitems; break;
-		case 5: n = m->in_quarantine; break;
-		}
-		char nm[64];
-		text_fit(name, 22, true, u->utf8, nm, sizeof nm);
-		snprintf(line, sizeof line, " %s %8lld", nm, (long long)n);
-		if (i == u->menu.cur)
-			attron(A_REVERSE);
-		putl(u, y, 1, 34, line, true);
-		if (i == u->menu.cur)
-			attroff(A_REVERSE);
+	return y;
+}
+
+/* One entry of the overview's menu: a view, or a folder, with its count. */
+static void
+menu_entry(struct ui *u, size_t i, int y)
+{
+	const struct model *m = &u->m;
+	const int64_t views[] = { (int64_t)m->ncamps, m->backscatter,
+	    m->unsure, m->legit, (int64_t)m->nitems, m->in_quarantine };
+	const char *name = i < MENU_N ? menu_names[i] : NULL;
+	char fname[300], nm[64], line[1024];
+	int64_t n;
+
+	if (name) {
+		n = views[i];
+	} else {
+		snprintf(fname, sizeof fname, "Folder %s",
+		    m->folders[i - MENU_N]);
+		name = fname;
+		n = m->folder_n[i - MENU_N];
 	}
+	text_fit(name, 22, true, u->utf8, nm, sizeof nm);
+	snprintf(line, sizeof line, " %s %8lld", nm, (long long)n);
+	if (i == u->menu.cur)
+		attron(A_REVERSE);
+	putl(u, y, 1, 34, line, true);
+	if (i == u->menu.cur)
+		attroff(A_REVERSE);
+}
+
+static void
+draw_overview(struct ui *u, int y0, int rows)
+{
+	const struct model *m = &u->m;
+	char line[1024];
+	int y = overview_head(u, y0) + 1;
+
+	/* the menu: the views, then the folders */
+	for (size_t i = 0; i < u->menu.n && y < y0 + rows; i++, y++)
+		menu_entry(u, i, y);
 	y++;
 	if (y < y0 + rows)
-		putl(u, y++, 1, w - 2, "largest campaigns:", false);
+		putl(u, y++, 1, u->cols - 2, "largest campaigns:", false);
 	for (size_t i = 0; i < m->ncamps && y < y0 + rows; i++, y++) {
 		const struct campaign *c = &m->camps[i];
 		snprintf(line, sizeof line, "#%-5lld %7lld  %s  %s",
 		    (long long)c->id, (long long)c->size, *c->subject ?
 		    c->subject : "(no subject)", c->forged);
-		putl(u, y, 3, w - 4, line, false);
+		putl(u, y, 3, u->cols - 4, line, false);
 	}
 }
 
