@@ -262,6 +262,103 @@ account_check(struct ndr_account *a)
 	return NULL;
 }
 
+/* The account complete (its defaults added), or what it needs said. */
+static bool
+complete(const struct ndr_config *cfg, struct ndr_account *a,
+    char *err, size_t errlen)
+{
+	const char *missing = a ? account_check(a) : NULL;
+
+	if (missing == NULL)
+		return true;
+	if (strcmp(missing, "password_cmd") == 0)
+		seterr(err, errlen, "%s:%u: [account %s] has both password_cmd "
+		    "and password_file; keep one", cfg->path, a->line, a->name);
+	else
+		seterr(err, errlen, "%s:%u: [account %s] needs '%s'", cfg->path,
+		    a->line, a->name, missing);
+	return false;
+}
+
+/* "[account NAME]": a new account, with the defaults; NULL and err when
+ * the line is no such section, or the previous account is incomplete. */
+static struct ndr_account *
+section(struct ndr_config *cfg, struct ndr_account *cur, char *line,
+    unsigned lineno, char *err, size_t errlen)
+{
+	char *end = strchr(line, ']'), *name;
+
+	if (end == NULL || end[1] != '\0') {
+		seterr(err, errlen, "%s:%u: a section is written [account NAME]",
+		    cfg->path, lineno);
+		return NULL;
+	}
+	*end = '\0';
+	name = strip(line + 1);
+	if (strncmp(name, "account", 7) != 0 ||
+	    !isspace((unsigned char)name[7]) || *strip(name + 7) == '\0') {
+		seterr(err, errlen, "%s:%u: unknown section [%s]; a section is "
+		    "written [account NAME]", cfg->path, lineno, name);
+		return NULL;
+	}
+	name = strip(name + 7);
+	for (size_t i = 0; i < cfg->naccounts; i++)
+		if (strcmp(cfg->accounts[i].name, name) == 0) {
+			seterr(err, errlen, "%s:%u: account '%s' defined twice",
+			    cfg->path, lineno, name);
+			return NULL;
+		}
+	if (!complete(cfg, cur, err, errlen))
+		return NULL;
+	cfg->accounts = xreallocarray(cfg->accounts, cfg->naccounts + 1,
+	    sizeof *cfg->accounts);
+	cur = &cfg->accounts[cfg->naccounts++];
+	memset(cur, 0, sizeof *cur);
+	cur->name = xstrdup(name);
+	cur->line = lineno;
+	cur->threshold = NDR_THRESHOLD_DEFAULT;
+	cur->retention = NDR_RETENTION_DEFAULT;
+	cur->max_actions = NDR_MAX_ACTIONS_DEFAULT;
+	cur->timeout = NDR_TIMEOUT_DEFAULT;
+	return cur;
+}
+
+/* "key = value" in account cur; -1 and err when it is none of ours. */
+static int
+key_line(const struct ndr_config *cfg, struct ndr_account *cur, char *line,
+    unsigned lineno, char *err, size_t errlen)
+{
+	char *eq = strchr(line, '='), *key, *v;
+	const char *want;
+	bool known;
+
+	if (eq == NULL) {
+		seterr(err, errlen, "%s:%u: expected key = value", cfg->path,
+		    lineno);
+		return -1;
+	}
+	*eq = '\0';
+	key = strip(line);
+	v = strip(eq + 1);
+	if (cur == NULL) {
+		seterr(err, errlen, "%s:%u: key '%s' outside any [account "
+		    "NAME] section", cfg->path, lineno, key);
+		return -1;
+	}
+	want = set_key(cur, key, v, &known);
+	if (!known) {
+		seterr(err, errlen, "%s:%u: unknown key '%s' in [account %s]",
+		    cfg->path, lineno, key, cur->name);
+		return -1;
+	}
+	if (want) {
+		seterr(err, errlen, "%s:%u: bad value for '%s': expected %s",
+		    cfg->path, lineno, key, want);
+		return -1;
+	}
+	return 0;
+}
+
 int
 ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
     size_t errlen)
@@ -270,7 +367,6 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 	char buf[4096];
 	unsigned lineno = 0;
 	struct ndr_account *cur = NULL;
-	const char *missing;
 
 	memset(cfg, 0, sizeof *cfg);
 	if ((f = fopen(path, "r")) == NULL) {
@@ -279,7 +375,7 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 	}
 	cfg->path = xstrdup(path);
 	while (fgets(buf, sizeof buf, f)) {
-		char *line = buf, *eq, *key, *v, *hash;
+		char *line = buf, *hash;
 
 		lineno++;
 		if (strchr(buf, '\n') == NULL && !feof(f)) {
@@ -296,88 +392,24 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 		if (*line == '\0' || *line == ';')
 			continue;
 		if (*line == '[') {
-			char *end = strchr(line, ']'), *name;
-			if (end == NULL || end[1] != '\0') {
-				seterr(err, errlen, "%s:%u: a section is "
-				    "written [account NAME]", path, lineno);
+			if ((cur = section(cfg, cur, line, lineno, err, errlen))
+			    == NULL)
 				goto fail;
-			}
-			*end = '\0';
-			name = strip(line + 1);
-			if (strncmp(name, "account", 7) != 0 ||
-			    !isspace((unsigned char)name[7]) ||
-			    *strip(name + 7) == '\0') {
-				seterr(err, errlen, "%s:%u: unknown section [%s]; "
-				    "a section is written [account NAME]", path,
-				    lineno, name);
-				goto fail;
-			}
-			name = strip(name + 7);
-			for (size_t i = 0; i < cfg->naccounts; i++)
-				if (strcmp(cfg->accounts[i].name, name) == 0) {
-					seterr(err, errlen, "%s:%u: account '%s' "
-					    "defined twice", path, lineno, name);
-					goto fail;
-				}
-			if (cur && (missing = account_check(cur)) != NULL)
-				goto incomplete;
-			cfg->accounts = xreallocarray(cfg->accounts,
-			    cfg->naccounts + 1, sizeof *cfg->accounts);
-			cur = &cfg->accounts[cfg->naccounts++];
-			memset(cur, 0, sizeof *cur);
-			cur->name = xstrdup(name);
-			cur->line = lineno;
-			cur->threshold = NDR_THRESHOLD_DEFAULT;
-			cur->retention = NDR_RETENTION_DEFAULT;
-			cur->max_actions = NDR_MAX_ACTIONS_DEFAULT;
-			cur->timeout = NDR_TIMEOUT_DEFAULT;
-			continue;
-		}
-		if ((eq = strchr(line, '=')) == NULL) {
-			seterr(err, errlen, "%s:%u: expected key = value", path,
-			    lineno);
+		} else if (key_line(cfg, cur, line, lineno, err, errlen) != 0)
 			goto fail;
-		}
-		*eq = '\0';
-		key = strip(line);
-		v = strip(eq + 1);
-		if (cur == NULL) {
-			seterr(err, errlen, "%s:%u: key '%s' outside any "
-			    "[account NAME] section", path, lineno, key);
-			goto fail;
-		}
-		bool known;
-		const char *want = set_key(cur, key, v, &known);
-		if (!known) {
-			seterr(err, errlen, "%s:%u: unknown key '%s' in "
-			    "[account %s]", path, lineno, key, cur->name);
-			goto fail;
-		}
-		if (want) {
-			seterr(err, errlen, "%s:%u: bad value for '%s': expected "
-			    "%s", path, lineno, key, want);
-			goto fail;
-		}
 	}
 	if (ferror(f)) {
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (cur && (missing = account_check(cur)) != NULL)
-		goto incomplete;
+	if (!complete(cfg, cur, err, errlen))
+		goto fail;
 	if (cfg->naccounts == 0) {
 		seterr(err, errlen, "%s: no [account NAME] section", path);
 		goto fail;
 	}
 	fclose(f);
 	return 0;
-incomplete:
-	if (strcmp(missing, "password_cmd") == 0)
-		seterr(err, errlen, "%s:%u: [account %s] has both password_cmd "
-		    "and password_file; keep one", path, cur->line, cur->name);
-	else
-		seterr(err, errlen, "%s:%u: [account %s] needs '%s'", path,
-		    cur->line, cur->name, missing);
 fail:
 	fclose(f);
 	ndr_config_free(cfg);
