@@ -216,30 +216,16 @@ host_does_not_exist(const char *d)
 	return p - w > 3 && memchr(w, '.', p - w) && !memchr(w, '@', p - w) &&
 	    !memchr(w, '<', p - w);
 }
-
-void
-rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
+/*
+ * What the remote server itself said ("550 5.7.1 ...", the last such
+ * pair) outranks the reporting MTA's summary status; a generic status
+ * ("5.0.0") yields to any precise one in the text.
+ */
+static void
+status_of_text(struct ndr_rcpt *rc, const char *d)
 {
-	enum ndr_reason r;
-	const char *d;
-	char *st;
+	char *st = server_status(d);
 
-	if (kind == NDR_KIND_FEEDBACK) {
-		rc->reason = NDR_R_FEEDBACK;
-		return;
-	}
-	if (rc->diagnostic) {
-		char *sq = squeeze(rc->diagnostic, strlen(rc->diagnostic));
-		free(rc->diagnostic);
-		rc->diagnostic = sq;
-		drop_continuations(rc->diagnostic);
-	}
-	d = rc->diagnostic ? rc->diagnostic : "";
-
-	/* What the remote server itself said ("550 5.7.1 ...", the last
-	 * such pair) outranks the reporting MTA's summary status; a generic
-	 * status ("5.0.0") yields to any precise one in the text. */
-	st = server_status(d);
 	if (st && rc->status && strcmp(st + 1, ".0.0") == 0 &&
 	    strcmp(rc->status + 1, ".0.0") != 0) {
 		free(st);	/* "550 5.0.0" says less than the DSN's own */
@@ -258,28 +244,35 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 		free(st);
 	if (rc->reply_code == NULL)
 		rc->reply_code = reply_code_of(d, rc->status);
+}
 
-	rcpt_set_command(rc, d);
-	r = rc->reason;		/* a reader may know better than the words */
-	if (r == NDR_R_UNDEFINED)	/* and a provider's own code too */
-		r = rc->reason = reason_from_provider(d, rc->address);
-	if (r == NDR_R_UNDEFINED) {
-		bool weak;
-		enum ndr_reason w = reason_from_words(d, &weak);
-		enum ndr_reason s = reason_from_status(rc->status);
+/* No reason from a reader or a provider: the words and the status. */
+static enum ndr_reason
+reason_of_text(const struct ndr_rcpt *rc, const char *d)
+{
+	bool weak;
+	enum ndr_reason w = reason_from_words(d, &weak);
+	enum ndr_reason s = reason_from_status(rc->status), r;
 
-		/* "rejected", "not allowed": any precise status says more,
-		 * and 5.7.0 and 5.7.1 then mean a security refusal */
-		if (weak && s == NDR_R_UNDEFINED && rc->status &&
-		    rc->status[0] == '5' && strncmp(rc->status + 1, ".7.", 3) == 0)
-			s = NDR_R_SECURITYERROR;
-		r = weak && s != NDR_R_UNDEFINED ? s : reason_arbitrate(w, s);
-		/* refused before any envelope: the sending host is blocked */
-		if ((weak || r == NDR_R_UNDEFINED) && rc->command &&
-		    (strcmp(rc->command, "CONN") == 0 ||
-		    strcmp(rc->command, "HELO") == 0))
-			r = NDR_R_BLOCKED;
-	}
+	/* "rejected", "not allowed": any precise status says more, and
+	 * 5.7.0 and 5.7.1 then mean a security refusal */
+	if (weak && s == NDR_R_UNDEFINED && rc->status &&
+	    rc->status[0] == '5' && strncmp(rc->status + 1, ".7.", 3) == 0)
+		s = NDR_R_SECURITYERROR;
+	r = weak && s != NDR_R_UNDEFINED ? s : reason_arbitrate(w, s);
+	/* refused before any envelope: the sending host is blocked */
+	if ((weak || r == NDR_R_UNDEFINED) && rc->command &&
+	    (strcmp(rc->command, "CONN") == 0 ||
+	    strcmp(rc->command, "HELO") == 0))
+		r = NDR_R_BLOCKED;
+	return r;
+}
+
+/* The reason as Sisimai reads it, from r as the text gave it. */
+static enum ndr_reason
+reason_adjust(const struct ndr_rcpt *rc, const char *d, enum ndr_kind kind,
+    enum ndr_reason r)
+{
 	if (r == NDR_R_USERUNKNOWN && rc->reason == NDR_R_UNDEFINED &&
 	    host_does_not_exist(d))
 		r = NDR_R_HOSTUNKNOWN;
@@ -315,20 +308,55 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	}
 	if (kind == NDR_KIND_DELIVERED)
 		r = NDR_R_DELIVERED;
-	rc->reason = r;
+	return r;
+}
 
-	if (rc->status == NULL) {
-		/* exim gives up on temporary failures with "retry timeout
-		 * exceeded": the failure itself was a 4xx */
-		bool temp = kind == NDR_KIND_DELAY ||
-		    (rc->reply_code && rc->reply_code[0] == '4') ||
-		    ci_find(d, strlen(d), "retry timeout exceeded") ||
-		    ci_find(d, strlen(d), "have been failing for a long time");
-		const char *ps = status_from_reason(r, temp);
-		if (ps)
-			rc->status = xstrdup(ps);
+/* No status reported: the pseudo one of the reason (X.0.9NN). */
+static void
+pseudo_status(struct ndr_rcpt *rc, const char *d, enum ndr_kind kind)
+{
+	/* exim gives up on temporary failures with "retry timeout
+	 * exceeded": the failure itself was a 4xx */
+	bool temp = kind == NDR_KIND_DELAY ||
+	    (rc->reply_code && rc->reply_code[0] == '4') ||
+	    ci_find(d, strlen(d), "retry timeout exceeded") ||
+	    ci_find(d, strlen(d), "have been failing for a long time");
+	const char *ps = status_from_reason(rc->reason, temp);
+
+	if (ps)
+		rc->status = xstrdup(ps);
+}
+
+
+void
+rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
+{
+	enum ndr_reason r;
+	const char *d;
+
+	if (kind == NDR_KIND_FEEDBACK) {
+		rc->reason = NDR_R_FEEDBACK;
+		return;
 	}
-	rc->hard = kind == NDR_KIND_BOUNCE && reason_is_hard(r, rc->status);
+	if (rc->diagnostic) {
+		char *sq = squeeze(rc->diagnostic, strlen(rc->diagnostic));
+		free(rc->diagnostic);
+		rc->diagnostic = sq;
+		drop_continuations(rc->diagnostic);
+	}
+	d = rc->diagnostic ? rc->diagnostic : "";
+	status_of_text(rc, d);
+	rcpt_set_command(rc, d);
+	r = rc->reason;		/* a reader may know better than the words */
+	if (r == NDR_R_UNDEFINED)	/* and a provider's own code too */
+		r = rc->reason = reason_from_provider(d, rc->address);
+	if (r == NDR_R_UNDEFINED)
+		r = reason_of_text(rc, d);
+	rc->reason = reason_adjust(rc, d, kind, r);
+	if (rc->status == NULL)
+		pseudo_status(rc, d, kind);
+	rc->hard = kind == NDR_KIND_BOUNCE && reason_is_hard(rc->reason,
+	    rc->status);
 	if (rc->action == NULL)
 		rc->action = xstrdup(kind == NDR_KIND_DELAY ? "delayed" :
 		    kind == NDR_KIND_DELIVERED ? "delivered" : "failed");
