@@ -1094,12 +1094,65 @@ unslim(const struct msg *m, const char **p, size_t *n)
 	*n = re - ra;
 }
 
+/* From, Subject and Content-Type of the top header block, and the
+ * report-type the last names. */
+static void
+top_headers(struct msg *m)
+{
+	const char *ct;
+
+	m->hdr_len = hdrs_parse(&m->top, m->raw, m->len);
+	m->from = hdr_decode(hdrs_get(&m->top, "From"));
+	m->subject = hdr_decode(hdrs_get(&m->top, "Subject"));
+	if (m->from) {
+		m->from_addr = find_address(m->from, strlen(m->from), NULL, NULL);
+		if (m->from_addr == NULL)	/* "MAILER-DAEMON" alone */
+			m->from_addr = lowercase_dup(m->from, strlen(m->from));
+	}
+	if ((ct = hdrs_get(&m->top, "Content-Type")) == NULL)
+		return;
+	m->ctype = lowercase_dup(ct, strlen(ct));
+	const char *rt = strstr(m->ctype, "report-type");
+	if (rt) {
+		rt += 11;
+		while (*rt == ' ' || *rt == '=' || *rt == '"')
+			rt++;
+		m->report_type = xstrndup(rt, strcspn(rt, "\"; \t"));
+	}
+}
+
+/* The report's own parts (not the original's): the delivery status, the
+ * feedback report, the original's headers or the original itself. */
+static void
+find_report_parts(struct msg *m)
+{
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct part *p = &m->parts[i];
+		if (p->in_original)
+			continue;
+		if (!m->dsn && strstr(p->ctype, "delivery-status"))
+			m->dsn = p;
+		else if (!m->fbr &&
+		    strcmp(p->ctype, "message/feedback-report") == 0)
+			m->fbr = p;
+		else if (!m->orig_hdrs &&
+		    (strcmp(p->ctype, "text/rfc822-headers") == 0 ||
+		    strcmp(p->ctype, "message/global-headers") == 0))
+			m->orig_hdrs = p;
+		else if (!m->orig_raw &&
+		    strcmp(p->ctype, "message/rfc822") == 0 && p->text) {
+			/* an encoded message/rfc822 stays a single part */
+			m->orig_raw = p->text;
+			m->orig_rawlen = p->len;
+		}
+	}
+}
+
 int
 msg_parse(struct msg *m, const char *raw, size_t len,
     const struct ndr_limits *lim)
 {
 	size_t idx = 0, n;
-	const char *ct;
 
 	charset_init();
 	memset(m, 0, sizeof *m);
@@ -1115,26 +1168,7 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	}
 	m->raw = raw;
 	m->len = len;
-	m->hdr_len = hdrs_parse(&m->top, raw, len);
-	m->from = hdr_decode(hdrs_get(&m->top, "From"));
-	m->subject = hdr_decode(hdrs_get(&m->top, "Subject"));
-	if (m->from) {
-		m->from_addr = find_address(m->from, strlen(m->from), NULL, NULL);
-		if (m->from_addr == NULL)	/* "MAILER-DAEMON" alone */
-			m->from_addr = lowercase_dup(m->from, strlen(m->from));
-	}
-	ct = hdrs_get(&m->top, "Content-Type");
-	if (ct) {
-		m->ctype = lowercase_dup(ct, strlen(ct));
-		const char *rt = strstr(m->ctype, "report-type");
-		if (rt) {
-			rt += 11;
-			while (*rt == ' ' || *rt == '=' || *rt == '"')
-				rt++;
-			size_t k = strcspn(rt, "\"; \t");
-			m->report_type = xstrndup(rt, k);
-		}
-	}
+	top_headers(m);
 
 	size_t fixed_len;
 	if ((m->fixed = m->ctype == NULL ?
@@ -1159,23 +1193,7 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 		return -1;
 	}
 	walk(m, m->mime, 0, false);
-	for (size_t i = 0; i < m->nparts; i++) {
-		const struct part *p = &m->parts[i];
-		if (p->in_original)
-			continue;
-		if (!m->dsn && strstr(p->ctype, "delivery-status"))
-			m->dsn = p;
-		else if (!m->fbr && strcmp(p->ctype, "message/feedback-report") == 0)
-			m->fbr = p;
-		else if (!m->orig_hdrs && (strcmp(p->ctype, "text/rfc822-headers") == 0 ||
-		    strcmp(p->ctype, "message/global-headers") == 0))
-			m->orig_hdrs = p;
-		else if (!m->orig_raw && strcmp(p->ctype, "message/rfc822") == 0 &&
-		    p->text) {	/* an encoded message/rfc822 stays a single part */
-			m->orig_raw = p->text;
-			m->orig_rawlen = p->len;
-		}
-	}
+	find_report_parts(m);
 	build_text(m);
 	return 0;
 }
