@@ -709,6 +709,60 @@ token_char(unsigned char c)
  * encoded word, a quoted pair, a parameter without a value, a byte where
  * libetpan would stop; the field is then copied as it is.
  */
+/*
+ * One "name=value" of a Content-Type at *pp: charset and boundary kept
+ * (a quoted token unquoted), the rest left out. false for what the slim
+ * copy would not read as libetpan does (RFC 2231, encoded words, escapes).
+ */
+static bool
+slim_param(struct slim *s, const unsigned char **pp, const unsigned char *e)
+{
+	const unsigned char *p = *pp, *name = p, *val;
+	size_t nl;
+
+	for (; p < e && token_char(*p); p++)
+		;
+	nl = (size_t)(p - name);
+	if (nl == 0 || memchr(name, '*', nl))	/* RFC 2231 */
+		return false;
+	while (p < e && *p == ' ')
+		p++;
+	if (p == e || *p++ != '=')
+		return false;
+	while (p < e && *p == ' ')
+		p++;
+	val = p;
+	if (p < e && *p == '"') {
+		for (p++; p < e && *p != '"'; p++)
+			if (*p == '\\' || *p == '\r' || *p == '\n')
+				return false;
+		if (p == e)
+			return false;
+		p++;
+	} else
+		for (; p < e && token_char(*p); p++)
+			;
+	if (p == val || memmem(val, (size_t)(p - val), "=?", 2))
+		return false;
+	*pp = p;
+	if ((nl == 7 && strncasecmp((const char *)name, "charset", 7) == 0) ||
+	    (nl == 8 && strncasecmp((const char *)name, "boundary", 8) == 0)) {
+		/* quotes around a token only slow libetpan down */
+		const unsigned char *q = val, *qe = p;
+		if (*val == '"' && p - val > 2) {
+			for (q = val + 1; q < p - 1 && token_char(*q); q++)
+				;
+			q = q == p - 1 ? val + 1 : val;
+			qe = q == val ? p : p - 1;
+		}
+		slim_put(s, ";", 1);
+		slim_put(s, (const char *)name, nl);
+		slim_put(s, "=", 1);
+		slim_put(s, (const char *)q, (size_t)(qe - q));
+	}
+	return true;
+}
+
 static bool
 ctype_slim(struct slim *s, const char *raw, size_t i, size_t end)
 {
@@ -745,46 +799,8 @@ ctype_slim(struct slim *s, const char *raw, size_t i, size_t end)
 			p++;
 		if (p == e)			/* a ';' last */
 			break;
-		const unsigned char *name = p, *val;
-		for (; p < e && token_char(*p); p++)
-			;
-		size_t nl = (size_t)(p - name);
-		if (nl == 0 || memchr(name, '*', nl))	/* RFC 2231 */
+		if (!slim_param(s, &p, e))
 			goto no;
-		while (p < e && *p == ' ')
-			p++;
-		if (p == e || *p++ != '=')
-			goto no;
-		while (p < e && *p == ' ')
-			p++;
-		val = p;
-		if (p < e && *p == '"') {
-			for (p++; p < e && *p != '"'; p++)
-				if (*p == '\\' || *p == '\r' || *p == '\n')
-					goto no;
-			if (p == e)
-				goto no;
-			p++;
-		} else
-			for (; p < e && token_char(*p); p++)
-				;
-		if (p == val || memmem(val, (size_t)(p - val), "=?", 2))
-			goto no;
-		if ((nl == 7 && strncasecmp((const char *)name, "charset", 7) == 0) ||
-		    (nl == 8 && strncasecmp((const char *)name, "boundary", 8) == 0)) {
-			/* quotes around a token only slow libetpan down */
-			const unsigned char *q = val, *qe = p;
-			if (*val == '"' && p - val > 2) {
-				for (q = val + 1; q < p - 1 && token_char(*q); q++)
-					;
-				q = q == p - 1 ? val + 1 : val;
-				qe = q == val ? p : p - 1;
-			}
-			slim_put(s, ";", 1);
-			slim_put(s, (const char *)name, nl);
-			slim_put(s, "=", 1);
-			slim_put(s, (const char *)q, (size_t)(qe - q));
-		}
 	}
 #undef WS
 	if (raw[end - 1] == '\n' && end >= 2 && raw[end - 2] == '\r')
