@@ -396,6 +396,50 @@ word(const char **s, char *err, size_t errlen)
 	return w;
 }
 
+/* A "~x" operator at p, and its value from *s when it takes one, into t;
+ * its text (the value, or NULL) in *text. -1 and err when it is wrong. */
+static int
+term_op(const char *p, const char **s, struct term *t, char **text,
+    char *err, size_t errlen)
+{
+	size_t k;
+	char *a, *end;
+
+	*text = NULL;
+	for (k = 0; k < sizeof ops / sizeof *ops; k++)
+		if (p[1] == ops[k].c && p[2] == '\0')
+			break;
+	if (k == sizeof ops / sizeof *ops) {
+		snprintf(err, errlen, "%.40s: no such pattern (try ~s ~f ~r ~R "
+		    "~v ~k ~F ~c ~S ~A ~T ~D ~Q ~K)", p);
+		return -1;
+	}
+	t->kind = ops[k].kind;
+	if (!ops[k].arg)
+		return 0;
+	if ((a = word(s, err, errlen)) == NULL) {
+		if (*err == '\0')
+			snprintf(err, errlen, "%s needs a value", p);
+		return -1;
+	}
+	*text = a;
+	if (t->kind != T_CAMPAIGN && t->kind != T_SCORE_GT)
+		return 0;
+	if (t->kind == T_SCORE_GT && (*a == '<' || *a == '>')) {
+		if (*a == '<')
+			t->kind = T_SCORE_LT;
+		memmove(a, a + 1, strlen(a));	/* the text without it */
+	}
+	t->num = strtod(a, &end);
+	if (*a == '\0' || *end) {
+		snprintf(err, errlen, "%.40s: not a number", *text);
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 pattern_compile(const char *src, struct pattern **out, char *err,
     size_t errlen)
@@ -410,63 +454,22 @@ pattern_compile(const char *src, struct pattern **out, char *err,
 	*out = NULL;
 	while ((w = word(&s, err, errlen)) != NULL) {
 		struct term t = { .kind = T_ANY };
+		char *text = w;
 		const char *p = w;
 		if (*p == '!') {
 			t.neg = true;
 			p++;
 		}
 		if (*p == '~') {
-			size_t k;
-			for (k = 0; k < sizeof ops / sizeof *ops; k++)
-				if (p[1] == ops[k].c && p[2] == '\0')
-					break;
-			if (k == sizeof ops / sizeof *ops) {
-				snprintf(err, errlen, "%.40s: no such pattern "
-				    "(try ~s ~f ~r ~R ~v ~k ~F ~c ~S ~A ~T ~D ~Q ~K)",
-				    p);
-				free(w);
+			int r = term_op(p, &s, &t, &text, err, errlen);
+			free(w);
+			if (r != 0)
 				goto bad;
-			}
-			t.kind = ops[k].kind;
-			if (ops[k].arg) {
-				char *a = word(&s, err, errlen);
-				if (a == NULL) {
-					if (*err == '\0')
-						snprintf(err, errlen, "%s needs a "
-						    "value", p);
-					free(w);
-					goto bad;
-				}
-				free(w);
-				w = a;
-				p = a;
-				if (t.kind == T_CAMPAIGN || t.kind == T_SCORE_GT) {
-					char *end;
-					if (t.kind == T_SCORE_GT && (*p == '<' ||
-					    *p == '>')) {
-						if (*p == '<')
-							t.kind = T_SCORE_LT;
-						p++;
-					}
-					t.num = strtod(p, &end);
-					if (*p == '\0' || *end) {
-						snprintf(err, errlen, "%.40s: not "
-						    "a number", w);
-						free(w);
-						goto bad;
-					}
-				}
-			} else {
-				free(w);
-				w = NULL;
-				p = NULL;
-			}
-		}
-		if (p) {
-			if ((t.text = strdup(p)) == NULL)
-				abort();
-		}
-		free(w);
+		} else if (p != w && (text = strdup(p)) == NULL)
+			abort();
+		else if (p != w)
+			free(w);
+		t.text = text;
 		if ((pt->t = realloc(pt->t, (pt->n + 1) * sizeof *pt->t)) == NULL)
 			abort();
 		pt->t[pt->n++] = t;
