@@ -54,6 +54,17 @@ void		 charset_init(void);
 size_t		 b64_decode(const char *, size_t n, char *out);
 size_t		 qp_decode(const char *, size_t n, char *out);
 
+/*
+ * The slim copy of raw that libetpan parses (slim.c): the MIME fields of
+ * the header blocks, the bodies that need no reading left out. runs say
+ * where its bytes come from, skip where bodies were left out; NULL when
+ * the message is better parsed as it is. The buffer is big_alloc's.
+ */
+struct slim_run;
+char		*mime_only(const char *raw, size_t len, size_t *outlen,
+		    size_t *cap, struct slim_run **runs, size_t *nruns,
+		    size_t **skip, size_t *nskip);
+
 /* ---- header blocks (header.c) ---- */
 struct hdr {
 	char	*name;		/* as written */
