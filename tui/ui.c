@@ -212,8 +212,8 @@ ui_top(struct ui *u)
 	return u->stack[u->depth];
 }
 
-static struct list *
-cur_list(struct ui *u)
+struct list *
+ui_cur_list(struct ui *u)
 {
 	switch (ui_top(u)) {
 	case VIEW_OVERVIEW: return &u->menu;
@@ -241,8 +241,8 @@ ui_rebuild(struct ui *u)
 enum { C_BAR = 1, C_LEGIT, C_BACK, C_UNSURE, C_MARK, C_ERR };
 
 /* text_fit in the terminal's locale. */
-static void
-putl(struct ui *u, int y, int x, int cols, const char *s, bool pad)
+void
+ui_putl(struct ui *u, int y, int x, int cols, const char *s, bool pad)
 {
 	char buf[2048];
 
@@ -294,9 +294,9 @@ bar(struct ui *u, int y, const char *left, const char *right)
 	attron(u->color ? COLOR_PAIR(C_BAR) : A_REVERSE);
 	move(y, 0);
 	hline(' ', u->cols);
-	putl(u, y, 0, u->cols - rl - 1, left, false);
+	ui_putl(u, y, 0, u->cols - rl - 1, left, false);
 	if (rl < u->cols)
-		putl(u, y, u->cols - rl, rl, right, false);
+		ui_putl(u, y, u->cols - rl, rl, right, false);
 	attroff(u->color ? COLOR_PAIR(C_BAR) : A_REVERSE);
 }
 
@@ -358,12 +358,12 @@ overview_head(struct ui *u, int y)
 	    "legitimate, %lld unsure%s", m->nitems, (long long)m->backscatter,
 	    (long long)m->legit, (long long)m->unsure, m->unjudged ?
 	    ", some not judged yet" : "");
-	putl(u, y++, 1, w - 2, line, false);
+	ui_putl(u, y++, 1, w - 2, line, false);
 	snprintf(line, sizeof line, "by kind: %lld bounces, %lld delays, "
 	    "%lld auto-replies, %lld feedback reports",
 	    (long long)m->by_kind[0], (long long)m->by_kind[1],
 	    (long long)m->by_kind[3], (long long)m->by_kind[4]);
-	putl(u, y++, 1, w - 2, line, false);
+	ui_putl(u, y++, 1, w - 2, line, false);
 	if (days > 90)
 		days = 90;
 	per_day(m, (int64_t)time(NULL), days, counts);
@@ -386,7 +386,7 @@ overview_head(struct ui *u, int y)
 	else
 		snprintf(line, sizeof line, "quarantine %s: empty",
 		    m->quarantine);
-	putl(u, y++, 1, w - 2, line, false);
+	ui_putl(u, y++, 1, w - 2, line, false);
 	scan_line(u, scan, sizeof scan);
 	pthread_mutex_lock(&u->scan.mu);
 	bool finished = u->scan.finished;
@@ -396,7 +396,7 @@ overview_head(struct ui *u, int y)
 	else
 		snprintf(line, sizeof line, "scan: %s; the last finished: %s",
 		    scan, u->last_scan);
-	putl(u, y++, 1, w - 2, line, false);
+	ui_putl(u, y++, 1, w - 2, line, false);
 	return y;
 }
 
@@ -423,7 +423,7 @@ menu_entry(struct ui *u, size_t i, int y)
 	snprintf(line, sizeof line, " %s %8lld", nm, (long long)n);
 	if (i == u->menu.cur)
 		attron(A_REVERSE);
-	putl(u, y, 1, 34, line, true);
+	ui_putl(u, y, 1, 34, line, true);
 	if (i == u->menu.cur)
 		attroff(A_REVERSE);
 }
@@ -440,13 +440,13 @@ draw_overview(struct ui *u, int y0, int rows)
 		menu_entry(u, i, y);
 	y++;
 	if (y < y0 + rows)
-		putl(u, y++, 1, u->cols - 2, "largest campaigns:", false);
+		ui_putl(u, y++, 1, u->cols - 2, "largest campaigns:", false);
 	for (size_t i = 0; i < m->ncamps && y < y0 + rows; i++, y++) {
 		const struct campaign *c = &m->camps[i];
 		snprintf(line, sizeof line, "#%-5lld %7lld  %s  %s",
 		    (long long)c->id, (long long)c->size, *c->subject ?
 		    c->subject : "(no subject)", c->forged);
-		putl(u, y, 3, u->cols - 4, line, false);
+		ui_putl(u, y, 3, u->cols - 4, line, false);
 	}
 }
 
@@ -457,7 +457,7 @@ draw_camps(struct ui *u, int y0, int rows)
 	struct list *li = &u->camps;
 
 	attron(A_BOLD);
-	putl(u, y0, 0, u->cols, "   #      size done first      last       "
+	ui_putl(u, y0, 0, u->cols, "   #      size done first      last       "
 	    "subject / forged sender", true);
 	attroff(A_BOLD);
 	for (int r = 1; r < rows; r++) {
@@ -474,7 +474,7 @@ draw_camps(struct ui *u, int y0, int rows)
 		    *c->subject ? c->subject : "(no subject)", c->forged);
 		if (k == li->cur)
 			attron(A_REVERSE);
-		putl(u, y0 + r, 0, u->cols, line, true);
+		ui_putl(u, y0 + r, 0, u->cols, line, true);
 		if (k == li->cur)
 			attroff(A_REVERSE);
 	}
@@ -496,7 +496,7 @@ draw_msgs(struct ui *u, struct list *li, int y0, int rows)
 	attron(A_BOLD);
 	snprintf(line, sizeof line, "  M date       kind      verdict     score "
 	    "%-*.*s %-*.*s subject", rw, rw, "recipient", sw, sw, "reason");
-	putl(u, y0, 0, w, line, true);
+	ui_putl(u, y0, 0, w, line, true);
 	attroff(A_BOLD);
 	for (int r = 1; r < rows; r++) {
 		size_t k = li->top + (size_t)r - 1;
@@ -514,15 +514,15 @@ draw_msgs(struct ui *u, struct list *li, int y0, int rows)
 		snprintf(line, sizeof line, "%c%c%c %s %-9.9s %-11.11s %4.2f ",
 		    it->tagged ? '*' : ' ', mark_chars[it->mark], state, d,
 		    it->kind, *it->verdict ? it->verdict : "-", it->score);
-		putl(u, y0 + r, 0, w, line, true);
+		ui_putl(u, y0 + r, 0, w, line, true);
 		int x = (int)strlen(line);
-		putl(u, y0 + r, x, rw < w - x ? rw : w - x, *it->rcpt ?
+		ui_putl(u, y0 + r, x, rw < w - x ? rw : w - x, *it->rcpt ?
 		    it->rcpt : "-", true);
 		x += rw + 1;
-		putl(u, y0 + r, x, sw < w - x ? sw : w - x, *it->reason ?
+		ui_putl(u, y0 + r, x, sw < w - x ? sw : w - x, *it->reason ?
 		    it->reason : "-", true);
 		x += sw + 1;
-		putl(u, y0 + r, x, w - x, *it->subject ? it->subject :
+		ui_putl(u, y0 + r, x, w - x, *it->subject ? it->subject :
 		    "(no subject)", true);
 		if (k == li->cur)
 			attroff(A_REVERSE);
@@ -538,7 +538,7 @@ draw_text(struct ui *u, int y0, int rows)
 		size_t k = u->text_top + (size_t)r;
 		if (k >= u->text.n)
 			break;
-		putl(u, y0 + r, 0, u->cols, u->text.v[k], false);
+		ui_putl(u, y0 + r, 0, u->cols, u->text.v[k], false);
 	}
 }
 
@@ -602,7 +602,7 @@ ui_draw(struct ui *u)
 	if (*u->msg) {
 		if (u->msg_error)
 			attron(u->color ? COLOR_PAIR(C_ERR) : A_BOLD);
-		putl(u, u->rows - 1, 0, u->cols - 1, u->msg, false);
+		ui_putl(u, u->rows - 1, 0, u->cols - 1, u->msg, false);
 		if (u->msg_error)
 			attroff(u->color ? COLOR_PAIR(C_ERR) : A_BOLD);
 	}
@@ -611,8 +611,8 @@ ui_draw(struct ui *u)
 
 /* ---- input on the last line ---- */
 
-static int
-read_key(void)
+int
+ui_read_key(void)
 {
 	wint_t wc;
 	int r = get_wch(&wc);
@@ -642,8 +642,8 @@ read_key(void)
 }
 
 /* A line typed after prompt; NULL when cancelled (Esc, ^G). */
-static char *
-prompt(struct ui *u, const char *what, const char *init)
+char *
+ui_prompt(struct ui *u, const char *what, const char *init)
 {
 	char buf[256];
 	size_t len = 0;
@@ -654,10 +654,10 @@ prompt(struct ui *u, const char *what, const char *init)
 	for (;;) {
 		move(u->rows - 1, 0);
 		clrtoeol();
-		putl(u, u->rows - 1, 0, u->cols - 1, what, false);
+		ui_putl(u, u->rows - 1, 0, u->cols - 1, what, false);
 		addstr(buf);
 		refresh();
-		int k = read_key();
+		int k = ui_read_key();
 		if (got_signal) {
 			timeout(100);
 			return NULL;
@@ -697,269 +697,13 @@ ui_confirm(struct ui *u, const char *q)
 {
 	move(u->rows - 1, 0);
 	clrtoeol();
-	putl(u, u->rows - 1, 0, u->cols - 1, q, false);
+	ui_putl(u, u->rows - 1, 0, u->cols - 1, q, false);
 	refresh();
 	timeout(-1);
-	int k = read_key();
+	int k = ui_read_key();
 	timeout(100);
 	*u->msg = '\0';
 	return k == 'y' || k == 'Y';
-}
-
-/* ---- marks ---- */
-
-/* Mark the messages of a campaign not yet handled. */
-static size_t
-mark_campaign(struct ui *u, int64_t id, enum mark mk)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < u->m.nitems; i++) {
-		struct item *it = &u->m.items[i];
-		if (it->campaign != id || (item_handled(it) && mk != MARK_NONE))
-			continue;
-		n += item_mark(it, mk);
-	}
-	return n;
-}
-
-static enum mark
-mark_of(enum action a)
-{
-	switch (a) {
-	case ACT_DELETE: return MARK_DELETE;
-	case ACT_QUARANTINE: return MARK_QUARANTINE;
-	case ACT_KEEP: return MARK_KEEP;
-	case ACT_RELEASE: return MARK_RELEASE;
-	default: return MARK_NONE;
-	}
-}
-
-static struct item *
-cur_item(struct ui *u)
-{
-	struct list *l = cur_list(u);
-
-	if (ui_top(u) == VIEW_DETAIL)
-		return u->shown;
-	if (l == NULL || l->n == 0 || (ui_top(u) != VIEW_MESSAGES && ui_top(u) !=
-	    VIEW_REVIEW))
-		return NULL;
-	return &u->m.items[l->v[l->cur]];
-}
-
-static void
-do_mark(struct ui *u, enum action a)
-{
-	enum mark mk = mark_of(a);
-	size_t rows = (size_t)u->rows - 4;
-
-	if (ui_top(u) == VIEW_CAMPAIGNS) {
-		if (u->camps.n == 0)
-			return;
-		const struct campaign *c = &u->m.camps[u->camps.v[u->camps.cur]];
-		size_t n = mark_campaign(u, c->id, mk);
-		ui_say(u, false, "campaign #%lld: %zu messages %s%s", (long long)c->id,
-		    n, mk == MARK_NONE ? "unmarked" : "marked ",
-		    mk == MARK_NONE ? "" : mark_names[mk]);
-		list_move(&u->camps, 1, rows);
-	} else {
-		struct item *it = cur_item(u);
-		if (it == NULL)
-			return;
-		if (!item_mark(it, mk)) {
-			ui_say(u, true, mk == MARK_RELEASE ? "only a message in the "
-			    "quarantine can be released" : "this message is in "
-			    "the quarantine: r releases it, d expunges it");
-			return;
-		}
-		if (ui_top(u) != VIEW_DETAIL)
-			list_move(cur_list(u), 1, rows);
-	}
-	model_finish(&u->m);
-}
-
-static void
-do_tagged(struct ui *u)
-{
-	move(u->rows - 1, 0);
-	clrtoeol();
-	putl(u, u->rows - 1, 0, u->cols - 1, "tagged: d s K u r t?", false);
-	refresh();
-	timeout(-1);
-	int k = read_key();
-	timeout(100);
-	*u->msg = '\0';
-	enum action a = key_action(VIEW_MESSAGES, k);
-	size_t n = 0, refused = 0;
-	for (size_t i = 0; i < u->m.nitems; i++) {
-		struct item *it = &u->m.items[i];
-		if (!it->tagged)
-			continue;
-		if (a == ACT_TAG)
-			it->tagged = false, n++;
-		else if (a == ACT_DELETE || a == ACT_QUARANTINE || a == ACT_KEEP ||
-		    a == ACT_UNDO || a == ACT_RELEASE) {
-			if (item_mark(it, mark_of(a)))
-				n++;
-			else
-				refused++;
-		} else {
-			ui_say(u, true, "; takes d, s, K, u, r or t");
-			return;
-		}
-	}
-	model_finish(&u->m);
-	ui_say(u, false, "%zu tagged messages %s%s", n, a == ACT_TAG ? "untagged" :
-	    a == ACT_UNDO ? "unmarked" : "marked ", a == ACT_TAG || a ==
-	    ACT_UNDO ? "" : mark_names[mark_of(a)]);
-	if (refused)
-		ui_say(u, true, "%zu tagged messages could not take that mark "
-		    "(release is for the quarantine, quarantine and keep for "
-		    "outside it)", refused);
-}
-
-static void
-do_tag(struct ui *u)
-{
-	size_t rows = (size_t)u->rows - 4;
-
-	if (ui_top(u) == VIEW_CAMPAIGNS) {
-		if (u->camps.n == 0)
-			return;
-		struct campaign *c = &u->m.camps[u->camps.v[u->camps.cur]];
-		bool to = !c->tagged;
-		for (size_t i = 0; i < u->m.nitems; i++)
-			if (u->m.items[i].campaign == c->id)
-				u->m.items[i].tagged = to;
-		list_move(&u->camps, 1, rows);
-	} else {
-		struct item *it = cur_item(u);
-		if (it == NULL)
-			return;
-		it->tagged = !it->tagged;
-		if (ui_top(u) != VIEW_DETAIL)
-			list_move(cur_list(u), 1, rows);
-	}
-	model_finish(&u->m);
-}
-
-static struct pattern *
-ask_pattern(struct ui *u, const char *what, char *src, size_t srclen)
-{
-	char err[256];
-	struct pattern *p;
-	char *s = prompt(u, what, NULL);
-
-	if (s == NULL)
-		return NULL;
-	if (pattern_compile(s, &p, err, sizeof err) != 0) {
-		ui_say(u, true, "%s", err);
-		free(s);
-		return NULL;
-	}
-	if (src)
-		snprintf(src, srclen, "%s", s);
-	free(s);
-	return p;
-}
-
-static void
-do_tag_pattern(struct ui *u)
-{
-	struct pattern *p = ask_pattern(u, "Tag messages matching: ", NULL, 0);
-	struct list *l = cur_list(u);
-	size_t n = 0;
-
-	if (p == NULL)
-		return;
-	if (ui_top(u) == VIEW_CAMPAIGNS) {
-		for (size_t i = 0; i < u->m.nitems; i++)
-			if (pattern_match(p, &u->m.items[i]))
-				u->m.items[i].tagged = true, n++;
-	} else
-		for (size_t k = 0; k < l->n; k++)
-			if (pattern_match(p, &u->m.items[l->v[k]]))
-				u->m.items[l->v[k]].tagged = true, n++;
-	pattern_free(p);
-	model_finish(&u->m);
-	ui_say(u, false, "%zu messages tagged", n);
-}
-
-struct search_arg {
-	struct ui	*u;
-	bool		*camp_hit;	/* campaigns view: by campaign index */
-};
-
-static bool
-search_match(size_t i, void *arg)
-{
-	struct search_arg *a = arg;
-
-	if (a->camp_hit)
-		return a->camp_hit[i];
-	return pattern_match(a->u->search, &a->u->m.items[i]);
-}
-
-static void
-do_search(struct ui *u, bool again)
-{
-	struct list *l = cur_list(u);
-	struct search_arg a = { u, NULL };
-
-	if (!again || u->search == NULL) {
-		struct pattern *p = ask_pattern(u, "Search for: ", NULL, 0);
-		if (p == NULL)
-			return;
-		pattern_free(u->search);
-		u->search = p;
-	}
-	if (l == NULL || l->n == 0)
-		return;
-	if (ui_top(u) == VIEW_CAMPAIGNS) {
-		/* a campaign matches when one of its messages does: one pass
-		 * over the messages, not one per campaign */
-		a.camp_hit = calloc(u->m.ncamps + 1, sizeof *a.camp_hit);
-		if (a.camp_hit == NULL)
-			abort();
-		for (size_t k = 0; k < u->m.nitems; k++) {
-			const struct item *it = &u->m.items[k];
-			struct campaign *c;
-			if (it->campaign > 0 && pattern_match(u->search, it) &&
-			    (c = model_campaign(&u->m, it->campaign)) != NULL)
-				a.camp_hit[c - u->m.camps] = true;
-		}
-	}
-	if (!list_find(l, l->cur + (again ? 1 : 0), search_match, &a))
-		ui_say(u, true, "not found");
-	free(a.camp_hit);
-	list_move(l, 0, (size_t)u->rows - 4);
-}
-
-static void
-do_limit(struct ui *u)
-{
-	char src[128];
-	struct pattern *p = ask_pattern(u, "Limit to (~A: all): ", src,
-	    sizeof src);
-
-	if (p == NULL)
-		return;
-	pattern_free(u->limit);
-	u->limit = NULL;
-	if (strcmp(src, "~A") == 0)
-		pattern_free(p);
-	else {
-		u->limit = p;
-		snprintf(u->limit_src, sizeof u->limit_src, "%s", src);
-	}
-	u->msgs.cur = u->review.cur = 0;
-	ui_rebuild(u);
-	if (ui_top(u) == VIEW_CAMPAIGNS) {
-		/* campaigns keep their list; the limit shows in their
-		 * messages */
-		ui_say(u, false, "the limit applies to the messages views");
-	}
 }
 
 /* ---- the loop ---- */
@@ -976,7 +720,7 @@ open_view(struct ui *u, enum view v)
 static void
 open_cur(struct ui *u)
 {
-	struct list *l = cur_list(u);
+	struct list *l = ui_cur_list(u);
 
 	if (l == NULL || l->n == 0)
 		return;
@@ -1082,7 +826,7 @@ poll_scan(struct ui *u, char *drawn_scan, size_t len)
 static void
 move_cursor(struct ui *u, enum action a, size_t rows)
 {
-	struct list *l = cur_list(u);
+	struct list *l = ui_cur_list(u);
 	long d = a == ACT_UP ? -1 : a == ACT_DOWN ? 1 : a == ACT_PGUP ?
 	    -(long)rows : a == ACT_PGDN ? (long)rows : a == ACT_HOME ?
 	    -(1L << 40) : 1L << 40;
@@ -1138,15 +882,15 @@ on_key(struct ui *u, int k)
 	case ACT_QUIT: return EXIT_OK;
 	case ACT_HELP: case ACT_CAMPAIGNS: case ACT_MESSAGES:
 	case ACT_REVIEW: open_by_key(u, a); break;
-	case ACT_TAG: do_tag(u); break;
-	case ACT_TAG_PATTERN: do_tag_pattern(u); break;
-	case ACT_TAGGED: do_tagged(u); break;
+	case ACT_TAG: ui_do_tag(u); break;
+	case ACT_TAG_PATTERN: ui_do_tag_pattern(u); break;
+	case ACT_TAGGED: ui_do_tagged(u); break;
 	case ACT_DELETE: case ACT_QUARANTINE: case ACT_KEEP:
-	case ACT_UNDO: case ACT_RELEASE: do_mark(u, a); break;
+	case ACT_UNDO: case ACT_RELEASE: ui_do_mark(u, a); break;
 	case ACT_COMMIT: ui_commit(u); break;
-	case ACT_LIMIT: do_limit(u); break;
-	case ACT_SEARCH: do_search(u, false); break;
-	case ACT_NEXT: do_search(u, true); break;
+	case ACT_LIMIT: ui_do_limit(u); break;
+	case ACT_SEARCH: ui_do_search(u, false); break;
+	case ACT_NEXT: ui_do_search(u, true); break;
 	case ACT_SORT:
 		u->sort = (u->sort + 1) % SORT__N;
 		u->camps.cur = u->camps.top = 0;
@@ -1178,7 +922,7 @@ loop(struct ui *u)
 		if (dirty)
 			ui_draw(u);
 		dirty = false;
-		int k = read_key();
+		int k = ui_read_key();
 		if (k == ERR)
 			continue;
 		dirty = true;

@@ -70,6 +70,19 @@ void	ui_draw(struct ui *);
 /* The model from the store again; the lists rebuilt from the model. */
 int	ui_load(struct ui *);
 void	ui_rebuild(struct ui *);
+struct list *ui_cur_list(struct ui *);
+/* A line at (y, x), cut (or padded) to cols. */
+void	ui_putl(struct ui *, int y, int x, int cols, const char *s, bool pad);
+int	ui_read_key(void);
+/* A line the person types on the last line (NULL: cancelled). */
+char	*ui_prompt(struct ui *, const char *what, const char *init);
+/* ui_marks.c: marks, tags, patterns, search, limit */
+void	ui_do_mark(struct ui *, enum action);
+void	ui_do_tagged(struct ui *);
+void	ui_do_tag(struct ui *);
+void	ui_do_tag_pattern(struct ui *);
+void	ui_do_search(struct ui *, bool again);
+void	ui_do_limit(struct ui *);
 /* view_detail.c */
 void	ui_open_detail(struct ui *, struct item *);
 void	ui_help(struct ui *);
