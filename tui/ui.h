@@ -12,6 +12,13 @@
 
 #define DAY	86400
 
+/* The overview's entries before the folders (ui.c). */
+#define MENU_N	6
+extern const char *const menu_names[MENU_N];
+
+/* the colour pairs */
+enum { C_BAR = 1, C_LEGIT, C_BACK, C_UNSURE, C_MARK, C_ERR };
+
 /* What the scan thread tells the interface. */
 struct scan_state {
 	pthread_mutex_t	 mu;
