@@ -1,7 +1,8 @@
 /*
- * ui.c - the interactive interface (ncursesw): the overview, campaigns,
- * messages and review views over the model (model.c), the keys, the
- * loop. The detail and help views are in view_detail.c, the scan that
+ * ui.c - the interactive interface (ncursesw): the model loaded, the
+ * lists of the overview, campaigns, messages and review views, the keys,
+ * the loop. Drawing is in ui_draw.c, marks, tags, search and limit in
+ * ui_marks.c, the detail and help views in view_detail.c, the scan that
  * runs in a thread while the person reads in ui_scan.c, the commit of the
  * marks in ui_commit.c; ui.h holds what they share.
  *
