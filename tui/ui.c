@@ -169,8 +169,8 @@ in_source(struct ui *u, const struct item *it)
 	}
 }
 
-static void
-build_msgs(struct ui *u)
+void
+ui_build_msgs(struct ui *u)
 {
 	size_t keep = u->msgs.cur;
 
@@ -184,8 +184,8 @@ build_msgs(struct ui *u)
 	u->msgs.cur = keep;
 }
 
-static void
-build_review(struct ui *u)
+void
+ui_build_review(struct ui *u)
 {
 	size_t keep = u->review.cur;
 
@@ -212,24 +212,31 @@ ui_top(struct ui *u)
 	return u->stack[u->depth];
 }
 
+/* The views, each one file (view_*.c): a new view is a file and a line. */
+static const struct view_ops *const views[VIEW__N] = {
+	[VIEW_OVERVIEW] = &view_overview, [VIEW_CAMPAIGNS] = &view_campaigns,
+	[VIEW_MESSAGES] = &view_messages, [VIEW_DETAIL] = &view_detail,
+	[VIEW_REVIEW] = &view_review, [VIEW_HELP] = &view_help,
+};
+
+const struct view_ops *
+ui_view(struct ui *u)
+{
+	return views[ui_top(u)];
+}
+
 struct list *
 ui_cur_list(struct ui *u)
 {
-	switch (ui_top(u)) {
-	case VIEW_OVERVIEW: return &u->menu;
-	case VIEW_CAMPAIGNS: return &u->camps;
-	case VIEW_MESSAGES: return &u->msgs;
-	case VIEW_REVIEW: return &u->review;
-	default: return NULL;
-	}
+	return ui_view(u)->list ? ui_view(u)->list(u) : NULL;
 }
 
 void
 ui_rebuild(struct ui *u)
 {
 	build_camps(u);
-	build_msgs(u);
-	build_review(u);
+	ui_build_msgs(u);
+	ui_build_review(u);
 	size_t rows = u->rows > 4 ? (size_t)u->rows - 3 : 1;
 	list_move(&u->camps, 0, rows);
 	list_move(&u->msgs, 0, rows);
@@ -335,8 +342,8 @@ ui_confirm(struct ui *u, const char *q)
 
 /* ---- the loop ---- */
 
-static void
-open_view(struct ui *u, enum view v)
+void
+ui_open_view(struct ui *u, enum view v)
 {
 	if (u->depth < (int)(sizeof u->stack / sizeof *u->stack) - 1)
 		u->stack[++u->depth] = v;
@@ -344,46 +351,14 @@ open_view(struct ui *u, enum view v)
 		u->stack[u->depth] = v;
 }
 
+/* Enter: what the current line opens, as its view says. */
 static void
 open_cur(struct ui *u)
 {
 	struct list *l = ui_cur_list(u);
 
-	if (l == NULL || l->n == 0)
-		return;
-	switch (ui_top(u)) {
-	case VIEW_OVERVIEW:
-		switch (l->cur) {
-		case 0: open_view(u, VIEW_CAMPAIGNS); return;
-		case 1: u->src = SRC_VERDICT; u->src_verdict = "backscatter";
-			break;
-		case 2: u->src = SRC_VERDICT; u->src_verdict = "unsure"; break;
-		case 3: u->src = SRC_VERDICT; u->src_verdict = "legit"; break;
-		case 4: u->src = SRC_ALL; break;
-		case 5:
-			build_review(u);
-			open_view(u, VIEW_REVIEW);
-			return;
-		default:
-			u->src = SRC_FOLDER;
-			snprintf(u->src_folder, sizeof u->src_folder, "%s",
-			    u->m.folders[l->cur - MENU_N]);
-		}
-		u->msgs.cur = u->msgs.top = 0;
-		build_msgs(u);
-		open_view(u, VIEW_MESSAGES);
-		return;
-	case VIEW_CAMPAIGNS:
-		u->src = SRC_CAMPAIGN;
-		u->src_campaign = u->m.camps[l->v[l->cur]].id;
-		u->msgs.cur = u->msgs.top = 0;
-		build_msgs(u);
-		open_view(u, VIEW_MESSAGES);
-		return;
-	default:
-		ui_open_detail(u, &u->m.items[l->v[l->cur]]);
-		open_view(u, VIEW_DETAIL);
-	}
+	if (l && l->n > 0 && ui_view(u)->open)
+		ui_view(u)->open(u, l);
 }
 
 /* Has the scan committed to the store since it was loaded? Asked twice
@@ -475,20 +450,20 @@ open_by_key(struct ui *u, enum action a)
 	switch (a) {
 	case ACT_HELP:
 		ui_help(u);
-		open_view(u, VIEW_HELP);
+		ui_open_view(u, VIEW_HELP);
 		break;
 	case ACT_CAMPAIGNS:
-		open_view(u, VIEW_CAMPAIGNS);
+		ui_open_view(u, VIEW_CAMPAIGNS);
 		break;
 	case ACT_MESSAGES:
 		u->src = SRC_ALL;
 		u->msgs.cur = u->msgs.top = 0;
-		build_msgs(u);
-		open_view(u, VIEW_MESSAGES);
+		ui_build_msgs(u);
+		ui_open_view(u, VIEW_MESSAGES);
 		break;
 	default:	/* ACT_REVIEW */
-		build_review(u);
-		open_view(u, VIEW_REVIEW);
+		ui_build_review(u);
+		ui_open_view(u, VIEW_REVIEW);
 	}
 }
 
@@ -723,7 +698,7 @@ ui_run(int argc, char **argv, bool review)
 	getmaxyx(stdscr, u.rows, u.cols);
 	ui_rebuild(&u);
 	if (review)
-		open_view(&u, VIEW_REVIEW);
+		ui_open_view(&u, VIEW_REVIEW);
 	scan_start(&u);
 	rc = loop(&u);
 	screen_end(&u, rc);

@@ -64,7 +64,23 @@ struct ui {
 	struct ndr_strv		 errors;	/* repeated after endwin */
 };
 
+/* What a view does; one file each (view_*.c), listed in ui.c. */
+struct view_ops {
+	void		(*draw)(struct ui *, int y0, int rows);
+	struct list	*(*list)(struct ui *);	/* NULL: a text view */
+	void		(*title)(struct ui *, char *, size_t);
+	/* Enter on the current line of the list; NULL: nothing */
+	void		(*open)(struct ui *, struct list *);
+	const char	*hints;			/* the bottom bar's keys */
+};
+extern const struct view_ops view_overview, view_campaigns, view_messages,
+	    view_review, view_detail, view_help;
+
 /* ui.c */
+const struct view_ops *ui_view(struct ui *);	/* the one on top */
+void	ui_open_view(struct ui *, enum view);
+void	ui_build_msgs(struct ui *);
+void	ui_build_review(struct ui *);
 /* The message line says this (an error in its colour). */
 void	ui_say(struct ui *, bool error, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -90,6 +106,10 @@ void	ui_do_tag(struct ui *);
 void	ui_do_tag_pattern(struct ui *);
 void	ui_do_search(struct ui *, bool again);
 void	ui_do_limit(struct ui *);
+/* ui_draw.c */
+void	ui_day_str(int64_t t, char *out, size_t len);
+int	ui_verdict_color(const char *verdict);
+void	ui_scan_line(struct ui *, char *out, size_t len);
 /* view_detail.c */
 void	ui_open_detail(struct ui *, struct item *);
 void	ui_help(struct ui *);

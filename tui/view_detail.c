@@ -1,4 +1,5 @@
-/* view_detail.c - the detail of one report, and the help screen. */
+/* view_detail.c - the detail of one report, and the help screen: text
+ * views, scrolled. */
 #include <sys/types.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -139,3 +140,36 @@ ui_help(struct ui *u)
 	text_add(u, "Marks: D delete, S quarantine, K keep, R release; "
 	    "flags: * tagged, q in the quarantine, d in the Trash, k kept.");
 }
+
+static void
+draw_text(struct ui *u, int y0, int rows)
+{
+	for (int r = 0; r < rows; r++) {
+		size_t k = u->text_top + (size_t)r;
+		if (k >= u->text.n)
+			break;
+		ui_putl(u, y0 + r, 0, u->cols, u->text.v[k], false);
+	}
+}
+
+static void
+detail_title(struct ui *u, char *buf, size_t len)
+{
+	snprintf(buf, len, "Report %s/%u", u->shown ? u->shown->folder : "?",
+	    u->shown ? u->shown->uid : 0);
+}
+
+static void
+help_title(struct ui *u, char *buf, size_t len)
+{
+	snprintf(buf, len, "Help: %s", view_names[u->help_of]);
+}
+
+const struct view_ops view_detail = {
+	.draw = draw_text, .title = detail_title,
+	.hints = "j/k:scroll  d/s/K/r:mark  u:undo  q:back  ?:help",
+};
+
+const struct view_ops view_help = {
+	.draw = draw_text, .title = help_title, .hints = "q:back",
+};
