@@ -68,11 +68,12 @@ intake_head(const struct intake_to *to, uint32_t uid, uint32_t size,
 	if ((v = hdrs_get(&hd, "Message-ID")) != NULL)
 		mid = message_id(v, strlen(v));
 	if (to->sent) {
-		char *rc_ = recipients(&hd);
-		if (store_sent_put(to->st, to->folder, uid, mid, date, rc_) != 0)
+		char *rcpts = recipients(&hd);
+		if (store_sent_put(to->st, to->folder, uid, mid, date, rcpts) !=
+		    0)
 			rc = -1;
 		(*to->sent_indexed)++;
-		free(rc_);
+		free(rcpts);
 	}
 	if (hdr && candidate_of(&hd)) {
 		hdrs_free(&hd);

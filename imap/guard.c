@@ -147,9 +147,8 @@ guard_release(int slot)
 	pthread_mutex_unlock(&lock);
 }
 
-/* The watchdog's reason for a slot, or NULL. */
-static bool
-slot_why(int slot, char *out, size_t len)
+bool
+guard_slot_why(int slot, char *out, size_t len)
 {
 	bool tripped = false;
 
@@ -164,11 +163,6 @@ slot_why(int slot, char *out, size_t len)
 	return tripped;
 }
 
-bool
-guard_slot_why(int slot, char *why, size_t len)
-{
-	return slot_why(slot, why, len);
-}
 
 static void
 set_wait(int slot, bool waiting, int64_t deadline)
@@ -187,7 +181,7 @@ fail(struct guard *g, const char *why)
 {
 	if (!g->failed) {
 		g->failed = true;
-		if (!slot_why(g->slot, g->why, sizeof g->why))
+		if (!guard_slot_why(g->slot, g->why, sizeof g->why))
 			snprintf(g->why, sizeof g->why, "%s", why);
 	}
 	return -1;

@@ -15,7 +15,7 @@
 #include "scan_int.h"
 
 void *
-grow(void *p, size_t n, size_t size)
+scan_grow(void *p, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
 		abort();
@@ -26,7 +26,7 @@ grow(void *p, size_t n, size_t size)
 
 
 void *
-zalloc(size_t n, size_t size)
+scan_zalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 

@@ -67,7 +67,7 @@ static int
 fetch_picks(struct imap_conn *c, struct pick *p, size_t n,
     struct intake *eng, struct phase *here, char *err, size_t errlen)
 {
-	uint32_t *uids = grow(NULL, n + 1, sizeof *uids);
+	uint32_t *uids = scan_grow(NULL, n + 1, sizeof *uids);
 	struct mailimap_set *set;
 	struct asked a = { p, n, eng, here };
 	int rc;
@@ -136,7 +136,7 @@ second_main(void *arg)
 		n = sc->nq - sc->taken;
 		if (n > SECOND_MAX)
 			n = SECOND_MAX;
-		batch = grow(batch, n + 1, sizeof *batch);
+		batch = scan_grow(batch, n + 1, sizeof *batch);
 		memcpy(batch, sc->q + sc->taken, n * sizeof *batch);
 		sc->taken += n;
 		pthread_mutex_unlock(&sc->mu);
@@ -173,7 +173,7 @@ second_offer(struct phase *ph, size_t ci)
 		ph->tried_second = true;
 		if (ph->eng == NULL && (ph->eng = intake_start(&ph->lim)) == NULL)
 			return;
-		sc = zalloc(1, sizeof *sc);
+		sc = scan_zalloc(1, sizeof *sc);
 		sc->open = ph->conn->reopen;
 		sc->open_arg = ph->conn->reopen_arg;
 		sc->wire = ph->wire;
@@ -193,7 +193,7 @@ second_offer(struct phase *ph, size_t ci)
 	if (!sc->gone) {
 		if (sc->nq == sc->capq) {
 			sc->capq = sc->capq ? sc->capq * 2 : 256;
-			sc->q = grow(sc->q, sc->capq, sizeof *sc->q);
+			sc->q = scan_grow(sc->q, sc->capq, sizeof *sc->q);
 		}
 		sc->q[sc->nq++] = (struct pick){ ph->cand[ci].uid, false, ci };
 		if (sc->nq - sc->taken >= SECOND_MIN)
@@ -233,7 +233,7 @@ second_finish(struct phase *ph, bool failed)
 int
 read_rest(struct imap_conn *c, struct phase *ph, char *err, size_t errlen)
 {
-	struct pick *p = grow(NULL, ph->ncand + 1, sizeof *p);
+	struct pick *p = scan_grow(NULL, ph->ncand + 1, sizeof *p);
 	size_t n = 0, i = 0;
 	int rc = 0;
 

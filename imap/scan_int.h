@@ -52,8 +52,8 @@ struct phase {
 #define MAX_REOPENS	50	/* per folder: past that the server is broken */
 
 /* phase.c */
-void	*grow(void *, size_t n, size_t size);	/* aborts when out of memory */
-void	*zalloc(size_t n, size_t size);
+void	*scan_grow(void *, size_t n, size_t size);	/* aborts when out of memory */
+void	*scan_zalloc(size_t n, size_t size);
 /* What the engine read, stored (the intake's callback). */
 void	 store_job(struct intake_job *, void *phase);
 /* What the engine has read so far, stored; with wait, all of it. */

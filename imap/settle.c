@@ -298,22 +298,24 @@ source_state(struct imap_conn *c, const struct store_act *a, size_t n,
 	uint32_t uv, *uids = calloc(n + 1, sizeof *uids);
 	size_t nu = 0;
 	bool renumbered;
-	int r, rc = -1;
+	int rc = -1;
 
 	if (uids == NULL)
 		abort();
 	memset(src, 0, n * sizeof *src);
-	if ((r = act_select(c, a[0].folder, &uv, err, errlen)) != 0) {
+	if (act_select(c, a[0].folder, &uv, err, errlen) != 0) {
 		/* the folder is gone: nothing in it */
 		rc = imap_usable(c) && folder_listed(c, a[0].folder) == 0 ?
 		    0 : -1;
 		goto out;
 	}
 	renumbered = uv != a[0].uidvalidity;
+	for (size_t i = 0; i < n; i++)	/* each row's UID in the source */
+		src[i].uid = renumbered ? find_mid_above(c, a[i].message_id,
+		    1) : a[i].uid;
 	for (size_t i = 0; i < n; i++)
-		if ((uids[nu] = renumbered ? find_mid_above(c, a[i].message_id,
-		    1) : a[i].uid) != 0)
-			nu++;
+		if (src[i].uid)
+			uids[nu++] = src[i].uid;
 	if (nu > 0) {
 		qsort(uids, nu, sizeof *uids, act_cmp_u32);
 		struct mailimap_set *set = imap_uid_set(uids, nu);
@@ -323,13 +325,13 @@ source_state(struct imap_conn *c, const struct store_act *a, size_t n,
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct seen *e;
-		uint32_t u = renumbered ? find_mid_above(c, a[i].message_id, 1) :
-		    a[i].uid;
-		if (u && (e = seen_find(&got, u)) != NULL)
+		const struct seen *e = src[i].uid ? seen_find(&got, src[i].uid) :
+		    NULL;
+		if (e)
 			src[i] = *e;
-		else if (renumbered && u)
-			src[i].uid = u;	/* there, unproven */
+		else if (!renumbered)
+			src[i].uid = 0;	/* not there */
+		/* renumbered and not fetched: there, unproven (no fp) */
 	}
 	rc = 0;
 out:

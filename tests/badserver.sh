@@ -108,8 +108,8 @@ config "$DC_PORT"
 clean
 [ "$first" != 0 ] && [ "$pending" = 10 ] && [ "$rc" = 0 ] && [ -z "$(lost)" ] &&
     [ "$(dc_count INBOX)" = 0 ] && [ "$(ids_in "$q" | grep -c "<b1-2-1@")" = 2 ] &&
-    ok "cut after MOVE: 10 rows pending; the next run expunges nothing unproven and quarantines all" ||
-    not_ok "cut after MOVE: 10 rows pending; the next run expunges nothing unproven and quarantines all (first exit $first: $firstout; $pending pending, exit $rc: $out; INBOX $(dc_count INBOX), $q $(dc_count "$q"); lost [$(lost)])"
+    ok "cut after MOVE: 10 rows journalled, unsettled or dropped; the next run expunges nothing unproven and quarantines all" ||
+    not_ok "cut after MOVE: 10 rows journalled, unsettled or dropped; the next run expunges nothing unproven and quarantines all (first exit $first: $firstout; $pending pending, exit $rc: $out; INBOX $(dc_count INBOX), $q $(dc_count "$q"); lost [$(lost)])"
 
 # 3. the same without MOVE: UID COPY refused, then cut
 caps="IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE NAMESPACE CHILDREN SPECIAL-USE CONDSTORE UIDPLUS"

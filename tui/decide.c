@@ -31,24 +31,26 @@ strcmp_null(const char *a, const char *b)
 	return a == b ? 0 : a == NULL ? -1 : b == NULL ? 1 : strcmp(a, b);
 }
 
-/* qsort's context, for the comparison below */
-static const struct decision *sort_d;
-static const struct account_ctx *sort_ctx;
-static const char *sort_trash;
+struct sort_ctx {
+	const struct decision		*d;
+	const struct account_ctx	*ctx;
+	const char			*trash;
+};
 
 /* By action, folder and destination; within a group, as given. */
 static int
-cmp_group(const void *x, const void *y)
+cmp_group(const void *x, const void *y, void *arg)
 {
+	const struct sort_ctx *sc = arg;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	const struct decision *a = &sort_d[i], *b = &sort_d[j];
+	const struct decision *a = &sc->d[i], *b = &sc->d[j];
 	int c;
 
 	if (a->act != b->act)
 		return a->act < b->act ? -1 : 1;
 	if ((c = strcmp(a->folder, b->folder)) != 0 ||
-	    (c = strcmp_null(dest_of(a, sort_ctx, sort_trash),
-	    dest_of(b, sort_ctx, sort_trash))) != 0)
+	    (c = strcmp_null(dest_of(a, sc->ctx, sc->trash),
+	    dest_of(b, sc->ctx, sc->trash))) != 0)
 		return c;
 	return i < j ? -1 : i > j;
 }
@@ -143,11 +145,9 @@ decide(struct imap_conn *c, struct account_ctx *ctx, struct decision *d,
 		    &looked[i], &nlooked[i]) != 0)
 			nlooked[i] = 0;
 	}
-	sort_d = d;
-	sort_ctx = ctx;
-	sort_trash = trash;
+	struct sort_ctx sc = { d, ctx, trash };
 	if (n > 1)
-		qsort(ord, n, sizeof *ord, cmp_group);
+		qsort_r(ord, n, sizeof *ord, cmp_group, &sc);
 	for (size_t i = 0, j; i < n && imap_usable(c); i = j) {
 		for (j = i + 1; j < n && same_group(&d[ord[i]], &d[ord[j]], ctx,
 		    trash); j++)

@@ -225,6 +225,15 @@ ui_view(struct ui *u)
 	return views[ui_top(u)];
 }
 
+/* The reports of u->src, from the top, in the messages view. */
+void
+ui_show_msgs(struct ui *u)
+{
+	u->msgs.cur = u->msgs.top = 0;
+	ui_build_msgs(u);
+	ui_open_view(u, VIEW_MESSAGES);
+}
+
 struct list *
 ui_cur_list(struct ui *u)
 {
@@ -457,9 +466,7 @@ open_by_key(struct ui *u, enum action a)
 		break;
 	case ACT_MESSAGES:
 		u->src = SRC_ALL;
-		u->msgs.cur = u->msgs.top = 0;
-		ui_build_msgs(u);
-		ui_open_view(u, VIEW_MESSAGES);
+		ui_show_msgs(u);
 		break;
 	default:	/* ACT_REVIEW */
 		ui_build_review(u);

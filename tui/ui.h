@@ -80,6 +80,8 @@ extern const struct view_ops view_overview, view_campaigns, view_messages,
 const struct view_ops *ui_view(struct ui *);	/* the one on top */
 void	ui_open_view(struct ui *, enum view);
 void	ui_build_msgs(struct ui *);
+/* The reports of u->src, from the top, in the messages view. */
+void	ui_show_msgs(struct ui *);
 void	ui_build_review(struct ui *);
 /* The message line says this (an error in its colour). */
 void	ui_say(struct ui *, bool error, const char *fmt, ...)

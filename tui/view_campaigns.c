@@ -71,9 +71,7 @@ campaigns_open(struct ui *u, struct list *l)
 {
 	u->src = SRC_CAMPAIGN;
 	u->src_campaign = u->m.camps[l->v[l->cur]].id;
-	u->msgs.cur = u->msgs.top = 0;
-	ui_build_msgs(u);
-	ui_open_view(u, VIEW_MESSAGES);
+	ui_show_msgs(u);
 }
 
 const struct view_ops view_campaigns = {

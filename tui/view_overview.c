@@ -162,9 +162,7 @@ overview_open(struct ui *u, struct list *l)
 		snprintf(u->src_folder, sizeof u->src_folder, "%s",
 		    u->m.folders[l->cur - MENU_N]);
 	}
-	u->msgs.cur = u->msgs.top = 0;
-	ui_build_msgs(u);
-	ui_open_view(u, VIEW_MESSAGES);
+	ui_show_msgs(u);
 }
 
 const struct view_ops view_overview = {
