@@ -181,7 +181,7 @@ void		 tokens_read(struct msg *, struct ndr_report *);
 void		 original_read(struct msg *, struct ndr_original *);
 void		 original_free(struct ndr_original *);
 
-/* ---- the readers (fmt_*.c, listed in readers.h, run by report.c) ---- */
+/* ---- the readers (formats/: listed in formats/readers.h, run by report.c) ---- */
 /*
  * A reader knows one family of reports. match() says whether the message
  * looks like its kind; read() fills the report and returns the number of
@@ -193,6 +193,7 @@ struct reader {
 	const char	*name;
 	bool		(*match)(const struct msg *);
 	int		(*read)(struct msg *, struct ndr_report *);
+	const struct family *family;	/* described by words alone */
 };
 
 /*
@@ -225,8 +226,27 @@ int		 failed_header_rcpts(struct msg *, struct ndr_report *);
 bool		 from_daemon(const struct msg *);
 bool		 daemon_sender(const struct msg *);
 
+/*
+ * A family known by its words alone (formats/families.c): it matches when
+ * its text holds one of marks, or it carries one of headers, or a mailer
+ * daemon sent it with one of daemon_subjects in its Subject, daemon_from
+ * in its From or daemon_hdr in its header block; it is read by
+ * dsn_or_text() with its layout. Such a reader has match and read NULL.
+ */
+struct family {
+	const char *const *marks;
+	const char *const *headers;
+	const char *const *daemon_subjects;
+	const char *const *daemon_from;
+	const char	*daemon_hdr;
+	struct text_layout layout;
+};
+bool		 reader_match(const struct reader *, const struct msg *);
+int		 reader_read(const struct reader *, struct msg *,
+		    struct ndr_report *);
+
 #define READER(n) extern const struct reader reader_##n;
-#include "readers.h"
+#include "formats/readers.h"
 #undef READER
 
 #endif

@@ -8,7 +8,7 @@
  * the standard DSN reader, the loose text reader last. */
 static const struct reader *const readers[] = {
 #define READER(n) &reader_##n,
-#include "readers.h"
+#include "formats/readers.h"
 #undef READER
 };
 
@@ -202,9 +202,9 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {
 		const struct reader *rd = readers[i];
-		if (!rd->match(&m))
+		if (!reader_match(rd, &m))
 			continue;
-		if (rd->read(&m, r) != 0 || r->kind != NDR_KIND_OTHER) {
+		if (reader_read(rd, &m, r) != 0 || r->kind != NDR_KIND_OTHER) {
 			r->format = rd->name;
 			break;
 		}

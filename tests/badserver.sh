@@ -11,18 +11,12 @@
 # byte a second, silence (after a command, or from the start): each run
 # ends within 2 minutes with one line and exit 1 or 2, under 100 MB.
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${builddir:-$top}
-nd=$build/ndrsweep
-mail=$top/tests/mail
-. "$top/tests/tap.inc.sh"
-. "$top/tests/dovecot.inc.sh"
+. "$top/tests/harness.inc.sh"
 
 n=15
 plan $n
-command -v dovecot >/dev/null ||
-	skip_all $n "dovecot missing (apt-get install -y dovecot-imapd)"
-command -v python3 >/dev/null ||
-	skip_all $n "python3 missing (apt-get install -y python3)"
+need $n dovecot dovecot-imapd
+need $n python3 python3
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 q=Quarantine/Backscatter

@@ -295,23 +295,8 @@ START_TEST(test_reversed_decision)
 }
 END_TEST
 
-static Suite *
-bayes_suite(void)
-{
-	Suite *s = suite_create("bayes");
-	TCase *tc = tcase_create("tokens");
-
-	tcase_add_test(tc, test_tokens_plain);
-	tcase_add_test(tc, test_tokens_scripts_and_html);
-	tcase_add_test(tc, test_tokens_of_the_original);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("learning");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_fresh_store_is_neutral);
-	tcase_add_test(tc, test_train_score_untrain);
-	tcase_add_test(tc, test_reversed_decision);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(bayes_suite)
+CHECK_MAIN_CASES("bayes",
+	{ "tokens", TESTS(test_tokens_plain, test_tokens_scripts_and_html,
+	    test_tokens_of_the_original), NULL, NULL, 0 },
+	{ "learning", TESTS(test_fresh_store_is_neutral,
+	    test_train_score_untrain, test_reversed_decision), setup, teardown, 0 });

@@ -231,22 +231,9 @@ START_TEST(test_timeout_key)
 }
 END_TEST
 
-static Suite *
-config_suite(void)
-{
-	Suite *s = suite_create("config");
-	TCase *tc = tcase_create("file");
-
-	tcase_add_test(tc, test_full_account);
-	tcase_add_test(tc, test_errors_name_file_line_and_key);
-	tcase_add_test(tc, test_missing_file);
-	tcase_add_test(tc, test_default_path_follows_xdg);
-	tcase_add_test(tc, test_password_cmd);
-	tcase_add_test(tc, test_password_file_must_be_private);
-	tcase_add_test(tc, test_password_file_fifo_refused_not_waited_on);
-	tcase_add_test(tc, test_timeout_key);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(config_suite)
+CHECK_MAIN_CASES("config",
+	{ "file", TESTS(test_full_account,
+	    test_errors_name_file_line_and_key, test_missing_file,
+	    test_default_path_follows_xdg, test_password_cmd,
+	    test_password_file_must_be_private,
+	    test_password_file_fifo_refused_not_waited_on, test_timeout_key), NULL, NULL, 0 });

@@ -215,17 +215,7 @@ START_TEST(test_content_is_read_by_length)
 }
 END_TEST
 
-static Suite *
-fetch_suite(void)
-{
-	Suite *s = suite_create("fetch");
-	TCase *tc = tcase_create("phase one");
-
-	tcase_add_test(tc, test_answers_in_every_form_are_read);
-	tcase_add_test(tc, test_no_garbage_and_a_cut_stream_are_errors);
-	tcase_add_test(tc, test_content_is_read_by_length);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(fetch_suite)
+CHECK_MAIN_CASES("fetch",
+	{ "phase one", TESTS(test_answers_in_every_form_are_read,
+	    test_no_garbage_and_a_cut_stream_are_errors,
+	    test_content_is_read_by_length), NULL, NULL, 0 });

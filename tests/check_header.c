@@ -249,23 +249,14 @@ START_TEST(test_bodies_left_out_read_in_the_message)
 }
 END_TEST
 
-static Suite *
-header_suite(void)
-{
-	Suite *s = suite_create("header");
-	TCase *tc = tcase_create("blocks");
-
-	tcase_add_test(tc, test_folded_fields_are_unfolded_and_block_ends_at_blank);
-	tcase_add_test(tc, test_dates_in_utc);
-	tcase_add_test(tc, test_header_block_stops_at_a_line_that_is_no_field);
-	tcase_add_test(tc, test_rfc2047_words_decode_to_utf8);
-	tcase_add_test(tc, test_looks_like_headers_needs_known_fields);
-	tcase_add_test(tc, test_attached_header_slimmed_for_libetpan_only);
-	tcase_add_test(tc, test_part_headers_slimmed_to_what_libetpan_needs);
-	tcase_add_test(tc, test_quoted_original_found_past_a_nul);
-	tcase_add_test(tc, test_bodies_left_out_read_in_the_message);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(header_suite)
+CHECK_MAIN_CASES("header",
+	{ "blocks", TESTS(
+	    test_folded_fields_are_unfolded_and_block_ends_at_blank,
+	    test_dates_in_utc,
+	    test_header_block_stops_at_a_line_that_is_no_field,
+	    test_rfc2047_words_decode_to_utf8,
+	    test_looks_like_headers_needs_known_fields,
+	    test_attached_header_slimmed_for_libetpan_only,
+	    test_part_headers_slimmed_to_what_libetpan_needs,
+	    test_quoted_original_found_past_a_nul,
+	    test_bodies_left_out_read_in_the_message), NULL, NULL, 0 });

@@ -141,22 +141,11 @@ START_TEST(test_unterminated_header_line_without_newline)
 }
 END_TEST
 
-static Suite *
-hostile_suite(void)
-{
-	Suite *s = suite_create("hostile");
-	TCase *tc = tcase_create("bounded");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_empty_input_is_an_error_not_a_report);
-	tcase_add_test(tc, test_truncated_mime_still_reads_the_report);
-	tcase_add_test(tc, test_missing_boundary_and_8bit_junk);
-	tcase_add_test(tc, test_fifty_megabyte_attachment_is_cut_not_read);
-	tcase_add_test(tc, test_thousand_nested_parts_are_capped);
-	tcase_add_test(tc, test_many_recipients_are_capped);
-	tcase_add_test(tc, test_unterminated_header_line_without_newline);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(hostile_suite)
+CHECK_MAIN_CASES("hostile",
+	{ "bounded", TESTS(test_empty_input_is_an_error_not_a_report,
+	    test_truncated_mime_still_reads_the_report,
+	    test_missing_boundary_and_8bit_junk,
+	    test_fifty_megabyte_attachment_is_cut_not_read,
+	    test_thousand_nested_parts_are_capped,
+	    test_many_recipients_are_capped,
+	    test_unterminated_header_line_without_newline), NULL, NULL, 60 });

@@ -369,31 +369,10 @@ START_TEST(test_sparkline_and_days)
 }
 END_TEST
 
-static Suite *
-model_suite(void)
-{
-	Suite *s = suite_create("model");
-	TCase *tc = tcase_create("model");
-
-	tcase_add_test(tc, test_counts_and_find);
-	tcase_add_test(tc, test_mark_rules);
-	tcase_add_test(tc, test_carry_marks_over_reload);
-	tcase_add_test(tc, test_campaign_sort);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("patterns");
-	tcase_add_test(tc, test_patterns);
-	tcase_add_test(tc, test_pattern_errors);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("lists and keys");
-	tcase_add_test(tc, test_list_moves);
-	tcase_add_test(tc, test_keys);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("text");
-	tcase_add_test(tc, test_text_fit);
-	tcase_add_test(tc, test_text_cut);
-	tcase_add_test(tc, test_sparkline_and_days);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(model_suite)
+CHECK_MAIN_CASES("model",
+	{ "model", TESTS(test_counts_and_find, test_mark_rules,
+	    test_carry_marks_over_reload, test_campaign_sort), NULL, NULL, 0 },
+	{ "patterns", TESTS(test_patterns, test_pattern_errors), NULL, NULL, 0 },
+	{ "lists and keys", TESTS(test_list_moves, test_keys), NULL, NULL, 0 },
+	{ "text", TESTS(test_text_fit, test_text_cut,
+	    test_sparkline_and_days), NULL, NULL, 0 });

@@ -83,18 +83,6 @@ START_TEST(test_invalid_input_is_refused)
 }
 END_TEST
 
-static Suite *
-mutf7_suite(void)
-{
-	Suite *s = suite_create("mutf7");
-	TCase *tc = tcase_create("names");
-
-	tcase_add_test(tc, test_encode_known_names);
-	tcase_add_test(tc, test_decode_known_names);
-	tcase_add_test(tc, test_round_trip);
-	tcase_add_test(tc, test_invalid_input_is_refused);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(mutf7_suite)
+CHECK_MAIN_CASES("mutf7",
+	{ "names", TESTS(test_encode_known_names, test_decode_known_names,
+	    test_round_trip, test_invalid_input_is_refused), NULL, NULL, 0 });

@@ -285,32 +285,19 @@ START_TEST(test_ordinary_mail_talking_of_failure_is_other)
 }
 END_TEST
 
-static Suite *
-readers_suite(void)
-{
-	Suite *s = suite_create("readers");
-	TCase *tc = tcase_create("families");
-
-	tcase_add_test(tc, test_postfix_dsn_multiple_recipients_keep_order);
-	tcase_add_test(tc, test_postfix_full_original_is_read);
-	tcase_add_test(tc, test_qmail_quoted_original_is_not_a_recipient);
-	tcase_add_test(tc, test_exim_spam_rejection_after_data);
-	tcase_add_test(tc, test_sendmail_headers_only_original);
-	tcase_add_test(tc, test_sendmail_v5_transcript_recipients);
-	tcase_add_test(tc, test_candidates_from_headers);
-	tcase_add_test(tc, test_wrapped_report_is_read_inside);
-	tcase_add_test(tc, test_attached_original_is_read_whole);
-	tcase_add_test(tc, test_dsn_fields_inline);
-	tcase_add_test(tc, test_dsn_fields_before_final_recipient);
-	tcase_add_test(tc, test_exchange2003_address_on_date_line);
-	tcase_add_test(tc, test_gmail_warning_is_a_delay);
-	tcase_add_test(tc, test_amazonses_json_notification);
-	tcase_add_test(tc, test_arf_is_feedback_not_bounce);
-	tcase_add_test(tc, test_read_receipt_is_other);
-	tcase_add_test(tc, test_vacation_is_autoreply);
-	tcase_add_test(tc, test_ordinary_mail_talking_of_failure_is_other);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(readers_suite)
+CHECK_MAIN_CASES("readers",
+	{ "families", TESTS(test_postfix_dsn_multiple_recipients_keep_order,
+	    test_postfix_full_original_is_read,
+	    test_qmail_quoted_original_is_not_a_recipient,
+	    test_exim_spam_rejection_after_data,
+	    test_sendmail_headers_only_original,
+	    test_sendmail_v5_transcript_recipients,
+	    test_candidates_from_headers,
+	    test_wrapped_report_is_read_inside,
+	    test_attached_original_is_read_whole, test_dsn_fields_inline,
+	    test_dsn_fields_before_final_recipient,
+	    test_exchange2003_address_on_date_line,
+	    test_gmail_warning_is_a_delay, test_amazonses_json_notification,
+	    test_arf_is_feedback_not_bounce, test_read_receipt_is_other,
+	    test_vacation_is_autoreply,
+	    test_ordinary_mail_talking_of_failure_is_other), NULL, NULL, 0 });

@@ -129,22 +129,11 @@ START_TEST(test_provider_codes)
 }
 END_TEST
 
-static Suite *
-reason_suite(void)
-{
-	Suite *s = suite_create("reason");
-	TCase *tc = tcase_create("taxonomy");
-
-	tcase_add_test(tc, test_reason_names_are_sisimai_names);
-	tcase_add_test(tc, test_reason_from_text_prefers_specific_phrases);
-	tcase_add_test(tc, test_reason_from_status_follows_rfc3463);
-	tcase_add_test(tc, test_pseudo_status_names_the_reason_and_class);
-	tcase_add_test(tc, test_hard_bounces_are_permanent_address_failures);
-	tcase_add_test(tc, test_user_unknown_after_data_is_filtered);
-	tcase_add_test(tc, test_user_unknown_needs_rcpt_or_its_status);
-	tcase_add_test(tc, test_provider_codes);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(reason_suite)
+CHECK_MAIN_CASES("reason",
+	{ "taxonomy", TESTS(test_reason_names_are_sisimai_names,
+	    test_reason_from_text_prefers_specific_phrases,
+	    test_reason_from_status_follows_rfc3463,
+	    test_pseudo_status_names_the_reason_and_class,
+	    test_hard_bounces_are_permanent_address_failures,
+	    test_user_unknown_after_data_is_filtered,
+	    test_user_unknown_needs_rcpt_or_its_status, test_provider_codes), NULL, NULL, 0 });

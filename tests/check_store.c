@@ -367,26 +367,13 @@ START_TEST(test_checkpoint_deferred_then_in_a_thread)
 }
 END_TEST
 
-static Suite *
-store_suite(void)
-{
-	Suite *s = suite_create("store");
-	TCase *tc = tcase_create("sqlite");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_created_private_with_schema_and_wal);
-	tcase_add_test(tc, test_page_size_new_and_kept);
-	tcase_add_test(tc, test_checkpoint_deferred_then_in_a_thread);
-	tcase_add_test(tc, test_newer_schema_is_refused);
-	tcase_add_test(tc, test_empty_store_refused_not_started_afresh);
-	tcase_add_test(tc, test_damaged_store_refused);
-	tcase_add_test(tc, test_folder_state_and_messages_persist);
-	tcase_add_test(tc, test_expunged_and_uidvalidity);
-	tcase_add_test(tc, test_default_path_follows_xdg);
-	tcase_add_test(tc, test_sent_index);
-	tcase_add_test(tc, test_another_connections_commit_is_seen);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(store_suite)
+CHECK_MAIN_CASES("store",
+	{ "sqlite", TESTS(test_created_private_with_schema_and_wal,
+	    test_page_size_new_and_kept,
+	    test_checkpoint_deferred_then_in_a_thread,
+	    test_newer_schema_is_refused,
+	    test_empty_store_refused_not_started_afresh,
+	    test_damaged_store_refused,
+	    test_folder_state_and_messages_persist,
+	    test_expunged_and_uidvalidity, test_default_path_follows_xdg,
+	    test_sent_index, test_another_connections_commit_is_seen), setup, teardown, 0 });

@@ -266,27 +266,18 @@ START_TEST(test_quoted_printable_codes_soft_breaks_and_line_ends)
 }
 END_TEST
 
-static Suite *
-text_suite(void)
-{
-	Suite *s = suite_create("text");
-	TCase *tc = tcase_create("scanners");
-
-	tcase_add_test(tc, test_find_address_strips_brackets_and_lowercases);
-	tcase_add_test(tc, test_find_address_needs_a_dotted_domain);
-	tcase_add_test(tc, test_find_status_ignores_ip_addresses_and_versions);
-	tcase_add_test(tc, test_find_status_reads_three_digit_details);
-	tcase_add_test(tc, test_find_reply_code_skips_years_and_ports);
-	tcase_add_test(tc, test_squeeze_folds_white_space);
-	tcase_add_test(tc, test_lowercase_dup_lowers_ascii_letters_only);
-	tcase_add_test(tc, test_ci_find_is_case_blind_and_bounded);
-	tcase_add_test(tc, test_json_replaces_invalid_utf8_and_escapes_controls);
-	tcase_add_test(tc, test_phrases_found_in_one_pass_in_text_order);
-	tcase_add_test(tc, test_phrases_at_one_place_in_the_order_added);
-	tcase_add_test(tc, test_base64_skips_what_is_not_a_digit);
-	tcase_add_test(tc, test_quoted_printable_codes_soft_breaks_and_line_ends);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(text_suite)
+CHECK_MAIN_CASES("text",
+	{ "scanners", TESTS(
+	    test_find_address_strips_brackets_and_lowercases,
+	    test_find_address_needs_a_dotted_domain,
+	    test_find_status_ignores_ip_addresses_and_versions,
+	    test_find_status_reads_three_digit_details,
+	    test_find_reply_code_skips_years_and_ports,
+	    test_squeeze_folds_white_space,
+	    test_lowercase_dup_lowers_ascii_letters_only,
+	    test_ci_find_is_case_blind_and_bounded,
+	    test_json_replaces_invalid_utf8_and_escapes_controls,
+	    test_phrases_found_in_one_pass_in_text_order,
+	    test_phrases_at_one_place_in_the_order_added,
+	    test_base64_skips_what_is_not_a_digit,
+	    test_quoted_printable_codes_soft_breaks_and_line_ends), NULL, NULL, 0 });

@@ -39,17 +39,49 @@ fixture(const char *name)
 	return r;
 }
 
-#define CHECK_MAIN(suite_fn)						\
+/* A test case: its name, its tests, an optional fixture run around each
+ * test and a timeout in seconds (0: Check's default). */
+struct check_case {
+	const char	*name;
+	const TTest *const *tests;
+	SFun		 setup, teardown;
+	int		 timeout;
+};
+#define TESTS(...) ((const TTest *const []){ __VA_ARGS__, NULL })
+
+/* Run the suite NAME made of these cases; a failed test fails main. */
+static inline int
+check_run(const char *name, const struct check_case *c)
+{
+	Suite *s = suite_create(name);
+	SRunner *sr;
+	int failed;
+
+	for (; c->name; c++) {
+		TCase *tc = tcase_create(c->name);
+		if (c->setup || c->teardown)
+			tcase_add_checked_fixture(tc, c->setup, c->teardown);
+		if (c->timeout)
+			tcase_set_timeout(tc, c->timeout);
+		for (const TTest *const *t = c->tests; *t; t++)
+			tcase_add_test(tc, *t);
+		suite_add_tcase(s, tc);
+	}
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* main() for a suite: CHECK_MAIN_CASES("name", { "case", TESTS(...) }, ...) */
+#define CHECK_MAIN_CASES(name, ...)					\
 int									\
 main(void)								\
 {									\
-	SRunner *sr = srunner_create(suite_fn());			\
-	int failed;							\
-									\
-	srunner_run_all(sr, CK_NORMAL);					\
-	failed = srunner_ntests_failed(sr);				\
-	srunner_free(sr);						\
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;			\
+	const struct check_case cases[] = { __VA_ARGS__,		\
+	    { NULL, NULL, NULL, NULL, 0 } };				\
+	return check_run(name, cases);					\
 }
 
 #endif

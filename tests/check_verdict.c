@@ -670,34 +670,17 @@ START_TEST(test_readme_signal_table_matches_the_code)
 }
 END_TEST
 
-static Suite *
-verdict_suite(void)
-{
-	Suite *s = suite_create("verdict");
-	TCase *tc = tcase_create("signals");
-
-	tcase_add_test(tc, test_sent_message_id_is_legit);
-	tcase_add_test(tc, test_readme_signal_table_matches_the_code);
-	tcase_add_test(tc, test_legit_wins_over_spam_words_and_campaign);
-	tcase_add_test(tc, test_own_relay_by_address_and_name);
-	tcase_add_test(tc, test_forged_chain_below_a_foreign_hop);
-	tcase_add_test(tc, test_exim_helo);
-	tcase_add_test(tc, test_batv);
-	tcase_add_test(tc, test_empty_ndr);
-	tcase_add_test(tc, test_forged_message_id_of_the_users_form);
-	tcase_add_test(tc, test_bounce_to_an_address_that_never_sends);
-	tcase_add_test(tc, test_no_basis_is_unsure);
-	tcase_add_test(tc, test_campaign_and_content_add_up);
-	tcase_add_test(tc, test_relay_match);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("campaigns");
-	tcase_add_test(tc, test_subject_norm);
-	tcase_add_test(tc, test_simhash);
-	tcase_add_test(tc, test_campaigns);
-	tcase_add_test(tc, test_evidence_of_fixtures);
-	tcase_add_test(tc, test_campaign_numbers_stay);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-CHECK_MAIN(verdict_suite)
+CHECK_MAIN_CASES("verdict",
+	{ "signals", TESTS(test_sent_message_id_is_legit,
+	    test_readme_signal_table_matches_the_code,
+	    test_legit_wins_over_spam_words_and_campaign,
+	    test_own_relay_by_address_and_name,
+	    test_forged_chain_below_a_foreign_hop, test_exim_helo,
+	    test_batv, test_empty_ndr,
+	    test_forged_message_id_of_the_users_form,
+	    test_bounce_to_an_address_that_never_sends,
+	    test_no_basis_is_unsure, test_campaign_and_content_add_up,
+	    test_relay_match), NULL, NULL, 0 },
+	{ "campaigns", TESTS(test_subject_norm, test_simhash,
+	    test_campaigns, test_evidence_of_fixtures,
+	    test_campaign_numbers_stay), NULL, NULL, 0 });

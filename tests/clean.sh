@@ -3,11 +3,7 @@
 # quarantine made on demand, a dry run that changes nothing, the cap, the
 # lock, the retention, and servers without MOVE or UIDPLUS.
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${builddir:-$top}
-nd=$build/ndrsweep
-mail=$top/tests/mail
-. "$top/tests/tap.inc.sh"
-. "$top/tests/dovecot.inc.sh"
+. "$top/tests/harness.inc.sh"
 
 st() { dc_count "$@"; }
 copies() {	# copies N FILE: N copies, each its own Message-Id
@@ -25,8 +21,7 @@ run() {	# run ARGS: clean, output in $out, status in $rc
 }
 
 plan 30
-command -v dovecot >/dev/null ||
-	skip_all 30 "dovecot missing (apt-get install -y dovecot-imapd)"
+need 30 dovecot dovecot-imapd
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config

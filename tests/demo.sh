@@ -8,9 +8,8 @@ nd=$build/ndrsweep
 . "$top/tests/tap.inc.sh"
 
 plan 6
-command -v dovecot >/dev/null ||
-	skip_all 6 "dovecot missing (apt-get install -y dovecot-imapd)"
-command -v tmux >/dev/null || skip_all 6 "tmux missing (apt-get install -y tmux)"
+need 6 dovecot dovecot-imapd
+need 6 tmux tmux
 # a server per run: a new one under the name of one being killed can
 # meet it still exiting ("server exited unexpectedly")
 nrun=0

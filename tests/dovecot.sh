@@ -23,8 +23,7 @@ imap_talk() {
 }
 
 plan 7
-command -v dovecot >/dev/null ||
-	skip_all 7 "dovecot missing (apt-get install -y dovecot-imapd)"
+need 7 dovecot dovecot-imapd
 dc_start
 out=$(imap_talk "$DC_PORT")
 check "greets on 127.0.0.1:$DC_PORT" '[[ $out == "* OK"* ]]'

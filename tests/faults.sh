@@ -11,11 +11,7 @@
 # client expunged; every backscatter left in INBOX is in the quarantine;
 # no legitimate bounce moved. Then the mailbox is put back for the next.
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${builddir:-$top}
-nd=$build/ndrsweep
-mail=$top/tests/mail
-. "$top/tests/tap.inc.sh"
-. "$top/tests/dovecot.inc.sh"
+. "$top/tests/harness.inc.sh"
 
 trials=${FAULT_TRIALS:-12}
 flood=1200

@@ -27,8 +27,7 @@ expect() {
 }
 
 plan 12
-command -v dovecot >/dev/null ||
-	skip_all 12 "dovecot missing (apt-get install -y dovecot-imapd)"
+need 12 dovecot dovecot-imapd
 dc_start
 cf=$DC_DIR/config
 printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"

@@ -12,8 +12,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/tap.inc.sh"
 plan 5
-command -v python3 >/dev/null ||
-	skip_all 5 "python3 missing (apt-get install -y python3)"
+need 5 python3 python3
 
 check() {	# check ROOT: one line per broken rule, on stdout
 	python3 - "$1" <<'PY'

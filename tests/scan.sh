@@ -3,11 +3,7 @@
 # rescan with nothing new, new mail, expunged mail, a folder renumbered
 # (UIDVALIDITY), a non-ASCII folder name, and the errors users meet.
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${builddir:-$top}
-nd=$build/ndrsweep
-mail=$top/tests/mail
-. "$top/tests/tap.inc.sh"
-. "$top/tests/dovecot.inc.sh"
+. "$top/tests/harness.inc.sh"
 
 # expect NAME STATUS PATTERN [ARGS...]: run ndrsweep scan; PATTERN is a
 # glob, where '?' stands for brackets and parentheses (bash reads "*(" as
@@ -44,8 +40,7 @@ copies() {
 }
 
 plan 36
-command -v dovecot >/dev/null ||
-	skip_all 36 "dovecot missing (apt-get install -y dovecot-imapd)"
+need 36 dovecot dovecot-imapd
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config

@@ -17,3 +17,8 @@ skip_all() {
 	for i in $(seq "$1"); do echo "ok $i # SKIP $2"; done
 	exit 0
 }
+# need N CMD PACKAGE: without CMD, skip all N tests saying how to get it.
+need() {
+	command -v "$2" >/dev/null ||
+		skip_all "$1" "$2 missing (apt-get install -y $3)"
+}

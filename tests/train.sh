@@ -16,8 +16,7 @@ msg() {
 }
 
 plan 10
-command -v dovecot >/dev/null ||
-	skip_all 10 "dovecot missing (apt-get install -y dovecot-imapd)"
+need 10 dovecot dovecot-imapd
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data XDG_CONFIG_HOME=$DC_DIR/xdg
 cf=$DC_DIR/config

@@ -4,17 +4,12 @@
 # size, keys sent with send-keys, the screen read with capture-pane -p.
 # What the keys did is checked on the server (doveadm), not on the screen.
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${builddir:-$top}
-nd=$build/ndrsweep
-mail=$top/tests/mail
-. "$top/tests/tap.inc.sh"
-. "$top/tests/dovecot.inc.sh"
+. "$top/tests/harness.inc.sh"
 
 N=39
 plan $N
-command -v dovecot >/dev/null ||
-	skip_all $N "dovecot missing (apt-get install -y dovecot-imapd)"
-command -v tmux >/dev/null || skip_all $N "tmux missing (apt-get install -y tmux)"
+need $N dovecot dovecot-imapd
+need $N tmux tmux
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config

@@ -12,7 +12,7 @@ n=$(echo $suites | wc -w)
 plan "$n"
 grep -q '^SAN_CFLAGS = -fsanitize' "$build/Makefile" 2>/dev/null &&
 	skip_all "$n" "a sanitizer build: ASan checks memory here instead"
-command -v valgrind >/dev/null || skip_all "$n" "valgrind missing (apt-get install -y valgrind)"
+need "$n" valgrind valgrind
 for s in $suites; do
 	log=$build/tests/valgrind-$s.out
 	if CK_FORK=no CK_VERBOSITY=silent FIXTURES=$top/tests/fixtures \

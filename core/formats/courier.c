@@ -1,5 +1,5 @@
-/* fmt_courier.c - Courier: "This is a delivery status notification from ... Courier". */
-#include "engine.h"
+/* courier.c - Courier: "This is a delivery status notification from ... Courier". */
+#include "../engine.h"
 
 static const struct text_layout layout = { NULL, NULL, false };
 
@@ -18,4 +18,4 @@ courier_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_courier = { "courier", courier_match, courier_read };
+const struct reader reader_courier = { "courier", courier_match, courier_read, NULL };

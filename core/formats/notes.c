@@ -1,5 +1,5 @@
-/* fmt_notes.c - Lotus Notes and Domino. */
-#include "engine.h"
+/* notes.c - Lotus Notes and Domino. */
+#include "../engine.h"
 
 static const char *const start[] = {
 	"was not delivered to:", "delivery failure:", NULL
@@ -23,4 +23,4 @@ notes_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_notes = { "notes", notes_match, notes_read };
+const struct reader reader_notes = { "notes", notes_match, notes_read, NULL };

@@ -1,9 +1,9 @@
-/* fmt_fml.c - the fml mailing list manager refusing a post: a non-member
+/* fml.c - the fml mailing list manager refusing a post: a non-member
  * (rejected) or a message it has seen before (a loop, systemerror). The
  * failed recipient is the list. */
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static bool
 fml_match(const struct msg *m)
@@ -28,4 +28,4 @@ fml_read(struct msg *m, struct ndr_report *r)
 	return n;
 }
 
-const struct reader reader_fml = { "fml", fml_match, fml_read };
+const struct reader reader_fml = { "fml", fml_match, fml_read, NULL };

@@ -1,10 +1,10 @@
-/* fmt_kddi.c - KDDI (au one net, dion.ne.jp): a Japanese-only error
+/* kddi.c - KDDI (au one net, dion.ne.jp): a Japanese-only error
  * notice that names no address; the failed recipient is the attached
  * original's To. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static bool
 kddi_match(const struct msg *m)
@@ -49,4 +49,4 @@ kddi_read(struct msg *m, struct ndr_report *r)
 	return 1;
 }
 
-const struct reader reader_kddi = { "kddi", kddi_match, kddi_read };
+const struct reader reader_kddi = { "kddi", kddi_match, kddi_read, NULL };

@@ -1,5 +1,5 @@
-/* fmt_postfix.c - Postfix: "The mail system" and <address>: host said: lines. */
-#include "engine.h"
+/* postfix.c - Postfix: "The mail system" and <address>: host said: lines. */
+#include "../engine.h"
 
 static const struct text_layout layout = { NULL, NULL, false };
 
@@ -19,4 +19,4 @@ postfix_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_postfix = { "postfix", postfix_match, postfix_read };
+const struct reader reader_postfix = { "postfix", postfix_match, postfix_read, NULL };

@@ -1,5 +1,5 @@
-/* fmt_exim.c - Exim: "This message was created automatically by mail delivery software." */
-#include "engine.h"
+/* exim.c - Exim: "This message was created automatically by mail delivery software." */
+#include "../engine.h"
 
 static const char *const start[] = {
 	"address(es) failed", "addresses failed", "been delivered to the following address", "could not be delivered to one or more", NULL
@@ -24,4 +24,4 @@ exim_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_exim = { "exim", exim_match, exim_read };
+const struct reader reader_exim = { "exim", exim_match, exim_read, NULL };

@@ -1,9 +1,9 @@
-/* fmt_amazonses.c - Amazon SES: SNS notifications (JSON) and SES's own
+/* amazonses.c - Amazon SES: SNS notifications (JSON) and SES's own
  * RFC 3464 reports from amazonses.com. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static bool
 amazonses_match(const struct msg *m)
@@ -115,4 +115,4 @@ amazonses_read(struct msg *m, struct ndr_report *r)
 }
 
 const struct reader reader_amazonses = { "amazonses", amazonses_match,
-	amazonses_read };
+	amazonses_read, NULL };

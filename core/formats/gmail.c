@@ -1,5 +1,5 @@
-/* fmt_gmail.c - Gmail and Google Workspace. */
-#include "engine.h"
+/* gmail.c - Gmail and Google Workspace. */
+#include "../engine.h"
 
 static const struct text_layout layout = { NULL, NULL, false };
 
@@ -24,4 +24,4 @@ gmail_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_gmail = { "gmail", gmail_match, gmail_read };
+const struct reader reader_gmail = { "gmail", gmail_match, gmail_read, NULL };

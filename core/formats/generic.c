@@ -1,10 +1,10 @@
-/* fmt_generic.c - the last resort: a report from a mailer daemon that no
+/* generic.c - the last resort: a report from a mailer daemon that no
  * reader knows, read as "address: diagnostic" text. Strict about what it
  * takes for a report, so ordinary mail is never called a bounce. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static const char *const bouncy[] = {
 	"undeliver", "returned mail", "delivery fail", "failure notice",
@@ -77,4 +77,4 @@ generic_read(struct msg *m, struct ndr_report *r)
 	return n;
 }
 
-const struct reader reader_generic = { "generic", generic_match, generic_read };
+const struct reader reader_generic = { "generic", generic_match, generic_read, NULL };

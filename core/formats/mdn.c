@@ -1,8 +1,8 @@
-/* fmt_mdn.c - read receipts (RFC 8098): not bounces, claimed so no later
+/* mdn.c - read receipts (RFC 8098): not bounces, claimed so no later
  * reader mistakes "displayed" for a delivery report. */
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static bool
 mdn_match(const struct msg *m)
@@ -25,4 +25,4 @@ mdn_read(struct msg *m, struct ndr_report *r)
 	return -1;	/* ours, and nothing to report */
 }
 
-const struct reader reader_mdn = { "mdn", mdn_match, mdn_read };
+const struct reader reader_mdn = { "mdn", mdn_match, mdn_read, NULL };

@@ -1,9 +1,9 @@
-/* fmt_googlegroups.c - Google Groups refusing a post: the group is the
+/* googlegroups.c - Google Groups refusing a post: the group is the
  * failed recipient (X-Failed-Recipients), the text is in the poster's
  * language and says the group does not exist or refuses the sender. */
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static bool
 googlegroups_match(const struct msg *m)
@@ -38,4 +38,4 @@ googlegroups_read(struct msg *m, struct ndr_report *r)
 }
 
 const struct reader reader_googlegroups = { "googlegroups",
-	googlegroups_match, googlegroups_read };
+	googlegroups_match, googlegroups_read, NULL };

@@ -1,7 +1,7 @@
-/* fmt_rfc3834.c - auto-replies: vacation, out-of-office, challenge-response. */
+/* rfc3834.c - auto-replies: vacation, out-of-office, challenge-response. */
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static const char *const subjects[] = {
 	"out of office", "out of the office", "automatic reply",
@@ -42,4 +42,4 @@ rfc3834_read(struct msg *m, struct ndr_report *r)
 	return 0;
 }
 
-const struct reader reader_rfc3834 = { "rfc3834", rfc3834_match, rfc3834_read };
+const struct reader reader_rfc3834 = { "rfc3834", rfc3834_match, rfc3834_read, NULL };

@@ -1,8 +1,8 @@
-/* fmt_arf.c - feedback reports: ARF (RFC 5965) and the providers' own. */
+/* arf.c - feedback reports: ARF (RFC 5965) and the providers' own. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static bool
 arf_match(const struct msg *m)
@@ -51,4 +51,4 @@ arf_read(struct msg *m, struct ndr_report *r)
 	return 1;
 }
 
-const struct reader reader_arf = { "arf", arf_match, arf_read };
+const struct reader reader_arf = { "arf", arf_match, arf_read, NULL };

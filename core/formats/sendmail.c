@@ -1,9 +1,9 @@
-/* fmt_sendmail.c - Sendmail: "----- The following addresses had permanent fatal errors". */
+/* sendmail.c - Sendmail: "----- The following addresses had permanent fatal errors". */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "../engine.h"
 
 static const char *const start[] = {
 	"following addresses had", NULL
@@ -90,4 +90,4 @@ sendmail_read(struct msg *m, struct ndr_report *r)
 	return n;
 }
 
-const struct reader reader_sendmail = { "sendmail", sendmail_match, sendmail_read };
+const struct reader reader_sendmail = { "sendmail", sendmail_match, sendmail_read, NULL };

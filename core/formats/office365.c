@@ -1,5 +1,5 @@
-/* fmt_office365.c - Office 365 and Outlook.com: Exchange Online's NDRs. */
-#include "engine.h"
+/* office365.c - Office 365 and Outlook.com: Exchange Online's NDRs. */
+#include "../engine.h"
 
 static const struct text_layout layout = { NULL, NULL, false };
 
@@ -21,4 +21,4 @@ office365_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_office365 = { "office365", office365_match, office365_read };
+const struct reader reader_office365 = { "office365", office365_match, office365_read, NULL };
