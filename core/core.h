@@ -140,7 +140,15 @@ const char	*ndr_day(int64_t t, char *buf, size_t len, const char *unknown);
 bool		 ndr_candidate(const char *header, size_t len);
 
 /* Logging: the front end decides where messages go. */
-enum ndr_loglevel { NDR_LOG_ERROR, NDR_LOG_WARN, NDR_LOG_INFO, NDR_LOG_DEBUG };
+/*
+ * The one way the program reports: errors and warnings (one line each,
+ * for the user), results (INFO: what a command did), progress (a line
+ * that the next one replaces) and debugging. Where a line goes is the
+ * logger's business (tui/log.c: the terminal, standard output or
+ * syslog); without one, nothing is said.
+ */
+enum ndr_loglevel { NDR_LOG_ERROR, NDR_LOG_WARN, NDR_LOG_INFO, NDR_LOG_DEBUG,
+	NDR_LOG_PROGRESS };
 typedef void	(*ndr_log_fn)(enum ndr_loglevel, const char *, void *);
 void		 ndr_set_logger(ndr_log_fn, void *);
 void		 ndr_log(enum ndr_loglevel, const char *, ...)

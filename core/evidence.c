@@ -66,6 +66,11 @@ ndr_evidence_of(const struct ndr_report *r, struct ndr_evidence *ev)
 		ev->nrcpts++;
 	}
 	ev->rcpts = rc.s;
+	if (r->nrcpts) {
+		ev->reason = ndr_reason_name(r->rcpts[0].reason);
+		ev->status = r->rcpts[0].status ? xstrdup(r->rcpts[0].status) :
+		    NULL;
+	}
 	ev->mta = r->reporting_mta ? xstrdup(r->reporting_mta) : NULL;
 	ev->orig_mid = mid_of(o->message_id);
 	ev->orig_from = address_of(o->from);
@@ -100,6 +105,7 @@ ndr_evidence_free(struct ndr_evidence *ev)
 	free(ev->received);
 	free(ev->links);
 	free(ev->excerpt);
+	free(ev->status);
 	free(ev->tokens);
 	memset(ev, 0, sizeof *ev);
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,14 @@ static const char *const migrations[] = {
 	 * command (imap/actions.c) */
 	"ALTER TABLE journal ADD COLUMN dest_next INTEGER;"
 	"ALTER TABLE journal ADD COLUMN dest_next_uv INTEGER;",
+	/* 7 -> 8: what the interface lists of a report's first recipient
+	 * as columns of their own, not read back out of the JSON */
+	"ALTER TABLE evidence ADD COLUMN reason TEXT;"
+	"ALTER TABLE evidence ADD COLUMN status TEXT;"
+	"UPDATE evidence SET (reason, status) = (SELECT json_extract("
+	"m.report, '$.recipients[0].reason'), json_extract(m.report, "
+	"'$.recipients[0].status') FROM messages m WHERE m.folder = "
+	"evidence.folder AND m.uid = evidence.uid);",
 };
 
 int
@@ -134,6 +143,45 @@ st_exec(struct store *st, const char *sql)
 		return -1;
 	}
 	return 0;
+}
+
+sqlite3_stmt *
+st_prepare(struct store *st, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		st_fail(st, "store");
+		return NULL;
+	}
+	va_start(ap, fmt);
+	for (int i = 1; fmt && *fmt; fmt++, i++)
+		switch (*fmt) {
+		case 't': st_bind_text(s, i, va_arg(ap, const char *)); break;
+		case 'i': sqlite3_bind_int64(s, i, va_arg(ap, int64_t)); break;
+		case 'u': sqlite3_bind_int64(s, i, va_arg(ap, uint32_t)); break;
+		case 'd': sqlite3_bind_double(s, i, va_arg(ap, double)); break;
+		case 'b': sqlite3_bind_int(s, i, va_arg(ap, int) != 0); break;
+		}
+	va_end(ap);
+	return s;
+}
+
+int
+st_rows(struct store *st, sqlite3_stmt *s,
+    int (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	int rc = 0, step;
+
+	if (s == NULL)
+		return -1;
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = row ? row(s, arg) : 0;
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = st_fail(st, "store");
+	sqlite3_finalize(s);
+	return rc;
 }
 
 static int
@@ -276,8 +324,8 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	    prepare(st, &st->ev_put, "INSERT OR REPLACE INTO evidence(folder, "
 	    "uid, kind, form, date, report_to, rcpts, nrcpts, mta, orig_mid, "
 	    "orig_from, orig_sender, orig_date, subject, received, links, "
-	    "simhash, excerpt, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?)") ||
+	    "simhash, excerpt, tokens, reason, status) VALUES (?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
 	    prepare(st, &st->verdict_put, "UPDATE evidence SET verdict = ?, "
 	    "score = ?, signals = ?, campaign = ? WHERE folder = ? AND "
 	    "uid = ?"))
@@ -462,4 +510,13 @@ store_data_version(struct store *st)
 		v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return v;
+}
+
+void
+st_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
 }

@@ -30,7 +30,7 @@ struct store_msg {
 	bool		 unreadable;	/* the server could not give it */
 };
 
-#define STORE_SCHEMA	7
+#define STORE_SCHEMA	8
 
 /*
  * Open (creating it and its folder) the store at path: WAL, a busy
@@ -252,7 +252,7 @@ struct store_item {
 	const char	*kind;
 	const char	*rcpt;		/* the first failed recipient */
 	const char	*reason, *status;	/* of that recipient */
-	const char	*verdict;	/* NULL: not judged */
+	enum ndr_verdict_kind verdict;
 	double		 score;
 	int64_t		 campaign;
 	const char	*subject;	/* the original's */

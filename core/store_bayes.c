@@ -13,24 +13,23 @@
 
 /* ---- the classifier ---- */
 
-int
-store_each_token(struct store *st, int (*fn)(uint64_t hash, uint32_t spam,
-    uint32_t ham, void *), void *arg)
-{
-	sqlite3_stmt *s;
-	int rc = 0, step;
+typedef int token_fn(uint64_t, uint32_t, uint32_t, void *);
 
-	if (sqlite3_prepare_v2(st->db, "SELECT hash, spam, ham FROM tokens",
-	    -1, &s, NULL) != SQLITE_OK)
-		return st_fail(st, "store");
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn((uint64_t)sqlite3_column_int64(s, 0),
-		    (uint32_t)sqlite3_column_int64(s, 1),
-		    (uint32_t)sqlite3_column_int64(s, 2), arg);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+static int
+token_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+
+	return ((token_fn *)e->fn)((uint64_t)sqlite3_column_int64(s, 0),
+	    (uint32_t)sqlite3_column_int64(s, 1),
+	    (uint32_t)sqlite3_column_int64(s, 2), e->arg);
+}
+
+int
+store_each_token(struct store *st, token_fn *fn, void *arg)
+{
+	return st_rows(st, st_prepare(st, "SELECT hash, spam, ham FROM tokens",
+	    NULL), token_row, ST_EACH(fn, arg));
 }
 
 int

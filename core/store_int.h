@@ -30,6 +30,29 @@ struct store {
 int	st_fail(struct store *, const char *what);
 /* Run SQL (no rows); -1 and st->err when it fails. */
 int	st_exec(struct store *, const char *sql);
+/*
+ * One statement, its parameters bound from a format (one letter each, in
+ * order: t a string or NULL, i an int64_t, u a uint32_t, d a double, b an
+ * int used as a boolean); NULL and st->err when SQLite refuses the SQL.
+ */
+sqlite3_stmt *st_prepare(struct store *, const char *sql, const char *fmt,
+	    ...);
+/*
+ * Step the statement to its end, calling row() on each row until it
+ * answers non-zero; finalize it. Its answer: row()'s last, or -1 and
+ * st->err when SQLite fails. row may be NULL (a statement without rows);
+ * st_prepare's NULL gives -1, so st_rows(st, st_prepare(...), ...) is the
+ * whole of a query.
+ */
+int	st_rows(struct store *, sqlite3_stmt *,
+	    int (*row)(sqlite3_stmt *, void *), void *);
+/* A caller's callback and its argument, carried through st_rows to the
+ * row function, which casts fn back to the callback's own type. */
+struct st_each {
+	void	(*fn)(void);
+	void	*arg;
+};
+#define ST_EACH(f, a) (&(struct st_each){ (void (*)(void))(f), (a) })
 /* Bind a string, or NULL. */
 void	st_bind_text(sqlite3_stmt *, int i, const char *);
 /* A column as a new string, NULL for NULL. */

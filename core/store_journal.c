@@ -109,27 +109,25 @@ act_of(sqlite3_stmt *s, struct store_act *a)
 	"message_id, dest, origin, state, dest_uidvalidity, dest_uid, at, " \
 	"done_at, dest_next, dest_next_uv"
 
+typedef int journal_pending_fn(const struct store_act *, void *);
+
+static int
+journal_pending_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+	struct store_act a;
+
+	act_of(s, &a);
+	return ((journal_pending_fn *)e->fn)(&a, e->arg);
+}
+
 int
 store_journal_pending(struct store *st, int64_t batch,
-    int (*fn)(const struct store_act *, void *), void *fnarg)
+    journal_pending_fn *fn, void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = 0, step;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT " ACT_COLUMNS " FROM journal "
+	return st_rows(st, st_prepare(st, "SELECT " ACT_COLUMNS " FROM journal "
 	    "WHERE state = 'pending' AND (?1 = 0 OR batch = ?1) ORDER BY "
-	    "batch, folder, uid", -1, &s, NULL) != SQLITE_OK)
-		return st_fail(st, "store");
-	sqlite3_bind_int64(s, 1, batch);
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_act a;
-		act_of(s, &a);
-		rc = fn(&a, fnarg);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+	    "batch, folder, uid", "i", batch), journal_pending_row, ST_EACH(fn, arg));
 }
 
 int
@@ -181,15 +179,33 @@ store_msg_move(struct store *st, const char *from, uint32_t uid,
 
 /* ---- what clean and review act on ---- */
 
+typedef int candidate_fn(const struct store_cand *, void *);
+
+static int
+candidate_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+	struct store_cand c = {
+		.folder = (const char *)sqlite3_column_text(s, 0),
+		.uid = (uint32_t)sqlite3_column_int64(s, 1),
+		.message_id = (const char *)sqlite3_column_text(s, 2),
+		.verdict = (const char *)sqlite3_column_text(s, 3),
+		.score = sqlite3_column_double(s, 4),
+		.campaign = sqlite3_column_int64(s, 5),
+		.tokens = sqlite3_column_blob(s, 6),
+		.ntokens = (size_t)sqlite3_column_bytes(s, 6) /
+		    sizeof(uint64_t),
+	};
+
+	return ((candidate_fn *)e->fn)(&c, e->arg);
+}
+
 int
 store_each_candidate(struct store *st, const char *quarantine,
     double threshold, bool unsure,
-    int (*fn)(const struct store_cand *, void *), void *arg)
+    candidate_fn *fn, void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = 0, step;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT f.name, m.uid, m.message_id, "
+	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid, m.message_id, "
 	    "e.verdict, e.score, e.campaign, e.tokens FROM evidence e JOIN "
 	    "messages m ON m.folder = e.folder AND m.uid = e.uid JOIN folders f "
 	    "ON f.id = e.folder WHERE f.name != ?1 AND ((e.verdict = "
@@ -201,42 +217,42 @@ store_each_candidate(struct store *st, const char *quarantine,
 	    "journal r WHERE r.action = 'release' AND r.state IN ('done', "
 	    "'copied') AND ((r.dest = f.name AND r.dest_uid = m.uid AND "
 	    "r.dest_uidvalidity = f.uidvalidity) OR r.message_id = "
-	    "m.message_id)) ORDER BY f.name, m.uid", -1, &s,
-	    NULL) != SQLITE_OK)
-		return st_fail(st, "store");
-	sqlite3_bind_text(s, 1, quarantine, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 2, threshold);
-	sqlite3_bind_int(s, 3, unsure);
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_cand c = {
-			.folder = (const char *)sqlite3_column_text(s, 0),
-			.uid = (uint32_t)sqlite3_column_int64(s, 1),
-			.message_id = (const char *)sqlite3_column_text(s, 2),
-			.verdict = (const char *)sqlite3_column_text(s, 3),
-			.score = sqlite3_column_double(s, 4),
-			.campaign = sqlite3_column_int64(s, 5),
-			.tokens = sqlite3_column_blob(s, 6),
-			.ntokens = (size_t)sqlite3_column_bytes(s, 6) /
-			    sizeof(uint64_t),
-		};
-		rc = fn(&c, arg);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+	    "m.message_id)) ORDER BY f.name, m.uid", "tdb", quarantine,
+	    threshold, unsure), candidate_row, ST_EACH(fn, arg));
+}
+
+typedef int quarantined_fn(const struct store_quar *, void *);
+
+static int
+quarantined_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+	struct store_quar q = {
+		.id = sqlite3_column_int64(s, 0),
+		.origin = (const char *)sqlite3_column_text(s, 1),
+		.uid = (uint32_t)sqlite3_column_int64(s, 2),
+		.uidvalidity = (uint32_t)sqlite3_column_int64(s, 3),
+		.message_id = (const char *)sqlite3_column_text(s, 4),
+		.since = sqlite3_column_int64(s, 5),
+		.verdict = (const char *)sqlite3_column_text(s, 6),
+		.score = sqlite3_column_double(s, 7),
+		.campaign = sqlite3_column_int64(s, 8),
+		.subject = (const char *)sqlite3_column_text(s, 9),
+		.tokens = sqlite3_column_blob(s, 10),
+		.ntokens = (size_t)sqlite3_column_bytes(s, 10) /
+		    sizeof(uint64_t),
+	};
+
+	return ((quarantined_fn *)e->fn)(&q, e->arg);
 }
 
 int
 store_each_quarantined(struct store *st, const char *quarantine,
-    int (*fn)(const struct store_quar *, void *), void *arg)
+    quarantined_fn *fn, void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = 0, step;
-
 	/* what was moved to the quarantine and is still there (in the
 	 * store's view): the latest action on it was the quarantine */
-	if (sqlite3_prepare_v2(st->db, "SELECT j.id, j.origin, j.dest_uid, "
+	return st_rows(st, st_prepare(st, "SELECT j.id, j.origin, j.dest_uid, "
 	    "j.dest_uidvalidity, j.message_id, j.done_at, e.verdict, e.score, "
 	    "e.campaign, e.subject, e.tokens FROM journal j JOIN folders f ON "
 	    "f.name = j.dest LEFT JOIN evidence e ON e.folder = f.id AND "
@@ -245,30 +261,6 @@ store_each_quarantined(struct store *st, const char *quarantine,
 	    "(SELECT 1 FROM journal k WHERE k.folder = j.dest AND k.uid = "
 	    "j.dest_uid AND k.uidvalidity = j.dest_uidvalidity AND k.id > j.id "
 	    "AND k.state IN ('done', 'pending', 'vanished')) ORDER BY j.id",
-	    -1, &s, NULL) != SQLITE_OK)
-		return st_fail(st, "store");
-	sqlite3_bind_text(s, 1, quarantine, -1, SQLITE_STATIC);
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_quar q = {
-			.id = sqlite3_column_int64(s, 0),
-			.origin = (const char *)sqlite3_column_text(s, 1),
-			.uid = (uint32_t)sqlite3_column_int64(s, 2),
-			.uidvalidity = (uint32_t)sqlite3_column_int64(s, 3),
-			.message_id = (const char *)sqlite3_column_text(s, 4),
-			.since = sqlite3_column_int64(s, 5),
-			.verdict = (const char *)sqlite3_column_text(s, 6),
-			.score = sqlite3_column_double(s, 7),
-			.campaign = sqlite3_column_int64(s, 8),
-			.subject = (const char *)sqlite3_column_text(s, 9),
-			.tokens = sqlite3_column_blob(s, 10),
-			.ntokens = (size_t)sqlite3_column_bytes(s, 10) /
-			    sizeof(uint64_t),
-		};
-		rc = fn(&q, arg);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+	    "t", quarantine), quarantined_row, ST_EACH(fn, arg));
 }
 

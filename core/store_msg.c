@@ -82,15 +82,6 @@ store_folder_reset(struct store *st, struct store_folder *f,
 	return store_folder_save(st, f);
 }
 
-void
-st_bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 int
 store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
 {
@@ -193,67 +184,60 @@ store_msg_count(struct store *st, int64_t folder, const char *kind)
 	return n;
 }
 
-int
-store_each_msg(struct store *st, bool reports_only,
-    int (*fn)(const struct store_row *, void *), void *arg)
-{
-	sqlite3_stmt *s;
-	int rc = 0, step;
+typedef int msg_fn(const struct store_row *, void *);
 
-	if (sqlite3_prepare_v2(st->db, reports_only ?
-	    "SELECT f.name, m.uid, m.message_id, m.kind, m.report, m.size, "
-	    "m.unreadable, e.verdict, e.score, e.signals, e.campaign "
-	    "FROM messages m JOIN folders f ON f.id = m.folder LEFT JOIN "
-	    "evidence e ON e.folder = m.folder AND e.uid = m.uid "
-	    "WHERE m.kind != 'other' OR m.unreadable ORDER BY f.name, m.uid" :
-	    "SELECT f.name, m.uid, m.message_id, m.kind, m.report, m.size, "
-	    "m.unreadable, e.verdict, e.score, e.signals, e.campaign "
-	    "FROM messages m JOIN folders f ON f.id = m.folder LEFT JOIN "
-	    "evidence e ON e.folder = m.folder AND e.uid = m.uid "
-	    "ORDER BY f.name, m.uid", -1, &s, NULL) != SQLITE_OK)
-		return st_fail(st, "store");
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_row r = {
-			.folder = (const char *)sqlite3_column_text(s, 0),
-			.uid = (uint32_t)sqlite3_column_int64(s, 1),
-			.message_id = (const char *)sqlite3_column_text(s, 2),
-			.kind = (const char *)sqlite3_column_text(s, 3),
-			.report = (const char *)sqlite3_column_text(s, 4),
-			.size = sqlite3_column_int64(s, 5),
-			.unreadable = sqlite3_column_int(s, 6) != 0,
-			.verdict = (const char *)sqlite3_column_text(s, 7),
-			.score = sqlite3_column_double(s, 8),
-			.signals = (const char *)sqlite3_column_text(s, 9),
-			.campaign = sqlite3_column_int64(s, 10),
-		};
-		rc = fn(&r, arg);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+static int
+msg_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+	struct store_row r = {
+		.folder = (const char *)sqlite3_column_text(s, 0),
+		.uid = (uint32_t)sqlite3_column_int64(s, 1),
+		.message_id = (const char *)sqlite3_column_text(s, 2),
+		.kind = (const char *)sqlite3_column_text(s, 3),
+		.report = (const char *)sqlite3_column_text(s, 4),
+		.size = sqlite3_column_int64(s, 5),
+		.unreadable = sqlite3_column_int(s, 6) != 0,
+		.verdict = (const char *)sqlite3_column_text(s, 7),
+		.score = sqlite3_column_double(s, 8),
+		.signals = (const char *)sqlite3_column_text(s, 9),
+		.campaign = sqlite3_column_int64(s, 10),
+	};
+
+	return ((msg_fn *)e->fn)(&r, e->arg);
 }
 
 int
-store_each_count(struct store *st,
-    int (*fn)(const char *, const char *, int64_t, void *), void *arg)
+store_each_msg(struct store *st, bool reports_only, msg_fn *fn, void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = 0, step;
+	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid, "
+	    "m.message_id, m.kind, m.report, m.size, m.unreadable, e.verdict, "
+	    "e.score, e.signals, e.campaign FROM messages m JOIN folders f ON "
+	    "f.id = m.folder LEFT JOIN evidence e ON e.folder = m.folder AND "
+	    "e.uid = m.uid WHERE ?1 = 0 OR m.kind != 'other' OR m.unreadable "
+	    "ORDER BY f.name, m.uid", "b", reports_only), msg_row,
+	    ST_EACH(fn, arg));
+}
 
-	if (sqlite3_prepare_v2(st->db, "SELECT f.name, CASE WHEN m.unreadable "
-	    "THEN 'unreadable' ELSE m.kind END k, count(*) FROM messages m "
-	    "JOIN folders f ON f.id = m.folder GROUP BY f.name, k ORDER BY "
-	    "f.name, k", -1, &s, NULL) != SQLITE_OK)
-		return st_fail(st, "store");
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn((const char *)sqlite3_column_text(s, 0),
-		    (const char *)sqlite3_column_text(s, 1),
-		    sqlite3_column_int64(s, 2), arg);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+typedef int count_fn(const char *, const char *, int64_t, void *);
+
+static int
+count_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+
+	return ((count_fn *)e->fn)((const char *)sqlite3_column_text(s, 0),
+	    (const char *)sqlite3_column_text(s, 1),
+	    sqlite3_column_int64(s, 2), e->arg);
+}
+
+int
+store_each_count(struct store *st, count_fn *fn, void *arg)
+{
+	return st_rows(st, st_prepare(st, "SELECT f.name, CASE WHEN "
+	    "m.unreadable THEN 'unreadable' ELSE m.kind END k, count(*) FROM "
+	    "messages m JOIN folders f ON f.id = m.folder GROUP BY f.name, k "
+	    "ORDER BY f.name, k", NULL), count_row, ST_EACH(fn, arg));
 }
 
 int

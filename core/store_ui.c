@@ -13,50 +13,49 @@
 
 /* ---- the interface ---- */
 
+typedef int item_fn(const struct store_item *, void *);
+
+static int
+item_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+	struct store_item it = {
+		.folder = (const char *)sqlite3_column_text(s, 0),
+		.uid = (uint32_t)sqlite3_column_int64(s, 1),
+		.message_id = (const char *)sqlite3_column_text(s, 2),
+		.date = sqlite3_column_int64(s, 3),
+		.kind = (const char *)sqlite3_column_text(s, 4),
+		.rcpt = (const char *)sqlite3_column_text(s, 5),
+		.reason = (const char *)sqlite3_column_text(s, 6),
+		.status = (const char *)sqlite3_column_text(s, 7),
+		.verdict = ndr_verdict_parse((const char *)
+		    sqlite3_column_text(s, 8)),
+		.score = sqlite3_column_double(s, 9),
+		.campaign = sqlite3_column_int64(s, 10),
+		.subject = (const char *)sqlite3_column_text(s, 11),
+		.from = (const char *)sqlite3_column_text(s, 12),
+		.mta = (const char *)sqlite3_column_text(s, 13),
+		.kept = sqlite3_column_int(s, 14) != 0,
+	};
+
+	return ((item_fn *)e->fn)(&it, e->arg);
+}
+
 int
 store_each_item(struct store *st,
-    int (*fn)(const struct store_item *, void *), void *arg)
+    item_fn *fn, void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = 0, step;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT f.name, m.uid, m.message_id, "
+	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid, m.message_id, "
 	    "coalesce(nullif(e.date, 0), m.date), m.kind, e.rcpts, "
-	    "json_extract(m.report, '$.recipients[0].reason'), "
-	    "json_extract(m.report, '$.recipients[0].status'), e.verdict, "
+	    "e.reason, e.status, e.verdict, "
 	    "e.score, e.campaign, e.subject, coalesce(e.orig_from, "
 	    "e.orig_sender), e.mta, (instr(coalesce(m.flags, ''), '$NdrKept') "
 	    "> 0 OR k.kf IS NOT NULL) FROM evidence e JOIN messages m ON "
 	    "m.folder = e.folder AND m.uid = e.uid JOIN folders f ON f.id = "
 	    "e.folder LEFT JOIN (SELECT DISTINCT folder AS kf, uid AS ku FROM "
 	    "journal WHERE action = 'keep' AND state = 'done') k ON k.kf = "
-	    "f.name AND k.ku = m.uid ORDER BY f.name, m.uid", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return st_fail(st, "store");
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_item it = {
-			.folder = (const char *)sqlite3_column_text(s, 0),
-			.uid = (uint32_t)sqlite3_column_int64(s, 1),
-			.message_id = (const char *)sqlite3_column_text(s, 2),
-			.date = sqlite3_column_int64(s, 3),
-			.kind = (const char *)sqlite3_column_text(s, 4),
-			.rcpt = (const char *)sqlite3_column_text(s, 5),
-			.reason = (const char *)sqlite3_column_text(s, 6),
-			.status = (const char *)sqlite3_column_text(s, 7),
-			.verdict = (const char *)sqlite3_column_text(s, 8),
-			.score = sqlite3_column_double(s, 9),
-			.campaign = sqlite3_column_int64(s, 10),
-			.subject = (const char *)sqlite3_column_text(s, 11),
-			.from = (const char *)sqlite3_column_text(s, 12),
-			.mta = (const char *)sqlite3_column_text(s, 13),
-			.kept = sqlite3_column_int(s, 14) != 0,
-		};
-		rc = fn(&it, arg);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+	    "f.name AND k.ku = m.uid ORDER BY f.name, m.uid",
+	    NULL), item_row, ST_EACH(fn, arg));
 }
 
 /* Each row of a query over one report (folder, uid bound) to fn as what. */

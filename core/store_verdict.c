@@ -44,6 +44,8 @@ store_evidence_put(struct store *st, int64_t folder, uint32_t uid,
 		    (int)(e->ntokens * sizeof *e->tokens), SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 19);
+	st_bind_text(s, 20, e->reason);
+	st_bind_text(s, 21, e->status);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -188,55 +190,53 @@ store_campaigns_put(struct store *st, const struct store_campaign *c,
 	return rc;
 }
 
-int
-store_each_campaign(struct store *st,
-    int (*fn)(const struct store_campaign *, void *), void *arg)
-{
-	sqlite3_stmt *s;
-	int rc = 0, step;
+typedef int campaign_fn(const struct store_campaign *, void *);
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, size, first_seen, "
-	    "last_seen, subject, forged, mtas, links, backscatter FROM "
-	    "campaigns ORDER BY size DESC, id", -1, &s, NULL) != SQLITE_OK)
-		return st_fail(st, "store");
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_campaign c = {
-			.id = sqlite3_column_int64(s, 0),
-			.size = sqlite3_column_int64(s, 1),
-			.first_seen = sqlite3_column_int64(s, 2),
-			.last_seen = sqlite3_column_int64(s, 3),
-			.subject = (const char *)sqlite3_column_text(s, 4),
-			.forged = (const char *)sqlite3_column_text(s, 5),
-			.mtas = (const char *)sqlite3_column_text(s, 6),
-			.links = (const char *)sqlite3_column_text(s, 7),
-			.backscatter = sqlite3_column_int64(s, 8),
-		};
-		rc = fn(&c, arg);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+static int
+campaign_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+	struct store_campaign c = {
+		.id = sqlite3_column_int64(s, 0),
+		.size = sqlite3_column_int64(s, 1),
+		.first_seen = sqlite3_column_int64(s, 2),
+		.last_seen = sqlite3_column_int64(s, 3),
+		.subject = (const char *)sqlite3_column_text(s, 4),
+		.forged = (const char *)sqlite3_column_text(s, 5),
+		.mtas = (const char *)sqlite3_column_text(s, 6),
+		.links = (const char *)sqlite3_column_text(s, 7),
+		.backscatter = sqlite3_column_int64(s, 8),
+	};
+
+	return ((campaign_fn *)e->fn)(&c, e->arg);
 }
 
 int
-store_each_sent(struct store *st, int (*fn)(const char *mid, int64_t date,
-    const char *recipients, void *), void *arg)
+store_each_campaign(struct store *st, campaign_fn *fn, void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = 0, step;
+	return st_rows(st, st_prepare(st, "SELECT id, size, first_seen, "
+	    "last_seen, subject, forged, mtas, links, backscatter FROM "
+	    "campaigns ORDER BY size DESC, id", NULL), campaign_row,
+	    ST_EACH(fn, arg));
+}
 
-	if (sqlite3_prepare_v2(st->db, "SELECT message_id, date, recipients "
-	    "FROM sent", -1, &s, NULL) != SQLITE_OK)
-		return st_fail(st, "store");
-	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn((const char *)sqlite3_column_text(s, 0),
-		    sqlite3_column_int64(s, 1),
-		    (const char *)sqlite3_column_text(s, 2), arg);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
-	return rc;
+typedef int sent_fn(const char *, int64_t, const char *, void *);
+
+static int
+sent_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+
+	return ((sent_fn *)e->fn)((const char *)sqlite3_column_text(s, 0),
+	    sqlite3_column_int64(s, 1), (const char *)sqlite3_column_text(s, 2),
+	    e->arg);
+}
+
+int
+store_each_sent(struct store *st, sent_fn *fn, void *arg)
+{
+	return st_rows(st, st_prepare(st, "SELECT message_id, date, "
+	    "recipients FROM sent", NULL), sent_row, ST_EACH(fn, arg));
 }
 
 int

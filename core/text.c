@@ -224,7 +224,7 @@ ndr_set_logger(ndr_log_fn fn, void *arg)
 void
 ndr_log(enum ndr_loglevel level, const char *fmt, ...)
 {
-	char line[512];
+	char line[1024];
 	va_list ap;
 
 	if (log_fn == NULL)

@@ -648,9 +648,20 @@ ndr_verdict_name(enum ndr_verdict_kind k)
 		return "legit";
 	case NDR_BACKSCATTER:
 		return "backscatter";
+	case NDR_UNJUDGED:
+		return "";
 	default:
 		return "unsure";
 	}
+}
+
+enum ndr_verdict_kind
+ndr_verdict_parse(const char *name)
+{
+	for (int k = NDR_UNSURE; name && k < NDR_UNJUDGED; k++)
+		if (strcmp(name, ndr_verdict_name(k)) == 0)
+			return k;
+	return NDR_UNJUDGED;
 }
 
 void

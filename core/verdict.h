@@ -35,6 +35,8 @@ struct ndr_evidence {
 	char		*links;		/* link host names, " " between */
 	uint64_t	 simhash;	/* of the body text; 0: none */
 	char		*excerpt;	/* start of the body text */
+	const char	*reason;	/* the first recipient's, static */
+	char		*status;	/* the first recipient's */
 	uint64_t	*tokens;	/* the classifier's, of the original */
 	size_t		 ntokens;
 };
@@ -66,7 +68,8 @@ struct ndr_judge_ctx {
 	void	*arg;
 };
 
-enum ndr_verdict_kind { NDR_UNSURE = 0, NDR_LEGIT, NDR_BACKSCATTER };
+enum ndr_verdict_kind { NDR_UNSURE = 0, NDR_LEGIT, NDR_BACKSCATTER,
+	NDR_UNJUDGED	/* not a report the judge weighs: no verdict */ };
 
 /*
  * The signals, one row each: its name, its weight (for the two whose
@@ -124,7 +127,10 @@ bool	ndr_judge_has_basis(const struct ndr_judge_ctx *);
 /* Only the signals that make a bounce legitimate: any fired? */
 bool	ndr_judge_legit(const struct ndr_evidence *,
 	    const struct ndr_judge_ctx *, struct ndr_verdict *);
-const char *ndr_verdict_name(enum ndr_verdict_kind);
+const char *ndr_verdict_name(enum ndr_verdict_kind);	/* NDR_UNJUDGED: "" */
+/* The verdict a name (as ndr_verdict_name writes it) says; NDR_UNJUDGED
+ * for NULL or a name it does not know. */
+enum ndr_verdict_kind ndr_verdict_parse(const char *);
 /* The signals as a JSON array of {"name","weight","evidence"}. */
 void	ndr_verdict_json(const struct ndr_verdict *, struct ndr_buf *);
 

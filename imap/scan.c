@@ -26,7 +26,6 @@
 #include "imap.h"
 #include "scan_int.h"
 
-
 static void
 tick(struct phase *ph)
 {
@@ -74,8 +73,6 @@ on_header(struct imap_fetched *f, void *arg)
 	}
 	free(flags);
 }
-
-
 
 /* Phase one's FETCH: the candidate fields, and a Sent folder's
  * recipients for its index. */
@@ -155,8 +152,6 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
 	return 0;
 }
 
-
-
 /* The folder's UIDs above after, ascending (a UID SEARCH). */
 static int
 uids_above(struct imap_conn *c, uint32_t after, uint32_t **out, size_t *n)
@@ -184,24 +179,6 @@ uids_above(struct imap_conn *c, uint32_t after, uint32_t **out, size_t *n)
 	if (*n > 1)
 		qsort(*out, *n, sizeof **out, cmp_uid);
 	return 0;
-}
-
-struct mailimap_set *
-imap_uid_set(const uint32_t *uids, size_t n)
-{
-	struct mailimap_set *set = mailimap_set_new_empty();
-
-	for (size_t i = 0; i < n; ) {	/* runs of consecutive UIDs */
-		size_t j = i;
-		while (j + 1 < n && uids[j + 1] == uids[j] + 1)
-			j++;
-		if (j == i)
-			mailimap_set_add_single(set, uids[i]);
-		else
-			mailimap_set_add_interval(set, uids[i], uids[j]);
-		i = j + 1;
-	}
-	return set;
 }
 
 /*

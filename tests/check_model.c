@@ -6,6 +6,9 @@
 #include "check_util.h"
 #include "tui/model.h"
 
+/* Add a report to a model as the store would list it. */
+#define ITEM(m, ...) model_add((m), &(struct store_item){ __VA_ARGS__ })
+
 #define NOW	1780000000LL	/* 2026-05-28 */
 #define DAY	86400
 
@@ -15,25 +18,41 @@ static void
 fill(struct model *m)
 {
 	model_init(m, "Quarantine", "Trash");
-	model_add(m, "INBOX", 1, "a1@x", NOW - 2 * DAY, "bounce", "bob@far",
-	    "userunknown", "5.1.1", "backscatter", 0.99, 1, "Cheap pills",
-	    "spam@forged.example", "mx1", false);
-	model_add(m, "INBOX", 2, "a2@x", NOW - DAY, "bounce", "eve@far",
-	    "userunknown", "5.1.1", "backscatter", 0.97, 1, "Cheap pills now",
-	    "spam@forged.example", "mx1", false);
-	model_add(m, "INBOX", 3, "b1@x", NOW - DAY, "bounce", "ann@far",
-	    "mailboxfull", "5.2.2", "legit", 0.01, 0, "Quarterly résumé",
-	    "me@home.example", "mx2", false);
-	model_add(m, "INBOX", 4, "c1@x", NOW, "delay", "zed@far",
-	    "expired", "4.4.7", "unsure", 0.5, 2, "Watches",
-	    "x@forged.example", "mx3", true);
-	model_add(m, "Quarantine", 7, "a3@x", NOW - 3 * DAY, "bounce",
-	    "kim@far", "userunknown", "5.1.1", "backscatter", 0.99, 1,
-	    "Cheap pills", "spam@forged.example", "mx1", false);
+	ITEM(m, .folder = "INBOX", .uid = 1, .message_id = "a1@x",
+	    .date = NOW - 2 * DAY, .kind = "bounce", .rcpt = "bob@far",
+	    .reason = "userunknown", .status = "5.1.1",
+	    .verdict = NDR_BACKSCATTER, .score = 0.99, .campaign = 1,
+	    .subject = "Cheap pills", .from = "spam@forged.example",
+	    .mta = "mx1");
+	ITEM(m, .folder = "INBOX", .uid = 2, .message_id = "a2@x",
+	    .date = NOW - DAY, .kind = "bounce", .rcpt = "eve@far",
+	    .reason = "userunknown", .status = "5.1.1",
+	    .verdict = NDR_BACKSCATTER, .score = 0.97, .campaign = 1,
+	    .subject = "Cheap pills now", .from = "spam@forged.example",
+	    .mta = "mx1");
+	ITEM(m, .folder = "INBOX", .uid = 3, .message_id = "b1@x",
+	    .date = NOW - DAY, .kind = "bounce", .rcpt = "ann@far",
+	    .reason = "mailboxfull", .status = "5.2.2", .verdict = NDR_LEGIT,
+	    .score = 0.01, .subject = "Quarterly résumé",
+	    .from = "me@home.example", .mta = "mx2");
+	ITEM(m, .folder = "INBOX", .uid = 4, .message_id = "c1@x",
+	    .date = NOW, .kind = "delay", .rcpt = "zed@far",
+	    .reason = "expired", .status = "4.4.7", .verdict = NDR_UNSURE,
+	    .score = 0.5, .campaign = 2, .subject = "Watches",
+	    .from = "x@forged.example", .mta = "mx3", .kept = true);
+	ITEM(m, .folder = "Quarantine", .uid = 7, .message_id = "a3@x",
+	    .date = NOW - 3 * DAY, .kind = "bounce", .rcpt = "kim@far",
+	    .reason = "userunknown", .status = "5.1.1",
+	    .verdict = NDR_BACKSCATTER, .score = 0.99, .campaign = 1,
+	    .subject = "Cheap pills", .from = "spam@forged.example",
+	    .mta = "mx1");
 	model_quarantined(m, 7, 41, "INBOX", NOW - 3 * DAY);
-	model_add(m, "Trash", 9, "a4@x", NOW - 3 * DAY, "bounce", "lee@far",
-	    "userunknown", "5.1.1", "backscatter", 0.99, 1, "Cheap pills",
-	    "spam@forged.example", "mx1", false);
+	ITEM(m, .folder = "Trash", .uid = 9, .message_id = "a4@x",
+	    .date = NOW - 3 * DAY, .kind = "bounce", .rcpt = "lee@far",
+	    .reason = "userunknown", .status = "5.1.1",
+	    .verdict = NDR_BACKSCATTER, .score = 0.99, .campaign = 1,
+	    .subject = "Cheap pills", .from = "spam@forged.example",
+	    .mta = "mx1");
 	model_add_campaign(m, 1, 3, 3, NOW - 3 * DAY, NOW - DAY, "Cheap pills",
 	    "spam@forged.example", "mx1");
 	model_add_campaign(m, 2, 1, 0, NOW, NOW, "Watches", "x@forged.example",
@@ -117,10 +136,11 @@ START_TEST(test_carry_marks_over_reload)
 	/* a message the scan saw go: its mark goes with it */
 	item_mark(model_find(&a, "INBOX", 4), MARK_DELETE);
 	model_init(&b, "Quarantine", "Trash");
-	model_add(&b, "INBOX", 2, "a2@x", 0, "bounce", "", "", "",
-	    "backscatter", 1, 1, "", "", "", false);
-	model_add(&b, "INBOX", 3, "b1@x", 0, "bounce", "", "", "", "legit", 0,
-	    0, "", "", "", false);
+	ITEM(&b, .folder = "INBOX", .uid = 2, .message_id = "a2@x",
+	    .kind = "bounce", .verdict = NDR_BACKSCATTER, .score = 1,
+	    .campaign = 1);
+	ITEM(&b, .folder = "INBOX", .uid = 3, .message_id = "b1@x",
+	    .kind = "bounce", .verdict = NDR_LEGIT);
 	model_carry(&b, &a);
 	ck_assert_int_eq(b.items[0].mark, MARK_QUARANTINE);
 	ck_assert(b.items[1].tagged);

@@ -90,6 +90,49 @@ START_TEST(test_page_size_new_and_kept)
 }
 END_TEST
 
+/* a store of schema 7 gains the interface's typed columns, filled from
+ * the reports it holds; the interface reads them and a typed verdict */
+static int
+one_item(const struct store_item *it, void *arg)
+{
+	struct store_item *out = arg;
+
+	ck_assert_str_eq(it->reason, "userunknown");
+	ck_assert_str_eq(it->status, "5.1.1");
+	*out = *it;
+	out->reason = out->status = NULL;	/* SQLite's, gone after */
+	out->folder = out->kind = out->rcpt = out->subject = NULL;
+	out->message_id = out->from = out->mta = NULL;
+	return 0;
+}
+
+START_TEST(test_schema7_gains_typed_columns)
+{
+	struct store *st = open_store();
+	struct store_item it = { .uid = 0 };
+	sqlite3 *db;
+
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO folders(id, name) "
+	    "VALUES (1, 'INBOX'); INSERT INTO messages(folder, uid, kind, "
+	    "report) VALUES (1, 5, 'bounce', '{\"recipients\":[{\"address\":"
+	    "\"a@b\",\"status\":\"5.1.1\",\"reason\":\"userunknown\"}]}'); "
+	    "INSERT INTO evidence(folder, uid, kind, form, verdict, score) "
+	    "VALUES (1, 5, 1, 0, 'backscatter', 0.97); "
+	    "ALTER TABLE evidence DROP COLUMN reason; "
+	    "ALTER TABLE evidence DROP COLUMN status; "
+	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = open_store();
+	ck_assert_int_eq(store_each_item(st, one_item, &it), 0);
+	ck_assert_uint_eq(it.uid, 5);
+	ck_assert_int_eq(it.verdict, NDR_BACKSCATTER);
+	store_close(st);
+	ck_assert_int_eq(pragma_int("PRAGMA user_version"), STORE_SCHEMA);
+}
+END_TEST
+
 START_TEST(test_newer_schema_is_refused)
 {
 	struct store *st = open_store();
@@ -371,6 +414,7 @@ CHECK_MAIN_CASES("store",
 	{ "sqlite", TESTS(test_created_private_with_schema_and_wal,
 	    test_page_size_new_and_kept,
 	    test_checkpoint_deferred_then_in_a_thread,
+	    test_schema7_gains_typed_columns,
 	    test_newer_schema_is_refused,
 	    test_empty_store_refused_not_started_afresh,
 	    test_damaged_store_refused,

@@ -12,7 +12,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
-echo 1..13
+echo 1..14
 
 $bin classify --json "$fx/postfix.eml" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "one file: exit 0" '[ $rc = 0 ] && [ ! -s "$tmp/err" ]'
@@ -81,3 +81,27 @@ $bin classify >/dev/null 2>&1; rc=$?
 check "no PATH: usage error 64" '[ $rc = 64 ]'
 $bin classify --help | grep -q "JSON Lines"; rc=$?
 check "classify --help describes --json" '[ $rc = 0 ]'
+
+# usage errors: exit 64, and the first line on stderr names what was wrong
+# (before the usage), for every command (no configuration is read first)
+bad=""
+while IFS='|' read -r args want; do
+	$bin $args >/dev/null 2>"$tmp/err"; rc=$?
+	first=$(head -1 "$tmp/err")
+	[ $rc = 64 ] && [ "$first" = "$want" ] &&
+	    grep -q "^usage: ndrsweep" "$tmp/err" || bad="$bad [$args: $rc '$first']"
+done <<'EOF2'
+scan extra-arg|ndrsweep scan: unexpected argument 'extra-arg'
+classify --jsn x|ndrsweep classify: unknown option --jsn
+classify|ndrsweep classify: no PATH given (- reads standard input)
+review --purge|ndrsweep review: --purge needs --older-than DAYS
+review --purge --older-than|ndrsweep review: option --older-than needs a value
+review --older-than x|ndrsweep review: --older-than takes a number of days, not 'x'
+review --release|ndrsweep review: --release needs the IDs to release (see --list)
+clean --max-actions many|ndrsweep clean: --max-actions takes a number, not 'many'
+clean --log file|ndrsweep clean: --log takes syslog, not 'file'
+train|ndrsweep train: nothing to learn: give --spam or --ham
+report -z|ndrsweep report: unknown option -z
+--config|ndrsweep: option --config needs a value
+EOF2
+check "usage errors: exit 64, one line naming the fault, then the usage${bad:+ (wrong:$bad)}" '[ -z "$bad" ]'

@@ -23,11 +23,13 @@ inc="-I$top -I$top/core -I$top/imap -I$build $(pkg-config --cflags libetpan sqli
 libs="$(pkg-config --libs libetpan sqlite3 gnutls | sed 's/-specs=[^ ]*//g') -lm -lpthread"
 # the engine, instrumented for coverage, once; again when a source changed
 lib=$bin/libcore-fuzz.a
-if [ ! -f "$lib" ] || [ -n "$(find "$top/core" -newer "$lib" -name '*.[ch]' | head -1)" ]; then
+if [ ! -f "$lib" ] || [ "$0" -nt "$lib" ] ||
+    [ -n "$(find "$top/core" -newer "$lib" -name '*.[ch]' | head -1)" ]; then
 	rm -f "$bin"/*.o "$lib"
-	for c in "$top"/core/*.c; do
+	for c in "$top"/core/*.c "$top"/core/formats/*.c; do
+		o=$(echo "${c#"$top"/core/}" | tr / -)
 		clang $flags -fsanitize=fuzzer-no-link $inc -c "$c" \
-		    -o "$bin/$(basename "$c" .c).o" 2>>"$bin/build.err" &
+		    -o "$bin/${o%.c}.o" 2>>"$bin/build.err" &
 		[ "$(jobs -r | wc -l)" -ge "$(nproc)" ] && wait -n
 	done
 	wait

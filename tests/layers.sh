@@ -6,13 +6,16 @@
 #   - only tui/ uses curses, and tui/ does not use libetpan;
 #   - a header whose first lines say "private to DIR/" is included only
 #     from DIR/ (tests/ may reach them: white-box unit tests);
-#   - no two headers of the project include each other, in any circle.
+#   - no two headers of the project include each other, in any circle;
+#   - no files of one folder call each other's functions in a circle
+#     (a call: a function that one file defines, named with "(" in
+#     another's code; comments and strings left out).
 # A last test feeds the checker a tree that breaks each rule once, so a
 # checker that passes everything is seen.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/tap.inc.sh"
-plan 5
-need 5 python3 python3
+plan 6
+need 6 python3 python3
 
 check() {	# check ROOT: one line per broken rule, on stdout
 	python3 - "$1" <<'PY'
@@ -76,6 +79,34 @@ def visit(h, path):
 for h in sorted(p for p in files if p.endswith('.h')):
     if h not in state:
         visit(h, [h])
+# circles of calls between the files of a folder
+strip = re.compile(r'/\*.*?\*/|"(?:[^"\\\n]|\\.)*"', re.S)
+defs = {}
+for p, text in files.items():
+    if p.endswith('.c'):
+        for m in re.finditer(r'^(?!static)[a-z][^\n;(]*\n(\w+)\(', text, re.M):
+            defs.setdefault(m.group(1), p)
+calls = {}
+for p, text in files.items():
+    if not p.endswith('.c'):
+        continue
+    code = strip.sub('', text)
+    used = set(re.findall(r'\b(\w+)\(', code))
+    calls[p] = sorted({defs[n] for n in used if n in defs and
+                       defs[n] != p and os.path.dirname(defs[n]) ==
+                       os.path.dirname(p)})
+state = {}
+def walk(f, path):
+    state[f] = 1
+    for n in calls.get(f, ()):
+        if state.get(n) == 1:
+            print('rule calls: ' + ' -> '.join(path[path.index(n):] + [n]))
+        elif n not in state:
+            walk(n, path + [n])
+    state[f] = 2
+for f in sorted(calls):
+    if f not in state:
+        walk(f, [f])
 PY
 }
 
@@ -100,9 +131,14 @@ printf '#include "b.h"\n' >"$bad/imap/a.h"
 printf '#include "a.h"\n' >"$bad/imap/b.h"
 printf '#include <libetpan/libetpan.h>\n#include "imap/p.h"\n' >"$bad/tui/t.c"
 printf '\n' >"$bad/tui/t.h"
+printf 'int\nf(void)\n{\n\treturn g();\n}\n' >"$bad/core/f.c"
+printf 'int\ng(void)\n{\n\treturn f();\n}\n' >"$bad/core/g.c"
 found=$(check "$bad" | sed 's/:.*//' | sort -u | tr '\n' ' ')
 [ "$(check "$top" | grep -c "^rule circle:")" = 0 ] &&
-    [ "$found" = "rule circle rule curses rule layers rule libetpan rule private " ] &&
+    [ "$found" = "rule calls rule circle rule curses rule layers rule libetpan rule private " ] &&
     ok "no headers include each other in a circle (and the checker finds each broken rule: $found)" ||
     { out="circles here: $(check "$top" | grep circle); on a bad tree: $found"; not_ok "no headers include each other in a circle"; }
+got=$(printf '%s\n' "$all" | grep "^rule calls:")
+[ -z "$got" ] && ok "no files of a folder call each other in a circle" ||
+    { out=$got; not_ok "no files of a folder call each other in a circle"; }
 exit 0

@@ -24,9 +24,9 @@ account_open(struct account_ctx *ctx, const char *cfgpath,
 		cfgpath = def = ndr_config_default_path();
 		/* a first run: say what to do, not only what is missing */
 		if (access(def, F_OK) != 0 && errno == ENOENT) {
-			fprintf(stderr, "ndrsweep: no configuration at %s: write "
+			ndr_log(NDR_LOG_ERROR, "no configuration at %s: write "
 			    "one (see ndrsweep.conf(5) and its example), or try "
-			    "'ndrsweep demo'\n", def);
+			    "'ndrsweep demo'", def);
 			free(def);
 			return EXIT_CONFIG;
 		}
@@ -34,14 +34,14 @@ account_open(struct account_ctx *ctx, const char *cfgpath,
 	if (ndr_config_load(cfgpath, &ctx->cfg, err, sizeof err) != 0 ||
 	    (ctx->a = ndr_config_account(&ctx->cfg, name, err, sizeof err))
 	    == NULL) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		free(def);
 		return EXIT_CONFIG;
 	}
 	free(def);
 	path = store_default_path(ctx->a->name);
 	if (store_open(path, &ctx->st, err, sizeof err) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		free(path);
 		ctx->a = NULL;
 		ndr_config_free(&ctx->cfg);	/* zeroed: closing again is safe */

@@ -17,20 +17,35 @@ enum {
 	EXIT_CONFIG = 78,	/* configuration error (EX_CONFIG) */
 };
 
-/* What every command takes: --config FILE, --account NAME (and --help). */
+/*
+ * What every command takes: --config FILE, --account NAME (and --help);
+ * the caller sets name, usage and how many operands it takes.
+ */
 struct cmd_global {
+	const char	*name;		/* "scan"; "" for the interface */
+	void		(*usage)(FILE *);
+	int		 max_args;	/* operands at most; -1 any number */
 	const char	*config, *account;
 	bool		 started;
+	int		 status;	/* after CMD_STOP: the exit status */
 };
 struct option;
+#define CMD_STOP	(-2)
 /*
  * getopt_long over a command's own options (own_short, own: its own only)
- * and the shared ones, which it keeps in g: the next option of the
- * command's own, 'h' for --help, '?' for one it does not know (getopt
- * said which), -1 at the end (optind at the first operand).
+ * and the shared ones, which it keeps in g. Returns the next option of
+ * the command's own, -1 at the end (optind at the first operand), or
+ * CMD_STOP with g->status the exit status when the command must end: for
+ * --help (usage on stdout, 0), or a usage error (an unknown option, a
+ * missing value, an operand too many: one line naming it, then the
+ * usage, 64).
  */
 int	cmd_getopt(int argc, char **argv, const char *own_short,
 	    const struct option *own, struct cmd_global *g);
+/* A usage error the command found: "ndrsweep NAME: WHY", the usage on
+ * stderr; EXIT_USAGE. */
+int	cmd_usage_error(const struct cmd_global *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 struct cmd {
 	const char	*name;

@@ -1,5 +1,6 @@
 /* cmd_classify.c - ndrsweep classify: judge raw messages from files. */
 #include <sys/stat.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,9 +55,7 @@ on_message(const char *name, const char *raw, size_t len, void *arg)
 
 	e = ndr_read(raw, len, &run->lim, &r);
 	if (e != NDR_OK) {
-		fprintf(stderr, "ndrsweep: ");
-		print_safe(stderr, name);
-		fprintf(stderr, ": %s\n", ndr_strerror(e));
+		ndr_log(NDR_LOG_ERROR, "%s: %s", name, ndr_strerror(e));
 		run->failed++;
 		return 0;
 	}
@@ -83,9 +82,7 @@ on_error(const char *name, const char *why, void *arg)
 {
 	struct run *run = arg;
 
-	fprintf(stderr, "ndrsweep: ");
-	print_safe(stderr, name);
-	fprintf(stderr, ": %s\n", why);
+	ndr_log(NDR_LOG_ERROR, "%s: %s", name, why);
 	run->failed++;
 }
 
@@ -98,29 +95,19 @@ classify_run(int argc, char **argv)
 	};
 	struct run run = { 0 };
 	struct account_ctx ctx = { 0 };
-	struct cmd_global g = { 0 };
+	struct cmd_global g = { .name = "classify", .usage = classify_usage,
+	    .max_args = -1 };
 	bool opened = false;
 	int c, rc;
 
 	ndr_limits_default(&run.lim);
-	while ((c = cmd_getopt(argc, argv, "j", opts, &g)) != -1) {
-		switch (c) {
-		case 'j':
-			run.json = true;
-			break;
-		case 'h':
-			classify_usage(stdout);
-			return EXIT_OK;
-		default:
-			classify_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "ndrsweep classify: no PATH given (- reads "
-		    "standard input)\n");
-		return EXIT_USAGE;
-	}
+	while ((c = cmd_getopt(argc, argv, "j", opts, &g)) == 'j')
+		run.json = true;
+	if (c == CMD_STOP)
+		return g.status;
+	if (optind >= argc)
+		return cmd_usage_error(&g, "no PATH given (- reads standard "
+		    "input)");
 	/* the classifier of the account named, or of the only one; none
 	 * configured is no error: the scores are then neutral */
 	if (run.json) {
@@ -134,7 +121,7 @@ classify_run(int argc, char **argv)
 			}
 			opened = true;
 			if (ndr_bayes_open(ctx.st, &run.bayes) != 0) {
-				fprintf(stderr, "ndrsweep: %s\n",
+				ndr_log(NDR_LOG_ERROR, "%s",
 				    store_error(ctx.st));
 				account_close(&ctx);
 				free(def);
@@ -160,7 +147,7 @@ classify_run(int argc, char **argv)
 	if (opened)
 		account_close(&ctx);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		perror("ndrsweep: standard output");
+		ndr_log(NDR_LOG_ERROR, "standard output: %s", strerror(errno));
 		return EXIT_INPUT;
 	}
 	return run.failed ? EXIT_INPUT : EXIT_OK;

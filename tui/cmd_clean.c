@@ -17,6 +17,7 @@
 #include "core/store.h"
 #include "imap/imap.h"
 #include "cmd.h"
+#include "log.h"
 #include "decide.h"
 
 #define DAY	86400
@@ -52,24 +53,6 @@ clean_usage(FILE *f)
 }
 
 static bool use_syslog;
-
-static void
-say(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (use_syslog)
-		vsyslog(level, fmt, ap);
-	else {
-		FILE *f = level <= LOG_WARNING ? stderr : stdout;
-		if (f == stderr)
-			fputs("ndrsweep: ", f);
-		vfprintf(f, fmt, ap);
-		fputc('\n', f);
-	}
-	va_end(ap);
-}
 
 /* The messages the policy names, by folder. */
 struct pick {
@@ -177,13 +160,6 @@ expired_free(struct expired *e)
 	free(e->ref);
 }
 
-static void
-say_err(void *arg, const char *line)
-{
-	(void)arg;
-	say(LOG_ERR, "%s", line);
-}
-
 /* The policy's decisions, through the decision path: the picks to the
  * quarantine, the expired out of it. */
 static int
@@ -205,7 +181,7 @@ apply(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
 		d[p->n + k] = (struct decision){ .act = IMAP_PURGE,
 		    .folder = ctx->a->quarantine, .uid = ex->ref[k].uid,
 		    .message_id = ex->ref[k].message_id };
-	rc = decide(c, ctx, d, p->n + ex->n, NULL, say_err, NULL, ds);
+	rc = decide(c, ctx, d, p->n + ex->n, NULL, log_error_line, NULL, ds);
 	free(d);
 	return rc == 0 ? EXIT_OK : EXIT_PARTIAL;
 }
@@ -232,33 +208,25 @@ clean_options(int argc, char **argv, struct clean_opts *o)
 
 	o->max = -1;
 	use_syslog = false;
+	o->g = (struct cmd_global){ .name = "clean", .usage = clean_usage };
 	while ((ch = cmd_getopt(argc, argv, "nm:vl:", opts, &o->g)) != -1)
 		switch (ch) {
 		case 'n': o->dry = true; break;
 		case 'v': o->verbose = true; break;
 		case 'm':
 			o->max = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || o->max < 0) {
-				fprintf(stderr, "ndrsweep clean: --max-actions "
-				    "takes a number\n");
-				return EXIT_USAGE;
-			}
+			if (*optarg == '\0' || *end || o->max < 0)
+				return cmd_usage_error(&o->g, "--max-actions "
+				    "takes a number, not '%s'", optarg);
 			break;
 		case 'l':
-			if (strcmp(optarg, "syslog") != 0) {
-				fprintf(stderr, "ndrsweep clean: --log takes "
-				    "syslog\n");
-				return EXIT_USAGE;
-			}
+			if (strcmp(optarg, "syslog") != 0)
+				return cmd_usage_error(&o->g, "--log takes "
+				    "syslog, not '%s'", optarg);
 			use_syslog = true;
 			break;
-		case 'h': clean_usage(stdout); return EXIT_OK;
-		default: clean_usage(stderr); return EXIT_USAGE;
+		case CMD_STOP: return o->g.status;
 		}
-	if (optind != argc) {
-		clean_usage(stderr);
-		return EXIT_USAGE;
-	}
 	return -1;
 }
 
@@ -275,19 +243,19 @@ clean_connect(struct account_ctx *ctx, struct imap_conn *c, char **pw,
 	int l, rc;
 
 	if ((l = account_lock(ctx->store_path, lockfd, err, sizeof err)) != 0) {
-		say(LOG_ERR, "%s: %s", a->name, err);
+		ndr_log(NDR_LOG_ERROR, "%s: %s", a->name, err);
 		return l > 0 ? EXIT_LOCKED : EXIT_CONFIG;
 	}
 	if ((rc = account_connect(ctx, pw, c, err, sizeof err)) != EXIT_OK) {
-		say(LOG_ERR, "%s", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		return rc;
 	}
 	if (imap_reconcile(c, ctx->st, &rs, err, sizeof err) != 0) {
-		say(LOG_ERR, "%s", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		return EXIT_SERVER;
 	}
 	if (rs.done + rs.dropped + rs.copied + rs.vanished && verbose)
-		say(LOG_INFO, "%s: settled an interrupted run: %u done, %u not "
+		ndr_log(NDR_LOG_INFO, "%s: settled an interrupted run: %u done, %u not "
 		    "sent, %u gone, %u copied", a->name, rs.done, rs.dropped,
 		    rs.vanished, rs.copied);
 	return scan_session(ctx, c, *pw, true, &ss, &js);
@@ -304,7 +272,7 @@ clean_picks(struct account_ctx *ctx, struct pick *p, struct expired *ex)
 	    a->unsure == NDR_UNSURE_QUARANTINE, add_cand, p) != 0 ||
 	    store_each_quarantined(ctx->st, a->quarantine, add_expired,
 	    ex) != 0) {
-		say(LOG_ERR, "%s", store_error(ctx->st));
+		ndr_log(NDR_LOG_ERROR, "%s", store_error(ctx->st));
 		return EXIT_CONFIG;
 	}
 	return EXIT_OK;
@@ -318,7 +286,7 @@ clean_say(const struct ndr_account *a, const struct pick *p,
 {
 	if (dry) {
 		if (p->n + ex->n || verbose)
-			say(LOG_INFO, "%s: would quarantine %zu message%s (%zu "
+			ndr_log(NDR_LOG_INFO, "%s: would quarantine %zu message%s (%zu "
 			    "campaign%s) to %s, and expunge %zu from it "
 			    "(quarantined over %u days ago); dry run, nothing "
 			    "done", a->name, p->n, p->n == 1 ? "" : "s",
@@ -327,13 +295,13 @@ clean_say(const struct ndr_account *a, const struct pick *p,
 		return;
 	}
 	if (ds->done[IMAP_QUARANTINE] + ds->done[IMAP_PURGE] || verbose)
-		say(LOG_INFO, "%s: %u quarantined (%zu campaign%s), %u expired "
+		ndr_log(NDR_LOG_INFO, "%s: %u quarantined (%zu campaign%s), %u expired "
 		    "from the quarantine%s", a->name, ds->done[IMAP_QUARANTINE],
 		    p->campaigns.n, p->campaigns.n == 1 ? "" : "s",
 		    ds->done[IMAP_PURGE], ds->vanished ?
 		    "; some were gone already" : "");
 	if (ds->copied_only)
-		say(LOG_WARNING, "%s: the server has no UIDPLUS: %u messages "
+		ndr_log(NDR_LOG_WARN, "%s: the server has no UIDPLUS: %u messages "
 		    "were copied to %s and marked deleted where they were; "
 		    "expunge those folders yourself", a->name, ds->copied_only,
 		    a->quarantine);
@@ -353,8 +321,10 @@ clean_run(int argc, char **argv)
 
 	if ((rc = clean_options(argc, argv, &o)) != -1)
 		return rc;
-	if (use_syslog)
+	if (use_syslog) {
 		openlog("ndrsweep", LOG_PID, LOG_MAIL);
+		log_syslog(true);
+	}
 	if ((rc = account_open(&ctx, o.g.config, o.g.account)) != EXIT_OK)
 		return rc;
 	const struct ndr_account *a = ctx.a;
@@ -368,7 +338,7 @@ clean_run(int argc, char **argv)
 	if ((rc = clean_picks(&ctx, &p, &ex)) != EXIT_OK)
 		goto out;
 	if (p.n + ex.n > (size_t)o.max) {
-		say(LOG_ERR, "%s: %zu messages to act on (%zu to quarantine, "
+		ndr_log(NDR_LOG_ERROR, "%s: %zu messages to act on (%zu to quarantine, "
 		    "%zu expired), over the limit of %ld: nothing done; raise "
 		    "--max-actions or max_actions if that is right", a->name,
 		    p.n + ex.n, p.n, ex.n, o.max);
@@ -389,8 +359,10 @@ out:
 	if (lockfd != -1)
 		close(lockfd);
 	account_close(&ctx);
-	if (use_syslog)
+	if (use_syslog) {
+		log_syslog(false);
 		closelog();
+	}
 	return rc;
 }
 

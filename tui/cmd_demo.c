@@ -1,5 +1,6 @@
 /* cmd_demo.c - ndrsweep demo: a private Dovecot with a generated mailbox,
  * and the interface on it (the work is share/demo.sh's). */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,12 +80,12 @@ demo_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (find_share(share, sizeof share) != 0) {
-		fprintf(stderr, "ndrsweep: demo.sh not found (in $NDRSWEEP_SHARE, "
-		    "beside the binary, or %s)\n", PKGDATADIR);
+		ndr_log(NDR_LOG_ERROR, "demo.sh not found (in $NDRSWEEP_SHARE, "
+		    "beside the binary, or %s)", PKGDATADIR);
 		return EXIT_CONFIG;
 	}
 	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0) {
-		fprintf(stderr, "ndrsweep: cannot tell where this binary is\n");
+		ndr_log(NDR_LOG_ERROR, "cannot tell where this binary is");
 		return EXIT_CONFIG;
 	}
 	self[n] = '\0';
@@ -92,7 +93,7 @@ demo_run(int argc, char **argv)
 	char *args[] = { "bash", script, self, share,
 	    argc == 2 ? argv[1] : NULL, NULL };
 	execvp("bash", args);
-	perror("ndrsweep: bash");
+	ndr_log(NDR_LOG_ERROR, "bash: %s", strerror(errno));
 	return EXIT_CONFIG;
 }
 

@@ -237,7 +237,7 @@ report_run(int argc, char **argv)
 		{ "messages", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_global g = { 0 };
+	struct cmd_global g = { .name = "report", .usage = report_usage };
 	bool json = false, messages = false;
 	struct account_ctx ctx = { 0 };
 	struct sums s = { 0 };
@@ -249,13 +249,8 @@ report_run(int argc, char **argv)
 		switch (ch) {
 		case 'j': json = true; break;
 		case 'm': messages = true; break;
-		case 'h': report_usage(stdout); return EXIT_OK;
-		default: report_usage(stderr); return EXIT_USAGE;
+		case CMD_STOP: return g.status;
 		}
-	if (optind != argc) {
-		report_usage(stderr);
-		return EXIT_USAGE;
-	}
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
 	if (messages ? store_each_msg(ctx.st, true, print_message, &b) != 0 :
@@ -263,7 +258,7 @@ report_run(int argc, char **argv)
 	    store_verdict_counts(ctx.st, &v[0], &v[1], &v[2]) != 0 ||
 	    (json ? report_json(&ctx, &s, v, &b) : report_text(&ctx, &s, v))
 	    != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx.st));
+		ndr_log(NDR_LOG_ERROR, "%s", store_error(ctx.st));
 		rc = EXIT_CONFIG;
 	}
 	for (size_t i = 0; i < s.n; i++)

@@ -10,6 +10,7 @@
 #include "core/store.h"
 #include "imap/imap.h"
 #include "cmd.h"
+#include "log.h"
 #include "decide.h"
 
 #define DAY	86400
@@ -127,13 +128,6 @@ list_free(struct list *l)
 	ndr_buf_free(&l->b);
 }
 
-static void
-say_err(void *arg, const char *line)
-{
-	(void)arg;
-	fprintf(stderr, "ndrsweep: %s\n", line);
-}
-
 /* Release (back where they came from, learnt as not backscatter) or
  * purge the picked messages of the quarantine, through the decision
  * path; the count the server carried out in *done. */
@@ -155,7 +149,7 @@ apply(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
 		    .dest = purge ? NULL : pick[i]->origin,
 		    .origin = purge ? NULL : pick[i]->origin,
 		    .tokens = pick[i]->tokens, .ntokens = pick[i]->ntokens };
-	rc = decide(c, ctx, d, n, NULL, say_err, NULL, &ds);
+	rc = decide(c, ctx, d, n, NULL, log_error_line, NULL, &ds);
 	*done = ds.done[act];
 	free(d);
 	return rc == 0 ? EXIT_OK : EXIT_PARTIAL;
@@ -185,6 +179,8 @@ review_options(int argc, char **argv, struct review_opts *o)
 	int ch;
 
 	o->campaign = o->older = -1;
+	o->g = (struct cmd_global){ .name = "review", .usage = review_usage,
+	    .max_args = -1 };
 	while ((ch = cmd_getopt(argc, argv, "LjrR:po:", opts, &o->g)) != -1)
 		switch (ch) {
 		case 'L': o->list = true; break;
@@ -193,27 +189,35 @@ review_options(int argc, char **argv, struct review_opts *o)
 		case 'p': o->purge = true; break;
 		case 'R':
 			o->campaign = strtol(optarg, &end, 10);
-			if (*end || o->campaign <= 0)
-				goto usage;
+			if (*optarg == '\0' || *end || o->campaign <= 0)
+				return cmd_usage_error(&o->g, "--release-campaign "
+				    "takes a campaign number, not '%s'", optarg);
 			break;
 		case 'o':
 			o->older = strtol(optarg, &end, 10);
-			if (*end || o->older < 0)
-				goto usage;
+			if (*optarg == '\0' || *end || o->older < 0)
+				return cmd_usage_error(&o->g, "--older-than takes "
+				    "a number of days, not '%s'", optarg);
 			break;
-		case 'h': review_usage(stdout); return EXIT_OK;
-		default: goto usage;
+		case CMD_STOP: return o->g.status;
 		}
 	o->ids = optind;
 	/* --release takes the IDs that follow */
-	if ((optind != argc && !o->rel) || (o->rel && optind == argc) ||
-	    (o->purge && o->older < 0) || (!o->purge && o->older >= 0) ||
-	    (o->rel + o->purge + (o->campaign > 0)) > 1)
-		goto usage;
+	if (optind != argc && !o->rel)
+		return cmd_usage_error(&o->g, "unexpected argument '%s'",
+		    argv[optind]);
+	if (o->rel && optind == argc)
+		return cmd_usage_error(&o->g, "--release needs the IDs to "
+		    "release (see --list)");
+	if (o->purge && o->older < 0)
+		return cmd_usage_error(&o->g, "--purge needs --older-than "
+		    "DAYS");
+	if (!o->purge && o->older >= 0)
+		return cmd_usage_error(&o->g, "--older-than goes with --purge");
+	if ((o->rel + o->purge + (o->campaign > 0)) > 1)
+		return cmd_usage_error(&o->g, "--release, --release-campaign "
+		    "and --purge go one at a time");
 	return -1;
-usage:
-	review_usage(stderr);
-	return EXIT_USAGE;
 }
 
 /* The entries the options name: IDs, a campaign, the old ones. */
@@ -230,8 +234,8 @@ review_picks(const struct review_opts *o, int argc, char **argv,
 		for (k = 0; k < l->n && (*end || l->v[k].id != id); k++)
 			;
 		if (k == l->n) {
-			fprintf(stderr, "ndrsweep: %s: no such message in the "
-			    "quarantine\n", argv[i]);
+			ndr_log(NDR_LOG_ERROR, "%s: no such message in the "
+			    "quarantine", argv[i]);
 			rc = EXIT_PARTIAL;
 		} else
 			pick[(*npick)++] = &l->v[k];
@@ -241,8 +245,8 @@ review_picks(const struct review_opts *o, int argc, char **argv,
 		    (o->purge && l->v[k].since < l->now - o->older * DAY))
 			pick[(*npick)++] = &l->v[k];
 	if (*npick == 0 && o->campaign > 0) {
-		fprintf(stderr, "ndrsweep: campaign %ld has nothing in the "
-		    "quarantine\n", o->campaign);
+		ndr_log(NDR_LOG_ERROR, "campaign %ld has nothing in the "
+		    "quarantine", o->campaign);
 		rc = EXIT_PARTIAL;
 	}
 	return rc;
@@ -260,11 +264,11 @@ review_apply(struct account_ctx *ctx, struct entry **pick, size_t npick,
 
 	if ((rc = account_lock(ctx->store_path, &lockfd, err, sizeof err))
 	    != 0) {
-		fprintf(stderr, "ndrsweep: %s: %s\n", ctx->a->name, err);
+		ndr_log(NDR_LOG_ERROR, "%s: %s", ctx->a->name, err);
 		return rc > 0 ? EXIT_LOCKED : EXIT_CONFIG;
 	}
 	if ((rc = account_connect(ctx, &pw, &c, err, sizeof err)) != EXIT_OK)
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 	else {
 		rc = apply(&c, ctx, pick, npick, purge, &done);
 		if (purge)
@@ -304,7 +308,7 @@ review_run(int argc, char **argv)
 		printf("    ID  age  verdict     score campaign  from  subject\n");
 	if (store_each_quarantined(ctx.st, ctx.a->quarantine, on_quarantined,
 	    &l) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx.st));
+		ndr_log(NDR_LOG_ERROR, "%s", store_error(ctx.st));
 		rc = EXIT_CONFIG;
 	} else if (!l.print) {
 		if ((pick = calloc(l.n + 1, sizeof *pick)) == NULL)

@@ -62,8 +62,8 @@ pick(const struct ndr_account *a, const struct imap_folder *v, size_t n,
 		if (f && !f->noselect)
 			out[k++] = (struct todo){ f, false };
 		else
-			fprintf(stderr, "ndrsweep: folder %s not found on %s; "
-			    "skipped\n", a->folders.v[i], a->host);
+			ndr_log(NDR_LOG_ERROR, "folder %s not found on %s; "
+			    "skipped", a->folders.v[i], a->host);
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool sent = false, dup = false;
@@ -104,12 +104,13 @@ show_progress(const char *folder, unsigned done, unsigned total, void *arg)
 	secs = (double)(now.tv_sec - p->start.tv_sec) +
 	    (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
 	rate = secs > 0.05 ? done / secs : 0;
-	fprintf(stderr, "\r\033[Kscanning ");
-	print_safe(stderr, folder);
-	fprintf(stderr, ": %u/%u messages", done, total > done ? total : done);
 	if (rate > 0)
-		fprintf(stderr, ", %.0f/s, %.0f s left", rate,
-		    total > done ? (total - done) / rate : 0.0);
+		ndr_log(NDR_LOG_PROGRESS, "scanning %s: %u/%u messages, %.0f/s, "
+		    "%.0f s left", folder, done, total > done ? total : done,
+		    rate, total > done ? (total - done) / rate : 0.0);
+	else
+		ndr_log(NDR_LOG_PROGRESS, "scanning %s: %u/%u messages", folder,
+		    done, total > done ? total : done);
 }
 
 /* What the scan needs to open the session again after it dropped. */
@@ -144,7 +145,7 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 	c->reopen = reopen;
 	c->reopen_arg = &ro;
 	if (imap_folders(c, &folders, &nfolders, err, sizeof err) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;
 	}
 	todo = calloc(a->folders.n + nfolders + 1, sizeof *todo);
@@ -159,15 +160,13 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 	/* the WAL is copied into the store beside the next folder and the
 	 * judging, not in a folder's commit */
 	if (store_checkpoint_defer(ctx->st) != 0)
-		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
+		ndr_log(NDR_LOG_ERROR, "%s", store_error(ctx->st));
 	for (size_t i = 0; i < ntodo; i++)
 		if (imap_scan_folder(c, ctx->st, todo[i].f, todo[i].sent, stats,
 		    err, sizeof err) == 0)
 			store_checkpoint_start(ctx->st);
 		else {
-			if (prog.shown)
-				fprintf(stderr, "\r\033[K");
-			fprintf(stderr, "ndrsweep: %s: %s\n", todo[i].f->name, err);
+			ndr_log(NDR_LOG_ERROR, "%s: %s", todo[i].f->name, err);
 			rc = EXIT_PARTIAL;
 			/* the session is opened again for the next one (it
 			 * may be out of step: never talked to again); what
@@ -175,18 +174,18 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 			int r = reopen(c, &ro, err, sizeof err);
 			if (r != 0) {
 				if (r != -2)
-					fprintf(stderr, "ndrsweep: %s\n", err);
+					ndr_log(NDR_LOG_ERROR, "%s", err);
 				rc = EXIT_SERVER;
 				break;
 			}
 		}
 	if (prog.shown)
-		fprintf(stderr, "\r\033[K");
+		ndr_log(NDR_LOG_PROGRESS, "%s", "");	/* the line cleared */
 	/* judged again every time: the Sent index or the configuration
 	 * may have changed, not only the reports */
 	store_checkpoint_start(ctx->st);
 	if (ndr_judge_store(ctx->st, a, js, err, sizeof err) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		if (rc == EXIT_OK)
 			rc = EXIT_PARTIAL;
 	}
@@ -197,7 +196,7 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 	    stats->new_msgs, stats->expunged, rc == EXIT_OK ? "ok" :
 	    "partial");
 	if (store_meta_set(ctx->st, "last_scan", last) != 0)
-		fprintf(stderr, "ndrsweep: %s\n", store_error(ctx->st));
+		ndr_log(NDR_LOG_ERROR, "%s", store_error(ctx->st));
 out:
 	c->reopen = NULL;
 	c->reopen_arg = NULL;
@@ -212,29 +211,22 @@ scan_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_global g = { 0 };
+	struct cmd_global g = { .name = "scan", .usage = scan_usage };
 	char *pw = NULL, err[1024];
 	struct account_ctx ctx = { 0 };
 	const struct ndr_account *a;
 	struct imap_conn c = { 0 };
 	struct imap_scan_stats stats;
 	struct ndr_judge_stats js;
-	int ch, rc;
+	int rc;
 
-	while ((ch = cmd_getopt(argc, argv, "", opts, &g)) != -1)
-		switch (ch) {
-		case 'h': scan_usage(stdout); return EXIT_OK;
-		default: scan_usage(stderr); return EXIT_USAGE;
-		}
-	if (optind != argc) {
-		scan_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (cmd_getopt(argc, argv, "", opts, &g) == CMD_STOP)
+		return g.status;
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		goto out;
 	a = ctx.a;
 	if ((rc = account_connect(&ctx, &pw, &c, err, sizeof err)) != EXIT_OK) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;
 	}
 	rc = scan_session(&ctx, &c, pw, false, &stats, &js);

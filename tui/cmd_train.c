@@ -54,9 +54,7 @@ learn(const char *name, const char *raw, size_t len, void *arg)
 	enum ndr_train out;
 
 	if (ndr_read(raw, len, &t->lim, &r) != NDR_OK || r == NULL) {
-		fprintf(stderr, "ndrsweep: ");
-		print_safe(stderr, name);
-		fprintf(stderr, ": not a message\n");
+		ndr_log(NDR_LOG_ERROR, "%s: not a message", name);
 		t->unreadable++;
 		return 0;
 	}
@@ -89,9 +87,7 @@ unreadable(const char *name, const char *why, void *arg)
 {
 	struct train *t = arg;
 
-	fprintf(stderr, "ndrsweep: ");
-	print_safe(stderr, name);
-	fprintf(stderr, ": %s\n", why);
+	ndr_log(NDR_LOG_ERROR, "%s: %s", name, why);
 	t->unreadable++;
 }
 
@@ -121,13 +117,13 @@ learn_sources(struct train *t, const struct source *src, size_t nsrc,
 			imap_drop(c);
 			if ((rc = account_connect(&t->ctx, pw, c, err,
 			    sizeof err)) != EXIT_OK) {
-				fprintf(stderr, "ndrsweep: %s\n", err);
+				ndr_log(NDR_LOG_ERROR, "%s", err);
 				return rc;
 			}
 		}
 		if (imap_each_message(c, src[i].what, learn_uid, t, err,
 		    sizeof err) < 0) {
-			fprintf(stderr, "ndrsweep: %s\n", err);
+			ndr_log(NDR_LOG_ERROR, "%s", err);
 			return EXIT_SERVER;
 		}
 	}
@@ -156,7 +152,7 @@ train_run(int argc, char **argv)
 		{ "ham", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_global g = { 0 };
+	struct cmd_global g = { .name = "train", .usage = train_usage };
 	struct train t = { 0 };
 	struct source *src = calloc((size_t)argc + 1, sizeof *src);
 	struct imap_conn c = { 0 };
@@ -170,16 +166,12 @@ train_run(int argc, char **argv)
 		switch (ch) {
 		case 's': src[nsrc++] = (struct source){ optarg, true }; break;
 		case 'H': src[nsrc++] = (struct source){ optarg, false }; break;
-		case 'h': train_usage(stdout); free(src); return EXIT_OK;
-		default: train_usage(stderr); free(src); return EXIT_USAGE;
+		case CMD_STOP: free(src); return g.status;
 		}
-	if (optind != argc || nsrc == 0) {
-		if (nsrc == 0)
-			fprintf(stderr, "ndrsweep train: nothing to learn: give "
-			    "--spam or --ham\n");
-		train_usage(stderr);
+	if (nsrc == 0) {
 		free(src);
-		return EXIT_USAGE;
+		return cmd_usage_error(&g, "nothing to learn: give --spam or "
+		    "--ham");
 	}
 	if ((rc = account_open(&t.ctx, g.config, g.account)) != EXIT_OK) {
 		free(src);
@@ -201,7 +193,7 @@ train_run(int argc, char **argv)
 		rc = EXIT_INPUT;
 	goto out;
 store_err:
-	fprintf(stderr, "ndrsweep: %s\n", store_error(t.ctx.st));
+	ndr_log(NDR_LOG_ERROR, "%s", store_error(t.ctx.st));
 	rc = EXIT_CONFIG;
 out:
 	imap_close(&c);

@@ -1,10 +1,12 @@
 /* main.c - the ndrsweep command line: find the subcommand and run it. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "cmd.h"
+#include "log.h"
 
 static const struct cmd *const cmds[] = {
 	&cmd_classify,
@@ -74,6 +76,7 @@ main(int argc, char **argv)
 {
 	/* a server that hangs up must give an error, not kill us */
 	signal(SIGPIPE, SIG_IGN);
+	log_init(getenv("NDRSWEEP_DEBUG") != NULL);
 	/* global options before a command go after it, where its own
 	 * parser takes them: ndrsweep --config F scan = ndrsweep scan
 	 * --config F, as git and notmuch read them */
@@ -99,8 +102,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "help") == 0) {
 		const struct cmd *c = argc > 2 ? find(argv[2]) : NULL;
 		if (argc > 2 && c == NULL) {
-			fprintf(stderr, "ndrsweep: unknown command '%s' (try "
-			    "ndrsweep --help)\n", argv[2]);
+			ndr_log(NDR_LOG_ERROR, "unknown command '%s' (try "
+			    "ndrsweep --help)", argv[2]);
 			return EXIT_USAGE;
 		}
 		if (c)
@@ -111,7 +114,7 @@ main(int argc, char **argv)
 	}
 	if ((cmd = find(argv[1])) != NULL)
 		return cmd->run(argc - 1, argv + 1);
-	fprintf(stderr, "ndrsweep: unknown command '%s' (try ndrsweep --help)\n",
+	ndr_log(NDR_LOG_ERROR, "unknown command '%s' (try ndrsweep --help)",
 	    argv[1]);
 	return EXIT_USAGE;
 }

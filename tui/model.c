@@ -90,36 +90,33 @@ grow(void *v, size_t *cap, size_t n, size_t size)
 }
 
 struct item *
-model_add(struct model *m, const char *folder, uint32_t uid,
-    const char *message_id, int64_t date, const char *kind, const char *rcpt,
-    const char *reason, const char *status, const char *verdict,
-    double score, int64_t campaign, const char *subject, const char *from,
-    const char *mta, bool kept)
+model_add(struct model *m, const struct store_item *s)
 {
+	const char *folder = s->folder ? s->folder : "";
 	struct item *it;
 
 	m->items = grow(m->items, &m->icap, m->nitems, sizeof *it);
 	it = &m->items[m->nitems++];
 	memset(it, 0, sizeof *it);
 	/* folders repeat: share the last one's copy */
-	if (m->nitems > 1 && strcmp(it[-1].folder, folder ? folder : "") == 0)
+	if (m->nitems > 1 && strcmp(it[-1].folder, folder) == 0)
 		it->folder = it[-1].folder;
 	else
 		it->folder = arena_dup(m, folder);
-	it->uid = uid;
-	it->message_id = arena_dup(m, message_id);
-	it->date = date;
-	it->kind = arena_dup(m, kind);
-	it->rcpt = arena_dup(m, rcpt);
-	it->reason = arena_dup(m, reason);
-	it->status = arena_dup(m, status);
-	it->verdict = arena_dup(m, verdict);
-	it->score = score;
-	it->campaign = campaign;
-	it->subject = arena_dup(m, subject);
-	it->from = arena_dup(m, from);
-	it->mta = arena_dup(m, mta);
-	it->kept = kept;
+	it->uid = s->uid;
+	it->message_id = arena_dup(m, s->message_id);
+	it->date = s->date;
+	it->kind = arena_dup(m, s->kind);
+	it->rcpt = arena_dup(m, s->rcpt);
+	it->reason = arena_dup(m, s->reason);
+	it->status = arena_dup(m, s->status);
+	it->verdict = s->verdict;
+	it->score = s->score;
+	it->campaign = s->campaign;
+	it->subject = arena_dup(m, s->subject);
+	it->from = arena_dup(m, s->from);
+	it->mta = arena_dup(m, s->mta);
+	it->kept = s->kept;
 	it->quarantined = strcmp(it->folder, m->quarantine) == 0;
 	it->trashed = *m->trash && strcmp(it->folder, m->trash) == 0;
 	it->origin = "";
@@ -229,15 +226,12 @@ model_finish(struct model *m)
 	}
 	for (size_t i = 0; i < m->nitems; i++) {
 		struct item *it = &m->items[i];
-		const char *v = it->verdict;
-		if (strcmp(v, "legit") == 0)
-			m->legit++;
-		else if (strcmp(v, "backscatter") == 0)
-			m->backscatter++;
-		else if (strcmp(v, "unsure") == 0)
-			m->unsure++;
-		else
-			m->unjudged++;
+		switch (it->verdict) {
+		case NDR_LEGIT: m->legit++; break;
+		case NDR_BACKSCATTER: m->backscatter++; break;
+		case NDR_UNSURE: m->unsure++; break;
+		default: m->unjudged++; break;
+		}
 		/* items are by folder: a new folder starts a new count */
 		if (m->nfolders == 0 || strcmp(m->folders[m->nfolders - 1],
 		    it->folder) != 0) {

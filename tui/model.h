@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/store.h"
+
 /* What a commit will do to a message. */
 enum mark {
 	MARK_NONE,
@@ -30,7 +32,7 @@ struct item {
 	int64_t		 date;
 	const char	*kind;		/* "bounce", "delay", ... */
 	const char	*rcpt, *reason, *status;
-	const char	*verdict;	/* "legit", "backscatter", "unsure", "" */
+	enum ndr_verdict_kind verdict;
 	double		 score;
 	int64_t		 campaign;	/* 0: none */
 	const char	*subject, *from, *mta;
@@ -81,11 +83,7 @@ void	model_init(struct model *, const char *quarantine,
 bool	item_handled(const struct item *);
 void	model_free(struct model *);
 /* Add a report (copied); the quarantine's journal rows are added after. */
-struct item *model_add(struct model *, const char *folder, uint32_t uid,
-	    const char *message_id, int64_t date, const char *kind,
-	    const char *rcpt, const char *reason, const char *status,
-	    const char *verdict, double score, int64_t campaign,
-	    const char *subject, const char *from, const char *mta, bool kept);
+struct item *model_add(struct model *, const struct store_item *);
 /* A quarantined message as the journal knows it: its item learns where it
  * came from and since when. */
 void	model_quarantined(struct model *, uint32_t uid, int64_t qid,

@@ -4,12 +4,41 @@
  * taken here once.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 
 #define OWN_MAX	24	/* a command's own long options, at most */
+
+int
+cmd_usage_error(const struct cmd_global *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ndrsweep%s%s: ", *g->name ? " " : "", g->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	g->usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* The option getopt stopped at, as the user wrote it. */
+static void
+bad_option(struct cmd_global *g, char **argv, int ch)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt && !(arg[0] == '-' && arg[1] == '-'))
+		g->status = cmd_usage_error(g, ch == ':' ? "option -%c needs a "
+		    "value" : "unknown option -%c", optopt);
+	else
+		g->status = cmd_usage_error(g, ch == ':' ? "option %s needs a "
+		    "value" : "unknown option %s", arg);
+}
 
 int
 cmd_getopt(int argc, char **argv, const char *own_short,
@@ -27,19 +56,34 @@ cmd_getopt(int argc, char **argv, const char *own_short,
 
 	if (!g->started) {
 		optind = 1;
+		opterr = 0;	/* the errors are said here, with the name */
 		g->started = true;
 	}
 	for (; own && own[n].name && n < OWN_MAX; n++)
 		all[n] = own[n];
 	memcpy(all + n, shared, sizeof shared);
 	memset(&all[n + 3], 0, sizeof all[n + 3]);
-	snprintf(shorts, sizeof shorts, "c:a:h%s", own_short ? own_short : "");
+	snprintf(shorts, sizeof shorts, ":c:a:h%s", own_short ? own_short : "");
 	while ((ch = getopt_long(argc, argv, shorts, all, NULL)) == 'c' ||
 	    ch == 'a') {
 		if (ch == 'c')
 			g->config = optarg;
 		else
 			g->account = optarg;
+	}
+	if (ch == 'h') {
+		g->usage(stdout);
+		g->status = EXIT_OK;
+		return CMD_STOP;
+	}
+	if (ch == '?' || ch == ':') {
+		bad_option(g, argv, ch);
+		return CMD_STOP;
+	}
+	if (ch == -1 && g->max_args >= 0 && argc - optind > g->max_args) {
+		g->status = cmd_usage_error(g, "unexpected argument '%s'",
+		    argv[optind + g->max_args]);
+		return CMD_STOP;
 	}
 	return ch;
 }

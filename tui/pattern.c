@@ -179,7 +179,7 @@ term_match(const struct term *t, const struct item *it)
 	case T_FROM: return has(it->from, t->text);
 	case T_RCPT: return has(it->rcpt, t->text);
 	case T_REASON: return has(it->reason, t->text);
-	case T_VERDICT: return strncasecmp(it->verdict, t->text,
+	case T_VERDICT: return strncasecmp(ndr_verdict_name(it->verdict), t->text,
 	    strlen(t->text)) == 0;
 	case T_KIND: return strncasecmp(it->kind, t->text,
 	    strlen(t->text)) == 0;

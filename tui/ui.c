@@ -40,177 +40,15 @@
 #include "ui.h"
 
 
-
-/* The overview's entries before the folders. */
-
-char *
-ui_text_dup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
-}
-const char *const menu_names[MENU_N] = {
-	"Campaigns", "Backscatter", "Unsure", "Legitimate", "All reports",
-	"Quarantine (review)"
-};
-
-static volatile sig_atomic_t got_signal;
-
 static void
 on_signal(int sig)
 {
-	got_signal = sig;
-}
-
-void
-ui_say(struct ui *u, bool error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
-	va_end(ap);
-	u->msg_error = error;
-}
-
-/* The message line's error, to be repeated on the terminal at the end. */
-void
-ui_record(struct ui *u)
-{
-	strv_add(&u->errors, ui_text_dup(u->msg));
+	ui_got_signal = sig;
 }
 
 /* ---- loading the store into the model ---- */
 
-static int
-on_item(const struct store_item *s, void *arg)
-{
-	struct model *m = arg;
-
-	model_add(m, s->folder, s->uid, s->message_id, s->date, s->kind,
-	    s->rcpt, s->reason, s->status, s->verdict, s->score, s->campaign,
-	    s->subject, s->from, s->mta, s->kept);
-	return 0;
-}
-
-static int
-on_quar(const struct store_quar *q, void *arg)
-{
-	model_quarantined(arg, q->uid, q->id, q->origin, q->since);
-	return 0;
-}
-
-static int
-on_camp(const struct store_campaign *c, void *arg)
-{
-	model_add_campaign(arg, c->id, c->size, c->backscatter, c->first_seen,
-	    c->last_seen, c->subject, c->forged, c->mtas);
-	return 0;
-}
-
-int
-ui_load(struct ui *u)
-{
-	struct model m;
-	struct store *st = u->ctx->st;
-
-	u->data_version = store_data_version(st);
-	model_init(&m, u->ctx->a->quarantine, u->trash);
-	if (store_each_item(st, on_item, &m) != 0 ||
-	    store_each_quarantined(st, u->ctx->a->quarantine, on_quar, &m) !=
-	    0 || store_each_campaign(st, on_camp, &m) != 0) {
-		model_free(&m);
-		ui_say(u, true, "%s", store_error(st));
-		return -1;
-	}
-	model_carry(&m, &u->m);
-	model_finish(&m);
-	model_free(&u->m);
-	u->m = m;
-	u->menu.n = MENU_N + m.nfolders;
-	/* "TIME NEW GONE ok|partial", as scan_session() leaves it */
-	char *last = store_meta_get(st, "last_scan");
-	long long t;
-	unsigned nw, gone;
-	char how[16];
-	if (last && sscanf(last, "%lld %u %u %15s", &t, &nw, &gone, how) == 4) {
-		char when[32];
-		time_t tt = (time_t)t;
-		struct tm tm;
-		localtime_r(&tt, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-		snprintf(u->last_scan, sizeof u->last_scan, "%s, %u new, %u gone%s",
-		    when, nw, gone, strcmp(how, "ok") ? ", some folders failed" :
-		    "");
-	} else
-		snprintf(u->last_scan, sizeof u->last_scan, "never");
-	free(last);
-	return 0;
-}
-
 /* ---- the lists ---- */
-
-static bool
-in_source(struct ui *u, const struct item *it)
-{
-	switch (u->src) {
-	case SRC_VERDICT:	/* what is still to decide */
-		return !item_handled(it) && strcmp(it->verdict,
-		    u->src_verdict) == 0;
-	case SRC_CAMPAIGN:
-		return it->campaign == u->src_campaign;
-	case SRC_FOLDER:
-		return strcmp(it->folder, u->src_folder) == 0;
-	default:
-		return true;
-	}
-}
-
-void
-ui_build_msgs(struct ui *u)
-{
-	size_t keep = u->msgs.cur;
-
-	list_clear(&u->msgs);
-	for (size_t i = 0; i < u->m.nitems; i++) {
-		const struct item *it = &u->m.items[i];
-		if (in_source(u, it) && (u->limit == NULL ||
-		    pattern_match(u->limit, it)))
-			list_push(&u->msgs, i);
-	}
-	u->msgs.cur = keep;
-}
-
-void
-ui_build_review(struct ui *u)
-{
-	size_t keep = u->review.cur;
-
-	list_clear(&u->review);
-	for (size_t i = 0; i < u->m.nitems; i++)
-		if (u->m.items[i].quarantined && (u->limit == NULL ||
-		    pattern_match(u->limit, &u->m.items[i])))
-			list_push(&u->review, i);
-	u->review.cur = keep;
-}
-
-static void
-build_camps(struct ui *u)
-{
-	size_t keep = u->camps.cur;
-
-	campaigns_list(&u->m, u->sort, &u->camps);
-	u->camps.cur = keep;
-}
-
-enum view
-ui_top(struct ui *u)
-{
-	return u->stack[u->depth];
-}
 
 /* The views, each one file (view_*.c): a new view is a file and a line. */
 static const struct view_ops *const views[VIEW__N] = {
@@ -219,146 +57,9 @@ static const struct view_ops *const views[VIEW__N] = {
 	[VIEW_REVIEW] = &view_review, [VIEW_HELP] = &view_help,
 };
 
-const struct view_ops *
-ui_view(struct ui *u)
-{
-	return views[ui_top(u)];
-}
-
-/* The reports of u->src, from the top, in the messages view. */
-void
-ui_show_msgs(struct ui *u)
-{
-	u->msgs.cur = u->msgs.top = 0;
-	ui_build_msgs(u);
-	ui_open_view(u, VIEW_MESSAGES);
-}
-
-struct list *
-ui_cur_list(struct ui *u)
-{
-	return ui_view(u)->list ? ui_view(u)->list(u) : NULL;
-}
-
-void
-ui_rebuild(struct ui *u)
-{
-	build_camps(u);
-	ui_build_msgs(u);
-	ui_build_review(u);
-	size_t rows = u->rows > 4 ? (size_t)u->rows - 3 : 1;
-	list_move(&u->camps, 0, rows);
-	list_move(&u->msgs, 0, rows);
-	list_move(&u->review, 0, rows);
-}
-
 /* ---- input on the last line ---- */
 
-int
-ui_read_key(void)
-{
-	wint_t wc;
-	int r = get_wch(&wc);
-
-	if (r == ERR)
-		return ERR;
-	if (r == KEY_CODE_YES)
-		switch (wc) {
-		case KEY_UP: return NK_UP;
-		case KEY_DOWN: return NK_DOWN;
-		case KEY_PPAGE: return NK_PGUP;
-		case KEY_NPAGE: return NK_PGDN;
-		case KEY_HOME: return NK_HOME;
-		case KEY_END: return NK_END;
-		case KEY_ENTER: return NK_ENTER;
-		case KEY_BACKSPACE: return NK_BACKSPACE;
-		case KEY_RESIZE: return KEY_RESIZE;
-		default: return 0;
-		}
-	if (wc == '\r' || wc == '\n')
-		return NK_ENTER;
-	if (wc == 27)
-		return NK_ESC;
-	if (wc == 127 || wc == 8)
-		return NK_BACKSPACE;
-	return (int)wc;
-}
-
-/* A line typed after prompt; NULL when cancelled (Esc, ^G). */
-char *
-ui_prompt(struct ui *u, const char *what, const char *init)
-{
-	char buf[256];
-	size_t len = 0;
-
-	snprintf(buf, sizeof buf, "%s", init ? init : "");
-	len = strlen(buf);
-	timeout(-1);
-	for (;;) {
-		move(u->rows - 1, 0);
-		clrtoeol();
-		ui_putl(u, u->rows - 1, 0, u->cols - 1, what, false);
-		addstr(buf);
-		refresh();
-		int k = ui_read_key();
-		if (got_signal) {
-			timeout(100);
-			return NULL;
-		}
-		if (k == NK_ENTER)
-			break;
-		if (k == NK_ESC || k == 7) {
-			timeout(100);
-			*u->msg = '\0';
-			return NULL;
-		}
-		if (k == NK_BACKSPACE) {
-			/* a whole UTF-8 character */
-			while (len > 0 && (buf[--len] & 0xc0) == 0x80)
-				;
-			buf[len] = '\0';
-		} else if (k >= 0x20 && k < 0x110000 && k != 0x7f) {
-			char mb[8];
-			mbstate_t ps = { 0 };
-			size_t n = wcrtomb(mb, (wchar_t)k, &ps);
-			if (n != (size_t)-1 && len + n < sizeof buf - 1) {
-				memcpy(buf + len, mb, n);
-				len += n;
-				buf[len] = '\0';
-			}
-		}
-	}
-	timeout(100);
-	char *s = strdup(buf);
-	if (s == NULL)
-		abort();
-	return s;
-}
-
-bool
-ui_confirm(struct ui *u, const char *q)
-{
-	move(u->rows - 1, 0);
-	clrtoeol();
-	ui_putl(u, u->rows - 1, 0, u->cols - 1, q, false);
-	refresh();
-	timeout(-1);
-	int k = ui_read_key();
-	timeout(100);
-	*u->msg = '\0';
-	return k == 'y' || k == 'Y';
-}
-
 /* ---- the loop ---- */
-
-void
-ui_open_view(struct ui *u, enum view v)
-{
-	if (u->depth < (int)(sizeof u->stack / sizeof *u->stack) - 1)
-		u->stack[++u->depth] = v;
-	else
-		u->stack[u->depth] = v;
-}
 
 /* Enter: what the current line opens, as its view says. */
 static void
@@ -503,7 +204,7 @@ on_key(struct ui *u, int k)
 	case ACT_SORT:
 		u->sort = (u->sort + 1) % SORT__N;
 		u->camps.cur = u->camps.top = 0;
-		build_camps(u);
+		ui_build_camps(u);
 		break;
 	case ACT_REDRAW: clearok(curscr, TRUE); break;
 	case ACT_NONE:
@@ -525,8 +226,8 @@ loop(struct ui *u)
 	int rc;
 
 	for (;;) {
-		if (got_signal)
-			return 128 + got_signal;
+		if (ui_got_signal)
+			return 128 + ui_got_signal;
 		dirty |= poll_scan(u, drawn_scan, sizeof drawn_scan);
 		if (dirty)
 			ui_draw(u);
@@ -614,13 +315,11 @@ screen_end(struct ui *u, int rc)
 		close(u->saved_stderr);
 	}
 	for (size_t i = 0; i < u->errors.n; i++)
-		if (strncmp(u->errors.v[i], "ndrsweep: ", 10) == 0)
-			fprintf(stderr, "%s\n", u->errors.v[i]);
-		else
-			fprintf(stderr, "ndrsweep: %s\n", u->errors.v[i]);
+		ndr_log(NDR_LOG_ERROR, "%s", u->errors.v[i] +
+		    (strncmp(u->errors.v[i], "ndrsweep: ", 10) == 0 ? 10 : 0));
 	if (rc >= 128)
-		fprintf(stderr, "ndrsweep: %s: quit; marks not committed were "
-		    "dropped\n", strsignal(rc - 128));
+		ndr_log(NDR_LOG_ERROR, "%s: quit; marks not committed were "
+		    "dropped", strsignal(rc - 128));
 }
 
 /* The scan in its thread while the person reads (not offline). */
@@ -658,9 +357,9 @@ ui_run(int argc, char **argv, bool review)
 		{ "offline", no_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_global g = { 0 };
+	struct cmd_global g = { .name = "", .usage = ui_usage };
 	struct account_ctx ctx = { 0 };
-	struct ui u = { .ctx = &ctx, .errpipe = { -1, -1 },
+	struct ui u = { .views = views, .ctx = &ctx, .errpipe = { -1, -1 },
 	    .saved_stderr = -1 };
 	char err[1024];
 	int ch, rc;
@@ -668,17 +367,12 @@ ui_run(int argc, char **argv, bool review)
 	while ((ch = cmd_getopt(argc, argv, "o", opts, &g)) != -1)
 		switch (ch) {
 		case 'o': u.offline = true; break;
-		case 'h': ui_usage(stdout); return EXIT_OK;
-		default: ui_usage(stderr); return EXIT_USAGE;
+		case CMD_STOP: return g.status;
 		}
-	if (optind != argc) {
-		ui_usage(stderr);
-		return EXIT_USAGE;
-	}
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "ndrsweep: the interface needs a terminal; "
-		    "'ndrsweep scan', 'report' and 'clean' work without one\n");
+		ndr_log(NDR_LOG_ERROR, "the interface needs a terminal; "
+		    "'ndrsweep scan', 'report' and 'clean' work without one");
 		return EXIT_USAGE;
 	}
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
@@ -686,7 +380,7 @@ ui_run(int argc, char **argv, bool review)
 	/* the password before curses: a prompt needs the terminal as is */
 	if (!u.offline && (u.pw = ndr_password(ctx.a, err, sizeof err)) ==
 	    NULL) {
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		account_close(&ctx);
 		return EXIT_CONFIG;
 	}
@@ -695,7 +389,7 @@ ui_run(int argc, char **argv, bool review)
 	    "Trash");
 	model_init(&u.m, ctx.a->quarantine, u.trash);
 	if (ui_load(&u) != 0) {
-		fprintf(stderr, "ndrsweep: %s\n", u.msg);
+		ndr_log(NDR_LOG_ERROR, "%s", u.msg);
 		rc = EXIT_CONFIG;
 		goto out;
 	}

@@ -3,6 +3,7 @@
 #define NDR_UI_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -15,6 +16,8 @@
 /* The overview's entries before the folders (ui.c). */
 #define MENU_N	6
 extern const char *const menu_names[MENU_N];
+/* The signal that asks the interface to end, 0 while none came. */
+extern volatile sig_atomic_t ui_got_signal;
 
 /* the colour pairs */
 enum { C_BAR = 1, C_LEGIT, C_BACK, C_UNSURE, C_MARK, C_ERR };
@@ -26,7 +29,10 @@ struct scan_state {
 	char		 line[256];	/* what it does, or how it ended */
 };
 
+struct view_ops;
+
 struct ui {
+	const struct view_ops *const *views;	/* by enum view (ui.c's) */
 	struct account_ctx	*ctx;
 	char			*pw;
 	char			 trash[256];	/* the Trash folder, UTF-8 */
@@ -38,7 +44,7 @@ struct ui {
 	enum camp_sort		 sort;
 	/* what the messages view shows */
 	enum { SRC_ALL, SRC_VERDICT, SRC_CAMPAIGN, SRC_FOLDER } src;
-	const char		*src_verdict;
+	enum ndr_verdict_kind	 src_verdict;
 	char			 src_folder[256];
 	char			 last_scan[128];	/* as the store says */
 	int64_t			 src_campaign;
@@ -83,6 +89,8 @@ void	ui_build_msgs(struct ui *);
 /* The reports of u->src, from the top, in the messages view. */
 void	ui_show_msgs(struct ui *);
 void	ui_build_review(struct ui *);
+/* The campaigns view's list, from the model. */
+void	ui_build_camps(struct ui *);
 /* The message line says this (an error in its colour). */
 void	ui_say(struct ui *, bool error, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -110,7 +118,7 @@ void	ui_do_search(struct ui *, bool again);
 void	ui_do_limit(struct ui *);
 /* ui_draw.c */
 void	ui_day_str(int64_t t, char *out, size_t len);
-int	ui_verdict_color(const char *verdict);
+int	ui_verdict_color(enum ndr_verdict_kind);
 void	ui_scan_line(struct ui *, char *out, size_t len);
 /* view_detail.c */
 void	ui_open_detail(struct ui *, struct item *);

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
@@ -49,15 +51,14 @@ ui_day_str(int64_t t, char *out, size_t len)
 }
 
 int
-ui_verdict_color(const char *v)
+ui_verdict_color(enum ndr_verdict_kind v)
 {
-	if (strcmp(v, "legit") == 0)
-		return C_LEGIT;
-	if (strcmp(v, "backscatter") == 0)
-		return C_BACK;
-	if (strcmp(v, "unsure") == 0)
-		return C_UNSURE;
-	return 0;
+	switch (v) {
+	case NDR_LEGIT: return C_LEGIT;
+	case NDR_BACKSCATTER: return C_BACK;
+	case NDR_UNSURE: return C_UNSURE;
+	default: return 0;
+	}
 }
 
 
@@ -127,4 +128,101 @@ ui_draw(struct ui *u)
 			attroff(u->color ? COLOR_PAIR(C_ERR) : A_BOLD);
 	}
 	refresh();
+}
+
+/* ---- the prompt line ---- */
+
+int
+ui_read_key(void)
+{
+	wint_t wc;
+	int r = get_wch(&wc);
+
+	if (r == ERR)
+		return ERR;
+	if (r == KEY_CODE_YES)
+		switch (wc) {
+		case KEY_UP: return NK_UP;
+		case KEY_DOWN: return NK_DOWN;
+		case KEY_PPAGE: return NK_PGUP;
+		case KEY_NPAGE: return NK_PGDN;
+		case KEY_HOME: return NK_HOME;
+		case KEY_END: return NK_END;
+		case KEY_ENTER: return NK_ENTER;
+		case KEY_BACKSPACE: return NK_BACKSPACE;
+		case KEY_RESIZE: return KEY_RESIZE;
+		default: return 0;
+		}
+	if (wc == '\r' || wc == '\n')
+		return NK_ENTER;
+	if (wc == 27)
+		return NK_ESC;
+	if (wc == 127 || wc == 8)
+		return NK_BACKSPACE;
+	return (int)wc;
+}
+
+/* A line typed after prompt; NULL when cancelled (Esc, ^G). */
+char *
+ui_prompt(struct ui *u, const char *what, const char *init)
+{
+	char buf[256];
+	size_t len = 0;
+
+	snprintf(buf, sizeof buf, "%s", init ? init : "");
+	len = strlen(buf);
+	timeout(-1);
+	for (;;) {
+		move(u->rows - 1, 0);
+		clrtoeol();
+		ui_putl(u, u->rows - 1, 0, u->cols - 1, what, false);
+		addstr(buf);
+		refresh();
+		int k = ui_read_key();
+		if (ui_got_signal) {
+			timeout(100);
+			return NULL;
+		}
+		if (k == NK_ENTER)
+			break;
+		if (k == NK_ESC || k == 7) {
+			timeout(100);
+			*u->msg = '\0';
+			return NULL;
+		}
+		if (k == NK_BACKSPACE) {
+			/* a whole UTF-8 character */
+			while (len > 0 && (buf[--len] & 0xc0) == 0x80)
+				;
+			buf[len] = '\0';
+		} else if (k >= 0x20 && k < 0x110000 && k != 0x7f) {
+			char mb[8];
+			mbstate_t ps = { 0 };
+			size_t n = wcrtomb(mb, (wchar_t)k, &ps);
+			if (n != (size_t)-1 && len + n < sizeof buf - 1) {
+				memcpy(buf + len, mb, n);
+				len += n;
+				buf[len] = '\0';
+			}
+		}
+	}
+	timeout(100);
+	char *s = strdup(buf);
+	if (s == NULL)
+		abort();
+	return s;
+}
+
+bool
+ui_confirm(struct ui *u, const char *q)
+{
+	move(u->rows - 1, 0);
+	clrtoeol();
+	ui_putl(u, u->rows - 1, 0, u->cols - 1, q, false);
+	refresh();
+	timeout(-1);
+	int k = ui_read_key();
+	timeout(100);
+	*u->msg = '\0';
+	return k == 'y' || k == 'Y';
 }

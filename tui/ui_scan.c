@@ -71,12 +71,12 @@ ui_scan_main(void *arg)
 	ui_scan_set(u, "connecting to %s", u->ctx->a->host);
 	if (imap_open(u->ctx->a, u->pw, &c, err, sizeof err) != 0) {
 		ui_scan_set(u, "scan failed: %s", err);
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;
 	}
 	if (imap_reconcile(&c, t.st, &rs, err, sizeof err) != 0) {
 		ui_scan_set(u, "scan failed: %s", err);
-		fprintf(stderr, "ndrsweep: %s\n", err);
+		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;
 	}
 	ss.progress = scan_progress;

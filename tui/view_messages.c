@@ -58,7 +58,8 @@ draw_msgs(struct ui *u, struct list *li, int y0, int rows)
 			attron(COLOR_PAIR(col));
 		snprintf(line, sizeof line, "%c%c%c %s %-9.9s %-11.11s %4.2f ",
 		    it->tagged ? '*' : ' ', mark_chars[it->mark], state, d,
-		    it->kind, *it->verdict ? it->verdict : "-", it->score);
+		    it->kind, it->verdict != NDR_UNJUDGED ?
+		    ndr_verdict_name(it->verdict) : "-", it->score);
 		ui_putl(u, y0 + r, 0, w, line, true);
 		int x = (int)strlen(line);
 		ui_putl(u, y0 + r, x, rw < w - x ? rw : w - x, *it->rcpt ?
@@ -110,7 +111,8 @@ messages_title(struct ui *u, char *buf, size_t len)
 		snprintf(buf, len, "Folder %s: %zu messages", u->src_folder,
 		    u->msgs.n);
 	else if (u->src == SRC_VERDICT)
-		snprintf(buf, len, "%s: %zu messages", u->src_verdict,
+		snprintf(buf, len, "%s: %zu messages",
+		    ndr_verdict_name(u->src_verdict),
 		    u->msgs.n);
 	else
 		snprintf(buf, len, "All reports: %zu", u->msgs.n);

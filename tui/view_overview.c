@@ -149,9 +149,9 @@ overview_open(struct ui *u, struct list *l)
 {
 	switch (l->cur) {
 	case 0: ui_open_view(u, VIEW_CAMPAIGNS); return;
-	case 1: u->src = SRC_VERDICT; u->src_verdict = "backscatter"; break;
-	case 2: u->src = SRC_VERDICT; u->src_verdict = "unsure"; break;
-	case 3: u->src = SRC_VERDICT; u->src_verdict = "legit"; break;
+	case 1: u->src = SRC_VERDICT; u->src_verdict = NDR_BACKSCATTER; break;
+	case 2: u->src = SRC_VERDICT; u->src_verdict = NDR_UNSURE; break;
+	case 3: u->src = SRC_VERDICT; u->src_verdict = NDR_LEGIT; break;
 	case 4: u->src = SRC_ALL; break;
 	case 5:
 		ui_build_review(u);

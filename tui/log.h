@@ -1,0 +1,19 @@
+/* log.h - where the program's lines go (the logger of core's ndr_log). */
+#ifndef NDR_LOG_H
+#define NDR_LOG_H
+
+#include <stdbool.h>
+
+/*
+ * Install the logger: errors and warnings on standard error after the
+ * program's name, results on standard output, progress on standard error
+ * only when it is a terminal (each line replacing the last), debugging
+ * only when verbose. Control and bidirectional characters are shown as
+ * '?'. With syslog, every line but progress goes to syslog instead.
+ */
+void	log_init(bool verbose);
+void	log_syslog(bool on);
+/* An error line, as the decision path's callback (arg unused). */
+void	log_error_line(void *arg, const char *line);
+
+#endif

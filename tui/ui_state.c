@@ -1,0 +1,222 @@
+/*
+ * ui_state.c - what the interface holds, below its views: the model
+ * loaded from the store, the lists built from it, the stack of views,
+ * the message line. The views, the drawing, the marks, the commit and
+ * the loop (ui.c) call these; these call none of them, so the
+ * interface's files depend on each other one way: ui.c over the views
+ * and ui_commit/ui_marks/ui_scan, over ui_draw.c, over this file.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "core/core.h"
+#include "core/store.h"
+#include "cmd.h"
+#include "model.h"
+#include "ui.h"
+
+volatile sig_atomic_t ui_got_signal;
+
+/* The overview's entries before the folders. */
+const char *const menu_names[MENU_N] = {
+	"Campaigns", "Backscatter", "Unsure", "Legitimate", "All reports",
+	"Quarantine (review)"
+};
+
+char *
+ui_text_dup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+void
+ui_say(struct ui *u, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_error = error;
+}
+
+/* The message line's error, to be repeated on the terminal at the end. */
+void
+ui_record(struct ui *u)
+{
+	strv_add(&u->errors, ui_text_dup(u->msg));
+}
+
+static int
+on_item(const struct store_item *s, void *arg)
+{
+	struct model *m = arg;
+
+	model_add(m, s);
+	return 0;
+}
+
+static int
+on_quar(const struct store_quar *q, void *arg)
+{
+	model_quarantined(arg, q->uid, q->id, q->origin, q->since);
+	return 0;
+}
+
+static int
+on_camp(const struct store_campaign *c, void *arg)
+{
+	model_add_campaign(arg, c->id, c->size, c->backscatter, c->first_seen,
+	    c->last_seen, c->subject, c->forged, c->mtas);
+	return 0;
+}
+
+int
+ui_load(struct ui *u)
+{
+	struct model m;
+	struct store *st = u->ctx->st;
+
+	u->data_version = store_data_version(st);
+	model_init(&m, u->ctx->a->quarantine, u->trash);
+	if (store_each_item(st, on_item, &m) != 0 ||
+	    store_each_quarantined(st, u->ctx->a->quarantine, on_quar, &m) !=
+	    0 || store_each_campaign(st, on_camp, &m) != 0) {
+		model_free(&m);
+		ui_say(u, true, "%s", store_error(st));
+		return -1;
+	}
+	model_carry(&m, &u->m);
+	model_finish(&m);
+	model_free(&u->m);
+	u->m = m;
+	u->menu.n = MENU_N + m.nfolders;
+	/* "TIME NEW GONE ok|partial", as scan_session() leaves it */
+	char *last = store_meta_get(st, "last_scan");
+	long long t;
+	unsigned nw, gone;
+	char how[16];
+	if (last && sscanf(last, "%lld %u %u %15s", &t, &nw, &gone, how) == 4) {
+		char when[32];
+		time_t tt = (time_t)t;
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		snprintf(u->last_scan, sizeof u->last_scan, "%s, %u new, %u gone%s",
+		    when, nw, gone, strcmp(how, "ok") ? ", some folders failed" :
+		    "");
+	} else
+		snprintf(u->last_scan, sizeof u->last_scan, "never");
+	free(last);
+	return 0;
+}
+
+static bool
+in_source(struct ui *u, const struct item *it)
+{
+	switch (u->src) {
+	case SRC_VERDICT:	/* what is still to decide */
+		return !item_handled(it) && it->verdict == u->src_verdict;
+	case SRC_CAMPAIGN:
+		return it->campaign == u->src_campaign;
+	case SRC_FOLDER:
+		return strcmp(it->folder, u->src_folder) == 0;
+	default:
+		return true;
+	}
+}
+
+void
+ui_build_msgs(struct ui *u)
+{
+	size_t keep = u->msgs.cur;
+
+	list_clear(&u->msgs);
+	for (size_t i = 0; i < u->m.nitems; i++) {
+		const struct item *it = &u->m.items[i];
+		if (in_source(u, it) && (u->limit == NULL ||
+		    pattern_match(u->limit, it)))
+			list_push(&u->msgs, i);
+	}
+	u->msgs.cur = keep;
+}
+
+void
+ui_build_review(struct ui *u)
+{
+	size_t keep = u->review.cur;
+
+	list_clear(&u->review);
+	for (size_t i = 0; i < u->m.nitems; i++)
+		if (u->m.items[i].quarantined && (u->limit == NULL ||
+		    pattern_match(u->limit, &u->m.items[i])))
+			list_push(&u->review, i);
+	u->review.cur = keep;
+}
+
+void
+ui_build_camps(struct ui *u)
+{
+	size_t keep = u->camps.cur;
+
+	campaigns_list(&u->m, u->sort, &u->camps);
+	u->camps.cur = keep;
+}
+
+enum view
+ui_top(struct ui *u)
+{
+	return u->stack[u->depth];
+}
+
+const struct view_ops *
+ui_view(struct ui *u)
+{
+	return u->views[ui_top(u)];
+}
+
+/* The reports of u->src, from the top, in the messages view. */
+void
+ui_show_msgs(struct ui *u)
+{
+	u->msgs.cur = u->msgs.top = 0;
+	ui_build_msgs(u);
+	ui_open_view(u, VIEW_MESSAGES);
+}
+
+struct list *
+ui_cur_list(struct ui *u)
+{
+	return ui_view(u)->list ? ui_view(u)->list(u) : NULL;
+}
+
+void
+ui_rebuild(struct ui *u)
+{
+	ui_build_camps(u);
+	ui_build_msgs(u);
+	ui_build_review(u);
+	size_t rows = u->rows > 4 ? (size_t)u->rows - 3 : 1;
+	list_move(&u->camps, 0, rows);
+	list_move(&u->msgs, 0, rows);
+	list_move(&u->review, 0, rows);
+}
+
+void
+ui_open_view(struct ui *u, enum view v)
+{
+	if (u->depth < (int)(sizeof u->stack / sizeof *u->stack) - 1)
+		u->stack[++u->depth] = v;
+	else
+		u->stack[u->depth] = v;
+}
