@@ -10,11 +10,7 @@
 # the messages classified wrong (a message is spam above 0.5) and their
 # count. Nothing is timed: bench/classifier.sh does that.
 set -e
-top=$(cd "$(dirname "$0")/.." && pwd)
-corpus=${1:-$top/../shared/corpus}
-sa=$corpus/spamassassin
-[ -x "$top/ndrsweep" ] || { echo "bench: build first (./bootstrap)" >&2; exit 1; }
-[ -d "$sa/easy_ham" ] && [ -d "$sa/spam_2" ] || { echo "bench: no corpus at $sa" >&2; exit 1; }
+. "$(dirname "$0")/corpus.inc.sh"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ndrsweep-cv.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 # the quarters: links to the corpus, never copies

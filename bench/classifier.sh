@@ -11,11 +11,7 @@
 # bogofilter in two-state mode at 0.5 (-o 0.5,0) says Spam. Printed: both error rates and both times (training plus
 # classifying), and the ratio. Exit 1 when ndrsweep errs more or is slower.
 set -e
-top=$(cd "$(dirname "$0")/.." && pwd)
-corpus=${1:-$top/../shared/corpus}
-sa=$corpus/spamassassin
-[ -x "$top/ndrsweep" ] || { echo "bench: build first (./bootstrap)" >&2; exit 1; }
-[ -d "$sa/easy_ham" ] && [ -d "$sa/spam_2" ] || { echo "bench: no corpus at $sa" >&2; exit 1; }
+. "$(dirname "$0")/corpus.inc.sh"
 if ! command -v bogofilter >/dev/null; then
 	if [ "$(id -u)" = 0 ]; then apt-get install -y bogofilter >/dev/null
 	else echo "bench: bogofilter missing: apt-get install -y bogofilter" >&2; exit 1; fi

@@ -217,16 +217,9 @@ set_key(struct ndr_account *a, const char *key, const char *v, bool *known)
 static void
 account_free(struct ndr_account *a)
 {
-	free(a->name);
-	free(a->host);
-	free(a->user);
-	free(a->password_cmd);
-	free(a->password_file);
-	free(a->ca_file);
-	free(a->fingerprint);
-	free(a->quarantine);
-	free(a->trash);
-	free(a->batv_key);
+	NDR_FREE(a->name, a->host, a->user, a->password_cmd,
+	    a->password_file, a->ca_file, a->fingerprint, a->quarantine,
+	    a->trash, a->batv_key);
 	strv_free(&a->addresses);
 	strv_free(&a->own_relays);
 	strv_free(&a->folders);

@@ -154,6 +154,11 @@ void		 ndr_set_logger(ndr_log_fn, void *);
 void		 ndr_log(enum ndr_loglevel, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
+/* Free each pointer of a list (NULL ones too): NDR_FREE(a->x, a->y). */
+void		 ndr_free_n(void *const *, size_t);
+#define NDR_FREE(...) ndr_free_n((void *const []){ __VA_ARGS__ }, \
+	sizeof((void *const []){ __VA_ARGS__ }) / sizeof(void *))
+
 /* A growing byte buffer, NUL-terminated. Allocation failure aborts. */
 struct ndr_buf {
 	char	*s;

@@ -95,18 +95,9 @@ ndr_evidence_of(const struct ndr_report *r, struct ndr_evidence *ev)
 void
 ndr_evidence_free(struct ndr_evidence *ev)
 {
-	free(ev->report_to);
-	free(ev->rcpts);
-	free(ev->mta);
-	free(ev->orig_mid);
-	free(ev->orig_from);
-	free(ev->orig_sender);
-	free(ev->subject);
-	free(ev->received);
-	free(ev->links);
-	free(ev->excerpt);
-	free(ev->status);
-	free(ev->tokens);
+	NDR_FREE(ev->report_to, ev->rcpts, ev->mta, ev->orig_mid,
+	    ev->orig_from, ev->orig_sender, ev->subject, ev->received,
+	    ev->links, ev->excerpt, ev->status, ev->tokens);
 	memset(ev, 0, sizeof *ev);
 }
 

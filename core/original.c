@@ -143,14 +143,8 @@ original_read(struct msg *m, struct ndr_original *o)
 void
 original_free(struct ndr_original *o)
 {
-	free(o->message_id);
-	free(o->from);
-	free(o->to);
-	free(o->subject);
-	free(o->date);
-	free(o->return_path);
-	free(o->x_mailer);
-	free(o->excerpt);
+	NDR_FREE(o->message_id, o->from, o->to, o->subject, o->date,
+	    o->return_path, o->x_mailer, o->excerpt);
 	strv_free(&o->received);
 	strv_free(&o->links);
 }

@@ -40,14 +40,8 @@ report_add_rcpt(struct ndr_report *r, const char *address)
 void
 rcpt_clear(struct ndr_rcpt *rc)
 {
-	free(rc->address);
-	free(rc->orig_rcpt);
-	free(rc->action);
-	free(rc->status);
-	free(rc->reply_code);
-	free(rc->diagnostic);
-	free(rc->remote_mta);
-	free(rc->command);
+	NDR_FREE(rc->address, rc->orig_rcpt, rc->action, rc->status,
+	    rc->reply_code, rc->diagnostic, rc->remote_mta, rc->command);
 	memset(rc, 0, sizeof *rc);
 }
 

@@ -55,14 +55,8 @@ ndr_report_free(struct ndr_report **rp)
 		return;
 	for (size_t i = 0; i < r->nrcpts; i++)
 		rcpt_clear(&r->rcpts[i]);
-	free(r->rcpts);
-	free(r->from);
-	free(r->subject);
-	free(r->message_id);
-	free(r->to);
-	free(r->tokens);
-	free(r->reporting_mta);
-	free(r->feedback_type);
+	NDR_FREE(r->rcpts, r->from, r->subject, r->message_id, r->to,
+	    r->tokens, r->reporting_mta, r->feedback_type);
 	original_free(&r->original);
 	free(r);
 	*rp = NULL;

@@ -205,6 +205,13 @@ ndr_buf_printf(struct ndr_buf *b, const char *fmt, ...)
 }
 
 void
+ndr_free_n(void *const *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i]);
+}
+
+void
 ndr_buf_free(struct ndr_buf *b)
 {
 	free(b->s);
