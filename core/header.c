@@ -94,9 +94,15 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 				ndr_buf_add(&val, vs, vl);
 				folded = true;
 			}
-			if (val.len < MAX_VALUE) {
+			/* one space for the line break and the blanks that
+			 * open the next line: however a field was folded, its
+			 * value reads the same */
+			size_t w = i;
+			while (w < le && (p[w] == ' ' || p[w] == '\t'))
+				w++;
+			if (val.len < MAX_VALUE && w < le) {
 				ndr_buf_addc(&val, ' ');
-				ndr_buf_add(&val, p + i, le - i);
+				ndr_buf_add(&val, p + w, le - w);
 			}
 			i = next;
 			continue;

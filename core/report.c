@@ -143,30 +143,14 @@ autoreply_original(const struct msg *m, struct ndr_report *r)
 	}
 }
 
-enum ndr_err
-ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
+static enum ndr_err
+read_lf(const char *raw, size_t len, const struct ndr_limits *lim,
     struct ndr_report **out)
 {
-	struct ndr_limits def;
 	struct ndr_report *r;
 	struct msg m;
 	const char *to;
 
-	*out = NULL;
-	if (lim == NULL) {
-		ndr_limits_default(&def);
-		lim = &def;
-	}
-	while (len > 0 && (*raw == '\n' || *raw == '\r'))
-		raw++, len--;
-	/* an mbox "From " line before the headers is no part of the message */
-	if (len > 5 && memcmp(raw, "From ", 5) == 0) {
-		const char *nl = memchr(raw, '\n', len);
-		len = nl ? len - (size_t)(nl + 1 - raw) : 0;
-		raw = nl ? nl + 1 : raw + len;
-	}
-	if (len == 0)
-		return NDR_ERR_EMPTY;
 	msg_parse(&m, raw, len, lim);
 	m.daemon = daemon_sender(&m);	/* textread.c's: read after the parse */
 	/* a filter that wraps a whole delivery report in its own notice
@@ -223,4 +207,77 @@ ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
 	msg_free(&m);
 	*out = r;
 	return NDR_OK;
+}
+
+/*
+ * The same bytes whatever the line ends: CRLF, a lone CR (old Mac OS)
+ * and LF are all read as LF, so a message reads alike however it was
+ * stored or fetched. NULL when the text has no CR (nothing to change).
+ */
+static char *
+lf_copy(const char *raw, size_t len, size_t *outlen)
+{
+	const char *cr = memchr(raw, '\r', len);
+	char *d;
+	size_t o;
+
+	if (cr == NULL)
+		return NULL;
+	d = xreallocarray(NULL, len + 1, 1);
+	o = (size_t)(cr - raw);
+	memcpy(d, raw, o);
+	for (size_t i = o; i < len; i++) {
+		if (raw[i] != '\r')
+			d[o++] = raw[i];
+		else if (i + 1 >= len || raw[i + 1] != '\n')
+			d[o++] = '\n';
+	}
+	d[o] = '\0';
+	*outlen = o;
+	return d;
+}
+
+/* Is [s, e) blank: spaces and tabs only? */
+static bool
+blank_line(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	return s == e;
+}
+
+enum ndr_err
+ndr_read(const char *raw, size_t len, const struct ndr_limits *lim,
+    struct ndr_report **out)
+{
+	struct ndr_limits def;
+	char *lf;
+	size_t lflen = 0;
+	enum ndr_err e;
+
+	*out = NULL;
+	if (lim == NULL) {
+		ndr_limits_default(&def);
+		lim = &def;
+	}
+	if ((lf = lf_copy(raw, len, &lflen)) != NULL)
+		raw = lf, len = lflen;
+	/* blank lines before the header block (an exporter's, an mbox
+	 * splitter's) are no part of the message */
+	for (const char *nl; len > 0 && (nl = memchr(raw, '\n', len)) &&
+	    blank_line(raw, nl); ) {
+		len -= (size_t)(nl + 1 - raw);
+		raw = nl + 1;
+	}
+	if (len > 0 && blank_line(raw, raw + len))
+		len = 0;
+	/* an mbox "From " line before the headers is no part of the message */
+	if (len > 5 && memcmp(raw, "From ", 5) == 0) {
+		const char *nl = memchr(raw, '\n', len);
+		len = nl ? len - (size_t)(nl + 1 - raw) : 0;
+		raw = nl ? nl + 1 : raw + len;
+	}
+	e = len == 0 ? NDR_ERR_EMPTY : read_lf(raw, len, lim, out);
+	free(lf);
+	return e;
 }

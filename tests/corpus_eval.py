@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""corpus_eval.py - the engine measured on ../shared/corpus against what the
+corpus says is right (issue 19's figures).
+
+usage: corpus_eval.py [-v] [--split all|dev|holdout] [--input FILE]
+                      CORPUS_DIR [NDRSWEEP]
+
+Without --input it runs `NDRSWEEP classify --json` (default ./ndrsweep)
+over every corpus file; with --input it reads JSON Lines made elsewhere in
+the same shape (file, kind, recipients[].address/status/reason): that is
+how bench/engine.sh measures Sisimai with the very same rules.
+
+The split: a file is held out when the first byte of the SHA-1 of its
+name (without folder) is below 64, a quarter of each collection; `dev`
+is the rest. The rules were developed looking at `dev` failures only.
+
+Printed, one figure a line, "LABEL: N/M UNIT (P%)":
+  sisimai: kind, status, reason   over the rows of expected.tsv, the Nth
+                                  recipient against the row of rcpt_index
+                                  N; an empty status wants none; the kind a
+                                  row's reason implies
+  sisimai/not                     the non-bounces other, the bug file a
+                                  bounce (mailboxfull)
+  bounceparser: kind              every labelled file
+  bounceparser: rcpts             the rows with an address set: the same
+                                  set (a|b: either address)
+  easy_ham                        only the three real DSNs are reports
+  spam_2: reports                 spam read as a bounce/delay (a figure)
+"""
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+
+
+def held_out(name):
+    return hashlib.sha1(os.path.basename(name).encode()).digest()[0] < 64
+
+
+def in_split(name, split):
+    if split == 'all':
+        return True
+    return held_out(name) == (split == 'holdout')
+
+
+def run_tool(tool, files):
+    """classify --json over files; {path: [report, ...]} in file order"""
+    out = {}
+    for i in range(0, len(files), 400):
+        chunk = files[i:i + 400]
+        p = subprocess.run([tool, 'classify', '--json'] + chunk,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        for line in p.stdout.decode('utf-8', 'replace').splitlines():
+            try:
+                j = json.loads(line)
+            except ValueError:
+                out.setdefault('__invalid__', []).append(line)
+                continue
+            out.setdefault(base_name(j.get('file')), []).append(j)
+    return out
+
+
+def base_name(f):
+    """an mbox's messages are "FILE:N": their file"""
+    m = re.match(r'^(.*):[0-9]+$', f or '')
+    return m.group(1) if m and not os.path.exists(f) else f
+
+
+def read_input(path):
+    out = {}
+    with open(path, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            j = json.loads(line)
+            out.setdefault(j.get('file'), []).append(j)
+    return out
+
+
+def merged(reports):
+    """an mbox's reports as one: the first kind, every recipient"""
+    if not reports:
+        return {'kind': 'other', 'recipients': []}
+    r = dict(reports[0])
+    r['recipients'] = [x for rep in reports for x in rep.get('recipients', [])]
+    return r
+
+
+def pct(a, b):
+    return 100.0 * a / b if b else 0.0
+
+
+def line(label, a, b, unit):
+    print('%s: %d/%d %s (%.1f%%)' % (label, a, b, unit, pct(a, b)))
+
+
+def implied_kind(reason):
+    return {'vacation': 'autoreply', 'feedback': 'feedback',
+            'delivered': 'delivered'}.get(reason, 'bounce')
+
+
+def kind_ok(got, want):
+    if want == 'bounce':
+        return got in ('bounce', 'delay')
+    return got == want
+
+
+def tsv(path):
+    with open(path, encoding='utf-8') as f:
+        rows = [l.rstrip('\n').split('\t') for l in f]
+    head = rows[0]
+    return [dict(zip(head, r)) for r in rows[1:] if r and r[0]]
+
+
+def sisimai(corpus, get, split, verbose):
+    base = os.path.join(corpus, 'sisimai', 'maildir', 'bsd')
+    rows = [r for r in tsv(os.path.join(corpus, 'sisimai', 'expected.tsv'))
+            if in_split(r['file'], split)]
+    got = get([os.path.join(base, f) for f in
+               sorted({r['file'] for r in rows})])
+    k = s = re_ = 0
+    for r in rows:
+        rep = merged(got.get(os.path.join(base, r['file'])))
+        idx = int(r['rcpt_index'] or 1)
+        rc = rep['recipients'][idx - 1] if idx <= len(rep['recipients']) \
+            else None
+        want_kind = implied_kind(r['reason'])
+        if kind_ok(rep.get('kind'), want_kind):
+            k += 1
+        elif verbose:
+            print('  kind %s: %s want %s' % (r['file'], rep.get('kind'),
+                                             want_kind))
+        st = (rc or {}).get('status') or ''
+        if st == r['status']:
+            s += 1
+        elif verbose:
+            print('  status %s#%d: %s want %s' % (r['file'], idx, st or '-',
+                                                  r['status'] or '-'))
+        rs = (rc or {}).get('reason') or ''
+        if rs == r['reason'] and rs:
+            re_ += 1
+        elif verbose:
+            print('  reason %s#%d: %s want %s [%s]' % (
+                r['file'], idx, rs or '-', r['reason'] or '-',
+                ((rc or {}).get('diagnostic') or '')[:160]))
+    n = len(rows)
+    line('sisimai: kind', k, n, 'rows')
+    line('sisimai: status', s, n, 'rows')
+    line('sisimai: reason', re_, n, 'rows')
+    # the other folder: two non-bounces and one real bounce
+    base = os.path.join(corpus, 'sisimai', 'maildir', 'not')
+    files = sorted(os.path.join(base, f) for f in os.listdir(base))
+    got = get(files)
+    ok = 0
+    for f in files:
+        rep = merged(got.get(f))
+        want = ('bounce', 'mailboxfull') if 'rb-issue' in f else ('other',)
+        rcs = rep['recipients']
+        good = rep.get('kind') == want[0] and (
+            len(want) == 1 or (rcs and rcs[0].get('reason') == want[1]))
+        ok += bool(good)
+        if not good and verbose:
+            print('  not %s: %s %s' % (os.path.basename(f), rep.get('kind'),
+                                       [x.get('reason') for x in rcs]))
+    line('sisimai/not', ok, len(files), 'files')
+
+
+def addr_set_ok(got, want):
+    if want == '-':
+        return not got
+    alts = [set(a.lower() for a in w.split(',')) for w in want.split('|')]
+    if len(alts) > 1:  # "a|b": one failed recipient, either reading
+        return len(got) == 1 and any(got <= a for a in alts)
+    return got == alts[0]
+
+
+def bounceparser(corpus, get, split, verbose):
+    base = os.path.join(corpus, 'bounceparser', 'messages')
+    rows = [r for r in tsv(os.path.join(corpus, 'bounceparser',
+                                        'expected.tsv'))
+            if in_split(r['file'], split)]
+    got = get([os.path.join(base, r['file']) for r in rows])
+    k = a = na = 0
+    want_kind = {'bounce': ('bounce',), 'delay': ('delay',),
+                 'autoreply': ('autoreply',),
+                 'notbounce': ('other', 'feedback')}
+    for r in rows:
+        rep = merged(got.get(os.path.join(base, r['file'])))
+        if rep.get('kind') in want_kind[r['kind']]:
+            k += 1
+        elif verbose:
+            print('  kind %s: %s want %s' % (r['file'], rep.get('kind'),
+                                             r['kind']))
+        if r['addresses']:
+            na += 1
+            have = set((x.get('address') or '').lower()
+                       for x in rep['recipients'] if x.get('address'))
+            if addr_set_ok(have, r['addresses']):
+                a += 1
+            elif verbose:
+                print('  rcpts %s: %s want %s' % (r['file'], sorted(have),
+                                                  r['addresses']))
+    line('bounceparser: kind', k, len(rows), 'files')
+    line('bounceparser: rcpts', a, na, 'sets')
+
+
+def folder(corpus, sub, get, split, verbose, dsns=()):
+    base = os.path.join(corpus, 'spamassassin', sub)
+    files = sorted(os.path.join(base, f) for f in os.listdir(base)
+                   if in_split(f, split))
+    got = get(files)
+    reports = bad = 0
+    for f in files:
+        kind = merged(got.get(f)).get('kind')
+        rep = kind in ('bounce', 'delay', 'feedback')
+        want = any(os.path.basename(f).startswith(d) for d in dsns)
+        reports += rep
+        if rep != want and sub == 'easy_ham':
+            bad += 1
+            if verbose:
+                print('  easy_ham %s: %s' % (os.path.basename(f), kind))
+    if sub == 'easy_ham':
+        line('easy_ham', len(files) - bad, len(files), 'files')
+    else:
+        line('spam_2: reports', reports, len(files), 'files')
+
+
+def main(argv):
+    verbose = False
+    split = 'all'
+    inp = None
+    args = []
+    i = 1
+    while i < len(argv):
+        if argv[i] == '-v':
+            verbose = True
+        elif argv[i] == '--split':
+            i += 1
+            split = argv[i]
+        elif argv[i] == '--input':
+            i += 1
+            inp = argv[i]
+        else:
+            args.append(argv[i])
+        i += 1
+    if not args or not os.path.isdir(os.path.join(args[0], 'sisimai')):
+        print('corpus not found: nothing measured')
+        return 77
+    corpus = args[0]
+    tool = args[1] if len(args) > 1 else './ndrsweep'
+    cache = read_input(inp) if inp else None
+    invalid = []
+
+    def get(files):
+        if cache is not None:
+            return cache
+        out = run_tool(tool, files)
+        invalid.extend(out.pop('__invalid__', []))
+        return out
+    sisimai(corpus, get, split, verbose)
+    bounceparser(corpus, get, split, verbose)
+    if os.path.isdir(os.path.join(corpus, 'spamassassin')):
+        folder(corpus, 'easy_ham', get, split, verbose,
+               ('01436.', '01507.', '01542.'))
+        folder(corpus, 'spam_2', get, split, verbose)
+    print('invalid JSON lines: %d' % len(invalid))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""mutate.py - every corpus message, changed in ways that change nothing a
+reader should care about, must read as its original does.
+
+usage: mutate.py [-v] CORPUS_DIR [NDRSWEEP]
+
+From each message of the Sisimai and BounceParser collections it makes
+these variants (a variant that would not differ from the original, say no
+header line long enough to fold, is not made):
+  crlf      every line end CRLF
+  cr        every line end a lone CR (old Mac OS)
+  mixed     CRLF and LF line ends alternating
+  blank     a blank and a whitespace-only line before the headers
+            (cr and blank: not for an mbox file, which they would make
+            one message instead of several)
+  fold      header fields folded at a space after column 30
+  decorate  each Final-Recipient and Original-Recipient value written
+            "rfc822; <address>" instead of "rfc822; address"
+  wrap      the report's text rewrapped at 50 columns (lines of prose
+            longer than that broken at a space; not headers, not
+            "field: value" lines, not lines with an address or a code)
+  base64    the report's first text part base64-encoded
+  qp        the report's first text part quoted-printable-encoded
+
+"Reads as its original": the same kind and the same recipients, each with
+the same address, action, status and reason. Printed: one line per
+variant (N/M same), a total, and with -v the first differences. Exit 0
+when every variant reads as its original, 1 otherwise, 77 without corpus.
+"""
+import base64
+import json
+import os
+import quopri
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def lf(b):
+    return b.replace(b'\r\n', b'\n').replace(b'\r', b'\n')
+
+
+def header_end(b):
+    i = b.find(b'\n\n')
+    return len(b) if i < 0 else i + 1
+
+
+def v_crlf(b):
+    return lf(b).replace(b'\n', b'\r\n')
+
+
+def v_cr(b):
+    return lf(b).replace(b'\n', b'\r')
+
+
+def v_mixed(b):
+    lines = lf(b).split(b'\n')
+    return b''.join(l + (b'\r\n' if i % 2 else b'\n')
+                    for i, l in enumerate(lines[:-1])) + lines[-1]
+
+
+def v_blank(b):
+    return b'\n \t\n' + lf(b)
+
+
+def fold_line(l):
+    if len(l) < 50 or l[:1] in (b' ', b'\t') or b':' not in l[:40]:
+        return l
+    i = l.find(b' ', 30)
+    if i < 0 or i >= len(l) - 1:
+        return l
+    return l[:i] + b'\n' + l[i:]
+
+
+def v_fold(b):
+    b = lf(b)
+    h = header_end(b)
+    head = b[:h].split(b'\n')
+    return b'\n'.join(fold_line(l) for l in head) + b[h:]
+
+
+DSN_RCPT = re.compile(rb'^((?:Final|Original)-Recipient:[ \t]*rfc822;[ \t]*)'
+                      rb'([^<>\s"]+@[^<>\s"]+)[ \t]*$', re.I | re.M)
+
+
+def v_decorate(b):
+    return DSN_RCPT.sub(rb'\1<\2>', lf(b))
+
+
+def boundary_of(headers):
+    m = re.search(rb'boundary="?([^";\s]+)"?', headers, re.I)
+    return m.group(1) if m else None
+
+
+def first_text_part(b):
+    """(start, end) of the header block + body of the report's first
+    text/plain part, and the message's own headers' end; or None"""
+    h = header_end(b)
+    top = b[:h]
+    ctype = re.search(rb'^content-type:[^\n]*(\n[ \t][^\n]*)*', top,
+                      re.I | re.M)
+    ct = ctype.group(0).lower() if ctype else b'text/plain'
+    if b'multipart/' not in ct:
+        if b'text/plain' not in ct and ctype:
+            return None
+        return (0, h + 1, len(b), True)
+    bd = boundary_of(ctype.group(0))
+    if not bd:
+        return None
+    delim = b'\n--' + bd
+    pos = b.find(delim, h - 1)
+    while pos >= 0:
+        start = pos + len(delim)
+        if b[start:start + 2] == b'--':
+            return None
+        start = b.find(b'\n', start) + 1
+        nxt = b.find(delim, start)
+        if start <= 0 or nxt < 0:
+            return None
+        # a part without fields starts with its blank line
+        ph = start + 1 if b[start:start + 1] == b'\n' else \
+            header_end(b[start:nxt]) + start + 1
+        phead = b[start:ph].lower()
+        if (b'content-type' not in phead or b'text/plain' in phead) and \
+                b'content-transfer-encoding' not in phead and \
+                b'multipart/' not in phead:
+            return (start, ph, nxt, False)
+        pos = nxt
+    return None
+
+
+def encoded(b, how):
+    b = lf(b)
+    p = first_text_part(b)
+    if p is None:
+        return None
+    start, ph, end, top = p
+    head, body = b[start:ph], b[ph:end]
+    if re.search(rb'^content-transfer-encoding:', head, re.I | re.M) or \
+            not (head.endswith(b'\n\n') or head == b'\n'):
+        return None
+    if not body.strip():
+        return None
+    if how == 'base64':
+        enc = base64.encodebytes(body)
+    else:
+        enc = quopri.encodestring(body)
+    cte = b'Content-Transfer-Encoding: ' + how.encode() + b'\n'
+    # head ends with its blank line: the fields go before it
+    ctf = b'' if re.search(rb'^content-type:', head, re.I | re.M) else \
+        b'Content-Type: text/plain\n'
+    newhead = head[:-1] + ctf + cte + b'\n'
+    return b[:start] + newhead + enc.rstrip(b'\n') + b'\n' + b[end:]
+
+
+def v_base64(b):
+    return encoded(b, 'base64')
+
+
+def v_qp(b):
+    return encoded(b, 'quoted-printable')
+
+
+PROSE_SKIP = re.compile(rb'@|[0-9]\.[0-9]|\b[245][0-9][0-9]\b|^[\w-]+:|'
+                        rb'^[ \t>|-]|<|>|https?:|=$|^--')
+
+
+def wrap_line(l, width=50):
+    if len(l) <= width or PROSE_SKIP.search(l) or b'  ' in l.strip():
+        return [l]
+    out = []
+    while len(l) > width:
+        i = l.rfind(b' ', 0, width)
+        if i <= 0:
+            break
+        out.append(l[:i])
+        l = l[i + 1:]
+    return out + [l]
+
+
+def v_wrap(b):
+    b = lf(b)
+    p = first_text_part(b)
+    if p is None:
+        return None
+    start, ph, end, top = p
+    lines = b[ph:end].split(b'\n')
+    new = []
+    for l in lines:
+        new.extend(wrap_line(l))
+    body = b'\n'.join(new)
+    if body == b[ph:end]:
+        return None
+    return b[:ph] + body + b[end:]
+
+
+VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
+            ('blank', v_blank), ('fold', v_fold), ('decorate', v_decorate),
+            ('wrap', v_wrap), ('base64', v_base64), ('qp', v_qp)]
+
+
+def reading(j):
+    return (j.get('kind'), tuple(
+        (r.get('address'), r.get('action'), r.get('status'), r.get('reason'))
+        for r in j.get('recipients', [])))
+
+
+def classify(tool, files):
+    out = {}
+    for i in range(0, len(files), 400):
+        p = subprocess.run([tool, 'classify', '--json'] + files[i:i + 400],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        for line in p.stdout.decode('utf-8', 'replace').splitlines():
+            j = json.loads(line)
+            f = j['file']
+            m = re.match(r'^(.*):[0-9]+$', f)
+            if m and not os.path.exists(f):
+                f = m.group(1)    # an mbox's Nth message
+            out.setdefault(f, []).append(reading(j))
+    return out
+
+
+def main(argv):
+    verbose = '-v' in argv
+    args = [a for a in argv[1:] if a != '-v']
+    if not args or not os.path.isdir(os.path.join(args[0], 'sisimai')):
+        print('corpus not found: nothing measured')
+        return 77
+    corpus, tool = args[0], (args[1] if len(args) > 1 else './ndrsweep')
+    srcs = []
+    for d in ('sisimai/maildir/bsd', 'bounceparser/messages'):
+        base = os.path.join(corpus, d)
+        srcs += sorted(os.path.join(base, f) for f in os.listdir(base))
+    tmp = tempfile.mkdtemp(prefix='ndrsweep-mutate.')
+    made = {}
+    for name, fn in VARIANTS:
+        os.mkdir(os.path.join(tmp, name))
+    for k, src in enumerate(srcs):
+        with open(src, 'rb') as f:
+            raw = f.read()
+        for name, fn in VARIANTS:
+            # an mbox ("From " first) is cut into messages at its "From "
+            # lines: with a blank line first, or lone CRs, it is not one
+            if raw.startswith(b'From ') and name in ('blank', 'cr'):
+                continue
+            v = fn(raw)
+            if v is None or v == raw:
+                continue
+            path = os.path.join(tmp, name, '%04d' % k)
+            with open(path, 'wb') as f:
+                f.write(v)
+            made.setdefault(name, []).append((src, path))
+    orig = classify(tool, srcs)
+    total = same = 0
+    for name, _ in VARIANTS:
+        pairs = made.get(name, [])
+        got = classify(tool, [p for _, p in pairs])
+        ok = 0
+        shown = 0
+        for src, path in pairs:
+            if got.get(path) == orig.get(src):
+                ok += 1
+            elif verbose and shown < 8:
+                shown += 1
+                print('  %s %s: %s\n      want %s' % (
+                    name, os.path.basename(src), got.get(path),
+                    orig.get(src)))
+        print('%s: %d/%d variants read as their original' %
+              (name, ok, len(pairs)))
+        total += len(pairs)
+        same += ok
+    subprocess.run(['rm', '-rf', tmp])
+    print('all: %d/%d variants (%.2f%%)' % (same, total,
+                                           100.0 * same / max(total, 1)))
+    return 0 if same == total else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
