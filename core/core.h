@@ -43,8 +43,9 @@ void	strv_free(struct ndr_strv *);
 
 /* One failed (or delayed, or delivered) recipient. Any string may be NULL. */
 struct ndr_rcpt {
-	char		*address;
-	char		*orig_rcpt;
+	char		*address;	/* as the sender wrote it */
+	char		*orig_rcpt;	/* the DSN's Original-Recipient */
+	char		*final_rcpt;	/* what a gateway made of address */
 	char		*action;	/* failed, delayed, delivered, relayed... */
 	char		*status;	/* enhanced status code, 5.1.1 */
 	char		*reply_code;	/* SMTP reply code, 550 */

@@ -109,7 +109,7 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 		} else if (names_recipient(name)) {
 			if (name_is(name, "X-Actual-Recipient") && *cur)
 				continue;
-			char *a = find_address(v, strlen(v), NULL, NULL);
+			char *a = typed_address(v);
 			if (a == NULL && *orig_pending)
 				a = find_address(*orig_pending, strlen(*orig_pending),
 				    NULL, NULL);

@@ -37,6 +37,9 @@ char		*trim(char *);
 /* Collapse runs of white space (newlines too) into one space, trimmed. */
 char		*squeeze(const char *, size_t);
 /* The first e-mail address in [s, s + len), lowercased, or NULL. */
+/* A DSN field's address ("rfc822; <user@x>"), taken whole as the report
+ * writes it (even "user@#example.net"); else find_address's. */
+char		*typed_address(const char *);
 char		*find_address(const char *s, size_t len, size_t *start,
 		    size_t *end);
 /* Enhanced status code (class 2, 4 or 5) in s: "5.1.1", or NULL. */
@@ -161,6 +164,9 @@ const char	*smtp_command(const char *);
 void		 rcpt_set_command(struct ndr_rcpt *, const char *text);
 /* Fill status, reply code, reason and hard from the diagnostic. */
 void		 rcpt_finish(struct ndr_rcpt *, enum ndr_kind);
+/* Drop from a report of several recipients those that are a mailing
+ * list's own addresses (not when all are: a list that refused a post). */
+void		 report_drop_lists(const struct msg *, struct ndr_report *);
 enum ndr_reason	 reason_from_text(const char *diagnostic);
 enum ndr_reason	 reason_from_provider(const char *diagnostic,
 		    const char *rcpt);
@@ -224,6 +230,10 @@ bool		 text_is_delay(const struct msg *);
 /* Recipients named by X-Failed-Recipients and similar headers. */
 int		 failed_header_rcpts(struct msg *, struct ndr_report *);
 bool		 from_daemon(const struct msg *);
+/* An automatic answer's one recipient: whoever answered (its From), with
+ * the reason vacation; returns -1 (a report claimed without a failed
+ * recipient) when it has no address. */
+int		 autoreply_rcpt(struct msg *, struct ndr_report *);
 bool		 daemon_sender(const struct msg *);
 
 /*

@@ -142,6 +142,7 @@ rcpt_json(struct ndr_buf *b, const struct ndr_rcpt *rc)
 	ndr_buf_addc(b, '{');
 	KV(b, "address", rc->address, true);
 	KV(b, "original_recipient", rc->orig_rcpt, false);
+	KV(b, "final_recipient", rc->final_rcpt, false);
 	KV(b, "action", rc->action, false);
 	KV(b, "status", rc->status, false);
 	KV(b, "reply_code", rc->reply_code, false);

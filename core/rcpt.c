@@ -37,11 +37,83 @@ report_add_rcpt(struct ndr_report *r, const char *address)
 	return rc;
 }
 
+/* Does a header block name this address in a List-* field? */
+static bool
+list_field_has(const char *block, size_t len, const char *addr)
+{
+	static const char *const names[] = {
+		"List-Post", "List-Owner", "List-Help", "List-Subscribe",
+		"List-Unsubscribe", "List-Archive", NULL
+	};
+	struct hdrs h = { 0 };
+	bool found = false;
+
+	hdrs_parse(&h, block, len);
+	for (const char *const *n = names; *n && !found; n++) {
+		const char *v = hdrs_get(&h, *n);
+		found = v && ci_find(v, strlen(v), addr);
+	}
+	hdrs_free(&h);
+	return found;
+}
+
+/* A mailing list's own address: a list manager's (-bounces, -request,
+ * -owner, owner-), or one the report's or the original's List-* fields
+ * name. A report about a post to a list names the member who failed;
+ * the list's addresses around it (its footer, its headers) are not. */
+static bool
+list_address(const struct msg *m, const char *a)
+{
+	static const char *const tails[] = {
+		"-bounces@", "-bounces+", "-request@", "-owner@", "-admin@", NULL
+	};
+	const char *at = strchr(a, '@');
+
+	for (const char *const *t = tails; *t; t++)
+		if (strstr(a, *t))
+			return true;
+	if (ci_prefix(a, "owner-") && at)
+		return true;
+	if (list_field_has(m->raw, m->hdr_len, a))
+		return true;
+	if (m->orig_raw && list_field_has(m->orig_raw, m->orig_rawlen, a))
+		return true;
+	return m->orig_hdrs && m->orig_hdrs->text &&
+	    list_field_has(m->orig_hdrs->text, m->orig_hdrs->len, a);
+}
+
+void
+report_drop_lists(const struct msg *m, struct ndr_report *r)
+{
+	size_t keep = 0;
+	bool *list;
+
+	if (r->nrcpts < 2)
+		return;		/* a list that refuses a post fails itself */
+	list = xcalloc(r->nrcpts, sizeof *list);
+	for (size_t i = 0; i < r->nrcpts; i++) {
+		list[i] = r->rcpts[i].address &&
+		    list_address(m, r->rcpts[i].address);
+		keep += !list[i];
+	}
+	if (keep > 0 && keep < r->nrcpts) {
+		size_t o = 0;
+		for (size_t i = 0; i < r->nrcpts; i++)
+			if (list[i])
+				rcpt_clear(&r->rcpts[i]);
+			else
+				r->rcpts[o++] = r->rcpts[i];
+		r->nrcpts = o;
+	}
+	free(list);
+}
+
 void
 rcpt_clear(struct ndr_rcpt *rc)
 {
-	NDR_FREE(rc->address, rc->orig_rcpt, rc->action, rc->status,
-	    rc->reply_code, rc->diagnostic, rc->remote_mta, rc->command);
+	NDR_FREE(rc->address, rc->orig_rcpt, rc->final_rcpt, rc->action,
+	    rc->status, rc->reply_code, rc->diagnostic, rc->remote_mta,
+	    rc->command);
 	memset(rc, 0, sizeof *rc);
 }
 
@@ -328,10 +400,20 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	enum ndr_reason r;
 	const char *d;
 
-	if (kind == NDR_KIND_FEEDBACK) {
-		rc->reason = NDR_R_FEEDBACK;
+	if (kind == NDR_KIND_FEEDBACK || kind == NDR_KIND_AUTOREPLY) {
+		rc->reason = kind == NDR_KIND_FEEDBACK ? NDR_R_FEEDBACK :
+		    NDR_R_VACATION;
 		return;
 	}
+	/* a gateway that rewrote the recipient says what the sender wrote
+	 * in Original-Recipient: that is the failed recipient to name */
+	char *o = rc->orig_rcpt ? typed_address(rc->orig_rcpt) : NULL;
+	if (o && rc->address && strcmp(o, rc->address) != 0 &&
+	    strchr(o, '@') && !strchr(o, ' ')) {
+		rc->final_rcpt = rc->address;
+		rc->address = o;
+	} else
+		free(o);
 	if (rc->diagnostic) {
 		char *sq = squeeze(rc->diagnostic, strlen(rc->diagnostic));
 		free(rc->diagnostic);

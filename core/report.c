@@ -190,6 +190,7 @@ read_lf(const char *raw, size_t len, const struct ndr_limits *lim,
 	}
 	/* the SMTP command, when the recipient's own words do not name it,
 	 * from the report's transcript ("... >>> DATA <<< 550 ...") */
+	report_drop_lists(&m, r);
 	const char *sent = m.lower ? transcript_command(m.lower) : NULL;
 	for (size_t i = 0; i < r->nrcpts; i++) {
 		struct ndr_rcpt *rc = &r->rcpts[i];

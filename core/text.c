@@ -448,6 +448,10 @@ find_address(const char *s, size_t len, size_t *start, size_t *end)
 			e--;
 		while (b < at && s[b] == '.')
 			b++;
+		/* "smtp=user@x" (Exchange and gateways): the prefix is no
+		 * part of the address */
+		if (at - b > 5 && strncasecmp(s + b, "smtp=", 5) == 0)
+			b += 5;
 		if (b == at || e == at + 1)
 			continue;
 		/* a domain needs a dot, or it is an Exchange X.400 oddity */
@@ -460,6 +464,41 @@ find_address(const char *s, size_t len, size_t *start, size_t *end)
 		return lowercase_dup(s + b, e - b);
 	}
 	return NULL;
+}
+
+char *
+typed_address(const char *v)
+{
+	const char *s = v, *e;
+	char *a;
+
+	if (v == NULL)
+		return NULL;
+	/* "rfc822; <a@b>", even "rfc822; rfc822;a@b"; a quoted local part
+	 * keeps its quotes: "john..doe"@x */
+	for (const char *was = NULL; was != s; ) {
+		was = s;
+		if (strncasecmp(s, "rfc822", 6) == 0 &&
+		    (e = strchr(s, ';')) != NULL)
+			s = e + 1;
+		while (*s == ' ' || *s == '\t' || *s == '<' || *s == '\'' ||
+		    (*s == '"' && !(strchr(s + 1, '"') && strchr(s + 1, '"') <
+		    strchr(s, '@'))))
+			s++;
+	}
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '>' ||
+	    e[-1] == '"' || e[-1] == '\'' || e[-1] == '.' || e[-1] == ';' ||
+	    e[-1] == ',' || e[-1] == '\r' || e[-1] == '\n'))
+		e--;
+	const char *at = memchr(s, '@', (size_t)(e - s));
+	/* one address, no blanks, a domain with a dot (not a local one) */
+	if (at == NULL || at == s || at + 1 >= e || memchr(s, ' ',
+	    (size_t)(e - s)) || memchr(at + 1, '@', (size_t)(e - at - 1)) ||
+	    memchr(at + 1, '.', (size_t)(e - at - 1)) == NULL)
+		return find_address(v, strlen(v), NULL, NULL);
+	a = lowercase_dup(s, (size_t)(e - s));
+	return a;
 }
 
 /* Is s[i] at a boundary: not preceded by a word character or a dot? */

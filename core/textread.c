@@ -72,6 +72,18 @@ from_has(const struct msg *m, const char *const *needles)
 	return false;
 }
 
+int
+autoreply_rcpt(struct msg *m, struct ndr_report *r)
+{
+	struct ndr_rcpt *rc;
+
+	if (m->from_addr == NULL || (rc = report_add_rcpt(r, m->from_addr)) ==
+	    NULL)
+		return -1;
+	rc->reason = NDR_R_VACATION;
+	return 1;
+}
+
 bool
 from_daemon(const struct msg *m)
 {
@@ -141,51 +153,103 @@ text_region(const struct msg *m, const struct text_layout *lay, size_t *b,
 		*e = x;
 }
 
+/* Labels that name the address the sender wrote, after a gateway
+ * rewrote it ("Recipient address: x@internal", "Original address: y"). */
+static const char *const orig_labels[] = {
+	"original address:", "original recipient:", "original-recipient:",
+	"x-original-recipient:", NULL
+};
+
+/* Skip what some reports write before an address: "smtp:", "smtp=",
+ * "mailto:", "rfc822;", a quoted display name before "<", and the
+ * openers < " '. */
+static size_t
+skip_decoration(const char *s, size_t n, size_t i)
+{
+	static const char *const prefixes[] = {
+		"smtp:", "smtp=", "mailto:", "rfc822;", NULL
+	};
+
+	for (bool again = true; again && i < n; ) {
+		again = false;
+		for (const char *const *p = prefixes; *p; p++)
+			if (n - i > strlen(*p) && ci_prefix(s + i, *p)) {
+				i += strlen(*p);
+				while (i < n && (s[i] == ' ' || s[i] == '\t'))
+					i++;
+				again = true;
+			}
+		if (i < n && s[i] == '"') {	/* "Name" <a@b> */
+			const char *q = memchr(s + i + 1, '"', n - i - 1);
+			size_t k = q ? (size_t)(q - s) + 1 : n;
+			while (k < n && (s[k] == ' ' || s[k] == '\t'))
+				k++;
+			if (k < n && s[k] == '<') {
+				i = k;
+				again = true;
+			}
+		}
+	}
+	while (i < n && (s[i] == '<' || s[i] == '"' || s[i] == '\''))
+		i++;
+	return i;
+}
+
 /*
- * Does this line open a recipient? It does when it starts, after blanks
- * and maybe a label, with an address that ends the line or is followed by
- * ':', a blank or '(' - not by "..." as in sendmail's echo of an address.
- * Returns the address and where the rest of the line starts.
+ * Does this line open a recipient? It does when it starts, after blanks,
+ * a bullet and maybe a label, with an address (decorated as reports
+ * decorate them: <a@b>, "Name" <a@b>, 'a@b', smtp:a@b, a@b;) that ends
+ * the line or is followed by ':', a blank or '(' - not by "..." as in
+ * sendmail's echo of an address. Returns the address and where the rest
+ * of the line starts; *orig is set when its label names the address the
+ * sender wrote, as opposed to what a gateway made of it.
  */
 static char *
-intro_address(const char *s, size_t n, size_t *rest)
+intro_address(const char *s, size_t n, size_t *rest, bool *orig)
 {
 	size_t i = 0, as, ae;
 	char *addr;
 
+	*orig = false;
 	if (memchr(s, '@', n) == NULL)
 		return NULL;
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '-' ||
 	    s[i] == '*' || s[i] == '>'))
 		i++;
-	for (const char *const *l = labels; *l && i < n; l++)
+	for (const char *const *l = orig_labels; *l && i < n; l++)
+		if (n - i >= strlen(*l) && ci_prefix(s + i, *l)) {
+			i += strlen(*l);
+			*orig = true;
+			break;
+		}
+	for (const char *const *l = labels; !*orig && *l && i < n; l++)
 		if (((unsigned char)s[i] | 0x20) == (unsigned char)**l &&
 		    n - i >= strlen(*l) && ci_prefix(s + i, *l)) {
 			i += strlen(*l);
-			while (i < n && (s[i] == ' ' || s[i] == '\t'))
-				i++;
 			break;
 		}
-	if (i < n && (s[i] == '<' || s[i] == '"' || s[i] == '\''))
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
+	i = skip_decoration(s, n, i);
 	addr = find_address(s + i, n - i, &as, &ae);
 	if (addr == NULL || as != 0) {
 		free(addr);
 		return NULL;
 	}
 	size_t k = i + ae;
-	if (k < n && (s[k] == '>' || s[k] == '"' || s[k] == '\''))
+	while (k < n && (s[k] == '>' || s[k] == '"' || s[k] == '\''))
+		k++;
+	/* a sentence's full stop: "a@b." at the end of the line */
+	if (k < n && s[k] == '.' && (k + 1 == n || s[k + 1] == ' ' ||
+	    s[k + 1] == '\t' || s[k + 1] == '\r'))
 		k++;
 	if (k < n && !(s[k] == ':' || s[k] == ' ' || s[k] == '\t' ||
 	    s[k] == '(' || s[k] == ',' || s[k] == ';' || s[k] == '\r')) {
 		free(addr);
 		return NULL;
 	}
-	if (k + 1 < n && s[k] == '.' && s[k + 1] == '.') {
-		free(addr);
-		return NULL;
-	}
-	while (k < n && (s[k] == ':' || s[k] == ' ' || s[k] == '\t'))
+	while (k < n && (s[k] == ':' || s[k] == ' ' || s[k] == '\t' ||
+	    s[k] == ';' || s[k] == ','))
 		k++;
 	*rest = k;
 	return addr;
@@ -315,18 +379,28 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 	const char *t = m->text.s;
 	struct ndr_buf d = { 0 };
 	struct ndr_rcpt *cur = NULL;
-	size_t b, e, i, before = r->nrcpts;
+	size_t b, e, i, before = r->nrcpts, line = 0, cur_line = 0;
 
 	text_region(m, lay, &b, &e);
 	for (i = b; i < e; ) {
 		const char *nl = memchr(t + i, '\n', e - i);
 		size_t le = nl ? (size_t)(nl - t) : e, rest;
-		char *addr = intro_address(t + i, le - i, &rest);
+		bool orig;
+		char *addr = intro_address(t + i, le - i, &rest, &orig);
 
-		if (addr && !(cur && strcmp(cur->address, addr) == 0) &&
+		if (addr && orig && cur && cur_line + 3 >= line) {
+			/* the address the sender wrote, for the one a gateway
+			 * rewrote on the line before */
+			if (report_find_rcpt(r, addr) == NULL) {
+				free(cur->address);
+				cur->address = addr;
+				addr = NULL;
+			}
+		} else if (addr && !(cur && strcmp(cur->address, addr) == 0) &&
 		    !(m->from_addr && strcmp(addr, m->from_addr) == 0)) {
 			set_diag(cur, &d);
 			cur = report_add_rcpt(r, addr);
+			cur_line = line;
 			diag_add(&d, t + i + rest, le - i - rest);
 		} else if (cur) {
 			bool blank = true;
@@ -341,6 +415,7 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 		}
 		free(addr);
 		i = le + 1;
+		line++;
 	}
 	set_diag(cur, &d);
 	ndr_buf_free(&d);

@@ -183,7 +183,7 @@ def bounceparser(corpus, get, split, verbose):
     k = a = na = 0
     want_kind = {'bounce': ('bounce',), 'delay': ('delay',),
                  'autoreply': ('autoreply',),
-                 'notbounce': ('other', 'feedback')}
+                 'notbounce': ('other', 'feedback', 'autoreply')}
     for r in rows:
         rep = merged(got.get(os.path.join(base, r['file'])))
         if rep.get('kind') in want_kind[r['kind']]:

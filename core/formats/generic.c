@@ -11,7 +11,17 @@ static const char *const bouncy[] = {
 	"delivery status", "mail delivery", "non-delivery", "nondelivery",
 	"not delivered", "could not be delivered", "bounce", "rejected",
 	"delivery problem", "mail system error", "failed", "failure",
-	"delayed", "unzustellbar", "non remis", "error", "returned", NULL
+	"delayed", "error", "returned",
+	/* the same in the languages mail servers answer in */
+	"unzustellbar", "nicht zugestellt", "non remis", "non distribuable",
+	"non délivré", "non recapitabile", "non recapitato",
+	"no se puede entregar", "no entregado", "não entregue",
+	"não é possível entregar", "onbestelbaar", "niet bezorgd",
+	"olevererbart", "ikke leveret", "kan ikke leveres",
+	"nie dostarczono", "niedostarczalna", "nedoručitelné",
+	"kézbesíthetetlen", "не доставлено", "недоставлено",
+	"teslim edilemedi", "配信不能", "配信エラー", "送信エラー",
+	"无法投递", "未能送达", "退信", "배달되지", "전달되지", NULL
 };
 
 /* What the text of a report says, whoever wrote it. */
@@ -23,7 +33,18 @@ static const char *const said[] = {
 	"delivery to the following", "following address", "not be delivered",
 	"message could not be", "returned to sender", "user unknown",
 	"mailbox full", "no such user", "not a member", "rejected",
-	NULL
+	"konnte nicht zugestellt werden", "nicht zugestellt werden",
+	"n'a pas pu être délivré", "n'a pas pu etre delivre",
+	"n'a pas pu être remis", "non è stato recapitato",
+	"non è stato possibile recapitare", "no se pudo entregar",
+	"no ha podido ser entregado", "não pôde ser entregue",
+	"não foi possível entregar", "kon niet worden bezorgd",
+	"kunde inte levereras", "kunne ikke leveres",
+	"nie może zostać dostarczona", "nie została dostarczona",
+	"nemohla být doručena", "не может быть доставлено",
+	"не удалось доставить", "teslim edilemedi",
+	"配信に失敗しました", "配送できませんでした", "送信できませんでした",
+	"无法送达", "投递失败", "전송하지 못했습니다", NULL
 };
 
 static bool

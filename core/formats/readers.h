@@ -3,6 +3,7 @@
  * MTAs with unmistakable words, the standard DSN, then the loose ones. */
 READER(arf)
 READER(mdn)
+READER(challenge)
 READER(amazonses)
 READER(googlegroups)
 READER(fml)

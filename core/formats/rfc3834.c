@@ -14,6 +14,65 @@ static const char *const subjects[] = {
 	"respuesta automática", "automatische antwort", NULL
 };
 
+/* Subjects that open with these are automatic answers, whatever the
+ * headers say (many answer without Auto-Submitted). */
+static const char *const openers[] = {
+	"out of office", "out of the office", "automatic reply",
+	"auto reply", "auto-reply", "autoreply", "auto response",
+	"auto-response", "autoresponse", "abwesenheitsnotiz",
+	"abwesenheit:", "automatische antwort", "réponse automatique",
+	"reponse automatique", "absence du bureau", "respuesta automática",
+	"respuesta automatica", "fuera de la oficina", "risposta automatica",
+	"fuori ufficio", "resposta automática", "resposta automatica",
+	"ausência", "automatisch antwoord", "afwezigheidsbericht",
+	"autosvar", "automatiskt svar", "automaattinen vastaus",
+	"automatyczna odpowiedź", "automatyczna odpowiedz",
+	"odpowiedź automatyczna", "automatická odpověď",
+	"автоматический ответ", "otomatik yanıt", "自動応答", "自動返信",
+	"不在通知", "自动回复", "자동 응답", NULL
+};
+
+static bool
+opens_subject(const struct msg *m)
+{
+	const char *s = m->subject;
+
+	if (s && *s == '[')	/* "[Automatic reply] ..." */
+		s++;
+	for (const char *const *o = openers; s && *o; o++)
+		if (ci_prefix(s, *o))
+			return true;
+	return false;
+}
+
+/* What an autoresponder says of itself, when its headers say it is
+ * automatic mail but not which kind. */
+static const char *const answers[] = {
+	"i will reply", "will reply as soon as", "reply as soon as possible",
+	"get back to you as soon as", "respond as soon as possible",
+	"i am out of the office", "i'm out of the office",
+	"i am currently out", "i am away", "on annual leave", "on holiday",
+	"on vacation", "limited access to e-mail", "limited access to email",
+	"thank you for your e-mail", "thank you for your email",
+	"thank you for your message", "we have received your message",
+	"nicht im büro", "bin abwesend", "absent du bureau",
+	"fuera de la oficina", "fuori ufficio", "fora do escritório",
+	"niet op kantoor", NULL
+};
+
+/* Mail that says it is automatic (not a list's: lists send bulk mail) */
+static bool
+bulk_not_list(const struct msg *m)
+{
+	const char *prec = msg_header(m, "Precedence");
+	const char *rp = msg_header(m, "Return-Path");
+
+	if (msg_header(m, "List-Id") || msg_header(m, "List-Post"))
+		return false;
+	return (prec && (ci_prefix(prec, "bulk") || ci_prefix(prec, "junk"))) ||
+	    (rp && strstr(rp, "<>"));
+}
+
 static bool
 rfc3834_match(const struct msg *m)
 {
@@ -27,6 +86,11 @@ rfc3834_match(const struct msg *m)
 		return true;
 	if (prec && ci_prefix(prec, "auto_reply"))
 		return true;
+	if (opens_subject(m) && m->dsn == NULL)
+		return true;
+	if (bulk_not_list(m) && m->dsn == NULL && !from_daemon(m) &&
+	    (subject_has(m, subjects) || text_has(m, answers)))
+		return true;
 	return subject_has(m, subjects) &&
 	    (msg_header(m, "X-Auto-Response-Suppress") || from_daemon(m) ||
 	    (msg_header(m, "Return-Path") &&
@@ -37,9 +101,8 @@ rfc3834_match(const struct msg *m)
 static int
 rfc3834_read(struct msg *m, struct ndr_report *r)
 {
-	(void)m;
 	r->kind = NDR_KIND_AUTOREPLY;
-	return 0;
+	return autoreply_rcpt(m, r);
 }
 
 const struct reader reader_rfc3834 = { "rfc3834", rfc3834_match, rfc3834_read, NULL };
