@@ -99,6 +99,12 @@ def implied_kind(reason):
             'delivered': 'delivered'}.get(reason, 'bounce')
 
 
+def family_kind(name):
+    """an unlabelled row's kind, from its file's family"""
+    return 'feedback' if name.startswith('arf-') else \
+        'autoreply' if name.startswith('rfc3834-') else 'bounce'
+
+
 def kind_ok(got, want):
     if want == 'bounce':
         return got in ('bounce', 'delay')
@@ -124,7 +130,8 @@ def sisimai(corpus, get, split, verbose):
         idx = int(r['rcpt_index'] or 1)
         rc = rep['recipients'][idx - 1] if idx <= len(rep['recipients']) \
             else None
-        want_kind = implied_kind(r['reason'])
+        want_kind = implied_kind(r['reason']) if r['reason'] else \
+            family_kind(r['file'])
         if kind_ok(rep.get('kind'), want_kind):
             k += 1
         elif verbose:

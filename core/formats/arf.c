@@ -1,6 +1,7 @@
 /* arf.c - feedback reports: ARF (RFC 5965) and the providers' own. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../engine.h"
 
@@ -36,8 +37,12 @@ arf_read(struct msg *m, struct ndr_report *r)
 		if ((v = hdrs_get(&h, "Reporting-MTA")))
 			r->reporting_mta = trim(xstrdup(strchr(v, ';') ?
 			    strchr(v, ';') + 1 : v));
-		if ((v = hdrs_get(&h, "Original-Rcpt-To")) ||
-		    (v = hdrs_get(&h, "Removal-Recipient"))) {
+		/* one field a recipient, as many as complained */
+		for (size_t i = 0; i < h.n; i++) {
+			if (strcasecmp(h.v[i].name, "Original-Rcpt-To") != 0 &&
+			    strcasecmp(h.v[i].name, "Removal-Recipient") != 0)
+				continue;
+			v = h.v[i].value;
 			char *a = find_address(v, strlen(v), NULL, NULL);
 			if (a)
 				report_add_rcpt(r, a);
@@ -48,6 +53,22 @@ arf_read(struct msg *m, struct ndr_report *r)
 		r->feedback_type = xstrdup("opt-out");
 	else
 		r->feedback_type = xstrdup("abuse");
+	if (r->nrcpts == 0) {
+		/* who complained: the complained-of message's recipient */
+		struct ndr_original o = { 0 };
+		const char *hm = m->orig_raw ? ci_find(m->orig_raw,
+		    m->orig_rawlen, "X-HmXmrOriginalRecipient:") : NULL;
+		char *a = NULL;
+		original_read(m, &o);
+		if (hm)
+			a = find_address(hm, strcspn(hm, "\n"), NULL, NULL);
+		if (a == NULL && o.to)
+			a = find_address(o.to, strlen(o.to), NULL, NULL);
+		if (a)
+			report_add_rcpt(r, a);
+		free(a);
+		original_free(&o);
+	}
 	return 1;
 }
 

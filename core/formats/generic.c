@@ -1,6 +1,7 @@
 /* generic.c - the last resort: a report from a mailer daemon that no
  * reader knows, read as "address: diagnostic" text. Strict about what it
  * takes for a report, so ordinary mail is never called a bounce. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,51 @@ generic_match(const struct msg *m)
 	    m->subject == NULL;
 }
 
+/*
+ * "...could not be delivered to the following recipients:" and on the
+ * next line a local part alone ("\tjsmith", AOL's way): the recipient is
+ * at the domain of the daemon that says so.
+ */
+static int
+bare_local_part(struct msg *m, struct ndr_report *r)
+{
+	static const char *const intro[] = { "following recipient",
+		"following address", "could not be delivered to", NULL };
+	const char *t = m->lower, *dom;
+	size_t b, e;
+
+	if (m->from_addr == NULL || (dom = strchr(m->from_addr, '@')) == NULL)
+		return 0;
+	text_region(m, NULL, &b, &e);
+	for (const char *const *p = intro; *p; p++) {
+		const char *at = strstr(t + b, *p), *l, *end;
+		if (at == NULL || at >= t + e || (l = strchr(at, '\n')) == NULL)
+			continue;
+		while (*l == '\n' || *l == ' ' || *l == '\t')
+			l++;
+		for (end = l; *end && (isalnum((unsigned char)*end) ||
+		    strchr("._+-", *end)); end++)
+			;
+		if (end == l || end - l > 64 || (*end && *end != '\n' &&
+		    *end != ' ' && *end != '\t'))
+			continue;
+		char *a = xstrndup(l, (size_t)(end - l) + strlen(dom));
+		memcpy(a + (end - l), dom, strlen(dom));
+		report_add_rcpt(r, a);
+		free(a);
+		return 1;
+	}
+	return 0;
+}
+
+/* Subjects that only a failed delivery's report carries. */
+static const char *const failed_subjects[] = {
+	"returned mail", "undeliverable", "undelivered mail",
+	"mail delivery failed", "delivery status notification (failure)",
+	"failure notice", "non-delivery", "delivery failure",
+	"mail delivery problem", "unzustellbar", "non remis", NULL
+};
+
 static int
 generic_read(struct msg *m, struct ndr_report *r)
 {
@@ -76,6 +122,10 @@ generic_read(struct msg *m, struct ndr_report *r)
 
 	if (n > 0)
 		return n;
+	if (bare_local_part(m, r) > 0) {
+		r->kind = text_is_delay(m) ? NDR_KIND_DELAY : NDR_KIND_BOUNCE;
+		return 1;
+	}
 	/* A report that names nobody but quotes the original: its To. */
 	struct ndr_original o = { 0 };
 	original_read(m, &o);
@@ -95,6 +145,13 @@ generic_read(struct msg *m, struct ndr_report *r)
 		}
 	}
 	original_free(&o);
+	/* a daemon's report of a failure that names nobody and carries
+	 * nothing ("<<< No Message Collected >>>"): an empty report */
+	if (n == 0 && m->orig_raw == NULL && m->orig_hdrs == NULL &&
+	    subject_has(m, failed_subjects)) {
+		r->kind = text_is_delay(m) ? NDR_KIND_DELAY : NDR_KIND_BOUNCE;
+		n = -1;
+	}
 	return n;
 }
 

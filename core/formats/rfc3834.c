@@ -88,7 +88,7 @@ rfc3834_match(const struct msg *m)
 		return true;
 	if (opens_subject(m) && m->dsn == NULL)
 		return true;
-	if (bulk_not_list(m) && m->dsn == NULL && !from_daemon(m) &&
+	if (bulk_not_list(m) && m->dsn == NULL &&
 	    (subject_has(m, subjects) || text_has(m, answers)))
 		return true;
 	return subject_has(m, subjects) &&
