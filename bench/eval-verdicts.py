@@ -11,7 +11,17 @@ over the backscatter that carries something of its original (an empty NDR
 names nothing to group it by: it is judged by its recipient and left out of
 campaigns; the index over all backscatter, each empty NDR alone, is printed
 too).
+
+Also printed: the share of backscatter that `clean` with the default
+configuration would quarantine (verdict backscatter at a score of 0.9 or
+more; empty NDRs apart), of legitimate reports it would move, the number
+of campaigns of two or more reports, true and found, and a reliability
+table: for each tenth of the score, how many reports and how many of them
+are truly backscatter (a calibrated score: about 0.9 of those at 0.9).
+With CLEAN_TARGET=1 the clean share (>= 97%, legit moved 0) and the count
+of campaigns (within 20% of the true one) are targets too.
 """
+import os
 import json, sys
 from collections import Counter
 from math import comb
@@ -85,8 +95,46 @@ def main():
               100 * unsure / total if total else 0, r, len(truth), r_all,
               len(truth_all), len(set(truth)),
               len(set(p for p in pred if not str(p).startswith('lone-')))))
+    # what clean would take, and the calibration of the scores
+    moved = Counter()
+    bins = [[0, 0] for _ in range(10)]
+    for mid, (cls, camp) in labels.items():
+        m = seen.get(mid)
+        if cls == 'other' or m is None:
+            continue
+        empty = m['kind'] != 'autoreply' and m['original']['form'] == 'none'
+        key = (cls, 'empty' if empty else 'carries')
+        moved[key + ('all',)] += 1
+        if m['verdict'] == 'backscatter' and m['score'] >= 0.9:
+            moved[key + ('moved',)] += 1
+        b = min(9, int(m['score'] * 10))
+        bins[b][0] += 1
+        bins[b][1] += cls == 'backscatter'
+
+    def share(cls, what=None):
+        keys = [k for k in ('empty', 'carries') if what in (None, k)]
+        a = sum(moved[(cls, k, 'moved')] for k in keys)
+        n = sum(moved[(cls, k, 'all')] for k in keys)
+        return a, n
+    bm, bn = share('backscatter')
+    em, en = share('backscatter', 'empty')
+    lm, _ = share('legit')
+    true_c = Counter(truth)
+    found_c = Counter(p for p in pred if not str(p).startswith('lone-'))
+    true2 = sum(1 for v in true_c.values() if v >= 2)
+    found2 = sum(1 for v in found_c.values() if v >= 2)
+    print('%s: clean quarantines %d/%d backscatter (%.2f%%; empty NDRs '
+          '%d/%d), legit moved %d; campaigns of 2 or more: %d true, %d '
+          'found' % (name, bm, bn, 100.0 * bm / bn if bn else 100, em, en,
+                     lm, true2, found2))
+    print('%s: reliability: %s' % (name, '  '.join(
+        '%.1f-%.1f: %d/%d' % (i / 10, (i + 1) / 10, b[1], b[0])
+        for i, b in enumerate(bins) if b[0])))
     ok = legit_as_bs == 0 and recall >= 0.99 and unsure < 0.01 * total \
         and r >= 0.95 and missing == 0
+    if os.environ.get('CLEAN_TARGET'):
+        ok = ok and lm == 0 and bn and bm >= 0.97 * bn and \
+            abs(found2 - true2) <= 0.2 * true2
     sys.exit(0 if ok else 1)
 
 

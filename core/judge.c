@@ -97,6 +97,10 @@ struct sent_ctx {
 	struct rdate	*rd;
 	size_t		 nrd, caprd;
 	struct map	 domain;	/* Message-ID domains */
+	struct map	 rdomain;	/* recipients' domains */
+	struct rdate	*burst;		/* (MTA, date) of reports with their
+					 * original that are not legitimate */
+	size_t		 nburst;
 	struct map	 mids;		/* Message-IDs (hashes: "maybe") */
 	int64_t		 count, first, last;
 	struct ndr_bayes *bayes;	/* the classifier, when trained */
@@ -140,6 +144,10 @@ on_sent(const char *mid, int64_t date, const char *rcpts, void *arg)
 					    sizeof *s->rd);
 				}
 				s->rd[s->nrd++] = (struct rdate){ hash(a), date };
+				const char *d = strrchr(a, '@');
+				if (d && d[1])
+					*map_slot(&s->rdomain, hash(d + 1),
+					    true) = 1;
 			}
 		}
 		p += n + (p[n] == ',');
@@ -203,6 +211,36 @@ cb_domain(void *arg, const char *d)
 {
 	return map_slot(&((struct sent_ctx *)arg)->domain, hash(d), false) !=
 	    NULL;
+}
+
+static bool
+cb_rcpt_domain(void *arg, const char *d)
+{
+	return map_slot(&((struct sent_ctx *)arg)->rdomain, hash(d), false) !=
+	    NULL;
+}
+
+#define BURST	(6 * 3600)
+
+static size_t
+cb_burst(void *arg, const char *mta, int64_t date)
+{
+	struct sent_ctx *s = arg;
+	uint64_t h = hash(mta);
+	size_t lo = 0, hi = s->nburst, n = 0;
+
+	while (lo < hi) {	/* the first (h, date >= date - BURST) */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct rdate *r = &s->burst[mid];
+		if (r->rcpt < h || (r->rcpt == h && r->date < date - BURST))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->nburst && s->burst[lo].rcpt == h &&
+	    s->burst[lo].date <= date + BURST && n < 100; lo++)
+		n++;
+	return n;
 }
 
 /* Add each of the ", " or " " separated items of s to v, up to SHOWN. */
@@ -323,6 +361,22 @@ judging_free(struct judging *jd)
 	free(jd->grp);
 	free(jd->size);
 	free(jd->cid);
+}
+
+/* The MTAs and times of the reports that carry their original and are
+ * not legitimate: what an empty NDR's burst is measured against. */
+static void
+burst_index(struct sent_ctx *s, const struct judging *jd)
+{
+	s->burst = xcalloc(jd->nb ? jd->nb : 1, sizeof *s->burst);
+	for (size_t k = 0; k < jd->nb; k++) {
+		const struct ndr_evidence *e = jd->bad[k];
+		if (e->orig_mid && e->mta && e->date > 0)
+			s->burst[s->nburst++] = (struct rdate){ hash(e->mta),
+			    e->date };
+	}
+	if (s->nburst > 1)
+		qsort(s->burst, s->nburst, sizeof *s->burst, cmp_rdate);
 }
 
 /* The legitimate first: they are no campaign's. The rest grouped, each
@@ -508,12 +562,14 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		.batv_key = acct->batv_key, .sent_count = sc.count,
 		.sent_first = sc.first, .sent_last = sc.last,
 		.sent_mid = cb_mid, .sent_rcpt = cb_rcpt,
-		.sent_mid_domain = cb_domain, .arg = &sc,
+		.sent_mid_domain = cb_domain, .sent_rcpt_domain = cb_rcpt_domain,
+		.mta_burst = cb_burst, .arg = &sc,
 		/* untrained, it would only say 0.5: no signal at all */
 		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
 	};
 	judging_alloc(&jd);
 	legit_then_groups(&jd, &c);
+	burst_index(&sc, &jd);
 	number_campaigns(&jd);
 	judge_rest(&jd, &c);
 	describe_campaigns(&jd);
@@ -525,6 +581,8 @@ out:
 	free(sc.rd);
 	ndr_bayes_free(sc.bayes);
 	map_free(&sc.domain);
+	map_free(&sc.rdomain);
 	map_free(&sc.mids);
+	free(sc.burst);
 	return rc;
 }

@@ -53,7 +53,11 @@ const struct ndr_signal_def ndr_signal_defs[NDR_SIG__N] = {
 	[NDR_SIG_BATV_MISSING] = { "batv_missing", 2, false,
 	    "no BATV tag though the user signs" },
 	[NDR_SIG_RCPT_NEVER_WRITTEN] = { "rcpt_never_written", 3, false,
-	    "empty NDR: its failed recipient was not written to lately" },
+	    "empty NDR: its failed recipient was never written to" },
+	[NDR_SIG_RCPT_DOMAIN_UNKNOWN] = { "rcpt_domain_unknown", 1, false,
+	    "empty NDR: nobody at its failed recipient's domain was written to" },
+	[NDR_SIG_MTA_BURST] = { "mta_burst", 1, false,
+	    "empty NDR: its MTA bounced other backscatter within 6 hours" },
 	[NDR_SIG_NEVER_SENDS] = { "never_sends", 2, false,
 	    "sent to an address of the user's domain that is not hers" },
 	[NDR_SIG_MANY_RCPTS] = { "many_rcpts", 1, false,
@@ -579,6 +583,38 @@ never_sends(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 	}
 }
 
+/*
+ * An empty NDR (nothing of its original): backscatter when its failed
+ * recipient was never written to in the whole Sent index; more so when
+ * nobody at that domain was, and when its MTA bounced other backscatter
+ * within hours (a flood's empty NDRs come in the flood's bursts). A
+ * recipient written to, however long ago, gives none of these: that
+ * report is left to the person (unsure), never cleaned.
+ */
+static void
+empty_ndr(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
+    struct ndr_verdict *v)
+{
+	char a[256];
+	const char *dom;
+	size_t burst;
+
+	snprintf(a, sizeof a, "%.*s", (int)strcspn(ev->rcpts, ","), ev->rcpts);
+	trim(a);
+	if (c->sent_rcpt(c->arg, a, INT64_MIN, INT64_MAX) != 0)
+		return;
+	add(v, NDR_SIG_RCPT_NEVER_WRITTEN, "nothing of the original, and "
+	    "failed recipient %s was never written to", a);
+	if ((dom = domain_of(a)) != NULL && c->sent_rcpt_domain &&
+	    !c->sent_rcpt_domain(c->arg, dom))
+		add(v, NDR_SIG_RCPT_DOMAIN_UNKNOWN, "nobody at %s was ever "
+		    "written to", dom);
+	if (ev->mta && ev->date > 0 && c->mta_burst &&
+	    (burst = c->mta_burst(c->arg, ev->mta, ev->date)) > 0)
+		add(v, NDR_SIG_MTA_BURST, "%s bounced %zu other backscatter "
+		    "within 6 hours of it", ev->mta, burst);
+}
+
 void
 ndr_judge_backscatter(const struct ndr_evidence *ev,
     const struct ndr_judge_ctx *c, size_t campaign_size,
@@ -605,13 +641,8 @@ ndr_judge_backscatter(const struct ndr_evidence *ev,
 			    ev->orig_sender);
 	}
 	if (ev->orig_mid == NULL && ev->rcpts && sent_basis(c) &&
-	    c->sent_rcpt) {
-		char a[256];
-		snprintf(a, sizeof a, "%.*s", (int)strcspn(ev->rcpts, ","),
-		    ev->rcpts);
-		add(v, NDR_SIG_RCPT_NEVER_WRITTEN, "nothing of the original, and "
-		    "failed recipient %s was not written to in the month before", a);
-	}
+	    c->sent_rcpt)
+		empty_ndr(ev, c, v);
 	never_sends(ev, c, v);
 	if (ev->kind == NDR_KIND_BOUNCE && ev->nrcpts >= 2)
 		add(v, NDR_SIG_MANY_RCPTS, "%u failed recipients in one report",

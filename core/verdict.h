@@ -63,6 +63,11 @@ struct ndr_judge_ctx {
 		    int64_t to);
 	/* does a Message-ID of the Sent index end in @domain? */
 	bool	(*sent_mid_domain)(void *, const char *domain);
+	/* is any recipient of the Sent index at this domain? */
+	bool	(*sent_rcpt_domain)(void *, const char *domain);
+	/* how many other reports that are no legitimate bounce and carry
+	 * their original did this MTA send within BURST seconds of date */
+	size_t	(*mta_burst)(void *, const char *mta, int64_t date);
 	/* the classifier: 0 like the user's mail .. 1 spam; NULL neutral */
 	double	(*content)(void *, const struct ndr_evidence *);
 	void	*arg;
@@ -83,7 +88,8 @@ enum ndr_sig {
 	NDR_SIG_SENT_RECIPIENT, NDR_SIG_ABSENT_FROM_SENT,
 	NDR_SIG_FOREIGN_MESSAGE_ID, NDR_SIG_FOREIGN_CHAIN,
 	NDR_SIG_FORGED_HELO, NDR_SIG_OWN_ADDRESS_FORGED, NDR_SIG_BATV_INVALID,
-	NDR_SIG_BATV_MISSING, NDR_SIG_RCPT_NEVER_WRITTEN, NDR_SIG_NEVER_SENDS,
+	NDR_SIG_BATV_MISSING, NDR_SIG_RCPT_NEVER_WRITTEN,
+	NDR_SIG_RCPT_DOMAIN_UNKNOWN, NDR_SIG_MTA_BURST, NDR_SIG_NEVER_SENDS,
 	NDR_SIG_MANY_RCPTS, NDR_SIG_CAMPAIGN, NDR_SIG_CONTENT, NDR_SIG__N
 };
 #define NDR_LEGIT_WEIGHT	(-10.0)

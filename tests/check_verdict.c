@@ -48,6 +48,22 @@ fake_domain(void *arg, const char *d)
 	return strcmp(d, "mail.example.org") == 0;
 }
 
+static bool
+fake_rcpt_domain(void *arg, const char *d)
+{
+	(void)arg;
+	return strcmp(d, "far.example") == 0;
+}
+
+/* the MTA of the flood, bouncing backscatter around T0 */
+static size_t
+fake_burst(void *arg, const char *mta, int64_t date)
+{
+	(void)arg;
+	return strcmp(mta, "mx.flood.example") == 0 && date >= T0 - DAY &&
+	    date <= T0 + DAY ? 40 : 0;
+}
+
 static double spamminess = 0.5;
 
 static double
@@ -73,6 +89,7 @@ ctx(bool with_sent, bool with_relays)
 		.sent_first = T0 - 20 * DAY, .sent_last = T0,
 		.sent_mid = fake_mid, .sent_rcpt = fake_rcpt,
 		.sent_mid_domain = fake_domain, .content = fake_content,
+		.sent_rcpt_domain = fake_rcpt_domain, .mta_burst = fake_burst,
 	};
 	return c;
 }
@@ -253,11 +270,50 @@ START_TEST(test_empty_ndr)
 	ndr_judge(&e, &c, 0, NULL, &v);
 	ck_assert(fired(&v, "rcpt_never_written"));
 	ck_assert_int_eq(v.verdict, NDR_BACKSCATTER);
-	/* written to, but a year before: not recent */
+	ck_assert(!fired(&v, "rcpt_domain_unknown"));	/* far.example is */
+	ck_assert(v.score < 0.9);	/* clean's default leaves it */
+	/* written to, but a year before: not recent, yet never cleaned
+	 * (no backscatter signal: the person decides) */
 	e.rcpts = "bob@far.example";
 	e.date = T0 + 365 * DAY;
 	ndr_judge(&e, &c, 0, NULL, &v);
 	ck_assert_int_ne(v.verdict, NDR_LEGIT);
+	ck_assert_int_ne(v.verdict, NDR_BACKSCATTER);
+	ck_assert(!fired(&v, "rcpt_never_written"));
+}
+END_TEST
+
+/* an empty NDR of a flood: a recipient and a domain never written to,
+ * from the MTA that bounced the flood in the same hours - sure enough for
+ * clean's default (0.9); the same from another MTA or day is less so */
+START_TEST(test_empty_ndr_of_a_flood)
+{
+	struct ndr_judge_ctx c = ctx(true, false);
+	struct ndr_evidence e = bounce(NULL, T0);
+	struct ndr_verdict v;
+
+	e.form = NDR_FORM_NONE;
+	e.subject = NULL;
+	e.orig_from = NULL;
+	e.rcpts = "sales7@corp-b.example";
+	e.nrcpts = 1;
+	e.mta = "mx.flood.example";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(fired(&v, "rcpt_never_written"));
+	ck_assert(fired(&v, "rcpt_domain_unknown"));
+	ck_assert(fired(&v, "mta_burst"));
+	ck_assert_int_eq(v.verdict, NDR_BACKSCATTER);
+	ck_assert(v.score >= 0.9);
+	double all = v.score;
+	e.mta = "mx.quiet.example";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert(!fired(&v, "mta_burst"));
+	ck_assert(v.score < all);
+	/* a recipient written to lately is still a legitimate bounce */
+	e.rcpts = "carol@far.example";
+	e.mta = "mx.flood.example";
+	ndr_judge(&e, &c, 0, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
 }
 END_TEST
 
@@ -679,6 +735,7 @@ CHECK_MAIN_CASES("verdict",
 	    test_batv, test_empty_ndr,
 	    test_forged_message_id_of_the_users_form,
 	    test_bounce_to_an_address_that_never_sends,
+	    test_empty_ndr_of_a_flood,
 	    test_no_basis_is_unsure, test_campaign_and_content_add_up,
 	    test_relay_match), NULL, NULL, 0 },
 	{ "campaigns", TESTS(test_subject_norm, test_simhash,
