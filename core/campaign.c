@@ -1,18 +1,33 @@
 /*
- * campaign.c - group backscatter by the spam run that caused it.
+ * campaign.c - group backscatter by the spam run that caused it, weighing
+ * the evidence rather than uniting on any one shared key.
  *
- * Each bounce gives keys: its original's normalised subject and each link
- * host. Bounces that share a key are joined (union-find). Bodies join by
- * their SimHash: each of its eight 8-bit bands picks a bucket holding up to
- * REPS fingerprints far from each other; a bounce joins the first one
- * near its own (at most NEAR_BITS apart), or becomes one. One pass, a
- * bounded number of comparisons each: linear in the number of bounces,
- * never all pairs.
+ * Real runs share much: generic subjects ("Invoice", "Hello"), templates,
+ * link hosts on shorteners, botnets. A key shared by two reports is
+ * therefore only a hint, and grouping goes in two steps:
  *
- * The forged sender and the first foreign hop are not keys: backscatter of
- * many runs forges the same user's address, and one big sending network
- * carries many runs; they are shown with a campaign, not used to build it.
+ *  1. Fragments: reports that share a key - their original's normalised
+ *     subject (with and without its last word), a link host - AND bounced
+ *     within the same WINDOW of time are joined (not the body's SimHash:
+ *     one template carries several runs). One run's bounces come in
+ *     bursts; two runs that share a generic subject rarely share its days.
+ *  2. Fragments are joined on their words: each fragment is the sum of
+ *     its reports' classifier tokens, each weighed by its inverse document
+ *     frequency (a token of every run says nothing of which), and two
+ *     fragments that share a key (now over all time, and the body's
+ *     SimHash cluster as a key too) join when the cosine of their sums is
+ *     at least JOIN_COS. Then a small fragment (under SMALL reports) joins
+ *     the most alike larger neighbour, at ATTACH_COS.
+ *
+ * Every step is linear or n log n in the reports and their tokens; the
+ * pairs compared are those that share a key held by at most CAP
+ * fragments (a key in more says nothing of which run).
+ *
+ * The forged sender and the first foreign hop are not keys: backscatter
+ * of many runs forges the same user's address, and one botnet carries
+ * many runs; they are shown with a campaign, not used to build it.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +35,15 @@
 #include "verdict.h"
 
 #define SUBJECT_MIN	10	/* shorter normalised subjects are no key */
-#define NEAR_BITS	10	/* SimHashes this close are the same body */
-#define BANDS		8	/* of 8 bits: 10 bits apart leave one whole
-				 * band equal most of the time */
+#define WINDOW		(2 * 86400)	/* step 1: the same two days */
+#define NEAR_BITS	10	/* SimHashes this close: one body cluster */
+#define BANDS		8
 #define REPS		64	/* distinct bodies kept per band value */
+#define CAP		50	/* a key in more fragments pairs each... */
+#define HUBS		8	/* ...with its HUBS largest only */
+#define JOIN_COS	0.6
+#define SMALL		5
+#define ATTACH_COS	0.2
 
 /* hosts in too much mail to say anything of a run */
 static const char *const common_hosts[] = {
@@ -32,16 +52,6 @@ static const char *const common_hosts[] = {
 	"www.facebook.com", "twitter.com", "www.youtube.com", "youtu.be",
 	"docs.google.com", "drive.google.com", "www.linkedin.com",
 	"aka.ms", "go.microsoft.com", NULL,
-};
-
-struct slot {
-	uint64_t	key;	/* 0: empty */
-	size_t		first;	/* the first bounce with the key */
-};
-
-struct table {
-	struct slot	*s;
-	size_t		 mask;
 };
 
 static size_t
@@ -78,27 +88,69 @@ key_of(char tag, const char *s, size_t n)
 	return h ? h : 1;
 }
 
-/* The slot of key: found, or empty and ready to take it. */
-static struct slot *
-lookup(struct table *t, uint64_t key)
+static uint64_t
+mix(uint64_t a, uint64_t b)
 {
-	size_t i = (size_t)(key ^ (key >> 29)) & t->mask;
+	uint64_t h = a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
 
-	while (t->s[i].key && t->s[i].key != key)
-		i = (i + 1) & t->mask;
-	return &t->s[i];
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 29) ? h ^ (h >> 29) : 1;
+}
+
+/* ---- a growable open-addressing map of 64-bit keys ---- */
+
+struct map {
+	uint64_t	*k;	/* 0: empty */
+	size_t		*v;
+	size_t		 n, mask;
+};
+
+static void
+map_init(struct map *m, size_t want)
+{
+	size_t cap = 64;
+
+	while (cap < want * 2)
+		cap *= 2;
+	m->k = xcalloc(cap, sizeof *m->k);
+	m->v = xcalloc(cap, sizeof *m->v);
+	m->n = 0;
+	m->mask = cap - 1;
+}
+
+static size_t *
+map_at(struct map *m, uint64_t key, bool *fresh)
+{
+	if ((m->n + 1) * 2 > m->mask + 1) {	/* grow: half full at most */
+		struct map b;
+		map_init(&b, m->mask + 1);
+		for (size_t i = 0; i <= m->mask; i++)
+			if (m->k[i]) {
+				bool f;
+				*map_at(&b, m->k[i], &f) = m->v[i];
+			}
+		free(m->k);
+		free(m->v);
+		*m = b;
+	}
+	size_t i = (size_t)(key ^ (key >> 29)) & m->mask;
+	while (m->k[i] && m->k[i] != key)
+		i = (i + 1) & m->mask;
+	*fresh = m->k[i] == 0;
+	if (*fresh) {
+		m->k[i] = key;
+		m->v[i] = 0;
+		m->n++;
+	}
+	return &m->v[i];
 }
 
 static void
-join_key(struct table *t, size_t *up, uint64_t key, size_t i)
+map_free(struct map *m)
 {
-	struct slot *s = lookup(t, key);
-
-	if (s->key == 0) {
-		s->key = key;
-		s->first = i;
-	} else
-		unite(up, s->first, i);
+	free(m->k);
+	free(m->v);
 }
 
 static bool
@@ -111,83 +163,452 @@ common(const char *h, size_t n)
 	return false;
 }
 
-void
-ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
-{
-	struct table t;
-	size_t *up = xcalloc(n ? n : 1, sizeof *up), cap = 64, keys = 0;
+/* ---- the keys of one report ---- */
 
-	/* at most a subject, the bands and a key per link host each: the
-	 * table is made twice that, so it never fills */
-	for (size_t i = 0; i < n; i++) {
-		keys += 1;
-		for (const char *p = ev[i]->links; p && *p; p++)
-			keys += *p == ' ';
-		keys += ev[i]->links != NULL;
+struct keys {
+	uint64_t	*k;
+	size_t		 n, cap;
+};
+
+static void
+keys_add(struct keys *ks, uint64_t k)
+{
+	if (ks->n == ks->cap) {
+		ks->cap = ks->cap ? ks->cap * 2 : 8;
+		ks->k = xreallocarray(ks->k, ks->cap, sizeof *ks->k);
 	}
-	while (cap < keys * 2)
-		cap *= 2;
-	t.s = xcalloc(cap, sizeof *t.s);
-	/* per band and band value, the representatives' indexes */
+	ks->k[ks->n++] = k;
+}
+
+/* Its subject (whole, and without the junk word runs append) and link
+ * hosts. */
+static void
+report_keys(const struct ndr_evidence *e, struct keys *ks)
+{
+	char *norm = ndr_subject_norm(e->subject), *sp;
+	size_t nl = strlen(norm), words = 1;
+
+	ks->n = 0;
+	for (const char *p = norm; *p; p++)
+		words += *p == ' ';
+	if (nl >= SUBJECT_MIN)
+		keys_add(ks, key_of('s', norm, nl));
+	if (words >= 4 && (sp = strrchr(norm, ' ')) != NULL &&
+	    (size_t)(sp - norm) >= SUBJECT_MIN)
+		keys_add(ks, key_of('s', norm, (size_t)(sp - norm)));
+	free(norm);
+	for (const char *p = e->links; p && *p; ) {
+		size_t hl = strcspn(p, " ");
+		if (hl && !common(p, hl))
+			keys_add(ks, key_of('l', p, hl));
+		p += hl + (p[hl] == ' ');
+	}
+}
+
+/* Each body's SimHash cluster: the first representative within NEAR_BITS
+ * (kept per band value, a bounded number each), or itself; NO for none. */
+static void
+body_clusters(const struct ndr_evidence *const *ev, size_t n, size_t *bc)
+{
 	size_t *reps = xcalloc((size_t)BANDS * 256 * REPS, sizeof *reps);
 	unsigned char *nreps = xcalloc((size_t)BANDS * 256, 1);
-	t.mask = cap - 1;
-	for (size_t i = 0; i < n; i++)
-		up[i] = i;
+
 	for (size_t i = 0; i < n; i++) {
-		const struct ndr_evidence *e = ev[i];
-		char *norm = ndr_subject_norm(e->subject), *sp;
-		size_t nl = strlen(norm), words = 1;
-		bool keyed = e->simhash != 0;
-		for (const char *p = norm; *p; p++)
-			words += *p == ' ';
-		if (nl >= SUBJECT_MIN) {
-			join_key(&t, up, key_of('s', norm, nl), i);
-			keyed = true;
-		}
-		/* spam runs append a word of junk: the subject without its
-		 * last word is a key too, when enough is left */
-		if (words >= 4 && (sp = strrchr(norm, ' ')) != NULL &&
-		    (size_t)(sp - norm) >= SUBJECT_MIN)
-			join_key(&t, up, key_of('s', norm, (size_t)(sp - norm)), i);
-		free(norm);
-		for (const char *p = e->links; p && *p; ) {
-			size_t hl = strcspn(p, " ");
-			if (hl && !common(p, hl)) {
-				join_key(&t, up, key_of('l', p, hl), i);
-				keyed = true;
-			}
-			p += hl + (p[hl] == ' ');
-		}
-		if (!keyed)
-			up[i] = NDR_NO_CAMPAIGN;
-		if (e->simhash == 0)
+		uint64_t h = ev[i]->simhash;
+		bc[i] = NDR_NO_CAMPAIGN;
+		if (h == 0)
 			continue;
-		bool joined = false;
-		for (int b = 0; b < BANDS && !joined; b++) {
-			size_t bucket = (size_t)b * 256 +
-			    ((e->simhash >> (8 * b)) & 0xff);
+		for (int b = 0; b < BANDS && bc[i] == NDR_NO_CAMPAIGN; b++) {
+			size_t bucket = (size_t)b * 256 + ((h >> (8 * b)) & 0xff);
 			size_t *r = reps + bucket * REPS;
-			for (unsigned k = 0; k < nreps[bucket] && !joined; k++)
-				if (ndr_simhash_dist(ev[r[k]]->simhash,
-				    e->simhash) <= NEAR_BITS) {
-					unite(up, r[k], i);
-					joined = true;
+			for (unsigned k = 0; k < nreps[bucket]; k++)
+				if (ndr_simhash_dist(ev[r[k]]->simhash, h) <=
+				    NEAR_BITS) {
+					bc[i] = bc[r[k]];
+					break;
 				}
 		}
-		if (joined)
+		if (bc[i] != NDR_NO_CAMPAIGN)
 			continue;
+		bc[i] = i;
 		for (int b = 0; b < BANDS; b++) {
-			size_t bucket = (size_t)b * 256 +
-			    ((e->simhash >> (8 * b)) & 0xff);
+			size_t bucket = (size_t)b * 256 + ((h >> (8 * b)) & 0xff);
 			if (nreps[bucket] < REPS)
 				reps[bucket * REPS + nreps[bucket]++] = i;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		id[i] = up[i] == NDR_NO_CAMPAIGN ? NDR_NO_CAMPAIGN : find(up, i);
-	free(t.s);
 	free(reps);
 	free(nreps);
+}
+
+/* ---- step 2: fragments as weighed token vectors ---- */
+
+struct entry {
+	uint64_t	tok;
+	double		w;
+};
+
+struct vecs {
+	struct entry	*e;	/* by group, each group's by token */
+	size_t		*size;	/* group g's members */
+	size_t		*start;	/* group g: e[start[g], start[g + 1]) */
+	double		*norm;
+	size_t		*gid;	/* root -> group number */
+	size_t		 ngroups;
+};
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The tokens' weights: log(n / document frequency). */
+static void
+token_idf(const struct ndr_evidence *const *ev, size_t n, struct map *df)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += ev[i]->ntokens;
+	map_init(df, total / 8 + 64);
+	for (size_t i = 0; i < n; i++)
+		for (size_t t = 0; t < ev[i]->ntokens; t++) {
+			bool fresh;
+			(*map_at(df, ev[i]->tokens[t] ? ev[i]->tokens[t] : 1,
+			    &fresh))++;
+		}
+}
+
+static double
+idf_of(struct map *df, uint64_t tok, size_t n)
+{
+	bool fresh;
+	size_t c = *map_at(df, tok ? tok : 1, &fresh);
+
+	return log((double)n / (double)(c ? c : 1));
+}
+
+/* One vector per group of the union-find: its members' tokens summed. */
+static void
+build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
+    struct map *df, struct vecs *v)
+{
+	size_t *order = xcalloc(n ? n : 1, sizeof *order), *cnt;
+	uint64_t *buf = NULL;
+	size_t bufcap = 0, ne = 0, ecap = 0;
+
+	v->gid = xcalloc(n ? n : 1, sizeof *v->gid);
+	v->ngroups = 0;
+	for (size_t i = 0; i < n; i++)
+		if (find(up, i) == i)
+			v->gid[i] = v->ngroups++;
+	cnt = xcalloc(v->ngroups + 1, sizeof *cnt);
+	v->size = xcalloc(v->ngroups + 1, sizeof *v->size);
+	for (size_t i = 0; i < n; i++)
+		cnt[v->gid[find(up, i)] + 1]++;
+	for (size_t g = 0; g < v->ngroups; g++)
+		v->size[g] = cnt[g + 1];
+	for (size_t g = 0; g < v->ngroups; g++)
+		cnt[g + 1] += cnt[g];
+	for (size_t i = 0; i < n; i++)
+		order[cnt[v->gid[find(up, i)]]++] = i;
+	v->start = xcalloc(v->ngroups + 1, sizeof *v->start);
+	v->norm = xcalloc(v->ngroups ? v->ngroups : 1, sizeof *v->norm);
+	v->e = NULL;
+	/* order now lists the members group by group */
+	for (size_t g = 0, k = 0; g < v->ngroups; g++) {
+		size_t nb = 0;
+		v->start[g] = ne;
+		for (; k < n && v->gid[find(up, order[k])] == g; k++) {
+			const struct ndr_evidence *e = ev[order[k]];
+			if (nb + e->ntokens > bufcap) {
+				bufcap = (nb + e->ntokens) * 2;
+				buf = xreallocarray(buf, bufcap, sizeof *buf);
+			}
+			memcpy(buf + nb, e->tokens, e->ntokens * sizeof *buf);
+			nb += e->ntokens;
+		}
+		qsort(buf, nb, sizeof *buf, cmp_u64);
+		double sq = 0;
+		for (size_t i = 0; i < nb; ) {
+			size_t j = i;
+			while (j < nb && buf[j] == buf[i])
+				j++;
+			if (ne == ecap) {
+				ecap = ecap ? ecap * 2 : 1024;
+				v->e = xreallocarray(v->e, ecap, sizeof *v->e);
+			}
+			double w = (double)(j - i) * idf_of(df, buf[i], n);
+			v->e[ne++] = (struct entry){ buf[i], w };
+			sq += w * w;
+			i = j;
+		}
+		v->norm[g] = sqrt(sq);
+	}
+	v->start[v->ngroups] = ne;
+	free(buf);
+	free(cnt);
+	free(order);
+}
+
+static void
+vecs_free(struct vecs *v)
+{
+	free(v->e);
+	free(v->size);
+	free(v->start);
+	free(v->norm);
+	free(v->gid);
+}
+
+static double
+cosine(const struct vecs *v, size_t a, size_t b)
+{
+	const struct entry *x = v->e + v->start[a], *xe = v->e + v->start[a + 1];
+	const struct entry *y = v->e + v->start[b], *ye = v->e + v->start[b + 1];
+	double dot = 0;
+
+	if (v->norm[a] == 0 || v->norm[b] == 0)
+		return 0;
+	while (x < xe && y < ye) {
+		if (x->tok < y->tok)
+			x++;
+		else if (y->tok < x->tok)
+			y++;
+		else
+			dot += (x++)->w * (y++)->w;
+	}
+	return dot / (v->norm[a] * v->norm[b]);
+}
+
+/* ---- step 2: the pairs of groups that share a key ---- */
+
+struct kf {		/* a report's key (over all time), and its group */
+	uint64_t	key;
+	size_t		g;
+};
+
+static int
+cmp_kf(const void *a, const void *b)
+{
+	const struct kf *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->g > y->g) - (x->g < y->g);
+}
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static void
+pair_add(size_t **p, size_t *n, size_t *cap, size_t x, size_t y)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*p = xreallocarray(*p, *cap, 2 * sizeof **p);
+	}
+	(*p)[2 * *n] = x < y ? x : y;
+	(*p)[2 * *n + 1] = x < y ? y : x;
+	(*n)++;
+}
+
+/* The HUBS largest groups of k[0, n) into hub, largest first; how many. */
+static size_t
+largest(const struct kf *k, size_t n, const struct vecs *v, size_t *hub)
+{
+	size_t nh = 0;
+
+	for (size_t a = 0; a < n; a++) {
+		size_t g = k[a].g, h;
+		if (nh == HUBS && v->size[hub[HUBS - 1]] >= v->size[g])
+			continue;
+		h = nh < HUBS ? nh++ : HUBS - 1;
+		hub[h] = g;
+		for (; h > 0 && v->size[hub[h]] > v->size[hub[h - 1]]; h--) {
+			size_t t = hub[h];
+			hub[h] = hub[h - 1];
+			hub[h - 1] = t;
+		}
+	}
+	return nh;
+}
+
+/* The distinct pairs (group numbers, a < b) that share a key held by at
+ * most CAP groups, or a group and one of the HUBS largest of a key held
+ * by more; *np pairs, two size_t each. */
+static size_t *
+shared_pairs(const struct kf *allk, size_t nk, const struct vecs *v,
+    size_t *up, size_t *np)
+{
+	struct kf *k = xcalloc(nk ? nk : 1, sizeof *k);
+	size_t *p = NULL, n = 0, cap = 0, m = 0;
+
+	for (size_t i = 0; i < nk; i++)
+		k[i] = (struct kf){ allk[i].key, v->gid[find(up, allk[i].g)] };
+	qsort(k, nk, sizeof *k, cmp_kf);
+	for (size_t i = 0; i < nk; i++)	/* each (key, group) once */
+		if (m == 0 || k[i].key != k[m - 1].key || k[i].g != k[m - 1].g)
+			k[m++] = k[i];
+	for (size_t i = 0; i < m; ) {
+		size_t j = i;
+		while (j < m && k[j].key == k[i].key)
+			j++;
+		/* every pair of a key's groups; of a key in many, each
+		 * group with the largest few (where a run's bulk is) */
+		if (j - i <= CAP) {
+			for (size_t a = i; a < j; a++)
+				for (size_t b = a + 1; b < j; b++)
+					pair_add(&p, &n, &cap, k[a].g, k[b].g);
+		} else {
+			size_t hub[HUBS], nh = largest(k + i, j - i, v, hub);
+			for (size_t a = i; a < j; a++)
+				for (size_t h = 0; h < nh; h++)
+					if (k[a].g != hub[h])
+						pair_add(&p, &n, &cap, k[a].g,
+						    hub[h]);
+		}
+		i = j;
+	}
+	free(k);
+	qsort(p, n, 2 * sizeof *p, cmp_pair);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || p[2 * i] != p[2 * (u - 1)] ||
+		    p[2 * i + 1] != p[2 * (u - 1) + 1]) {
+			p[2 * u] = p[2 * i];
+			p[2 * u + 1] = p[2 * i + 1];
+			u++;
+		}
+	*np = u;
+	return p;
+}
+
+/* Step 1: the fragments, and every report's keys (over all time) with
+ * its index, for step 2. Returns how many were keyed at all. */
+static struct kf *
+fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
+    const size_t *bc, bool *keyed, size_t *nk)
+{
+	struct map first;
+	struct keys ks = { 0 };
+	struct kf *all = NULL;
+	size_t na = 0, cap = 0;
+
+	map_init(&first, n * 2 + 64);
+	for (size_t i = 0; i < n; i++) {
+		const struct ndr_evidence *e = ev[i];
+		uint64_t day = e->date > 0 ? (uint64_t)(e->date / WINDOW) : 0;
+		report_keys(e, &ks);
+		size_t nsl = ks.n;	/* subject and link keys */
+		if (bc[i] != NDR_NO_CAMPAIGN)
+			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
+		keyed[i] = ks.n > 0;
+		for (size_t k = 0; k < ks.n; k++) {
+			if (na == cap) {
+				cap = cap ? cap * 2 : 1024;
+				all = xreallocarray(all, cap, sizeof *all);
+			}
+			all[na++] = (struct kf){ ks.k[k], i };
+			/* a body cluster pairs fragments in step 2 only: one
+			 * template carries several runs */
+			if (k >= nsl)
+				continue;
+			bool fresh;
+			size_t *f = map_at(&first, mix(ks.k[k], day), &fresh);
+			if (fresh)
+				*f = i;
+			else
+				unite(up, *f, i);
+		}
+	}
+	free(ks.k);
+	map_free(&first);
+	*nk = na;
+	return all;
+}
+
+void
+ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
+{
+	size_t *up = xcalloc(n ? n : 1, sizeof *up);
+	size_t *bc = xcalloc(n ? n : 1, sizeof *bc), nk, np;
+	bool *keyed = xcalloc(n ? n : 1, sizeof *keyed);
+	struct map df;
+	struct vecs v;
+
+	for (size_t i = 0; i < n; i++)
+		up[i] = i;
+	body_clusters(ev, n, bc);
+	struct kf *keys = fragments(ev, n, up, bc, keyed, &nk);
+	token_idf(ev, n, &df);
+
+	/* fragments alike in their words join */
+	build_vecs(ev, n, up, &df, &v);
+	size_t *p = shared_pairs(keys, nk, &v, up, &np);
+	size_t *root = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *root);
+	for (size_t i = 0; i < n; i++)
+		if (find(up, i) == i)
+			root[v.gid[i]] = i;
+	for (size_t k = 0; k < np; k++)
+		if (cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
+			unite(up, root[p[2 * k]], root[p[2 * k + 1]]);
+	free(p);
+	free(root);
+	vecs_free(&v);
+
+	/* a small group joins its most alike larger neighbour */
+	size_t *size = xcalloc(n ? n : 1, sizeof *size);
+	for (size_t i = 0; i < n; i++)
+		size[find(up, i)]++;
+	build_vecs(ev, n, up, &df, &v);
+	p = shared_pairs(keys, nk, &v, up, &np);
+	root = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *root);
+	for (size_t i = 0; i < n; i++)
+		if (find(up, i) == i)
+			root[v.gid[i]] = i;
+	size_t *best = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *best);
+	double *bcos = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *bcos);
+	for (size_t k = 0; k < np; k++) {
+		double c = cosine(&v, p[2 * k], p[2 * k + 1]);
+		for (int s = 0; s < 2; s++) {	/* each side in turn */
+			size_t a = p[2 * k + s], b = p[2 * k + 1 - s];
+			if (size[root[a]] < SMALL && size[root[b]] >=
+			    size[root[a]] && c >= ATTACH_COS && c > bcos[a]) {
+				bcos[a] = c;
+				best[a] = b + 1;
+			}
+		}
+	}
+	size_t *to = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *to);
+	for (size_t g = 0; g < v.ngroups; g++)
+		to[g] = best[g] ? root[best[g] - 1] : root[g];
+	for (size_t g = 0; g < v.ngroups; g++)
+		if (best[g])
+			unite(up, root[g], to[g]);
+	free(to);
+	free(best);
+	free(bcos);
+	free(p);
+	free(root);
+	vecs_free(&v);
+	free(size);
+
+	for (size_t i = 0; i < n; i++)
+		id[i] = keyed[i] ? find(up, i) : NDR_NO_CAMPAIGN;
+	free(keys);
+	free(keyed);
+	free(bc);
 	free(up);
+	map_free(&df);
 }
