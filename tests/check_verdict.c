@@ -465,8 +465,43 @@ START_TEST(test_simhash)
 }
 END_TEST
 
+static int
+cmp_tok(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The words of its subject and body as the classifier's tokens would
+ * be: hashed, sorted, each once. */
+static void
+words_as_tokens(struct ndr_evidence *e, uint64_t *buf, size_t cap)
+{
+	const char *src[2] = { e->subject, e->excerpt };
+	size_t n = 0;
+
+	for (int k = 0; k < 2; k++)
+		for (const char *p = src[k]; p && *p && n < cap; ) {
+			uint64_t h = 1469598103934665603ull;
+			size_t w = 0;
+			for (; p[w] && p[w] != ' '; w++)
+				h = (h ^ (unsigned char)p[w]) * 1099511628211ull;
+			if (w)
+				buf[n++] = h;
+			p += w + (p[w] == ' ');
+		}
+	qsort(buf, n, sizeof *buf, cmp_tok);
+	e->ntokens = 0;
+	for (size_t i = 0; i < n; i++)
+		if (e->ntokens == 0 || buf[i] != buf[e->ntokens - 1])
+			buf[e->ntokens++] = buf[i];
+	e->tokens = buf;
+}
+
 START_TEST(test_campaigns)
 {
+	static uint64_t toks[8][256];
 	struct ndr_evidence e[8] = {
 		/* run 1: two subjects, joined by a shared link host */
 		{ .subject = "Cheap meds 4821 today", .links = "pills.example" },
@@ -491,6 +526,7 @@ START_TEST(test_campaigns)
 	e[0].excerpt = (char *)body_b;
 	for (int i = 0; i < 8; i++) {
 		e[i].simhash = ndr_simhash(e[i].excerpt);
+		words_as_tokens(&e[i], toks[i], 256);
 		p[i] = &e[i];
 	}
 	ndr_campaigns(p, 8, id);
@@ -504,6 +540,41 @@ START_TEST(test_campaigns)
 	ck_assert_uint_eq(id[6], 0);
 	ck_assert_uint_eq(id[7], 0);
 	ndr_campaigns(p, 0, id);	/* nothing: no crash */
+}
+END_TEST
+
+/* two runs that share a generic subject (and a shortener) but not their
+ * days nor their words stay two campaigns; each run stays one */
+START_TEST(test_campaigns_sharing_a_generic_subject)
+{
+	static uint64_t toks[6][256];
+	static const char *const body[2] = {
+		"luxury watches at half price order the replica watches today "
+		"free shipping on every watch",
+		"casino bonus spins for new players claim your casino bonus "
+		"and play the slots tonight",
+	};
+	struct ndr_evidence e[6];
+	const struct ndr_evidence *p[6];
+	size_t id[6];
+
+	for (int i = 0; i < 6; i++) {
+		memset(&e[i], 0, sizeof e[i]);
+		e[i].subject = "Important notice for you";
+		e[i].links = i % 3 == 0 ? "sh.rt.example" : i < 3 ?
+		    "watches.example" : "casino.example";
+		e[i].excerpt = (char *)body[i / 3];
+		e[i].date = T0 + (i < 3 ? 0 : 9 * DAY) + i * 3600;
+		e[i].simhash = ndr_simhash(e[i].excerpt);
+		words_as_tokens(&e[i], toks[i], 256);
+		p[i] = &e[i];
+	}
+	ndr_campaigns(p, 6, id);
+	ck_assert_uint_eq(id[1], id[0]);
+	ck_assert_uint_eq(id[2], id[0]);
+	ck_assert_uint_eq(id[4], id[3]);
+	ck_assert_uint_eq(id[5], id[3]);
+	ck_assert_uint_ne(id[0], id[3]);
 }
 END_TEST
 
@@ -739,5 +810,6 @@ CHECK_MAIN_CASES("verdict",
 	    test_no_basis_is_unsure, test_campaign_and_content_add_up,
 	    test_relay_match), NULL, NULL, 0 },
 	{ "campaigns", TESTS(test_subject_norm, test_simhash,
-	    test_campaigns, test_evidence_of_fixtures,
+	    test_campaigns, test_campaigns_sharing_a_generic_subject,
+	    test_evidence_of_fixtures,
 	    test_campaign_numbers_stay), NULL, NULL, 0 });
