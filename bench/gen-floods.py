@@ -25,8 +25,7 @@ relay of hers. The mailbox holds, for SCALE 1:
     in bursts from the MTAs that bounce the runs;
   - ordinary mail.
 Each line of LABELS.tsv: the report's Message-ID, its class (legit,
-backscatter, other) and for backscatter its run ("e" + run for an empty
-NDR, which carries nothing to group it by).
+backscatter, other) and for backscatter its run (an empty NDR's too).
 """
 import os
 import random
@@ -274,7 +273,7 @@ def main():
                 msg, mid = ndr(o2, o2['rcpt'], t2, mta, 'none',
                                o2['sender'])
                 box.put('', msg, t2)
-                labels.append((mid, 'backscatter', 'e%d' % r.n))
+                labels.append((mid, 'backscatter', str(r.n)))
 
     # ordinary mail
     for i in range(int(8000 * scale)):

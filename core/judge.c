@@ -92,13 +92,19 @@ struct rdate {
 	int64_t		date;
 };
 
+struct burst {
+	uint64_t	mta;
+	int64_t		date;
+	size_t		g;	/* its group (ndr_campaigns'), or none */
+};
+
 struct sent_ctx {
 	struct store	*st;
 	struct rdate	*rd;
 	size_t		 nrd, caprd;
 	struct map	 domain;	/* Message-ID domains */
 	struct map	 rdomain;	/* recipients' domains */
-	struct rdate	*burst;		/* (MTA, date) of reports with their
+	struct burst	*burst;		/* (MTA, date) of reports with their
 					 * original that are not legitimate */
 	size_t		 nburst;
 	struct map	 mids;		/* Message-IDs (hashes: "maybe") */
@@ -222,22 +228,32 @@ cb_rcpt_domain(void *arg, const char *d)
 
 #define BURST	(6 * 3600)
 
+/* The first burst entry of MTA h at or after date. */
+static size_t
+burst_first(const struct sent_ctx *s, uint64_t h, int64_t date)
+{
+	size_t lo = 0, hi = s->nburst;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct burst *r = &s->burst[mid];
+		if (r->mta < h || (r->mta == h && r->date < date))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static size_t
 cb_burst(void *arg, const char *mta, int64_t date)
 {
 	struct sent_ctx *s = arg;
 	uint64_t h = hash(mta);
-	size_t lo = 0, hi = s->nburst, n = 0;
+	size_t lo, n = 0;
 
-	while (lo < hi) {	/* the first (h, date >= date - BURST) */
-		size_t mid = lo + (hi - lo) / 2;
-		const struct rdate *r = &s->burst[mid];
-		if (r->rcpt < h || (r->rcpt == h && r->date < date - BURST))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < s->nburst && s->burst[lo].rcpt == h &&
+	lo = burst_first(s, h, date - BURST);
+	for (; lo < s->nburst && s->burst[lo].mta == h &&
 	    s->burst[lo].date <= date + BURST && n < 100; lo++)
 		n++;
 	return n;
@@ -363,8 +379,19 @@ judging_free(struct judging *jd)
 	free(jd->cid);
 }
 
+static int
+cmp_burst(const void *a, const void *b)
+{
+	const struct burst *x = a, *y = b;
+
+	if (x->mta != y->mta)
+		return x->mta < y->mta ? -1 : 1;
+	return (x->date > y->date) - (x->date < y->date);
+}
+
 /* The MTAs and times of the reports that carry their original and are
- * not legitimate: what an empty NDR's burst is measured against. */
+ * not legitimate, with their groups: what an empty NDR's burst is
+ * measured against. */
 static void
 burst_index(struct sent_ctx *s, const struct judging *jd)
 {
@@ -372,18 +399,58 @@ burst_index(struct sent_ctx *s, const struct judging *jd)
 	for (size_t k = 0; k < jd->nb; k++) {
 		const struct ndr_evidence *e = jd->bad[k];
 		if (e->orig_mid && e->mta && e->date > 0)
-			s->burst[s->nburst++] = (struct rdate){ hash(e->mta),
-			    e->date };
+			s->burst[s->nburst++] = (struct burst){ hash(e->mta),
+			    e->date, jd->grp[k] };
 	}
 	if (s->nburst > 1)
-		qsort(s->burst, s->nburst, sizeof *s->burst, cmp_rdate);
+		qsort(s->burst, s->nburst, sizeof *s->burst, cmp_burst);
+}
+
+/*
+ * An empty NDR carries nothing to group it by but its MTA and time: when
+ * its MTA bounced at least BURST_MIN reports of one campaign within
+ * BURST of it, and they are most of what that MTA bounced then, it is
+ * that campaign's too.
+ */
+#define BURST_MIN	3
+
+static void
+empties_join(const struct sent_ctx *s, struct judging *jd)
+{
+	for (size_t k = 0; k < jd->nb; k++) {
+		const struct ndr_evidence *e = jd->bad[k];
+		size_t g[8], cnt[8], ng = 0, all = 0, best = 0;
+		if (jd->grp[k] != NDR_NO_CAMPAIGN || e->orig_mid || !e->mta ||
+		    e->date <= 0)
+			continue;
+		uint64_t h = hash(e->mta);
+		for (size_t i = burst_first(s, h, e->date - BURST);
+		    i < s->nburst && s->burst[i].mta == h &&
+		    s->burst[i].date <= e->date + BURST && all < 1000; i++) {
+			size_t x = s->burst[i].g, t = 0;
+			all++;
+			if (x == NDR_NO_CAMPAIGN)
+				continue;
+			while (t < ng && g[t] != x)
+				t++;
+			if (t == ng && ng < 8) {
+				g[ng] = x;
+				cnt[ng++] = 0;
+			}
+			if (t < ng && ++cnt[t] > cnt[best])
+				best = t;
+		}
+		if (ng && cnt[best] >= BURST_MIN && 2 * cnt[best] > all)
+			jd->grp[k] = g[best];
+	}
 }
 
 /* The legitimate first: they are no campaign's. The rest grouped, each
  * group's members listed by its root (a counting sort), the roots by
  * size. */
 static void
-legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c)
+legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c,
+    struct sent_ctx *sc)
 {
 	for (size_t i = 0; i < jd->n; i++) {
 		jd->v->nsig = 0;
@@ -394,6 +461,8 @@ legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c)
 			keep(&jd->out[i], jd->v, NDR_LEGIT, 0);
 	}
 	ndr_campaigns(jd->bad, jd->nb, jd->grp);
+	burst_index(sc, jd);
+	empties_join(sc, jd);
 	for (size_t k = 0; k < jd->nb; k++)
 		if (jd->grp[k] != NDR_NO_CAMPAIGN) {
 			jd->size[jd->grp[k]]++;
@@ -568,8 +637,7 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
 	};
 	judging_alloc(&jd);
-	legit_then_groups(&jd, &c);
-	burst_index(&sc, &jd);
+	legit_then_groups(&jd, &c, &sc);
 	number_campaigns(&jd);
 	judge_rest(&jd, &c);
 	describe_campaigns(&jd);

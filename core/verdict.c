@@ -650,10 +650,11 @@ ndr_judge_backscatter(const struct ndr_evidence *ev,
 	if (campaign_size >= 3) {
 		double w = log2((double)campaign_size) / 2;
 		add_scaled(v, NDR_SIG_CAMPAIGN, w, "%zu bounces of one "
-		    "campaign%s%s%s", campaign_size, campaign_subject ?
+		    "campaign%s%s%s%s", campaign_size, campaign_subject ?
 		    " (\"" : "",
 		    campaign_subject ? campaign_subject : "",
-		    campaign_subject ? "\")" : "");
+		    campaign_subject ? "\")" : "", ev->orig_mid ? "" :
+		    ", joined by its MTA's bounces of it in the same hours");
 	}
 	if (c->content) {
 		double s = c->content(c->arg, ev);
