@@ -1,6 +1,7 @@
 /* config.c - the INI-style configuration file and the account password. */
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +60,50 @@ set_list(struct ndr_strv *sv, const char *v, bool lower)
 	return sv->n > 0;
 }
 
+/* A relay: a host name (".example.org": any host of that domain), an
+ * IPv4 or IPv6 address, or a network of either ("192.0.2.0/24"). What
+ * looks like an address (digits and dots, a colon, a slash) must be one. */
+static bool
+relay_ok(const char *r)
+{
+	unsigned char buf[16];
+	char ip[64];
+	const char *slash = strchr(r, '/');
+	size_t n = slash ? (size_t)(slash - r) : strlen(r);
+	bool v6 = memchr(r, ':', n) != NULL;
+
+	if (slash || v6 || strspn(r, "0123456789.") == strlen(r)) {
+		if (n == 0 || n >= sizeof ip)
+			return false;
+		memcpy(ip, r, n);
+		ip[n] = '\0';
+		if (inet_pton(v6 ? AF_INET6 : AF_INET, ip, buf) != 1)
+			return false;
+		if (slash) {
+			char *end;
+			long len = strtol(slash + 1, &end, 10);
+			return slash[1] && *end == '\0' && len >= 0 &&
+			    len <= (v6 ? 128 : 32);
+		}
+		return true;
+	}
+	for (const char *p = r; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return false;
+	return strstr(r, "..") == NULL && *r;
+}
+
+static bool
+set_relays(struct ndr_strv *sv, const char *v)
+{
+	if (!set_list(sv, v, true))
+		return false;
+	for (size_t i = 0; i < sv->n; i++)
+		if (!relay_ok(sv->v[i]))
+			return false;
+	return true;
+}
+
 static bool
 set_str(char **dst, const char *v)
 {
@@ -113,8 +158,8 @@ set_fingerprint(char **dst, const char *v)
 }
 
 /* The keys of an account section: where each goes and what it takes. */
-enum kind { K_STR, K_PORT, K_TLS, K_FP, K_LIST, K_LOWLIST, K_SCORE, K_COUNT,
-    K_UNSURE };
+enum kind { K_STR, K_PORT, K_TLS, K_FP, K_LIST, K_LOWLIST, K_RELAYS, K_SCORE,
+	K_COUNT, K_UNSURE };
 
 /* a number in [0, 1] */
 static bool
@@ -171,8 +216,8 @@ static const struct key {
 	{ "quarantine", K_STR, F(quarantine), "a folder name" },
 	{ "batv_key", K_STR, F(batv_key), "a secret" },
 	{ "addresses", K_LOWLIST, F(addresses), "a list of addresses" },
-	{ "own_relays", K_LOWLIST, F(own_relays),
-	    "a list of host names and networks" },
+	{ "own_relays", K_RELAYS, F(own_relays),
+	    "a list of host names, addresses and networks (192.0.2.0/24)" },
 	{ "folders", K_LIST, F(folders), "a list of folders" },
 	{ "sent", K_LIST, F(sent), "a list of folders" },
 	{ "trash", K_STR, F(trash), "a folder name" },
@@ -203,6 +248,7 @@ set_key(struct ndr_account *a, const char *key, const char *v, bool *known)
 		case K_TLS: ok = set_tls(dst, v); break;
 		case K_FP: ok = set_fingerprint(dst, v); break;
 		case K_LIST: ok = set_list(dst, v, false); break;
+		case K_RELAYS: ok = set_relays(dst, v); break;
 		case K_SCORE: ok = set_score(dst, v); break;
 		case K_COUNT: ok = set_count(dst, v); break;
 		case K_UNSURE: ok = set_unsure(dst, v); break;

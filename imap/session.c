@@ -101,8 +101,15 @@ tcp_connect(const char *host, unsigned port, unsigned wait, char *err,
 
 	snprintf(serv, sizeof serv, "%u", port);
 	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0) {
-		snprintf(err, errlen, "cannot connect to %s:%u: %s", host, port,
-		    gai_strerror(e));
+		if (e == EAI_NONAME || e == EAI_AGAIN || e == EAI_FAIL
+#ifdef EAI_NODATA
+		    || e == EAI_NODATA
+#endif
+		    )
+			snprintf(err, errlen, "cannot resolve %s", host);
+		else
+			snprintf(err, errlen, "cannot connect to %s:%u: %s",
+			    host, port, gai_strerror(e));
 		return -1;
 	}
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {

@@ -12,6 +12,32 @@
 
 #include "imap.h"
 
+/* Why GnuTLS refused a certificate, in one plain phrase (its own words
+ * are several sentences with a trailing space). */
+static const char *
+status_words(unsigned status)
+{
+	static const struct { unsigned flag; const char *words; } w[] = {
+		{ GNUTLS_CERT_UNEXPECTED_OWNER, "it was issued for another "
+		    "host name" },
+		{ GNUTLS_CERT_EXPIRED, "it has expired" },
+		{ GNUTLS_CERT_NOT_ACTIVATED, "it is not valid yet" },
+		{ GNUTLS_CERT_REVOKED, "it has been revoked" },
+		{ GNUTLS_CERT_SIGNER_NOT_FOUND, "its issuer is unknown (set "
+		    "ca_file, or pin its fingerprint)" },
+		{ GNUTLS_CERT_SIGNER_NOT_CA, "its issuer is not a CA" },
+		{ GNUTLS_CERT_INSECURE_ALGORITHM, "it is signed with an insecure "
+		    "algorithm" },
+		{ GNUTLS_CERT_SIGNATURE_FAILURE, "its signature does not "
+		    "verify" },
+	};
+
+	for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+		if (status & w[i].flag)
+			return w[i].words;
+	return "GnuTLS refused it";
+}
+
 /* "sha256:AB:CD..." against the leaf certificate's SHA-256 */
 static bool
 pinned(const MMAPString *der, const char *fingerprint)
@@ -101,12 +127,8 @@ imap_tls_verify(void *chainp, const char *host, const char *ca_file,
 		goto out;
 	}
 	if (status != 0) {
-		gnutls_datum_t why = { NULL, 0 };
-		gnutls_certificate_verification_status_print(status,
-		    GNUTLS_CRT_X509, &why, 0);
-		snprintf(err, errlen, "certificate for %s not trusted: %s",
-		    host, why.data ? (char *)why.data : "unknown reason");
-		gnutls_free(why.data);
+		snprintf(err, errlen, "certificate for %s not trusted: %s", host,
+		    status_words(status));
 		goto out;
 	}
 	rc = 0;

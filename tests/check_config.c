@@ -100,6 +100,12 @@ START_TEST(test_errors_name_file_line_and_key)
 		    ":4: bad value for 'tls': expected implicit, starttls or none" },
 		{ "[account a]\nhost = h\nuser = u\nfingerprint = ab:cd\n",
 		    ":4: bad value for 'fingerprint'" },
+		{ "[account a]\nhost = h\nuser = u\nown_relays = 192.0.2.0/33\n",
+		    ":4: bad value for 'own_relays'" },
+		{ "[account a]\nhost = h\nuser = u\nown_relays = smtp.x.org, "
+		    "300.1.1.1\n", ":4: bad value for 'own_relays'" },
+		{ "[account a]\nhost = h\nuser = u\nown_relays = 2001:db8::/129\n",
+		    ":4: bad value for 'own_relays'" },
 		{ "host = h\n", ":1: key 'host' outside any [account NAME] section" },
 		{ "[server a]\n", ":1: unknown section [server a]" },
 		{ "[account a]\nuser = u\n", ":1: [account a] needs 'host'" },

@@ -12,7 +12,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
-echo 1..14
+echo 1..15
 
 $bin classify --json "$fx/postfix.eml" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "one file: exit 0" '[ $rc = 0 ] && [ ! -s "$tmp/err" ]'
@@ -98,6 +98,7 @@ review --purge|ndrsweep review: --purge needs --older-than DAYS
 review --purge --older-than|ndrsweep review: option --older-than needs a value
 review --older-than x|ndrsweep review: --older-than takes a number of days, not 'x'
 review --release|ndrsweep review: --release needs the IDs to release (see --list)
+review --release abc|ndrsweep review: --release takes the IDs --list shows (numbers), not 'abc'
 clean --max-actions many|ndrsweep clean: --max-actions takes a number, not 'many'
 clean --log file|ndrsweep clean: --log takes syslog, not 'file'
 train|ndrsweep train: nothing to learn: give --spam or --ham
@@ -105,3 +106,9 @@ report -z|ndrsweep report: unknown option -z
 --config|ndrsweep: option --config needs a value
 EOF2
 check "usage errors: exit 64, one line naming the fault, then the usage${bad:+ (wrong:$bad)}" '[ -z "$bad" ]'
+
+# an empty folder is an input with nothing in it: said, exit 1
+mkdir "$tmp/empty"
+$bin classify "$tmp/empty" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "an empty folder: 'no messages in' it, exit 1" \
+    '[ $rc = 1 ] && [ ! -s "$tmp/out" ] && grep -q "^ndrsweep: no messages in $tmp/empty\$" "$tmp/err"'

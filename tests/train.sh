@@ -15,8 +15,8 @@ msg() {
 	    "$s" "$RANDOM$RANDOM" "$*" >"$f"
 }
 
-plan 10
-need 10 dovecot dovecot-imapd
+plan 11
+need 11 dovecot dovecot-imapd
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data XDG_CONFIG_HOME=$DC_DIR/xdg
 cf=$DC_DIR/config
@@ -51,9 +51,13 @@ out=$("$nd" train --config "$cf" --spam Casino 2>&1)
 [ $? = 0 ] && [ "$out" = "t: learnt 12 as spam, 0 as ham" ] &&
     ok "train from a folder on the server" || not_ok "train from a folder on the server"
 out=$("$nd" train --config "$cf" --spam NoSuchFolder 2>&1)
-[ $? = 2 ] && [[ $out == "ndrsweep: no folder NoSuchFolder on the server"* ]] &&
-    ok "a folder the server does not have: exit 2 and one line" ||
-    not_ok "a folder the server does not have: exit 2 and one line"
+[ $? = 1 ] && [[ $out == "ndrsweep: NoSuchFolder: no such file here, nor folder on the server"* ]] &&
+    ok "a source that is neither a file nor a server folder: a missing input, exit 1" ||
+    not_ok "a source that is neither a file nor a server folder: a missing input, exit 1"
+out=$("$nd" train --config "$cf" --spam ./missing-file 2>&1)
+[ $? = 1 ] && [[ $out == "ndrsweep: ./missing-file: no such file or folder"* ]] &&
+    ok "a missing local path: exit 1, the server not asked" ||
+    not_ok "a missing local path: exit 1, the server not asked"
 msg "$DC_DIR/new-spam" "Cheap pills today" "$spamwords casino"
 msg "$DC_DIR/new-ham" "Project meeting notes" "$hamwords"
 out=$("$nd" classify --config "$cf" --json "$DC_DIR/new-spam" "$DC_DIR/new-ham" 2>&1)

@@ -16,6 +16,7 @@ struct run {
 	bool			 json;
 	struct ndr_bayes	*bayes;		/* NULL: scores are 0.5 */
 	int			 failed;	/* inputs that could not be read */
+	size_t			 seen;		/* messages met, read or not */
 	struct ndr_limits	 lim;
 	struct ndr_buf		 out;
 };
@@ -53,6 +54,7 @@ on_message(const char *name, const char *raw, size_t len, void *arg)
 	struct ndr_report *r;
 	enum ndr_err e;
 
+	run->seen++;
 	e = ndr_read(raw, len, &run->lim, &r);
 	if (e != NDR_OK) {
 		ndr_log(NDR_LOG_ERROR, "%s: %s", name, ndr_strerror(e));
@@ -140,8 +142,16 @@ classify_run(int argc, char **argv)
 	static char obuf[1 << 16];
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	for (int i = optind; i < argc; i++)
+	for (int i = optind; i < argc; i++) {
+		size_t before = run.seen, failed = (size_t)run.failed;
 		ndr_source_walk(argv[i], on_message, on_error, &run);
+		/* an empty folder or file is an input with nothing in it:
+		 * said, not passed over in silence */
+		if (run.seen == before && (size_t)run.failed == failed) {
+			ndr_log(NDR_LOG_ERROR, "no messages in %s", argv[i]);
+			run.failed++;
+		}
+	}
 	ndr_buf_free(&run.out);
 	ndr_bayes_free(run.bayes);
 	if (opened)

@@ -209,6 +209,12 @@ review_options(int argc, char **argv, struct review_opts *o)
 	if (o->rel && optind == argc)
 		return cmd_usage_error(&o->g, "--release needs the IDs to "
 		    "release (see --list)");
+	for (int i = optind; o->rel && i < argc; i++) {
+		long id = strtol(argv[i], &end, 10);
+		if (*argv[i] == '\0' || *end || id <= 0)
+			return cmd_usage_error(&o->g, "--release takes the IDs "
+			    "--list shows (numbers), not '%s'", argv[i]);
+	}
 	if (o->purge && o->older < 0)
 		return cmd_usage_error(&o->g, "--purge needs --older-than "
 		    "DAYS");

@@ -113,6 +113,15 @@ learn_sources(struct train *t, const struct source *src, size_t nsrc,
 			ndr_source_walk(src[i].what, learn, unreadable, t);
 			continue;
 		}
+		/* a path (it names a folder of this machine) that is not
+		 * there: a missing input, never a question for the server */
+		const char *w = src[i].what;
+		if (*w == '/' || strncmp(w, "./", 2) == 0 ||
+		    strncmp(w, "../", 3) == 0) {
+			ndr_log(NDR_LOG_ERROR, "%s: no such file or folder", w);
+			t->unreadable++;
+			continue;
+		}
 		if (!imap_usable(c)) {
 			imap_drop(c);
 			if ((rc = account_connect(&t->ctx, pw, c, err,
@@ -123,6 +132,14 @@ learn_sources(struct train *t, const struct source *src, size_t nsrc,
 		}
 		if (imap_each_message(c, src[i].what, learn_uid, t, err,
 		    sizeof err) < 0) {
+			/* the server answered, and has no such folder: the
+			 * input is missing, the server is fine */
+			if (imap_usable(c)) {
+				ndr_log(NDR_LOG_ERROR, "%s: no such file here, "
+				    "nor folder on the server", src[i].what);
+				t->unreadable++;
+				continue;
+			}
 			ndr_log(NDR_LOG_ERROR, "%s", err);
 			return EXIT_SERVER;
 		}
