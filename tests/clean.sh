@@ -20,8 +20,8 @@ run() {	# run ARGS: clean, output in $out, status in $rc
 	rc=$?
 }
 
-plan 30
-need 30 dovecot dovecot-imapd
+plan 32
+need 32 dovecot dovecot-imapd
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -142,6 +142,17 @@ out=$("$nd" review --config "$cf" --purge --older-than 1 2>&1)
     [ "$(st 'Quarantäne/Rückläufer')" = 30 ] &&
     ok "review --purge --older-than 1: nothing that young" ||
     not_ok "review --purge --older-than 1: nothing that young"
+sleep 1
+out=$("$nd" review --config "$cf" --purge --older-than 0 2>&1 </dev/null)
+[ $? = 64 ] && [ "$out" = "ndrsweep: --purge expunges 30 messages for good: add --yes (or see them with --dry-run)" ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 30 ] &&
+    ok "review --purge without a terminal and without --yes: refused, nothing expunged" ||
+    not_ok "review --purge without a terminal and without --yes: refused, nothing expunged (exit $?, $out)"
+out=$("$nd" review --config "$cf" --purge --older-than 0 --dry-run 2>&1 </dev/null)
+[ $? = 0 ] && [ "$out" = "t: would expunge 30 from Quarantäne/Rückläufer (there more than 0 days)" ] &&
+    [ "$(st 'Quarantäne/Rückläufer')" = 30 ] &&
+    ok "review --purge --dry-run: says what would go, expunges nothing" ||
+    not_ok "review --purge --dry-run: says what would go, expunges nothing ($out)"
 
 # retention: what is older than the retention is expunged
 sleep 1

@@ -21,7 +21,8 @@ review_usage(FILE *f)
 	fprintf(f,
 	    "usage: ndrsweep review [--config FILE] [--account NAME]\n"
 	    "                       [--list [--json]] [--release ID...]\n"
-	    "                       [--release-campaign N] [--purge --older-than DAYS]\n"
+	    "                       [--release-campaign N]\n"
+	    "                       [--purge --older-than DAYS [--dry-run] [--yes]]\n"
 	    "\n"
 	    "The account's quarantine, as ndrsweep put messages there. On a\n"
 	    "terminal and without options: the interface on the quarantine.\n"
@@ -34,7 +35,11 @@ review_usage(FILE *f)
 	    "                        teaches the classifier: not backscatter)\n"
 	    "  --release-campaign N  the same for every message of campaign N\n"
 	    "  --purge --older-than DAYS\n"
-	    "                        expunge what has been there longer\n"
+	    "                        expunge what has been there longer: for\n"
+	    "                        good, so on a terminal it asks first;\n"
+	    "                        without one it needs --yes\n"
+	    "  --dry-run             with --purge: say what would go, do nothing\n"
+	    "  --yes                 with --purge: do not ask\n"
 	    "\n"
 	    "Exit status: 0 done; 1 some of it failed or an ID is unknown;\n"
 	    "2 the server could not be reached; 64 bad usage; 75 another run\n"
@@ -157,7 +162,7 @@ apply(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
 
 struct review_opts {
 	struct cmd_global	 g;
-	bool			 json, rel, purge, list;
+	bool			 json, rel, purge, list, dry, yes;
 	long			 campaign, older;
 	int			 ids;	/* argv[ids..]: the IDs to release */
 };
@@ -172,6 +177,8 @@ review_options(int argc, char **argv, struct review_opts *o)
 		{ "release", no_argument, NULL, 'r' },
 		{ "release-campaign", required_argument, NULL, 'R' },
 		{ "purge", no_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "older-than", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -181,12 +188,14 @@ review_options(int argc, char **argv, struct review_opts *o)
 	o->campaign = o->older = -1;
 	o->g = (struct cmd_global){ .name = "review", .usage = review_usage,
 	    .max_args = -1 };
-	while ((ch = cmd_getopt(argc, argv, "LjrR:po:", opts, &o->g)) != -1)
+	while ((ch = cmd_getopt(argc, argv, "LjrR:po:ny", opts, &o->g)) != -1)
 		switch (ch) {
 		case 'L': o->list = true; break;
 		case 'j': o->json = true; break;
 		case 'r': o->rel = true; break;
 		case 'p': o->purge = true; break;
+		case 'n': o->dry = true; break;
+		case 'y': o->yes = true; break;
 		case 'R':
 			o->campaign = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end || o->campaign <= 0)
@@ -220,6 +229,9 @@ review_options(int argc, char **argv, struct review_opts *o)
 		    "DAYS");
 	if (!o->purge && o->older >= 0)
 		return cmd_usage_error(&o->g, "--older-than goes with --purge");
+	if (!o->purge && (o->dry || o->yes))
+		return cmd_usage_error(&o->g, "--dry-run and --yes go with "
+		    "--purge");
 	if ((o->rel + o->purge + (o->campaign > 0)) > 1)
 		return cmd_usage_error(&o->g, "--release, --release-campaign "
 		    "and --purge go one at a time");
@@ -289,6 +301,33 @@ review_apply(struct account_ctx *ctx, struct entry **pick, size_t npick,
 	return rc;
 }
 
+/* Expunging is for good: asked on a terminal, else --yes. False (and
+ * *rc the exit status) when not agreed. */
+static bool
+purge_agreed(const struct account_ctx *ctx, size_t n, long older, bool yes,
+    int *rc)
+{
+	char line[16];
+
+	if (yes)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		ndr_log(NDR_LOG_ERROR, "--purge expunges %zu messages for good: "
+		    "add --yes (or see them with --dry-run)", n);
+		*rc = EXIT_USAGE;
+		return false;
+	}
+	printf("Expunge %zu messages (in %s more than %ld days) for good? "
+	    "[y/N] ", n, ctx->a->quarantine, older);
+	fflush(stdout);
+	if (fgets(line, sizeof line, stdin) == NULL ||
+	    (line[0] != 'y' && line[0] != 'Y')) {
+		printf("%s: nothing expunged\n", ctx->a->name);
+		return false;
+	}
+	return true;
+}
+
 static int
 review_run(int argc, char **argv)
 {
@@ -320,7 +359,13 @@ review_run(int argc, char **argv)
 		if ((pick = calloc(l.n + 1, sizeof *pick)) == NULL)
 			abort();
 		rc = review_picks(&o, argc, argv, &l, pick, &npick);
-		if (npick > 0) {
+		if (npick > 0 && o.purge && (o.dry || !purge_agreed(&ctx, npick,
+		    o.older, o.yes, &rc))) {
+			if (o.dry)
+				printf("%s: would expunge %zu from %s (there more "
+				    "than %ld days)\n", ctx.a->name, npick,
+				    ctx.a->quarantine, o.older);
+		} else if (npick > 0) {
 			int r = review_apply(&ctx, pick, npick, o.purge);
 			if (rc == EXIT_OK)	/* an unknown ID stays said */
 				rc = r;
