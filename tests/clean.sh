@@ -46,9 +46,12 @@ cmp -s "$db" "$DC_DIR/before.db" && [ "$(st INBOX)" = 32 ] &&
     ok "dry run: the store and the server unchanged" ||
     not_ok "dry run: the store and the server unchanged"
 run --max-actions 10
-[ $rc = 3 ] && [[ $out == "ndrsweep: t: 30 messages to act on (30 to quarantine, 0 expired), over the limit of 10: nothing done"* ]] &&
-    [ "$(st INBOX)" = 32 ] && ok "over the cap: exit 3, nothing done" ||
-    not_ok "over the cap: exit 3, nothing done"
+confirm="ndrsweep clean --config $cf --account t --max-actions 30"
+[ $rc = 3 ] && [ "$out" = "ndrsweep: t: 30 messages to act on (30 to quarantine, 0 expired), over the limit of 10: nothing done; to confirm once, run: $confirm (--dry-run first lists them)" ] &&
+    [ "$(st INBOX)" = 32 ] &&
+    "$nd" ${confirm#ndrsweep } --dry-run >/dev/null 2>&1 &&
+    ok "over the cap: exit 3, nothing done, and the exact command that confirms it once" ||
+    not_ok "over the cap: exit 3, nothing done, and the exact command that confirms it once ($out)"
 flock "$db.lock" sleep 3 &
 holder=$!
 sleep 0.5
@@ -81,9 +84,17 @@ awk -v s="$s" 'BEGIN { exit !(s > 0.9) }' &&
     not_ok "each move taught the classifier (the bounced spam now scores $s)"
 # review: the quarantine listed, one released, a campaign released
 out=$("$nd" review --config "$cf" --list 2>&1)
-[ "$(printf '%s\n' "$out" | grep -c 'backscatter.*INBOX  Cheap watches')" = 30 ] &&
-    ok "review --list: the 30, with verdict, campaign, origin and subject" ||
-    not_ok "review --list: the 30, with verdict, campaign, origin and subject"
+# each header stands over its column: the verdict, origin and subject
+# start where their titles start, the campaign ends where its title ends
+hdr=$(printf '%s\n' "$out" | head -1) row=$(printf '%s\n' "$out" | sed -n 2p)
+at() { awk -v s="$1" -v w="$2" 'BEGIN { print index(s, w) }'; }
+[ "$(printf '%s\n' "$out" | grep -c 'backscatter.*INBOX *Cheap watches')" = 30 ] &&
+    [ "$(at "$hdr" verdict)" = "$(at "$row" backscatter)" ] &&
+    [ "$(at "$hdr" from)" = "$(at "$row" INBOX)" ] &&
+    [ "$(at "$hdr" subject)" = "$(at "$row" Cheap)" ] &&
+    [ $(( $(at "$hdr" campaign) + 8 )) = $(( $(at "$row" '#1 ') + 2 )) ] &&
+    ok "review --list: the 30, with verdict, campaign, origin and subject, under their headers" ||
+    not_ok "review --list: the 30, with verdict, campaign, origin and subject, under their headers ($hdr / $row)"
 out=$("$nd" review --config "$cf" --list --json 2>&1)
 first=$(printf '%s\n' "$out" | head -1 | sed 's/^{"id":\([0-9]*\),.*/\1/')
 [[ $(printf '%s\n' "$out" | head -1) == '{"id":'*',"days":0,"verdict":"backscatter","score":'*',"campaign":1,"origin":"INBOX","message_id":"<b1-'*'","subject":"Cheap watches"}' ]] &&

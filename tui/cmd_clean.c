@@ -338,10 +338,15 @@ clean_run(int argc, char **argv)
 	if ((rc = clean_picks(&ctx, &p, &ex)) != EXIT_OK)
 		goto out;
 	if (p.n + ex.n > (size_t)o.max) {
-		ndr_log(NDR_LOG_ERROR, "%s: %zu messages to act on (%zu to quarantine, "
-		    "%zu expired), over the limit of %ld: nothing done; raise "
-		    "--max-actions or max_actions if that is right", a->name,
-		    p.n + ex.n, p.n, ex.n, o.max);
+		/* a first run over a backlog: what to run, once, to
+		 * confirm it (see first with --dry-run) */
+		ndr_log(NDR_LOG_ERROR, "%s: %zu messages to act on (%zu to "
+		    "quarantine, %zu expired), over the limit of %ld: nothing "
+		    "done; to confirm once, run: ndrsweep clean%s%s "
+		    "--account %s --max-actions %zu (--dry-run first lists "
+		    "them)", a->name, p.n + ex.n, p.n, ex.n, o.max,
+		    o.g.config ? " --config " : "", o.g.config ? o.g.config :
+		    "", a->name, p.n + ex.n);
 		rc = EXIT_CAP;
 		goto out;
 	}

@@ -46,6 +46,11 @@ review_usage(FILE *f)
 	    "holds the account's lock; 78 configuration or store error.\n");
 }
 
+/* review --list: a row's columns, and the header's, the same widths */
+#define ORIGIN_W	16
+#define ROW_FMT		"%6lld %4lldd  %-11s %5.2f %8s  "
+#define HEAD_FMT	"%6s %5s  %-11s %5s %8s  %-*s  %s\n"
+
 struct entry {
 	int64_t		 id, campaign, since;
 	uint32_t	 uid;
@@ -91,11 +96,17 @@ on_quarantined(const struct store_quar *q, void *arg)
 		if (q->campaign > 0)
 			snprintf(camp, sizeof camp, "#%lld",
 			    (long long)q->campaign);
-		printf("%6lld %4lldd  %-11s %.2f %6s  ", (long long)q->id,
-		    (long long)days, q->verdict ? q->verdict : "?", q->score,
-		    camp);
-		print_safe(stdout, q->origin ? q->origin : "?");
-		printf("  ");
+		char from[ORIGIN_W + 1];
+		const char *o = q->origin ? q->origin : "?";
+		/* a long folder name cut, the cut shown: the columns stay */
+		if (strlen(o) > ORIGIN_W)
+			snprintf(from, sizeof from, "%.*s~", ORIGIN_W - 1, o);
+		else
+			snprintf(from, sizeof from, "%s", o);
+		printf(ROW_FMT, (long long)q->id, (long long)days,
+		    q->verdict ? q->verdict : "?", q->score, camp);
+		print_safe(stdout, from);
+		printf("%*s  ", (int)(ORIGIN_W - strlen(from)), "");
 		print_safe(stdout, q->subject ? q->subject : "(no subject)");
 		printf("\n");
 	}
@@ -350,7 +361,8 @@ review_run(int argc, char **argv)
 	l.json = o.json;
 	l.print = !o.rel && !o.purge && o.campaign < 0;
 	if (l.print && !o.json)
-		printf("    ID  age  verdict     score campaign  from  subject\n");
+		printf(HEAD_FMT, "ID", "age", "verdict", "score", "campaign",
+		    ORIGIN_W, "from", "subject");
 	if (store_each_quarantined(ctx.st, ctx.a->quarantine, on_quarantined,
 	    &l) != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", store_error(ctx.st));
