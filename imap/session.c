@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libetpan/libetpan.h>
 
@@ -155,6 +156,27 @@ failed_why(struct imap_conn *c, int r)
 	return g ? g : server_said(c->s, r);
 }
 
+/*
+ * A plaintext session (tls = starttls or none) on a port that speaks TLS
+ * from the first byte: the server waits for a handshake, the client for
+ * a greeting, until the timeout. After 3 s of silence a few empty lines
+ * are sent: an IMAP server that is only slow ignores them, a TLS server
+ * hangs up or alerts at once. True when it did.
+ */
+static bool
+tls_first(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	unsigned char b;
+
+	if (poll(&p, 1, 3000) == 0) {
+		if (write(fd, "\r\n\r\n\r\n", 6) != 6 || poll(&p, 1, 2000) != 1)
+			return false;
+	}
+	ssize_t n = recv(fd, &b, 1, MSG_PEEK);
+	return n == 0 || (n == 1 && (b == 0x15 || b == 0x16));
+}
+
 /* Connect, the TLS handshake where implicit, and the greeting, watched
  * by the guard from the first byte. */
 static int
@@ -168,6 +190,12 @@ start(struct imap_conn *c, const struct ndr_account *a, unsigned port,
 
 	if ((fd = tcp_connect(a->host, port, wait_of(a), err, errlen)) < 0)
 		return -1;
+	if (a->tls != NDR_TLS_IMPLICIT && tls_first(fd)) {
+		snprintf(err, errlen, "%s:%u speaks TLS from the first byte: "
+		    "set tls = implicit for this port", a->host, port);
+		close(fd);
+		return -1;
+	}
 	c->slot = guard_watch_fd(fd, wait_of(a)) + 1;
 	if (a->tls == NDR_TLS_IMPLICIT)
 		inner = mailstream_low_ssl_open_with_callback_timeout(fd,

@@ -26,8 +26,8 @@ expect() {
 	if [ "$st" = "$2" ] && [[ $out == $3 ]]; then ok "$1"; else not_ok "$1 (exit $st)"; fi
 }
 
-plan 13
-need 13 dovecot dovecot-imapd
+plan 14
+need 14 dovecot dovecot-imapd
 dc_start
 cf=$DC_DIR/config
 printf '%s\n' "$DC_PASS" >"$DC_DIR/pw"
@@ -47,6 +47,11 @@ expect "STARTTLS, certificate verified" 0 "logged in*"
 conf "port=$DC_PORT" "tls=none"
 expect "plaintext only because the configuration says tls = none" 0 "logged in*"
 fp=$(openssl x509 -in "$DC_DIR/server.crt" -noout -fingerprint -sha256 | sed 's/.*=/sha256:/')
+conf "port=$DC_TLS_PORT" "tls=starttls" "ca_file=$DC_CA"
+t0=$(date +%s)
+expect "tls = starttls on an implicit-TLS port: said in seconds, not after the timeout" 1 \
+    "imap_probe: 127.0.0.1:$DC_TLS_PORT speaks TLS from the first byte: set tls = implicit for this port"
+[ $(( $(date +%s) - t0 )) -le 10 ] || not_ok "(it took $(( $(date +%s) - t0 )) s)"
 conf "port=$DC_TLS_PORT" "fingerprint=$fp"
 expect "a pinned fingerprint stands in for the CA" 0 "logged in*"
 conf "port=$DC_TLS_PORT" "fingerprint=sha256:$(printf '00%.0s' $(seq 32))"
