@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=39
+N=43
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -80,6 +80,8 @@ step() {	# step NAME CONDITION...: ok when the condition holds
 	out=
 }
 has() { screen | grep -qF -- "$1"; }
+both() { wait_for "$1" && has "$2"; }		# both TEXT TEXT
+without() { wait_for "$1" && ! has "$2"; }	# without TEXT NOT-TEXT
 
 # ---- a first run: the overview, while the scan runs ----
 start
@@ -131,6 +133,24 @@ step "release: back to INBOX" wait_for "1 released"
 step "on the server: 29 in the quarantine, 3 in INBOX" \
     test "$(dc_count 'Quarantäne/Rückläufer')" = 29 -a "$(dc_count INBOX)" = 3
 
+# ---- u undoes the last marking, U clears them all ----
+keys d u
+step "d then u: the mark just made is undone (not the next line's)" \
+    both "undone: 1 message as it was" "no marks"
+keys d d U
+wait_for "2 marks cleared (u brings them back)"
+keys u
+step "U clears every mark, u brings them back" \
+    both "undone: 2 messages as they were" "marks: 2 D"
+keys U
+# ---- a limit belongs to the list it was set on ----
+keys l "~s Cheap" Enter
+wait_for "(limit: ~s Cheap; l ~A: all)"
+keys q m
+step "a limit set on the review does not follow into the messages" \
+    without "All reports:" "(limit"
+keys q R
+
 # ---- help, resize ----
 keys '?'
 step "? lists the keys of the view" wait_for "mark release (back where it came from)"
@@ -162,10 +182,13 @@ esc=$(tm capture-pane -p -e -t ui)
 step "NO_COLOR: no colour on the screen" \
     test "${esc//$'\e['3[0-7]/}" = "$esc" -a "${esc//$'\e['4[0-7]/}" = "$esc"
 keys m l "~s Replica" Enter
-step "l limits the list to a pattern" wait_for "All reports: 12 (limit: ~s Replica)"
+step "l limits the list to a pattern, the title says so and how to clear it" \
+    wait_for "All reports: 12 (limit: ~s Replica; l ~A: all)"
 keys / Lunch Enter
 step "/ searches (none of the limited list matches)" wait_for "not found"
 keys q R d
+step "--offline: a mark is refused at once, with the reason" \
+    wait_for "offline: nothing can be committed, so nothing is marked"
 tm kill-server 2>/dev/null	# the terminal goes away: SIGHUP
 sleep 1
 step "a lost terminal ends the program; marks not committed are dropped" \

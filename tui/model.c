@@ -455,7 +455,9 @@ const struct binding bindings[] = {
 	    "mark delete (to Trash; in the quarantine: expunge)" },
 	{ MARKS, 's', ACT_QUARANTINE, "s", "mark quarantine" },
 	{ MARKS, 'K', ACT_KEEP, "K", "mark keep (not backscatter)" },
-	{ MARKS, 'u', ACT_UNDO, "u", "undo the mark" },
+	{ MARKS, 'u', ACT_UNDO, "u", "undo the last marking (again: the one "
+	    "before)" },
+	{ MARKS, 'U', ACT_CLEAR, "U", "clear every mark (u brings them back)" },
 	{ MSGS | V(VIEW_DETAIL), 'r', ACT_RELEASE, "r",
 	    "mark release (back where it came from)" },
 	{ ALL, '$', ACT_COMMIT, "$", "commit the marks (asks first)" },

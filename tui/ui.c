@@ -196,7 +196,9 @@ on_key(struct ui *u, int k)
 	case ACT_TAG_PATTERN: ui_do_tag_pattern(u); break;
 	case ACT_TAGGED: ui_do_tagged(u); break;
 	case ACT_DELETE: case ACT_QUARANTINE: case ACT_KEEP:
-	case ACT_UNDO: case ACT_RELEASE: ui_do_mark(u, a); break;
+	case ACT_RELEASE: ui_do_mark(u, a); break;
+	case ACT_UNDO: ui_do_undo(u); break;
+	case ACT_CLEAR: ui_do_clear(u); break;
 	case ACT_COMMIT: ui_commit(u); break;
 	case ACT_LIMIT: ui_do_limit(u); break;
 	case ACT_SEARCH: ui_do_search(u, false); break;
@@ -342,7 +344,9 @@ ui_free_lists(struct ui *u)
 {
 	strv_free(&u->errors);
 	strv_free(&u->text);
-	pattern_free(u->limit);
+	pattern_free(u->limit[LIM_MSGS]);
+	pattern_free(u->limit[LIM_REVIEW]);
+	ui_undo_free(u);
 	pattern_free(u->search);
 	list_free(&u->menu);
 	list_free(&u->camps);

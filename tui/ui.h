@@ -31,6 +31,18 @@ struct scan_state {
 
 struct view_ops;
 
+/* One marking action: the messages it changed and the marks they had
+ * (by folder and UID: the model is reloaded under them). */
+struct undo {
+	char		**folder;
+	uint32_t	 *uid;
+	unsigned char	 *mark;
+	size_t		  n, cap;
+};
+#define UNDO_MAX	64
+/* Which list a limit belongs to. */
+enum { LIM_MSGS, LIM_REVIEW };
+
 struct ui {
 	const struct view_ops *const *views;	/* by enum view (ui.c's) */
 	struct account_ctx	*ctx;
@@ -48,8 +60,12 @@ struct ui {
 	char			 src_folder[256];
 	char			 last_scan[128];	/* as the store says */
 	int64_t			 src_campaign;
-	struct pattern		*limit, *search;
-	char			 limit_src[128];
+	/* each list's own limit (messages, review), and the search */
+	struct pattern		*limit[2], *search;
+	char			 limit_src[2][128];
+	/* what the last marking actions changed, to undo them (u) */
+	struct undo		*undo;
+	size_t			 nundo;
 	/* detail and help */
 	struct ndr_strv		 text;
 	size_t			 text_top;
@@ -116,6 +132,12 @@ void	ui_do_tag(struct ui *);
 void	ui_do_tag_pattern(struct ui *);
 void	ui_do_search(struct ui *, bool again);
 void	ui_do_limit(struct ui *);
+/* u: the last marking action undone; U: every mark cleared (undoable) */
+void	ui_do_undo(struct ui *);
+void	ui_do_clear(struct ui *);
+void	ui_undo_free(struct ui *);
+/* The limit of the list on top, or NULL; its index in *which. */
+struct pattern *ui_limit_of(struct ui *, int *which);
 /* ui_draw.c */
 void	ui_day_str(int64_t t, char *out, size_t len);
 int	ui_verdict_color(enum ndr_verdict_kind);

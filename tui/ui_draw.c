@@ -104,11 +104,11 @@ ui_draw(struct ui *u)
 	marks = model_marks(&u->m, counts);
 	snprintf(title, sizeof title, "ndrsweep %s: ", u->ctx->a->name);
 	ui_view(u)->title(u, title + strlen(title), sizeof title - strlen(title));
-	if (u->limit && (ui_top(u) == VIEW_MESSAGES || ui_top(u) ==
-	    VIEW_REVIEW)) {
+	int w;
+	if (ui_limit_of(u, &w)) {	/* said plainly, with its way out */
 		size_t l = strlen(title);
-		snprintf(title + l, sizeof title - l, " (limit: %s)",
-		    u->limit_src);
+		snprintf(title + l, sizeof title - l, " (limit: %s; l ~A: all)",
+		    u->limit_src[w]);
 	}
 	if (marks)
 		snprintf(right, sizeof right, "marks: %zu D %zu S %zu K %zu R ",

@@ -22,6 +22,122 @@
 #include "model.h"
 #include "ui.h"
 
+/* ---- the undo history: one record a marking action ---- */
+
+static void *
+need(void *p)
+{
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static void
+undo_clear(struct undo *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->folder[i]);
+	free(r->folder);
+	free(r->uid);
+	free(r->mark);
+	memset(r, 0, sizeof *r);
+}
+
+void
+ui_undo_free(struct ui *u)
+{
+	for (size_t i = 0; i < u->nundo; i++)
+		undo_clear(&u->undo[i]);
+	free(u->undo);
+	u->undo = NULL;
+	u->nundo = 0;
+}
+
+/* A new record, the oldest dropped past UNDO_MAX. */
+static void
+undo_begin(struct ui *u)
+{
+	if (u->undo == NULL)
+		u->undo = need(calloc(UNDO_MAX, sizeof *u->undo));
+	if (u->nundo == UNDO_MAX) {
+		undo_clear(&u->undo[0]);
+		memmove(u->undo, u->undo + 1, (UNDO_MAX - 1) * sizeof *u->undo);
+		memset(&u->undo[UNDO_MAX - 1], 0, sizeof *u->undo);
+		u->nundo--;
+	}
+	u->nundo++;
+}
+
+/* Mark it, the mark it had kept in the current record. */
+static bool
+mark_noted(struct ui *u, struct item *it, enum mark mk)
+{
+	struct undo *r = &u->undo[u->nundo - 1];
+	unsigned char was = it->mark;
+
+	if (!item_mark(it, mk))
+		return false;
+	if (was == it->mark)
+		return true;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->folder = need(reallocarray(r->folder, r->cap,
+		    sizeof *r->folder));
+		r->uid = need(reallocarray(r->uid, r->cap, sizeof *r->uid));
+		r->mark = need(reallocarray(r->mark, r->cap, sizeof *r->mark));
+	}
+	r->folder[r->n] = ui_text_dup(it->folder);
+	r->uid[r->n] = it->uid;
+	r->mark[r->n++] = was;
+	return true;
+}
+
+/* A record that changed nothing is none. */
+static void
+undo_end(struct ui *u)
+{
+	if (u->nundo && u->undo[u->nundo - 1].n == 0)
+		undo_clear(&u->undo[--u->nundo]);
+}
+
+void
+ui_do_undo(struct ui *u)
+{
+	size_t n = 0;
+
+	if (u->nundo == 0) {
+		ui_say(u, true, "nothing to undo");
+		return;
+	}
+	struct undo *r = &u->undo[--u->nundo];
+	for (size_t i = r->n; i-- > 0; ) {
+		struct item *it = model_find(&u->m, r->folder[i], r->uid[i]);
+		if (it) {
+			it->mark = r->mark[i];
+			n++;
+		}
+	}
+	undo_clear(r);
+	model_finish(&u->m);
+	ui_say(u, false, "undone: %zu message%s as %s", n, n == 1 ? "" : "s",
+	    n == 1 ? "it was" : "they were");
+}
+
+void
+ui_do_clear(struct ui *u)
+{
+	size_t n = 0;
+
+	undo_begin(u);
+	for (size_t i = 0; i < u->m.nitems; i++)
+		if (u->m.items[i].mark != MARK_NONE)
+			n += mark_noted(u, &u->m.items[i], MARK_NONE);
+	undo_end(u);
+	model_finish(&u->m);
+	ui_say(u, false, n ? "%zu marks cleared (u brings them back)" :
+	    "no marks", n);
+}
+
 /* Mark the messages of a campaign not yet handled. */
 static size_t
 mark_campaign(struct ui *u, int64_t id, enum mark mk)
@@ -32,7 +148,7 @@ mark_campaign(struct ui *u, int64_t id, enum mark mk)
 		struct item *it = &u->m.items[i];
 		if (it->campaign != id || (item_handled(it) && mk != MARK_NONE))
 			continue;
-		n += item_mark(it, mk);
+		n += mark_noted(u, it, mk);
 	}
 	return n;
 }
@@ -68,6 +184,12 @@ ui_do_mark(struct ui *u, enum action a)
 	enum mark mk = mark_of(a);
 	size_t rows = (size_t)u->rows - 4;
 
+	if (u->offline) {	/* said at the mark, not at the commit */
+		ui_say(u, true, "offline: nothing can be committed, so nothing "
+		    "is marked (start without --offline to act)");
+		return;
+	}
+	undo_begin(u);
 	if (ui_top(u) == VIEW_CAMPAIGNS) {
 		if (u->camps.n == 0)
 			return;
@@ -79,9 +201,12 @@ ui_do_mark(struct ui *u, enum action a)
 		list_move(&u->camps, 1, rows);
 	} else {
 		struct item *it = cur_item(u);
-		if (it == NULL)
+		if (it == NULL) {
+			undo_end(u);
 			return;
-		if (!item_mark(it, mk)) {
+		}
+		if (!mark_noted(u, it, mk)) {
+			undo_end(u);
 			ui_say(u, true, mk == MARK_RELEASE ? "only a message in the "
 			    "quarantine can be released" : "this message is in "
 			    "the quarantine: r releases it, d expunges it");
@@ -90,6 +215,7 @@ ui_do_mark(struct ui *u, enum action a)
 		if (ui_top(u) != VIEW_DETAIL)
 			list_move(ui_cur_list(u), 1, rows);
 	}
+	undo_end(u);
 	model_finish(&u->m);
 }
 
@@ -106,6 +232,12 @@ ui_do_tagged(struct ui *u)
 	*u->msg = '\0';
 	enum action a = key_action(VIEW_MESSAGES, k);
 	size_t n = 0, refused = 0;
+	if (u->offline && a != ACT_TAG) {
+		ui_say(u, true, "offline: nothing can be committed, so nothing "
+		    "is marked (start without --offline to act)");
+		return;
+	}
+	undo_begin(u);
 	for (size_t i = 0; i < u->m.nitems; i++) {
 		struct item *it = &u->m.items[i];
 		if (!it->tagged)
@@ -114,15 +246,17 @@ ui_do_tagged(struct ui *u)
 			it->tagged = false, n++;
 		else if (a == ACT_DELETE || a == ACT_QUARANTINE || a == ACT_KEEP ||
 		    a == ACT_UNDO || a == ACT_RELEASE) {
-			if (item_mark(it, mark_of(a)))
+			if (mark_noted(u, it, mark_of(a)))
 				n++;
 			else
 				refused++;
 		} else {
+			undo_end(u);
 			ui_say(u, true, "; takes d, s, K, u, r or t");
 			return;
 		}
 	}
+	undo_end(u);
 	model_finish(&u->m);
 	ui_say(u, false, "%zu tagged messages %s%s", n, a == ACT_TAG ? "untagged" :
 	    a == ACT_UNDO ? "unmarked" : "marked ", a == ACT_TAG || a ==
@@ -155,6 +289,7 @@ ui_do_tag(struct ui *u)
 		if (ui_top(u) != VIEW_DETAIL)
 			list_move(ui_cur_list(u), 1, rows);
 	}
+	undo_end(u);
 	model_finish(&u->m);
 }
 
@@ -250,28 +385,44 @@ ui_do_search(struct ui *u, bool again)
 	list_move(l, 0, (size_t)u->rows - 4);
 }
 
+struct pattern *
+ui_limit_of(struct ui *u, int *which)
+{
+	int w = ui_top(u) == VIEW_REVIEW ? LIM_REVIEW : LIM_MSGS;
+
+	if (which)
+		*which = w;
+	if (ui_top(u) != VIEW_MESSAGES && ui_top(u) != VIEW_REVIEW)
+		return NULL;
+	return u->limit[w];
+}
+
+/* A limit belongs to the list it was set on: the messages (until they
+ * are opened on something else) or the review. */
 void
 ui_do_limit(struct ui *u)
 {
 	char src[128];
+	int w;
+
+	if (ui_top(u) != VIEW_MESSAGES && ui_top(u) != VIEW_REVIEW) {
+		ui_say(u, true, "l limits a list of messages: open one first "
+		    "(Enter, m or R)");
+		return;
+	}
+	ui_limit_of(u, &w);
 	struct pattern *p = ask_pattern(u, "Limit to (~A: all): ", src,
 	    sizeof src);
-
 	if (p == NULL)
 		return;
-	pattern_free(u->limit);
-	u->limit = NULL;
+	pattern_free(u->limit[w]);
+	u->limit[w] = NULL;
 	if (strcmp(src, "~A") == 0)
 		pattern_free(p);
 	else {
-		u->limit = p;
-		snprintf(u->limit_src, sizeof u->limit_src, "%s", src);
+		u->limit[w] = p;
+		snprintf(u->limit_src[w], sizeof u->limit_src[w], "%s", src);
 	}
-	u->msgs.cur = u->review.cur = 0;
+	(w == LIM_REVIEW ? &u->review : &u->msgs)->cur = 0;
 	ui_rebuild(u);
-	if (ui_top(u) == VIEW_CAMPAIGNS) {
-		/* campaigns keep their list; the limit shows in their
-		 * messages */
-		ui_say(u, false, "the limit applies to the messages views");
-	}
 }

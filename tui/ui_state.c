@@ -144,8 +144,8 @@ ui_build_msgs(struct ui *u)
 	list_clear(&u->msgs);
 	for (size_t i = 0; i < u->m.nitems; i++) {
 		const struct item *it = &u->m.items[i];
-		if (in_source(u, it) && (u->limit == NULL ||
-		    pattern_match(u->limit, it)))
+		if (in_source(u, it) && (u->limit[LIM_MSGS] == NULL ||
+		    pattern_match(u->limit[LIM_MSGS], it)))
 			list_push(&u->msgs, i);
 	}
 	u->msgs.cur = keep;
@@ -158,8 +158,8 @@ ui_build_review(struct ui *u)
 
 	list_clear(&u->review);
 	for (size_t i = 0; i < u->m.nitems; i++)
-		if (u->m.items[i].quarantined && (u->limit == NULL ||
-		    pattern_match(u->limit, &u->m.items[i])))
+		if (u->m.items[i].quarantined && (u->limit[LIM_REVIEW] ==
+		    NULL || pattern_match(u->limit[LIM_REVIEW], &u->m.items[i])))
 			list_push(&u->review, i);
 	u->review.cur = keep;
 }
@@ -189,6 +189,10 @@ ui_view(struct ui *u)
 void
 ui_show_msgs(struct ui *u)
 {
+	/* the messages of another source: a limit set on the last is
+	 * not carried over, unseen */
+	pattern_free(u->limit[LIM_MSGS]);
+	u->limit[LIM_MSGS] = NULL;
 	u->msgs.cur = u->msgs.top = 0;
 	ui_build_msgs(u);
 	ui_open_view(u, VIEW_MESSAGES);
