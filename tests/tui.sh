@@ -158,9 +158,10 @@ keys q
 tm resize-window -t ui -x 80 -y 24
 sleep 0.5
 out=$(screen)
-step "resized to 80x24: redrawn to the new size" \
+step "resized to 80x24: redrawn to the new size, q:back and ?:help in the footer" \
     test "$(printf '%s\n' "$out" | sed -n 23p | cut -c1-10)" = "Enter:open" -a \
-    "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 80
+    "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 80 -a \
+    -n "$(printf '%s\n' "$out" | sed -n 23p | grep -F 'q:back  ?:help')"
 tm resize-window -t ui -x 200 -y 60
 sleep 0.5
 out=$(screen)

@@ -84,7 +84,47 @@ bar(struct ui *u, int y, const char *left, const char *right)
 	attroff(u->color ? COLOR_PAIR(C_BAR) : A_REVERSE);
 }
 
+/*
+ * The hints ("Enter:open  d:del ...", groups two spaces apart) cut to
+ * width by priority: the way back (q:) and help (?:) always stay, at the
+ * end; the others in their order while they fit.
+ */
+static void
+fit_hints(const char *hints, int width, char *out, size_t len)
+{
+	char keep[64] = "";
+	const char *p;
+	size_t o = 0, kl;
 
+	for (p = hints; *p; ) {		/* the ones that always stay */
+		size_t n = strcspn(p, " ");
+		while (p[n] == ' ' && p[n + 1] != ' ' && p[n + 1])
+			n += 1 + strcspn(p + n + 1, " ");
+		if ((p[0] == 'q' || p[0] == '?') && p[1] == ':')
+			snprintf(keep + strlen(keep), sizeof keep - strlen(keep),
+			    "%s%.*s", *keep ? "  " : "", (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	kl = strlen(keep);
+	out[0] = '\0';
+	for (p = hints; *p; ) {
+		size_t n = strcspn(p, " ");
+		while (p[n] == ' ' && p[n + 1] != ' ' && p[n + 1])
+			n += 1 + strcspn(p + n + 1, " ");
+		bool kept = (p[0] == 'q' || p[0] == '?') && p[1] == ':';
+		if (!kept && o + (o ? 2 : 0) + n + (kl ? kl + 2 : 0) <=
+		    (size_t)(width > 0 ? width : 0) && o + n + 3 < len)
+			o += (size_t)snprintf(out + o, len - o, "%s%.*s",
+			    o ? "  " : "", (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	if (kl && o + kl + 3 < len)
+		snprintf(out + o, len - o, "%s%s", o ? "  " : "", keep);
+}
 
 void
 ui_draw(struct ui *u)
@@ -119,7 +159,10 @@ ui_draw(struct ui *u)
 	bar(u, 0, title, right);
 	ui_view(u)->draw(u, 1, rows);
 	ui_scan_line(u, scan, sizeof scan);
-	bar(u, u->rows - 2, ui_view(u)->hints, scan);
+	char hints[256];
+	fit_hints(ui_view(u)->hints, u->cols - (int)strlen(scan) - 1, hints,
+	    sizeof hints);
+	bar(u, u->rows - 2, hints, scan);
 	if (*u->msg) {
 		if (u->msg_error)
 			attron(u->color ? COLOR_PAIR(C_ERR) : A_BOLD);

@@ -136,13 +136,13 @@ report_open(struct ui *u, struct list *l)
 const struct view_ops view_messages = {
 	.draw = messages_draw, .list = messages_list, .title = messages_title,
 	.open = report_open,
-	.hints = "Enter:open  d:del s:quar K:keep u:undo  t/T:tag ;:tagged  "
-	    "l:limit /:search  $:commit  q:back  ?:help",
+	.hints = "Enter:open  d:del s:quar K:keep u:undo  $:commit  "
+	    "l:limit /:search  t/T:tag ;:tagged  q:back  ?:help",
 };
 
 const struct view_ops view_review = {
 	.draw = review_draw, .list = review_list, .title = review_title,
 	.open = report_open,
-	.hints = "Enter:open  r:release d:purge u:undo  t:tag ;:tagged  "
-	    "$:commit  q:back  ?:help",
+	.hints = "Enter:open  r:release d:purge u:undo  $:commit  "
+	    "l:limit  t:tag ;:tagged  q:back  ?:help",
 };
