@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=43
+N=45
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -154,6 +154,9 @@ keys q R
 # ---- help, resize ----
 keys '?'
 step "? lists the keys of the view" wait_for "mark release (back where it came from)"
+keys '*'
+step "help: one pattern a line (~S >0.9 never cut), the marks column M explained" \
+    both "~S >0.9      score (also <, =)" "Marks (column M): D delete"
 keys q
 tm resize-window -t ui -x 80 -y 24
 sleep 0.5
@@ -179,6 +182,8 @@ ndargs=--offline start LANG=C LC_ALL=C NO_COLOR=1
 step "--offline: no scan" wait_for "offline: no scan"
 step "non-UTF-8 locale: non-ASCII shown as ?" has "Quarant?ne/R?ckl?ufer"
 step "the overview tells when the last scan finished" has "the last finished: 2"
+step "the overview says the quarantine's age in words (not 'the oldest 0 days')" \
+    has "messages, the oldest there since today"
 esc=$(tm capture-pane -p -e -t ui)
 step "NO_COLOR: no colour on the screen" \
     test "${esc//$'\e['3[0-7]/}" = "$esc" -a "${esc//$'\e['4[0-7]/}" = "$esc"

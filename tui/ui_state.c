@@ -25,7 +25,7 @@ volatile sig_atomic_t ui_got_signal;
 
 /* The overview's entries before the folders. */
 const char *const menu_names[MENU_N] = {
-	"Campaigns", "Backscatter", "Unsure", "Legitimate", "All reports",
+	"Campaigns", "Backscatter", "Unsure", "Legit", "All reports",
 	"Quarantine (review)"
 };
 

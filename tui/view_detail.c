@@ -132,13 +132,26 @@ ui_help(struct ui *u)
 	u->text_top = 0;
 	for (size_t i = 0; i < n; i++)
 		text_add(u, "  %-12s %s", names[i], helps[i]);
+	/* one pattern a line: a pattern is never cut across two */
+	static const char *const pats[][2] = {
+		{ "~s TEXT", "subject" }, { "~f TEXT", "sender" },
+		{ "~r TEXT", "failed recipient" }, { "~R TEXT", "reason" },
+		{ "~v TEXT", "verdict (legit, backscatter, unsure)" },
+		{ "~k TEXT", "kind" }, { "~F TEXT", "folder" },
+		{ "~c N", "campaign number" }, { "~S >0.9", "score (also <, =)" },
+		{ "~A", "all" }, { "~T", "tagged" },
+		{ "~D ~Q ~K", "marked delete, quarantine, keep" },
+		{ "!PATTERN", "not" },
+		{ "words", "subject, sender, recipient or reason" },
+	};
 	text_add(u, "");
-	text_add(u, "Patterns (T, l, /): ~s subject  ~f sender  ~r recipient  "
-	    "~R reason  ~v verdict  ~k kind  ~F folder  ~c campaign  ~S >0.9  "
-	    "~A all  ~T tagged  ~D ~Q ~K marked; ! negates; plain words match "
-	    "subject, sender, recipient, reason.");
-	text_add(u, "Marks: D delete, S quarantine, K keep, R release; "
-	    "flags: * tagged, q in the quarantine, d in the Trash, k kept.");
+	text_add(u, "Patterns (T, l, /):");
+	for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
+		text_add(u, "  %-12s %s", pats[i][0], pats[i][1]);
+	text_add(u, "");
+	text_add(u, "Marks (column M): D delete, S quarantine, K keep, "
+	    "R release; after them: * tagged, q in the quarantine, "
+	    "d in the Trash, k kept.");
 }
 
 static void

@@ -57,13 +57,19 @@ overview_head(struct ui *u, int y)
 	snprintf(line, sizeof line, " max %lld", (long long)peak);
 	addstr(line);
 	y++;
-	if (m->in_quarantine)
+	if (m->in_quarantine) {
+		long long d = m->oldest_quarantined ? (long long)(((int64_t)
+		    time(NULL) - m->oldest_quarantined) / DAY) : 0;
+		char age[32];
+		if (d <= 0)
+			snprintf(age, sizeof age, "since today");
+		else
+			snprintf(age, sizeof age, "%lld day%s", d, d == 1 ? "" :
+			    "s");
 		snprintf(line, sizeof line, "quarantine %s: %lld messages, the "
-		    "oldest %lld days", m->quarantine,
-		    (long long)m->in_quarantine, m->oldest_quarantined ?
-		    (long long)(((int64_t)time(NULL) - m->oldest_quarantined)
-		    / DAY) : 0LL);
-	else
+		    "oldest there %s", m->quarantine,
+		    (long long)m->in_quarantine, age);
+	} else
 		snprintf(line, sizeof line, "quarantine %s: empty",
 		    m->quarantine);
 	ui_putl(u, y++, 1, w - 2, line, false);
