@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=45
+N=46
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -128,6 +128,16 @@ keys R
 step "R opens the quarantine for review" wait_for "Quarantine Quarantäne/Rückläufer: 30 messages"
 keys Enter
 step "Enter shows the detail and why" wait_for "campaign               +"
+tm resize-window -t ui -x 60 -y 40
+sleep 0.5
+out=$(screen)
+# the signal's words continue under it, indented, within 60 columns
+cont=$(printf '%s\n' "$out" | grep -A1 -F "campaign               +" | sed -n 2p)
+step "the detail rewraps to a narrower screen, wrapped lines indented" \
+    test "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 60 -a \
+    "${cont:0:4}" = "    " -a -n "${cont// /}"
+tm resize-window -t ui -x 120 -y 40
+sleep 0.3
 keys q r '$' y
 step "release: back to INBOX" wait_for "1 released"
 step "on the server: 29 in the quarantine, 3 in INBOX" \

@@ -218,6 +218,26 @@ on_key(struct ui *u, int k)
 	return -1;
 }
 
+/* The detail and help texts wrapped again at the screen's new width,
+ * where they were scrolled to kept. */
+static void
+rewrap(struct ui *u)
+{
+	size_t top = u->text_top;
+
+	getmaxyx(stdscr, u->rows, u->cols);
+	if (ui_top(u) == VIEW_DETAIL && u->shown)
+		ui_open_detail(u, u->shown);
+	else if (ui_top(u) == VIEW_HELP) {
+		u->depth--;
+		ui_help(u);
+		u->depth++;
+	} else
+		return;
+	u->text_top = u->text.n == 0 ? 0 : top < u->text.n ? top :
+	    u->text.n - 1;
+}
+
 static int
 loop(struct ui *u)
 {
@@ -238,15 +258,11 @@ loop(struct ui *u)
 		if (k == ERR)
 			continue;
 		dirty = true;
-		if (k == KEY_RESIZE) {
-			if (ui_top(u) == VIEW_DETAIL && u->shown)
-				ui_open_detail(u, u->shown);
-			else if (ui_top(u) == VIEW_HELP) {
-				u->depth--;
-				ui_help(u);
-				u->depth++;
-			}
-		} else if ((rc = on_key(u, k)) != -1)
+		if (k == KEY_RESIZE || k == 12)	/* ^L: redrawn, rewrapped */
+			rewrap(u);
+		if (k == KEY_RESIZE)
+			continue;
+		if ((rc = on_key(u, k)) != -1)
 			return rc;
 	}
 }

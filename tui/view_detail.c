@@ -34,18 +34,26 @@ text_add(struct ui *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	/* wrapped at the screen's width, at a space where one is near */
+	/* wrapped at the screen's width, at a space where one is near;
+	 * the lines after the first indented under its text */
 	int width = u->cols > 10 ? u->cols - 1 : 10;
+	int indent = (int)strspn(buf, " ") + 2;
 	const char *p = buf;
+	bool first = true;
+	if (indent > width / 2)
+		indent = 0;
 	do {
 		char line[4096], part[4096];
-		size_t take = text_cut(p, width, u->utf8);
-		snprintf(part, sizeof part, "%.*s", (int)take, p);
+		int w = first ? width : width - indent;
+		size_t take = text_cut(p, w, u->utf8);
+		snprintf(part, sizeof part, "%*s%.*s", first ? 0 : indent, "",
+		    (int)take, p);
 		text_fit(part, width, false, u->utf8, line, sizeof line);
 		strv_add(&u->text, ui_text_dup(line));
 		p += take;
 		while (*p == ' ')
 			p++;
+		first = false;
 	} while (*p);
 }
 
