@@ -385,18 +385,6 @@ ui_do_search(struct ui *u, bool again)
 	list_move(l, 0, (size_t)u->rows - 4);
 }
 
-struct pattern *
-ui_limit_of(struct ui *u, int *which)
-{
-	int w = ui_top(u) == VIEW_REVIEW ? LIM_REVIEW : LIM_MSGS;
-
-	if (which)
-		*which = w;
-	if (ui_top(u) != VIEW_MESSAGES && ui_top(u) != VIEW_REVIEW)
-		return NULL;
-	return u->limit[w];
-}
-
 /* A limit belongs to the list it was set on: the messages (until they
  * are opened on something else) or the review. */
 void

@@ -224,3 +224,16 @@ ui_open_view(struct ui *u, enum view v)
 	else
 		u->stack[u->depth] = v;
 }
+
+/* The limit of the list on top, or NULL; which list in *which. */
+struct pattern *
+ui_limit_of(struct ui *u, int *which)
+{
+	int w = ui_top(u) == VIEW_REVIEW ? LIM_REVIEW : LIM_MSGS;
+
+	if (which)
+		*which = w;
+	if (ui_top(u) != VIEW_MESSAGES && ui_top(u) != VIEW_REVIEW)
+		return NULL;
+	return u->limit[w];
+}
