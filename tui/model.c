@@ -212,7 +212,7 @@ model_finish(struct model *m)
 	m->nfolders = 0;
 	for (size_t i = 0; i < m->ncamps; i++) {
 		struct campaign *c = &m->camps[i];
-		c->handled = c->marked = 0;
+		c->handled = c->marked = c->present = 0;
 		c->tagged = true;
 		if (c->id > maxid)
 			maxid = c->id;
@@ -262,6 +262,7 @@ model_finish(struct model *m)
 		    by_id[it->campaign] : NULL) : model_campaign(m, it->campaign);
 		if (c == NULL)
 			continue;
+		c->present++;
 		if (item_handled(it))
 			c->handled++;
 		if (it->mark != MARK_NONE)
@@ -269,6 +270,11 @@ model_finish(struct model *m)
 		if (!it->tagged)
 			c->tagged = false;
 	}
+	/* what another client moved or expunged is gone from the store:
+	 * a campaign is as large as what is left of it */
+	for (size_t i = 0; i < m->ncamps; i++)
+		if (m->camps[i].present < m->camps[i].size)
+			m->camps[i].size = m->camps[i].present;
 	free(by_id);
 }
 

@@ -52,6 +52,7 @@ struct campaign {
 	int64_t		 first_seen, last_seen;
 	const char	*subject, *forged, *mtas;
 	int64_t		 handled;	/* quarantined or kept */
+	int64_t		 present;	/* its messages the store still has */
 	int64_t		 marked;
 	bool		 tagged;	/* all of its messages are */
 };

@@ -124,10 +124,18 @@ carry_out(struct ui *u, struct imap_conn *c, size_t total, bool deletes)
 		    "copied and marked deleted where they were; expunge them "
 		    "yourself", ds.copied_only);
 	else if (!failed)
-		ui_say(u, false, "committed: %u quarantined, %u deleted, %u "
-		    "kept, %u released", ds.done[IMAP_QUARANTINE],
+		ui_say(u, ds.vanished > 0, "committed: %u quarantined, %u "
+		    "deleted, %u kept, %u released", ds.done[IMAP_QUARANTINE],
 		    ds.done[IMAP_DELETE] + ds.done[IMAP_PURGE],
 		    ds.done[IMAP_KEEP], ds.done[IMAP_RELEASE]);
+	if (!failed && (ds.vanished || ds.dropped)) {
+		/* what the server had changed under the marks, said */
+		size_t l = strlen(u->msg);
+		snprintf(u->msg + l, sizeof u->msg - l, "; %u were gone from "
+		    "their folder already (another client moved or expunged "
+		    "them), %u refused by the server and left where they "
+		    "were", ds.vanished, ds.dropped);
+	}
 	free(d);
 	free(v);
 	free(trash);
