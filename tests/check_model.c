@@ -2,6 +2,7 @@
  * the key table and the text helpers, without curses. */
 #include <locale.h>
 #include <string.h>
+#include <time.h>
 
 #include "check_util.h"
 #include "tui/model.h"
@@ -205,6 +206,28 @@ START_TEST(test_patterns)
 }
 END_TEST
 
+/* ~d <N and ~d >N: younger and older than N days, from now */
+START_TEST(test_pattern_age)
+{
+	struct model m;
+	int64_t now = (int64_t)time(NULL);
+
+	model_init(&m, "Quarantine", "Trash");
+	ITEM(&m, .folder = "INBOX", .uid = 1, .date = now - 2 * DAY,
+	    .kind = "bounce", .verdict = NDR_BACKSCATTER);
+	ITEM(&m, .folder = "INBOX", .uid = 2, .date = now - 10 * DAY,
+	    .kind = "bounce", .verdict = NDR_BACKSCATTER);
+	ITEM(&m, .folder = "INBOX", .uid = 3, .date = now - 40 * DAY,
+	    .kind = "bounce", .verdict = NDR_BACKSCATTER);
+	model_finish(&m);
+	ck_assert_int_eq(count(&m, "~d <7"), 1);
+	ck_assert_int_eq(count(&m, "~d >7"), 2);
+	ck_assert_int_eq(count(&m, "~d >30"), 1);
+	ck_assert_int_eq(count(&m, "!~d <30"), 1);
+	model_free(&m);
+}
+END_TEST
+
 START_TEST(test_pattern_errors)
 {
 	struct pattern *p = (struct pattern *)1;
@@ -220,8 +243,17 @@ START_TEST(test_pattern_errors)
 	ck_assert_int_eq(pattern_compile("\"open", &p, err, sizeof err), -1);
 	ck_assert(strstr(err, "quote") != NULL);
 	ck_assert_int_eq(pattern_compile("   ", &p, err, sizeof err), -1);
+	ck_assert_int_eq(pattern_compile("~d 7", &p, err, sizeof err), -1);
+	ck_assert(strstr(err, "<DAYS or >DAYS") != NULL);
 }
 END_TEST
+
+static bool
+multiple_of_7(size_t v, void *arg)
+{
+	(void)arg;
+	return v % 7 == 0;
+}
 
 START_TEST(test_list_moves)
 {
@@ -246,6 +278,17 @@ START_TEST(test_list_moves)
 	l.top = 95;
 	list_move(&l, 0, 20);
 	ck_assert_int_eq(l.top, 80);
+	/* search forwards and backwards, wrapping around */
+	l.cur = 50;
+	ck_assert(list_find(&l, l.cur + 1, multiple_of_7, NULL));
+	ck_assert_int_eq(l.cur, 56);
+	ck_assert(list_find_back(&l, l.cur - 1, multiple_of_7, NULL));
+	ck_assert_int_eq(l.cur, 49);
+	l.cur = 3;
+	ck_assert(list_find_back(&l, l.cur + l.n - 1, multiple_of_7, NULL));
+	ck_assert_int_eq(l.cur, 0);
+	ck_assert(list_find_back(&l, l.cur + l.n - 1, multiple_of_7, NULL));
+	ck_assert_int_eq(l.cur, 98);	/* wrapped to the end */
 	list_clear(&l);
 	list_move(&l, 1, 10);
 	ck_assert_int_eq(l.cur, 0);
@@ -289,6 +332,8 @@ START_TEST(test_keys)
 	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'x'), ACT_QUIT);
 	ck_assert_int_eq(key_action(VIEW_OVERVIEW, NK_ENTER), ACT_OPEN);
 	ck_assert_int_eq(key_action(VIEW_CAMPAIGNS, 'o'), ACT_SORT);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'N'), ACT_PREV);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'O'), ACT_RSORT);
 	/* no marks on the overview, no release outside the messages */
 	ck_assert_int_eq(key_action(VIEW_OVERVIEW, 'd'), ACT_NONE);
 	ck_assert_int_eq(key_action(VIEW_CAMPAIGNS, 'r'), ACT_NONE);
@@ -305,7 +350,7 @@ START_TEST(test_keys)
 			ck_assert_str_ne(names[i], names[k]);
 	}
 	ck_assert(release);
-	ck_assert(!sort);
+	ck_assert(sort);	/* o orders the review too */
 	/* no key does two things in one view */
 	for (const struct binding *a = bindings; a->views; a++)
 		for (const struct binding *b = a + 1; b->views; b++)
@@ -392,7 +437,8 @@ END_TEST
 CHECK_MAIN_CASES("model",
 	{ "model", TESTS(test_counts_and_find, test_mark_rules,
 	    test_carry_marks_over_reload, test_campaign_sort), NULL, NULL, 0 },
-	{ "patterns", TESTS(test_patterns, test_pattern_errors), NULL, NULL, 0 },
+	{ "patterns", TESTS(test_patterns, test_pattern_age,
+	    test_pattern_errors), NULL, NULL, 0 },
 	{ "lists and keys", TESTS(test_list_moves, test_keys), NULL, NULL, 0 },
 	{ "text", TESTS(test_text_fit, test_text_cut,
 	    test_sparkline_and_days), NULL, NULL, 0 });

@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=46
+N=47
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -207,6 +207,12 @@ step "l limits the list to a pattern, the title says so and how to clear it" \
     wait_for "All reports: 10 (limit: ~s Replica; l ~A: all)"
 keys / Lunch Enter
 step "/ searches (none of the limited list matches)" wait_for "not found"
+keys o o
+wait_for "sorted by score"
+keys O
+step "o orders a message list (folder, date, score, ...), O reverses it" \
+    wait_for "sorted by score, reversed"
+
 keys q R d
 step "--offline: a mark is refused at once, with the reason" \
     wait_for "offline: nothing can be committed, so nothing is marked"

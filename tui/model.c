@@ -389,6 +389,20 @@ list_find(struct list *l, size_t from, bool (*match)(size_t, void *),
 	return false;
 }
 
+bool
+list_find_back(struct list *l, size_t from, bool (*match)(size_t, void *),
+    void *arg)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		size_t i = (from + l->n - k % l->n) % l->n;
+		if (match(l->v[i], arg)) {
+			l->cur = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static const struct model *sort_model;
 static enum camp_sort sort_by;
 
@@ -471,8 +485,13 @@ const struct binding bindings[] = {
 	    "limit to a pattern (~A: all)" },
 	{ V(VIEW_CAMPAIGNS) | MSGS, '/', ACT_SEARCH, "/", "search" },
 	{ V(VIEW_CAMPAIGNS) | MSGS, 'n', ACT_NEXT, "n", "search again" },
+	{ V(VIEW_CAMPAIGNS) | MSGS, 'N', ACT_PREV, "N",
+	    "search again, backwards" },
 	{ V(VIEW_CAMPAIGNS), 'o', ACT_SORT, "o",
 	    "sort by size, last seen, first seen" },
+	{ MSGS, 'o', ACT_SORT, "o",
+	    "sort by date, score, subject, recipient" },
+	{ MSGS, 'O', ACT_RSORT, "O", "reverse the order" },
 	{ ALL, '?', ACT_HELP, "?", "this help" },
 	{ ALL | V(VIEW_HELP), 'q', ACT_BACK, "q", "back; quit on the overview" },
 	{ V(VIEW_HELP), '?', ACT_BACK, NULL, NULL },

@@ -141,6 +141,8 @@ void	list_free(struct list *);
 void	list_move(struct list *, long delta, size_t rows);
 /* The cursor on the first entry at or after from (wrapping) for which
  * match() holds; false when none does. */
+bool	list_find_back(struct list *, size_t from,
+	    bool (*match)(size_t, void *), void *);
 bool	list_find(struct list *, size_t from,
 	    bool (*match)(size_t, void *), void *);
 
@@ -161,7 +163,8 @@ enum action {
 	ACT_OPEN, ACT_BACK, ACT_QUIT, ACT_TAG, ACT_TAG_PATTERN, ACT_TAGGED,
 	ACT_DELETE, ACT_QUARANTINE, ACT_KEEP, ACT_UNDO, ACT_COMMIT,
 	ACT_RELEASE, ACT_LIMIT, ACT_SEARCH, ACT_NEXT, ACT_HELP, ACT_SORT,
-	ACT_CAMPAIGNS, ACT_MESSAGES, ACT_REVIEW, ACT_REDRAW, ACT_CLEAR
+	ACT_CAMPAIGNS, ACT_MESSAGES, ACT_REVIEW, ACT_REDRAW, ACT_CLEAR,
+	ACT_PREV, ACT_RSORT
 };
 
 /* Keys beyond bytes, so the table needs no curses. */

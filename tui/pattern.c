@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "model.h"
@@ -11,7 +12,7 @@
 enum term_kind {
 	T_ALL, T_SUBJECT, T_FROM, T_RCPT, T_REASON, T_VERDICT, T_KIND,
 	T_FOLDER, T_CAMPAIGN, T_SCORE_GT, T_SCORE_LT, T_TAGGED, T_DELETE,
-	T_QUARANTINE, T_KEPT, T_ANY
+	T_QUARANTINE, T_KEPT, T_ANY, T_YOUNGER, T_OLDER
 };
 
 struct term {
@@ -37,6 +38,7 @@ static const struct {
 	{ 'c', T_CAMPAIGN, true }, { 'S', T_SCORE_GT, true },
 	{ 'T', T_TAGGED, false }, { 'D', T_DELETE, false },
 	{ 'Q', T_QUARANTINE, false }, { 'K', T_KEPT, false },
+	{ 'd', T_YOUNGER, true },
 };
 
 /* The next word of *s (quotes hold spaces) in a new string, or NULL. */
@@ -100,12 +102,25 @@ term_op(const char *p, const char **s, struct term *t, char **text,
 		return -1;
 	}
 	*text = a;
-	if (t->kind != T_CAMPAIGN && t->kind != T_SCORE_GT)
+	if (t->kind != T_CAMPAIGN && t->kind != T_SCORE_GT &&
+	    t->kind != T_YOUNGER)
 		return 0;
 	if (t->kind == T_SCORE_GT && (*a == '<' || *a == '>')) {
 		if (*a == '<')
 			t->kind = T_SCORE_LT;
 		memmove(a, a + 1, strlen(a));	/* the text without it */
+	}
+	/* ~d <7: younger than 7 days; ~d >30: older (mutt's way) */
+	if (t->kind == T_YOUNGER) {
+		if (*a != '<' && *a != '>') {
+			snprintf(err, errlen, "~d takes <DAYS or >DAYS");
+			free(*text);
+			*text = NULL;
+			return -1;
+		}
+		if (*a == '>')
+			t->kind = T_OLDER;
+		memmove(a, a + 1, strlen(a));
 	}
 	t->num = strtod(a, &end);
 	if (*a == '\0' || *end) {
@@ -185,6 +200,10 @@ term_match(const struct term *t, const struct item *it)
 	    strlen(t->text)) == 0;
 	case T_FOLDER: return strcasecmp(it->folder, t->text) == 0;
 	case T_CAMPAIGN: return it->campaign == (int64_t)t->num;
+	case T_YOUNGER: return it->date > 0 &&
+	    (double)(time(NULL) - it->date) < t->num * 86400;
+	case T_OLDER: return it->date > 0 &&
+	    (double)(time(NULL) - it->date) > t->num * 86400;
 	case T_SCORE_GT: return it->score > t->num;
 	case T_SCORE_LT: return it->score < t->num;
 	case T_TAGGED: return it->tagged;

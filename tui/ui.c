@@ -201,13 +201,18 @@ on_key(struct ui *u, int k)
 	case ACT_CLEAR: ui_do_clear(u); break;
 	case ACT_COMMIT: ui_commit(u); break;
 	case ACT_LIMIT: ui_do_limit(u); break;
-	case ACT_SEARCH: ui_do_search(u, false); break;
-	case ACT_NEXT: ui_do_search(u, true); break;
+	case ACT_SEARCH: ui_do_search(u, false, false); break;
+	case ACT_NEXT: ui_do_search(u, true, false); break;
+	case ACT_PREV: ui_do_search(u, true, true); break;
 	case ACT_SORT:
-		u->sort = (u->sort + 1) % SORT__N;
-		u->camps.cur = u->camps.top = 0;
-		ui_build_camps(u);
+		if (ui_top(u) == VIEW_CAMPAIGNS) {
+			u->sort = (u->sort + 1) % SORT__N;
+			u->camps.cur = u->camps.top = 0;
+			ui_build_camps(u);
+		} else
+			ui_sort_msgs(u, false);
 		break;
+	case ACT_RSORT: ui_sort_msgs(u, true); break;
 	case ACT_REDRAW: clearok(curscr, TRUE); break;
 	case ACT_NONE:
 		if (k < 0x110000 && k >= 0x20)

@@ -31,6 +31,10 @@ struct scan_state {
 
 struct view_ops;
 
+/* How the lists of messages are ordered (o, O). */
+enum msg_sort { MSORT_FOLDER, MSORT_DATE, MSORT_SCORE, MSORT_SUBJECT,
+	MSORT_RCPT, MSORT__N };
+
 /* One marking action: the messages it changed and the marks they had
  * (by folder and UID: the model is reloaded under them). */
 struct undo {
@@ -54,6 +58,8 @@ struct ui {
 	int			 depth;
 	struct list		 menu, camps, msgs, review;
 	enum camp_sort		 sort;
+	enum msg_sort		 msort;		/* the message lists' order */
+	bool			 mrev;
 	/* what the messages view shows */
 	enum { SRC_ALL, SRC_VERDICT, SRC_CAMPAIGN, SRC_FOLDER } src;
 	enum ndr_verdict_kind	 src_verdict;
@@ -130,7 +136,10 @@ void	ui_do_mark(struct ui *, enum action);
 void	ui_do_tagged(struct ui *);
 void	ui_do_tag(struct ui *);
 void	ui_do_tag_pattern(struct ui *);
-void	ui_do_search(struct ui *, bool again);
+void	ui_do_search(struct ui *, bool again, bool back);
+/* o: the next order of the message lists; O (reverse): the same order,
+ * backwards */
+void	ui_sort_msgs(struct ui *, bool reverse);
 void	ui_do_limit(struct ui *);
 /* u: the last marking action undone; U: every mark cleared (undoable) */
 void	ui_do_undo(struct ui *);

@@ -351,7 +351,7 @@ search_match(size_t i, void *arg)
 }
 
 void
-ui_do_search(struct ui *u, bool again)
+ui_do_search(struct ui *u, bool again, bool back)
 {
 	struct list *l = ui_cur_list(u);
 	struct search_arg a = { u, NULL };
@@ -379,7 +379,9 @@ ui_do_search(struct ui *u, bool again)
 				a.camp_hit[c - u->m.camps] = true;
 		}
 	}
-	if (!list_find(l, l->cur + (again ? 1 : 0), search_match, &a))
+	if (!(back ? list_find_back(l, l->cur + l->n - (again ? 1 : 0),
+	    search_match, &a) : list_find(l, l->cur + (again ? 1 : 0),
+	    search_match, &a)))
 		ui_say(u, true, "not found");
 	free(a.camp_hit);
 	list_move(l, 0, (size_t)u->rows - 4);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
@@ -136,6 +137,45 @@ in_source(struct ui *u, const struct item *it)
 	}
 }
 
+static int
+msg_cmp(const void *a, const void *b, void *arg)
+{
+	const struct ui *u = arg;
+	const struct item *x = &u->m.items[*(const size_t *)a];
+	const struct item *y = &u->m.items[*(const size_t *)b];
+	int c = 0;
+
+	switch (u->msort) {
+	case MSORT_DATE: c = (x->date > y->date) - (x->date < y->date); break;
+	case MSORT_SCORE: c = (x->score > y->score) - (x->score < y->score);
+		break;
+	case MSORT_SUBJECT: c = strcasecmp(x->subject, y->subject); break;
+	case MSORT_RCPT: c = strcasecmp(x->rcpt, y->rcpt); break;
+	default: break;
+	}
+	if (c == 0)	/* else as the store lists them: folder, UID */
+		c = (*(const size_t *)a > *(const size_t *)b) -
+		    (*(const size_t *)a < *(const size_t *)b);
+	return u->mrev ? -c : c;
+}
+
+static const char *const msort_names[MSORT__N] = {
+	"folder", "date", "score", "subject", "recipient"
+};
+
+void
+ui_sort_msgs(struct ui *u, bool reverse)
+{
+	if (reverse)
+		u->mrev = !u->mrev;
+	else
+		u->msort = (u->msort + 1) % MSORT__N;
+	ui_build_msgs(u);
+	ui_build_review(u);
+	ui_say(u, false, "sorted by %s%s", msort_names[u->msort], u->mrev ?
+	    ", reversed" : "");
+}
+
 void
 ui_build_msgs(struct ui *u)
 {
@@ -148,6 +188,8 @@ ui_build_msgs(struct ui *u)
 		    pattern_match(u->limit[LIM_MSGS], it)))
 			list_push(&u->msgs, i);
 	}
+	if (u->msort != MSORT_FOLDER || u->mrev)
+		qsort_r(u->msgs.v, u->msgs.n, sizeof *u->msgs.v, msg_cmp, u);
 	u->msgs.cur = keep;
 }
 
@@ -161,6 +203,9 @@ ui_build_review(struct ui *u)
 		if (u->m.items[i].quarantined && (u->limit[LIM_REVIEW] ==
 		    NULL || pattern_match(u->limit[LIM_REVIEW], &u->m.items[i])))
 			list_push(&u->review, i);
+	if (u->msort != MSORT_FOLDER || u->mrev)
+		qsort_r(u->review.v, u->review.n, sizeof *u->review.v, msg_cmp,
+		    u);
 	u->review.cur = keep;
 }
 

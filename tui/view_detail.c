@@ -147,6 +147,7 @@ ui_help(struct ui *u)
 		{ "~v TEXT", "verdict (legit, backscatter, unsure)" },
 		{ "~k TEXT", "kind" }, { "~F TEXT", "folder" },
 		{ "~c N", "campaign number" }, { "~S >0.9", "score (also <, =)" },
+		{ "~d <7", "younger than 7 days (>30: older than 30)" },
 		{ "~A", "all" }, { "~T", "tagged" },
 		{ "~D ~Q ~K", "marked delete, quarantine, keep" },
 		{ "!PATTERN", "not" },
