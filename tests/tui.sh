@@ -171,7 +171,7 @@ keys '?'
 step "? lists the keys of the view" wait_for "mark release (back where it came from)"
 keys '*'
 step "help: one pattern a line (~S >0.9 never cut), the marks column M explained" \
-    both "~S >0.9      score (also <, =)" "Marks (column M): D delete"
+    both "~S >0.9      score above (<: below)" "Marks (column M): D delete"
 keys q
 tm resize-window -t ui -x 80 -y 24
 sleep 0.5

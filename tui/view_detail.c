@@ -146,7 +146,7 @@ ui_help(struct ui *u)
 		{ "~r TEXT", "failed recipient" }, { "~R TEXT", "reason" },
 		{ "~v TEXT", "verdict (legit, backscatter, unsure)" },
 		{ "~k TEXT", "kind" }, { "~F TEXT", "folder" },
-		{ "~c N", "campaign number" }, { "~S >0.9", "score (also <, =)" },
+		{ "~c N", "campaign number" }, { "~S >0.9", "score above (<: below)" },
 		{ "~d <7", "younger than 7 days (>30: older than 30)" },
 		{ "~A", "all" }, { "~T", "tagged" },
 		{ "~D ~Q ~K", "marked delete, quarantine, keep" },
