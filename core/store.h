@@ -173,6 +173,20 @@ int	store_trained_put(struct store *, uint64_t digest, bool spam,
 	    const uint64_t *tokens, size_t n, int64_t at);
 int	store_trained_del(struct store *, uint64_t digest);
 /* ---- the journal: each action written before it is sent ---- */
+/* The states of a journal row (stored by name: the names below). */
+enum store_jstate {
+	JS_PENDING,	/* written, its command maybe sent */
+	JS_DONE,	/* carried out (dest_uid: where the message now is) */
+	JS_DROPPED,	/* never carried out: the message left where it was */
+	JS_VANISHED,	/* gone from its folder before or without us: nothing
+			 * removed by ndrsweep */
+	JS_COPIED,	/* in dest and still in folder, flagged \Deleted (a
+			 * server without UIDPLUS: left for the user to
+			 * expunge) */
+	JS_REFUSED,	/* not sent: ndrsweep declined (imap/actions.c) */
+	JS__N
+};
+
 struct store_act {
 	int64_t		 id, batch;	/* a batch: one command's messages */
 	const char	*action;	/* quarantine, delete, keep, release,
@@ -182,14 +196,7 @@ struct store_act {
 	const char	*message_id;
 	const char	*dest;		/* where it goes; NULL: stays */
 	const char	*origin;	/* the folder it first came from */
-	/* pending: written, its command maybe sent; done: carried out
-	 * (dest_uid where the message now is); dropped: never carried
-	 * out, the message left where it was; vanished: gone from its
-	 * folder before or without us, nothing removed by ndrsweep;
-	 * copied: in dest and still in folder, flagged \Deleted (a
-	 * server without UIDPLUS: left for the user to expunge);
-	 * refused: not sent, ndrsweep declined (see imap/actions.c) */
-	const char	*state;
+	enum store_jstate state;
 	uint32_t	 dest_uidvalidity, dest_uid;	/* COPYUID's answer */
 	int64_t		 at, done_at;
 	/* where the proof that a message in dest is this one looks
@@ -198,9 +205,10 @@ struct store_act {
 	uint32_t	 dest_next, dest_next_uv;
 };
 int	store_journal_batch(struct store *, int64_t *batch);
+const char *store_jstate_name(enum store_jstate);
 int	store_journal_add(struct store *, const struct store_act *,
 	    int64_t *id);
-int	store_journal_set(struct store *, int64_t id, const char *state,
+int	store_journal_set(struct store *, int64_t id, enum store_jstate state,
 	    uint32_t dest_uidvalidity, uint32_t dest_uid, int64_t when);
 /* Each pending journal row (of one batch; 0: all), by batch, folder, UID. */
 int	store_journal_pending(struct store *, int64_t batch,

@@ -61,7 +61,7 @@ store_journal_add(struct store *st, const struct store_act *a, int64_t *id)
 }
 
 int
-store_journal_set(struct store *st, int64_t id, const char *state,
+store_journal_set(struct store *st, int64_t id, enum store_jstate state,
     uint32_t dest_uidvalidity, uint32_t dest_uid, int64_t when)
 {
 	sqlite3_stmt *s;
@@ -71,7 +71,7 @@ store_journal_set(struct store *st, int64_t id, const char *state,
 	    "dest_uidvalidity = ?, dest_uid = ?, done_at = ? WHERE id = ?",
 	    -1, &s, NULL) != SQLITE_OK)
 		return st_fail(st, "store");
-	st_bind_text(s, 1, state);
+	st_bind_text(s, 1, store_jstate_name(state));
 	if (dest_uid) {
 		sqlite3_bind_int64(s, 2, dest_uidvalidity);
 		sqlite3_bind_int64(s, 3, dest_uid);
@@ -81,6 +81,25 @@ store_journal_set(struct store *st, int64_t id, const char *state,
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}
+
+static const char *const jstate_names[JS__N] = {
+	"pending", "done", "dropped", "vanished", "copied", "refused"
+};
+
+const char *
+store_jstate_name(enum store_jstate j)
+{
+	return (unsigned)j < JS__N ? jstate_names[j] : "pending";
+}
+
+static enum store_jstate
+jstate_of(const char *name)
+{
+	for (int j = 0; name && j < JS__N; j++)
+		if (strcmp(name, jstate_names[j]) == 0)
+			return (enum store_jstate)j;
+	return JS_PENDING;
 }
 
 static void
@@ -96,7 +115,7 @@ act_of(sqlite3_stmt *s, struct store_act *a)
 	a->message_id = (const char *)sqlite3_column_text(s, 6);
 	a->dest = (const char *)sqlite3_column_text(s, 7);
 	a->origin = (const char *)sqlite3_column_text(s, 8);
-	a->state = (const char *)sqlite3_column_text(s, 9);
+	a->state = jstate_of((const char *)sqlite3_column_text(s, 9));
 	a->dest_uidvalidity = (uint32_t)sqlite3_column_int64(s, 10);
 	a->dest_uid = (uint32_t)sqlite3_column_int64(s, 11);
 	a->at = sqlite3_column_int64(s, 12);

@@ -162,7 +162,7 @@ journal(struct store *st, const char *action, const char *folder,
 			goto bad;
 		if (!act_has(here, nhere, m[i].uid)) {
 			/* another client moved or expunged it first */
-			if (store_journal_set(st, ids[i], "vanished", 0, 0,
+			if (store_journal_set(st, ids[i], JS_VANISHED, 0, 0,
 			    now) != 0 || store_msg_move(st, folder, m[i].uid,
 			    NULL, 0, 0) != 0)
 				goto bad;
@@ -288,7 +288,7 @@ record_done(struct chunk *k, struct imap_act_stats *sx, char *err,
 			if (from[j] == m->uid)
 				nu = to[j];
 		if (store_journal_set(k->st, k->ids[i], k->copied_only ?
-		    "copied" : "done", k->dest_uv, nu, now) != 0 ||
+		    JS_COPIED : JS_DONE, k->dest_uv, nu, now) != 0 ||
 		    (k->act != IMAP_KEEP && !k->copied_only && store_msg_move(
 		    k->st, k->folder, m->uid, k->act == IMAP_PURGE ? NULL :
 		    k->dest, k->dest_uv, nu) != 0))
@@ -398,7 +398,7 @@ act_chunk(struct imap_conn *c, struct store *st, enum imap_act act,
 	case REFUSED:
 		for (size_t i = 0; i < n; i++)
 			if (k.ids[i])
-				store_journal_set(st, k.ids[i], "refused", 0, 0,
+				store_journal_set(st, k.ids[i], JS_REFUSED, 0, 0,
 				    (int64_t)time(NULL));
 		break;
 	}

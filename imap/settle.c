@@ -121,7 +121,6 @@ collect(const struct store_act *a, void *arg)
 	d->message_id = a->message_id ? strdup(a->message_id) : NULL;
 	d->dest = a->dest ? strdup(a->dest) : NULL;
 	d->origin = a->origin ? strdup(a->origin) : NULL;
-	d->state = NULL;
 	return 0;
 }
 
@@ -268,20 +267,20 @@ folder_listed(struct imap_conn *c, const char *name)
 }
 
 /* The state each row ends in, from where its message is now. */
-static const char *
+static enum store_jstate
 outcome(const struct store_act *a, uint32_t src, uint32_t dst)
 {
 	if (a->dest == NULL) {		/* purge or keep: no destination */
 		if (src && strcmp(a->action, "keep") != 0)
-			return "dropped";	/* not expunged: decided again */
-		return "done";		/* purged, or a keyword the journal
+			return JS_DROPPED;	/* not expunged: decided again */
+		return JS_DONE;		/* purged, or a keyword the journal
 					 * remembers */
 	}
 	if (src && dst)
-		return "copied";	/* proven copy; no UIDPLUS to finish */
+		return JS_COPIED;	/* proven copy; no UIDPLUS to finish */
 	if (src)
-		return "dropped";	/* never carried out: left in place */
-	return dst ? "done" : "vanished";
+		return JS_DROPPED;	/* never carried out: left in place */
+	return dst ? JS_DONE : JS_VANISHED;
 }
 
 /*
@@ -412,9 +411,9 @@ record_states(struct store *st, const struct store_act *a, size_t n,
 	int rc = store_begin(st);
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const char *state = outcome(&a[i], src[i].uid, dst[i]);
-		bool done = strcmp(state, "done") == 0;
-		bool gone = strcmp(state, "vanished") == 0 || (done &&
+		enum store_jstate state = outcome(&a[i], src[i].uid, dst[i]);
+		bool done = state == JS_DONE;
+		bool gone = state == JS_VANISHED || (done &&
 		    a[i].dest == NULL && strcmp(a[i].action, "keep") != 0);
 		if (store_journal_set(st, a[i].id, state, dest_uv, dst[i],
 		    now) != 0 || (done && a[i].dest && store_msg_move(st,
@@ -424,9 +423,9 @@ record_states(struct store *st, const struct store_act *a, size_t n,
 			rc = -1;
 		else if (done)
 			rs->done++;
-		else if (strcmp(state, "dropped") == 0)
+		else if (state == JS_DROPPED)
 			rs->dropped++;
-		else if (strcmp(state, "copied") == 0)
+		else if (state == JS_COPIED)
 			rs->copied++;
 		else
 			rs->vanished++;
