@@ -328,10 +328,13 @@ build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				bufcap = (nb + e->ntokens) * 2;
 				buf = xreallocarray(buf, bufcap, sizeof *buf);
 			}
-			memcpy(buf + nb, e->tokens, e->ntokens * sizeof *buf);
+			if (e->ntokens)
+				memcpy(buf + nb, e->tokens, e->ntokens *
+				    sizeof *buf);
 			nb += e->ntokens;
 		}
-		qsort(buf, nb, sizeof *buf, cmp_u64);
+		if (nb > 1)
+			qsort(buf, nb, sizeof *buf, cmp_u64);
 		double sq = 0;
 		for (size_t i = 0; i < nb; ) {
 			size_t j = i;
@@ -456,7 +459,8 @@ shared_pairs(const struct kf *allk, size_t nk, const struct vecs *v,
 
 	for (size_t i = 0; i < nk; i++)
 		k[i] = (struct kf){ allk[i].key, v->gid[find(up, allk[i].g)] };
-	qsort(k, nk, sizeof *k, cmp_kf);
+	if (nk > 1)
+		qsort(k, nk, sizeof *k, cmp_kf);
 	for (size_t i = 0; i < nk; i++)	/* each (key, group) once */
 		if (m == 0 || k[i].key != k[m - 1].key || k[i].g != k[m - 1].g)
 			k[m++] = k[i];
@@ -481,7 +485,8 @@ shared_pairs(const struct kf *allk, size_t nk, const struct vecs *v,
 		i = j;
 	}
 	free(k);
-	qsort(p, n, 2 * sizeof *p, cmp_pair);
+	if (n > 1)
+		qsort(p, n, 2 * sizeof *p, cmp_pair);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (u == 0 || p[2 * i] != p[2 * (u - 1)] ||

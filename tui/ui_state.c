@@ -188,7 +188,7 @@ ui_build_msgs(struct ui *u)
 		    pattern_match(u->limit[LIM_MSGS], it)))
 			list_push(&u->msgs, i);
 	}
-	if (u->msort != MSORT_FOLDER || u->mrev)
+	if ((u->msort != MSORT_FOLDER || u->mrev) && u->msgs.n > 1)
 		qsort_r(u->msgs.v, u->msgs.n, sizeof *u->msgs.v, msg_cmp, u);
 	u->msgs.cur = keep;
 }
@@ -203,7 +203,7 @@ ui_build_review(struct ui *u)
 		if (u->m.items[i].quarantined && (u->limit[LIM_REVIEW] ==
 		    NULL || pattern_match(u->limit[LIM_REVIEW], &u->m.items[i])))
 			list_push(&u->review, i);
-	if (u->msort != MSORT_FOLDER || u->mrev)
+	if ((u->msort != MSORT_FOLDER || u->mrev) && u->review.n > 1)
 		qsort_r(u->review.v, u->review.n, sizeof *u->review.v, msg_cmp,
 		    u);
 	u->review.cur = keep;

@@ -98,8 +98,10 @@ bare_local_part(struct msg *m, struct ndr_report *r)
 		if (end == l || end - l > 64 || (*end && *end != '\n' &&
 		    *end != ' ' && *end != '\t'))
 			continue;
-		char *a = xstrndup(l, (size_t)(end - l) + strlen(dom));
-		memcpy(a + (end - l), dom, strlen(dom));
+		size_t ll = (size_t)(end - l), dl = strlen(dom);
+		char *a = xreallocarray(NULL, ll + dl + 1, 1);
+		memcpy(a, l, ll);
+		memcpy(a + ll, dom, dl + 1);	/* "@domain" and its NUL */
 		report_add_rcpt(r, a);
 		free(a);
 		return 1;
