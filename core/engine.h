@@ -187,7 +187,7 @@ void		 tokens_read(struct msg *, struct ndr_report *);
 void		 original_read(struct msg *, struct ndr_original *);
 void		 original_free(struct ndr_original *);
 
-/* ---- the readers (formats/: listed in formats/readers.h, run by report.c) ---- */
+/* ---- the readers (formats/, listed in formats/readers.h; report.c) ---- */
 /*
  * A reader knows one family of reports. match() says whether the message
  * looks like its kind; read() fills the report and returns the number of

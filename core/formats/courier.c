@@ -1,4 +1,5 @@
-/* courier.c - Courier: "This is a delivery status notification from ... Courier". */
+/* courier.c - Courier: "This is a delivery status notification from ...
+ * Courier". */
 #include "../engine.h"
 
 static const struct text_layout layout = { NULL, NULL, false };
@@ -18,4 +19,5 @@ courier_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_courier = { "courier", courier_match, courier_read, NULL };
+const struct reader reader_courier = { "courier", courier_match,
+	courier_read, NULL };

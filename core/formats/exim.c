@@ -1,8 +1,11 @@
-/* exim.c - Exim: "This message was created automatically by mail delivery software." */
+/* exim.c - Exim: "This message was created automatically by mail
+ * delivery software." */
 #include "../engine.h"
 
 static const char *const start[] = {
-	"address(es) failed", "addresses failed", "been delivered to the following address", "could not be delivered to one or more", NULL
+	"address(es) failed", "addresses failed",
+	"been delivered to the following address",
+	"could not be delivered to one or more", NULL
 };
 static const struct text_layout layout = { start, NULL, false };
 

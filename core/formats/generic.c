@@ -157,4 +157,5 @@ generic_read(struct msg *m, struct ndr_report *r)
 	return n;
 }
 
-const struct reader reader_generic = { "generic", generic_match, generic_read, NULL };
+const struct reader reader_generic = { "generic", generic_match,
+	generic_read, NULL };

@@ -1,5 +1,6 @@
-/* mailfilter.c - Mail filters and gateways: m-FILTER, McAfee, Trend Micro, Barracuda,
- * MXLogic, SurfControl, MailMarshal, Mimecast, Proofpoint and the like. */
+/* mailfilter.c - Mail filters and gateways: m-FILTER, McAfee, Trend
+ * Micro, Barracuda, MXLogic, SurfControl, MailMarshal, Mimecast, Proofpoint
+ * and the like. */
 #include "../engine.h"
 
 static const struct text_layout layout = { NULL, NULL, false };
@@ -35,4 +36,5 @@ mailfilter_read(struct msg *m, struct ndr_report *r)
 	return n;
 }
 
-const struct reader reader_mailfilter = { "mailfilter", mailfilter_match, mailfilter_read, NULL };
+const struct reader reader_mailfilter = { "mailfilter", mailfilter_match,
+	mailfilter_read, NULL };

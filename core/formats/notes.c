@@ -13,7 +13,8 @@ notes_match(const struct msg *m)
 		"was not delivered to:", "your document:", "delivery failure:",
 		"domino", "lotus notes", NULL };
 	static const char *const subj[] = {
-		"undeliverable message", "delivery failure:", "delivery status notification", NULL };
+		"undeliverable message", "delivery failure:",
+		"delivery status notification", NULL };
 	return text_has(m, marks) && (from_daemon(m) || subject_has(m, subj));
 }
 

@@ -21,4 +21,5 @@ office365_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_office365 = { "office365", office365_match, office365_read, NULL };
+const struct reader reader_office365 = { "office365", office365_match,
+	office365_read, NULL };

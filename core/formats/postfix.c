@@ -19,4 +19,5 @@ postfix_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, &layout, r);
 }
 
-const struct reader reader_postfix = { "postfix", postfix_match, postfix_read, NULL };
+const struct reader reader_postfix = { "postfix", postfix_match,
+	postfix_read, NULL };

@@ -13,4 +13,5 @@ rfc3464_read(struct msg *m, struct ndr_report *r)
 	return dsn_or_text(m, NULL, r);
 }
 
-const struct reader reader_rfc3464 = { "rfc3464", rfc3464_match, rfc3464_read, NULL };
+const struct reader reader_rfc3464 = { "rfc3464", rfc3464_match,
+	rfc3464_read, NULL };

@@ -105,4 +105,5 @@ rfc3834_read(struct msg *m, struct ndr_report *r)
 	return autoreply_rcpt(m, r);
 }
 
-const struct reader reader_rfc3834 = { "rfc3834", rfc3834_match, rfc3834_read, NULL };
+const struct reader reader_rfc3834 = { "rfc3834", rfc3834_match,
+	rfc3834_read, NULL };

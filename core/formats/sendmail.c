@@ -1,4 +1,5 @@
-/* sendmail.c - Sendmail: "----- The following addresses had permanent fatal errors". */
+/* sendmail.c - Sendmail: "----- The following addresses had permanent
+ * fatal errors". */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +91,5 @@ sendmail_read(struct msg *m, struct ndr_report *r)
 	return n;
 }
 
-const struct reader reader_sendmail = { "sendmail", sendmail_match, sendmail_read, NULL };
+const struct reader reader_sendmail = { "sendmail", sendmail_match,
+	sendmail_read, NULL };
