@@ -98,61 +98,6 @@ mix(uint64_t a, uint64_t b)
 	return h ^ (h >> 29) ? h ^ (h >> 29) : 1;
 }
 
-/* ---- a growable open-addressing map of 64-bit keys ---- */
-
-struct map {
-	uint64_t	*k;	/* 0: empty */
-	size_t		*v;
-	size_t		 n, mask;
-};
-
-static void
-map_init(struct map *m, size_t want)
-{
-	size_t cap = 64;
-
-	while (cap < want * 2)
-		cap *= 2;
-	m->k = xcalloc(cap, sizeof *m->k);
-	m->v = xcalloc(cap, sizeof *m->v);
-	m->n = 0;
-	m->mask = cap - 1;
-}
-
-static size_t *
-map_at(struct map *m, uint64_t key, bool *fresh)
-{
-	if ((m->n + 1) * 2 > m->mask + 1) {	/* grow: half full at most */
-		struct map b;
-		map_init(&b, m->mask + 1);
-		for (size_t i = 0; i <= m->mask; i++)
-			if (m->k[i]) {
-				bool f;
-				*map_at(&b, m->k[i], &f) = m->v[i];
-			}
-		free(m->k);
-		free(m->v);
-		*m = b;
-	}
-	size_t i = (size_t)(key ^ (key >> 29)) & m->mask;
-	while (m->k[i] && m->k[i] != key)
-		i = (i + 1) & m->mask;
-	*fresh = m->k[i] == 0;
-	if (*fresh) {
-		m->k[i] = key;
-		m->v[i] = 0;
-		m->n++;
-	}
-	return &m->v[i];
-}
-
-static void
-map_free(struct map *m)
-{
-	free(m->k);
-	free(m->v);
-}
-
 static bool
 common(const char *h, size_t n)
 {
@@ -267,34 +212,27 @@ cmp_u64(const void *a, const void *b)
 
 /* The tokens' weights: log(n / document frequency). */
 static void
-token_idf(const struct ndr_evidence *const *ev, size_t n, struct map *df)
+token_idf(const struct ndr_evidence *const *ev, size_t n,
+    struct ndr_map *df)
 {
-	size_t total = 0;
-
 	for (size_t i = 0; i < n; i++)
-		total += ev[i]->ntokens;
-	map_init(df, total / 8 + 64);
-	for (size_t i = 0; i < n; i++)
-		for (size_t t = 0; t < ev[i]->ntokens; t++) {
-			bool fresh;
-			(*map_at(df, ev[i]->tokens[t] ? ev[i]->tokens[t] : 1,
-			    &fresh))++;
-		}
+		for (size_t t = 0; t < ev[i]->ntokens; t++)
+			(*ndr_map_slot(df, ev[i]->tokens[t] ?
+			    ev[i]->tokens[t] : 1, true))++;
 }
 
 static double
-idf_of(struct map *df, uint64_t tok, size_t n)
+idf_of(struct ndr_map *df, uint64_t tok, size_t n)
 {
-	bool fresh;
-	size_t c = *map_at(df, tok ? tok : 1, &fresh);
+	int64_t *c = ndr_map_slot(df, tok ? tok : 1, false);
 
-	return log((double)n / (double)(c ? c : 1));
+	return log((double)n / (double)(c && *c ? *c : 1));
 }
 
 /* One vector per group of the union-find: its members' tokens summed. */
 static void
 build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
-    struct map *df, struct vecs *v)
+    struct ndr_map *df, struct vecs *v)
 {
 	size_t *order = xcalloc(n ? n : 1, sizeof *order), *cnt;
 	uint64_t *buf = NULL;
@@ -499,18 +437,18 @@ shared_pairs(const struct kf *allk, size_t nk, const struct vecs *v,
 	return p;
 }
 
-/* Step 1: the fragments, and every report's keys (over all time) with
- * its index, for step 2. Returns how many were keyed at all. */
+/* Step 1: the fragments (in up), whether each report has a key at all
+ * (keyed), and every report's keys over all time with its index, for
+ * step 2 (returned, *nk of them). */
 static struct kf *
 fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
     const size_t *bc, bool *keyed, size_t *nk)
 {
-	struct map first;
+	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
 	struct keys ks = { 0 };
 	struct kf *all = NULL;
 	size_t na = 0, cap = 0;
 
-	map_init(&first, n * 2 + 64);
 	for (size_t i = 0; i < n; i++) {
 		const struct ndr_evidence *e = ev[i];
 		uint64_t day = e->date > 0 ? (uint64_t)(e->date / WINDOW) : 0;
@@ -529,16 +467,16 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			 * template carries several runs */
 			if (k >= nsl)
 				continue;
-			bool fresh;
-			size_t *f = map_at(&first, mix(ks.k[k], day), &fresh);
-			if (fresh)
-				*f = i;
+			int64_t *f = ndr_map_slot(&first, mix(ks.k[k], day),
+			    true);
+			if (*f == 0)
+				*f = (int64_t)i + 1;
 			else
-				unite(up, *f, i);
+				unite(up, (size_t)*f - 1, i);
 		}
 	}
 	free(ks.k);
-	map_free(&first);
+	ndr_map_free(&first);
 	*nk = na;
 	return all;
 }
@@ -549,7 +487,7 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	size_t *up = xcalloc(n ? n : 1, sizeof *up);
 	size_t *bc = xcalloc(n ? n : 1, sizeof *bc), nk, np;
 	bool *keyed = xcalloc(n ? n : 1, sizeof *keyed);
-	struct map df;
+	struct ndr_map df = { 0 };
 	struct vecs v;
 
 	for (size_t i = 0; i < n; i++)
@@ -615,5 +553,5 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	free(keyed);
 	free(bc);
 	free(up);
-	map_free(&df);
+	ndr_map_free(&df);
 }

@@ -37,6 +37,16 @@ char		*trim(char *);
 /* Collapse runs of white space (newlines too) into one space, trimmed. */
 char		*squeeze(const char *, size_t);
 /* The first e-mail address in [s, s + len), lowercased, or NULL. */
+/* A map of 64-bit keys (not 0) to 64-bit values (map.c). The value's
+ * slot, added (0) when missing and add, else NULL when missing. */
+struct ndr_map {
+	uint64_t	*key;
+	int64_t		*val;
+	size_t		 mask, n;
+};
+int64_t		*ndr_map_slot(struct ndr_map *, uint64_t key, bool add);
+void		 ndr_map_free(struct ndr_map *);
+
 /* A DSN field's address ("rfc822; <user@x>"), taken whole as the report
  * writes it (even "user@#example.net"); else find_address's. */
 char		*typed_address(const char *);

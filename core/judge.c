@@ -22,13 +22,6 @@
 
 #define SHOWN	5	/* forged addresses, MTAs, hosts kept per campaign */
 
-/* An open-addressing map of 64-bit hashes to dates. */
-struct map {
-	uint64_t	*key;
-	int64_t		*val;
-	size_t		 mask, n;
-};
-
 /* FNV-1a of s, ASCII case folded unless exact (Message-IDs) */
 static uint64_t
 hash_of(const char *s, bool exact)
@@ -49,52 +42,15 @@ hash(const char *s)
 	return hash_of(s, false);
 }
 
-static int64_t *
-map_slot(struct map *m, uint64_t k, bool add)
-{
-	if (add && (m->n + 1) * 2 > m->mask + 1) {
-		struct map g = { 0 };
-		size_t cap = m->mask ? (m->mask + 1) * 2 : 1024;
-		g.key = xcalloc(cap, sizeof *g.key);
-		g.val = xcalloc(cap, sizeof *g.val);
-		g.mask = cap - 1;
-		for (size_t i = 0; m->mask && i <= m->mask; i++)
-			if (m->key[i])
-				*map_slot(&g, m->key[i], true) = m->val[i];
-		free(m->key);
-		free(m->val);
-		*m = g;
-	}
-	if (m->mask == 0)
-		return NULL;
-	size_t i = (size_t)(k ^ (k >> 31)) & m->mask;
-	while (m->key[i] && m->key[i] != k)
-		i = (i + 1) & m->mask;
-	if (m->key[i] == 0) {
-		if (!add)
-			return NULL;
-		m->key[i] = k;
-		m->n++;
-	}
-	return &m->val[i];
-}
-
-static void
-map_free(struct map *m)
-{
-	free(m->key);
-	free(m->val);
-}
-
 /* One message to one recipient: sorted, they answer "written to then?" */
 struct rdate {
 	uint64_t	rcpt;
 	int64_t		date;
 };
 
+/* A report's MTA (hashed, as rdate's rcpt) and date: sorted the same. */
 struct burst {
-	uint64_t	mta;
-	int64_t		date;
+	struct rdate	at;	/* first: cmp_rdate and rdate_first serve */
 	size_t		g;	/* its group (ndr_campaigns'), or none */
 };
 
@@ -102,12 +58,12 @@ struct sent_ctx {
 	struct store	*st;
 	struct rdate	*rd;
 	size_t		 nrd, caprd;
-	struct map	 domain;	/* Message-ID domains */
-	struct map	 rdomain;	/* recipients' domains */
+	struct ndr_map	 domain;	/* Message-ID domains */
+	struct ndr_map	 rdomain;	/* recipients' domains */
 	struct burst	*burst;		/* (MTA, date) of reports with their
 					 * original that are not legitimate */
 	size_t		 nburst;
-	struct map	 mids;		/* Message-IDs (hashes: "maybe") */
+	struct ndr_map	 mids;		/* Message-IDs (hashes: "maybe") */
 	int64_t		 count, first, last;
 	struct ndr_bayes *bayes;	/* the classifier, when trained */
 };
@@ -126,14 +82,14 @@ on_sent(const char *mid, int64_t date, const char *rcpts, void *arg)
 			s->last = date;
 	}
 	if (mid)
-		*map_slot(&s->mids, hash_of(mid, true), true) = 1;
+		*ndr_map_slot(&s->mids, hash_of(mid, true), true) = 1;
 	if (mid && (at = strrchr(mid, '@')) != NULL) {
 		char d[256];
 		size_t n = strcspn(at + 1, ">");
 		if (n < sizeof d) {
 			memcpy(d, at + 1, n);
 			d[n] = '\0';
-			*map_slot(&s->domain, hash(d), true) = 1;
+			*ndr_map_slot(&s->domain, hash(d), true) = 1;
 		}
 	}
 	for (const char *p = rcpts; p && *p; ) {
@@ -152,7 +108,7 @@ on_sent(const char *mid, int64_t date, const char *rcpts, void *arg)
 				s->rd[s->nrd++] = (struct rdate){ hash(a), date };
 				const char *d = strrchr(a, '@');
 				if (d && d[1])
-					*map_slot(&s->rdomain, hash(d + 1),
+					*ndr_map_slot(&s->rdomain, hash(d + 1),
 					    true) = 1;
 			}
 		}
@@ -169,7 +125,7 @@ cb_mid(void *arg, const char *mid, int64_t *date)
 
 	snprintf(b, sizeof b, "<%s>", mid);
 	/* most are not in Sent: the index asked only when the hash is */
-	if (map_slot(&s->mids, hash_of(b, true), false) == NULL)
+	if (ndr_map_slot(&s->mids, hash_of(b, true), false) == NULL)
 		return 0;
 	return store_sent_find(s->st, b, date) == 1;
 }
@@ -184,22 +140,33 @@ cmp_rdate(const void *a, const void *b)
 	return (x->date > y->date) - (x->date < y->date);
 }
 
-static int64_t
-cb_rcpt(void *arg, const char *a, int64_t from, int64_t to)
+/* In n sorted structs of size stride, each starting with a struct rdate:
+ * the index of the first (h, date >= from), or n. */
+static size_t
+rdate_first(const void *v, size_t n, size_t stride, uint64_t h,
+    int64_t from)
 {
-	struct sent_ctx *s = arg;
-	uint64_t h = hash(a);
-	size_t lo = 0, hi = s->nrd;
+	size_t lo = 0, hi = n;
 
-	/* the first (h, date >= from) */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct rdate *r = &s->rd[mid];
+		const struct rdate *r = (const struct rdate *)(const void *)
+		    ((const char *)v + mid * stride);
 		if (r->rcpt < h || (r->rcpt == h && r->date < from))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static int64_t
+cb_rcpt(void *arg, const char *a, int64_t from, int64_t to)
+{
+	struct sent_ctx *s = arg;
+	uint64_t h = hash(a);
+	size_t lo = rdate_first(s->rd, s->nrd, sizeof *s->rd, h, from);
+
 	if (lo < s->nrd && s->rd[lo].rcpt == h && s->rd[lo].date <= to)
 		return s->rd[lo].date ? s->rd[lo].date : 1;
 	return 0;
@@ -215,15 +182,15 @@ cb_content(void *arg, const struct ndr_evidence *ev)
 static bool
 cb_domain(void *arg, const char *d)
 {
-	return map_slot(&((struct sent_ctx *)arg)->domain, hash(d), false) !=
+	return ndr_map_slot(&((struct sent_ctx *)arg)->domain, hash(d), false) !=
 	    NULL;
 }
 
 static bool
 cb_rcpt_domain(void *arg, const char *d)
 {
-	return map_slot(&((struct sent_ctx *)arg)->rdomain, hash(d), false) !=
-	    NULL;
+	return ndr_map_slot(&((struct sent_ctx *)arg)->rdomain, hash(d),
+	    false) != NULL;
 }
 
 #define BURST	(6 * 3600)
@@ -232,17 +199,7 @@ cb_rcpt_domain(void *arg, const char *d)
 static size_t
 burst_first(const struct sent_ctx *s, uint64_t h, int64_t date)
 {
-	size_t lo = 0, hi = s->nburst;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct burst *r = &s->burst[mid];
-		if (r->mta < h || (r->mta == h && r->date < date))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return rdate_first(s->burst, s->nburst, sizeof *s->burst, h, date);
 }
 
 static size_t
@@ -253,8 +210,8 @@ cb_burst(void *arg, const char *mta, int64_t date)
 	size_t lo, n = 0;
 
 	lo = burst_first(s, h, date - BURST);
-	for (; lo < s->nburst && s->burst[lo].mta == h &&
-	    s->burst[lo].date <= date + BURST && n < 100; lo++)
+	for (; lo < s->nburst && s->burst[lo].at.rcpt == h &&
+	    s->burst[lo].at.date <= date + BURST && n < 100; lo++)
 		n++;
 	return n;
 }
@@ -379,16 +336,6 @@ judging_free(struct judging *jd)
 	free(jd->cid);
 }
 
-static int
-cmp_burst(const void *a, const void *b)
-{
-	const struct burst *x = a, *y = b;
-
-	if (x->mta != y->mta)
-		return x->mta < y->mta ? -1 : 1;
-	return (x->date > y->date) - (x->date < y->date);
-}
-
 /* The MTAs and times of the reports that carry their original and are
  * not legitimate, with their groups: what an empty NDR's burst is
  * measured against. */
@@ -399,11 +346,11 @@ burst_index(struct sent_ctx *s, const struct judging *jd)
 	for (size_t k = 0; k < jd->nb; k++) {
 		const struct ndr_evidence *e = jd->bad[k];
 		if (e->orig_mid && e->mta && e->date > 0)
-			s->burst[s->nburst++] = (struct burst){ hash(e->mta),
-			    e->date, jd->grp[k] };
+			s->burst[s->nburst++] = (struct burst){ { hash(e->mta),
+			    e->date }, jd->grp[k] };
 	}
 	if (s->nburst > 1)
-		qsort(s->burst, s->nburst, sizeof *s->burst, cmp_burst);
+		qsort(s->burst, s->nburst, sizeof *s->burst, cmp_rdate);
 }
 
 /*
@@ -425,8 +372,8 @@ empties_join(const struct sent_ctx *s, struct judging *jd)
 			continue;
 		uint64_t h = hash(e->mta);
 		for (size_t i = burst_first(s, h, e->date - BURST);
-		    i < s->nburst && s->burst[i].mta == h &&
-		    s->burst[i].date <= e->date + BURST && all < 1000; i++) {
+		    i < s->nburst && s->burst[i].at.rcpt == h &&
+		    s->burst[i].at.date <= e->date + BURST && all < 1000; i++) {
 			size_t x = s->burst[i].g, t = 0;
 			all++;
 			if (x == NDR_NO_CAMPAIGN)
@@ -486,7 +433,7 @@ legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c,
 static void
 number_campaigns(struct judging *jd)
 {
-	struct map taken = { 0 }, votes = { 0 };
+	struct ndr_map taken = { 0 }, votes = { 0 };
 	int64_t next = 1;
 
 	for (size_t i = 0; i < jd->n; i++)
@@ -496,13 +443,13 @@ number_campaigns(struct judging *jd)
 	for (size_t g = 0; g < jd->ng; g++) {
 		size_t root = jd->order[g], best_n = 0;
 		int64_t best = 0;
-		map_free(&votes);
+		ndr_map_free(&votes);
 		memset(&votes, 0, sizeof votes);
 		for (size_t m = jd->start[root]; m < jd->start[root + 1]; m++) {
 			int64_t old = jd->j[jd->who[jd->mem[m]]].campaign;
-			if (old <= 0 || map_slot(&taken, (uint64_t)old, false))
+			if (old <= 0 || ndr_map_slot(&taken, (uint64_t)old, false))
 				continue;
-			int64_t *nv = map_slot(&votes, (uint64_t)old, true);
+			int64_t *nv = ndr_map_slot(&votes, (uint64_t)old, true);
 			if ((size_t)++*nv > best_n ||
 			    ((size_t)*nv == best_n && old < best)) {
 				best_n = (size_t)*nv;
@@ -511,13 +458,13 @@ number_campaigns(struct judging *jd)
 		}
 		if (best == 0)
 			best = next++;
-		*map_slot(&taken, (uint64_t)best, true) = 1;
+		*ndr_map_slot(&taken, (uint64_t)best, true) = 1;
 		jd->cid[root] = best;
 		jd->camp[g].id = best;
 		jd->camp[g].size = (int64_t)jd->size[root];
 	}
-	map_free(&votes);
-	map_free(&taken);
+	ndr_map_free(&votes);
+	ndr_map_free(&taken);
 }
 
 /* The rest judged, knowing their campaign (not legitimate: asked). */
@@ -648,9 +595,9 @@ out:
 	store_judged_free(jd.j, jd.n);
 	free(sc.rd);
 	ndr_bayes_free(sc.bayes);
-	map_free(&sc.domain);
-	map_free(&sc.rdomain);
-	map_free(&sc.mids);
+	ndr_map_free(&sc.domain);
+	ndr_map_free(&sc.rdomain);
+	ndr_map_free(&sc.mids);
 	free(sc.burst);
 	return rc;
 }

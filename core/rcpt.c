@@ -37,63 +37,70 @@ report_add_rcpt(struct ndr_report *r, const char *address)
 	return rc;
 }
 
-/* Does a header block name this address in a List-* field? */
-static bool
-list_field_has(const char *block, size_t len, const char *addr)
+static const char *const list_fields[] = {
+	"List-Post", "List-Owner", "List-Help", "List-Subscribe",
+	"List-Unsubscribe", "List-Archive", NULL
+};
+
+/* The List-* fields of a header block, added to b. */
+static void
+list_fields_of(const char *block, size_t len, struct ndr_buf *b)
 {
-	static const char *const names[] = {
-		"List-Post", "List-Owner", "List-Help", "List-Subscribe",
-		"List-Unsubscribe", "List-Archive", NULL
-	};
 	struct hdrs h = { 0 };
-	bool found = false;
 
 	hdrs_parse(&h, block, len);
-	for (const char *const *n = names; *n && !found; n++) {
+	for (const char *const *n = list_fields; *n; n++) {
 		const char *v = hdrs_get(&h, *n);
-		found = v && ci_find(v, strlen(v), addr);
+		if (v)
+			ndr_buf_printf(b, "%s\n", v);
 	}
 	hdrs_free(&h);
-	return found;
 }
 
 /* A mailing list's own address: a list manager's (-bounces, -request,
- * -owner, owner-), or one the report's or the original's List-* fields
- * name. A report about a post to a list names the member who failed;
- * the list's addresses around it (its footer, its headers) are not. */
+ * -owner, owner-), or one the List-* fields (of the report or of the
+ * original: in fields) name. A report about a post to a list names the
+ * member who failed; the list's addresses around it (its footer, its
+ * headers) are not. */
 static bool
-list_address(const struct msg *m, const char *a)
+list_address(const char *a, const struct ndr_buf *fields)
 {
 	static const char *const tails[] = {
 		"-bounces@", "-bounces+", "-request@", "-owner@", "-admin@", NULL
 	};
-	const char *at = strchr(a, '@');
 
 	for (const char *const *t = tails; *t; t++)
 		if (strstr(a, *t))
 			return true;
-	if (ci_prefix(a, "owner-") && at)
+	if (ci_prefix(a, "owner-") && strchr(a, '@'))
 		return true;
-	if (list_field_has(m->raw, m->hdr_len, a))
-		return true;
-	if (m->orig_raw && list_field_has(m->orig_raw, m->orig_rawlen, a))
-		return true;
-	return m->orig_hdrs && m->orig_hdrs->text &&
-	    list_field_has(m->orig_hdrs->text, m->orig_hdrs->len, a);
+	return fields->len && ci_find(fields->s, fields->len, a);
 }
 
 void
 report_drop_lists(const struct msg *m, struct ndr_report *r)
 {
+	struct ndr_buf fields = { 0 };
 	size_t keep = 0;
 	bool *list;
 
 	if (r->nrcpts < 2)
 		return;		/* a list that refuses a post fails itself */
+	/* the fields read once for all the recipients: the report's
+	 * (parsed already), the original's */
+	for (const char *const *n = list_fields; *n; n++) {
+		const char *v = msg_header(m, *n);
+		if (v)
+			ndr_buf_printf(&fields, "%s\n", v);
+	}
+	if (m->orig_raw)
+		list_fields_of(m->orig_raw, m->orig_rawlen, &fields);
+	if (m->orig_hdrs && m->orig_hdrs->text)
+		list_fields_of(m->orig_hdrs->text, m->orig_hdrs->len, &fields);
 	list = xcalloc(r->nrcpts, sizeof *list);
 	for (size_t i = 0; i < r->nrcpts; i++) {
 		list[i] = r->rcpts[i].address &&
-		    list_address(m, r->rcpts[i].address);
+		    list_address(r->rcpts[i].address, &fields);
 		keep += !list[i];
 	}
 	if (keep > 0 && keep < r->nrcpts) {
@@ -106,6 +113,7 @@ report_drop_lists(const struct msg *m, struct ndr_report *r)
 		r->nrcpts = o;
 	}
 	free(list);
+	ndr_buf_free(&fields);
 }
 
 void

@@ -250,17 +250,27 @@ START_TEST(test_batv)
 }
 END_TEST
 
-START_TEST(test_empty_ndr)
+/* An empty NDR (nothing of its original) to these recipients, dated T0. */
+static struct ndr_evidence
+empty_ndr(const char *rcpts, unsigned nrcpts)
 {
-	struct ndr_judge_ctx c = ctx(true, false);
 	struct ndr_evidence e = bounce(NULL, T0);
-	struct ndr_verdict v;
 
 	e.form = NDR_FORM_NONE;
 	e.subject = NULL;
 	e.orig_from = NULL;
-	e.rcpts = "nobody@far.example, carol@far.example";
-	e.nrcpts = 2;
+	e.rcpts = (char *)rcpts;
+	e.nrcpts = nrcpts;
+	return e;
+}
+
+START_TEST(test_empty_ndr)
+{
+	struct ndr_judge_ctx c = ctx(true, false);
+	struct ndr_evidence e = empty_ndr("nobody@far.example, "
+	    "carol@far.example", 2);
+	struct ndr_verdict v;
+
 	ndr_judge(&e, &c, 0, NULL, &v);
 	ck_assert_int_eq(v.verdict, NDR_LEGIT);
 	ck_assert(fired(&v, "sent_recipient"));
@@ -289,14 +299,9 @@ END_TEST
 START_TEST(test_empty_ndr_of_a_flood)
 {
 	struct ndr_judge_ctx c = ctx(true, false);
-	struct ndr_evidence e = bounce(NULL, T0);
+	struct ndr_evidence e = empty_ndr("sales7@corp-b.example", 1);
 	struct ndr_verdict v;
 
-	e.form = NDR_FORM_NONE;
-	e.subject = NULL;
-	e.orig_from = NULL;
-	e.rcpts = "sales7@corp-b.example";
-	e.nrcpts = 1;
 	e.mta = "mx.flood.example";
 	ndr_judge(&e, &c, 0, NULL, &v);
 	ck_assert(fired(&v, "rcpt_never_written"));

@@ -92,38 +92,35 @@ bar(struct ui *u, int y, const char *left, const char *right)
 static void
 fit_hints(const char *hints, int width, char *out, size_t len)
 {
-	char keep[64] = "";
-	const char *p;
-	size_t o = 0, kl;
+	const char *g[32];	/* the groups: start, and length in n */
+	size_t n[32], ng = 0, o = 0, kept = 0;
 
-	for (p = hints; *p; ) {		/* the ones that always stay */
-		size_t n = strcspn(p, " ");
-		while (p[n] == ' ' && p[n + 1] != ' ' && p[n + 1])
-			n += 1 + strcspn(p + n + 1, " ");
-		if ((p[0] == 'q' || p[0] == '?') && p[1] == ':')
-			snprintf(keep + strlen(keep), sizeof keep - strlen(keep),
-			    "%s%.*s", *keep ? "  " : "", (int)n, p);
-		p += n;
+	for (const char *p = hints; *p && ng < 32; ng++) {
+		size_t l = strcspn(p, " ");
+		while (p[l] == ' ' && p[l + 1] && p[l + 1] != ' ')
+			l += 1 + strcspn(p + l + 1, " ");
+		g[ng] = p;
+		n[ng] = l;
+		p += l;
 		while (*p == ' ')
 			p++;
 	}
-	kl = strlen(keep);
-	out[0] = '\0';
-	for (p = hints; *p; ) {
-		size_t n = strcspn(p, " ");
-		while (p[n] == ' ' && p[n + 1] != ' ' && p[n + 1])
-			n += 1 + strcspn(p + n + 1, " ");
-		bool kept = (p[0] == 'q' || p[0] == '?') && p[1] == ':';
-		if (!kept && o + (o ? 2 : 0) + n + (kl ? kl + 2 : 0) <=
-		    (size_t)(width > 0 ? width : 0) && o + n + 3 < len)
+	/* room kept for the way back and help, written last */
+	for (size_t i = 0; i < ng; i++)
+		if ((g[i][0] == 'q' || g[i][0] == '?') && g[i][1] == ':')
+			kept += n[i] + 2;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < ng; i++) {
+			bool k = (g[i][0] == 'q' || g[i][0] == '?') &&
+			    g[i][1] == ':';
+			if (k != (pass == 1) || o + n[i] + 3 >= len || (!k &&
+			    o + (o ? 2 : 0) + n[i] + kept > (size_t)(width > 0 ?
+			    width : 0)))
+				continue;
 			o += (size_t)snprintf(out + o, len - o, "%s%.*s",
-			    o ? "  " : "", (int)n, p);
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	if (kl && o + kl + 3 < len)
-		snprintf(out + o, len - o, "%s%s", o ? "  " : "", keep);
+			    o ? "  " : "", (int)n[i], g[i]);
+		}
+	out[o] = '\0';
 }
 
 void

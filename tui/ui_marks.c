@@ -134,8 +134,10 @@ ui_do_clear(struct ui *u)
 			n += mark_noted(u, &u->m.items[i], MARK_NONE);
 	undo_end(u);
 	model_finish(&u->m);
-	ui_say(u, false, n ? "%zu marks cleared (u brings them back)" :
-	    "no marks", n);
+	if (n)
+		ui_say(u, false, "%zu marks cleared (u brings them back)", n);
+	else
+		ui_say(u, false, "no marks");
 }
 
 /* Mark the messages of a campaign not yet handled. */
