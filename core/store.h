@@ -282,6 +282,10 @@ int	store_each_item(struct store *,
 int	store_item_detail(struct store *, const char *folder, uint32_t uid,
 	    int (*fn)(const char *what, const char *const *v, int n, void *),
 	    void *);
+/* Each report whose text (the excerpt the store keeps, a recipient's
+ * diagnostic) holds needle, ASCII case ignored, to fn. */
+int	store_each_text_match(struct store *, const char *needle,
+	    int (*fn)(const char *folder, uint32_t uid, void *), void *);
 /* The classifier's tokens of a report's original, in a new array. */
 int	store_item_tokens(struct store *, const char *folder, uint32_t uid,
 	    uint64_t **tokens, size_t *n);

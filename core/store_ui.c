@@ -58,6 +58,32 @@ store_each_item(struct store *st,
 	    NULL), item_row, ST_EACH(fn, arg));
 }
 
+static int
+text_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+
+	return ((int (*)(const char *, uint32_t, void *))e->fn)(
+	    (const char *)sqlite3_column_text(s, 0),
+	    (uint32_t)sqlite3_column_int64(s, 1), e->arg);
+}
+
+int
+store_each_text_match(struct store *st, const char *needle,
+    int (*fn)(const char *folder, uint32_t uid, void *), void *arg)
+{
+	/* the excerpt and each recipient's diagnostic; ASCII case ignored
+	 * as the other patterns do */
+	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid FROM evidence "
+	    "e JOIN messages m ON m.folder = e.folder AND m.uid = e.uid JOIN "
+	    "folders f ON f.id = e.folder WHERE instr(lower(coalesce("
+	    "e.excerpt, '')), lower(?1)) > 0 OR (json_valid(m.report) AND "
+	    "EXISTS (SELECT 1 FROM json_each(m.report, '$.recipients') r "
+	    "WHERE instr(lower(coalesce(json_extract(r.value, "
+	    "'$.diagnostic'), '')), lower(?1)) > 0))", "t", needle), text_row,
+	    ST_EACH(fn, arg));
+}
+
 /* Each row of a query over one report (folder, uid bound) to fn as what. */
 static int
 detail_rows(struct store *st, const char *sql, const char *folder,

@@ -151,6 +151,14 @@ int	imap_scan_folder(struct imap_conn *, struct store *,
 int	imap_each_message(struct imap_conn *, const char *folder,
 	    int (*fn)(uint32_t uid, const char *raw, size_t len, void *),
 	    void *arg, char *err, size_t errlen);
+/*
+ * One message of folder (UTF-8 name), its first cap bytes, in *raw (NUL
+ * terminated, the caller frees): what the interface shows raw, pipes or
+ * saves. 1 and a line in err when it is no longer there; -1 when the
+ * folder or the connection fails.
+ */
+int	imap_fetch_one(struct imap_conn *, const char *folder, uint32_t uid,
+	    size_t cap, char **raw, size_t *len, char *err, size_t errlen);
 /* ---- actions (actions.c) ---- */
 enum imap_act {
 	IMAP_QUARANTINE,	/* to the quarantine folder */

@@ -514,3 +514,58 @@ imap_each_message(struct imap_conn *c, const char *folder,
 	free(uids);
 	return rc != 0 ? rc : e.stop;
 }
+
+struct one {
+	char	*raw;
+	size_t	 len;
+};
+
+static void
+on_one(struct imap_fetched *f, void *arg)
+{
+	struct one *o = arg;
+
+	if (o->raw == NULL && f->body && (o->raw = malloc(f->bodylen + 1))) {
+		memcpy(o->raw, f->body, f->bodylen);
+		o->raw[f->bodylen] = '\0';
+		o->len = f->bodylen;
+	}
+}
+
+int
+imap_fetch_one(struct imap_conn *c, const char *folder, uint32_t uid,
+    size_t cap, char **raw, size_t *len, char *err, size_t errlen)
+{
+	char *wire = mutf7_encode(folder), why[512];
+	struct one o = { NULL, 0 };
+	int rc;
+
+	*raw = NULL;
+	*len = 0;
+	if (wire == NULL) {
+		snprintf(err, errlen, "%s: not a valid folder name", folder);
+		return -1;
+	}
+	rc = mailimap_examine(c->s, wire);
+	free(wire);
+	if (rc != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "no folder %s on the server", folder);
+		return -1;
+	}
+	struct mailimap_set *set = imap_uid_set(&uid, 1);
+	rc = imap_fetch_body(c, set, cap, on_one, &o, why, sizeof why);
+	mailimap_set_free(set);
+	if (rc != 0) {
+		free(o.raw);
+		snprintf(err, errlen, "%s: %s", folder, why);
+		return -1;
+	}
+	if (o.raw == NULL) {
+		snprintf(err, errlen, "message %u is no longer in %s", uid,
+		    folder);
+		return 1;
+	}
+	*raw = o.raw;
+	*len = o.len;
+	return 0;
+}

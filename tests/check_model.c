@@ -228,6 +228,38 @@ START_TEST(test_pattern_age)
 }
 END_TEST
 
+/* ~b: the caller looks its text up and hands the pattern the reports
+ * that have it (folder and UID); a ~b with no lookup matches nothing */
+START_TEST(test_pattern_body)
+{
+	struct model m;
+	struct pattern *p = pat("~b \"over quota\" ~v back");
+	uint64_t *keys = malloc(2 * sizeof *keys);
+	size_t n = 0;
+
+	fill(&m);
+	ck_assert_int_eq(pattern_body_n(p), 1);
+	ck_assert_str_eq(pattern_body_text(p, 0), "over quota");
+	for (size_t i = 0; i < m.nitems; i++)
+		n += pattern_match(p, &m.items[i]);
+	ck_assert_int_eq(n, 0);
+	/* the first and the last item have it */
+	keys[0] = pattern_key(m.items[m.nitems - 1].folder,
+	    m.items[m.nitems - 1].uid);
+	keys[1] = pattern_key(m.items[0].folder, m.items[0].uid);
+	pattern_body_hits(p, 0, keys, 2);
+	for (size_t i = 0, want; i < m.nitems; i++) {
+		want = (i == 0 || i == m.nitems - 1) &&
+		    m.items[i].verdict == NDR_BACKSCATTER;
+		ck_assert_int_eq(pattern_match(p, &m.items[i]), want);
+	}
+	/* the same UID in another folder is another message */
+	ck_assert(pattern_key("INBOX", 7) != pattern_key("Junk", 7));
+	pattern_free(p);
+	model_free(&m);
+}
+END_TEST
+
 START_TEST(test_pattern_errors)
 {
 	struct pattern *p = (struct pattern *)1;
@@ -438,7 +470,7 @@ CHECK_MAIN_CASES("model",
 	{ "model", TESTS(test_counts_and_find, test_mark_rules,
 	    test_carry_marks_over_reload, test_campaign_sort), NULL, NULL, 0 },
 	{ "patterns", TESTS(test_patterns, test_pattern_age,
-	    test_pattern_errors), NULL, NULL, 0 },
+	    test_pattern_body, test_pattern_errors), NULL, NULL, 0 },
 	{ "lists and keys", TESTS(test_list_moves, test_keys), NULL, NULL, 0 },
 	{ "text", TESTS(test_text_fit, test_text_cut,
 	    test_sparkline_and_days), NULL, NULL, 0 });

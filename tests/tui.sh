@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=47
+N=57
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -213,6 +213,9 @@ keys O
 step "o orders a message list (folder, date, score, ...), O reverses it" \
     wait_for "sorted by score, reversed"
 
+keys h
+step "--offline: h says the message is on the server" \
+    wait_for "offline: the message is on the server"
 keys q R d
 step "--offline: a mark is refused at once, with the reason" \
     wait_for "offline: nothing can be committed, so nothing is marked"
@@ -227,6 +230,7 @@ ndargs=
 sed -e 's/^Message-Id: <b1@/Message-Id: <cjk@/' \
     -e 's/^Message-Id: <spam-1@/Message-Id: <spam-cjk@/' \
     -e 's/^Subject: Cheap watches/Subject: =?UTF-8?B?5pel5pys6Kqe44Gu5Lu25ZCN44OG44K544OI?=/' \
+    -e 's/User unknown/Mailbox disabled by its owner/' \
     "$mail/bounce1.eml" >"$DC_DIR/cjk.eml"
 dc_append "$DC_USER" INBOX "$DC_DIR/cjk.eml"
 start
@@ -240,6 +244,36 @@ out=$(screen)
 step "wide characters are never cut in half: no line wider than 81 columns" \
     test "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 81 -a \
     -n "$(printf '%s\n' "$out" | grep -F '日本')"
+tm resize-window -t ui -x 120 -y 40
+sleep 0.3
+
+# ---- the message itself: ~b, h, |, C ----
+keys l C-u "~b \"disabled by its OWNER\"" Enter
+step "~b finds a report by its text (the diagnostic), case ignored" \
+    wait_for "All reports: 1 (limit: ~b \"disabled by its OWNER\""
+keys Enter h
+step "h shows the message as the server has it, all its headers" \
+    both "as the server has it (h: the report)" "Return-Path: <>"
+step "(its parts raw: the delivery-status part's header)" \
+    has "Content-Type: message/delivery-status"
+keys h
+step "h again: back to the report's detail" \
+    without "Report INBOX/" "as the server has it"
+keys '|' "grep -c 'disabled by its owner' >'$DC_DIR/piped'" Enter
+wait_for "press a key to return"
+keys Enter
+step "| pipes the message to a command, and says so" \
+    both "piped INBOX/" "grep -c"
+step "(the command read the whole message)" test "$(cat "$DC_DIR/piped")" = 2
+keys C C-u "$DC_DIR/saved.eml" Enter
+step "C saves the message to a file" \
+    both "saved INBOX/" "$DC_DIR/saved.eml"
+step "(the file holds the whole message)" \
+    grep -q "^Final-Recipient: rfc822; nobody@far.example" "$DC_DIR/saved.eml"
+keys C C-u "$DC_DIR/saved.eml" Enter
+wait_for "exists; replace it? (y/n)"
+keys n
+step "C onto an existing file asks first; n leaves it" wait_for "not saved"
 keys x
 exit_status >/dev/null
 

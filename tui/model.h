@@ -118,6 +118,8 @@ bool	item_mark(struct item *, enum mark);
  *   ~v TEXT     the verdict (legit, backscatter, unsure)
  *   ~k TEXT     the kind                    ~F TEXT  the folder
  *   ~c N        campaign N                  ~S >X, ~S <X  the score
+ *   ~d <N, ~d >N  younger, older than N days
+ *   ~b TEXT     the report's text (see pattern_body_hits)
  *   ~T tagged   ~D marked delete ~Q marked quarantine ~K kept or marked
  *   TEXT        any of subject, sender, recipient, reason
  * TEXT is matched without regard to ASCII case; "..." holds spaces.
@@ -126,6 +128,17 @@ struct pattern;
 int	pattern_compile(const char *src, struct pattern **, char *err,
 	    size_t errlen);
 bool	pattern_match(const struct pattern *, const struct item *);
+/*
+ * ~b TEXT (the report's text: what the store keeps of its body, the
+ * diagnostics and the excerpt) is looked up by the caller, not here: the
+ * number of ~b terms, the k-th one's text, and the reports that have it
+ * (pattern_key of each, in a malloc'd array the pattern takes).
+ */
+size_t	pattern_body_n(const struct pattern *);
+const char *pattern_body_text(const struct pattern *, size_t k);
+void	pattern_body_hits(struct pattern *, size_t k, uint64_t *keys,
+	    size_t n);
+uint64_t pattern_key(const char *folder, uint32_t uid);
 void	pattern_free(struct pattern *);
 
 /* ---- the lists the views show ---- */
@@ -164,7 +177,7 @@ enum action {
 	ACT_DELETE, ACT_QUARANTINE, ACT_KEEP, ACT_UNDO, ACT_COMMIT,
 	ACT_RELEASE, ACT_LIMIT, ACT_SEARCH, ACT_NEXT, ACT_HELP, ACT_SORT,
 	ACT_CAMPAIGNS, ACT_MESSAGES, ACT_REVIEW, ACT_REDRAW, ACT_CLEAR,
-	ACT_PREV, ACT_RSORT
+	ACT_PREV, ACT_RSORT, ACT_RAW, ACT_PIPE, ACT_SAVE
 };
 
 /* Keys beyond bytes, so the table needs no curses. */

@@ -1,6 +1,7 @@
 /* pattern.c - the interface's patterns (mutt's ~s ~f ... with ! and
  * quotes): compiled once, matched against each report (see model.h). */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 enum term_kind {
 	T_ALL, T_SUBJECT, T_FROM, T_RCPT, T_REASON, T_VERDICT, T_KIND,
 	T_FOLDER, T_CAMPAIGN, T_SCORE_GT, T_SCORE_LT, T_TAGGED, T_DELETE,
-	T_QUARANTINE, T_KEPT, T_ANY, T_YOUNGER, T_OLDER
+	T_QUARANTINE, T_KEPT, T_ANY, T_YOUNGER, T_OLDER, T_BODY
 };
 
 struct term {
@@ -20,6 +21,8 @@ struct term {
 	bool		 neg;
 	char		*text;
 	double		 num;
+	uint64_t	*hits;		/* ~b: the reports whose text has it */
+	size_t		 nhits;
 };
 
 struct pattern {
@@ -38,7 +41,7 @@ static const struct {
 	{ 'c', T_CAMPAIGN, true }, { 'S', T_SCORE_GT, true },
 	{ 'T', T_TAGGED, false }, { 'D', T_DELETE, false },
 	{ 'Q', T_QUARANTINE, false }, { 'K', T_KEPT, false },
-	{ 'd', T_YOUNGER, true },
+	{ 'd', T_YOUNGER, true }, { 'b', T_BODY, true },
 };
 
 /* The next word of *s (quotes hold spaces) in a new string, or NULL. */
@@ -90,7 +93,7 @@ term_op(const char *p, const char **s, struct term *t, char **text,
 			break;
 	if (k == sizeof ops / sizeof *ops) {
 		snprintf(err, errlen, "%.40s: no such pattern (try ~s ~f ~r ~R "
-		    "~v ~k ~F ~c ~S ~A ~T ~D ~Q ~K)", p);
+		    "~v ~k ~F ~c ~S ~d ~b ~A ~T ~D ~Q ~K)", p);
 		return -1;
 	}
 	t->kind = ops[k].kind;
@@ -179,6 +182,68 @@ bad:
 	return -1;
 }
 
+uint64_t
+pattern_key(const char *folder, uint32_t uid)
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a of the folder */
+
+	for (const unsigned char *p = (const unsigned char *)folder; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	return (h << 32) ^ (h >> 32) ^ uid;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t
+pattern_body_n(const struct pattern *pt)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pt->n; i++)
+		n += pt->t[i].kind == T_BODY;
+	return n;
+}
+
+/* The k-th ~b term, or NULL. */
+static struct term *
+body_term(const struct pattern *pt, size_t k)
+{
+	for (size_t i = 0; i < pt->n; i++)
+		if (pt->t[i].kind == T_BODY && k-- == 0)
+			return &pt->t[i];
+	return NULL;
+}
+
+const char *
+pattern_body_text(const struct pattern *pt, size_t k)
+{
+	struct term *t = body_term(pt, k);
+
+	return t ? t->text : NULL;
+}
+
+void
+pattern_body_hits(struct pattern *pt, size_t k, uint64_t *keys, size_t n)
+{
+	struct term *t = body_term(pt, k);
+
+	if (t == NULL) {
+		free(keys);
+		return;
+	}
+	free(t->hits);
+	if (n > 1)
+		qsort(keys, n, sizeof *keys, key_cmp);
+	t->hits = keys;
+	t->nhits = n;
+}
+
 static bool
 has(const char *hay, const char *needle)
 {
@@ -210,6 +275,8 @@ term_match(const struct term *t, const struct item *it)
 	case T_DELETE: return it->mark == MARK_DELETE;
 	case T_QUARANTINE: return it->mark == MARK_QUARANTINE;
 	case T_KEPT: return it->kept || it->mark == MARK_KEEP;
+	case T_BODY: return bsearch(&(uint64_t){ pattern_key(it->folder,
+	    it->uid) }, t->hits, t->nhits, sizeof *t->hits, key_cmp) != NULL;
 	case T_ANY: return has(it->subject, t->text) ||
 	    has(it->from, t->text) || has(it->rcpt, t->text) ||
 	    has(it->reason, t->text);
@@ -231,8 +298,10 @@ pattern_free(struct pattern *pt)
 {
 	if (pt == NULL)
 		return;
-	for (size_t i = 0; i < pt->n; i++)
+	for (size_t i = 0; i < pt->n; i++) {
 		free(pt->t[i].text);
+		free(pt->t[i].hits);
+	}
 	free(pt->t);
 	free(pt);
 }

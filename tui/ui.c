@@ -213,6 +213,9 @@ on_key(struct ui *u, int k)
 			ui_sort_msgs(u, false);
 		break;
 	case ACT_RSORT: ui_sort_msgs(u, true); break;
+	case ACT_RAW: ui_do_raw(u); break;
+	case ACT_PIPE: ui_do_pipe(u); break;
+	case ACT_SAVE: ui_do_save(u); break;
 	case ACT_REDRAW: clearok(curscr, TRUE); break;
 	case ACT_NONE:
 		if (k < 0x110000 && k >= 0x20)
@@ -231,7 +234,9 @@ rewrap(struct ui *u)
 	size_t top = u->text_top;
 
 	getmaxyx(stdscr, u->rows, u->cols);
-	if (ui_top(u) == VIEW_DETAIL && u->shown)
+	if (ui_top(u) == VIEW_DETAIL && u->raw_shown)
+		ui_raw_text(u);
+	else if (ui_top(u) == VIEW_DETAIL && u->shown)
 		ui_open_detail(u, u->shown);
 	else if (ui_top(u) == VIEW_HELP) {
 		u->depth--;
@@ -429,6 +434,8 @@ ui_run(int argc, char **argv, bool review)
 	rc = loop(&u);
 	screen_end(&u, rc);
 out:
+	ui_raw_close(&u);
+	free(u.raw);
 	ui_free_lists(&u);
 	if (u.thread_started) {
 		/* a scan still running is left to die with the process: what

@@ -30,6 +30,7 @@ struct scan_state {
 };
 
 struct view_ops;
+struct imap_conn;
 
 /* How the lists of messages are ordered (o, O). */
 enum msg_sort { MSORT_FOLDER, MSORT_DATE, MSORT_SCORE, MSORT_SUBJECT,
@@ -90,6 +91,13 @@ struct ui {
 	struct timespec		 polled;	/* when it was last asked */
 	int			 errpipe[2], saved_stderr;
 	struct ndr_strv		 errors;	/* repeated after endwin */
+	/* the message fetched whole (h | C), and the session for it */
+	struct imap_conn	*raw_conn;
+	char			*raw;
+	size_t			 rawlen;
+	char			 raw_folder[256];
+	uint32_t		 raw_uid;
+	bool			 raw_shown;	/* the detail shows it raw */
 };
 
 /* What a view does; one file each (view_*.c), listed in ui.c. */
@@ -132,6 +140,8 @@ int	ui_read_key(void);
 /* A line the person types on the last line (NULL: cancelled). */
 char	*ui_prompt(struct ui *, const char *what, const char *init);
 /* ui_marks.c: marks, tags, patterns, search, limit */
+/* The pattern's ~b terms looked up in the store; -1 said on failure. */
+int	ui_pattern_resolve(struct ui *, struct pattern *);
 void	ui_do_mark(struct ui *, enum action);
 void	ui_do_tagged(struct ui *);
 void	ui_do_tag(struct ui *);
@@ -151,7 +161,16 @@ struct pattern *ui_limit_of(struct ui *, int *which);
 void	ui_day_str(int64_t t, char *out, size_t len);
 int	ui_verdict_color(enum ndr_verdict_kind);
 void	ui_scan_line(struct ui *, char *out, size_t len);
+/* ui_raw.c: the message itself: h raw, | piped, C saved */
+void	ui_do_raw(struct ui *);
+void	ui_do_pipe(struct ui *);
+void	ui_do_save(struct ui *);
+void	ui_raw_text(struct ui *);	/* the detail's text from it */
+void	ui_raw_close(struct ui *);
 /* view_detail.c */
+/* A line of text added to the detail or help, wrapped at the screen's
+ * width, the lines after the first indented under it. */
+void	ui_text_wrap(struct ui *, const char *line);
 void	ui_open_detail(struct ui *, struct item *);
 void	ui_help(struct ui *);
 /* ui_scan.c: the scan in a thread of its own */

@@ -230,7 +230,17 @@ ui_prompt(struct ui *u, const char *what, const char *init)
 			*u->msg = '\0';
 			return NULL;
 		}
-		if (k == NK_BACKSPACE) {
+		if (k == 21) {		/* ^U: the whole line, as readline */
+			len = 0;
+			buf[0] = '\0';
+		} else if (k == 23) {	/* ^W: the word before */
+			while (len > 0 && buf[len - 1] == ' ')
+				len--;
+			while (len > 0 && buf[len - 1] != ' ' &&
+			    buf[len - 1] != '/')
+				len--;
+			buf[len] = '\0';
+		} else if (k == NK_BACKSPACE) {
 			/* a whole UTF-8 character */
 			while (len > 0 && (buf[--len] & 0xc0) == 0x80)
 				;

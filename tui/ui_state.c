@@ -101,6 +101,10 @@ ui_load(struct ui *u)
 	model_finish(&m);
 	model_free(&u->m);
 	u->m = m;
+	/* ~b looked up again: the store may hold new reports */
+	ui_pattern_resolve(u, u->limit[LIM_MSGS]);
+	ui_pattern_resolve(u, u->limit[LIM_REVIEW]);
+	ui_pattern_resolve(u, u->search);
 	u->menu.n = MENU_N + m.nfolders;
 	/* "TIME NEW GONE ok|partial", as scan_session() leaves it */
 	char *last = store_meta_get(st, "last_scan");

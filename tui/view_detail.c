@@ -34,6 +34,12 @@ text_add(struct ui *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	ui_text_wrap(u, buf);
+}
+
+void
+ui_text_wrap(struct ui *u, const char *buf)
+{
 	/* wrapped at the screen's width, at a space where one is near;
 	 * the lines after the first indented under its text */
 	int width = u->cols > 10 ? u->cols - 1 : 10;
@@ -115,6 +121,7 @@ ui_open_detail(struct ui *u, struct item *it)
 	strv_free(&u->text);
 	u->text_top = 0;
 	u->shown = it;
+	u->raw_shown = false;
 	if (it->quarantined)
 		text_add(u, "In the quarantine since %lld days, from %s",
 		    it->since ? (long long)(((int64_t)time(NULL) - it->since) /
@@ -148,6 +155,7 @@ ui_help(struct ui *u)
 		{ "~k TEXT", "kind" }, { "~F TEXT", "folder" },
 		{ "~c N", "campaign number" }, { "~S >0.9", "score above (<: below)" },
 		{ "~d <7", "younger than 7 days (>30: older than 30)" },
+		{ "~b TEXT", "the report's text (diagnostic, excerpt)" },
 		{ "~A", "all" }, { "~T", "tagged" },
 		{ "~D ~Q ~K", "marked delete, quarantine, keep" },
 		{ "!PATTERN", "not" },
@@ -177,8 +185,9 @@ draw_text(struct ui *u, int y0, int rows)
 static void
 detail_title(struct ui *u, char *buf, size_t len)
 {
-	snprintf(buf, len, "Report %s/%u", u->shown ? u->shown->folder : "?",
-	    u->shown ? u->shown->uid : 0);
+	snprintf(buf, len, "%s %s/%u%s", u->raw_shown ? "Message" : "Report",
+	    u->shown ? u->shown->folder : "?", u->shown ? u->shown->uid : 0,
+	    u->raw_shown ? " as the server has it (h: the report)" : "");
 }
 
 static void
@@ -189,7 +198,7 @@ help_title(struct ui *u, char *buf, size_t len)
 
 const struct view_ops view_detail = {
 	.draw = draw_text, .title = detail_title,
-	.hints = "j/k:scroll  d/s/K/r:mark  u:undo  q:back  ?:help",
+	.hints = "j/k:scroll  d/s/K/r:mark  u:undo  h:raw  q:back  ?:help",
 };
 
 const struct view_ops view_help = {
