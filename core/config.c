@@ -278,6 +278,7 @@ ndr_config_free(struct ndr_config *cfg)
 	for (size_t i = 0; i < cfg->naccounts; i++)
 		account_free(&cfg->accounts[i]);
 	free(cfg->accounts);
+	strv_free(&cfg->ui);
 	free(cfg->path);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -337,7 +338,7 @@ section(struct ndr_config *cfg, struct ndr_account *cur, char *line,
 	if (strncmp(name, "account", 7) != 0 ||
 	    !isspace((unsigned char)name[7]) || *strip(name + 7) == '\0') {
 		seterr(err, errlen, "%s:%u: unknown section [%s]; a section is "
-		    "written [account NAME]", cfg->path, lineno, name);
+		    "written [account NAME] or [ui]", cfg->path, lineno, name);
 		return NULL;
 	}
 	name = strip(name + 7);
@@ -362,10 +363,29 @@ section(struct ndr_config *cfg, struct ndr_account *cur, char *line,
 	return cur;
 }
 
-/* "key = value" in account cur; -1 and err when it is none of ours. */
+/* "key = value" in [ui]: kept as "LINE KEY VALUE" for the interface. */
 static int
-key_line(const struct ndr_config *cfg, struct ndr_account *cur, char *line,
+ui_line(struct ndr_config *cfg, const char *key, const char *v,
     unsigned lineno, char *err, size_t errlen)
+{
+	char *s;
+
+	if (strcmp(key, "bind") != 0 && strcmp(key, "color") != 0) {
+		seterr(err, errlen, "%s:%u: unknown key '%s' in [ui] (bind, "
+		    "color)", cfg->path, lineno, key);
+		return -1;
+	}
+	if (asprintf(&s, "%u %s %s", lineno, key, v) < 0)
+		abort();
+	strv_add(&cfg->ui, s);
+	return 0;
+}
+
+/* "key = value" in account cur (or in [ui] when ui); -1 and err when it
+ * is none of ours. */
+static int
+key_line(struct ndr_config *cfg, struct ndr_account *cur, bool ui,
+    char *line, unsigned lineno, char *err, size_t errlen)
 {
 	char *eq = strchr(line, '='), *key, *v;
 	const char *want;
@@ -379,6 +399,8 @@ key_line(const struct ndr_config *cfg, struct ndr_account *cur, char *line,
 	*eq = '\0';
 	key = strip(line);
 	v = strip(eq + 1);
+	if (ui)
+		return ui_line(cfg, key, v, lineno, err, errlen);
 	if (cur == NULL) {
 		seterr(err, errlen, "%s:%u: key '%s' outside any [account "
 		    "NAME] section", cfg->path, lineno, key);
@@ -406,6 +428,7 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 	char buf[4096];
 	unsigned lineno = 0;
 	struct ndr_account *cur = NULL;
+	bool ui = false;
 
 	memset(cfg, 0, sizeof *cfg);
 	if ((f = fopen(path, "r")) == NULL) {
@@ -430,11 +453,19 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 		line = strip(line);
 		if (*line == '\0' || *line == ';')
 			continue;
-		if (*line == '[') {
+		if (strcmp(line, "[ui]") == 0) {
+			/* the interface's keys and colours, for every account */
+			if (!complete(cfg, cur, err, errlen))
+				goto fail;
+			cur = NULL;
+			ui = true;
+		} else if (*line == '[') {
 			if ((cur = section(cfg, cur, line, lineno, err, errlen))
 			    == NULL)
 				goto fail;
-		} else if (key_line(cfg, cur, line, lineno, err, errlen) != 0)
+			ui = false;
+		} else if (key_line(cfg, cur, ui, line, lineno, err, errlen) !=
+		    0)
 			goto fail;
 	}
 	if (ferror(f)) {

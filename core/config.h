@@ -45,6 +45,10 @@ struct ndr_config {
 	char			*path;
 	struct ndr_account	*accounts;
 	size_t			 naccounts;
+	/* the [ui] section's lines, "LINE KEY VALUE" (bind, color): the
+	 * interface reads them (tui/uiconf.c) and names the line when one
+	 * is wrong */
+	struct ndr_strv		 ui;
 };
 
 /*

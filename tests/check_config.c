@@ -116,6 +116,9 @@ START_TEST(test_errors_name_file_line_and_key)
 		    "password_file = y\n", "has both password_cmd and password_file" },
 		{ "[account a]\njust words\n", ":2: expected key = value" },
 		{ "# nothing\n", "no [account NAME] section" },
+		{ "[ui]\nbindd = x\n[account a]\nhost = h\nuser = u\n",
+		    ":2: unknown key 'bindd' in [ui] (bind, color)" },
+		{ "[account a]\nhost = h\n[ui]\n", ":1: [account a] needs 'user'" },
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
@@ -237,9 +240,29 @@ START_TEST(test_timeout_key)
 }
 END_TEST
 
+/* [ui] lines are kept, with their line numbers, for the interface; an
+ * account after [ui] is an account again */
+START_TEST(test_ui_section)
+{
+	struct ndr_config cfg;
+	const char *e = load("[account a]\nhost = h\nuser = u\n[ui]\n"
+	    "bind = messages Q quarantine\ncolor = legit  cyan   # mine\n"
+	    "[account b]\nhost = h2\nuser = u2\n", &cfg);
+
+	ck_assert_str_eq(e, "");
+	ck_assert_uint_eq(cfg.naccounts, 2);
+	ck_assert_str_eq(cfg.accounts[1].host, "h2");
+	ck_assert_uint_eq(cfg.ui.n, 2);
+	ck_assert_str_eq(cfg.ui.v[0], "5 bind messages Q quarantine");
+	ck_assert_str_eq(cfg.ui.v[1], "6 color legit  cyan");
+	ndr_config_free(&cfg);
+}
+END_TEST
+
 CHECK_MAIN_CASES("config",
 	{ "file", TESTS(test_full_account,
 	    test_errors_name_file_line_and_key, test_missing_file,
 	    test_default_path_follows_xdg, test_password_cmd,
 	    test_password_file_must_be_private,
-	    test_password_file_fifo_refused_not_waited_on, test_timeout_key), NULL, NULL, 0 });
+	    test_password_file_fifo_refused_not_waited_on, test_timeout_key,
+	    test_ui_section), NULL, NULL, 0 });

@@ -391,6 +391,92 @@ START_TEST(test_keys)
 }
 END_TEST
 
+/* [ui] bind: the configuration's keys first; the default a key had is
+ * no longer listed, the footer names the key that does it now */
+START_TEST(test_bind)
+{
+	const char *names[64], *helps[64];
+	char err[256], out[256];
+
+	key_unbind_all();
+	ck_assert_int_eq(key_bind("campaigns,messages Q quarantine", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(key_bind("all s noop", err, sizeof err), 0);
+	ck_assert_int_eq(key_bind("lists ^D delete", err, sizeof err), 0);
+	ck_assert_int_eq(key_bind("detail Space page-down", err, sizeof err),
+	    0);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'Q'), ACT_QUARANTINE);
+	ck_assert_int_eq(key_action(VIEW_REVIEW, 'Q'), ACT_NONE);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 's'), ACT_NONE);
+	ck_assert_int_eq(key_action(VIEW_CAMPAIGNS, 4), ACT_DELETE);
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 'd'), ACT_DELETE);
+	size_t n = key_help(VIEW_MESSAGES, names, helps, 64);
+	bool q = false, s = false;
+	for (size_t i = 0; i < n; i++) {
+		q |= strcmp(names[i], "Q") == 0 &&
+		    strstr(helps[i], "quarantine") != NULL;
+		s |= strcmp(names[i], "s") == 0;
+	}
+	ck_assert(q);
+	ck_assert(!s);
+	key_hints(VIEW_MESSAGES, "Enter:open  d:del s:quar K:keep  q:back",
+	    out, sizeof out);
+	ck_assert_str_eq(out, "Enter:open  d:del Q:quar K:keep  q:back");
+	/* bound away with no other key: the hint goes */
+	ck_assert_int_eq(key_bind("messages K noop", err, sizeof err), 0);
+	key_hints(VIEW_MESSAGES, "d:del  K:keep  d/s/K/r:mark", out,
+	    sizeof out);
+	ck_assert_str_eq(out, "d:del  d/Q/r:mark");
+	/* what is wrong is named */
+	ck_assert_int_eq(key_bind("mesages x quit", err, sizeof err), -1);
+	ck_assert(strstr(err, "no view 'mesages'") != NULL);
+	ck_assert_int_eq(key_bind("messages xy quit", err, sizeof err), -1);
+	ck_assert(strstr(err, "'xy' is not a key") != NULL);
+	ck_assert_int_eq(key_bind("messages x qiut", err, sizeof err), -1);
+	ck_assert(strstr(err, "no function 'qiut'") != NULL);
+	ck_assert_int_eq(key_bind("messages x", err, sizeof err), -1);
+	key_unbind_all();
+	ck_assert_int_eq(key_action(VIEW_MESSAGES, 's'), ACT_QUARANTINE);
+	/* every action has a name bind knows */
+	for (int a = ACT_NONE; a <= ACT_SAVE; a++)
+		ck_assert_ptr_nonnull(key_func_names[a]);
+	ck_assert_ptr_null(key_func_names[ACT_SAVE + 1]);
+}
+END_TEST
+
+START_TEST(test_colors)
+{
+	struct ui_colors c;
+	struct ndr_strv lines = { NULL, 0 };
+	char err[256];
+
+	ui_colors_default(&c);
+	ck_assert_int_eq(c.fg[UC_BACK], 1);
+	ck_assert_int_eq(ui_color_set(&c, "backscatter brightmagenta", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(c.fg[UC_BACK], 13);
+	ck_assert_int_eq(c.bg[UC_BACK], -1);
+	ck_assert_int_eq(ui_color_set(&c, "bar color208 black", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(c.fg[UC_BAR], 208);
+	ck_assert_int_eq(c.bg[UC_BAR], 0);
+	ck_assert_int_eq(ui_color_set(&c, "bar purple", err, sizeof err), -1);
+	ck_assert(strstr(err, "'purple' is not a colour") != NULL);
+	ck_assert_int_eq(ui_color_set(&c, "title red", err, sizeof err), -1);
+	ck_assert(strstr(err, "no item 'title'") != NULL);
+	/* the configuration's lines, a wrong one named by its line */
+	strv_add(&lines, strdup("3 color legit cyan"));
+	strv_add(&lines, strdup("4 bind messages ^X noop"));
+	strv_add(&lines, strdup("7 color unsure color300"));
+	ck_assert_int_eq(ui_config(&lines, "cfg", &c, err, sizeof err), -1);
+	ck_assert_str_eq(err, "cfg:7: color: 'color300' is not a colour "
+	    "(default, red, brightred, color208, ...)");
+	ck_assert_int_eq(c.fg[UC_LEGIT], 6);
+	key_unbind_all();
+	strv_free(&lines);
+}
+END_TEST
+
 START_TEST(test_text_fit)
 {
 	char out[256];
@@ -471,6 +557,7 @@ CHECK_MAIN_CASES("model",
 	    test_carry_marks_over_reload, test_campaign_sort), NULL, NULL, 0 },
 	{ "patterns", TESTS(test_patterns, test_pattern_age,
 	    test_pattern_body, test_pattern_errors), NULL, NULL, 0 },
-	{ "lists and keys", TESTS(test_list_moves, test_keys), NULL, NULL, 0 },
+	{ "lists and keys", TESTS(test_list_moves, test_keys, test_bind,
+	    test_colors), NULL, NULL, 0 },
 	{ "text", TESTS(test_text_fit, test_text_cut,
 	    test_sparkline_and_days), NULL, NULL, 0 });

@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=57
+N=63
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -276,6 +276,37 @@ keys n
 step "C onto an existing file asks first; n leaves it" wait_for "not saved"
 keys x
 exit_status >/dev/null
+
+# ---- keys and colours from the configuration's [ui] ----
+cf0=$cf
+cf=$DC_DIR/config-ui
+{ cat "$cf0"; printf '[ui]\nbind = all s noop\n'
+  printf 'bind = campaigns,messages,review,detail Q quarantine\n'
+  printf 'color = backscatter cyan default\n'; } >"$cf"
+ndargs=--offline start
+wait_for "offline: no scan"
+keys m
+step "[ui] bind: the footer names the key bound (Q), not the one unbound" \
+    both "Q:quar" "All reports"
+step "(s is no longer in the footer)" test -z "$(screen | grep -F 's:quar')"
+keys s
+step "[ui] bind: an unbound key does nothing" \
+    wait_for "that key does nothing here"
+keys Q
+step "[ui] bind: the new key does what it was bound to" \
+    wait_for "offline: nothing can be committed, so nothing is marked"
+esc=$(tm capture-pane -p -e -t ui)
+step "[ui] color: backscatter in the colour asked (cyan)" \
+    test "${esc//$'\e['36m/}" != "$esc"
+keys x
+exit_status >/dev/null
+printf 'bind = messages Z qiut\n' >>"$cf"
+ndargs=--offline start
+step "[ui] a wrong line: one error naming the file and line" \
+    wait_for "config-ui:$(wc -l <"$cf"): bind: no function 'qiut'"
+step "(exit 78, a configuration error)" test "$(exit_status)" = 78
+cf=$cf0
+ndargs=
 
 # ---- the account locked by another run (cron's clean) ----
 flock "$XDG_DATA_HOME/ndrsweep/t.db.lock" sleep 8 &

@@ -508,7 +508,7 @@ const struct binding bindings[] = {
 };
 
 enum action
-key_action(enum view v, int key)
+key_default(enum view v, int key)
 {
 	for (const struct binding *b = bindings; b->views; b++)
 		if ((b->views & V(v)) && b->key == key)
@@ -516,17 +516,13 @@ key_action(enum view v, int key)
 	return ACT_NONE;
 }
 
-size_t
-key_help(enum view v, const char **names, const char **helps, size_t max)
+const char *
+key_default_help(enum action a)
 {
-	size_t n = 0;
-
-	for (const struct binding *b = bindings; b->views && n < max; b++)
-		if ((b->views & V(v)) && b->name) {
-			names[n] = b->name;
-			helps[n++] = b->help;
-		}
-	return n;
+	for (const struct binding *b = bindings; b->views; b++)
+		if (b->act == a && b->help)
+			return b->help;
+	return "nothing";
 }
 
 /* ---- text ---- */

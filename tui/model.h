@@ -194,11 +194,40 @@ struct binding {
 	const char	*help;
 };
 extern const struct binding bindings[];
-/* What key does in view; ACT_NONE when nothing. */
+/* What key does in view, the configuration's bindings first (uiconf.c);
+ * ACT_NONE when nothing. key_default: the table's alone. */
 enum action key_action(enum view, int key);
-/* Help lines of a view: "name  help", in table order; n returned. */
+enum action key_default(enum view, int key);
+const char *key_default_help(enum action);
+/* Help lines of a view: "name  help", the configuration's bindings
+ * first, then the table's still standing; n returned. */
 size_t	key_help(enum view, const char **names, const char **helps,
 	    size_t max);
+
+/* ---- the configuration's [ui] (uiconf.c) ---- */
+extern const char *const key_func_names[];	/* by enum action */
+/* "VIEWS KEY FUNCTION" bound (mutt's bind); -1 and err when wrong. */
+int	key_bind(const char *value, char *err, size_t errlen);
+void	key_unbind_all(void);
+void	key_label(int key, char *out, size_t len);
+/* A view's hints ("d:del  q:back") with the keys bound again: the key
+ * that does it now, or the hint left out when no key does. */
+void	key_hints(enum view, const char *hints, char *out, size_t len);
+enum ui_color { UC_BAR, UC_LEGIT, UC_BACK, UC_UNSURE, UC_MARK, UC_ERR,
+	UC__N };
+extern const char *const ui_color_names[UC__N];
+/* curses's numbers: 0-7 black red green yellow blue magenta cyan white,
+ * 8-15 bright, up to 255; -1 the terminal's default */
+struct ui_colors {
+	short	 fg[UC__N], bg[UC__N];
+};
+void	ui_colors_default(struct ui_colors *);
+int	ui_color_set(struct ui_colors *, const char *value, char *err,
+	    size_t errlen);
+/* The [ui] lines ("LINE KEY VALUE") applied: bindings and colours; -1
+ * and "PATH:LINE: what" in err at the first wrong one. */
+int	ui_config(const struct ndr_strv *lines, const char *path,
+	    struct ui_colors *, char *err, size_t errlen);
 
 /* ---- text ---- */
 /*

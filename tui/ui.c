@@ -323,12 +323,12 @@ screen_start(struct ui *u)
 	if (u->color) {
 		start_color();
 		use_default_colors();
-		init_pair(C_BAR, COLOR_WHITE, COLOR_BLUE);
-		init_pair(C_LEGIT, COLOR_GREEN, -1);
-		init_pair(C_BACK, COLOR_RED, -1);
-		init_pair(C_UNSURE, COLOR_YELLOW, -1);
-		init_pair(C_MARK, COLOR_MAGENTA, -1);
-		init_pair(C_ERR, COLOR_RED, -1);
+		/* the configuration's colours ([ui] color); one the
+		 * terminal lacks (bright on 8 colours) as its basic one */
+		for (int i = 0; i < UC__N; i++)
+			init_pair((short)(C_BAR + i), u->pal.fg[i] >= COLORS ?
+			    u->pal.fg[i] % 8 : u->pal.fg[i], u->pal.bg[i] >=
+			    COLORS ? u->pal.bg[i] % 8 : u->pal.bg[i]);
 	}
 }
 
@@ -407,6 +407,13 @@ ui_run(int argc, char **argv, bool review)
 	}
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
+	ui_colors_default(&u.pal);
+	if (ui_config(&ctx.cfg.ui, ctx.cfg.path, &u.pal, err, sizeof err) !=
+	    0) {
+		ndr_log(NDR_LOG_ERROR, "%s", err);
+		account_close(&ctx);
+		return EXIT_CONFIG;
+	}
 	/* the password before curses: a prompt needs the terminal as is */
 	if (!u.offline && (u.pw = ndr_password(ctx.a, err, sizeof err)) ==
 	    NULL) {

@@ -19,7 +19,7 @@ extern const char *const menu_names[MENU_N];
 /* The signal that asks the interface to end, 0 while none came. */
 extern volatile sig_atomic_t ui_got_signal;
 
-/* the colour pairs */
+/* the colour pairs: 1 + enum ui_color */
 enum { C_BAR = 1, C_LEGIT, C_BACK, C_UNSURE, C_MARK, C_ERR };
 
 /* What the scan thread tells the interface. */
@@ -80,6 +80,7 @@ struct ui {
 	enum view		 help_of;
 	/* the screen */
 	bool			 utf8, color;
+	struct ui_colors	 pal;		/* [ui] color, or the defaults */
 	int			 rows, cols;
 	char			 msg[512];	/* the message line */
 	bool			 msg_error;

@@ -156,8 +156,9 @@ ui_draw(struct ui *u)
 	bar(u, 0, title, right);
 	ui_view(u)->draw(u, 1, rows);
 	ui_scan_line(u, scan, sizeof scan);
-	char hints[256];
-	fit_hints(ui_view(u)->hints, u->cols - (int)strlen(scan) - 1, hints,
+	char hints[256], bound[256];
+	key_hints(ui_top(u), ui_view(u)->hints, bound, sizeof bound);
+	fit_hints(bound, u->cols - (int)strlen(scan) - 1, hints,
 	    sizeof hints);
 	bar(u, u->rows - 2, hints, scan);
 	if (*u->msg) {
