@@ -519,6 +519,40 @@ START_TEST(test_text_fit)
 }
 END_TEST
 
+/* a folder's name that does not fit: its start, an ellipsis, its last
+ * part; never wider than asked, wide characters never halved */
+START_TEST(test_text_fit_path)
+{
+	char out[256];
+
+	ck_assert(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
+	ck_assert_int_eq(text_fit_path("INBOX", 15, true, true, out,
+	    sizeof out), 15);
+	ck_assert_str_eq(out, "INBOX          ");
+	ck_assert_int_eq(text_fit_path("Archive/2019/Bounces", 15, false, true,
+	    out, sizeof out), 15);
+	ck_assert_str_eq(out, "Archiv\u2026/Bounces");
+	text_fit_path("Archive/2019/Bounces", 15, false, false, out,
+	    sizeof out);
+	ck_assert_str_eq(out, "Arch.../Bounces");
+	/* a last part too long for two thirds: cut from its left */
+	text_fit_path("Lists/an-extremely-long-list-name", 15, false, true,
+	    out, sizeof out);
+	ck_assert_str_eq(out, "List\u2026-list-name");
+	/* no separator: the start and the end */
+	text_fit_path("abcdefghijklmnopqrstuvwxyz", 11, false, true, out,
+	    sizeof out);
+	ck_assert_str_eq(out, "abcde\u2026vwxyz");
+	/* wide characters: at most the columns asked, none cut in half */
+	int w = text_fit_path("\u65e5\u672c\u8a9e/\u4ef6\u540d\u30c6"
+	    "\u30b9\u30c8\u30d5\u30a9\u30eb\u30c0", 12, false, true, out,
+	    sizeof out);
+	ck_assert_int_le(w, 12);
+	ck_assert(strstr(out, "\u2026") != NULL);
+	ck_assert(strstr(out, "\u65e5") == out);
+}
+END_TEST
+
 START_TEST(test_text_cut)
 {
 	ck_assert(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
@@ -559,5 +593,5 @@ CHECK_MAIN_CASES("model",
 	    test_pattern_body, test_pattern_errors), NULL, NULL, 0 },
 	{ "lists and keys", TESTS(test_list_moves, test_keys, test_bind,
 	    test_colors), NULL, NULL, 0 },
-	{ "text", TESTS(test_text_fit, test_text_cut,
+	{ "text", TESTS(test_text_fit, test_text_fit_path, test_text_cut,
 	    test_sparkline_and_days), NULL, NULL, 0 });

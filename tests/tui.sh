@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=63
+N=64
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -235,6 +235,8 @@ sed -e 's/^Message-Id: <b1@/Message-Id: <cjk@/' \
 dc_append "$DC_USER" INBOX "$DC_DIR/cjk.eml"
 start
 wait_for "scanned at"
+step "a folder's name too long for the menu: its start, an ellipsis, its last part" \
+    has "Folder Quar…Rückläufer"
 keys m l "~s 件名" Enter
 step "a CJK subject is read and shown (limit by it finds it)" \
     wait_for "日本語の件名テスト"

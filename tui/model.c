@@ -638,6 +638,62 @@ text_fit(const char *s, int cols, bool pad, bool utf8, char *out,
 	return used;
 }
 
+int
+text_fit_path(const char *s, int cols, bool pad, bool utf8, char *out,
+    size_t outlen)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const char *ell = utf8 ? "\u2026" : "...";
+	int ellw = utf8 ? 1 : 3, total = 0, len, w, sepw = -1;
+
+	for (const unsigned char *q = p; *q; q += len) {
+		char_show(q, utf8, &len, &w);
+		if (*q == '/' || *q == '.')
+			sepw = total;	/* the last part starts here */
+		total += w;
+	}
+	if (total <= cols || cols < ellw + 2 || outlen < 16)
+		return text_fit(s, cols, pad, utf8, out, outlen);
+	/* the last part whole where it leaves the head a third, the head
+	 * from the start in what is left */
+	int budget = cols - ellw, tailw = sepw < 0 ? budget / 2 : total - sepw;
+	if (tailw > budget - budget / 3)
+		tailw = budget - budget / 3;
+	int headw = budget - tailw, used = 0;
+	size_t o = 0;
+	const unsigned char *q = p;
+	for (; *q; q += len) {
+		const char *rep = char_show(q, utf8, &len, &w);
+		size_t need = rep ? strlen(rep) : (size_t)len;
+		if (used + w > headw || o + need + 8 > outlen)
+			break;
+		memcpy(out + o, rep ? rep : (const char *)q, need);
+		o += need;
+		used += w;
+	}
+	o += (size_t)snprintf(out + o, outlen - o, "%s", ell);
+	used += ellw;
+	/* the tail: the characters whose columns end within tailw of the
+	 * end, as many as fit what is left */
+	int skip = total - (cols - used), at = 0;
+	for (q = p; *q; q += len) {
+		const char *rep = char_show(q, utf8, &len, &w);
+		size_t need = rep ? strlen(rep) : (size_t)len;
+		if (at >= skip && used + w <= cols && o + need + 2 < outlen) {
+			memcpy(out + o, rep ? rep : (const char *)q, need);
+			o += need;
+			used += w;
+		}
+		at += w;
+	}
+	while (pad && used < cols && o + 1 < outlen) {
+		out[o++] = ' ';
+		used++;
+	}
+	out[o] = '\0';
+	return used;
+}
+
 size_t
 text_cut(const char *s, int cols, bool utf8)
 {

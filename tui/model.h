@@ -239,6 +239,11 @@ int	ui_config(const struct ndr_strv *lines, const char *path,
  */
 int	text_fit(const char *s, int cols, bool pad, bool utf8, char *out,
 	    size_t outlen);
+/* The same for a folder's name: one that does not fit keeps its start
+ * and its last part ("Archive/2019/Bounces" -> "Arch…/Bounces"), an
+ * ellipsis ("..." without UTF-8) between. */
+int	text_fit_path(const char *s, int cols, bool pad, bool utf8, char *out,
+	    size_t outlen);
 /* How many bytes of s fit in cols columns: cut after the last space when
  * there is one in the second half, else where the columns end; at least
  * one character. */

@@ -94,18 +94,19 @@ menu_entry(struct ui *u, size_t i, int y)
 	const int64_t views[] = { (int64_t)m->ncamps, m->backscatter,
 	    m->unsure, m->legit, (int64_t)m->nitems, m->in_quarantine };
 	const char *name = i < MENU_N ? menu_names[i] : NULL;
-	char fname[300], nm[64], line[1024];
+	char fname[300], nm[320], line[1024];
 	int64_t n;
 
 	if (name) {
 		n = views[i];
+		text_fit(name, 22, true, u->utf8, nm, sizeof nm);
 	} else {
-		snprintf(fname, sizeof fname, "Folder %s",
-		    m->folders[i - MENU_N]);
-		name = fname;
+		/* a long name keeps its start and its last part */
+		text_fit_path(m->folders[i - MENU_N], 15, true, u->utf8, fname,
+		    sizeof fname);
+		snprintf(nm, sizeof nm, "Folder %s", fname);
 		n = m->folder_n[i - MENU_N];
 	}
-	text_fit(name, 22, true, u->utf8, nm, sizeof nm);
 	snprintf(line, sizeof line, " %s %8lld", nm, (long long)n);
 	if (i == u->menu.cur)
 		attron(A_REVERSE);
