@@ -7,9 +7,9 @@ build=${builddir:-$top}
 nd=$build/ndrsweep
 . "$top/tests/tap.inc.sh"
 
-plan 6
-need 6 dovecot dovecot-imapd
-need 6 tmux tmux
+plan 14
+need 14 dovecot dovecot-imapd
+need 14 tmux tmux
 # a server per run: a new one under the name of one being killed can
 # meet it still exiting ("server exited unexpectedly")
 nrun=0
@@ -55,3 +55,49 @@ run C-c
     not_ok "after Ctrl-C too: server stopped, folder removed"
 out=$("$nd" demo --help)
 [[ $out == *"usage: ndrsweep demo"* ]] && ok "demo --help" || not_ok "demo --help"
+
+# ---- a newcomer: the flood quarantined and a legitimate bounce kept,
+# using only keys the screen itself shows (its footer's hints, its own
+# questions) and the arrow keys, at 80x24 ----
+# hint KEY: KEY pressed only when the footer offers it ("KEY:...")
+hint() {
+	local foot
+	foot=$(screen | tail -2 | head -1)
+	case " $foot" in
+	*" $1:"*) ;;
+	*) out="footer without $1: $foot"; return 1 ;;
+	esac
+	tm send-keys -t d "$2"
+	sleep 0.3
+}
+tm kill-server 2>/dev/null
+nrun=$((nrun + 1))
+tm new-session -d -s d -x 80 -y 24 \
+    "LANG=C.UTF-8 NDRSWEEP_SHARE='$top/share' '$nd' demo 0.05; echo EXIT=\$?; sleep 600"
+wait_for "scanned at"
+back=$(screen | sed -n 's/.*reports: \([0-9]*\) backscatter.*/\1/p')
+step() { if "${@:2}"; then ok "$1"; else not_ok "$1"; printf '%s\n' "$out" | sed 's/^/# /'; fi; }
+step "newcomer: the overview counts the backscatter ($back)" test -n "$back"
+# the menu: Campaigns, then Backscatter
+tm send-keys -t d Down
+open_back() { hint Enter Enter && wait_for "backscatter: $back messages"; }
+step "newcomer: Enter (in the footer) opens the backscatter" open_back
+mark_all() { hint S S && wait_for "$back messages marked quarantine"; }
+step "newcomer: S (in the footer) marks the whole list" mark_all
+commit() { hint '$' '$' && wait_for "Commit: $1? [y/N]"; }
+step "newcomer: \$ (in the footer at 80 columns) asks before it commits" \
+    commit "quarantine $back"
+tm send-keys -t d y
+step "newcomer: the flood quarantined" \
+    wait_for "committed: $back quarantined"
+# back to the overview, down to Legit (Campaigns, Backscatter, Unsure, Legit)
+hint q q
+tm send-keys -t d Down Down
+sleep 0.3
+open_legit() { hint Enter Enter && wait_for "legit: "; }
+step "newcomer: the legitimate bounces listed" open_legit
+keep_one() { hint K K && commit "keep 1" && tm send-keys -t d y &&
+    wait_for "0 deleted, 1 kept"; }
+step "newcomer: K keeps one, \$ commits it" keep_one
+tm send-keys -t d q q
+step "newcomer: q, q ends it" wait_for "EXIT=0" 100

@@ -474,6 +474,8 @@ const struct binding bindings[] = {
 	{ MARKS, 'd', ACT_DELETE, "d",
 	    "mark delete (to Trash; in the quarantine: expunge)" },
 	{ MARKS, 's', ACT_QUARANTINE, "s", "mark quarantine" },
+	{ V(VIEW_CAMPAIGNS) | V(VIEW_MESSAGES), 'S', ACT_QUAR_ALL, "S",
+	    "mark quarantine every line of the list (as limited)" },
 	{ MARKS, 'K', ACT_KEEP, "K", "mark keep (not backscatter)" },
 	{ MARKS, 'u', ACT_UNDO, "u", "undo the last marking (again: the one "
 	    "before)" },

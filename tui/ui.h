@@ -144,6 +144,9 @@ char	*ui_prompt(struct ui *, const char *what, const char *init);
 /* The pattern's ~b terms looked up in the store; -1 said on failure. */
 int	ui_pattern_resolve(struct ui *, struct pattern *);
 void	ui_do_mark(struct ui *, enum action);
+/* S: every line of the list on screen (campaigns or messages, as
+ * limited) marked quarantine, as one action u undoes */
+void	ui_do_mark_all(struct ui *);
 void	ui_do_tagged(struct ui *);
 void	ui_do_tag(struct ui *);
 void	ui_do_tag_pattern(struct ui *);

@@ -85,41 +85,48 @@ bar(struct ui *u, int y, const char *left, const char *right)
 }
 
 /*
- * The hints ("Enter:open  d:del ...", groups two spaces apart) cut to
- * width by priority: the way back (q:) and help (?:) always stay, at the
- * end; the others in their order while they fit.
+ * The hints ("Enter:open  d:del s:quar  $:commit", groups two spaces
+ * apart, hints one) cut to width by priority: commit ($:), the way back
+ * (q:) and help (?:) always stay; the others in their order while they
+ * fit, hint by hint (a group is not dropped whole for its last hint).
  */
 static void
 fit_hints(const char *hints, int width, char *out, size_t len)
 {
-	const char *g[32];	/* the groups: start, and length in n */
-	size_t n[32], ng = 0, o = 0, kept = 0;
+	const char *h[48];	/* the hints: start, length, group's first */
+	size_t n[48], nh = 0, o = 0, room = width > 0 ? (size_t)width : 0;
+	bool first[48], keep[48], take[48];
+	size_t need = 0;
 
-	for (const char *p = hints; *p && ng < 32; ng++) {
-		size_t l = strcspn(p, " ");
-		while (p[l] == ' ' && p[l + 1] && p[l + 1] != ' ')
-			l += 1 + strcspn(p + l + 1, " ");
-		g[ng] = p;
-		n[ng] = l;
-		p += l;
-		while (*p == ' ')
-			p++;
+	for (const char *p = hints; *p && nh < 48; nh++) {
+		size_t sp = strspn(p, " ");
+		first[nh] = nh == 0 || sp >= 2;
+		p += sp;
+		h[nh] = p;
+		n[nh] = strcspn(p, " ");
+		keep[nh] = strchr("q?$", *p) && p[1] == ':';
+		p += n[nh];
+		if (n[nh] == 0)
+			break;
 	}
-	/* room kept for the way back and help, written last */
-	for (size_t i = 0; i < ng; i++)
-		if ((g[i][0] == 'q' || g[i][0] == '?') && g[i][1] == ':')
-			kept += n[i] + 2;
+	/* the kept ones first, then the others in order while they fit */
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < ng; i++) {
-			bool k = (g[i][0] == 'q' || g[i][0] == '?') &&
-			    g[i][1] == ':';
-			if (k != (pass == 1) || o + n[i] + 3 >= len || (!k &&
-			    o + (o ? 2 : 0) + n[i] + kept > (size_t)(width > 0 ?
-			    width : 0)))
+		for (size_t i = 0; i < nh; i++) {
+			if (keep[i] != (pass == 0))
 				continue;
-			o += (size_t)snprintf(out + o, len - o, "%s%.*s",
-			    o ? "  " : "", (int)n[i], g[i]);
+			size_t cost = n[i] + (i == 0 ? 0 : first[i] ? 2 : 1);
+			take[i] = keep[i] || need + cost <= room;
+			if (take[i])
+				need += cost;
 		}
+	for (size_t i = 0; i < nh; i++) {
+		if (!take[i] || o + n[i] + 3 >= len)
+			continue;
+		/* two spaces where a group begins (or one was left out) */
+		bool gap = o && (first[i] || !take[i - 1]);
+		o += (size_t)snprintf(out + o, len - o, "%s%.*s", o == 0 ? "" :
+		    gap ? "  " : " ", (int)n[i], h[i]);
+	}
 	out[o] = '\0';
 }
 
@@ -158,8 +165,16 @@ ui_draw(struct ui *u)
 	ui_scan_line(u, scan, sizeof scan);
 	char hints[256], bound[256];
 	key_hints(ui_top(u), ui_view(u)->hints, bound, sizeof bound);
-	fit_hints(bound, u->cols - (int)strlen(scan) - 1, hints,
-	    sizeof hints);
+	/* the hints first: the scan's line yields (the overview shows it
+	 * whole), down to 10 columns */
+	int sl = (int)strlen(scan), room = u->cols - (sl < 10 ? sl : 10) - 2;
+	fit_hints(bound, room, hints, sizeof hints);
+	int left = u->cols - (int)strlen(hints) - 2;
+	if (sl > left && left > 0) {
+		char cut[256];
+		text_fit(scan, left, false, u->utf8, cut, sizeof cut);
+		snprintf(scan, sizeof scan, "%s", cut);
+	}
 	bar(u, u->rows - 2, hints, scan);
 	if (*u->msg) {
 		if (u->msg_error)

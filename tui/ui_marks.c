@@ -222,6 +222,34 @@ ui_do_mark(struct ui *u, enum action a)
 }
 
 void
+ui_do_mark_all(struct ui *u)
+{
+	struct list *l = ui_cur_list(u);
+	size_t n = 0;
+
+	if (u->offline) {
+		ui_say(u, true, "offline: nothing can be committed, so nothing "
+		    "is marked (start without --offline to act)");
+		return;
+	}
+	if (l == NULL)
+		return;
+	undo_begin(u);
+	for (size_t k = 0; k < l->n; k++) {
+		if (ui_top(u) == VIEW_CAMPAIGNS)
+			n += mark_campaign(u, u->m.camps[l->v[k]].id,
+			    MARK_QUARANTINE);
+		else if (!item_handled(&u->m.items[l->v[k]]))
+			n += mark_noted(u, &u->m.items[l->v[k]],
+			    MARK_QUARANTINE);
+	}
+	undo_end(u);
+	model_finish(&u->m);
+	ui_say(u, false, "%zu messages marked quarantine ($ commits, u undoes)",
+	    n);
+}
+
+void
 ui_do_tagged(struct ui *u)
 {
 	move(u->rows - 1, 0);

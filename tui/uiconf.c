@@ -28,7 +28,8 @@ const char *const key_func_names[] = {
 	"delete", "quarantine", "keep", "undo", "commit",
 	"release", "limit", "search", "search-next", "help", "sort",
 	"campaigns", "messages", "review", "redraw", "clear-marks",
-	"search-prev", "sort-reverse", "raw", "pipe", "save", NULL
+	"search-prev", "sort-reverse", "raw", "pipe", "save",
+	"quarantine-all", NULL
 };
 
 #define USER_MAX	64

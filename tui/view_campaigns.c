@@ -77,6 +77,6 @@ campaigns_open(struct ui *u, struct list *l)
 const struct view_ops view_campaigns = {
 	.draw = draw_camps, .list = camps_list, .title = campaigns_title,
 	.open = campaigns_open,
-	.hints = "Enter:open  d:del s:quar K:keep u:undo  $:commit  "
+	.hints = "Enter:open  d:del s:quar S:quar-all K:keep u:undo  $:commit  "
 	    "o:sort  t:tag  q:back  ?:help",
 };

@@ -136,7 +136,7 @@ report_open(struct ui *u, struct list *l)
 const struct view_ops view_messages = {
 	.draw = messages_draw, .list = messages_list, .title = messages_title,
 	.open = report_open,
-	.hints = "Enter:open  d:del s:quar K:keep u:undo  $:commit  "
+	.hints = "Enter:open  d:del s:quar S:quar-all K:keep u:undo  $:commit  "
 	    "l:limit /:search  t/T:tag ;:tagged  q:back  ?:help",
 };
 
