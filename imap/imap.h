@@ -2,6 +2,7 @@
 #ifndef NDRSWEEP_IMAP_H
 #define NDRSWEEP_IMAP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,7 +60,7 @@ int	imap_fetch_proof(struct imap_conn *, const struct mailimap_set *,
 
 struct imap_conn {
 	mailimap	*s;
-	bool		 move, uidplus, condstore, qresync, specialuse;
+	bool		 move, uidplus, condstore, qresync, specialuse, idle;
 	bool		 logindisabled, auth_plain;
 	char		 separator;	/* the hierarchy separator, once listed */
 	bool		 broken;	/* out of step: dropped, never talked to */
@@ -159,6 +160,14 @@ int	imap_each_message(struct imap_conn *, const char *folder,
  */
 int	imap_fetch_one(struct imap_conn *, const char *folder, uint32_t uid,
 	    size_t cap, char **raw, size_t *len, char *err, size_t errlen);
+/*
+ * IDLE (RFC 2177) on folder (UTF-8 name) until the server says anything
+ * (1), timeout_ms passes or *stop becomes non-zero (0); -1 and one line
+ * in err when the server refuses IDLE or the session fails (it is broken
+ * then: open a new one). Keep timeout_ms under 29 minutes.
+ */
+int	imap_idle(struct imap_conn *, const char *folder, int timeout_ms,
+	    volatile sig_atomic_t *stop, char *err, size_t errlen);
 /* ---- actions (actions.c) ---- */
 enum imap_act {
 	IMAP_QUARANTINE,	/* to the quarantine folder */

@@ -19,8 +19,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "decide.h"
-
-#define DAY	86400
+#include "policy.h"
 
 static void
 clean_usage(FILE *f)
@@ -53,138 +52,6 @@ clean_usage(FILE *f)
 }
 
 static bool use_syslog;
-
-/* The messages the policy names, by folder. */
-struct pick {
-	struct imap_msgref	*ref;
-	char			**folder;
-	uint64_t		**tokens;
-	size_t			*ntokens;
-	size_t			 n, cap;
-	struct ndr_strv		 campaigns;
-};
-
-static int
-add_cand(const struct store_cand *c, void *arg)
-{
-	struct pick *p = arg;
-	char camp[32];
-
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 256;
-		p->ref = realloc(p->ref, p->cap * sizeof *p->ref);
-		p->folder = realloc(p->folder, p->cap * sizeof *p->folder);
-		p->tokens = realloc(p->tokens, p->cap * sizeof *p->tokens);
-		p->ntokens = realloc(p->ntokens, p->cap * sizeof *p->ntokens);
-		if (!p->ref || !p->folder || !p->tokens || !p->ntokens)
-			abort();
-	}
-	p->folder[p->n] = strdup(c->folder);
-	p->ref[p->n] = (struct imap_msgref){ c->uid,
-	    c->message_id ? strdup(c->message_id) : NULL, p->folder[p->n],
-	    p->n, false };
-	p->ntokens[p->n] = c->ntokens;
-	p->tokens[p->n] = NULL;
-	if (c->ntokens) {
-		p->tokens[p->n] = malloc(c->ntokens * sizeof(uint64_t));
-		if (p->tokens[p->n] == NULL)
-			abort();
-		memcpy(p->tokens[p->n], c->tokens, c->ntokens * sizeof(uint64_t));
-	}
-	p->n++;
-	if (c->campaign > 0) {
-		snprintf(camp, sizeof camp, "%lld", (long long)c->campaign);
-		bool seen = false;
-		for (size_t i = 0; i < p->campaigns.n && !seen; i++)
-			seen = strcmp(p->campaigns.v[i], camp) == 0;
-		if (!seen) {
-			p->campaigns.v = realloc(p->campaigns.v,
-			    (p->campaigns.n + 1) * sizeof *p->campaigns.v);
-			if (p->campaigns.v == NULL)
-				abort();
-			p->campaigns.v[p->campaigns.n++] = strdup(camp);
-		}
-	}
-	return 0;
-}
-
-static void
-pick_free(struct pick *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->folder[i]);
-		free((char *)p->ref[i].message_id);
-		free(p->tokens[i]);
-	}
-	for (size_t i = 0; i < p->campaigns.n; i++)
-		free(p->campaigns.v[i]);
-	free(p->campaigns.v);
-	free(p->ref);
-	free(p->folder);
-	free(p->tokens);
-	free(p->ntokens);
-	memset(p, 0, sizeof *p);
-}
-
-/* What has been in the quarantine longer than the retention. */
-struct expired {
-	struct imap_msgref	*ref;
-	size_t			 n, cap;
-	int64_t			 before;
-};
-
-static int
-add_expired(const struct store_quar *q, void *arg)
-{
-	struct expired *e = arg;
-
-	if (q->since >= e->before)
-		return 0;
-	if (e->n == e->cap) {
-		e->cap = e->cap ? e->cap * 2 : 64;
-		e->ref = realloc(e->ref, e->cap * sizeof *e->ref);
-		if (e->ref == NULL)
-			abort();
-	}
-	e->ref[e->n] = (struct imap_msgref){ q->uid,
-	    q->message_id ? strdup(q->message_id) : NULL, NULL, e->n, false };
-	e->n++;
-	return 0;
-}
-
-static void
-expired_free(struct expired *e)
-{
-	for (size_t i = 0; i < e->n; i++)
-		free((char *)e->ref[i].message_id);
-	free(e->ref);
-}
-
-/* The policy's decisions, through the decision path: the picks to the
- * quarantine, the expired out of it. */
-static int
-apply(struct imap_conn *c, struct account_ctx *ctx, struct pick *p,
-    struct expired *ex, struct decide_stats *ds)
-{
-	struct decision *d = calloc(p->n + ex->n + 1, sizeof *d);
-	int rc;
-
-	if (d == NULL)
-		abort();
-	for (size_t i = 0; i < p->n; i++)
-		d[i] = (struct decision){ .act = IMAP_QUARANTINE,
-		    .folder = p->folder[i], .uid = p->ref[i].uid,
-		    .message_id = p->ref[i].message_id,
-		    .origin = p->folder[i], .tokens = p->tokens[i],
-		    .ntokens = p->ntokens[i] };
-	for (size_t k = 0; k < ex->n; k++)
-		d[p->n + k] = (struct decision){ .act = IMAP_PURGE,
-		    .folder = ctx->a->quarantine, .uid = ex->ref[k].uid,
-		    .message_id = ex->ref[k].message_id };
-	rc = decide(c, ctx, d, p->n + ex->n, NULL, log_error_line, NULL, ds);
-	free(d);
-	return rc == 0 ? EXIT_OK : EXIT_PARTIAL;
-}
 
 struct clean_opts {
 	struct cmd_global	 g;
@@ -261,23 +128,6 @@ clean_connect(struct account_ctx *ctx, struct imap_conn *c, char **pw,
 	return scan_session(ctx, c, *pw, true, &ss, &js);
 }
 
-/* What the policy names: backscatter to quarantine, the expired. */
-static int
-clean_picks(struct account_ctx *ctx, struct pick *p, struct expired *ex)
-{
-	const struct ndr_account *a = ctx->a;
-
-	ex->before = (int64_t)time(NULL) - (int64_t)a->retention * DAY;
-	if (store_each_candidate(ctx->st, a->quarantine, a->threshold,
-	    a->unsure == NDR_UNSURE_QUARANTINE, add_cand, p) != 0 ||
-	    store_each_quarantined(ctx->st, a->quarantine, add_expired,
-	    ex) != 0) {
-		ndr_log(NDR_LOG_ERROR, "%s", store_error(ctx->st));
-		return EXIT_CONFIG;
-	}
-	return EXIT_OK;
-}
-
 /* What was done, or would be (dry run). */
 static void
 clean_say(const struct ndr_account *a, const struct pick *p,
@@ -335,7 +185,7 @@ clean_run(int argc, char **argv)
 	    o.verbose)) != EXIT_OK && rc != EXIT_PARTIAL)
 		goto out;
 	int r0 = rc;
-	if ((rc = clean_picks(&ctx, &p, &ex)) != EXIT_OK)
+	if ((rc = policy_picks(&ctx, &p, &ex, true)) != EXIT_OK)
 		goto out;
 	if (p.n + ex.n > (size_t)o.max) {
 		/* a first run over a backlog: what to run, once, to
@@ -351,7 +201,7 @@ clean_run(int argc, char **argv)
 		goto out;
 	}
 	if (!o.dry) {
-		rc = apply(&c, &ctx, &p, &ex, &ds);
+		rc = policy_apply(&c, &ctx, &p, &ex, &ds);
 		if (r0 != EXIT_OK)
 			rc = r0;
 	}

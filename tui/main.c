@@ -15,6 +15,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_train,
 	&cmd_clean,
 	&cmd_review,
+	&cmd_watch,
 	&cmd_demo,
 	&cmd_ui,
 };

@@ -66,6 +66,7 @@ struct ui {
 	enum ndr_verdict_kind	 src_verdict;
 	char			 src_folder[256];
 	char			 last_scan[128];	/* as the store says */
+	char			 watch_line[160];	/* what watch did, or "" */
 	int64_t			 src_campaign;
 	/* each list's own limit (messages, review), and the search */
 	struct pattern		*limit[2], *search;

@@ -123,6 +123,24 @@ ui_load(struct ui *u)
 	} else
 		snprintf(u->last_scan, sizeof u->last_scan, "never");
 	free(last);
+	/* "STARTED LAST-ROUND TOTAL LAST-ACTED", as watch leaves it */
+	char *wl = store_meta_get(st, "watch");
+	long long ws, wr;
+	unsigned total, acted;
+	*u->watch_line = '\0';
+	if (wl && sscanf(wl, "%lld %lld %u %u", &ws, &wr, &total, &acted) ==
+	    4) {
+		char a[32], b[32];
+		struct tm tm;
+		time_t t1 = (time_t)ws, t2 = (time_t)wr;
+		localtime_r(&t1, &tm);
+		strftime(a, sizeof a, "%Y-%m-%d %H:%M", &tm);
+		localtime_r(&t2, &tm);
+		strftime(b, sizeof b, "%Y-%m-%d %H:%M", &tm);
+		snprintf(u->watch_line, sizeof u->watch_line, "watch: started "
+		    "%s, %u quarantined since; its last round %s", a, total, b);
+	}
+	free(wl);
 	return 0;
 }
 

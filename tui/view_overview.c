@@ -83,6 +83,8 @@ overview_head(struct ui *u, int y)
 		snprintf(line, sizeof line, "scan: %s; the last finished: %s",
 		    scan, u->last_scan);
 	ui_putl(u, y++, 1, w - 2, line, false);
+	if (*u->watch_line)
+		ui_putl(u, y++, 1, w - 2, u->watch_line, false);
 	return y;
 }
 
