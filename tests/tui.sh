@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=64
+N=65
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux

@@ -141,9 +141,10 @@ void	ui_putl(struct ui *, int y, int x, int cols, const char *s, bool pad);
 int	ui_read_key(void);
 /* A line the person types on the last line (NULL: cancelled). */
 char	*ui_prompt(struct ui *, const char *what, const char *init);
-/* ui_marks.c: marks, tags, patterns, search, limit */
-/* The pattern's ~b terms looked up in the store; -1 said on failure. */
+/* ui_state.c: the pattern's ~b terms looked up in the store; -1 said
+ * on failure */
 int	ui_pattern_resolve(struct ui *, struct pattern *);
+/* ui_marks.c: marks, tags, patterns, search, limit */
 void	ui_do_mark(struct ui *, enum action);
 /* S: every line of the list on screen (campaigns or messages, as
  * limited) marked quarantine, as one action u undoes */

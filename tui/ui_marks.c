@@ -323,43 +323,6 @@ ui_do_tag(struct ui *u)
 	model_finish(&u->m);
 }
 
-struct keys {
-	uint64_t	*v;
-	size_t		 n, cap;
-};
-
-static int
-on_text_hit(const char *folder, uint32_t uid, void *arg)
-{
-	struct keys *k = arg;
-
-	if (k->n == k->cap) {
-		k->cap = k->cap ? 2 * k->cap : 64;
-		if ((k->v = realloc(k->v, k->cap * sizeof *k->v)) == NULL)
-			abort();
-	}
-	k->v[k->n++] = pattern_key(folder, uid);
-	return 0;
-}
-
-int
-ui_pattern_resolve(struct ui *u, struct pattern *p)
-{
-	if (p == NULL)
-		return 0;
-	for (size_t i = 0; i < pattern_body_n(p); i++) {
-		struct keys k = { NULL, 0, 0 };
-		if (store_each_text_match(u->ctx->st, pattern_body_text(p, i),
-		    on_text_hit, &k) != 0) {
-			free(k.v);
-			ui_say(u, true, "%s", store_error(u->ctx->st));
-			return -1;
-		}
-		pattern_body_hits(p, i, k.v, k.n);
-	}
-	return 0;
-}
-
 static struct pattern *
 ask_pattern(struct ui *u, const char *what, char *src, size_t srclen)
 {
