@@ -378,6 +378,15 @@ store_close(struct store *st)
  * close.
  */
 int
+store_cache_limit(struct store *st, int kib)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib);
+	return st_exec(st, sql);
+}
+
+int
 store_checkpoint_defer(struct store *st)
 {
 	return st_exec(st, "PRAGMA wal_autocheckpoint = 0");

@@ -50,6 +50,9 @@ char	*store_default_path(const char *account);
  * at close).
  */
 int	store_checkpoint_defer(struct store *);
+/* The page cache held to kib (a long-running watch: its memory stays
+ * flat however the store grows; the OS's file cache serves the rest). */
+int	store_cache_limit(struct store *, int kib);
 void	store_checkpoint_start(struct store *);
 void	store_checkpoint_wait(struct store *);
 

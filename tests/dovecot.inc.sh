@@ -77,6 +77,25 @@ dc_start() {
 	DC_PORT=$(dc_free_port 1)
 	DC_TLS_PORT=$(dc_free_port 2)
 	[ "$DC_TLS_PORT" = "$DC_PORT" ] && DC_TLS_PORT=$((DC_PORT + 1))
+	# LMTP (delivery as a mail server does it, Sieve filters applied)
+	# where dovecot-lmtpd is installed; DC_LMTP_PORT empty otherwise
+	DC_LMTP_PORT= _protocols=imap _lmtp=
+	if [ -x /usr/lib/dovecot/lmtp ]; then
+		DC_LMTP_PORT=$(dc_free_port 3)
+		while [ "$DC_LMTP_PORT" = "$DC_PORT" ] ||
+		    [ "$DC_LMTP_PORT" = "$DC_TLS_PORT" ]; do
+			DC_LMTP_PORT=$((DC_LMTP_PORT + 1))
+		done
+		_protocols="imap lmtp"
+		_lmtp="service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $DC_LMTP_PORT
+  }
+}
+lmtp_save_to_detail_mailbox = no
+"
+	fi
 
 	if [ "$(id -u)" = 0 ]; then
 		mail_user=nobody login_user=dovenull internal_user=dovecot
@@ -106,7 +125,7 @@ dc_start() {
 base_dir = $DC_DIR/run
 state_dir = $DC_DIR/run/state
 instance_name = ndrsweep-test-$$
-protocols = imap
+protocols = $_protocols
 listen = 127.0.0.1
 log_path = $DC_DIR/dovecot.log
 info_log_path = $DC_DIR/dovecot.log
@@ -159,6 +178,7 @@ service imap-login {
 service anvil {
   chroot =
 }
+$_lmtp
 service imap-login {
   chroot =
 }
@@ -183,7 +203,12 @@ EOF
 		fi
 		sleep 0.1
 	done
-	export DC_DIR DC_PORT DC_TLS_PORT DC_CA DC_USER DC_PASS
+	if [ -n "$DC_LMTP_PORT" ]; then
+		until (exec 3<>"/dev/tcp/127.0.0.1/$DC_LMTP_PORT") 2>/dev/null; do
+			sleep 0.1
+		done
+	fi
+	export DC_DIR DC_PORT DC_TLS_PORT DC_LMTP_PORT DC_CA DC_USER DC_PASS
 }
 
 # dc_bg OUT CMD...: CMD in the background (its pid in DC_BG), what it

@@ -119,6 +119,9 @@ int
 account_connect(struct account_ctx *ctx, char **pw, struct imap_conn *c,
     char *err, size_t errlen)
 {
+	/* read afresh (watch connects again and again: a password_cmd
+	 * may hand out a new one), the last one let go */
+	ndr_password_free(*pw);
 	if ((*pw = ndr_password(ctx->a, err, errlen)) == NULL)
 		return EXIT_CONFIG;
 	if (imap_open(ctx->a, *pw, c, err, errlen) != 0)

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,9 @@ out:
 	pick_free(&p);
 	expired_free(&ex);
 	close(lockfd);
+	/* what the round's judging held is given back to the system: a
+	 * process that runs for weeks stays at its size */
+	malloc_trim(0);
 	return rc;
 }
 
@@ -278,6 +282,9 @@ watch_run(int argc, char **argv)
 	stop = 0;
 	if ((rc = account_open(&w.ctx, g.config, g.account)) != EXIT_OK)
 		goto out;
+	/* a process that runs for weeks: SQLite's cache small */
+	if (store_cache_limit(w.ctx.st, 2048) != 0)
+		ndr_log(NDR_LOG_ERROR, "%s", store_error(w.ctx.st));
 	w.started = (int64_t)time(NULL);
 	if (!w.once)
 		ndr_log(NDR_LOG_INFO, "%s: watching %s (threshold %.2f)",

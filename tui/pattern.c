@@ -275,7 +275,7 @@ term_match(const struct term *t, const struct item *it)
 	case T_DELETE: return it->mark == MARK_DELETE;
 	case T_QUARANTINE: return it->mark == MARK_QUARANTINE;
 	case T_KEPT: return it->kept || it->mark == MARK_KEEP;
-	case T_BODY: return bsearch(&(uint64_t){ pattern_key(it->folder,
+	case T_BODY: return t->nhits && bsearch(&(uint64_t){ pattern_key(it->folder,
 	    it->uid) }, t->hits, t->nhits, sizeof *t->hits, key_cmp) != NULL;
 	case T_ANY: return has(it->subject, t->text) ||
 	    has(it->from, t->text) || has(it->rcpt, t->text) ||
