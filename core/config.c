@@ -226,6 +226,8 @@ static const struct key {
 	{ "max_actions", K_COUNT, F(max_actions), "a number of messages" },
 	{ "unsure", K_UNSURE, F(unsure), "leave or quarantine" },
 	{ "timeout", K_COUNT, F(timeout), "a number of seconds" },
+	{ "sieve_port", K_PORT, F(sieve_port), "a port from 1 to 65535" },
+	{ "rule_quiet_days", K_COUNT, F(rule_quiet_days), "a number of days" },
 #undef F
 };
 
@@ -360,6 +362,7 @@ section(struct ndr_config *cfg, struct ndr_account *cur, char *line,
 	cur->retention = NDR_RETENTION_DEFAULT;
 	cur->max_actions = NDR_MAX_ACTIONS_DEFAULT;
 	cur->timeout = NDR_TIMEOUT_DEFAULT;
+	cur->rule_quiet_days = 30;
 	return cur;
 }
 

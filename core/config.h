@@ -39,6 +39,9 @@ struct ndr_account {
 	struct ndr_strv	 folders;	/* to scan; default INBOX, Junk */
 	struct ndr_strv	 sent;		/* empty: the \Sent folders */
 	unsigned	 line;		/* where its section starts */
+	unsigned	 sieve_port;	/* ManageSieve; 0: 4190 */
+	unsigned	 rule_quiet_days; /* a rule retires after as many
+					 * days without its campaign */
 };
 
 struct ndr_config {

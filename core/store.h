@@ -159,6 +159,9 @@ int	store_each_campaign(struct store *,
 int	store_verdict_counts(struct store *, int64_t *legit,
 	    int64_t *backscatter, int64_t *unsure);
 /* Each message of the Sent index. */
+/* The original subjects of a campaign's reports. */
+int	store_campaign_subjects(struct store *, int64_t campaign,
+	    int (*fn)(const char *subject, void *), void *);
 int	store_each_sent(struct store *, int (*fn)(const char *mid,
 	    int64_t date, const char *recipients, void *), void *);
 /* ---- the classifier ---- */

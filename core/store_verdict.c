@@ -220,6 +220,24 @@ store_each_campaign(struct store *st, campaign_fn *fn, void *arg)
 	    ST_EACH(fn, arg));
 }
 
+static int
+subject_row(sqlite3_stmt *s, void *arg)
+{
+	const struct st_each *e = arg;
+
+	return ((int (*)(const char *, void *))e->fn)((const char *)
+	    sqlite3_column_text(s, 0), e->arg);
+}
+
+int
+store_campaign_subjects(struct store *st, int64_t campaign,
+    int (*fn)(const char *subject, void *), void *arg)
+{
+	return st_rows(st, st_prepare(st, "SELECT subject FROM evidence WHERE "
+	    "campaign = ?1 AND subject IS NOT NULL AND subject != ''", "i",
+	    campaign), subject_row, ST_EACH(fn, arg));
+}
+
 typedef int sent_fn(const char *, int64_t, const char *, void *);
 
 static int

@@ -19,6 +19,8 @@ char	*mutf7_decode(const char *mutf7);
 struct ndr_account;
 typedef struct mailimap mailimap;
 struct mailimap_set;
+struct ndr_strv;
+struct ndr_account;
 
 /* Sorted UIDs as an IMAP set, runs of consecutive ones as intervals
  * (one command for a whole range, not a UID per message). */
@@ -168,6 +170,29 @@ int	imap_fetch_one(struct imap_conn *, const char *folder, uint32_t uid,
  */
 int	imap_idle(struct imap_conn *, const char *folder, int timeout_ms,
 	    volatile sig_atomic_t *stop, char *err, size_t errlen);
+/* ---- ManageSieve (managesieve.c, RFC 5804) ---- */
+struct msieve;
+/* Connected (STARTTLS verified unless tls = none, sieve_port or 4190)
+ * and logged in with AUTHENTICATE PLAIN; -1 and one line in err. */
+int	msieve_open(const struct ndr_account *, const char *password,
+	    struct msieve **, char *err, size_t errlen);
+void	msieve_close(struct msieve *);
+/* The server's Sieve has this extension (its SIEVE capability). */
+bool	msieve_has(const struct msieve *, const char *ext);
+/* The scripts' names, and the active one's (NULL: none). */
+int	msieve_list(struct msieve *, struct ndr_strv *names, char **active,
+	    char *err, size_t errlen);
+/* Each: 0 done, 1 the server said NO (err has its words), -1 failed. */
+int	msieve_get(struct msieve *, const char *name, char **text, char *err,
+	    size_t errlen);
+/* HAVESPACE, CHECKSCRIPT, then PUTSCRIPT. */
+int	msieve_put(struct msieve *, const char *name, const char *script,
+	    char *err, size_t errlen);
+/* "" deactivates every script. */
+int	msieve_activate(struct msieve *, const char *name, char *err,
+	    size_t errlen);
+int	msieve_delete(struct msieve *, const char *name, char *err,
+	    size_t errlen);
 /* ---- actions (actions.c) ---- */
 enum imap_act {
 	IMAP_QUARANTINE,	/* to the quarantine folder */

@@ -96,6 +96,31 @@ dc_start() {
 lmtp_save_to_detail_mailbox = no
 "
 	fi
+	# ManageSieve, and Sieve at delivery, where Pigeonhole is installed
+	DC_SIEVE_PORT=
+	if [ -n "$DC_LMTP_PORT" ] && [ -x /usr/lib/dovecot/managesieve ]; then
+		DC_SIEVE_PORT=$(dc_free_port 4)
+		while [ "$DC_SIEVE_PORT" = "$DC_PORT" ] ||
+		    [ "$DC_SIEVE_PORT" = "$DC_TLS_PORT" ] ||
+		    [ "$DC_SIEVE_PORT" = "$DC_LMTP_PORT" ]; do
+			DC_SIEVE_PORT=$((DC_SIEVE_PORT + 1))
+		done
+		_protocols="$_protocols sieve"
+		_lmtp="$_lmtp
+protocol lmtp {
+  mail_plugins = \$mail_plugins sieve
+}
+plugin {
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+}
+service managesieve-login {
+  inet_listener sieve {
+    address = 127.0.0.1
+    port = $DC_SIEVE_PORT
+  }
+}
+"
+	fi
 
 	if [ "$(id -u)" = 0 ]; then
 		mail_user=nobody login_user=dovenull internal_user=dovecot
@@ -208,7 +233,13 @@ EOF
 			sleep 0.1
 		done
 	fi
-	export DC_DIR DC_PORT DC_TLS_PORT DC_LMTP_PORT DC_CA DC_USER DC_PASS
+	if [ -n "$DC_SIEVE_PORT" ]; then
+		until (exec 3<>"/dev/tcp/127.0.0.1/$DC_SIEVE_PORT") 2>/dev/null; do
+			sleep 0.1
+		done
+	fi
+	export DC_DIR DC_PORT DC_TLS_PORT DC_LMTP_PORT DC_SIEVE_PORT DC_CA \
+	    DC_USER DC_PASS
 }
 
 # dc_bg OUT CMD...: CMD in the background (its pid in DC_BG), what it

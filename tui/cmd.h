@@ -104,6 +104,7 @@ extern const struct cmd cmd_demo;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_review;
 extern const struct cmd cmd_watch;
+extern const struct cmd cmd_rules;
 extern const struct cmd cmd_scan;
 extern const struct cmd cmd_train;
 extern const struct cmd cmd_ui;

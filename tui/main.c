@@ -16,6 +16,7 @@ static const struct cmd *const cmds[] = {
 	&cmd_clean,
 	&cmd_review,
 	&cmd_watch,
+	&cmd_rules,
 	&cmd_demo,
 	&cmd_ui,
 };

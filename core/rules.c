@@ -1,0 +1,183 @@
+/*
+ * rules.c - Sieve rules (RFC 5228) that file a campaign's future
+ * backscatter on the server itself, written from what the store knows.
+ *
+ * A rule takes a message only when all of these hold:
+ *   - it is a report: the null envelope sender, or from a mailer daemon
+ *     or postmaster, or a multipart/report;
+ *   - nothing in it names the user's own mail: none of the Message-ID
+ *     right-hand sides the user's mail has (from the Sent index), none of
+ *     the user's own relays (an original that passed them was sent by
+ *     the user); a bounce of the user's own mail is never taken;
+ *   - it is this campaign's: the subject its originals begin with, or a
+ *     link host of theirs, in the report's body as sent (body :raw);
+ *   - the rule has not retired: today is on or before its last day
+ *     (date extension), the campaign's last report plus the quiet days.
+ * What it takes goes to the quarantine folder, and nothing else applies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core.h"
+#include "engine.h"
+#include "rules.h"
+
+/* s as a Sieve quoted string: '"' and '\' escaped, controls dropped */
+static void
+quoted(struct ndr_buf *b, const char *s)
+{
+	ndr_buf_add(b, "\"", 1);
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			continue;
+		if (*s == '"' || *s == '\\')
+			ndr_buf_add(b, "\\", 1);
+		ndr_buf_add(b, s, 1);
+	}
+	ndr_buf_add(b, "\"", 1);
+}
+
+static void
+string_list(struct ndr_buf *b, const char *const *v, size_t n)
+{
+	ndr_buf_add(b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ndr_buf_add(b, ", ", 2);
+		quoted(b, v[i]);
+	}
+	ndr_buf_add(b, "]", 1);
+}
+
+bool
+ndr_rule_usable(const struct ndr_rule *r)
+{
+	return (r->subject && *r->subject) || r->nlinks > 0;
+}
+
+char *
+ndr_rules_script(const struct ndr_rules_ctx *c, const struct ndr_rule *r,
+    size_t n)
+{
+	struct ndr_buf b = { 0 };
+	bool any = false;
+
+	ndr_buf_printf(&b, "# ndrsweep: rules for backscatter campaigns, "
+	    "written by `ndrsweep rules`;\n# edits are lost when it writes "
+	    "them again. One rule a campaign.\nrequire [\"fileinto\", "
+	    "\"body\"%s%s%s];\n", c->envelope ? ", \"envelope\"" : "",
+	    c->date ? ", \"date\", \"relational\"" : "", c->mailbox ?
+	    ", \"mailbox\"" : "");
+	for (size_t i = 0; i < n; i++) {
+		if (!ndr_rule_usable(&r[i]))
+			continue;
+		any = true;
+		ndr_buf_printf(&b, "\n# campaign %lld", (long long)r[i].campaign);
+		if (r[i].until)
+			ndr_buf_printf(&b, ", until %s", r[i].until);
+		ndr_buf_printf(&b, "\nif allof (\n    anyof (");
+		if (c->envelope)
+			ndr_buf_printf(&b, "envelope :is \"from\" \"\",\n"
+			    "           ");
+		ndr_buf_printf(&b, "address :localpart :is \"from\" "
+		    "[\"mailer-daemon\", \"postmaster\"],\n"
+		    "           header :contains \"content-type\" "
+		    "\"multipart/report\"),\n");
+		if (c->nexclude) {
+			ndr_buf_printf(&b, "    not body :raw :contains ");
+			string_list(&b, c->exclude, c->nexclude);
+			ndr_buf_printf(&b, ",\n");
+		}
+		if (c->date && r[i].until) {
+			ndr_buf_printf(&b, "    currentdate :value \"le\" "
+			    "\"date\" ");
+			quoted(&b, r[i].until);
+			ndr_buf_printf(&b, ",\n");
+		}
+		ndr_buf_printf(&b, "    anyof (");
+		bool first = true;
+		if (r[i].subject && *r[i].subject) {
+			struct ndr_buf s = { 0 };
+			ndr_buf_printf(&s, "Subject: %s", r[i].subject);
+			ndr_buf_printf(&b, "body :raw :contains ");
+			quoted(&b, s.s);
+			ndr_buf_free(&s);
+			first = false;
+		}
+		if (r[i].nlinks) {
+			ndr_buf_printf(&b, "%sbody :raw :contains ", first ? "" :
+			    ",\n           ");
+			string_list(&b, r[i].links, r[i].nlinks);
+		}
+		ndr_buf_printf(&b, "))\n{\n    fileinto %s", c->mailbox ?
+		    ":create " : "");
+		quoted(&b, c->folder);
+		ndr_buf_printf(&b, ";\n    stop;\n}\n");
+	}
+	if (!any)
+		ndr_buf_printf(&b, "\n# no campaign with a subject or a link "
+		    "to recognise it by\n");
+	return b.s;
+}
+
+/* A subject's words, in a new vector (spaces and tabs between). */
+static void
+words(const char *s, struct ndr_strv *out)
+{
+	while (s && *s) {
+		s += strspn(s, " \t");
+		size_t n = strcspn(s, " \t");
+		if (n == 0)
+			break;
+		strv_add(out, xstrndup(s, n));
+		s += n;
+	}
+}
+
+char *
+ndr_subject_prefix(const char *const *subjects, size_t n)
+{
+	struct ndr_strv best = { 0 };
+	size_t bestn = 0, k = 0, have = 0;
+
+	/* the most common subject, by its first word */
+	for (size_t i = 0; i < n; i++) {
+		if (subjects[i] == NULL || *subjects[i] == '\0')
+			continue;
+		have++;
+		size_t same = 0;
+		for (size_t j = 0; j < n; j++)
+			same += subjects[j] && strcmp(subjects[i], subjects[j]) ==
+			    0;
+		if (same > bestn) {
+			bestn = same;
+			strv_free(&best);
+			words(subjects[i], &best);
+		}
+	}
+	/* as many of its words as begin at least 80% of the subjects */
+	for (k = best.n; k > 0; k--) {
+		size_t len = 0, hit = 0;
+		for (size_t w = 0; w < k; w++)
+			len += strlen(best.v[w]) + (w > 0);
+		char *pre = xcalloc(1, len + 1);
+		for (size_t w = 0; w < k; w++) {
+			if (w)
+				strcat(pre, " ");
+			strcat(pre, best.v[w]);
+		}
+		for (size_t i = 0; i < n; i++)
+			if (subjects[i] && strncmp(subjects[i], pre, len) == 0 &&
+			    (subjects[i][len] == '\0' || subjects[i][len] == ' '))
+				hit++;
+		if (have && hit * 5 >= have * 4 && len >= 8) {
+			strv_free(&best);
+			return pre;
+		}
+		free(pre);
+	}
+	strv_free(&best);
+	return NULL;
+}
