@@ -120,7 +120,7 @@ def main():
         if due - start > secs:
             break
         while time.time() < due:
-            time.sleep(min(0.005, due - time.time()))
+            time.sleep(max(0.0, min(0.005, due - time.time())))
         with open(os.path.join(md, 'cur', name), 'rb') as f:
             raw = f.read()
         mid = message_id(raw)

@@ -50,6 +50,8 @@ p95=$(sed -n 's/^delay p95: \([0-9.]*\) s/\1/p' "$DC_DIR/result")
 legit=$(sed -n 's/^quarantined legit: //p' "$DC_DIR/result")
 other=$(sed -n 's/^quarantined other: //p' "$DC_DIR/result")
 growth=$(sed -n 's/^rss growth: \(-*[0-9]*\) KiB/\1/p' "$DC_DIR/result")
+[ -n "$p95" ] && [ -n "$growth" ] ||
+	{ echo "bench: the run gave no result (see above)" >&2; exit 1; }
 awk -v p="$p95" -v l="$legit" -v o="$other" -v g="$growth" 'BEGIN {
 	printf "targets: p95 %.2f s (< 2: %s), legit moved %d (0: %s), other moved %d (0: %s), memory growth %.1f MB (< 5: %s)\n",
 	    p, p < 2 ? "met" : "MISSED", l, l == 0 ? "met" : "MISSED",

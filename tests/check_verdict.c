@@ -5,6 +5,7 @@
 #include "check_util.h"
 #include "core/config.h"
 #include "core/judge.h"
+#include "core/rules.h"
 #include "core/store.h"
 #include "core/verdict.h"
 
@@ -802,6 +803,66 @@ START_TEST(test_readme_signal_table_matches_the_code)
 }
 END_TEST
 
+/* Sieve rules: a report, nothing of the user's, the campaign's subject
+ * or links, a last day; strings quoted; nothing to go by, no rule */
+START_TEST(test_rules_script)
+{
+	const char *links[] = { "spin.example", "x\"y.example" };
+	const char *ex[] = { "@ndrsweep.test>", "smtp.ndrsweep.test" };
+	struct ndr_rule r[] = {
+		{ 7, "Casino \"free\" spins", links, 2, "2027-01-04" },
+		{ 8, NULL, NULL, 0, "2027-01-04" },	/* nothing to go by */
+	};
+	struct ndr_rules_ctx c = { "Quarantine/Backscatter", ex, 2, true, true,
+	    true };
+	char *s = ndr_rules_script(&c, r, 2);
+
+	ck_assert_ptr_nonnull(strstr(s, "require [\"fileinto\", \"body\", "
+	    "\"envelope\", \"date\", \"relational\", \"mailbox\"];"));
+	ck_assert_ptr_nonnull(strstr(s, "# campaign 7, until 2027-01-04\n"));
+	ck_assert_ptr_null(strstr(s, "# campaign 8"));
+	ck_assert_ptr_nonnull(strstr(s, "envelope :is \"from\" \"\""));
+	ck_assert_ptr_nonnull(strstr(s, "not body :raw :contains "
+	    "[\"@ndrsweep.test>\", \"smtp.ndrsweep.test\"]"));
+	ck_assert_ptr_nonnull(strstr(s, "currentdate :value \"le\" \"date\" "
+	    "\"2027-01-04\""));
+	ck_assert_ptr_nonnull(strstr(s, "body :raw :contains \"Subject: Casino "
+	    "\\\"free\\\" spins\""));
+	ck_assert_ptr_nonnull(strstr(s, "[\"spin.example\", \"x\\\"y.example\"]"));
+	ck_assert_ptr_nonnull(strstr(s, "fileinto :create "
+	    "\"Quarantine/Backscatter\";\n    stop;"));
+	free(s);
+	/* a server without envelope, date or mailbox: none of them used */
+	struct ndr_rules_ctx c2 = { "Q", NULL, 0, false, false, false };
+	s = ndr_rules_script(&c2, r, 1);
+	ck_assert_ptr_null(strstr(s, "envelope"));
+	ck_assert_ptr_null(strstr(s, "currentdate"));
+	ck_assert_ptr_null(strstr(s, ":create"));
+	ck_assert_ptr_null(strstr(s, "not body"));
+	free(s);
+}
+END_TEST
+
+START_TEST(test_subject_prefix)
+{
+	const char *a[] = { "Casino free spins inside zz985",
+	    "Casino free spins inside q1", "Casino free spins inside 77",
+	    "Casino free spins inside", "Hello" };
+	char *p = ndr_subject_prefix(a, 5);
+
+	ck_assert_str_eq(p, "Casino free spins inside");
+	free(p);
+	/* no words begin 80% of them */
+	const char *b[] = { "Invoice 1", "Hello there", "Re: order",
+	    "Your parcel" };
+	ck_assert_ptr_null(ndr_subject_prefix(b, 4));
+	/* too short to go by */
+	const char *c[] = { "Hi 1", "Hi 2", "Hi 3" };
+	ck_assert_ptr_null(ndr_subject_prefix(c, 3));
+	ck_assert_ptr_null(ndr_subject_prefix(NULL, 0));
+}
+END_TEST
+
 CHECK_MAIN_CASES("verdict",
 	{ "signals", TESTS(test_sent_message_id_is_legit,
 	    test_readme_signal_table_matches_the_code,
@@ -814,6 +875,8 @@ CHECK_MAIN_CASES("verdict",
 	    test_empty_ndr_of_a_flood,
 	    test_no_basis_is_unsure, test_campaign_and_content_add_up,
 	    test_relay_match), NULL, NULL, 0 },
+	{ "rules", TESTS(test_rules_script, test_subject_prefix), NULL, NULL,
+	    0 },
 	{ "campaigns", TESTS(test_subject_norm, test_simhash,
 	    test_campaigns, test_campaigns_sharing_a_generic_subject,
 	    test_evidence_of_fixtures,
