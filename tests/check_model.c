@@ -438,9 +438,9 @@ START_TEST(test_bind)
 	key_unbind_all();
 	ck_assert_int_eq(key_action(VIEW_MESSAGES, 's'), ACT_QUARANTINE);
 	/* every action has a name bind knows */
-	for (int a = ACT_NONE; a <= ACT_QUAR_ALL; a++)
+	for (int a = ACT_NONE; a <= ACT_RULE; a++)
 		ck_assert_ptr_nonnull(key_func_names[a]);
-	ck_assert_ptr_null(key_func_names[ACT_QUAR_ALL + 1]);
+	ck_assert_ptr_null(key_func_names[ACT_RULE + 1]);
 }
 END_TEST
 

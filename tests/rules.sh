@@ -10,10 +10,11 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=15
+N=17
 plan $N
 need $N dovecot dovecot-imapd
 need $N sieve-connect sieve-connect
+need $N tmux tmux
 [ -x /usr/lib/dovecot/managesieve ] && [ -x /usr/lib/dovecot/lmtp ] ||
 	skip_all $N "Pigeonhole or LMTP missing (apt-get install -y dovecot-lmtpd dovecot-sieve dovecot-managesieved)"
 dc_start
@@ -126,6 +127,28 @@ listed=$(sc --list)
 sc --download --remotesieve mine --localsieve "$DC_DIR/mine.got2" >/dev/null
 cmp -s "$DC_DIR/mine.sieve" "$DC_DIR/mine.got2" &&
     ok "(the user's script still unchanged)" || not_ok "(the user's script still unchanged)"
+
+# the interface: F on a campaign installs its rule, after asking
+tm() { tmux -L "ndrsweep-rules-$$" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; dc_stop' EXIT
+tm new-session -d -s ui -x 120 -y 30 \
+    "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 '$nd' --config '$cf'; sleep 60"
+screen_has() { tm capture-pane -p -t ui | grep -qF -- "$1"; }
+until_() { local i; for i in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+until_ screen_has "scanned at"
+tm send-keys -t ui c; sleep 0.3
+tm send-keys -t ui F; sleep 0.3
+until_ screen_has "future backscatter into the quarantine? [y/N]" &&
+    ok "F on a campaign asks before it installs a server rule" ||
+    not_ok "F on a campaign asks ($(tm capture-pane -p -t ui | tail -2))"
+tm send-keys -t ui y
+until_ screen_has "t: rules for 1 campaign on the server; your script runs after them: mine" &&
+    [[ $(sc --list) == *'"ndrsweep" ACTIVE'* ]] &&
+    ok "y: the rule installed, and the interface says so" ||
+    not_ok "y: the rule installed ($(tm capture-pane -p -t ui | tail -2))"
+tm send-keys -t ui x
+tm kill-server 2>/dev/null
+"$nd" rules remove --all --config "$cf" >/dev/null 2>&1
 
 # a server whose Sieve has no include: refused, the script printed
 sed -i 's|^  sieve = file:~/sieve;active=~/.dovecot.sieve|&\n  sieve_extensions = -include|' "$DC_DIR/dovecot.conf"

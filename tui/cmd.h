@@ -110,6 +110,15 @@ extern const struct cmd cmd_train;
 extern const struct cmd cmd_ui;
 /* The interface; review: opened on the quarantine. */
 int	ui_run(int argc, char **argv, bool review);
+/*
+ * rules add or remove (cmd_rules.c): the campaigns (numbers as given,
+ * or all of two or more reports), installed on the server over
+ * ManageSieve. pw NULL: read it, and print the script when refused
+ * (the command line); else nothing printed (the interface). What was
+ * done in done; errors said. An exit status.
+ */
+int	rules_change(struct account_ctx *, bool add, bool all, char **args,
+	    int nargs, const char *pw, char *done, size_t donelen);
 
 struct imap_conn;
 struct imap_scan_stats;

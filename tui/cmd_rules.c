@@ -212,6 +212,17 @@ on_subject(const char *s, void *arg)
 	return 0;
 }
 
+/* How a change runs: from the command line (the password read, the
+ * script printed when refused, what was done said) or from the
+ * interface (its password; what was done in done, nothing printed). */
+struct how {
+	const char	*pw;		/* NULL: read it */
+	bool		 print;
+	char		*done;
+	size_t		 donelen;
+	unsigned	 retired;
+};
+
 /* ---- the scripts ---- */
 
 struct rules {
@@ -232,7 +243,7 @@ rules_free(struct rules *rs)
 /* The rules of ids (the retired dropped from ids, and said). */
 static void
 rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
-    int64_t *added, size_t *nids, struct rules *rs)
+    int64_t *added, size_t *nids, struct rules *rs, struct how *h)
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t k = 0;
@@ -242,9 +253,7 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 		struct camp *c = camp_find(cs, ids[i]);
 		int64_t until = c ? last_day(ctx->a, c->last, added[i]) : 0;
 		if (c == NULL || until < now) {
-			ndr_log(NDR_LOG_INFO, "%s: the rule for campaign %lld "
-			    "retired (%s)", ctx->a->name, (long long)ids[i], c ?
-			    "quiet for rule_quiet_days" : "the campaign is gone");
+			h->retired++;	/* quiet too long, or gone */
 			continue;
 		}
 		added[k] = added[i];
@@ -268,9 +277,9 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 			size_t l = strcspn(p, " ,");
 			if (l == 0)
 				break;
-			char *h = xstrndup(p, l);
-			strv_add(&rs->keep, h);
-			links[r->nlinks++] = h;
+			char *host = xstrndup(p, l);
+			strv_add(&rs->keep, host);
+			links[r->nlinks++] = host;
 			p += l;
 		}
 		r->links = links;
@@ -321,16 +330,17 @@ script_for(struct account_ctx *ctx, struct msieve *ms, struct rules *rs)
 
 /* The script printed for the user to add by hand. */
 static void
-print_script(const char *s)
+print_script(const struct how *h, const char *s)
 {
-	fputs(s, stdout);
+	if (h->print)
+		fputs(s, stdout);
 }
 
 /* The active script made ndrsweep's, the user's included; 0, or 1 when
  * it cannot be done safely (said, the script printed). */
 static int
 activate(struct account_ctx *ctx, struct msieve *ms, const char *rules,
-    char *err, size_t errlen)
+    const struct how *h, char *err, size_t errlen)
 {
 	struct ndr_strv names = { 0 };
 	char *active = NULL, *user = store_meta_get(ctx->st,
@@ -354,7 +364,7 @@ activate(struct account_ctx *ctx, struct msieve *ms, const char *rules,
 			    "include extension: nothing installed; add these "
 			    "rules to it yourself:", ctx->a->name, user);
 			msieve_delete(ms, RULES_SCRIPT, err, errlen);
-			print_script(rules);
+			print_script(h, rules);
 			rc = 1;
 			goto out;
 		}
@@ -408,15 +418,16 @@ uninstall(struct account_ctx *ctx, struct msieve *ms, char *err,
 }
 
 static int
-connect_sieve(struct account_ctx *ctx, struct msieve **ms)
+connect_sieve(struct account_ctx *ctx, const char *given, struct msieve **ms)
 {
-	char err[1024], *pw = ndr_password(ctx->a, err, sizeof err);
+	char err[1024], *pw = given ? NULL : ndr_password(ctx->a, err,
+	    sizeof err);
 
-	if (pw == NULL) {
+	if (given == NULL && pw == NULL) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		return EXIT_CONFIG;
 	}
-	int r = msieve_open(ctx->a, pw, ms, err, sizeof err);
+	int r = msieve_open(ctx->a, given ? given : pw, ms, err, sizeof err);
 	ndr_password_free(pw);
 	if (r != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
@@ -425,10 +436,11 @@ connect_sieve(struct account_ctx *ctx, struct msieve **ms)
 	return EXIT_OK;
 }
 
-/* add/remove: the new set written, installed (or all taken away). */
-static int
-change(struct account_ctx *ctx, bool add, bool all, char **args, int nargs)
+int
+rules_change(struct account_ctx *ctx, bool add, bool all, char **args,
+    int nargs, const char *pw, char *done, size_t donelen)
 {
+	struct how h = { pw, pw == NULL, done, donelen, 0 };
 	struct camps cs = { 0 };
 	struct rules rs = { 0 };
 	struct msieve *ms = NULL;
@@ -471,9 +483,9 @@ change(struct account_ctx *ctx, bool add, bool all, char **args, int nargs)
 		}
 		(void)end;
 	}
-	if ((rc = connect_sieve(ctx, &ms)) != EXIT_OK)
+	if ((rc = connect_sieve(ctx, pw, &ms)) != EXIT_OK)
 		goto out;
-	rules_build(ctx, &cs, ids, added, &nids, &rs);
+	rules_build(ctx, &cs, ids, added, &nids, &rs, &h);
 	if (nids == 0) {
 		if (uninstall(ctx, ms, err, sizeof err) != 0) {
 			ndr_log(NDR_LOG_ERROR, "%s", err);
@@ -481,8 +493,8 @@ change(struct account_ctx *ctx, bool add, bool all, char **args, int nargs)
 			goto out;
 		}
 		ids_save(ctx->st, ids, added, 0);
-		ndr_log(NDR_LOG_INFO, "%s: no rules; ndrsweep's scripts removed "
-		    "from the server", ctx->a->name);
+		snprintf(done, donelen, "%s: no rules; ndrsweep's scripts "
+		    "removed from the server", ctx->a->name);
 		goto out;
 	}
 	if ((script = script_for(ctx, ms, &rs)) == NULL) {
@@ -492,11 +504,11 @@ change(struct account_ctx *ctx, bool add, bool all, char **args, int nargs)
 	if ((r = msieve_put(ms, RULES_SCRIPT, script, err, sizeof err)) != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s; nothing installed; the rules, to "
 		    "add by hand:", err);
-		print_script(script);
+		print_script(&h, script);
 		rc = r < 0 ? EXIT_SERVER : EXIT_PARTIAL;
 		goto out;
 	}
-	if ((r = activate(ctx, ms, script, err, sizeof err)) != 0) {
+	if ((r = activate(ctx, ms, script, &h, err, sizeof err)) != 0) {
 		if (r < 0)
 			ndr_log(NDR_LOG_ERROR, "%s", err);
 		rc = EXIT_PARTIAL;
@@ -508,11 +520,16 @@ change(struct account_ctx *ctx, bool add, bool all, char **args, int nargs)
 		goto out;
 	}
 	char *user = store_meta_get(ctx->st, "rules_user_script");
-	ndr_log(NDR_LOG_INFO, "%s: rules for %zu campaign%s on the server%s%s",
+	snprintf(done, donelen, "%s: rules for %zu campaign%s on the server%s%s",
 	    ctx->a->name, nids, nids == 1 ? "" : "s", user && *user ?
 	    "; your script runs after them: " : "", user && *user ? user : "");
 	free(user);
 out:
+	if (h.retired && *done) {
+		size_t l = strlen(done);
+		snprintf(done + l, donelen - l, " (%u retired: quiet for "
+		    "rule_quiet_days)", h.retired);
+	}
 	msieve_close(ms);
 	free(script);
 	rules_free(&rs);
@@ -564,7 +581,7 @@ show(struct account_ctx *ctx)
 	char err[1024], *text = NULL;
 	int rc, r;
 
-	if ((rc = connect_sieve(ctx, &ms)) != EXIT_OK)
+	if ((rc = connect_sieve(ctx, NULL, &ms)) != EXIT_OK)
 		return rc;
 	if ((r = msieve_get(ms, RULES_SCRIPT, &text, err, sizeof err)) != 0) {
 		if (r > 0)
@@ -623,8 +640,13 @@ rules_run(int argc, char **argv)
 	}
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
-	if (add || rm)
-		rc = change(&ctx, add, all, argv + 1, argc - 1);
+	char done[512] = "";
+	if (add || rm) {
+		rc = rules_change(&ctx, add, all, argv + 1, argc - 1, NULL, done,
+		    sizeof done);
+		if (*done)
+			ndr_log(NDR_LOG_INFO, "%s", done);
+	}
 	else if (strcmp(what, "list") == 0)
 		rc = list(&ctx);
 	else

@@ -489,6 +489,9 @@ const struct binding bindings[] = {
 	{ V(VIEW_CAMPAIGNS) | MSGS, 'n', ACT_NEXT, "n", "search again" },
 	{ V(VIEW_CAMPAIGNS) | MSGS, 'N', ACT_PREV, "N",
 	    "search again, backwards" },
+	{ V(VIEW_CAMPAIGNS), 'F', ACT_RULE, "F",
+	    "a rule on the server that files this campaign's future "
+	    "backscatter (Sieve; asks first)" },
 	{ V(VIEW_CAMPAIGNS), 'o', ACT_SORT, "o",
 	    "sort by size, last seen, first seen" },
 	{ MSGS, 'o', ACT_SORT, "o",

@@ -217,6 +217,7 @@ on_key(struct ui *u, int k)
 	case ACT_PIPE: ui_do_pipe(u); break;
 	case ACT_SAVE: ui_do_save(u); break;
 	case ACT_QUAR_ALL: ui_do_mark_all(u); break;
+	case ACT_RULE: ui_rule(u); break;
 	case ACT_REDRAW: clearok(curscr, TRUE); break;
 	case ACT_NONE:
 		if (k < 0x110000 && k >= 0x20)

@@ -188,5 +188,7 @@ void	ui_scan_wait(struct ui *);
 void	ui_read_errors(struct ui *);
 /* ui_commit.c: the marks carried out through the decision path */
 void	ui_commit(struct ui *);
+/* F: a Sieve rule on the server for the campaign under the cursor */
+void	ui_rule(struct ui *);
 
 #endif

@@ -191,3 +191,38 @@ ui_commit(struct ui *u)
 	}
 	ui_rebuild(u);
 }
+
+void
+ui_rule(struct ui *u)
+{
+	char q[160], id[32], done[512] = "";
+
+	if (u->offline) {
+		ui_say(u, true, "offline: no rule can be installed (start "
+		    "without --offline)");
+		return;
+	}
+	if (u->camps.n == 0)
+		return;
+	const struct campaign *c = &u->m.camps[u->camps.v[u->camps.cur]];
+	snprintf(q, sizeof q, "A rule on the server filing campaign #%lld's "
+	    "future backscatter into the quarantine? [y/N]", (long long)c->id);
+	if (!ui_confirm(u, q)) {
+		ui_say(u, false, "no rule installed");
+		return;
+	}
+	snprintf(id, sizeof id, "%lld", (long long)c->id);
+	char *args[] = { id };
+	ui_say(u, false, "installing the rule...");
+	ui_draw(u);
+	int rc = rules_change(u->ctx, true, false, args, 1, u->pw, done,
+	    sizeof done);
+	ui_read_errors(u);	/* what went wrong, said on stderr */
+	if (rc == EXIT_OK)
+		ui_say(u, false, "%s ('ndrsweep rules' lists and removes them)",
+		    done);
+	else if (!u->msg_error)
+		ui_say(u, true, "no rule installed: the server cannot take it "
+		    "safely; 'ndrsweep rules add %lld' prints it to add by hand",
+		    (long long)c->id);
+}

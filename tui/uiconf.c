@@ -29,7 +29,7 @@ const char *const key_func_names[] = {
 	"release", "limit", "search", "search-next", "help", "sort",
 	"campaigns", "messages", "review", "redraw", "clear-marks",
 	"search-prev", "sort-reverse", "raw", "pipe", "save",
-	"quarantine-all", NULL
+	"quarantine-all", "server-rule", NULL
 };
 
 #define USER_MAX	64

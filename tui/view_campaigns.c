@@ -78,5 +78,5 @@ const struct view_ops view_campaigns = {
 	.draw = draw_camps, .list = camps_list, .title = campaigns_title,
 	.open = campaigns_open,
 	.hints = "Enter:open  d:del s:quar S:quar-all K:keep u:undo  $:commit  "
-	    "o:sort  t:tag  q:back  ?:help",
+	    "o:sort  t:tag  F:rule  q:back  ?:help",
 };
