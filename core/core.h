@@ -37,6 +37,12 @@ struct ndr_strv {
 	size_t	  n;
 };
 /* Add s (taken: freed with the list), look one up, free them all. */
+/* Allocations that cannot fail: out of memory ends the program (text.c;
+ * for every layer). */
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
 void	strv_add(struct ndr_strv *, char *s);
 bool	strv_has(const struct ndr_strv *, const char *);
 void	strv_free(struct ndr_strv *);

@@ -8,11 +8,7 @@
 
 struct mailmime;
 
-/* ---- strings (text.c) ---- */
-char		*xstrdup(const char *);
-char		*xstrndup(const char *, size_t);
-void		*xcalloc(size_t, size_t);
-void		*xreallocarray(void *, size_t, size_t);
+/* ---- strings (text.c; the x* allocations are core.h's) ---- */
 /* A large buffer of at least n bytes (its size in *cap) and back: kept
  * for the next message instead of freed. */
 void		*big_alloc(size_t n, size_t *cap);

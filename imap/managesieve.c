@@ -24,19 +24,6 @@
 #include "core/config.h"
 #include "imap.h"
 
-/* allocations that cannot fail: out of memory ends the program */
-static void *
-must(void *p)
-{
-	if (p == NULL)
-		abort();
-	return p;
-}
-#define xstrdup(s)		((char *)must(strdup(s)))
-#define xstrndup(s, n)		((char *)must(strndup((s), (n))))
-#define xcalloc(n, z)		must(calloc((n), (z)))
-#define xreallocarray(p, n, z)	must(reallocarray((p), (n), (z)))
-
 #define LINE_MAX_	(64u << 10)	/* one line of an answer, at most */
 #define SCRIPT_MAX	(4u << 20)	/* one literal (a script), at most */
 

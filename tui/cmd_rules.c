@@ -24,19 +24,6 @@
 #include "cmd.h"
 #include "log.h"
 
-/* allocations that cannot fail: out of memory ends the program */
-static void *
-must(void *p)
-{
-	if (p == NULL)
-		abort();
-	return p;
-}
-#define xstrdup(s)		((char *)must(strdup(s)))
-#define xstrndup(s, n)		((char *)must(strndup((s), (n))))
-#define xcalloc(n, z)		must(calloc((n), (z)))
-#define xreallocarray(p, n, z)	must(reallocarray((p), (n), (z)))
-
 #define RULES_SCRIPT	"ndrsweep-rules"
 #define MAIN_SCRIPT	"ndrsweep"
 #define DAY		86400
