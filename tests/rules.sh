@@ -10,7 +10,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=17
+N=19
 plan $N
 need $N dovecot dovecot-imapd
 need $N sieve-connect sieve-connect
@@ -169,3 +169,20 @@ grep -q '^    fileinto :create "Quarantine/Backscatter";' "$DC_DIR/out" &&
 out=$("$nd" rules add --config "$cf" 2>&1)
 [ $? = 64 ] && [[ $out == *"rules add takes campaign numbers or --all"* ]] &&
     ok "rules add without campaigns: exit 64 and why" || not_ok "rules add without campaigns ($out)"
+
+# STARTTLS, verified as IMAP's is: the run's CA trusted, another refused
+cft=$DC_DIR/config-tls
+dc_config "$cft" t "port=$DC_PORT" tls=starttls "ca_file=$DC_CA" \
+    "quarantine=$Q" "sieve_port=$DC_SIEVE_PORT"
+out=$("$nd" rules show --config "$cft" 2>&1)
+[ $? = 1 ] && [ "$out" = "ndrsweep: t: no rules on the server" ] &&
+    ok "ManageSieve over STARTTLS, the certificate verified against ca_file, logged in" ||
+    not_ok "ManageSieve over STARTTLS ($out)"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=other CA" \
+    -keyout "$DC_DIR/other.key" -out "$DC_DIR/other.crt" 2>/dev/null
+sed -i "s|^ca_file = .*|ca_file = $DC_DIR/other.crt|" "$cft"
+out=$("$nd" rules show --config "$cft" 2>&1)
+rc=$?
+[ $rc = 2 ] && [[ $out == "ndrsweep: ManageSieve at 127.0.0.1:$DC_SIEVE_PORT: certificate for 127.0.0.1 not trusted: "* ]] &&
+    ok "a certificate ca_file does not vouch for: refused before the password, exit 2" ||
+    not_ok "an untrusted certificate refused ($rc: $out)"
