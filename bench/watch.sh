@@ -37,7 +37,7 @@ dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX \
 "$top/ndrsweep" scan --config "$DC_DIR/config" >/dev/null
 "$top/ndrsweep" watch --config "$DC_DIR/config" >"$DC_DIR/watch.log" 2>&1 &
 wpid=$!
-trap 'kill $wpid 2>/dev/null; dc_stop' EXIT
+trap 'kill $wpid 2>/dev/null || true; dc_stop' EXIT
 sleep 2
 echo "watch: $secs s at $rate messages/s (gen-floods seed $seed, scale $scale)"
 python3 "$top/bench/watch-drive.py" "$DC_DIR/gen" "$DC_DIR/labels.tsv" \
