@@ -397,7 +397,7 @@ empties_join(const struct sent_ctx *s, struct judging *jd)
  * size. */
 static void
 legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c,
-    struct sent_ctx *sc)
+    struct sent_ctx *sc, bool grouped)
 {
 	for (size_t i = 0; i < jd->n; i++) {
 		jd->v->nsig = 0;
@@ -407,6 +407,7 @@ legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c,
 		} else
 			keep(&jd->out[i], jd->v, NDR_LEGIT, 0);
 	}
+	(void)grouped;
 	ndr_campaigns(jd->bad, jd->nb, jd->grp);
 	burst_index(sc, jd);
 	empties_join(sc, jd);
@@ -517,7 +518,8 @@ describe_campaigns(struct judging *jd)
 
 /* Written back: the verdicts that changed, the campaigns. */
 static int
-write_back(struct judging *jd, struct store *st, struct ndr_judge_stats *stats)
+write_back(struct judging *jd, struct store *st, struct ndr_judge_stats *stats,
+    bool grouped)
 {
 	int rc = store_begin(st);
 
@@ -537,6 +539,10 @@ write_back(struct judging *jd, struct store *st, struct ndr_judge_stats *stats)
 			stats->backscatter++;
 		else
 			stats->unsure++;
+		/* new reports only: the judged ones stay as the last
+		 * whole judging left them (their campaigns with them) */
+		if (!grouped && j->verdict != NULL)
+			continue;
 		if (j->verdict == NULL || strcmp(j->verdict, name) != 0 ||
 		    j->campaign != camp_id || j->signals == NULL ||
 		    strcmp(j->signals, o->signals) != 0 ||
@@ -546,7 +552,7 @@ write_back(struct judging *jd, struct store *st, struct ndr_judge_stats *stats)
 			    o->score, o->signals, camp_id);
 		}
 	}
-	if (rc == 0)
+	if (rc == 0 && grouped)
 		rc = store_campaigns_put(st, jd->camp, jd->ng);
 	if (rc == 0)
 		rc = store_commit(st);
@@ -556,17 +562,29 @@ write_back(struct judging *jd, struct store *st, struct ndr_judge_stats *stats)
 	return rc;
 }
 
-int
-ndr_judge_store(struct store *st, const struct ndr_account *acct,
-    struct ndr_judge_stats *stats, char *err, size_t errlen)
+/* Every report (grouped: campaigns made again), or only those not
+ * judged yet. */
+static int
+judge(struct store *st, const struct ndr_account *acct,
+    struct ndr_judge_stats *stats, bool grouped, char *err, size_t errlen)
 {
 	struct sent_ctx sc = { .st = st };
 	struct judging jd = { 0 };
 	int rc = -1;
 
 	memset(stats, 0, sizeof *stats);
+	if (store_evidence_load_some(st, !grouped, &jd.j, &jd.n) != 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		goto out;
+	}
+	size_t fresh = 0;
+	for (size_t i = 0; i < jd.n; i++)
+		fresh += jd.j[i].verdict == NULL;
+	if (!grouped && fresh == 0) {
+		rc = 0;		/* nothing new: nothing to judge */
+		goto out;
+	}
 	if (store_each_sent(st, on_sent, &sc) != 0 ||
-	    store_evidence_load(st, &jd.j, &jd.n) != 0 ||
 	    ndr_bayes_open(st, &sc.bayes) != 0) {
 		snprintf(err, errlen, "%s", store_error(st));
 		goto out;
@@ -584,11 +602,11 @@ ndr_judge_store(struct store *st, const struct ndr_account *acct,
 		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
 	};
 	judging_alloc(&jd);
-	legit_then_groups(&jd, &c, &sc);
+	legit_then_groups(&jd, &c, &sc, grouped);
 	number_campaigns(&jd);
 	judge_rest(&jd, &c);
 	describe_campaigns(&jd);
-	if ((rc = write_back(&jd, st, stats)) != 0)
+	if ((rc = write_back(&jd, st, stats, grouped)) != 0)
 		snprintf(err, errlen, "%s", store_error(st));
 	judging_free(&jd);
 out:
@@ -600,4 +618,18 @@ out:
 	ndr_map_free(&sc.mids);
 	free(sc.burst);
 	return rc;
+}
+
+int
+ndr_judge_store(struct store *st, const struct ndr_account *acct,
+    struct ndr_judge_stats *stats, char *err, size_t errlen)
+{
+	return judge(st, acct, stats, true, err, errlen);
+}
+
+int
+ndr_judge_new(struct store *st, const struct ndr_account *acct,
+    struct ndr_judge_stats *stats, char *err, size_t errlen)
+{
+	return judge(st, acct, stats, false, err, errlen);
 }

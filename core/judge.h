@@ -20,5 +20,12 @@ struct ndr_judge_stats {
  */
 int	ndr_judge_store(struct store *, const struct ndr_account *,
 	    struct ndr_judge_stats *, char *err, size_t errlen);
+/*
+ * Only the reports not judged yet, each on its own evidence (no campaign
+ * grouping: the next ndr_judge_store() does that): what a watch round
+ * needs at the cost of what arrived, not of the whole store.
+ */
+int	ndr_judge_new(struct store *, const struct ndr_account *,
+	    struct ndr_judge_stats *, char *err, size_t errlen);
 
 #endif

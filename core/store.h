@@ -136,6 +136,10 @@ struct store_judged {
 };
 int	store_evidence_load(struct store *, struct store_judged **,
 	    size_t *n);
+/* The same, or (unjudged) only the reports not judged yet and the
+ * latest 3,000 judged ones: what a new report's campaign is found in. */
+int	store_evidence_load_some(struct store *, bool unjudged,
+	    struct store_judged **, size_t *n);
 void	store_judged_free(struct store_judged *, size_t n);
 int	store_verdict_put(struct store *, int64_t folder, uint32_t uid,
 	    const char *verdict, double score, const char *signals,

@@ -63,6 +63,13 @@ st_col_dup(sqlite3_stmt *s, int i)
 int
 store_evidence_load(struct store *st, struct store_judged **out, size_t *n)
 {
+	return store_evidence_load_some(st, false, out, n);
+}
+
+int
+store_evidence_load_some(struct store *st, bool unjudged,
+    struct store_judged **out, size_t *n)
+{
 	sqlite3_stmt *s;
 	struct store_judged *v = NULL;
 	size_t len = 0, cap = 0;
@@ -70,11 +77,17 @@ store_evidence_load(struct store *st, struct store_judged **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT folder, uid, kind, form, date, "
+	/* unjudged: what a scan brought since the last judging, and the
+	 * latest 3,000 judged for the campaigns they are of */
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT folder, uid, kind, form, date, "
 	    "report_to, rcpts, nrcpts, mta, orig_mid, orig_from, orig_sender, "
 	    "orig_date, subject, received, links, simhash, excerpt, verdict, "
-	    "score, signals, campaign, tokens FROM evidence ORDER BY folder, "
-	    "uid",
+	    "score, signals, campaign, tokens FROM evidence %s ORDER BY "
+	    "folder, uid", unjudged ? "WHERE verdict IS NULL OR (folder, uid) "
+	    "IN (SELECT folder, uid FROM evidence WHERE verdict IS NOT NULL "
+	    "ORDER BY date DESC LIMIT 3000)" : "");
+	if (sqlite3_prepare_v2(st->db, sql,
 	    -1, &s, NULL) != SQLITE_OK)
 		return st_fail(st, "store");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {

@@ -124,12 +124,14 @@ struct imap_conn;
 struct imap_scan_stats;
 struct ndr_judge_stats;
 /*
- * Scan the account's folders on an open session, then judge the store.
- * Errors on stderr, one line each; quiet: no progress line. EXIT_OK,
- * EXIT_PARTIAL (some folder failed) or EXIT_SERVER.
+ * Scan the account's folders on an open session, then judge the store
+ * (quick: only the reports not judged yet, no campaigns made again: a
+ * watch round). Errors on stderr, one line each; quiet: no progress
+ * line. EXIT_OK, EXIT_PARTIAL (some folder failed) or EXIT_SERVER.
  */
 int	scan_session(struct account_ctx *, struct imap_conn *, const char *pw,
-	    bool quiet, struct imap_scan_stats *, struct ndr_judge_stats *);
+	    bool quiet, bool quick, struct imap_scan_stats *,
+	    struct ndr_judge_stats *);
 
 /* Replace control characters so hostile text cannot drive the terminal. */
 void	print_safe(FILE *, const char *);

@@ -129,7 +129,8 @@ reopen(struct imap_conn *c, void *arg, char *err, size_t errlen)
 
 int
 scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
-    bool quiet, struct imap_scan_stats *stats, struct ndr_judge_stats *js)
+    bool quiet, bool quick, struct imap_scan_stats *stats,
+    struct ndr_judge_stats *js)
 {
 	const struct ndr_account *a = ctx->a;
 	struct imap_folder *folders = NULL;
@@ -184,7 +185,8 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 	/* judged again every time: the Sent index or the configuration
 	 * may have changed, not only the reports */
 	store_checkpoint_start(ctx->st);
-	if (ndr_judge_store(ctx->st, a, js, err, sizeof err) != 0) {
+	if ((quick ? ndr_judge_new : ndr_judge_store)(ctx->st, a, js, err,
+	    sizeof err) != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		if (rc == EXIT_OK)
 			rc = EXIT_PARTIAL;
@@ -229,7 +231,7 @@ scan_run(int argc, char **argv)
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;
 	}
-	rc = scan_session(&ctx, &c, pw, false, &stats, &js);
+	rc = scan_session(&ctx, &c, pw, false, false, &stats, &js);
 	if (stats.folders == 0 && rc == EXIT_SERVER)
 		goto out;
 	printf("%s: %u folder%s, %u messages (%u new): %u bounces, %u delays, "

@@ -78,6 +78,7 @@ struct watch {
 	bool			 once, verbose;
 	long			 interval;
 	int64_t			 started;
+	int64_t			 judged;	/* the whole store, last */
 	unsigned		 total;		/* quarantined since it started */
 	size_t			 capped;	/* the backlog last said over */
 };
@@ -141,7 +142,13 @@ round_once(struct watch *w)
 		ndr_log(NDR_LOG_INFO, "%s: settled an interrupted run: %u done, "
 		    "%u not sent, %u gone, %u copied", a->name, rs.done,
 		    rs.dropped, rs.vanished, rs.copied);
-	rc = scan_session(&w->ctx, &w->c, w->pw, true, &ss, &js);
+	/* a round judges what arrived; the whole store (campaigns made
+	 * again) at least every interval, and on the first round */
+	int64_t now = (int64_t)time(NULL);
+	bool whole = now - w->judged >= w->interval;
+	rc = scan_session(&w->ctx, &w->c, w->pw, true, !whole, &ss, &js);
+	if (whole && (rc == EXIT_OK || rc == EXIT_PARTIAL))
+		w->judged = now;
 	if (rc != EXIT_OK && rc != EXIT_PARTIAL)
 		goto out;
 	int r0 = rc;

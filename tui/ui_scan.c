@@ -81,7 +81,7 @@ ui_scan_main(void *arg)
 	}
 	ss.progress = scan_progress;
 	ss.progress_arg = u;
-	int rc = scan_session(&t, &c, u->pw, true, &ss, &js);
+	int rc = scan_session(&t, &c, u->pw, true, false, &ss, &js);
 	time_t now = time(NULL);
 	struct tm tm;
 	char hm[16];
