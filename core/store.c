@@ -115,6 +115,11 @@ static const char *const migrations[] = {
 	"m.report, '$.recipients[0].reason'), json_extract(m.report, "
 	"'$.recipients[0].status') FROM messages m WHERE m.folder = "
 	"evidence.folder AND m.uid = evidence.uid);",
+	/* 8 -> 9: the journal's actions on one message found by an index:
+	 * "is this the latest action on it?" (what is in the quarantine,
+	 * what was kept) scanned every done row for every row, quadratic
+	 * in the journal (0.9 s at 3,700 quarantined, each watch round) */
+	"CREATE INDEX journal_msg ON journal(folder, uid);",
 };
 
 int

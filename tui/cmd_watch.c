@@ -83,6 +83,15 @@ struct watch {
 	size_t			 capped;	/* the backlog last said over */
 };
 
+static double
+secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Sleep secs, or less when asked to stop. */
 static void
 pause_for(long secs)
@@ -146,7 +155,9 @@ round_once(struct watch *w)
 	 * again) at least every interval, and on the first round */
 	int64_t now = (int64_t)time(NULL);
 	bool whole = now - w->judged >= w->interval;
+	double t0 = secs();
 	rc = scan_session(&w->ctx, &w->c, w->pw, true, !whole, &ss, &js);
+	double t1 = secs();
 	if (whole && (rc == EXIT_OK || rc == EXIT_PARTIAL))
 		w->judged = now;
 	if (rc != EXIT_OK && rc != EXIT_PARTIAL)
@@ -167,8 +178,10 @@ round_once(struct watch *w)
 		goto out;
 	}
 	w->capped = 0;
+	double t2 = secs();
 	if (p.n)
 		rc = policy_apply(&w->c, &w->ctx, &p, &ex, &ds);
+	double t3 = secs();
 	if (r0 != EXIT_OK)
 		rc = r0;
 	w->total += ds.done[IMAP_QUARANTINE];
@@ -177,6 +190,10 @@ round_once(struct watch *w)
 		    "%s", a->name, ss.new_msgs, ds.done[IMAP_QUARANTINE],
 		    p.campaigns.n, p.campaigns.n == 1 ? "" : "s", ds.vanished ?
 		    "; some were gone already" : "");
+	if (w->verbose)	/* where a round's time goes */
+		ndr_log(NDR_LOG_INFO, "%s: round: scan and judge %.2f s%s, "
+		    "policy %.2f s, moves %.2f s", a->name, t1 - t0, whole ?
+		    " (the whole store)" : "", t2 - t1, t3 - t2);
 	note(w, ds.done[IMAP_QUARANTINE]);
 out:
 	pick_free(&p);

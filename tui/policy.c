@@ -140,8 +140,8 @@ policy_picks(struct account_ctx *ctx, struct pick *p, struct expired *ex,
 	    DAY : 0;
 	if (store_each_candidate(ctx->st, a->quarantine, a->threshold,
 	    a->unsure == NDR_UNSURE_QUARANTINE, add_cand, p) != 0 ||
-	    store_each_quarantined(ctx->st, a->quarantine, add_expired,
-	    ex) != 0) {
+	    (expiry && store_each_quarantined(ctx->st, a->quarantine,
+	    add_expired, ex) != 0)) {
 		ndr_log(NDR_LOG_ERROR, "%s", store_error(ctx->st));
 		return EXIT_CONFIG;
 	}
