@@ -7,6 +7,8 @@
  * then the lock is let go and IDLE again. A lost session is opened again
  * with a growing pause; SIGTERM and SIGINT end it between two steps.
  */
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -112,6 +114,41 @@ note(struct watch *w, unsigned acted)
 		ndr_log(NDR_LOG_ERROR, "%s", store_error(w->ctx.st));
 }
 
+/*
+ * The whole store judged again (campaigns made anew) in a child process
+ * with a connection of its own: what that holds (every report of the
+ * store) is given back when it exits, so a watch running for weeks
+ * stays at the size of a round. 0, or -1 said.
+ */
+static int
+judge_whole(struct watch *w)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		ndr_log(NDR_LOG_ERROR, "%s: cannot judge the store: %s",
+		    w->ctx.a->name, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		struct store *st;
+		struct ndr_judge_stats js;
+		char err[1024];
+		int r = store_open(w->ctx.store_path, &st, err, sizeof err);
+		if (r == 0)
+			r = ndr_judge_store(st, w->ctx.a, &js, err, sizeof err);
+		if (r != 0)
+			ndr_log(NDR_LOG_ERROR, "%s", err);
+		if (st)
+			store_close(st);
+		_exit(r == 0 ? 0 : 1);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 /* One round: lock, session, what a killed run left, scan, judge, act. */
 static int
 round_once(struct watch *w)
@@ -156,10 +193,11 @@ round_once(struct watch *w)
 	int64_t now = (int64_t)time(NULL);
 	bool whole = now - w->judged >= w->interval;
 	double t0 = secs();
-	rc = scan_session(&w->ctx, &w->c, w->pw, true, !whole, &ss, &js);
-	double t1 = secs();
-	if (whole && (rc == EXIT_OK || rc == EXIT_PARTIAL))
+	rc = scan_session(&w->ctx, &w->c, w->pw, true, true, &ss, &js);
+	if (whole && (rc == EXIT_OK || rc == EXIT_PARTIAL) &&
+	    judge_whole(w) == 0)
 		w->judged = now;
+	double t1 = secs();
 	if (rc != EXIT_OK && rc != EXIT_PARTIAL)
 		goto out;
 	int r0 = rc;
