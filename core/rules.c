@@ -54,7 +54,7 @@ string_list(struct ndr_buf *b, const char *const *v, size_t n)
 bool
 ndr_rule_usable(const struct ndr_rule *r)
 {
-	return (r->subject && *r->subject) || r->nlinks > 0;
+	return r->nsubjects > 0 || r->nlinks > 0;
 }
 
 char *
@@ -98,12 +98,17 @@ ndr_rules_script(const struct ndr_rules_ctx *c, const struct ndr_rule *r,
 		}
 		ndr_buf_printf(&b, "    anyof (");
 		bool first = true;
-		if (r[i].subject && *r[i].subject) {
-			struct ndr_buf s = { 0 };
-			ndr_buf_printf(&s, "Subject: %s", r[i].subject);
+		if (r[i].nsubjects) {
+			/* as the original's header line reads */
+			struct ndr_strv sv = { 0 };
+			for (size_t k = 0; k < r[i].nsubjects; k++) {
+				struct ndr_buf s = { 0 };
+				ndr_buf_printf(&s, "Subject: %s", r[i].subjects[k]);
+				strv_add(&sv, s.s);
+			}
 			ndr_buf_printf(&b, "body :raw :contains ");
-			quoted(&b, s.s);
-			ndr_buf_free(&s);
+			string_list(&b, (const char *const *)sv.v, sv.n);
+			strv_free(&sv);
 			first = false;
 		}
 		if (r[i].nlinks) {
@@ -136,48 +141,48 @@ words(const char *s, struct ndr_strv *out)
 	}
 }
 
-char *
-ndr_subject_prefix(const char *const *subjects, size_t n)
+size_t
+ndr_subject_prefixes(const char *const *subjects, size_t n,
+    struct ndr_strv *out, size_t max)
 {
-	struct ndr_strv best = { 0 };
-	size_t bestn = 0, k = 0, have = 0;
+	struct ndr_strv pre = { 0 };
+	size_t *count = NULL, added = 0;
 
-	/* the most common subject, by its first word */
 	for (size_t i = 0; i < n; i++) {
-		if (subjects[i] == NULL || *subjects[i] == '\0')
+		struct ndr_strv w = { 0 };
+		struct ndr_buf b = { 0 };
+		words(subjects[i], &w);
+		for (size_t k = 0; k < w.n && k < 3; k++)
+			ndr_buf_printf(&b, "%s%s", k ? " " : "", w.v[k]);
+		strv_free(&w);
+		if (b.len < 8) {
+			ndr_buf_free(&b);
 			continue;
-		have++;
-		size_t same = 0;
-		for (size_t j = 0; j < n; j++)
-			same += subjects[j] && strcmp(subjects[i], subjects[j]) ==
-			    0;
-		if (same > bestn) {
-			bestn = same;
-			strv_free(&best);
-			words(subjects[i], &best);
 		}
+		size_t j = 0;
+		while (j < pre.n && strcmp(pre.v[j], b.s) != 0)
+			j++;
+		if (j == pre.n) {
+			strv_add(&pre, b.s);
+			count = xreallocarray(count, pre.n, sizeof *count);
+			count[j] = 0;
+		} else
+			ndr_buf_free(&b);
+		count[j]++;
 	}
-	/* as many of its words as begin at least 80% of the subjects */
-	for (k = best.n; k > 0; k--) {
-		size_t len = 0, hit = 0;
-		for (size_t w = 0; w < k; w++)
-			len += strlen(best.v[w]) + (w > 0);
-		char *pre = xcalloc(1, len + 1);
-		for (size_t w = 0; w < k; w++) {
-			if (w)
-				strcat(pre, " ");
-			strcat(pre, best.v[w]);
-		}
-		for (size_t i = 0; i < n; i++)
-			if (subjects[i] && strncmp(subjects[i], pre, len) == 0 &&
-			    (subjects[i][len] == '\0' || subjects[i][len] == ' '))
-				hit++;
-		if (have && hit * 5 >= have * 4 && len >= 8) {
-			strv_free(&best);
-			return pre;
-		}
-		free(pre);
+	/* the most used first */
+	while (added < max) {
+		size_t best = pre.n;
+		for (size_t j = 0; j < pre.n; j++)
+			if (count[j] && (best == pre.n || count[j] > count[best]))
+				best = j;
+		if (best == pre.n)
+			break;
+		strv_add(out, xstrdup(pre.v[best]));
+		count[best] = 0;
+		added++;
 	}
-	strv_free(&best);
-	return NULL;
+	strv_free(&pre);
+	free(count);
+	return added;
 }

@@ -10,7 +10,8 @@
 /* What a campaign's rule recognises its reports by. */
 struct ndr_rule {
 	int64_t		 campaign;
-	const char	*subject;	/* its originals' subjects begin so */
+	const char *const *subjects;	/* its originals' subjects begin so */
+	size_t		 nsubjects;
 	const char *const *links;	/* their link hosts */
 	size_t		 nlinks;
 	const char	*until;		/* YYYY-MM-DD: its last day, or NULL */
@@ -31,9 +32,10 @@ bool	ndr_rule_usable(const struct ndr_rule *);
 /* The whole script, a new string. */
 char	*ndr_rules_script(const struct ndr_rules_ctx *,
 	    const struct ndr_rule *, size_t n);
-/* The words that begin at least 80% of the subjects (the most common
- * subject's first ones, at least 8 characters), a new string; NULL when
- * none do. */
-char	*ndr_subject_prefix(const char *const *subjects, size_t n);
+/* The subjects' beginnings (their first three words, at least 8
+ * characters), most used first, at most max, added to out (new
+ * strings); how many. */
+size_t	ndr_subject_prefixes(const char *const *subjects, size_t n,
+	    struct ndr_strv *out, size_t max);
 
 #endif

@@ -809,9 +809,10 @@ START_TEST(test_rules_script)
 {
 	const char *links[] = { "spin.example", "x\"y.example" };
 	const char *ex[] = { "@ndrsweep.test>", "smtp.ndrsweep.test" };
+	const char *subj[] = { "Casino \"free\" spins" };
 	struct ndr_rule r[] = {
-		{ 7, "Casino \"free\" spins", links, 2, "2027-01-04" },
-		{ 8, NULL, NULL, 0, "2027-01-04" },	/* nothing to go by */
+		{ 7, subj, 1, links, 2, "2027-01-04" },
+		{ 8, NULL, 0, NULL, 0, "2027-01-04" },	/* nothing to go by */
 	};
 	struct ndr_rules_ctx c = { "Quarantine/Backscatter", ex, 2, true, true,
 	    true };
@@ -826,8 +827,8 @@ START_TEST(test_rules_script)
 	    "[\"@ndrsweep.test>\", \"smtp.ndrsweep.test\"]"));
 	ck_assert_ptr_nonnull(strstr(s, "currentdate :value \"le\" \"date\" "
 	    "\"2027-01-04\""));
-	ck_assert_ptr_nonnull(strstr(s, "body :raw :contains \"Subject: Casino "
-	    "\\\"free\\\" spins\""));
+	ck_assert_ptr_nonnull(strstr(s, "body :raw :contains [\"Subject: Casino "
+	    "\\\"free\\\" spins\"]"));
 	ck_assert_ptr_nonnull(strstr(s, "[\"spin.example\", \"x\\\"y.example\"]"));
 	ck_assert_ptr_nonnull(strstr(s, "fileinto :create "
 	    "\"Quarantine/Backscatter\";\n    stop;"));
@@ -846,20 +847,18 @@ END_TEST
 START_TEST(test_subject_prefix)
 {
 	const char *a[] = { "Casino free spins inside zz985",
-	    "Casino free spins inside q1", "Casino free spins inside 77",
-	    "Casino free spins inside", "Hello" };
-	char *p = ndr_subject_prefix(a, 5);
+	    "Casino free spins today q1", "Casino free spins inside 77",
+	    "Hi", "Cheap watches from Geneva 1", NULL, "" };
+	struct ndr_strv out = { 0 };
 
-	ck_assert_str_eq(p, "Casino free spins inside");
-	free(p);
-	/* no words begin 80% of them */
-	const char *b[] = { "Invoice 1", "Hello there", "Re: order",
-	    "Your parcel" };
-	ck_assert_ptr_null(ndr_subject_prefix(b, 4));
-	/* too short to go by */
-	const char *c[] = { "Hi 1", "Hi 2", "Hi 3" };
-	ck_assert_ptr_null(ndr_subject_prefix(c, 3));
-	ck_assert_ptr_null(ndr_subject_prefix(NULL, 0));
+	ck_assert_uint_eq(ndr_subject_prefixes(a, 7, &out, 20), 2);
+	ck_assert_str_eq(out.v[0], "Casino free spins");	/* the most used */
+	ck_assert_str_eq(out.v[1], "Cheap watches from");
+	strv_free(&out);
+	/* at most max */
+	ck_assert_uint_eq(ndr_subject_prefixes(a, 7, &out, 1), 1);
+	strv_free(&out);
+	ck_assert_uint_eq(ndr_subject_prefixes(NULL, 0, &out, 20), 0);
 }
 END_TEST
 

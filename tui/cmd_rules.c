@@ -28,6 +28,7 @@
 #define MAIN_SCRIPT	"ndrsweep"
 #define DAY		86400
 #define EXCLUDE_MAX	64
+#define RULE_KEYS	20	/* subjects, links: at most as many a rule */
 
 static void
 rules_usage(FILE *f)
@@ -233,8 +234,10 @@ struct rules {
 static void
 rules_free(struct rules *rs)
 {
-	for (size_t i = 0; i < rs->n; i++)
+	for (size_t i = 0; i < rs->n; i++) {
 		free((void *)rs->r[i].links);
+		free((void *)rs->r[i].subjects);
+	}
 	free(rs->r);
 	strv_free(&rs->keep);
 }
@@ -259,19 +262,23 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 		ids[k++] = ids[i];
 		struct ndr_rule *r = &rs->r[rs->n++];
 		r->campaign = c->id;
-		/* the subject its reports' originals begin with */
-		struct ndr_strv subj = { 0 };
+		/* how its reports' originals' subjects begin */
+		struct ndr_strv subj = { 0 }, pre = { 0 };
 		store_campaign_subjects(ctx->st, c->id, on_subject, &subj);
-		char *pre = ndr_subject_prefix((const char *const *)subj.v,
-		    subj.n);
+		ndr_subject_prefixes((const char *const *)subj.v, subj.n, &pre,
+		    RULE_KEYS);
 		strv_free(&subj);
-		if (pre) {
-			strv_add(&rs->keep, pre);
-			r->subject = pre;
+		const char **sv = xcalloc(pre.n + 1, sizeof *sv);
+		for (size_t q = 0; q < pre.n; q++) {
+			strv_add(&rs->keep, pre.v[q]);
+			sv[q] = pre.v[q];
 		}
-		/* its link hosts, at most 8 */
-		const char **links = xcalloc(9, sizeof *links);
-		for (char *p = c->links; p && *p && r->nlinks < 8; ) {
+		r->subjects = sv;
+		r->nsubjects = pre.n;
+		free(pre.v);	/* the strings are rs->keep's now */
+		/* its link hosts */
+		const char **links = xcalloc(RULE_KEYS + 1, sizeof *links);
+		for (char *p = c->links; p && *p && r->nlinks < RULE_KEYS; ) {
 			p += strspn(p, " ,");
 			size_t l = strcspn(p, " ,");
 			if (l == 0)
