@@ -7,7 +7,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=14
+N=15
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -150,6 +150,17 @@ done
     not_ok "killed during a round: $lost checks failed; $(dc_count INBOX) in INBOX, $(dc_count "$Q") quarantined"
 [ "$(dc_count Trash)" = - ] || [ "$(dc_count Trash)" = 0 ] &&
     ok "(nothing went anywhere else)" || not_ok "(nothing went anywhere else: Trash $(dc_count Trash))"
+# IDLE renewed: with --interval 10 the wait ends every 10 s and a new
+# round begins (servers drop an IDLE at 30 minutes: watch renews at 25)
+"$nd" watch --config "$cf" --interval 10 --verbose >"$DC_DIR/idle.log" 2>&1 &
+wpid=$!
+sleep 23
+flood 1
+until_ 10 quar_is $((expect - 2)) && [ "$(grep -c 'round: scan' "$DC_DIR/idle.log")" -ge 3 ] &&
+    ok "IDLE is renewed when its time is up, a round each time, and still wakes for mail ($(grep -c 'round: scan' "$DC_DIR/idle.log") rounds)" ||
+    not_ok "IDLE renewed ($(grep -c 'round: scan' "$DC_DIR/idle.log") rounds; $(dc_count "$Q") quarantined)"
+kill -TERM "$wpid"
+wait "$wpid"
 out=$("$nd" watch --interval 5 --config "$cf" 2>&1)
 rc=$?
 [ "$rc" = 64 ] && [[ $out == *"--interval takes 10 to 1500 seconds, not '5'"* ]] &&
