@@ -397,7 +397,7 @@ empties_join(const struct sent_ctx *s, struct judging *jd)
  * size. */
 static void
 legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c,
-    struct sent_ctx *sc, bool grouped)
+    struct sent_ctx *sc)
 {
 	for (size_t i = 0; i < jd->n; i++) {
 		jd->v->nsig = 0;
@@ -407,7 +407,6 @@ legit_then_groups(struct judging *jd, const struct ndr_judge_ctx *c,
 		} else
 			keep(&jd->out[i], jd->v, NDR_LEGIT, 0);
 	}
-	(void)grouped;
 	ndr_campaigns(jd->bad, jd->nb, jd->grp);
 	burst_index(sc, jd);
 	empties_join(sc, jd);
@@ -602,7 +601,7 @@ judge(struct store *st, const struct ndr_account *acct,
 		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
 	};
 	judging_alloc(&jd);
-	legit_then_groups(&jd, &c, &sc, grouped);
+	legit_then_groups(&jd, &c, &sc);
 	number_campaigns(&jd);
 	judge_rest(&jd, &c);
 	describe_campaigns(&jd);

@@ -605,6 +605,38 @@ char_show(const unsigned char *p, bool utf8, int *len, int *w)
 	return NULL;
 }
 
+/* The characters at *p shown into out at *o while their columns stay
+ * within limit (counted in *used) and reserve bytes are left; *p left at
+ * the first that did not fit. */
+static void
+copy_fit(const unsigned char **p, int limit, bool utf8, char *out,
+    size_t outlen, size_t reserve, size_t *o, int *used)
+{
+	int len, w;
+
+	for (; **p; *p += len) {
+		const char *rep = char_show(*p, utf8, &len, &w);
+		size_t need = rep ? strlen(rep) : (size_t)len;
+		if (*used + w > limit || *o + need + reserve > outlen)
+			break;
+		memcpy(out + *o, rep ? rep : (const char *)*p, need);
+		*o += need;
+		*used += w;
+	}
+}
+
+/* Padded with spaces to cols when pad, and ended. */
+static int
+pad_end(char *out, size_t outlen, size_t o, int used, int cols, bool pad)
+{
+	while (pad && used < cols && o + 1 < outlen) {
+		out[o++] = ' ';
+		used++;
+	}
+	out[o] = '\0';
+	return used;
+}
+
 int
 text_fit(const char *s, int cols, bool pad, bool utf8, char *out,
     size_t outlen)
@@ -622,25 +654,12 @@ text_fit(const char *s, int cols, bool pad, bool utf8, char *out,
 	}
 	if (total > cols)
 		limit = cols - 1;
-	for (; *p; p += len) {
-		const char *rep = char_show(p, utf8, &len, &w);
-		size_t need = rep ? strlen(rep) : (size_t)len;
-		if (used + w > limit || o + need + 2 > outlen)
-			break;
-		memcpy(out + o, rep ? rep : (const char *)p, need);
-		o += need;
-		used += w;
-	}
+	copy_fit(&p, limit, utf8, out, outlen, 2, &o, &used);
 	if (*p && cols > 0) {
 		out[o++] = '>';
 		used++;
 	}
-	while (pad && used < cols && o + 1 < outlen) {
-		out[o++] = ' ';
-		used++;
-	}
-	out[o] = '\0';
-	return used;
+	return pad_end(out, outlen, o, used, cols, pad);
 }
 
 int
@@ -667,36 +686,18 @@ text_fit_path(const char *s, int cols, bool pad, bool utf8, char *out,
 	int headw = budget - tailw, used = 0;
 	size_t o = 0;
 	const unsigned char *q = p;
-	for (; *q; q += len) {
-		const char *rep = char_show(q, utf8, &len, &w);
-		size_t need = rep ? strlen(rep) : (size_t)len;
-		if (used + w > headw || o + need + 8 > outlen)
-			break;
-		memcpy(out + o, rep ? rep : (const char *)q, need);
-		o += need;
-		used += w;
-	}
+	copy_fit(&q, headw, utf8, out, outlen, 8, &o, &used);
 	o += (size_t)snprintf(out + o, outlen - o, "%s", ell);
 	used += ellw;
-	/* the tail: the characters whose columns end within tailw of the
-	 * end, as many as fit what is left */
+	/* the tail: from the first character that starts within what is
+	 * left of the end, as many as fit */
 	int skip = total - (cols - used), at = 0;
-	for (q = p; *q; q += len) {
-		const char *rep = char_show(q, utf8, &len, &w);
-		size_t need = rep ? strlen(rep) : (size_t)len;
-		if (at >= skip && used + w <= cols && o + need + 2 < outlen) {
-			memcpy(out + o, rep ? rep : (const char *)q, need);
-			o += need;
-			used += w;
-		}
+	for (q = p; *q && at < skip; q += len) {
+		char_show(q, utf8, &len, &w);
 		at += w;
 	}
-	while (pad && used < cols && o + 1 < outlen) {
-		out[o++] = ' ';
-		used++;
-	}
-	out[o] = '\0';
-	return used;
+	copy_fit(&q, cols, utf8, out, outlen, 3, &o, &used);
+	return pad_end(out, outlen, o, used, cols, pad);
 }
 
 size_t

@@ -146,6 +146,9 @@ char	*ui_prompt(struct ui *, const char *what, const char *init);
 int	ui_pattern_resolve(struct ui *, struct pattern *);
 /* ui_marks.c: marks, tags, patterns, search, limit */
 void	ui_do_mark(struct ui *, enum action);
+/* The message under the cursor of a message list, or the one the
+ * detail shows; NULL elsewhere. */
+struct item *ui_cur_item(struct ui *);
 /* S: every line of the list on screen (campaigns or messages, as
  * limited) marked quarantine, as one action u undoes */
 void	ui_do_mark_all(struct ui *);

@@ -167,8 +167,8 @@ mark_of(enum action a)
 	}
 }
 
-static struct item *
-cur_item(struct ui *u)
+struct item *
+ui_cur_item(struct ui *u)
 {
 	struct list *l = ui_cur_list(u);
 
@@ -202,7 +202,7 @@ ui_do_mark(struct ui *u, enum action a)
 		    mk == MARK_NONE ? "" : mark_names[mk]);
 		list_move(&u->camps, 1, rows);
 	} else {
-		struct item *it = cur_item(u);
+		struct item *it = ui_cur_item(u);
 		if (it == NULL) {
 			undo_end(u);
 			return;
@@ -312,7 +312,7 @@ ui_do_tag(struct ui *u)
 				u->m.items[i].tagged = to;
 		list_move(&u->camps, 1, rows);
 	} else {
-		struct item *it = cur_item(u);
+		struct item *it = ui_cur_item(u);
 		if (it == NULL)
 			return;
 		it->tagged = !it->tagged;

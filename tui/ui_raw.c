@@ -26,20 +26,15 @@
 #define RAW_CAP		(8u << 20)	/* what is fetched of one message */
 #define RAW_LINES	20000		/* what the raw view shows of it */
 
-/* The message a key acts on: the one shown, or the line under the
- * cursor of a message list; NULL (and said) when there is none. */
+/* The message a key acts on (ui_cur_item), or NULL said. */
 static struct item *
 cur_item(struct ui *u)
 {
-	struct list *l = ui_cur_list(u);
+	struct item *it = ui_cur_item(u);
 
-	if (ui_top(u) == VIEW_DETAIL)
-		return u->shown;
-	if (l && l->n && (ui_top(u) == VIEW_MESSAGES ||
-	    ui_top(u) == VIEW_REVIEW))
-		return &u->m.items[l->v[l->cur]];
-	ui_say(u, true, "no message here");
-	return NULL;
+	if (it == NULL)
+		ui_say(u, true, "no message here");
+	return it;
 }
 
 void
@@ -171,14 +166,11 @@ shell_out(struct ui *u, const char *cmd, int *status)
 	if (f == NULL)
 		*status = -1;
 	else {
-		/* a command that stops reading is no reason to die */
-		struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-		sigemptyset(&ign.sa_mask);
-		sigaction(SIGPIPE, &ign, &old);
+		/* a command that stops reading ends the write, not us:
+		 * SIGPIPE is ignored for the whole program (main.c) */
 		size_t w = fwrite(u->raw, 1, u->rawlen, f);
 		(void)w;
 		*status = pclose(f);
-		sigaction(SIGPIPE, &old, NULL);
 	}
 	if (saved != -1) {
 		dup2(saved, STDERR_FILENO);
