@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -159,7 +160,7 @@ set_fingerprint(char **dst, const char *v)
 
 /* The keys of an account section: where each goes and what it takes. */
 enum kind { K_STR, K_PORT, K_TLS, K_FP, K_LIST, K_LOWLIST, K_RELAYS, K_SCORE,
-	K_COUNT, K_UNSURE };
+	K_COUNT, K_UNSURE, K_SEP, K_CLASSIFIER };
 
 /* a number in [0, 1] */
 static bool
@@ -228,6 +229,10 @@ static const struct key {
 	{ "timeout", K_COUNT, F(timeout), "a number of seconds" },
 	{ "sieve_port", K_PORT, F(sieve_port), "a port from 1 to 65535" },
 	{ "rule_quiet_days", K_COUNT, F(rule_quiet_days), "a number of days" },
+	{ "master_user", K_STR, F(master_user), "a user name" },
+	{ "master_separator", K_SEP, F(master_separator),
+	    "one character, such as *" },
+	{ "classifier", K_CLASSIFIER, F(shared_classifier), "own or shared" },
 #undef F
 };
 
@@ -254,6 +259,16 @@ set_key(struct ndr_account *a, const char *key, const char *v, bool *known)
 		case K_SCORE: ok = set_score(dst, v); break;
 		case K_COUNT: ok = set_count(dst, v); break;
 		case K_UNSURE: ok = set_unsure(dst, v); break;
+		case K_SEP:
+			ok = strlen(v) == 1 && !isalnum((unsigned char)*v);
+			if (ok)
+				*(char *)dst = *v;
+			break;
+		case K_CLASSIFIER:
+			ok = strcmp(v, "own") == 0 || strcmp(v, "shared") == 0;
+			if (ok)
+				*(bool *)dst = *v == 's';
+			break;
 		default: ok = set_list(dst, v, true); break;
 		}
 		return ok ? NULL : k->want;
@@ -267,7 +282,7 @@ account_free(struct ndr_account *a)
 {
 	NDR_FREE(a->name, a->host, a->user, a->password_cmd,
 	    a->password_file, a->ca_file, a->fingerprint, a->quarantine,
-	    a->trash, a->batv_key);
+	    a->trash, a->batv_key, a->master_user, a->error);
 	strv_free(&a->addresses);
 	strv_free(&a->own_relays);
 	strv_free(&a->folders);
@@ -282,6 +297,8 @@ ndr_config_free(struct ndr_config *cfg)
 	free(cfg->accounts);
 	strv_free(&cfg->ui);
 	free(cfg->path);
+	free(cfg->users_cmd);
+	free(cfg->users_file);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -309,129 +326,350 @@ static bool
 complete(const struct ndr_config *cfg, struct ndr_account *a,
     char *err, size_t errlen)
 {
-	const char *missing = a ? account_check(a) : NULL;
+	const char *missing = account_check(a);
+	const char *what = a->generated ? "account" : "[account";
+	const char *close = a->generated ? " (from users_cmd)" : "]";
 
 	if (missing == NULL)
 		return true;
 	if (strcmp(missing, "password_cmd") == 0)
-		seterr(err, errlen, "%s:%u: [account %s] has both password_cmd "
-		    "and password_file; keep one", cfg->path, a->line, a->name);
+		seterr(err, errlen, "%s:%u: %s %s%s has both password_cmd "
+		    "and password_file; keep one", cfg->path, a->line, what,
+		    a->name, close);
 	else
-		seterr(err, errlen, "%s:%u: [account %s] needs '%s'", cfg->path,
-		    a->line, a->name, missing);
+		seterr(err, errlen, "%s:%u: %s %s%s needs '%s'", cfg->path,
+		    a->line, what, a->name, close, missing);
 	return false;
 }
 
-/* "[account NAME]": a new account, with the defaults; NULL and err when
- * the line is no such section, or the previous account is incomplete. */
-static struct ndr_account *
-section(struct ndr_config *cfg, struct ndr_account *cur, char *line,
-    unsigned lineno, char *err, size_t errlen)
+/* An account with nothing but the built-in defaults. */
+static void
+account_init(struct ndr_account *a, const char *name, unsigned line)
 {
+	memset(a, 0, sizeof *a);
+	a->name = xstrdup(name);
+	a->line = line;
+	a->threshold = NDR_THRESHOLD_DEFAULT;
+	a->retention = NDR_RETENTION_DEFAULT;
+	a->max_actions = NDR_MAX_ACTIONS_DEFAULT;
+	a->timeout = NDR_TIMEOUT_DEFAULT;
+	a->rule_quiet_days = 30;
+}
+
+static struct ndr_account *
+account_new(struct ndr_config *cfg, const char *name, unsigned line)
+{
+	cfg->accounts = xreallocarray(cfg->accounts, cfg->naccounts + 1,
+	    sizeof *cfg->accounts);
+	account_init(&cfg->accounts[cfg->naccounts], name, line);
+	return &cfg->accounts[cfg->naccounts++];
+}
+
+static bool
+has_account(const struct ndr_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->naccounts; i++)
+		if (strcmp(cfg->accounts[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Where the section being read puts its keys. */
+enum where { IN_NONE, IN_ACCOUNT, IN_DEFAULTS, IN_UI };
+
+/* A key line of [defaults] or of an account, kept to be applied once the
+ * whole file is read ([defaults] first, wherever it stands). */
+struct kv {
+	size_t		 acct;		/* SIZE_MAX: [defaults] */
+	unsigned	 line;
+	char		*key, *val;
+};
+
+struct parse {
+	struct ndr_config	*cfg;
+	enum where		 in;
+	size_t			 cur;	/* the account being read */
+	struct kv		*kv;
+	size_t			 nkv;
+	bool			 tolerant;
+	unsigned		 users_line;	/* of users_cmd or users_file */
+	char			*err;
+	size_t			 errlen;
+};
+
+/* "[account NAME]", "[defaults]" or "[ui]"; -1 and err when the line is
+ * no such section. */
+static int
+section(struct parse *ps, char *line, unsigned lineno)
+{
+	struct ndr_config *cfg = ps->cfg;
 	char *end = strchr(line, ']'), *name;
 
 	if (end == NULL || end[1] != '\0') {
-		seterr(err, errlen, "%s:%u: a section is written [account NAME]",
-		    cfg->path, lineno);
-		return NULL;
+		seterr(ps->err, ps->errlen, "%s:%u: a section is written "
+		    "[account NAME]", cfg->path, lineno);
+		return -1;
 	}
 	*end = '\0';
 	name = strip(line + 1);
+	if (strcmp(name, "ui") == 0 || strcmp(name, "defaults") == 0) {
+		ps->in = *name == 'u' ? IN_UI : IN_DEFAULTS;
+		return 0;
+	}
 	if (strncmp(name, "account", 7) != 0 ||
 	    !isspace((unsigned char)name[7]) || *strip(name + 7) == '\0') {
-		seterr(err, errlen, "%s:%u: unknown section [%s]; a section is "
-		    "written [account NAME] or [ui]", cfg->path, lineno, name);
-		return NULL;
+		seterr(ps->err, ps->errlen, "%s:%u: unknown section [%s]; a "
+		    "section is written [account NAME], [defaults] or [ui]",
+		    cfg->path, lineno, name);
+		return -1;
 	}
 	name = strip(name + 7);
-	for (size_t i = 0; i < cfg->naccounts; i++)
-		if (strcmp(cfg->accounts[i].name, name) == 0) {
-			seterr(err, errlen, "%s:%u: account '%s' defined twice",
-			    cfg->path, lineno, name);
-			return NULL;
-		}
-	if (!complete(cfg, cur, err, errlen))
-		return NULL;
-	cfg->accounts = xreallocarray(cfg->accounts, cfg->naccounts + 1,
-	    sizeof *cfg->accounts);
-	cur = &cfg->accounts[cfg->naccounts++];
-	memset(cur, 0, sizeof *cur);
-	cur->name = xstrdup(name);
-	cur->line = lineno;
-	cur->threshold = NDR_THRESHOLD_DEFAULT;
-	cur->retention = NDR_RETENTION_DEFAULT;
-	cur->max_actions = NDR_MAX_ACTIONS_DEFAULT;
-	cur->timeout = NDR_TIMEOUT_DEFAULT;
-	cur->rule_quiet_days = 30;
-	return cur;
+	if (has_account(cfg, name)) {
+		seterr(ps->err, ps->errlen, "%s:%u: account '%s' defined twice",
+		    cfg->path, lineno, name);
+		return -1;
+	}
+	account_new(cfg, name, lineno);
+	ps->cur = cfg->naccounts - 1;
+	ps->in = IN_ACCOUNT;
+	return 0;
 }
 
 /* "key = value" in [ui]: kept as "LINE KEY VALUE" for the interface. */
 static int
-ui_line(struct ndr_config *cfg, const char *key, const char *v,
-    unsigned lineno, char *err, size_t errlen)
+ui_line(struct parse *ps, const char *key, const char *v, unsigned lineno)
 {
 	char *s;
 
 	if (strcmp(key, "bind") != 0 && strcmp(key, "color") != 0) {
-		seterr(err, errlen, "%s:%u: unknown key '%s' in [ui] (bind, "
-		    "color)", cfg->path, lineno, key);
+		seterr(ps->err, ps->errlen, "%s:%u: unknown key '%s' in [ui] "
+		    "(bind, color)", ps->cfg->path, lineno, key);
 		return -1;
 	}
 	if (asprintf(&s, "%u %s %s", lineno, key, v) < 0)
 		abort();
-	strv_add(&cfg->ui, s);
+	strv_add(&ps->cfg->ui, s);
 	return 0;
 }
 
-/* "key = value" in account cur (or in [ui] when ui); -1 and err when it
- * is none of ours. */
-static int
-key_line(struct ndr_config *cfg, struct ndr_account *cur, bool ui,
-    char *line, unsigned lineno, char *err, size_t errlen)
+/* The keys only [defaults] takes: where the accounts come from. */
+static bool
+defaults_only(struct parse *ps, const char *key, const char *v)
 {
-	char *eq = strchr(line, '='), *key, *v;
-	const char *want;
-	bool known;
+	char **dst = strcmp(key, "users_cmd") == 0 ? &ps->cfg->users_cmd :
+	    strcmp(key, "users_file") == 0 ? &ps->cfg->users_file : NULL;
 
-	if (eq == NULL) {
-		seterr(err, errlen, "%s:%u: expected key = value", cfg->path,
-		    lineno);
-		return -1;
-	}
-	*eq = '\0';
-	key = strip(line);
-	v = strip(eq + 1);
-	if (ui)
-		return ui_line(cfg, key, v, lineno, err, errlen);
-	if (cur == NULL) {
-		seterr(err, errlen, "%s:%u: key '%s' outside any [account "
-		    "NAME] section", cfg->path, lineno, key);
-		return -1;
-	}
-	want = set_key(cur, key, v, &known);
+	if (dst == NULL)
+		return false;
+	set_str(dst, v);
+	return true;
+}
+
+/* One key applied to a; NULL when taken, else the error line. */
+static bool
+apply(const struct ndr_config *cfg, struct ndr_account *a, const char *key,
+    const char *v, unsigned lineno, const char *section, char *err,
+    size_t errlen)
+{
+	bool known;
+	const char *want = set_key(a, key, v, &known);
+
 	if (!known) {
-		seterr(err, errlen, "%s:%u: unknown key '%s' in [account %s]",
-		    cfg->path, lineno, key, cur->name);
-		return -1;
+		seterr(err, errlen, "%s:%u: unknown key '%s' in %s", cfg->path,
+		    lineno, key, section);
+		return false;
 	}
 	if (want) {
 		seterr(err, errlen, "%s:%u: bad value for '%s': expected %s",
 		    cfg->path, lineno, key, want);
+		return false;
+	}
+	return true;
+}
+
+/* "key = value": checked now (the error names its line), applied when
+ * the file is read. -1 and err when it is none of ours. */
+static int
+key_line(struct parse *ps, char *line, unsigned lineno)
+{
+	struct ndr_config *cfg = ps->cfg;
+	char *eq = strchr(line, '='), *key, *v, sect[300];
+	struct ndr_account scratch;
+	bool ok;
+
+	if (eq == NULL) {
+		seterr(ps->err, ps->errlen, "%s:%u: expected key = value",
+		    cfg->path, lineno);
+		goto bad;
+	}
+	*eq = '\0';
+	key = strip(line);
+	v = strip(eq + 1);
+	if (ps->in == IN_UI)
+		return ui_line(ps, key, v, lineno);
+	if (ps->in == IN_NONE) {
+		seterr(ps->err, ps->errlen, "%s:%u: key '%s' outside any "
+		    "[account NAME] section", cfg->path, lineno, key);
+		return -1;
+	}
+	if (ps->in == IN_DEFAULTS && defaults_only(ps, key, v)) {
+		ps->users_line = lineno;
+		return 0;
+	}
+	if (ps->in == IN_DEFAULTS)
+		snprintf(sect, sizeof sect, "[defaults]");
+	else
+		snprintf(sect, sizeof sect, "[account %.200s]",
+		    cfg->accounts[ps->cur].name);
+	account_init(&scratch, "", lineno);
+	ok = apply(cfg, &scratch, key, v, lineno, sect, ps->err, ps->errlen);
+	account_free(&scratch);
+	if (!ok)
+		goto bad;
+	ps->kv = xreallocarray(ps->kv, ps->nkv + 1, sizeof *ps->kv);
+	ps->kv[ps->nkv++] = (struct kv){ ps->in == IN_DEFAULTS ? SIZE_MAX :
+	    ps->cur, lineno, xstrdup(key), xstrdup(v) };
+	return 0;
+bad:
+	/* a mistake in one account's section is that account's alone when
+	 * the caller can go on with the others (--all) */
+	if (ps->tolerant && ps->in == IN_ACCOUNT) {
+		struct ndr_account *a = &cfg->accounts[ps->cur];
+		if (a->error == NULL)
+			a->error = xstrdup(ps->err);
+		return 0;
+	}
+	return -1;
+}
+
+/* The users users_cmd prints (or users_file holds), one a line; -1 and
+ * err when the command fails or the file cannot be read. */
+static int
+read_users(struct ndr_config *cfg, struct ndr_strv *users, char *err,
+    size_t errlen)
+{
+	FILE *f;
+	char buf[1024];
+	int status = 0;
+
+	if (cfg->users_cmd)
+		f = popen(cfg->users_cmd, "r");
+	else
+		f = fopen(cfg->users_file, "r");
+	if (f == NULL) {
+		seterr(err, errlen, "%s: %s: %s", cfg->path, cfg->users_cmd ?
+		    "users_cmd" : cfg->users_file, strerror(errno));
+		return -1;
+	}
+	while (fgets(buf, sizeof buf, f)) {
+		char *u = strip(buf);
+		if (*u && *u != '#' && !strv_has(users, u))
+			strv_add(users, xstrdup(u));
+	}
+	if (cfg->users_cmd)
+		status = pclose(f);
+	else
+		fclose(f);
+	if (cfg->users_cmd && (status == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)) {
+		seterr(err, errlen, "%s: users_cmd failed (%s %d)", cfg->path,
+		    status != -1 && WIFEXITED(status) ? "exit status" : "signal",
+		    status == -1 ? 0 : WIFEXITED(status) ? WEXITSTATUS(status) :
+		    WTERMSIG(status));
 		return -1;
 	}
 	return 0;
 }
 
-int
-ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
+/* A user name that can name an account (and its store's file). */
+static bool
+name_ok(const char *u)
+{
+	if (*u == '\0' || *u == '.' || strlen(u) > 200)
+		return false;
+	for (const char *p = u; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._@+-=", *p))
+			return false;
+	return true;
+}
+
+/* Every account as the file makes it: the built-in defaults, then
+ * [defaults], then its own keys; the users of users_cmd as accounts of
+ * their own. Errors go to the account (tolerant) or end the load. */
+static int
+build(struct parse *ps)
+{
+	struct ndr_config *cfg = ps->cfg;
+	struct ndr_strv users = { 0 };
+	size_t explicit = cfg->naccounts;
+
+	if ((cfg->users_cmd || cfg->users_file) &&
+	    read_users(cfg, &users, ps->err, ps->errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < users.n; i++) {
+		if (has_account(cfg, users.v[i]))
+			continue;	/* its own section says more */
+		struct ndr_account *a = account_new(cfg, users.v[i],
+		    ps->users_line);
+		a->generated = true;
+		if (!name_ok(users.v[i]))
+			a->error = xstrdup("users_cmd printed a name that "
+			    "cannot name an account (letters, digits and "
+			    "._@+-= only)");
+	}
+	for (size_t i = 0; i < cfg->naccounts; i++) {
+		struct ndr_account *a = &cfg->accounts[i];
+		char *name = a->name, *error = a->error;
+		unsigned line = a->line;
+		bool gen = a->generated;
+		a->name = a->error = NULL;
+		account_free(a);
+		account_init(a, name, line);
+		free(name);
+		a->error = error;
+		a->generated = gen;
+		for (size_t k = 0; k < ps->nkv; k++) {
+			const struct kv *kv = &ps->kv[k];
+			if (kv->acct == SIZE_MAX)
+				apply(cfg, a, kv->key, kv->val, kv->line,
+				    "[defaults]", ps->err, ps->errlen);
+		}
+		for (size_t k = 0; k < ps->nkv; k++)
+			if (ps->kv[k].acct == i)
+				apply(cfg, a, ps->kv[k].key, ps->kv[k].val,
+				    ps->kv[k].line, "", ps->err, ps->errlen);
+		/* a user's account is that user, unless its section says */
+		if (gen || (i < explicit && a->user == NULL &&
+		    strv_has(&users, a->name)))
+			set_str(&a->user, a->name);
+		if (a->error == NULL && !complete(cfg, a, ps->err, ps->errlen)) {
+			if (!ps->tolerant) {
+				strv_free(&users);
+				return -1;
+			}
+			a->error = xstrdup(ps->err);
+		}
+	}
+	strv_free(&users);
+	if (cfg->naccounts == 0) {
+		seterr(ps->err, ps->errlen, "%s: no [account NAME] section%s",
+		    cfg->path, cfg->users_cmd || cfg->users_file ?
+		    ", and users_cmd gave no user" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load(const char *path, struct ndr_config *cfg, bool tolerant, char *err,
     size_t errlen)
 {
 	FILE *f;
 	char buf[4096];
 	unsigned lineno = 0;
-	struct ndr_account *cur = NULL;
-	bool ui = false;
+	struct parse ps = { .cfg = cfg, .tolerant = tolerant, .err = err,
+	    .errlen = errlen };
+	int rc = -1;
 
 	memset(cfg, 0, sizeof *cfg);
 	if ((f = fopen(path, "r")) == NULL) {
@@ -445,7 +683,7 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 		lineno++;
 		if (strchr(buf, '\n') == NULL && !feof(f)) {
 			seterr(err, errlen, "%s:%u: line too long", path, lineno);
-			goto fail;
+			goto out;
 		}
 		/* a comment starts a line, or follows a blank */
 		for (hash = line; (hash = strchr(hash, '#')) != NULL; hash++)
@@ -456,37 +694,39 @@ ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 		line = strip(line);
 		if (*line == '\0' || *line == ';')
 			continue;
-		if (strcmp(line, "[ui]") == 0) {
-			/* the interface's keys and colours, for every account */
-			if (!complete(cfg, cur, err, errlen))
-				goto fail;
-			cur = NULL;
-			ui = true;
-		} else if (*line == '[') {
-			if ((cur = section(cfg, cur, line, lineno, err, errlen))
-			    == NULL)
-				goto fail;
-			ui = false;
-		} else if (key_line(cfg, cur, ui, line, lineno, err, errlen) !=
-		    0)
-			goto fail;
+		if (*line == '[' ? section(&ps, line, lineno) != 0 :
+		    key_line(&ps, line, lineno) != 0)
+			goto out;
 	}
 	if (ferror(f)) {
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
+		goto out;
 	}
-	if (!complete(cfg, cur, err, errlen))
-		goto fail;
-	if (cfg->naccounts == 0) {
-		seterr(err, errlen, "%s: no [account NAME] section", path);
-		goto fail;
+	rc = build(&ps);
+out:
+	for (size_t k = 0; k < ps.nkv; k++) {
+		free(ps.kv[k].key);
+		free(ps.kv[k].val);
 	}
+	free(ps.kv);
 	fclose(f);
-	return 0;
-fail:
-	fclose(f);
-	ndr_config_free(cfg);
-	return -1;
+	if (rc != 0)
+		ndr_config_free(cfg);
+	return rc;
+}
+
+int
+ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
+    size_t errlen)
+{
+	return load(path, cfg, false, err, errlen);
+}
+
+int
+ndr_config_load_all(const char *path, struct ndr_config *cfg, char *err,
+    size_t errlen)
+{
+	return load(path, cfg, true, err, errlen);
 }
 
 char *
@@ -514,9 +754,16 @@ ndr_config_account(const struct ndr_config *cfg, const char *name, char *err,
 		    "--account", cfg->path, cfg->naccounts);
 		return NULL;
 	}
-	for (size_t i = 0; i < cfg->naccounts; i++)
-		if (strcmp(cfg->accounts[i].name, name) == 0)
-			return &cfg->accounts[i];
+	for (size_t i = 0; i < cfg->naccounts; i++) {
+		const struct ndr_account *a = &cfg->accounts[i];
+		if (strcmp(a->name, name) != 0)
+			continue;
+		if (a->error) {
+			seterr(err, errlen, "%s", a->error);
+			return NULL;
+		}
+		return a;
+	}
 	seterr(err, errlen, "%s: no account '%s'", cfg->path, name);
 	return NULL;
 }
@@ -581,6 +828,10 @@ password_from_cmd(const struct ndr_account *a, char *err, size_t errlen)
 		return NULL;
 	}
 	if (pid == 0) {
+		/* one command for many accounts (an administrator's, in
+		 * [defaults]) can tell them apart */
+		setenv("NDRSWEEP_ACCOUNT", a->name, 1);
+		setenv("NDRSWEEP_USER", a->user ? a->user : "", 1);
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
@@ -664,7 +915,11 @@ password_prompt(const struct ndr_account *a, char *err, size_t errlen)
 			close(fd);
 		return NULL;
 	}
-	dprintf(fd, "Password for %s@%s: ", a->user, a->host);
+	if (a->master_user)
+		dprintf(fd, "Master password for %s@%s: ", a->master_user,
+		    a->host);
+	else
+		dprintf(fd, "Password for %s@%s: ", a->user, a->host);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	tcsetattr(fd, TCSAFLUSH, &quiet);

@@ -42,6 +42,15 @@ struct ndr_account {
 	unsigned	 sieve_port;	/* ManageSieve; 0: 4190 */
 	unsigned	 rule_quiet_days; /* a rule retires after as many
 					 * days without its campaign */
+	/* an administrator's login: SASL PLAIN as master_user on behalf
+	 * of user; without AUTH=PLAIN, LOGIN "user<sep>master_user" when
+	 * master_separator names the server's separator */
+	char		*master_user;
+	char		 master_separator;	/* '\0': none */
+	bool		 shared_classifier;	/* classifier = shared */
+	bool		 generated;	/* a user of users_cmd / users_file */
+	char		*error;		/* ndr_config_load_all: what is wrong
+					 * with this account; NULL: nothing */
 };
 
 struct ndr_config {
@@ -52,6 +61,8 @@ struct ndr_config {
 	 * interface reads them (tui/uiconf.c) and names the line when one
 	 * is wrong */
 	struct ndr_strv		 ui;
+	char			*users_cmd;	/* [defaults]: one user a line */
+	char			*users_file;	/* [defaults]: the same, a file */
 };
 
 /*
@@ -62,6 +73,14 @@ struct ndr_config {
 int	ndr_config_load(const char *path, struct ndr_config *cfg, char *err,
 	    size_t errlen);
 void	ndr_config_free(struct ndr_config *);
+/*
+ * The same, for a run over every account (--all): a mistake inside one
+ * [account] section (or a user of users_cmd that cannot be an account)
+ * is that account's alone, kept in its error, and the others load; a
+ * mistake anywhere else still fails the whole file.
+ */
+int	ndr_config_load_all(const char *path, struct ndr_config *,
+	    char *err, size_t errlen);
 
 /* $XDG_CONFIG_HOME/ndrsweep/config, or ~/.config/ndrsweep/config. */
 char	*ndr_config_default_path(void);

@@ -259,10 +259,106 @@ START_TEST(test_ui_section)
 }
 END_TEST
 
+/* [defaults] gives every account its keys, wherever it stands; an
+ * account's own section overrides them; users_cmd makes an account of
+ * each user it prints, user = the line */
+START_TEST(test_defaults_and_users_cmd)
+{
+	struct ndr_config cfg;
+	const char *e = load(
+	    "[account boss]\nuser = ceo\nthreshold = 0.95\n"
+	    "[defaults]\nhost = imap.example.org\nmaster_user = admin\n"
+	    "master_separator = *\npassword_file = /etc/ndr/master\n"
+	    "threshold = 0.8\nclassifier = shared\n"
+	    "users_cmd = printf 'bob\\n\\n# a comment\\ncarol@example.org\\n"
+	    "boss\\nbob\\n'\n", &cfg);
+
+	ck_assert_str_eq(e, "");
+	ck_assert_uint_eq(cfg.naccounts, 3);	/* boss, bob, carol */
+	const struct ndr_account *b = &cfg.accounts[0];
+	ck_assert_str_eq(b->name, "boss");
+	ck_assert_str_eq(b->user, "ceo");	/* its section says */
+	ck_assert_str_eq(b->host, "imap.example.org");
+	ck_assert(b->threshold == 0.95);
+	ck_assert_str_eq(cfg.accounts[1].name, "bob");
+	ck_assert_str_eq(cfg.accounts[1].user, "bob");
+	ck_assert(cfg.accounts[1].generated);
+	ck_assert(cfg.accounts[1].threshold == 0.8);
+	ck_assert_str_eq(cfg.accounts[1].master_user, "admin");
+	ck_assert_int_eq(cfg.accounts[1].master_separator, '*');
+	ck_assert(cfg.accounts[1].shared_classifier);
+	ck_assert_str_eq(cfg.accounts[2].user, "carol@example.org");
+	ck_assert_str_eq(cfg.accounts[2].password_file, "/etc/ndr/master");
+	ndr_config_free(&cfg);
+
+	/* a failing users_cmd fails the file: no account is half made */
+	e = load("[defaults]\nhost = h\nusers_cmd = exit 4\n", &cfg);
+	ck_assert_ptr_nonnull(strstr(e, "users_cmd failed (exit status 4)"));
+	e = load("[defaults]\nhost = h\nnot_a_key = 1\n[account a]\nuser = u\n",
+	    &cfg);
+	ck_assert_ptr_nonnull(strstr(e, ":3: unknown key 'not_a_key' in "
+	    "[defaults]"));
+	e = load("[account a]\nhost = h\nuser = u\nusers_cmd = x\n", &cfg);
+	ck_assert_ptr_nonnull(strstr(e, ":4: unknown key 'users_cmd'"));
+	e = load("[defaults]\nhost = h\nmaster_separator = ab\n", &cfg);
+	ck_assert_ptr_nonnull(strstr(e, "bad value for 'master_separator'"));
+}
+END_TEST
+
+/* For --all, one account's mistake is that account's: the others load,
+ * and asking for the broken one gives its line */
+START_TEST(test_load_all_keeps_going)
+{
+	struct ndr_config cfg;
+	char err[512];
+	const char *text =
+	    "[defaults]\nhost = h\n"
+	    "[account a]\nuser = u\nport = 99999\n"
+	    "[account b]\nuser = v\n"
+	    "[account c]\nport = 143\n"
+	    "[defaults]\nusers_cmd = echo 'd/../../x'\n";
+
+	write_file(text, 0600);
+	/* the plain load still refuses the file */
+	ck_assert_int_eq(ndr_config_load(path, &cfg, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":5: bad value for 'port'"));
+	ck_assert_int_eq(ndr_config_load_all(path, &cfg, err, sizeof err), 0);
+	unlink(path);
+	ck_assert_uint_eq(cfg.naccounts, 4);
+	ck_assert_ptr_nonnull(strstr(cfg.accounts[0].error, ":5: bad value "
+	    "for 'port'"));
+	ck_assert_ptr_null(cfg.accounts[1].error);
+	ck_assert_ptr_nonnull(strstr(cfg.accounts[2].error, "needs 'user'"));
+	ck_assert_ptr_nonnull(strstr(cfg.accounts[3].error, "cannot name an "
+	    "account"));
+	ck_assert_ptr_null(ndr_config_account(&cfg, "a", err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "bad value for 'port'"));
+	ck_assert_ptr_eq(ndr_config_account(&cfg, "b", err, sizeof err),
+	    &cfg.accounts[1]);
+	ndr_config_free(&cfg);
+}
+END_TEST
+
+/* password_cmd knows which account asks (one command in [defaults]) */
+START_TEST(test_password_cmd_knows_the_account)
+{
+	struct ndr_account a = { .name = "bob", .user = "bob@x", .host = "h" };
+	char err[256], *p;
+
+	a.password_cmd = "echo \"$NDRSWEEP_ACCOUNT:$NDRSWEEP_USER\"";
+	p = ndr_password(&a, err, sizeof err);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p, "bob:bob@x");
+	ndr_password_free(p);
+}
+END_TEST
+
 CHECK_MAIN_CASES("config",
 	{ "file", TESTS(test_full_account,
 	    test_errors_name_file_line_and_key, test_missing_file,
 	    test_default_path_follows_xdg, test_password_cmd,
 	    test_password_file_must_be_private,
 	    test_password_file_fifo_refused_not_waited_on, test_timeout_key,
-	    test_ui_section), NULL, NULL, 0 });
+	    test_ui_section, test_defaults_and_users_cmd,
+	    test_load_all_keeps_going, test_password_cmd_knows_the_account),
+	    NULL, NULL, 0 });
