@@ -436,10 +436,16 @@ msieve_open(const struct ndr_account *a, const char *pw, struct msieve **out,
 		    read_caps(m, err, errlen) != 0)
 			goto bad;
 	}
-	/* AUTHENTICATE PLAIN: authorization empty, user, password */
+	/* AUTHENTICATE PLAIN: authorization empty, user, password; for an
+	 * administrator, the user, the master user, the master's password */
 	struct ndr_buf id = { 0 }, b64 = { 0 }, line = { 0 };
-	ndr_buf_add(&id, "", 1);
-	ndr_buf_add(&id, a->user, strlen(a->user) + 1);
+	if (a->master_user) {
+		ndr_buf_add(&id, a->user, strlen(a->user) + 1);
+		ndr_buf_add(&id, a->master_user, strlen(a->master_user) + 1);
+	} else {
+		ndr_buf_add(&id, "", 1);
+		ndr_buf_add(&id, a->user, strlen(a->user) + 1);
+	}
 	ndr_buf_add(&id, pw, strlen(pw));
 	base64((const unsigned char *)id.s, id.len, &b64);
 	ndr_buf_add(&b64, "", 1);

@@ -260,6 +260,46 @@ starttls(struct imap_conn *c, const struct ndr_account *a, char *err,
 	return 0;
 }
 
+/*
+ * An administrator's login as the account's user (RFC 4616): SASL PLAIN,
+ * authorization identity the user, authentication identity master_user,
+ * the master's password. A server without AUTH=PLAIN: LOGIN as
+ * "user<sep>master" only where master_separator says the server reads
+ * it so (Dovecot's auth_master_user_separator); else refused here, never
+ * tried with the user's name and the master's password. A libetpan
+ * result, or -1 with err said.
+ */
+static int
+master_login(struct imap_conn *c, const struct ndr_account *a,
+    const char *password, char *err, size_t errlen)
+{
+	char *who;
+	int r;
+
+	if (c->auth_plain)
+		return mailimap_authenticate(c->s, "PLAIN", a->host, NULL, NULL,
+		    a->user, a->master_user, password, NULL);
+	if (a->master_separator == '\0') {
+		snprintf(err, errlen, "%s offers no AUTHENTICATE PLAIN, which a "
+		    "master user's login needs (or set master_separator, "
+		    "e.g. *, to log in as user*master)", a->host);
+		return -1;
+	}
+	if (c->logindisabled) {
+		snprintf(err, errlen, "%s refuses LOGIN (LOGINDISABLED) and "
+		    "offers no AUTHENTICATE PLAIN", a->host);
+		return -1;
+	}
+	if (asprintf(&who, "%s%c%s", a->user, a->master_separator,
+	    a->master_user) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r = mailimap_login(c->s, who, password);
+	free(who);
+	return r;
+}
+
 int
 imap_open(const struct ndr_account *a, const char *password,
     struct imap_conn *c, char *err, size_t errlen)
@@ -290,10 +330,14 @@ imap_open(const struct ndr_account *a, const char *password,
 	if (a->tls != NDR_TLS_NONE && verify(c, a, err, errlen) != 0)
 		goto fail;
 
-	if (c->auth_plain)
+	if (a->master_user)
+		r = master_login(c, a, password, err, errlen);
+	else if (c->auth_plain)
 		r = mailimap_authenticate(c->s, "PLAIN", a->host, NULL, NULL,
 		    a->user, a->user, password, NULL);
-	if (!c->auth_plain || r != MAILIMAP_NO_ERROR) {
+	if (r == -1)
+		goto fail;
+	if (!a->master_user && (!c->auth_plain || r != MAILIMAP_NO_ERROR)) {
 		if (c->logindisabled) {
 			snprintf(err, errlen, "%s refuses LOGIN (LOGINDISABLED)"
 			    "%s", a->host, c->auth_plain ?
@@ -304,8 +348,10 @@ imap_open(const struct ndr_account *a, const char *password,
 			r = mailimap_login(c->s, a->user, password);
 	}
 	if (r != MAILIMAP_NO_ERROR) {
-		snprintf(err, errlen, "login to %s as %s failed: %s", a->host,
-		    a->user, failed_why(c, r));
+		snprintf(err, errlen, "login to %s as %s%s%s%s failed: %s",
+		    a->host, a->user, a->master_user ? " (master user " : "",
+		    a->master_user ? a->master_user : "",
+		    a->master_user ? ")" : "", failed_why(c, r));
 		goto fail;
 	}
 	read_caps(c);
