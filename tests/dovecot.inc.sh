@@ -144,6 +144,8 @@ service managesieve-login {
 	printf '%s:{PLAIN}%s:%s:%s::%s/mail/%s\n' "$DC_USER" "$DC_PASS" \
 	    "$mail_uid" "$mail_gid" "$DC_DIR" "$DC_USER" >"$DC_DIR/passwd"
 	chmod 644 "$DC_DIR/passwd"
+	: >"$DC_DIR/masters"	# master users (dc_master)
+	chmod 644 "$DC_DIR/masters"
 	chown "$mail_uid:$mail_gid" "$DC_DIR/mail"
 
 	cat >"$DC_DIR/dovecot.conf" <<EOF
@@ -178,6 +180,13 @@ namespace inbox {
 disable_plaintext_auth = no
 auth_failure_delay = 0
 auth_mechanisms = plain login
+auth_master_user_separator = *
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $DC_DIR/masters
+  master = yes
+  pass = yes
+}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $DC_DIR/passwd
@@ -278,6 +287,19 @@ dc_config() {
 		echo "password_file = $DC_DIR/pw"
 		for _kv in "$@"; do echo "${_kv%%=*} = ${_kv#*=}"; done
 	} >"$_f"
+}
+
+# dc_add_user NAME [PASS]: another user of the server (its password
+# PASS, default the test user's). Dovecot reads the file again by itself.
+dc_add_user() {
+	printf '%s:{PLAIN}%s:%s:%s::%s/mail/%s\n' "$1" "${2:-$DC_PASS}" \
+	    "$mail_uid" "$mail_gid" "$DC_DIR" "$1" >>"$DC_DIR/passwd"
+}
+
+# dc_master NAME PASS: a master user, who may log in as any user (SASL
+# PLAIN with an authorization identity, or LOGIN as user*NAME).
+dc_master() {
+	printf '%s:{PLAIN}%s\n' "$1" "$2" >>"$DC_DIR/masters"
 }
 
 # dc_capability CAPS...: what the server says it can do after login, from

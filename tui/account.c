@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/bayes.h"
@@ -13,6 +14,7 @@
 #include "core/store.h"
 #include "imap/imap.h"
 #include "cmd.h"
+#include "log.h"
 
 int
 account_open(struct account_ctx *ctx, const char *cfgpath,
@@ -31,14 +33,23 @@ account_open(struct account_ctx *ctx, const char *cfgpath,
 			return EXIT_CONFIG;
 		}
 	}
-	if (ndr_config_load(cfgpath, &ctx->cfg, err, sizeof err) != 0 ||
+	/* another account's mistake is that account's: said, not fatal
+	 * (a --all run says it once, for all) */
+	if (ndr_config_load_all(cfgpath, &ctx->cfg, err, sizeof err) != 0 ||
 	    (ctx->a = ndr_config_account(&ctx->cfg, name, err, sizeof err))
 	    == NULL) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
+		ndr_config_free(&ctx->cfg);
 		free(def);
 		return EXIT_CONFIG;
 	}
 	free(def);
+	for (size_t i = 0; i < ctx->cfg.naccounts && log_account_name() ==
+	    NULL; i++)
+		if (ctx->cfg.accounts[i].error)
+			ndr_log(NDR_LOG_WARN, "account %s left aside: %s",
+			    ctx->cfg.accounts[i].name,
+			    ctx->cfg.accounts[i].error);
 	path = store_default_path(ctx->a->name);
 	if (store_open(path, &ctx->st, err, sizeof err) != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
@@ -127,4 +138,19 @@ account_connect(struct account_ctx *ctx, char **pw, struct imap_conn *c,
 	if (imap_open(ctx->a, *pw, c, err, errlen) != 0)
 		return EXIT_SERVER;
 	return EXIT_OK;
+}
+
+void
+account_note_run(struct account_ctx *ctx, const char *cmd, int rc)
+{
+	char v[128];
+
+	if (ctx->st == NULL)
+		return;
+	snprintf(v, sizeof v, "%lld %s %d", (long long)time(NULL), cmd, rc);
+	/* a record of the run, for report --all: nothing to say if it
+	 * cannot be kept (the store's error was said already) */
+	if (store_meta_set(ctx->st, "last_run", v) == 0)
+		store_meta_set(ctx->st, "last_error", rc == EXIT_OK ? "" :
+		    log_last_error());
 }

@@ -26,6 +26,9 @@ struct cmd_global {
 	void		(*usage)(FILE *);
 	int		 max_args;	/* operands at most; -1 any number */
 	const char	*config, *account;
+	bool		 takes_all;	/* --all and --jobs are the command's */
+	bool		 all;		/* --all: every account */
+	int		 jobs;		/* --jobs N; 0: the default */
 	bool		 started;
 	int		 status;	/* after CMD_STOP: the exit status */
 };
@@ -46,6 +49,20 @@ int	cmd_getopt(int argc, char **argv, const char *own_short,
  * stderr; EXIT_USAGE. */
 int	cmd_usage_error(const struct cmd_global *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The command over every account of the configuration (--all): run(argc,
+ * argv) in a child process per account, --account NAME in place of --all,
+ * g->jobs (default ALL_JOBS) at once. Each account's lines are printed
+ * together when it ends, named after it; an account whose section is
+ * wrong, whose login is refused or whose connection drops is reported
+ * and the others go on. Then one summary line (also when verbose is
+ * false, if anything was said or failed). Exit status: 0 when every
+ * account succeeded, 1 when some did and some did not, else the worst.
+ */
+#define ALL_JOBS	4
+int	all_run(const struct cmd_global *, int argc, char **argv,
+	    int (*run)(int, char **), bool verbose);
 
 struct cmd {
 	const char	*name;
@@ -78,6 +95,9 @@ void	account_close(struct account_ctx *);
  */
 int	account_lock(const char *store_path, int *fd, char *err,
 	    size_t errlen);
+/* What the run came to (meta last_run "TIME COMMAND STATUS", and
+ * last_error, the last error line said), for report --all. */
+void	account_note_run(struct account_ctx *, const char *cmd, int rc);
 struct imap_conn;
 /*
  * The account's password (kept in *pw for reopening; free it with

@@ -75,7 +75,8 @@ clean_options(int argc, char **argv, struct clean_opts *o)
 
 	o->max = -1;
 	use_syslog = false;
-	o->g = (struct cmd_global){ .name = "clean", .usage = clean_usage };
+	o->g = (struct cmd_global){ .name = "clean", .usage = clean_usage,
+	    .takes_all = true };
 	while ((ch = cmd_getopt(argc, argv, "nm:vl:", opts, &o->g)) != -1)
 		switch (ch) {
 		case 'n': o->dry = true; break;
@@ -175,8 +176,12 @@ clean_run(int argc, char **argv)
 		openlog("ndrsweep", LOG_PID, LOG_MAIL);
 		log_syslog(true);
 	}
+	if (o.g.all) {
+		rc = all_run(&o.g, argc, argv, clean_run, o.verbose);
+		goto out;
+	}
 	if ((rc = account_open(&ctx, o.g.config, o.g.account)) != EXIT_OK)
-		return rc;
+		goto out;
 	const struct ndr_account *a = ctx.a;
 	if (o.max < 0)
 		o.max = a->max_actions;
@@ -213,6 +218,8 @@ out:
 	ndr_password_free(pw);
 	if (lockfd != -1)
 		close(lockfd);
+	if (!o.dry && !o.g.all)
+		account_note_run(&ctx, "clean", rc);
 	account_close(&ctx);
 	if (use_syslog) {
 		log_syslog(false);

@@ -213,7 +213,8 @@ scan_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_global g = { .name = "scan", .usage = scan_usage };
+	struct cmd_global g = { .name = "scan", .usage = scan_usage,
+	    .takes_all = true };
 	char *pw = NULL, err[1024];
 	struct account_ctx ctx = { 0 };
 	const struct ndr_account *a;
@@ -224,6 +225,8 @@ scan_run(int argc, char **argv)
 
 	if (cmd_getopt(argc, argv, "", opts, &g) == CMD_STOP)
 		return g.status;
+	if (g.all)
+		return all_run(&g, argc, argv, scan_run, true);
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		goto out;
 	a = ctx.a;
@@ -260,6 +263,7 @@ scan_run(int argc, char **argv)
 out:
 	imap_close(&c);
 	ndr_password_free(pw);
+	account_note_run(&ctx, "scan", rc);
 	account_close(&ctx);
 	return rc;
 }

@@ -26,6 +26,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: ndrsweep [--config FILE] [--account NAME] [--offline]\n"
+	    "       ndrsweep scan|clean|review|report --all [--jobs N] ...\n"
 	    "       ndrsweep COMMAND [OPTIONS] [ARGS]\n"
 	    "\n"
 	    "Find bounces in a mailbox and tell real ones from backscatter.\n"
@@ -51,7 +52,8 @@ find(const char *name)
 }
 
 /* How many words of argv (from 1) are global options with their values:
- * --config F, --account N, -c F, -a N, --config=F, --account=N. */
+ * --config F, --account N, -c F, -a N, --config=F, --account=N, --all,
+ * --jobs N. */
 static int
 globals(int argc, char **argv)
 {
@@ -60,8 +62,11 @@ globals(int argc, char **argv)
 	while (i < argc) {
 		const char *a = argv[i];
 		if (strncmp(a, "--config=", 9) == 0 ||
-		    strncmp(a, "--account=", 10) == 0)
+		    strncmp(a, "--account=", 10) == 0 ||
+		    strncmp(a, "--jobs=", 7) == 0 || strcmp(a, "--all") == 0)
 			i++;
+		else if (strcmp(a, "--jobs") == 0 && i + 1 < argc)
+			i += 2;
 		else if ((strcmp(a, "--config") == 0 || strcmp(a, "--account") ==
 		    0 || strcmp(a, "-c") == 0 || strcmp(a, "-a") == 0) &&
 		    i + 1 < argc)

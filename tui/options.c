@@ -6,11 +6,14 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
 #define OWN_MAX	24	/* a command's own long options, at most */
+#define OPT_ALL		0x101	/* long only: no letter taken from a command */
+#define OPT_JOBS	0x102
 
 int
 cmd_usage_error(const struct cmd_global *g, const char *fmt, ...)
@@ -48,8 +51,10 @@ cmd_getopt(int argc, char **argv, const char *own_short,
 		{ "config", required_argument, NULL, 'c' },
 		{ "account", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "jobs", required_argument, NULL, OPT_JOBS },
 	};
-	struct option all[OWN_MAX + 4];
+	struct option all[OWN_MAX + 6];
 	char shorts[64];
 	size_t n = 0;
 	int ch;
@@ -62,14 +67,32 @@ cmd_getopt(int argc, char **argv, const char *own_short,
 	for (; own && own[n].name && n < OWN_MAX; n++)
 		all[n] = own[n];
 	memcpy(all + n, shared, sizeof shared);
-	memset(&all[n + 3], 0, sizeof all[n + 3]);
+	memset(&all[n + 5], 0, sizeof all[n + 5]);
 	snprintf(shorts, sizeof shorts, ":c:a:h%s", own_short ? own_short : "");
 	while ((ch = getopt_long(argc, argv, shorts, all, NULL)) == 'c' ||
-	    ch == 'a') {
+	    ch == 'a' || ch == OPT_ALL || ch == OPT_JOBS) {
+		char *end;
 		if (ch == 'c')
 			g->config = optarg;
-		else
+		else if (ch == 'a')
 			g->account = optarg;
+		else if (!g->takes_all) {
+			g->status = cmd_usage_error(g, "%s is for scan, clean, "
+			    "review and report", ch == OPT_ALL ? "--all" :
+			    "--jobs");
+			return CMD_STOP;
+		} else if (ch == OPT_ALL)
+			g->all = true;
+		else if ((g->jobs = (int)strtol(optarg, &end, 10)) < 1 ||
+		    g->jobs > 64 || *end || end == optarg) {
+			g->status = cmd_usage_error(g, "--jobs takes a number "
+			    "from 1 to 64, not '%s'", optarg);
+			return CMD_STOP;
+		}
+	}
+	if (ch == -1 && g->all && g->account) {
+		g->status = cmd_usage_error(g, "--all and --account: choose one");
+		return CMD_STOP;
 	}
 	if (ch == 'h') {
 		g->usage(stdout);
