@@ -281,6 +281,11 @@ struct store_item {
 /* Each report (bounce, delay, autoreply, feedback), by folder and UID. */
 int	store_each_item(struct store *,
 	    int (*fn)(const struct store_item *, void *), void *);
+/* Each report whose Message-ID, original's Message-ID, failed
+ * recipients, or original's subject or sender hold needle (ASCII case
+ * ignored): "where is my bounce?" */
+int	store_each_item_find(struct store *, const char *needle,
+	    int (*fn)(const struct store_item *, void *), void *);
 /*
  * What is known of one report, as rows: fn(what, v, n) with what one of
  * "report" (format, from, subject, reporting MTA, kind), "rcpt" (address,

@@ -58,6 +58,29 @@ store_each_item(struct store *st,
 	    NULL), item_row, ST_EACH(fn, arg));
 }
 
+int
+store_each_item_find(struct store *st, const char *needle,
+    item_fn *fn, void *arg)
+{
+	/* the report's Message-ID, its original's (the user's own, when
+	 * the user asks after a bounce of it), a failed recipient, the
+	 * original's subject and sender; ASCII case ignored */
+	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid, m.message_id, "
+	    "coalesce(nullif(e.date, 0), m.date), m.kind, e.rcpts, "
+	    "e.reason, e.status, e.verdict, "
+	    "e.score, e.campaign, e.subject, coalesce(e.orig_from, "
+	    "e.orig_sender), e.mta, (instr(coalesce(m.flags, ''), '$NdrKept') "
+	    "> 0 OR k.kf IS NOT NULL) FROM evidence e JOIN messages m ON "
+	    "m.folder = e.folder AND m.uid = e.uid JOIN folders f ON f.id = "
+	    "e.folder LEFT JOIN (SELECT DISTINCT folder AS kf, uid AS ku FROM "
+	    "journal WHERE action = 'keep' AND state = 'done') k ON k.kf = "
+	    "f.name AND k.ku = m.uid WHERE instr(lower(coalesce(m.message_id, "
+	    "'') || ' ' || coalesce(e.orig_mid, '') || ' ' || coalesce(e.rcpts, "
+	    "'') || ' ' || coalesce(e.subject, '') || ' ' || coalesce(e.orig_from, "
+	    "'') || ' ' || coalesce(e.orig_sender, '')), lower(?1)) > 0 "
+	    "ORDER BY f.name, m.uid", "t", needle), item_row, ST_EACH(fn, arg));
+}
+
 static int
 text_row(sqlite3_stmt *s, void *arg)
 {

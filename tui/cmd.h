@@ -128,6 +128,9 @@ extern const struct cmd cmd_rules;
 extern const struct cmd cmd_scan;
 extern const struct cmd cmd_train;
 extern const struct cmd cmd_ui;
+/* review --all on a terminal: the accounts, each one's review a key
+ * away (ui_accounts.c). An exit status. */
+int	ui_accounts(const char *cfgpath);
 /* The interface; review: opened on the quarantine. */
 int	ui_run(int argc, char **argv, bool review);
 /*

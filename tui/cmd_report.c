@@ -6,8 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/config.h"
 #include "core/core.h"
 #include "core/store.h"
+#include "admin.h"
 #include "cmd.h"
 
 static void
@@ -16,6 +18,7 @@ report_usage(FILE *f)
 	fprintf(f,
 	    "usage: ndrsweep report [--config FILE] [--account NAME] [--json]\n"
 	    "                       [--messages]\n"
+	    "       ndrsweep report --all [--json]\n"
 	    "\n"
 	    "What the store knows of the account, from its last scans: per\n"
 	    "folder, how many messages and how many bounces, delays,\n"
@@ -28,8 +31,14 @@ report_usage(FILE *f)
 	    "              (folder, uid, message_id, the engine's fields, and\n"
 	    "              verdict, score, signals and campaign)\n"
 	    "\n"
-	    "Exit status: 0 reported; 64 bad usage; 78 configuration or store\n"
-	    "error.\n");
+	    "With --all, every account of the configuration, one line (or one\n"
+	    "JSON object in a list) each, for monitoring: its verdicts, its\n"
+	    "quarantine (messages, the oldest, campaigns), its last run and\n"
+	    "what failed.\n"
+	    "\n"
+	    "Exit status: 0 reported; 1 (--all) some account's section is\n"
+	    "wrong or its last run failed; 64 bad usage; 78 configuration or\n"
+	    "store error.\n");
 }
 
 /* Per folder totals, gathered from (folder, kind, count) rows. */
@@ -229,6 +238,31 @@ report_text(struct account_ctx *ctx, const struct sums *s,
 	return 0;
 }
 
+/* Every account at a glance (report --all). */
+static int
+report_all(const char *cfgpath, bool json)
+{
+	struct ndr_config cfg;
+	struct glance *g;
+	size_t n, failed = 0;
+	int rc;
+
+	if ((rc = glance_all(cfgpath, &cfg, &g, &n)) != EXIT_OK)
+		return rc;
+	if (json) {
+		struct ndr_buf b = { 0 };
+		glance_json(g, n, &b);
+		puts(b.s);
+		ndr_buf_free(&b);
+	} else
+		glance_text(g, n, stdout);
+	for (size_t i = 0; i < n; i++)
+		failed += glance_failed(&g[i]);
+	glance_free(g, n);
+	ndr_config_free(&cfg);
+	return failed ? 1 : EXIT_OK;
+}
+
 static int
 report_run(int argc, char **argv)
 {
@@ -237,7 +271,8 @@ report_run(int argc, char **argv)
 		{ "messages", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_global g = { .name = "report", .usage = report_usage };
+	struct cmd_global g = { .name = "report", .usage = report_usage,
+	    .takes_all = true };
 	bool json = false, messages = false;
 	struct account_ctx ctx = { 0 };
 	struct sums s = { 0 };
@@ -251,6 +286,10 @@ report_run(int argc, char **argv)
 		case 'm': messages = true; break;
 		case CMD_STOP: return g.status;
 		}
+	if (g.all && messages)
+		return cmd_usage_error(&g, "--messages is for one account");
+	if (g.all)
+		return report_all(g.config, json);
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
 	if (messages ? store_each_msg(ctx.st, true, print_message, &b) != 0 :

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "decide.h"
+#include "admin.h"
 
 #define DAY	86400
 
@@ -23,9 +24,16 @@ review_usage(FILE *f)
 	    "                       [--list [--json]] [--release ID...]\n"
 	    "                       [--release-campaign N]\n"
 	    "                       [--purge --older-than DAYS [--dry-run] [--yes]]\n"
+	    "                       [--find TEXT]\n"
+	    "       ndrsweep review --all [--list [--json]] [--find TEXT]\n"
+	    "                       [--purge --older-than DAYS --dry-run|--yes]\n"
 	    "\n"
 	    "The account's quarantine, as ndrsweep put messages there. On a\n"
 	    "terminal and without options: the interface on the quarantine.\n"
+	    "With --all, every account: on a terminal, the list of accounts\n"
+	    "(Enter opens one's review, / finds a message in all of them);\n"
+	    "else one line each (messages in the quarantine, the oldest,\n"
+	    "campaigns, the last run and what failed).\n"
 	    "\n"
 	    "  --list                each message: its ID, days in the quarantine,\n"
 	    "                        verdict, score, campaign, folder it came from\n"
@@ -40,6 +48,11 @@ review_usage(FILE *f)
 	    "                        without one it needs --yes\n"
 	    "  --dry-run             with --purge: say what would go, do nothing\n"
 	    "  --yes                 with --purge: do not ask\n"
+	    "  --find TEXT           the reports whose failed recipient,\n"
+	    "                        Message-ID, or original's subject or sender\n"
+	    "                        hold TEXT, in every folder the store knows\n"
+	    "                        (\"where is my bounce?\"): account, folder,\n"
+	    "                        UID, date, verdict, recipient, subject\n"
 	    "\n"
 	    "Exit status: 0 done; 1 some of it failed or an ID is unknown;\n"
 	    "2 the server could not be reached; 64 bad usage; 75 another run\n"
@@ -174,6 +187,7 @@ apply(struct imap_conn *c, struct account_ctx *ctx, struct entry **pick,
 struct review_opts {
 	struct cmd_global	 g;
 	bool			 json, rel, purge, list, dry, yes;
+	const char		*find;
 	long			 campaign, older;
 	int			 ids;	/* argv[ids..]: the IDs to release */
 };
@@ -191,6 +205,7 @@ review_options(int argc, char **argv, struct review_opts *o)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "older-than", required_argument, NULL, 'o' },
+		{ "find", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -198,9 +213,16 @@ review_options(int argc, char **argv, struct review_opts *o)
 
 	o->campaign = o->older = -1;
 	o->g = (struct cmd_global){ .name = "review", .usage = review_usage,
-	    .max_args = -1 };
-	while ((ch = cmd_getopt(argc, argv, "LjrR:po:ny", opts, &o->g)) != -1)
+	    .max_args = -1, .takes_all = true };
+	while ((ch = cmd_getopt(argc, argv, "LjrR:po:nyf:", opts, &o->g)) !=
+	    -1)
 		switch (ch) {
+		case 'f':
+			if (*optarg == '\0')
+				return cmd_usage_error(&o->g, "--find needs "
+				    "something to look for");
+			o->find = optarg;
+			break;
 		case 'L': o->list = true; break;
 		case 'j': o->json = true; break;
 		case 'r': o->rel = true; break;
@@ -243,9 +265,17 @@ review_options(int argc, char **argv, struct review_opts *o)
 	if (!o->purge && (o->dry || o->yes))
 		return cmd_usage_error(&o->g, "--dry-run and --yes go with "
 		    "--purge");
-	if ((o->rel + o->purge + (o->campaign > 0)) > 1)
-		return cmd_usage_error(&o->g, "--release, --release-campaign "
-		    "and --purge go one at a time");
+	if ((o->rel + o->purge + (o->campaign > 0) + (o->find != NULL)) > 1)
+		return cmd_usage_error(&o->g, "--release, --release-campaign, "
+		    "--purge and --find go one at a time");
+	if (o->g.all && (o->rel || o->campaign > 0))
+		return cmd_usage_error(&o->g, "--release and --release-campaign "
+		    "are for one account (--account NAME): --list shows IDs "
+		    "per account");
+	/* no question asked of a terminal the children have not got */
+	if (o->g.all && o->purge && !o->dry && !o->yes)
+		return cmd_usage_error(&o->g, "--purge with --all needs --yes "
+		    "(or --dry-run to see what would go)");
 	return -1;
 }
 
@@ -339,6 +369,96 @@ purge_agreed(const struct account_ctx *ctx, size_t n, long older, bool yes,
 	return true;
 }
 
+/* review --all --list: every account's quarantine, a line each */
+static int
+review_glance(const char *cfgpath, bool json)
+{
+	struct ndr_config cfg;
+	struct glance *g;
+	size_t n, failed = 0;
+	int rc;
+
+	if ((rc = glance_all(cfgpath, &cfg, &g, &n)) != EXIT_OK)
+		return rc;
+	if (json) {
+		struct ndr_buf b = { 0 };
+		glance_json(g, n, &b);
+		puts(b.s);
+		ndr_buf_free(&b);
+	} else
+		glance_text(g, n, stdout);
+	for (size_t i = 0; i < n; i++)
+		failed += glance_failed(&g[i]);
+	glance_free(g, n);
+	ndr_config_free(&cfg);
+	return failed ? 1 : EXIT_OK;
+}
+
+static int
+print_hit(const struct hit *h, void *arg)
+{
+	static const char *const v[] = { "unsure", "legit", "backscatter" };
+	char date[16] = "-";
+	time_t t = (time_t)h->date;
+	struct tm tm;
+
+	(void)arg;
+	if (h->date > 0 && localtime_r(&t, &tm))
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	print_safe(stdout, h->account);
+	putchar('\t');
+	print_safe(stdout, h->folder);
+	printf("\t%u\t%s\t%s\t", h->uid, date,
+	    (unsigned)h->verdict < 3 ? v[h->verdict] : "?");
+	print_safe(stdout, h->rcpt ? h->rcpt : "-");
+	putchar('\t');
+	print_safe(stdout, h->subject ? h->subject : "");
+	putchar('\n');
+	return 0;
+}
+
+/* review --find TEXT: in the account, or with --all in every one */
+static int
+review_find(const struct review_opts *o)
+{
+	struct account_ctx ctx = { 0 };
+	struct ndr_config all;
+	const struct ndr_config *cfg = &all;
+	size_t hits = 0;
+	int rc;
+
+	if (o->g.all) {
+		char err[1024], *def = NULL;
+		const char *path = o->g.config;
+		if (path == NULL)
+			path = def = ndr_config_default_path();
+		rc = ndr_config_load_all(path, &all, err, sizeof err);
+		free(def);
+		if (rc != 0) {
+			ndr_log(NDR_LOG_ERROR, "%s", err);
+			return EXIT_CONFIG;
+		}
+	} else {
+		if ((rc = account_open(&ctx, o->g.config, o->g.account)) !=
+		    EXIT_OK)
+			return rc;
+		/* the one account, as a configuration of one */
+		all = ctx.cfg;
+		all.accounts = (struct ndr_account *)ctx.a;
+		all.naccounts = 1;
+	}
+	rc = find_all(cfg, o->find, print_hit, NULL, &hits);
+	if (rc == EXIT_OK && hits == 0) {
+		ndr_log(NDR_LOG_INFO, "nothing holds \"%s\"", o->find);
+		rc = 1;
+	}
+	if (o->g.all)
+		ndr_config_free(&all);
+	else
+		account_close(&ctx);
+	return rc;
+}
+
 static int
 review_run(int argc, char **argv)
 {
@@ -351,6 +471,16 @@ review_run(int argc, char **argv)
 
 	if ((rc = review_options(argc, argv, &o)) != -1)
 		return rc;
+	if (o.find)
+		return review_find(&o);
+	if (o.g.all && o.purge)
+		return all_run(&o.g, argc, argv, review_run, false);
+	if (o.g.all) {
+		if (!o.list && !o.json && isatty(STDIN_FILENO) &&
+		    isatty(STDOUT_FILENO))
+			return ui_accounts(o.g.config);
+		return review_glance(o.g.config, o.json);
+	}
 	/* nothing asked for, on a terminal: the interface */
 	if (!o.list && !o.json && !o.rel && !o.purge && o.campaign < 0 &&
 	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
