@@ -1,0 +1,350 @@
+#!/bin/bash
+# tests/accounts.sh - many accounts for an administrator, against a real
+# Dovecot with a master user: [defaults] and users_cmd, the master login
+# (SASL PLAIN with an authorization identity; LOGIN user*master where the
+# server has no PLAIN), scan/clean/report/review --all, one failing
+# account among good ones, a run killed in the middle and run again, and
+# the account list of review --all driven in tmux.
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/harness.inc.sh"
+
+N=26
+plan $N
+need $N dovecot dovecot-imapd
+dc_start
+export XDG_DATA_HOME=$DC_DIR/data
+dc_add_user bob
+dc_add_user carol
+dc_master admin master-secret
+printf 'master-secret\n' >"$DC_DIR/mpw"
+chmod 600 "$DC_DIR/mpw"
+q=Quarantine/Backscatter
+count() { DC_USER=$1 dc_count "$2"; }	# count USER FOLDER
+
+# each user: Sent holds the mail a legitimate bounce is of; INBOX a
+# campaign (alice 5, bob 7, carol 9), that bounce and ordinary mail
+sed -e 's/^Message-Id: <lunch@example.org>/Message-Id: <sent-1@ndrsweep.test>/' \
+    -e 's/^From: .*/From: alice@ndrsweep.test/' "$mail/ordinary1.eml" >"$DC_DIR/sent1.eml"
+sed -e 's/^Message-Id: <spam-1@/Message-Id: <sent-1@/' \
+    -e 's/^Message-Id: <b1@/Message-Id: <legit1@/' \
+    -e 's/Cheap watches/Lunch on Friday/' "$mail/bounce1.eml" >"$DC_DIR/legit1.eml"
+n=3
+for u in alice bob carol; do
+	n=$((n + 2))
+	mkdir -p "$DC_DIR/m-$u"
+	for i in $(seq $n); do
+		sed -e "s/^Message-Id: <b1@/Message-Id: <b1-$u-$i@/" \
+		    -e "s/^Message-Id: <spam-1@/Message-Id: <spam-$u-$i@/" \
+		    "$mail/bounce1.eml" >"$DC_DIR/m-$u/$i.eml"
+	done
+	dc_append "$u" Sent "$DC_DIR/sent1.eml"
+	dc_append "$u" INBOX "$DC_DIR/m-$u"/*.eml "$DC_DIR/legit1.eml" \
+	    "$mail/ordinary1.eml"
+done
+
+cf=$DC_DIR/config
+cat >"$cf" <<EOF
+# an administrator's: one template, the users from a command, the
+# master's password; no user's own password anywhere
+[defaults]
+host = 127.0.0.1
+port = $DC_PORT
+tls = none
+master_user = admin
+password_file = $DC_DIR/mpw
+folders = INBOX
+addresses = alice@ndrsweep.test
+users_cmd = printf 'alice\nbob\ncarol\n'
+EOF
+run() { out=$("$nd" "$@" --config "$cf" 2>&1); rc=$?; }
+
+# ---- the dry run of each account alone: what --all must do ----
+want=
+for u in alice bob carol; do
+	o=$("$nd" clean --dry-run --account $u --config "$cf" 2>&1)
+	want="$want $(echo "$o" | sed -n 's/.*would quarantine \([0-9]*\) .*/\1/p')"
+done
+[ "$want" = " 0 0 0" ] || true	# nothing scanned yet: the scan comes first
+
+run scan --all --jobs 2
+[ $rc = 0 ] && [ "$(echo "$out" | grep -c ': 2 folders, ')" = 3 ] &&
+    echo "$out" | grep -q '^bob: 2 folders, 10 messages (10 new)' &&
+    echo "$out" | grep -q '^carol: 2 folders, 12 messages' &&
+    ok "scan --all: every user read through the master login" ||
+    not_ok "scan --all: every user read through the master login"
+# a line of one account is never between two of another
+order=$(echo "$out" | grep -v '^ndrsweep:' | cut -d: -f1 | uniq | sort | uniq -d)
+[ -z "$order" ] && ok "scan --all: each account's lines together" ||
+    not_ok "scan --all: each account's lines together ($order)"
+want=
+for u in alice bob carol; do
+	o=$("$nd" clean --dry-run --account $u --config "$cf" 2>&1)
+	want="$want $(echo "$o" | sed -n 's/.*would quarantine \([0-9]*\) .*/\1/p')"
+done
+[ "$want" = " 5 7 9" ] && ok "each account alone would quarantine its campaign" ||
+    { out=$want; not_ok "each account alone would quarantine its campaign"; }
+
+# ---- one account's failures among good ones ----
+cat >>"$cf" <<EOF
+[account dave]
+user = dave
+[account typo]
+user = carol
+port = 99999
+EOF
+run clean --all
+[ $rc = 1 ] &&
+    [ "$(count alice $q) $(count bob $q) $(count carol $q)" = "5 7 9" ] &&
+    [ "$(count alice INBOX) $(count bob INBOX) $(count carol INBOX)" = "2 2 2" ] &&
+    ok "clean --all: what each account alone would, legitimate bounces left, exit 1" ||
+    not_ok "clean --all: what each account alone would, legitimate bounces left, exit 1"
+echo "$out" | grep -q "^ndrsweep: dave: login to 127.0.0.1 as dave (master user admin) failed" &&
+    echo "$out" | grep -q "^ndrsweep: typo: $cf:[0-9]*: bad value for 'port'" &&
+    ok "the refused login and the wrong section: one line each, named" ||
+    not_ok "the refused login and the wrong section: one line each, named"
+echo "$out" | tail -1 | grep -q "clean --all: 5 accounts, 3 done, 2 failed: dave (server), typo (configuration)" &&
+    ok "one summary at the end, naming the failed" ||
+    not_ok "one summary at the end, naming the failed"
+run clean --all
+[ $rc = 1 ] && ! echo "$out" | grep -qE '^(alice|bob|carol):' &&
+    ok "clean --all again: nothing more to do for the good ones" ||
+    not_ok "clean --all again: nothing more to do for the good ones"
+
+# a dropped connection: carol's server processes killed while she scans
+# is her failure, not the others'
+sed -i '/^\[account dave\]/,$d' "$cf"
+cat >"$DC_DIR/cut.py" <<'EOF'
+import socket, sys, threading
+# a proxy that drops every connection after its first 2,000 bytes down
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", 0)); ls.listen(8)
+print(ls.getsockname()[1], "ready", flush=True)
+def pipe(a, b, cap):
+    n = 0
+    try:
+        while True:
+            d = a.recv(4096)
+            if not d: break
+            n += len(d)
+            if cap and n > cap: break
+            b.sendall(d)
+    except OSError: pass
+    for s in (a, b):
+        try: s.shutdown(socket.SHUT_RDWR)
+        except OSError: pass
+while True:
+    c, _ = ls.accept()
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    threading.Thread(target=pipe, args=(c, s, 0), daemon=True).start()
+    threading.Thread(target=pipe, args=(s, c, 2000), daemon=True).start()
+EOF
+dc_bg "$DC_DIR/cut.out" python3 "$DC_DIR/cut.py" "$DC_PORT"
+cutport=$(cut -d' ' -f1 "$DC_DIR/cut.out")
+cat >>"$cf" <<EOF
+[account carol2]
+user = carol
+port = $cutport
+timeout = 5
+EOF
+run scan --all
+kill "$DC_BG" 2>/dev/null
+[ $rc = 1 ] && echo "$out" | grep -q '^ndrsweep: carol2: ' &&
+    [ "$(echo "$out" | grep -cE '^(alice|bob|carol): 2 folders, ')" = 3 ] &&
+    echo "$out" | tail -1 | grep -q "1 failed: carol2 (" &&
+    ok "a dropped connection is that account's failure; the others scan" ||
+    not_ok "a dropped connection is that account's failure; the others scan"
+sed -i '/^\[account carol2\]/,$d' "$cf"
+
+# ---- report --all: for monitoring ----
+run report --all --json
+echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+a = {x["account"]: x for x in d["accounts"]}
+assert [x["account"] for x in d["accounts"]] == ["alice", "bob", "carol"], a.keys()
+assert a["bob"]["quarantine"]["messages"] == 7
+assert a["carol"]["quarantine"]["campaigns"] == 1
+assert a["alice"]["verdicts"]["legit"] == 1
+assert a["carol"]["last_run"]["command"] == "scan"
+assert a["carol"]["last_run"]["status"] == 0
+assert d["failures"] == 0
+' && [ $rc = 0 ] && ok "report --all --json: counts, quarantine, last run per account" ||
+    not_ok "report --all --json: counts, quarantine, last run per account"
+printf '[account dave]\nuser = dave\n' >>"$cf"
+"$nd" scan --account dave --config "$cf" >/dev/null 2>&1
+run report --all --json
+echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+a = {x["account"]: x for x in d["accounts"]}
+assert d["failures"] == 1
+assert a["dave"]["failed"] and a["dave"]["last_run"]["status"] == 2
+assert "Authorization failed" in a["dave"]["last_run"]["error"], a["dave"]
+' && [ $rc = 1 ] && ok "report --all --json: a failed last run, its line, exit 1" ||
+    not_ok "report --all --json: a failed last run, its line, exit 1"
+sed -i '/^\[account dave\]/,$d' "$cf"
+
+# ---- review --all: at a glance, and where is my bounce ----
+run review --all --list
+echo "$out" | grep -qE '^bob +7 +[0-9]+m +1 +7 +1 +(scan|clean) ' &&
+    ok "review --all --list: each account's quarantine in a line" ||
+    not_ok "review --all --list: each account's quarantine in a line"
+run review --all --find spam-bob-4
+[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] &&
+    echo "$out" | grep -qP "^bob\t$q\t[0-9]+\t.*\tbackscatter\t" &&
+    ok "review --all --find: the original's Message-ID finds the bounce in bob's quarantine" ||
+    not_ok "review --all --find: the original's Message-ID finds the bounce in bob's quarantine"
+run review --all --find 'lunch on friday'
+[ "$(echo "$out" | grep -c "	INBOX	.*	legit	")" = 3 ] &&
+    ok "review --all --find: a subject, in every account, case ignored" ||
+    not_ok "review --all --find: a subject, in every account, case ignored"
+run review --all --find no-such-thing
+[ $rc = 1 ] && echo "$out" | grep -q 'nothing holds' &&
+    ok "review --all --find: nothing found says so, exit 1" ||
+    not_ok "review --all --find: nothing found says so, exit 1"
+run review --all --purge --older-than 0
+[ $rc = 64 ] && ok "review --all --purge without --yes: refused" ||
+    not_ok "review --all --purge without --yes: refused"
+run review --all --purge --older-than 0 --dry-run
+[ $rc = 0 ] && echo "$out" | grep -q '^carol: would expunge 9 from' &&
+    [ "$(count carol $q)" = 9 ] &&
+    ok "review --all --purge --dry-run: per account, nothing gone" ||
+    not_ok "review --all --purge --dry-run: per account, nothing gone"
+run clean --all --account bob
+[ $rc = 64 ] && ok "--all with --account: a usage error" ||
+    not_ok "--all with --account: a usage error"
+
+# ---- a run killed in the middle, then run again: nothing lost ----
+for u in alice bob carol; do
+	for i in $(seq 40); do
+		sed -e "s/^Message-Id: <b1@/Message-Id: <k-$u-$i@/" \
+		    -e "s/^Message-Id: <spam-1@/Message-Id: <killed-$u-$i@/" \
+		    -e 's/Cheap watches/Replica handbags/' \
+		    "$mail/bounce1.eml" >"$DC_DIR/m-$u/k$i.eml"
+	done
+	dc_append "$u" INBOX "$DC_DIR/m-$u"/k*.eml
+done
+total() { echo $(( $(count $1 INBOX) + $(count $1 $q) )); }
+before="$(total alice) $(total bob) $(total carol)"
+# one at a time, killed (the whole process group, SIGKILL) as soon as
+# the first account's quarantine grows: the others not reached yet
+q0=$(count alice $q)
+setsid "$nd" clean --all --jobs 1 --config "$cf" >/dev/null 2>&1 &
+pid=$!
+for i in $(seq 200); do
+	[ "$(count alice $q)" != "$q0" ] && break
+	sleep 0.02
+done
+kill -KILL -- -"$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+carol_mid=$(count carol INBOX)
+mid="$(total alice) $(total bob) $(total carol)"
+run clean --all
+after="$(total alice) $(total bob) $(total carol)"
+[ "$mid" = "$before" ] && [ "$after" = "$before" ] && [ "$carol_mid" = 42 ] &&
+    [ "$(count alice INBOX) $(count bob INBOX) $(count carol INBOX)" = "2 2 2" ] &&
+    ok "killed mid-run and run again: every message in its folder or the quarantine" ||
+    { out="before $before, killed $mid (carol's INBOX $carol_mid), after $after"; not_ok "killed mid-run and run again: every message in its folder or the quarantine"; }
+
+# ---- without AUTH=PLAIN: LOGIN user*master only when told so ----
+# a proxy that takes AUTH=PLAIN out of what the server says it can do
+# (Dovecot itself disables LOGIN along with PLAIN)
+cat >"$DC_DIR/noplain.py" <<'EOF'
+import socket, sys, threading
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", 0)); ls.listen(8)
+print(ls.getsockname()[1], "ready", flush=True)
+def up(a, b):
+    try:
+        while True:
+            d = a.recv(4096)
+            if not d: break
+            b.sendall(d)
+    except OSError: pass
+    for s in (a, b):
+        try: s.shutdown(socket.SHUT_RDWR)
+        except OSError: pass
+def down(a, b):
+    f = a.makefile("rb")
+    try:
+        for line in f:
+            b.sendall(line.replace(b" AUTH=PLAIN", b""))
+    except OSError: pass
+    for s in (a, b):
+        try: s.shutdown(socket.SHUT_RDWR)
+        except OSError: pass
+while True:
+    c, _ = ls.accept()
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    threading.Thread(target=up, args=(c, s), daemon=True).start()
+    threading.Thread(target=down, args=(s, c), daemon=True).start()
+EOF
+dc_bg "$DC_DIR/np.out" python3 "$DC_DIR/noplain.py" "$DC_PORT"
+npport=$(cut -d' ' -f1 "$DC_DIR/np.out")
+sed -i "s/^port = $DC_PORT/port = $npport/" "$cf"
+run scan --account bob
+[ $rc = 2 ] && echo "$out" | grep -q "offers no AUTHENTICATE PLAIN" &&
+    ! grep -q 'bob\*admin' "$DC_DIR/dovecot.log" &&
+    ok "no AUTH=PLAIN and no master_separator: refused in one line, nothing tried" ||
+    not_ok "no AUTH=PLAIN and no master_separator: refused in one line, nothing tried"
+sed -i 's/^master_user = admin/master_user = admin\nmaster_separator = */' "$cf"
+run scan --account bob
+[ $rc = 0 ] && echo "$out" | grep -q '^bob: 2 folders' &&
+    ok "no AUTH=PLAIN, master_separator = *: LOGIN as bob*admin" ||
+    not_ok "no AUTH=PLAIN, master_separator = *: LOGIN as bob*admin"
+grep -q 'master-secret' "$DC_DIR/dovecot.log" &&
+    not_ok "the master's password never in the server's log" ||
+    ok "the master's password never in the server's log"
+kill "$DC_BG" 2>/dev/null
+sed -i "s/^port = $npport/port = $DC_PORT/" "$cf"
+
+# ---- a wrong master password: every account fails, the worst status ----
+printf 'wrong\n' >"$DC_DIR/mpw"
+run scan --all
+[ $rc = 2 ] && echo "$out" | tail -1 | grep -q "3 accounts, 0 done, 3 failed" &&
+    ok "every account refused: exit 2, the worst of them" ||
+    not_ok "every account refused: exit 2, the worst of them"
+printf 'master-secret\n' >"$DC_DIR/mpw"
+
+# ---- review --all on a terminal: the account list ----
+if ! command -v tmux >/dev/null; then
+	for t in 1 2 3 4; do skip "review --all in tmux" "tmux missing (apt-get install -y tmux)"; done
+	exit 0
+fi
+tm() { tmux -L "ndrsweep-acc-$$" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; dc_stop' EXIT
+screen() { tm capture-pane -p -t ui; }
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	out=$(screen)
+	return 1
+}
+keys() { tm send-keys -t ui "$@"; sleep 0.3; }
+tm new-session -d -s ui -x 120 -y 30 \
+    "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 '$nd' review --all --config '$cf'; echo EXIT=\$?; sleep 600"
+wait_for "review --all: 3 accounts" && wait_for "carol" &&
+    screen | grep -qE '^bob +4?7 ' && ok "review --all: the accounts, each quarantine at a glance" ||
+    not_ok "review --all: the accounts, each quarantine at a glance"
+keys / spam-carol-3@ Enter
+wait_for '1 message with "spam-carol-3@"' && screen | grep -q "^carol .*QUARANTINE" &&
+    ok "/ finds a message across accounts" ||
+    not_ok "/ finds a message across accounts"
+keys Enter
+wait_for "Quarantine" && wait_for "carol" && ok "Enter on a hit opens that account's review" ||
+    not_ok "Enter on a hit opens that account's review"
+# q until the list is left: through the hits, then the list
+seen_hits= seen_list=
+for i in $(seq 8); do
+	keys q
+	sleep 0.3
+	screen | grep -qF 'with "spam-carol-3@"' && seen_hits=1
+	[ -n "$seen_hits" ] && screen | grep -qF "review --all: 3 accounts" && seen_list=1
+	screen | grep -q "EXIT=" && break
+done
+screen | grep -q "EXIT=0" && [ -n "$seen_hits" ] && [ -n "$seen_list" ] &&
+    ok "q leaves the review, then the hits, then the list" ||
+    not_ok "q leaves the review, then the hits, then the list"
