@@ -169,6 +169,10 @@ int	store_campaign_subjects(struct store *, int64_t campaign,
 int	store_each_sent(struct store *, int (*fn)(const char *mid,
 	    int64_t date, const char *recipients, void *), void *);
 /* ---- the classifier ---- */
+/* The classifier's token counts and what it was taught, from now on in
+ * the database at path (made when missing), shared by every account
+ * that says classifier = shared; each account's store keeps the rest. */
+int	store_share_classifier(struct store *, const char *path);
 int	store_each_token(struct store *, int (*fn)(uint64_t hash,
 	    uint32_t spam, uint32_t ham, void *), void *);
 /* Counts of a token; both 0 deletes it. */

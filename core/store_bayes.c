@@ -13,6 +13,21 @@
 
 /* ---- the classifier ---- */
 
+/* sql with its "%s" the schema the classifier's tables are in: main, or
+ * the shared classifier's (store_share_classifier), prepared. */
+static int
+cls_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	const char *at = strstr(sql, "%s");
+	char buf[256];
+
+	if (at == NULL)
+		return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+	snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - sql), sql,
+	    st->shared ? "cls" : "main", at + 2);
+	return sqlite3_prepare_v2(st->db, buf, -1, s, NULL);
+}
+
 typedef int token_fn(uint64_t, uint32_t, uint32_t, void *);
 
 static int
@@ -28,8 +43,12 @@ token_row(sqlite3_stmt *s, void *arg)
 int
 store_each_token(struct store *st, token_fn *fn, void *arg)
 {
-	return st_rows(st, st_prepare(st, "SELECT hash, spam, ham FROM tokens",
-	    NULL), token_row, ST_EACH(fn, arg));
+	sqlite3_stmt *s;
+
+	if (cls_prepare(st, "SELECT hash, spam, ham FROM %s.tokens", &s) !=
+	    SQLITE_OK)
+		return st_fail(st, "store");
+	return st_rows(st, s, token_row, ST_EACH(fn, arg));
 }
 
 int
@@ -38,9 +57,10 @@ store_token_put(struct store *st, uint64_t hash, uint32_t spam, uint32_t ham)
 	sqlite3_stmt **s = spam || ham ? &st->token_put : &st->token_del;
 	int rc;
 
-	if (*s == NULL && sqlite3_prepare_v2(st->db, spam || ham ?
-	    "INSERT OR REPLACE INTO tokens(hash, spam, ham) VALUES (?, ?, ?)" :
-	    "DELETE FROM tokens WHERE hash = ?", -1, s, NULL) != SQLITE_OK)
+	if (*s == NULL && cls_prepare(st, spam || ham ?
+	    "INSERT OR REPLACE INTO %s.tokens(hash, spam, ham) VALUES "
+	    "(?, ?, ?)" : "DELETE FROM %s.tokens WHERE hash = ?", s) !=
+	    SQLITE_OK)
 		return st_fail(st, "store");
 	sqlite3_reset(*s);
 	sqlite3_bind_int64(*s, 1, (int64_t)hash);
@@ -60,8 +80,8 @@ store_trained_counts(struct store *st, int64_t *spam, int64_t *ham)
 	int rc = -1;
 
 	*spam = *ham = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(sum(spam), 0), "
-	    "count(*) FROM trained", -1, &s, NULL) != SQLITE_OK)
+	if (cls_prepare(st, "SELECT coalesce(sum(spam), 0), count(*) FROM "
+	    "%s.trained", &s) != SQLITE_OK)
 		return st_fail(st, "store");
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		*spam = sqlite3_column_int64(s, 0);
@@ -80,8 +100,8 @@ store_trained_get(struct store *st, uint64_t digest, bool *spam,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT spam, tokens FROM trained "
-	    "WHERE digest = ?", -1, &s, NULL) != SQLITE_OK)
+	if (cls_prepare(st, "SELECT spam, tokens FROM %s.trained WHERE "
+	    "digest = ?", &s) != SQLITE_OK)
 		return st_fail(st, "store");
 	sqlite3_bind_int64(s, 1, (int64_t)digest);
 	rc = sqlite3_step(s);
@@ -109,8 +129,8 @@ store_trained_put(struct store *st, uint64_t digest, bool spam,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO trained(digest, "
-	    "spam, at, tokens) VALUES (?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK)
+	if (cls_prepare(st, "INSERT OR REPLACE INTO %s.trained(digest, spam, "
+	    "at, tokens) VALUES (?, ?, ?, ?)", &s) != SQLITE_OK)
 		return st_fail(st, "store");
 	sqlite3_bind_int64(s, 1, (int64_t)digest);
 	sqlite3_bind_int(s, 2, spam);
@@ -128,8 +148,8 @@ store_trained_del(struct store *st, uint64_t digest)
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM trained WHERE digest = ?",
-	    -1, &s, NULL) != SQLITE_OK)
+	if (cls_prepare(st, "DELETE FROM %s.trained WHERE digest = ?", &s) !=
+	    SQLITE_OK)
 		return st_fail(st, "store");
 	sqlite3_bind_int64(s, 1, (int64_t)digest);
 	rc = sqlite3_step(s);
@@ -137,3 +157,39 @@ store_trained_del(struct store *st, uint64_t digest)
 	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
 }
 
+
+int
+store_share_classifier(struct store *st, const char *path)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->shared)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "ATTACH DATABASE ? AS cls", -1, &s,
+	    NULL) != SQLITE_OK)
+		return st_fail(st, "shared classifier");
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return st_fail(st, "shared classifier");
+	/* the same tables as an account's own (store.c's schema 4) */
+	if (st_exec(st, "PRAGMA cls.journal_mode = WAL") != 0 ||
+	    st_exec(st, "CREATE TABLE IF NOT EXISTS cls.tokens ("
+	    "  hash INTEGER PRIMARY KEY,"
+	    "  spam INTEGER NOT NULL DEFAULT 0,"
+	    "  ham INTEGER NOT NULL DEFAULT 0);"
+	    "CREATE TABLE IF NOT EXISTS cls.trained ("
+	    "  digest INTEGER PRIMARY KEY,"
+	    "  spam INTEGER NOT NULL,"
+	    "  at INTEGER NOT NULL,"
+	    "  tokens BLOB NOT NULL)") != 0)
+		return -1;
+	/* statements of the account's own tables are made again */
+	sqlite3_finalize(st->token_put);
+	sqlite3_finalize(st->token_del);
+	st->token_put = st->token_del = NULL;
+	st->shared = true;
+	return 0;
+}

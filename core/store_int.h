@@ -19,6 +19,7 @@ struct store {
 	sqlite3_stmt	*msg_add, *sent_add;
 	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
 	sqlite3_stmt	*token_put, *token_del, *item_tokens;
+	bool		 shared;	/* the classifier's tables: cls.* */
 	char		 err[256];
 	char		*path;
 	pthread_t	 ckpt;		/* store_checkpoint_start's thread */

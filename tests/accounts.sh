@@ -8,7 +8,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=26
+N=27
 plan $N
 need $N dovecot dovecot-imapd
 dc_start
@@ -55,6 +55,7 @@ password_file = $DC_DIR/mpw
 folders = INBOX
 addresses = alice@ndrsweep.test
 users_cmd = printf 'alice\nbob\ncarol\n'
+classifier = shared
 EOF
 run() { out=$("$nd" "$@" --config "$cf" 2>&1); rc=$?; }
 
@@ -245,6 +246,22 @@ after="$(total alice) $(total bob) $(total carol)"
     [ "$(count alice INBOX) $(count bob INBOX) $(count carol INBOX)" = "2 2 2" ] &&
     ok "killed mid-run and run again: every message in its folder or the quarantine" ||
     { out="before $before, killed $mid (carol's INBOX $carol_mid), after $after"; not_ok "killed mid-run and run again: every message in its folder or the quarantine"; }
+
+# ---- classifier = shared: every account's decisions in one classifier ----
+out=$(python3 - "$XDG_DATA_HOME/ndrsweep" <<'EOF'
+import sqlite3, sys
+d = sys.argv[1]
+shared = sqlite3.connect(d + "/shared-classifier.sqlite")
+n = shared.execute("SELECT count(*), sum(spam) FROM trained").fetchone()
+own = [sqlite3.connect("%s/%s.db" % (d, u)).execute(
+    "SELECT count(*) FROM trained").fetchone()[0] for u in ("alice", "bob", "carol")]
+toks = shared.execute("SELECT count(*) FROM tokens").fetchone()[0]
+print(n[0], n[1], own, toks > 0)
+EOF
+)
+[ "$out" = "141 141 [0, 0, 0] True" ] &&
+    ok "classifier = shared: the 141 messages quarantined in 3 accounts taught one classifier" ||
+    not_ok "classifier = shared: the 141 messages quarantined in 3 accounts taught one classifier"
 
 # ---- without AUTH=PLAIN: LOGIN user*master only when told so ----
 # a proxy that takes AUTH=PLAIN out of what the server says it can do

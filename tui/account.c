@@ -17,6 +17,33 @@
 #include "log.h"
 
 int
+account_store(const struct ndr_account *a, const char *path,
+    struct store **st, char *err, size_t errlen)
+{
+	if (store_open(path, st, err, errlen) != 0)
+		return -1;
+	if (!a->shared_classifier)
+		return 0;
+	/* beside the stores; ".sqlite", so that no account's store (NAME.db)
+	 * can be it */
+	char *shared = xstrdup(path), *slash = strrchr(shared, '/');
+	struct ndr_buf b = { 0 };
+	if (slash)
+		slash[1] = '\0';
+	ndr_buf_printf(&b, "%sshared-classifier.sqlite", slash ? shared : "");
+	free(shared);
+	if (store_share_classifier(*st, b.s) != 0) {
+		snprintf(err, errlen, "%s: %s", b.s, store_error(*st));
+		store_close(*st);
+		*st = NULL;
+		ndr_buf_free(&b);
+		return -1;
+	}
+	ndr_buf_free(&b);
+	return 0;
+}
+
+int
 account_open(struct account_ctx *ctx, const char *cfgpath,
     const char *name)
 {
@@ -51,7 +78,7 @@ account_open(struct account_ctx *ctx, const char *cfgpath,
 			    ctx->cfg.accounts[i].name,
 			    ctx->cfg.accounts[i].error);
 	path = store_default_path(ctx->a->name);
-	if (store_open(path, &ctx->st, err, sizeof err) != 0) {
+	if (account_store(ctx->a, path, &ctx->st, err, sizeof err) != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		free(path);
 		ctx->a = NULL;

@@ -87,6 +87,10 @@ struct account_ctx {
 int	account_open(struct account_ctx *, const char *cfgpath,
 	    const char *name);
 void	account_close(struct account_ctx *);
+/* The account's store at path, its classifier the shared one when the
+ * configuration says classifier = shared. 0, or -1 with err. */
+int	account_store(const struct ndr_account *, const char *path,
+	    struct store **, char *err, size_t errlen);
 /*
  * One acting run per account at a time (clean, review): flock on
  * ACCOUNT.lock beside the store; a dead holder's lock is simply taken

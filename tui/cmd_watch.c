@@ -134,7 +134,8 @@ judge_whole(struct watch *w)
 		struct store *st;
 		struct ndr_judge_stats js;
 		char err[1024];
-		int r = store_open(w->ctx.store_path, &st, err, sizeof err);
+		int r = account_store(w->ctx.a, w->ctx.store_path, &st, err,
+		    sizeof err);
 		if (r == 0)
 			r = ndr_judge_store(st, w->ctx.a, &js, err, sizeof err);
 		if (r != 0)

@@ -59,7 +59,8 @@ ui_scan_main(void *arg)
 
 	/* its own store handle: SQLite connections are not shared across
 	 * threads here */
-	if (store_open(u->ctx->store_path, &t.st, err, sizeof err) != 0) {
+	if (account_store(u->ctx->a, u->ctx->store_path, &t.st, err,
+	    sizeof err) != 0) {
 		ui_scan_set(u, "scan failed: %s", err);
 		goto out;
 	}
