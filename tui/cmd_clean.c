@@ -25,7 +25,8 @@ static void
 clean_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ndrsweep clean [--config FILE] [--account NAME] [--dry-run]\n"
+	    "usage: ndrsweep clean [--config FILE] [--account NAME | --all [--jobs N]]\n"
+	    "                      [--dry-run]\n"
 	    "                      [--max-actions N] [--verbose] [--log syslog]\n"
 	    "\n"
 	    "Scan the account, then apply its policy: backscatter scored at\n"
@@ -43,8 +44,14 @@ clean_usage(FILE *f)
 	    "                   (default: the configuration's max_actions, 5000)\n"
 	    "  --verbose        a report even when nothing happened\n"
 	    "  --log syslog     report and errors to syslog (mail facility)\n"
+	    "  --all            every account of the configuration, each in a\n"
+	    "                   process of its own with its own lock; one\n"
+	    "                   account's failure is said and the others go on\n"
+	    "  --jobs N         with --all: N accounts at once (default 4)\n"
 	    "\n"
-	    "Exit status: 0 done (or nothing to do); 1 some of it failed;\n"
+	    "Exit status: 0 done (or nothing to do); 1 some of it failed (with\n"
+	    "--all: some accounts failed, others did not; when all failed, the\n"
+	    "worst of their statuses);\n"
 	    "2 the server could not be reached or refused the login;\n"
 	    "3 over --max-actions, nothing done; 64 bad usage;\n"
 	    "75 another run holds the account's lock; 78 configuration or\n"

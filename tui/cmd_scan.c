@@ -18,7 +18,7 @@ static void
 scan_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ndrsweep scan [--config FILE] [--account NAME]\n"
+	    "usage: ndrsweep scan [--config FILE] [--account NAME | --all [--jobs N]]\n"
 	    "\n"
 	    "Scan the account's folders (the configuration's 'folders', INBOX\n"
 	    "and Junk by default, and its Sent folders) into the store, reading\n"
@@ -27,8 +27,11 @@ scan_usage(FILE *f)
 	    "  --config FILE   the configuration (default\n"
 	    "                  $XDG_CONFIG_HOME/ndrsweep/config)\n"
 	    "  --account NAME  which account (needed when there are several)\n"
+	    "  --all           every account, each in a process of its own\n"
+	    "  --jobs N        with --all: N accounts at once (default 4)\n"
 	    "\n"
-	    "Exit status: 0 scanned; 1 some folder could not be scanned;\n"
+	    "Exit status: 0 scanned; 1 some folder (with --all: some account)\n"
+	    "could not be scanned;\n"
 	    "2 the server could not be reached or refused the login;\n"
 	    "64 bad usage; 78 configuration error.\n");
 }
