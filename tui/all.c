@@ -152,7 +152,7 @@ all_run(const struct cmd_global *g, int argc, char **argv,
 	struct job *run_of;
 	int *status;
 	size_t next = 0, running = 0, ok = 0, failed = 0;
-	bool said = false;
+	bool said = false, forwarded = false;
 
 	if (path == NULL)
 		path = def = ndr_config_default_path();
@@ -201,17 +201,19 @@ all_run(const struct cmd_global *g, int argc, char **argv,
 		}
 		if (running == 0)
 			break;
+		if (stop_sig && !forwarded) {
+			/* pass the stop on: each child ends as a single run
+			 * would, its journal kept for the next run */
+			for (int k = 0; k < jobs; k++)
+				if (run_of[k].pid > 0)
+					kill(run_of[k].pid, stop_sig);
+			forwarded = true;
+		}
 		int st;
 		pid_t pid = wait(&st);
 		if (pid == -1) {
-			if (errno == EINTR) {
-				/* pass the stop on: each child ends as a
-				 * single run would, its journal kept */
-				for (int k = 0; k < jobs; k++)
-					if (run_of[k].pid > 0)
-						kill(run_of[k].pid, stop_sig);
+			if (errno == EINTR)
 				continue;
-			}
 			break;
 		}
 		for (int k = 0; k < jobs; k++) {
