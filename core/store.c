@@ -281,6 +281,33 @@ prepare(struct store *st, sqlite3_stmt **s, const char *sql)
 	    s, NULL) == SQLITE_OK ? 0 : st_fail(st, "store");
 }
 
+sqlite3_stmt *
+st_cached(struct store *st, const char *sql)
+{
+	size_t i, n = sizeof st->cache / sizeof *st->cache;
+
+	for (i = 0; i < n && st->cache_sql[i] && st->cache_sql[i] != sql; i++)
+		;
+	if (i < n && st->cache_sql[i] == sql) {
+		sqlite3_reset(st->cache[i]);
+		sqlite3_clear_bindings(st->cache[i]);
+		return st->cache[i];
+	}
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	    NULL) != SQLITE_OK) {
+		st_fail(st, "store");
+		return NULL;
+	}
+	if (i == n) {	/* full: the last slot changes hands */
+		i = n - 1;
+		sqlite3_finalize(st->cache[i]);
+	}
+	st->cache_sql[i] = sql;
+	st->cache[i] = s;
+	return s;
+}
+
 int
 store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
@@ -367,6 +394,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->token_put);
 	sqlite3_finalize(st->token_del);
 	sqlite3_finalize(st->item_tokens);
+	for (size_t i = 0; i < sizeof st->cache / sizeof *st->cache; i++)
+		sqlite3_finalize(st->cache[i]);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -463,18 +492,21 @@ store_default_path(const char *account)
 int
 store_begin(struct store *st)
 {
+	st->fk_deferred = false;
 	return st_exec(st, "BEGIN IMMEDIATE");
 }
 
 int
 store_commit(struct store *st)
 {
+	st->fk_deferred = false;	/* SQLite's ends with the transaction */
 	return st_exec(st, "COMMIT");
 }
 
 void
 store_rollback(struct store *st)
 {
+	st->fk_deferred = false;
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
