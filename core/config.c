@@ -748,6 +748,10 @@ ndr_config_account(const struct ndr_config *cfg, const char *name, char *err,
     size_t errlen)
 {
 	if (name == NULL) {
+		if (cfg->naccounts == 1 && cfg->accounts[0].error) {
+			seterr(err, errlen, "%s", cfg->accounts[0].error);
+			return NULL;
+		}
 		if (cfg->naccounts == 1)
 			return &cfg->accounts[0];
 		seterr(err, errlen, "%s has %zu accounts: name one with "

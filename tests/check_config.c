@@ -336,6 +336,13 @@ START_TEST(test_load_all_keeps_going)
 	ck_assert_ptr_eq(ndr_config_account(&cfg, "b", err, sizeof err),
 	    &cfg.accounts[1]);
 	ndr_config_free(&cfg);
+	/* the only account, broken: its line, not the account */
+	write_file("[account a]\nhost = h\nuser = u\ncolour = blue\n", 0600);
+	ck_assert_int_eq(ndr_config_load_all(path, &cfg, err, sizeof err), 0);
+	unlink(path);
+	ck_assert_ptr_null(ndr_config_account(&cfg, NULL, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, ":4: unknown key 'colour'"));
+	ndr_config_free(&cfg);
 }
 END_TEST
 
