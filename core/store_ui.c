@@ -41,20 +41,24 @@ item_row(sqlite3_stmt *s, void *arg)
 	return ((item_fn *)e->fn)(&it, e->arg);
 }
 
+/* A report as the interface lists it (item_row's columns), the user's
+ * keep decisions joined; a WHERE and an ORDER BY follow. */
+#define ITEM_SELECT "SELECT f.name, m.uid, m.message_id, " \
+	"coalesce(nullif(e.date, 0), m.date), m.kind, e.rcpts, " \
+	"e.reason, e.status, e.verdict, " \
+	"e.score, e.campaign, e.subject, coalesce(e.orig_from, " \
+	"e.orig_sender), e.mta, (instr(coalesce(m.flags, ''), '$NdrKept') " \
+	"> 0 OR k.kf IS NOT NULL) FROM evidence e JOIN messages m ON " \
+	"m.folder = e.folder AND m.uid = e.uid JOIN folders f ON f.id = " \
+	"e.folder LEFT JOIN (SELECT DISTINCT folder AS kf, uid AS ku FROM " \
+	"journal WHERE action = 'keep' AND state = 'done') k ON k.kf = " \
+	"f.name AND k.ku = m.uid "
+
 int
 store_each_item(struct store *st,
     item_fn *fn, void *arg)
 {
-	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid, m.message_id, "
-	    "coalesce(nullif(e.date, 0), m.date), m.kind, e.rcpts, "
-	    "e.reason, e.status, e.verdict, "
-	    "e.score, e.campaign, e.subject, coalesce(e.orig_from, "
-	    "e.orig_sender), e.mta, (instr(coalesce(m.flags, ''), '$NdrKept') "
-	    "> 0 OR k.kf IS NOT NULL) FROM evidence e JOIN messages m ON "
-	    "m.folder = e.folder AND m.uid = e.uid JOIN folders f ON f.id = "
-	    "e.folder LEFT JOIN (SELECT DISTINCT folder AS kf, uid AS ku FROM "
-	    "journal WHERE action = 'keep' AND state = 'done') k ON k.kf = "
-	    "f.name AND k.ku = m.uid ORDER BY f.name, m.uid",
+	return st_rows(st, st_prepare(st, ITEM_SELECT "ORDER BY f.name, m.uid",
 	    NULL), item_row, ST_EACH(fn, arg));
 }
 
@@ -65,16 +69,7 @@ store_each_item_find(struct store *st, const char *needle,
 	/* the report's Message-ID, its original's (the user's own, when
 	 * the user asks after a bounce of it), a failed recipient, the
 	 * original's subject and sender; ASCII case ignored */
-	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid, m.message_id, "
-	    "coalesce(nullif(e.date, 0), m.date), m.kind, e.rcpts, "
-	    "e.reason, e.status, e.verdict, "
-	    "e.score, e.campaign, e.subject, coalesce(e.orig_from, "
-	    "e.orig_sender), e.mta, (instr(coalesce(m.flags, ''), '$NdrKept') "
-	    "> 0 OR k.kf IS NOT NULL) FROM evidence e JOIN messages m ON "
-	    "m.folder = e.folder AND m.uid = e.uid JOIN folders f ON f.id = "
-	    "e.folder LEFT JOIN (SELECT DISTINCT folder AS kf, uid AS ku FROM "
-	    "journal WHERE action = 'keep' AND state = 'done') k ON k.kf = "
-	    "f.name AND k.ku = m.uid WHERE instr(lower(coalesce(m.message_id, "
+	return st_rows(st, st_prepare(st, ITEM_SELECT "WHERE instr(lower(coalesce(m.message_id, "
 	    "'') || ' ' || coalesce(e.orig_mid, '') || ' ' || coalesce(e.rcpts, "
 	    "'') || ' ' || coalesce(e.subject, '') || ' ' || coalesce(e.orig_from, "
 	    "'') || ' ' || coalesce(e.orig_sender, '')), lower(?1)) > 0 "

@@ -71,8 +71,7 @@ account_open(struct account_ctx *ctx, const char *cfgpath,
 		return EXIT_CONFIG;
 	}
 	free(def);
-	for (size_t i = 0; i < ctx->cfg.naccounts && log_account_name() ==
-	    NULL; i++)
+	for (size_t i = 0; i < ctx->cfg.naccounts && !all_child(); i++)
 		if (ctx->cfg.accounts[i].error)
 			ndr_log(NDR_LOG_WARN, "account %s left aside: %s",
 			    ctx->cfg.accounts[i].name,

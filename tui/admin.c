@@ -281,3 +281,27 @@ find_all(const struct ndr_config *cfg, const char *needle,
 	}
 	return rc;
 }
+
+int
+glance_print(const char *cfgpath, bool json)
+{
+	struct ndr_config cfg;
+	struct glance *g;
+	size_t n, failed = 0;
+	int rc;
+
+	if ((rc = glance_all(cfgpath, &cfg, &g, &n)) != EXIT_OK)
+		return rc;
+	if (json) {
+		struct ndr_buf b = { 0 };
+		glance_json(g, n, &b);
+		puts(b.s);
+		ndr_buf_free(&b);
+	} else
+		glance_text(g, n, stdout);
+	for (size_t i = 0; i < n; i++)
+		failed += glance_failed(&g[i]);
+	glance_free(g, n);
+	ndr_config_free(&cfg);
+	return failed ? 1 : EXIT_OK;
+}

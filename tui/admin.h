@@ -38,6 +38,9 @@ void	glance_age(int64_t since, int64_t now, char *buf, size_t len);
 /* {"accounts":[...],"failures":N} */
 void	glance_json(const struct glance *, size_t n, struct ndr_buf *);
 void	glance_text(const struct glance *, size_t n, FILE *);
+/* Every account's glance on stdout (report --all, review --all --list):
+ * 1 when one failed, EXIT_CONFIG when the file cannot be read. */
+int	glance_print(const char *cfgpath, bool json);
 
 /* A report that matches a search, in an account's store. */
 struct hit {

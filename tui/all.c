@@ -25,6 +25,13 @@ struct job {
 };
 
 static volatile sig_atomic_t stop_sig;
+static bool in_child;
+
+bool
+all_child(void)
+{
+	return in_child;
+}
 
 static void
 on_stop(int sig)
@@ -103,6 +110,7 @@ start(struct job *j, size_t acct, const char *name, int argc, char **argv,
 		char **cargv = child_argv(argc, argv, name, &cargc);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		in_child = true;
 		dup2(fileno(j->out), STDOUT_FILENO);
 		dup2(fileno(j->err), STDERR_FILENO);
 		log_account(name);

@@ -61,6 +61,8 @@ int	cmd_usage_error(const struct cmd_global *, const char *fmt, ...)
  * account succeeded, 1 when some did and some did not, else the worst.
  */
 #define ALL_JOBS	4
+/* In a child of all_run: one account of several running at once. */
+bool	all_child(void);
 int	all_run(const struct cmd_global *, int argc, char **argv,
 	    int (*run)(int, char **), bool verbose);
 

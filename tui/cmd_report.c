@@ -238,31 +238,6 @@ report_text(struct account_ctx *ctx, const struct sums *s,
 	return 0;
 }
 
-/* Every account at a glance (report --all). */
-static int
-report_all(const char *cfgpath, bool json)
-{
-	struct ndr_config cfg;
-	struct glance *g;
-	size_t n, failed = 0;
-	int rc;
-
-	if ((rc = glance_all(cfgpath, &cfg, &g, &n)) != EXIT_OK)
-		return rc;
-	if (json) {
-		struct ndr_buf b = { 0 };
-		glance_json(g, n, &b);
-		puts(b.s);
-		ndr_buf_free(&b);
-	} else
-		glance_text(g, n, stdout);
-	for (size_t i = 0; i < n; i++)
-		failed += glance_failed(&g[i]);
-	glance_free(g, n);
-	ndr_config_free(&cfg);
-	return failed ? 1 : EXIT_OK;
-}
-
 static int
 report_run(int argc, char **argv)
 {
@@ -289,7 +264,7 @@ report_run(int argc, char **argv)
 	if (g.all && messages)
 		return cmd_usage_error(&g, "--messages is for one account");
 	if (g.all)
-		return report_all(g.config, json);
+		return glance_print(g.config, json);
 	if ((rc = account_open(&ctx, g.config, g.account)) != EXIT_OK)
 		return rc;
 	if (messages ? store_each_msg(ctx.st, true, print_message, &b) != 0 :

@@ -369,31 +369,6 @@ purge_agreed(const struct account_ctx *ctx, size_t n, long older, bool yes,
 	return true;
 }
 
-/* review --all --list: every account's quarantine, a line each */
-static int
-review_glance(const char *cfgpath, bool json)
-{
-	struct ndr_config cfg;
-	struct glance *g;
-	size_t n, failed = 0;
-	int rc;
-
-	if ((rc = glance_all(cfgpath, &cfg, &g, &n)) != EXIT_OK)
-		return rc;
-	if (json) {
-		struct ndr_buf b = { 0 };
-		glance_json(g, n, &b);
-		puts(b.s);
-		ndr_buf_free(&b);
-	} else
-		glance_text(g, n, stdout);
-	for (size_t i = 0; i < n; i++)
-		failed += glance_failed(&g[i]);
-	glance_free(g, n);
-	ndr_config_free(&cfg);
-	return failed ? 1 : EXIT_OK;
-}
-
 static int
 print_hit(const struct hit *h, void *arg)
 {
@@ -479,7 +454,7 @@ review_run(int argc, char **argv)
 		if (!o.list && !o.json && isatty(STDIN_FILENO) &&
 		    isatty(STDOUT_FILENO))
 			return ui_accounts(o.g.config);
-		return review_glance(o.g.config, o.json);
+		return glance_print(o.g.config, o.json);
 	}
 	/* nothing asked for, on a terminal: the interface */
 	if (!o.list && !o.json && !o.rel && !o.purge && o.campaign < 0 &&

@@ -146,8 +146,14 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 
 	memset(stats, 0, sizeof *stats);
 	memset(js, 0, sizeof *js);
-	c->reopen = reopen;
-	c->reopen_arg = &ro;
+	/* a second session for phase two, while phase one reads: not when
+	 * accounts run side by side (--all), which keep the server and the
+	 * cores busy already; there it is one more login and process per
+	 * account for the server */
+	if (!all_child()) {
+		c->reopen = reopen;
+		c->reopen_arg = &ro;
+	}
 	if (imap_folders(c, &folders, &nfolders, err, sizeof err) != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;

@@ -101,9 +101,3 @@ log_last_error(void)
 {
 	return last_error;
 }
-
-const char *
-log_account_name(void)
-{
-	return prefix;
-}

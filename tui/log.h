@@ -19,7 +19,6 @@ void	log_error_line(void *arg, const char *line);
 /* Every line from now on names this account (a child of --all); a
  * line that opens with "NAME:" already is left as it is. */
 void	log_account(const char *name);
-const char *log_account_name(void);	/* NULL: not a child of --all */
 /* The last error line said ("" when none): what a run's record keeps. */
 const char *log_last_error(void);
 
