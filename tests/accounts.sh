@@ -20,6 +20,19 @@ printf 'master-secret\n' >"$DC_DIR/mpw"
 chmod 600 "$DC_DIR/mpw"
 q=Quarantine/Backscatter
 count() { DC_USER=$1 dc_count "$2"; }	# count USER FOLDER
+# flood USER N TAG SUBJECT: N more bounces of spam in USER's INBOX, their
+# originals' Message-IDs <TAG-USER-i@...>
+flood() {
+	local i
+	mkdir -p "$DC_DIR/f-$1-$3"
+	for i in $(seq "$2"); do
+		sed -e "s/^Message-Id: <b1@/Message-Id: <b-$3-$1-$i@/" \
+		    -e "s/^Message-Id: <spam-1@/Message-Id: <$3-$1-$i@/" \
+		    -e "s/Cheap watches/$4/" \
+		    "$mail/bounce1.eml" >"$DC_DIR/f-$1-$3/$i.eml"
+	done
+	dc_append "$1" INBOX "$DC_DIR/f-$1-$3"/*.eml
+}
 
 # each user: Sent holds the mail a legitimate bounce is of; INBOX a
 # campaign (alice 5, bob 7, carol 9), that bounce and ordinary mail
@@ -111,6 +124,24 @@ run clean --all
     ok "clean --all again: nothing more to do for the good ones" ||
     not_ok "clean --all again: nothing more to do for the good ones"
 
+# ---- classifier = shared: every account's decisions in one classifier
+# (here, before any run is killed: a killed run's moves are settled by
+# the next one, but not learnt) ----
+out=$(python3 - "$XDG_DATA_HOME/ndrsweep" <<'EOF'
+import sqlite3, sys
+d = sys.argv[1]
+shared = sqlite3.connect(d + "/shared-classifier.sqlite")
+n = shared.execute("SELECT count(*), sum(spam) FROM trained").fetchone()
+own = [sqlite3.connect("%s/%s.db" % (d, u)).execute(
+    "SELECT count(*) FROM trained").fetchone()[0] for u in ("alice", "bob", "carol")]
+toks = shared.execute("SELECT count(*) FROM tokens").fetchone()[0]
+print(n[0], n[1], own, toks > 0)
+EOF
+)
+[ "$out" = "21 21 [0, 0, 0] True" ] &&
+    ok "classifier = shared: the 21 messages quarantined in 3 accounts taught one classifier" ||
+    not_ok "classifier = shared: the 21 messages quarantined in 3 accounts taught one classifier"
+
 # a dropped connection (every connection of carol2 cut by a proxy after
 # 2,000 bytes) is that account's failure, not the others'
 sed -i '/^\[account dave\]/,$d' "$cf"
@@ -192,13 +223,7 @@ run clean --all --account bob
 
 # ---- a run killed in the middle, then run again: nothing lost ----
 for u in alice bob carol; do
-	for i in $(seq 40); do
-		sed -e "s/^Message-Id: <b1@/Message-Id: <k-$u-$i@/" \
-		    -e "s/^Message-Id: <spam-1@/Message-Id: <killed-$u-$i@/" \
-		    -e 's/Cheap watches/Replica handbags/' \
-		    "$mail/bounce1.eml" >"$DC_DIR/m-$u/k$i.eml"
-	done
-	dc_append "$u" INBOX "$DC_DIR/m-$u"/k*.eml
+	flood "$u" 40 killed 'Replica handbags'
 done
 total() { echo $(( $(count $1 INBOX) + $(count $1 $q) )); }
 before="$(total alice) $(total bob) $(total carol)"
@@ -224,13 +249,7 @@ after="$(total alice) $(total bob) $(total carol)"
 
 # ---- SIGTERM (systemd, a shutdown): passed on, the rest not started ----
 for u in alice bob carol; do
-	for i in $(seq 30); do
-		sed -e "s/^Message-Id: <b1@/Message-Id: <t-$u-$i@/" \
-		    -e "s/^Message-Id: <spam-1@/Message-Id: <termed-$u-$i@/" \
-		    -e 's/Cheap watches/Cheap pills/' \
-		    "$mail/bounce1.eml" >"$DC_DIR/m-$u/t$i.eml"
-	done
-	dc_append "$u" INBOX "$DC_DIR/m-$u"/t*.eml
+	flood "$u" 30 termed 'Cheap pills'
 done
 before="$(total alice) $(total bob) $(total carol)"
 q0=$(count alice $q)
@@ -254,22 +273,6 @@ run clean --all
 [ $rc = 0 ] && [ "$(count alice INBOX) $(count bob INBOX) $(count carol INBOX)" = "2 2 2" ] &&
     ok "the next run finishes what the stopped one left" ||
     not_ok "the next run finishes what the stopped one left"
-
-# ---- classifier = shared: every account's decisions in one classifier ----
-out=$(python3 - "$XDG_DATA_HOME/ndrsweep" <<'EOF'
-import sqlite3, sys
-d = sys.argv[1]
-shared = sqlite3.connect(d + "/shared-classifier.sqlite")
-n = shared.execute("SELECT count(*), sum(spam) FROM trained").fetchone()
-own = [sqlite3.connect("%s/%s.db" % (d, u)).execute(
-    "SELECT count(*) FROM trained").fetchone()[0] for u in ("alice", "bob", "carol")]
-toks = shared.execute("SELECT count(*) FROM tokens").fetchone()[0]
-print(n[0], n[1], own, toks > 0)
-EOF
-)
-[ "$out" = "231 231 [0, 0, 0] True" ] &&
-    ok "classifier = shared: the 231 messages quarantined in 3 accounts taught one classifier" ||
-    not_ok "classifier = shared: the 231 messages quarantined in 3 accounts taught one classifier"
 
 # ---- without AUTH=PLAIN: LOGIN user*master only when told so ----
 # a proxy that takes AUTH=PLAIN out of what the server says it can do
@@ -307,17 +310,8 @@ if ! command -v tmux >/dev/null; then
 fi
 tm() { tmux -L "ndrsweep-acc-$$" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; dc_stop' EXIT
-screen() { tm capture-pane -p -t ui; }
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	out=$(screen)
-	return 1
-}
-keys() { tm send-keys -t ui "$@"; sleep 0.3; }
+KEYS_PAUSE=0.3
+. "$top/tests/tmux.inc.sh"
 tm new-session -d -s ui -x 120 -y 30 \
     "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 '$nd' review --all --config '$cf'; echo EXIT=\$?; sleep 600"
 wait_for "review --all: 3 accounts" && wait_for "carol" &&

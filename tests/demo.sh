@@ -15,16 +15,8 @@ need 14 tmux tmux
 nrun=0
 tm() { tmux -L "ndrsweep-demo-$$-$nrun" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null' EXIT
-screen() { tm capture-pane -p -t d; }
-wait_for() {
-	local i
-	for i in $(seq "${2:-300}"); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	out=$(screen)
-	return 1
-}
+TM_TARGET=d WAIT_TENTHS=300
+. "$top/tests/tmux.inc.sh"
 # run KEYS...: the demo (a small mailbox), until scanned, then the keys;
 # sets $dir (the demo's folder, from its last line) and $status
 run() {

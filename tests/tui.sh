@@ -44,7 +44,7 @@ dc_append "$DC_USER" INBOX "$DC_DIR"/w*.eml "$DC_DIR"/h*.eml \
 nrun=0
 tm() { tmux -L "ndrsweep-test-$$-$nrun" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; dc_stop' EXIT
-screen() { tm capture-pane -p -t ui; }
+. "$top/tests/tmux.inc.sh"
 # start [ENV...]: ndrsweep in a new session of 120x40, its exit status
 # printed when it ends
 start() {
@@ -54,17 +54,6 @@ start() {
 	tm new-session -d -s ui -x 120 -y 40 \
 	    "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 $* '$nd' --config '$cf' ${ndargs:-}; echo EXIT=\$? >'$DC_DIR/exit'; echo EXIT; sleep 600"
 }
-# wait_for TEXT: until the screen shows TEXT (10 s at most)
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	out=$(screen)
-	return 1
-}
-keys() { tm send-keys -t ui "$@"; sleep 0.2; }
 exit_status() {
 	local i
 	for i in $(seq 50); do
