@@ -8,7 +8,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=29
+N=30
 plan $N
 need $N dovecot dovecot-imapd
 dc_start
@@ -273,6 +273,39 @@ run clean --all
 [ $rc = 0 ] && [ "$(count alice INBOX) $(count bob INBOX) $(count carol INBOX)" = "2 2 2" ] &&
     ok "the next run finishes what the stopped one left" ||
     not_ok "the next run finishes what the stopped one left"
+
+# ---- a run cut after its MOVE was sent: the next run settles and learns ----
+trained() {
+	python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM trained").fetchone()[0])' \
+	    "$XDG_DATA_HOME/ndrsweep/shared-classifier.sqlite"
+}
+flood alice 12 cutmove 'Cheap watches'
+"$nd" scan --account alice --config "$cf" >/dev/null 2>&1
+t0=$(trained) q0=$(count alice $q)
+# the MOVE reaches the server, its answer never the client, which is
+# killed then (SIGKILL): the journal's rows stay pending
+dc_bg "$DC_DIR/cm.out" python3 "$top/tests/lossyproxy.py" "$DC_PORT" holdafter "UID MOVE"
+proxy=$DC_BG
+cmport=$(cut -d' ' -f1 "$DC_DIR/cm.out")
+sed "s/^port = $DC_PORT/port = $cmport/" "$cf" >"$DC_DIR/cf-cut"
+"$nd" clean --account alice --config "$DC_DIR/cf-cut" >/dev/null 2>&1 &
+pid=$!
+for i in $(seq 100); do
+	grep -q fired "$DC_DIR/cm.out" && break
+	sleep 0.1
+done
+sleep 0.5
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+rc1=$?
+kill "$proxy" 2>/dev/null
+q1=$(count alice $q) t1=$(trained)
+run clean --account alice
+t2=$(trained)
+[ "$rc1" = 137 ] && [ "$q1" = $((q0 + 12)) ] && [ "$t1" = "$t0" ] &&
+    [ $rc = 0 ] && [ "$t2" = $((t0 + 12)) ] &&
+    ok "a MOVE done but never answered: the next run settles it and the classifier learns the 12" ||
+    { out="exit $rc1, quarantine $q0 -> $q1, trained $t0 -> $t1 -> $t2; $out"; not_ok "a MOVE done but never answered: the next run settles it and the classifier learns the 12"; }
 
 # ---- without AUTH=PLAIN: LOGIN user*master only when told so ----
 # a proxy that takes AUTH=PLAIN out of what the server says it can do

@@ -125,7 +125,7 @@ clean_connect(struct account_ctx *ctx, struct imap_conn *c, char **pw,
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		return rc;
 	}
-	if (imap_reconcile(c, ctx->st, &rs, err, sizeof err) != 0) {
+	if (decide_reconcile(c, ctx, &rs, err, sizeof err) != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		return EXIT_SERVER;
 	}

@@ -180,7 +180,7 @@ round_once(struct watch *w)
 			goto out;
 		}
 	}
-	if (imap_reconcile(&w->c, w->ctx.st, &rs, err, sizeof err) != 0) {
+	if (decide_reconcile(&w->c, &w->ctx, &rs, err, sizeof err) != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		rc = EXIT_SERVER;
 		goto out;

@@ -166,3 +166,77 @@ decide(struct imap_conn *c, struct account_ctx *ctx, struct decision *d,
 	free(ord);
 	return rc == 0 && ds->failed == 0 ? 0 : -1;
 }
+
+/* A settled action to learn: its message where it is now. */
+struct settled {
+	struct lesson	*l;
+	bool		*spam;
+	char		**dest;
+	uint32_t	*uid;
+	size_t		 n;
+};
+
+static void
+on_settled(void *arg, const char *action, const char *message_id,
+    const char *dest, uint32_t dest_uid)
+{
+	struct settled *s = arg;
+	bool spam = strcmp(action, "quarantine") == 0 ||
+	    strcmp(action, "delete") == 0;
+
+	if (dest == NULL || dest_uid == 0 || message_id == NULL ||
+	    (!spam && strcmp(action, "release") != 0))
+		return;
+	s->l = xreallocarray(s->l, s->n + 1, sizeof *s->l);
+	s->spam = xreallocarray(s->spam, s->n + 1, sizeof *s->spam);
+	s->dest = xreallocarray(s->dest, s->n + 1, sizeof *s->dest);
+	s->uid = xreallocarray(s->uid, s->n + 1, sizeof *s->uid);
+	s->l[s->n] = (struct lesson){ xstrdup(message_id), NULL, 0 };
+	s->spam[s->n] = spam;
+	s->dest[s->n] = xstrdup(dest);
+	s->uid[s->n] = dest_uid;
+	s->n++;
+}
+
+int
+decide_reconcile(struct imap_conn *c, struct account_ctx *ctx,
+    struct imap_reconcile_stats *rs, char *err, size_t errlen)
+{
+	struct settled s = { 0 };
+	int rc;
+
+	rs->settled = on_settled;
+	rs->settled_arg = &s;
+	rc = imap_reconcile(c, ctx->st, rs, err, errlen);
+	for (int spam = 0; spam < 2; spam++) {
+		struct lesson *l = calloc(s.n + 1, sizeof *l);
+		size_t nl = 0;
+		if (l == NULL)
+			abort();
+		for (size_t i = 0; i < s.n; i++) {
+			uint64_t *t = NULL;
+			size_t nt = 0;
+			if (s.spam[i] != (bool)spam || store_item_tokens(ctx->st,
+			    s.dest[i], s.uid[i], &t, &nt) != 0 || nt == 0) {
+				free(t);
+				continue;
+			}
+			l[nl++] = (struct lesson){ s.l[i].id, t, nt };
+		}
+		if (nl && account_learn(ctx, l, nl, spam) != 0 && rc == 0) {
+			snprintf(err, errlen, "%s", store_error(ctx->st));
+			rc = -1;
+		}
+		for (size_t i = 0; i < nl; i++)
+			free((void *)l[i].tokens);
+		free(l);
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		free((void *)s.l[i].id);
+		free(s.dest[i]);
+	}
+	NDR_FREE(s.l, s.spam, s.dest, s.uid);
+	rs->settled = NULL;
+	rs->settled_arg = NULL;
+	return rc;
+}

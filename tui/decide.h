@@ -50,4 +50,13 @@ int	decide(struct imap_conn *, struct account_ctx *, struct decision *d,
 	    size_t n, const char *trash, void (*say)(void *, const char *),
 	    void *arg, struct decide_stats *);
 
+/*
+ * What a run that died moved (found done by imap_reconcile) taught to the
+ * classifier as decide() would have: quarantine and delete spam, release
+ * not spam. The journal settles the messages, this the lessons. 0, or -1
+ * with the store's error said.
+ */
+int	decide_reconcile(struct imap_conn *, struct account_ctx *,
+	    struct imap_reconcile_stats *, char *err, size_t errlen);
+
 #endif

@@ -75,7 +75,7 @@ ui_scan_main(void *arg)
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;
 	}
-	if (imap_reconcile(&c, t.st, &rs, err, sizeof err) != 0) {
+	if (decide_reconcile(&c, &t, &rs, err, sizeof err) != 0) {
 		ui_scan_set(u, "scan failed: %s", err);
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;
