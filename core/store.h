@@ -227,6 +227,12 @@ int	store_journal_set(struct store *, int64_t id, enum store_jstate state,
 /* Each pending journal row (of one batch; 0: all), by batch, folder, UID. */
 int	store_journal_pending(struct store *, int64_t batch,
 	    int (*fn)(const struct store_act *, void *), void *);
+/* The journal's rows done after row id `after` whose action teaches the
+ * classifier (quarantine, delete, release, keep), in order. */
+int	store_journal_done_after(struct store *, int64_t after,
+	    int (*fn)(const struct store_act *, void *), void *);
+/* The journal's last row id (0: none), or -1. */
+int64_t	store_journal_last(struct store *);
 /*
  * The stored message (and its evidence) follows a move: to the new UID in
  * to, or forgotten when new_uid is 0 (the next scan of to reads it).

@@ -149,6 +149,33 @@ store_journal_pending(struct store *st, int64_t batch,
 }
 
 int
+store_journal_done_after(struct store *st, int64_t after,
+    journal_pending_fn *fn, void *arg)
+{
+	return st_rows(st, st_prepare(st, "SELECT " ACT_COLUMNS " FROM journal "
+	    "WHERE id > ?1 AND state = 'done' AND action IN ('quarantine', "
+	    "'delete', 'release', 'keep') ORDER BY id", "i", after),
+	    journal_pending_row, ST_EACH(fn, arg));
+}
+
+int64_t
+store_journal_last(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t id = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM "
+	    "journal", -1, &s, NULL) != SQLITE_OK)
+		return st_fail(st, "store");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else
+		st_fail(st, "store");
+	sqlite3_finalize(s);
+	return id;
+}
+
+int
 store_msg_move(struct store *st, const char *from, uint32_t uid,
     const char *to, uint32_t to_uidvalidity, uint32_t new_uid)
 {

@@ -233,13 +233,6 @@ int	imap_ensure_folder(struct imap_conn *, const char *name, char *err,
 	    size_t errlen);
 struct imap_reconcile_stats {
 	unsigned	 done, dropped, copied, vanished;
-	/* set by the caller (kept by imap_reconcile): each action found
-	 * done, once the store follows it, for the classifier to learn
-	 * what a run that died did not (dest NULL: it left the folders) */
-	void		(*settled)(void *arg, const char *action,
-			    const char *message_id, const char *dest,
-			    uint32_t dest_uid);
-	void		*settled_arg;
 };
 /* Settle the journal's pending actions against the server. */
 int	imap_reconcile(struct imap_conn *, struct store *,

@@ -435,12 +435,7 @@ record_states(struct store *st, const struct store_act *a, size_t n,
 	if (rc != 0) {
 		snprintf(err, errlen, "%s", store_error(st));
 		store_rollback(st);
-		return rc;
 	}
-	for (size_t i = 0; rs->settled && i < n; i++)
-		if (outcome(&a[i], src[i].uid, dst[i]) == JS_DONE)
-			rs->settled(rs->settled_arg, a[i].action,
-			    a[i].message_id, a[i].dest, dst[i]);
 	return rc;
 }
 
@@ -506,12 +501,6 @@ int
 imap_reconcile(struct imap_conn *c, struct store *st,
     struct imap_reconcile_stats *rs, char *err, size_t errlen)
 {
-	void (*settled)(void *, const char *, const char *, const char *,
-	    uint32_t) = rs->settled;
-	void *arg = rs->settled_arg;
-
 	memset(rs, 0, sizeof *rs);
-	rs->settled = settled;
-	rs->settled_arg = arg;
 	return settle_pending(c, st, 0, rs, err, errlen);
 }

@@ -8,7 +8,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=30
+N=31
 plan $N
 need $N dovecot dovecot-imapd
 dc_start
@@ -273,6 +273,14 @@ run clean --all
 [ $rc = 0 ] && [ "$(count alice INBOX) $(count bob INBOX) $(count carol INBOX)" = "2 2 2" ] &&
     ok "the next run finishes what the stopped one left" ||
     not_ok "the next run finishes what the stopped one left"
+# whatever moment the kill and the stop fell on, every message in a
+# quarantine taught the (shared) classifier, once
+out=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM trained").fetchone()[0])' \
+    "$XDG_DATA_HOME/ndrsweep/shared-classifier.sqlite")
+inq=$(( $(count alice $q) + $(count bob $q) + $(count carol $q) ))
+[ "$out" = "$inq" ] &&
+    ok "runs killed and stopped: each of the $inq quarantined messages taught the classifier, once" ||
+    { out="trained $out, quarantined $inq"; not_ok "runs killed and stopped: each quarantined message taught the classifier, once"; }
 
 # ---- a run cut after its MOVE was sent: the next run settles and learns ----
 trained() {

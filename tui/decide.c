@@ -122,6 +122,8 @@ learn(struct account_ctx *ctx, const struct decision *d, size_t n,
 	return rc;
 }
 
+static int learnt_mark(struct account_ctx *);
+
 int
 decide(struct imap_conn *c, struct account_ctx *ctx, struct decision *d,
     size_t n, const char *trash, void (*say)(void *, const char *),
@@ -154,8 +156,12 @@ decide(struct imap_conn *c, struct account_ctx *ctx, struct decision *d,
 			;
 		carry_out(c, ctx, d, ord + i, j - i, trash, say, arg, ds);
 	}
+	/* learnt, and marked so: a run that dies between its moves and
+	 * here leaves the mark behind, and the next run's reconcile
+	 * teaches what it did (decide_reconcile) */
 	if (learn(ctx, d, n, looked, nlooked, true) != 0 ||
-	    learn(ctx, d, n, looked, nlooked, false) != 0) {
+	    learn(ctx, d, n, looked, nlooked, false) != 0 ||
+	    learnt_mark(ctx) != 0) {
 		say(arg, store_error(ctx->st));
 		rc = -1;
 	}
@@ -167,76 +173,89 @@ decide(struct imap_conn *c, struct account_ctx *ctx, struct decision *d,
 	return rc == 0 && ds->failed == 0 ? 0 : -1;
 }
 
-/* A settled action to learn: its message where it is now. */
-struct settled {
+/* The journal's rows up to here are learnt: meta learnt_upto. */
+static int
+learnt_mark(struct account_ctx *ctx)
+{
+	int64_t last = store_journal_last(ctx->st);
+	char v[32];
+
+	if (last < 0)
+		return -1;
+	snprintf(v, sizeof v, "%lld", (long long)last);
+	return store_meta_set(ctx->st, "learnt_upto", v);
+}
+
+/* A done row not learnt yet: where its message is now. */
+struct unlearnt {
 	struct lesson	*l;
 	bool		*spam;
-	char		**dest;
-	uint32_t	*uid;
 	size_t		 n;
+	struct store	*st;
 };
 
-static void
-on_settled(void *arg, const char *action, const char *message_id,
-    const char *dest, uint32_t dest_uid)
+static int
+on_done(const struct store_act *a, void *arg)
 {
-	struct settled *s = arg;
-	bool spam = strcmp(action, "quarantine") == 0 ||
-	    strcmp(action, "delete") == 0;
+	struct unlearnt *u = arg;
+	bool keep = strcmp(a->action, "keep") == 0;
+	const char *where = keep ? a->folder : a->dest;
+	uint32_t uid = keep ? a->uid : a->dest_uid;
+	uint64_t *t = NULL;
+	size_t nt = 0;
 
-	if (dest == NULL || dest_uid == 0 || message_id == NULL ||
-	    (!spam && strcmp(action, "release") != 0))
-		return;
-	s->l = xreallocarray(s->l, s->n + 1, sizeof *s->l);
-	s->spam = xreallocarray(s->spam, s->n + 1, sizeof *s->spam);
-	s->dest = xreallocarray(s->dest, s->n + 1, sizeof *s->dest);
-	s->uid = xreallocarray(s->uid, s->n + 1, sizeof *s->uid);
-	s->l[s->n] = (struct lesson){ xstrdup(message_id), NULL, 0 };
-	s->spam[s->n] = spam;
-	s->dest[s->n] = xstrdup(dest);
-	s->uid[s->n] = dest_uid;
-	s->n++;
+	if (where == NULL || uid == 0 || a->message_id == NULL ||
+	    store_item_tokens(u->st, where, uid, &t, &nt) != 0 || nt == 0) {
+		free(t);	/* purged, or its tokens unknown: nothing */
+		return 0;
+	}
+	u->l = xreallocarray(u->l, u->n + 1, sizeof *u->l);
+	u->spam = xreallocarray(u->spam, u->n + 1, sizeof *u->spam);
+	u->l[u->n] = (struct lesson){ xstrdup(a->message_id), t, nt };
+	u->spam[u->n++] = strcmp(a->action, "quarantine") == 0 ||
+	    strcmp(a->action, "delete") == 0;
+	return 0;
 }
 
 int
 decide_reconcile(struct imap_conn *c, struct account_ctx *ctx,
     struct imap_reconcile_stats *rs, char *err, size_t errlen)
 {
-	struct settled s = { 0 };
+	struct unlearnt u = { .st = ctx->st };
+	char *upto;
 	int rc;
 
-	rs->settled = on_settled;
-	rs->settled_arg = &s;
-	rc = imap_reconcile(c, ctx->st, rs, err, errlen);
-	for (int spam = 0; spam < 2; spam++) {
-		struct lesson *l = calloc(s.n + 1, sizeof *l);
+	if ((rc = imap_reconcile(c, ctx->st, rs, err, errlen)) != 0)
+		return rc;
+	/* a store from before the mark: its history was learnt as it went */
+	if ((upto = store_meta_get(ctx->st, "learnt_upto")) == NULL)
+		return learnt_mark(ctx) == 0 ? 0 : -1;
+	rc = store_journal_done_after(ctx->st, strtoll(upto, NULL, 10),
+	    on_done, &u);
+	free(upto);
+	/* a message learnt before as the same counts once: what was learnt
+	 * after all (the run died after learning, before the mark) is no
+	 * lesson twice */
+	for (int spam = 0; rc == 0 && spam < 2; spam++) {
+		struct lesson *l = calloc(u.n + 1, sizeof *l);
 		size_t nl = 0;
 		if (l == NULL)
 			abort();
-		for (size_t i = 0; i < s.n; i++) {
-			uint64_t *t = NULL;
-			size_t nt = 0;
-			if (s.spam[i] != (bool)spam || store_item_tokens(ctx->st,
-			    s.dest[i], s.uid[i], &t, &nt) != 0 || nt == 0) {
-				free(t);
-				continue;
-			}
-			l[nl++] = (struct lesson){ s.l[i].id, t, nt };
-		}
-		if (nl && account_learn(ctx, l, nl, spam) != 0 && rc == 0) {
-			snprintf(err, errlen, "%s", store_error(ctx->st));
+		for (size_t i = 0; i < u.n; i++)
+			if (u.spam[i] == (bool)spam)
+				l[nl++] = u.l[i];
+		if (nl && account_learn(ctx, l, nl, spam) != 0)
 			rc = -1;
-		}
-		for (size_t i = 0; i < nl; i++)
-			free((void *)l[i].tokens);
 		free(l);
 	}
-	for (size_t i = 0; i < s.n; i++) {
-		free((void *)s.l[i].id);
-		free(s.dest[i]);
+	if (rc == 0)
+		rc = learnt_mark(ctx);
+	if (rc != 0)
+		snprintf(err, errlen, "%s", store_error(ctx->st));
+	for (size_t i = 0; i < u.n; i++) {
+		free((void *)u.l[i].id);
+		free((void *)u.l[i].tokens);
 	}
-	NDR_FREE(s.l, s.spam, s.dest, s.uid);
-	rs->settled = NULL;
-	rs->settled_arg = NULL;
+	NDR_FREE(u.l, u.spam);
 	return rc;
 }

@@ -51,10 +51,11 @@ int	decide(struct imap_conn *, struct account_ctx *, struct decision *d,
 	    void *arg, struct decide_stats *);
 
 /*
- * What a run that died moved (found done by imap_reconcile) taught to the
- * classifier as decide() would have: quarantine and delete spam, release
- * not spam. The journal settles the messages, this the lessons. 0, or -1
- * with the store's error said.
+ * The journal settled (imap_reconcile), then what a run that died did
+ * and did not teach the classifier taught: every row done since the last
+ * decide() that learnt (the store's learnt_upto), quarantine and delete
+ * as spam, release and keep as not, from the tokens of the message where
+ * it is now. 0, or -1 with err.
  */
 int	decide_reconcile(struct imap_conn *, struct account_ctx *,
 	    struct imap_reconcile_stats *, char *err, size_t errlen);
