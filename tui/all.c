@@ -103,6 +103,7 @@ start(struct job *j, size_t acct, const char *name, int argc, char **argv,
 		ndr_log(NDR_LOG_ERROR, "%s: fork: %s", name, strerror(errno));
 		fclose(j->out);
 		fclose(j->err);
+		j->pid = 0;	/* the slot free again */
 		return -1;
 	}
 	if (j->pid == 0) {
