@@ -465,7 +465,7 @@ defaults_only(struct parse *ps, const char *key, const char *v)
 	return true;
 }
 
-/* One key applied to a; NULL when taken, else the error line. */
+/* One key applied to a; false with the error line in err. */
 static bool
 apply(const struct ndr_config *cfg, struct ndr_account *a, const char *key,
     const char *v, unsigned lineno, const char *section, char *err,
@@ -542,8 +542,9 @@ bad:
 	return -1;
 }
 
-/* The users users_cmd prints (or users_file holds), one a line; -1 and
- * err when the command fails or the file cannot be read. */
+/* The users users_cmd prints (or users_file holds), one a line, as they
+ * come (build() drops the repeated); -1 and err when the command fails or
+ * the file cannot be read. */
 static int
 read_users(struct ndr_config *cfg, struct ndr_strv *users, char *err,
     size_t errlen)
@@ -563,7 +564,7 @@ read_users(struct ndr_config *cfg, struct ndr_strv *users, char *err,
 	}
 	while (fgets(buf, sizeof buf, f)) {
 		char *u = strip(buf);
-		if (*u && *u != '#' && !strv_has(users, u))
+		if (*u && *u != '#')
 			strv_add(users, xstrdup(u));
 	}
 	if (cfg->users_cmd)
@@ -601,14 +602,30 @@ build(struct parse *ps)
 {
 	struct ndr_config *cfg = ps->cfg;
 	struct ndr_strv users = { 0 };
+	struct ndr_map seen = { 0 };	/* a name's hash: its account + 1 */
 	size_t explicit = cfg->naccounts;
+	bool *listed;	/* an explicit account users_cmd names too */
 
 	if ((cfg->users_cmd || cfg->users_file) &&
 	    read_users(cfg, &users, ps->err, ps->errlen) != 0)
 		return -1;
+	listed = xcalloc(explicit + 1, sizeof *listed);
+	for (size_t i = 0; i < explicit; i++)
+		*ndr_map_slot(&seen, ndr_token("account", cfg->accounts[i].name),
+		    true) = (int64_t)i + 1;
+	/* one lookup a user, not a pass over every account (an
+	 * organisation's users by the thousand, read by every run) */
 	for (size_t i = 0; i < users.n; i++) {
-		if (has_account(cfg, users.v[i]))
-			continue;	/* its own section says more */
+		int64_t *at = ndr_map_slot(&seen, ndr_token("account",
+		    users.v[i]), true);
+		if (*at && strcmp(cfg->accounts[*at - 1].name, users.v[i]) == 0) {
+			if ((size_t)*at <= explicit)	/* its section says more */
+				listed[*at - 1] = true;
+			continue;
+		}
+		if (*at && has_account(cfg, users.v[i]))
+			continue;	/* two names, one hash: looked up in full */
+		*at = (int64_t)cfg->naccounts + 1;
 		struct ndr_account *a = account_new(cfg, users.v[i],
 		    ps->users_line);
 		a->generated = true;
@@ -639,18 +656,21 @@ build(struct parse *ps)
 				apply(cfg, a, ps->kv[k].key, ps->kv[k].val,
 				    ps->kv[k].line, "", ps->err, ps->errlen);
 		/* a user's account is that user, unless its section says */
-		if (gen || (i < explicit && a->user == NULL &&
-		    strv_has(&users, a->name)))
+		if (gen || (i < explicit && a->user == NULL && listed[i]))
 			set_str(&a->user, a->name);
 		if (a->error == NULL && !complete(cfg, a, ps->err, ps->errlen)) {
 			if (!ps->tolerant) {
 				strv_free(&users);
+				ndr_map_free(&seen);
+				free(listed);
 				return -1;
 			}
 			a->error = xstrdup(ps->err);
 		}
 	}
 	strv_free(&users);
+	ndr_map_free(&seen);
+	free(listed);
 	if (cfg->naccounts == 0) {
 		seterr(ps->err, ps->errlen, "%s: no [account NAME] section%s",
 		    cfg->path, cfg->users_cmd || cfg->users_file ?

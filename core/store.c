@@ -70,15 +70,7 @@ static const char *const migrations[] = {
 	"  backscatter INTEGER NOT NULL DEFAULT 0);",
 	/* 3 -> 4: the classifier: token counts, what was trained, and the
 	 * tokens of each report's original to score it again */
-	"CREATE TABLE tokens ("
-	"  hash INTEGER PRIMARY KEY,"
-	"  spam INTEGER NOT NULL DEFAULT 0,"
-	"  ham INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE trained ("
-	"  digest INTEGER PRIMARY KEY,"
-	"  spam INTEGER NOT NULL,"
-	"  at INTEGER NOT NULL,"
-	"  tokens BLOB NOT NULL);"
+	ST_CLASSIFIER_TABLES("")
 	"ALTER TABLE evidence ADD COLUMN tokens BLOB;",
 	/* 4 -> 5: the journal of actions, written before each is sent */
 	"CREATE TABLE journal ("
@@ -284,11 +276,27 @@ prepare(struct store *st, sqlite3_stmt **s, const char *sql)
 sqlite3_stmt *
 st_cached(struct store *st, const char *sql)
 {
+	return st_cached_as(st, sql, sql);
+}
+
+void
+st_cache_drop(struct store *st)
+{
+	for (size_t i = 0; i < sizeof st->cache / sizeof *st->cache; i++) {
+		sqlite3_finalize(st->cache[i]);
+		st->cache[i] = NULL;
+		st->cache_sql[i] = NULL;
+	}
+}
+
+sqlite3_stmt *
+st_cached_as(struct store *st, const char *key, const char *sql)
+{
 	size_t i, n = sizeof st->cache / sizeof *st->cache;
 
-	for (i = 0; i < n && st->cache_sql[i] && st->cache_sql[i] != sql; i++)
+	for (i = 0; i < n && st->cache_sql[i] && st->cache_sql[i] != key; i++)
 		;
-	if (i < n && st->cache_sql[i] == sql) {
+	if (i < n && st->cache_sql[i] == key) {
 		sqlite3_reset(st->cache[i]);
 		sqlite3_clear_bindings(st->cache[i]);
 		return st->cache[i];
@@ -303,7 +311,7 @@ st_cached(struct store *st, const char *sql)
 		i = n - 1;
 		sqlite3_finalize(st->cache[i]);
 	}
-	st->cache_sql[i] = sql;
+	st->cache_sql[i] = key;
 	st->cache[i] = s;
 	return s;
 }
@@ -311,9 +319,11 @@ st_cached(struct store *st, const char *sql)
 /*
  * Statement journals (what lets one statement of a transaction be undone
  * alone: an UPDATE OR REPLACE that moves a message's rows) kept in memory
- * up to 64 MB instead of SQLite's 64 KB: above that they went to a file
+ * up to 512 KB instead of SQLite's 64 KB: above that they went to a file
  * in /var/tmp, and a clean that moved 2,266 messages wrote 27,000 pages
- * to it, a third of its system time. Set once, before SQLite starts.
+ * to it, a third of its system time. (SQLite allocates the whole spill
+ * size for each statement's journal: 64 MB was slower than the file.)
+ * Set once, before SQLite starts.
  */
 static void
 sqlite_setup(void)
@@ -407,11 +417,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->sent_find);
 	sqlite3_finalize(st->ev_put);
 	sqlite3_finalize(st->verdict_put);
-	sqlite3_finalize(st->token_put);
-	sqlite3_finalize(st->token_del);
 	sqlite3_finalize(st->item_tokens);
-	for (size_t i = 0; i < sizeof st->cache / sizeof *st->cache; i++)
-		sqlite3_finalize(st->cache[i]);
+	st_cache_drop(st);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

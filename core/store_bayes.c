@@ -13,19 +13,21 @@
 
 /* ---- the classifier ---- */
 
-/* sql with its "%s" the schema the classifier's tables are in: main, or
- * the shared classifier's (store_share_classifier), prepared. */
-static int
-cls_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+/*
+ * The classifier's statement tmpl (a string literal) with its "%s" the
+ * schema its tables are in: main, or the shared classifier's
+ * (store_share_classifier); kept prepared (learning asks for some of them
+ * once a message). NULL and st->err when SQLite refuses it.
+ */
+static sqlite3_stmt *
+cls_stmt(struct store *st, const char *tmpl)
 {
-	const char *at = strstr(sql, "%s");
+	const char *at = strstr(tmpl, "%s");
 	char buf[256];
 
-	if (at == NULL)
-		return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
-	snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - sql), sql,
+	snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - tmpl), tmpl,
 	    st->shared ? "cls" : "main", at + 2);
-	return sqlite3_prepare_v2(st->db, buf, -1, s, NULL);
+	return st_cached_as(st, tmpl, buf);
 }
 
 typedef int token_fn(uint64_t, uint32_t, uint32_t, void *);
@@ -43,10 +45,13 @@ token_row(sqlite3_stmt *s, void *arg)
 int
 store_each_token(struct store *st, token_fn *fn, void *arg)
 {
+	char sql[64];
 	sqlite3_stmt *s;
 
-	if (cls_prepare(st, "SELECT hash, spam, ham FROM %s.tokens", &s) !=
-	    SQLITE_OK)
+	/* once a load: not kept (st_rows lets it go) */
+	snprintf(sql, sizeof sql, "SELECT hash, spam, ham FROM %s.tokens",
+	    st->shared ? "cls" : "main");
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return st_fail(st, "store");
 	return st_rows(st, s, token_row, ST_EACH(fn, arg));
 }
@@ -54,22 +59,20 @@ store_each_token(struct store *st, token_fn *fn, void *arg)
 int
 store_token_put(struct store *st, uint64_t hash, uint32_t spam, uint32_t ham)
 {
-	sqlite3_stmt **s = spam || ham ? &st->token_put : &st->token_del;
+	sqlite3_stmt *s = cls_stmt(st, spam || ham ?
+	    "INSERT OR REPLACE INTO %s.tokens(hash, spam, ham) VALUES "
+	    "(?, ?, ?)" : "DELETE FROM %s.tokens WHERE hash = ?");
 	int rc;
 
-	if (*s == NULL && cls_prepare(st, spam || ham ?
-	    "INSERT OR REPLACE INTO %s.tokens(hash, spam, ham) VALUES "
-	    "(?, ?, ?)" : "DELETE FROM %s.tokens WHERE hash = ?", s) !=
-	    SQLITE_OK)
-		return st_fail(st, "store");
-	sqlite3_reset(*s);
-	sqlite3_bind_int64(*s, 1, (int64_t)hash);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)hash);
 	if (spam || ham) {
-		sqlite3_bind_int64(*s, 2, spam);
-		sqlite3_bind_int64(*s, 3, ham);
+		sqlite3_bind_int64(s, 2, spam);
+		sqlite3_bind_int64(s, 3, ham);
 	}
-	rc = sqlite3_step(*s);
-	sqlite3_reset(*s);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
 }
 
@@ -80,16 +83,16 @@ store_trained_counts(struct store *st, int64_t *spam, int64_t *ham)
 	int rc = -1;
 
 	*spam = *ham = 0;
-	if (cls_prepare(st, "SELECT coalesce(sum(spam), 0), count(*) FROM "
-	    "%s.trained", &s) != SQLITE_OK)
-		return st_fail(st, "store");
+	if ((s = cls_stmt(st, "SELECT coalesce(sum(spam), 0), count(*) FROM "
+	    "%s.trained")) == NULL)
+		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		*spam = sqlite3_column_int64(s, 0);
 		*ham = sqlite3_column_int64(s, 1) - *spam;
 		rc = 0;
 	} else
 		rc = st_fail(st, "store");
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc;
 }
 
@@ -100,9 +103,9 @@ store_trained_get(struct store *st, uint64_t digest, bool *spam,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (cls_prepare(st, "SELECT spam, tokens FROM %s.trained WHERE "
-	    "digest = ?", &s) != SQLITE_OK)
-		return st_fail(st, "store");
+	if ((s = cls_stmt(st, "SELECT spam, tokens FROM %s.trained WHERE "
+	    "digest = ?")) == NULL)
+		return -1;
 	sqlite3_bind_int64(s, 1, (int64_t)digest);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -118,7 +121,7 @@ store_trained_get(struct store *st, uint64_t digest, bool *spam,
 		rc = 1;
 	} else
 		rc = rc == SQLITE_DONE ? 0 : st_fail(st, "store");
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc;
 }
 
@@ -129,16 +132,17 @@ store_trained_put(struct store *st, uint64_t digest, bool spam,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (cls_prepare(st, "INSERT OR REPLACE INTO %s.trained(digest, spam, "
-	    "at, tokens) VALUES (?, ?, ?, ?)", &s) != SQLITE_OK)
-		return st_fail(st, "store");
+	if ((s = cls_stmt(st, "INSERT OR REPLACE INTO %s.trained(digest, "
+	    "spam, at, tokens) VALUES (?, ?, ?, ?)")) == NULL)
+		return -1;
 	sqlite3_bind_int64(s, 1, (int64_t)digest);
 	sqlite3_bind_int(s, 2, spam);
 	sqlite3_bind_int64(s, 3, at);
 	sqlite3_bind_blob(s, 4, tokens ? (const void *)tokens : "",
 	    (int)(n * sizeof *tokens), SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);	/* tokens are the caller's */
 	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
 }
 
@@ -148,15 +152,31 @@ store_trained_del(struct store *st, uint64_t digest)
 	sqlite3_stmt *s;
 	int rc;
 
-	if (cls_prepare(st, "DELETE FROM %s.trained WHERE digest = ?", &s) !=
-	    SQLITE_OK)
-		return st_fail(st, "store");
+	if ((s = cls_stmt(st, "DELETE FROM %s.trained WHERE digest = ?")) ==
+	    NULL)
+		return -1;
 	sqlite3_bind_int64(s, 1, (int64_t)digest);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
 }
 
+
+/* Is the shared classifier's file in WAL mode? */
+static bool
+cls_wal(struct store *st)
+{
+	sqlite3_stmt *s;
+	bool wal = false;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA cls.journal_mode", -1, &s,
+	    NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		wal = strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
+	sqlite3_finalize(s);
+	return wal;
+}
 
 int
 store_share_classifier(struct store *st, const char *path)
@@ -174,22 +194,16 @@ store_share_classifier(struct store *st, const char *path)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return st_fail(st, "shared classifier");
-	/* the same tables as an account's own (store.c's schema 4) */
-	if (st_exec(st, "PRAGMA cls.journal_mode = WAL") != 0 ||
-	    st_exec(st, "CREATE TABLE IF NOT EXISTS cls.tokens ("
-	    "  hash INTEGER PRIMARY KEY,"
-	    "  spam INTEGER NOT NULL DEFAULT 0,"
-	    "  ham INTEGER NOT NULL DEFAULT 0);"
-	    "CREATE TABLE IF NOT EXISTS cls.trained ("
-	    "  digest INTEGER PRIMARY KEY,"
-	    "  spam INTEGER NOT NULL,"
-	    "  at INTEGER NOT NULL,"
-	    "  tokens BLOB NOT NULL)") != 0)
+	/* several accounts' runs attach it at once (--all): the file's mode
+	 * is set by one of them (SQLite answers "locked" to the others, at
+	 * once, without waiting) and seen by the rest */
+	if (!cls_wal(st) && st_exec(st, "PRAGMA cls.journal_mode = WAL") != 0 &&
+	    !cls_wal(st))
 		return -1;
-	/* statements of the account's own tables are made again */
-	sqlite3_finalize(st->token_put);
-	sqlite3_finalize(st->token_del);
-	st->token_put = st->token_del = NULL;
+	if (st_exec(st, ST_CLASSIFIER_TABLES("cls.")) != 0)
+		return -1;
+	/* statements kept for the account's own tables are made again */
+	st_cache_drop(st);
 	st->shared = true;
 	return 0;
 }

@@ -18,12 +18,12 @@ struct store {
 	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
 	sqlite3_stmt	*msg_add, *sent_add;
 	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
-	sqlite3_stmt	*token_put, *token_del, *item_tokens;
+	sqlite3_stmt	*item_tokens;
 	bool		 shared;	/* the classifier's tables: cls.* */
 	bool		 fk_deferred;	/* in this transaction (store_msg_move) */
 	/* statements of the per-message paths, kept by st_cached */
-	const char	*cache_sql[8];
-	sqlite3_stmt	*cache[8];
+	const char	*cache_sql[12];
+	sqlite3_stmt	*cache[12];
 	char		 err[256];
 	char		*path;
 	pthread_t	 ckpt;		/* store_checkpoint_start's thread */
@@ -43,6 +43,25 @@ int	st_exec(struct store *, const char *sql);
  * each time was a sixth of a clean's CPU.
  */
 sqlite3_stmt *st_cached(struct store *, const char *sql);
+/* The same, known by key, its SQL text sql (made from key). */
+sqlite3_stmt *st_cached_as(struct store *, const char *key, const char *sql);
+/* Every kept statement let go (the schema's names changed meaning). */
+void	st_cache_drop(struct store *);
+/*
+ * The classifier's tables, in schema S ("" for the store's own; "cls."
+ * for the shared classifier, store_share_classifier): store.c's
+ * migration 3 -> 4 makes them, ATTACH makes them in the shared file.
+ */
+#define ST_CLASSIFIER_TABLES(S) \
+	"CREATE TABLE IF NOT EXISTS " S "tokens (" \
+	"  hash INTEGER PRIMARY KEY," \
+	"  spam INTEGER NOT NULL DEFAULT 0," \
+	"  ham INTEGER NOT NULL DEFAULT 0);" \
+	"CREATE TABLE IF NOT EXISTS " S "trained (" \
+	"  digest INTEGER PRIMARY KEY," \
+	"  spam INTEGER NOT NULL," \
+	"  at INTEGER NOT NULL," \
+	"  tokens BLOB NOT NULL);"
 /*
  * One statement, its parameters bound from a format (one letter each, in
  * order: t a string or NULL, i an int64_t, u a uint32_t, d a double, b an

@@ -26,12 +26,10 @@ account_store(const struct ndr_account *a, const char *path,
 		return 0;
 	/* beside the stores; ".sqlite", so that no account's store (NAME.db)
 	 * can be it */
-	char *shared = xstrdup(path), *slash = strrchr(shared, '/');
+	const char *slash = strrchr(path, '/');
 	struct ndr_buf b = { 0 };
-	if (slash)
-		slash[1] = '\0';
-	ndr_buf_printf(&b, "%sshared-classifier.sqlite", slash ? shared : "");
-	free(shared);
+	ndr_buf_printf(&b, "%.*sshared-classifier.sqlite",
+	    slash ? (int)(slash - path + 1) : 0, path);
 	if (store_share_classifier(*st, b.s) != 0) {
 		snprintf(err, errlen, "%s: %s", b.s, store_error(*st));
 		store_close(*st);

@@ -39,25 +39,56 @@ on_quar(const struct store_quar *q, void *arg)
 	return 0;
 }
 
-/* One account's glance from its store (opened read and closed). */
+int
+config_open_all(const char *cfgpath, struct ndr_config *cfg)
+{
+	char err[1024], *def = NULL;
+	int rc = EXIT_OK;
+
+	if (cfgpath == NULL)
+		cfgpath = def = ndr_config_default_path();
+	if (ndr_config_load_all(cfgpath, cfg, err, sizeof err) != 0) {
+		ndr_log(NDR_LOG_ERROR, "%s", err);
+		rc = EXIT_CONFIG;
+	}
+	free(def);
+	return rc;
+}
+
+/* The account's store, when it has one: 0 opened, 1 none (never run:
+ * nothing made), -1 with err. */
+static int
+store_if_any(const struct ndr_account *a, struct store **st, char *err,
+    size_t errlen)
+{
+	char *path = store_default_path(a->name);
+	struct stat sb;
+	int rc = 1;
+
+	if (stat(path, &sb) == 0)
+		rc = store_open(path, st, err, errlen) == 0 ? 0 : -1;
+	free(path);
+	return rc;
+}
+
+/* One account's glance from its store (opened and closed). */
 static void
 glance_one(const struct ndr_account *a, struct glance *g)
 {
 	struct store *st;
-	struct stat sb;
-	char err[512], *path = store_default_path(a->name);
+	char err[512];
+	int r;
 
 	g->name = a->name;
 	g->user = a->user;
 	if (a->error) {
 		g->error = xstrdup(a->error);
-		goto out;
+		return;
 	}
-	if (stat(path, &sb) != 0)	/* never run: nothing to open */
-		goto out;
-	if (store_open(path, &st, err, sizeof err) != 0) {
-		g->error = xstrdup(err);
-		goto out;
+	if ((r = store_if_any(a, &st, err, sizeof err)) != 0) {
+		if (r < 0)
+			g->error = xstrdup(err);
+		return;
 	}
 	g->scanned = true;
 	char *run = store_meta_get(st, "last_run");
@@ -82,26 +113,16 @@ glance_one(const struct ndr_account *a, struct glance *g)
 	    0)
 		g->error = xstrdup(store_error(st));
 	store_close(st);
-out:
-	free(path);
 }
 
 int
 glance_all(const char *cfgpath, struct ndr_config *cfg, struct glance **out,
     size_t *n)
 {
-	char err[1024], *def = NULL;
-
 	*out = NULL;
 	*n = 0;
-	if (cfgpath == NULL)
-		cfgpath = def = ndr_config_default_path();
-	if (ndr_config_load_all(cfgpath, cfg, err, sizeof err) != 0) {
-		ndr_log(NDR_LOG_ERROR, "%s", err);
-		free(def);
+	if (config_open_all(cfgpath, cfg) != EXIT_OK)
 		return EXIT_CONFIG;
-	}
-	free(def);
 	*out = xcalloc(cfg->naccounts ? cfg->naccounts : 1, sizeof **out);
 	for (size_t i = 0; i < cfg->naccounts; i++)
 		glance_one(&cfg->accounts[i], &(*out)[i]);
@@ -189,35 +210,44 @@ glance_json(const struct glance *g, size_t n, struct ndr_buf *b)
 	ndr_buf_printf(b, "],\"failures\":%zu}", failures);
 }
 
+const char glance_head[] = "account               quar. oldest camp. "
+    "backsc  legit  last run";
+
+void
+glance_line(const struct glance *g, int64_t now, struct ndr_buf *b)
+{
+	char age[16], ran[16];
+
+	ndr_buf_printf(b, "%-20.20s ", g->name);
+	if (!g->scanned && g->error == NULL) {
+		ndr_buf_adds(b, "never scanned");
+		return;
+	}
+	glance_age(g->oldest, now, age, sizeof age);
+	ndr_buf_printf(b, "%6zu %6s %5zu %6lld %6lld  ", g->quarantined, age,
+	    g->ncamps, (long long)g->backscatter, (long long)g->legit);
+	if (g->last_run) {
+		glance_age(g->last_run, now, ran, sizeof ran);
+		ndr_buf_printf(b, "%s %s ago, %s", g->last_cmd, ran,
+		    g->last_status == 0 ? "ok" : "FAILED");
+	} else
+		ndr_buf_adds(b, "-");
+	if (g->error || g->last_error)
+		ndr_buf_printf(b, ": %s", g->error ? g->error : g->last_error);
+}
+
 void
 glance_text(const struct glance *g, size_t n, FILE *f)
 {
 	int64_t now = (int64_t)time(NULL);
 
-	fprintf(f, "%-20s %6s %6s %5s %6s %6s  %s\n", "account", "quar.",
-	    "oldest", "camp.", "backsc", "legit", "last run");
+	fprintf(f, "%s\n", glance_head);
 	for (size_t i = 0; i < n; i++) {
-		const struct glance *x = &g[i];
-		char age[16], ran[16];
-		glance_age(x->oldest, now, age, sizeof age);
-		glance_age(x->last_run, now, ran, sizeof ran);
-		fprintf(f, "%-20.20s ", x->name);
-		if (!x->scanned && x->error == NULL) {
-			fprintf(f, "never scanned\n");
-			continue;
-		}
-		fprintf(f, "%6zu %6s %5zu %6lld %6lld  ", x->quarantined, age,
-		    x->ncamps, (long long)x->backscatter, (long long)x->legit);
-		if (x->last_run)
-			fprintf(f, "%s %s ago, %s", x->last_cmd, ran,
-			    x->last_status == 0 ? "ok" : "FAILED");
-		else
-			fprintf(f, "-");
-		if (x->error || x->last_error) {
-			fputs(": ", f);
-			print_safe(f, x->error ? x->error : x->last_error);
-		}
+		struct ndr_buf b = { 0 };
+		glance_line(&g[i], now, &b);
+		print_safe(f, b.s);
 		fputc('\n', f);
+		ndr_buf_free(&b);
 	}
 }
 
@@ -245,28 +275,22 @@ on_item(const struct store_item *it, void *arg)
 }
 
 int
-find_all(const struct ndr_config *cfg, const char *needle,
+find_all(const struct ndr_account *accounts, size_t n, const char *needle,
     int (*fn)(const struct hit *, void *), void *arg, size_t *nhits)
 {
 	int rc = EXIT_OK;
 
 	*nhits = 0;
-	for (size_t i = 0; i < cfg->naccounts; i++) {
-		const struct ndr_account *a = &cfg->accounts[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct ndr_account *a = &accounts[i];
 		struct store *st;
-		struct stat sb;
-		char err[512], *path;
-		if (a->error)
+		char err[512];
+		int r;
+		if (a->error || (r = store_if_any(a, &st, err, sizeof err)) > 0)
 			continue;
-		path = store_default_path(a->name);
-		if (stat(path, &sb) != 0) {
-			free(path);
-			continue;
-		}
-		if (store_open(path, &st, err, sizeof err) != 0) {
+		if (r < 0) {
 			ndr_log(NDR_LOG_ERROR, "%s: %s", a->name, err);
 			rc = EXIT_PARTIAL;
-			free(path);
 			continue;
 		}
 		struct find f = { needle, a->name, a->quarantine, fn, arg, 0 };
@@ -277,7 +301,6 @@ find_all(const struct ndr_config *cfg, const char *needle,
 		}
 		*nhits += f.n;
 		store_close(st);
-		free(path);
 	}
 	return rc;
 }

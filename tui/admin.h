@@ -11,6 +11,12 @@
 #include "core/verdict.h"
 
 struct ndr_config;
+struct ndr_account;
+
+/* Every account of the configuration (cfgpath, or the default one), each
+ * one's mistake kept as its error (ndr_config_load_all); EXIT_OK, or
+ * EXIT_CONFIG with the line said. */
+int	config_open_all(const char *cfgpath, struct ndr_config *);
 
 /* One account's quarantine and last run, from its store. */
 struct glance {
@@ -37,6 +43,10 @@ bool	glance_failed(const struct glance *);
 void	glance_age(int64_t since, int64_t now, char *buf, size_t len);
 /* {"accounts":[...],"failures":N} */
 void	glance_json(const struct glance *, size_t n, struct ndr_buf *);
+/* The columns' names, and one account's row under them (no new line;
+ * the caller makes it safe for the terminal). */
+extern const char glance_head[];
+void	glance_line(const struct glance *, int64_t now, struct ndr_buf *);
 void	glance_text(const struct glance *, size_t n, FILE *);
 /* Every account's glance on stdout (report --all, review --all --list):
  * 1 when one failed, EXIT_CONFIG when the file cannot be read. */
@@ -51,9 +61,9 @@ struct hit {
 	const char	*rcpt, *subject, *message_id;
 	bool		 quarantined;	/* in the account's quarantine */
 };
-/* Each report of every account whose Message-ID, failed recipient, or
+/* Each report of the accounts whose Message-ID, failed recipient, or
  * original's subject or sender holds needle (case ignored), to fn. */
-int	find_all(const struct ndr_config *, const char *needle,
+int	find_all(const struct ndr_account *, size_t n, const char *needle,
 	    int (*fn)(const struct hit *, void *), void *arg, size_t *nhits);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "admin.h"
 #include "cmd.h"
 #include "log.h"
 
@@ -155,22 +156,14 @@ all_run(const struct cmd_global *g, int argc, char **argv,
     int (*run)(int, char **), bool verbose)
 {
 	struct ndr_config cfg;
-	char err[1024], *def = NULL;
-	const char *path = g->config;
 	int jobs = g->jobs > 0 ? g->jobs : ALL_JOBS;
 	struct job *run_of;
 	int *status;
 	size_t next = 0, running = 0, ok = 0, failed = 0;
 	bool said = false, forwarded = false;
 
-	if (path == NULL)
-		path = def = ndr_config_default_path();
-	if (ndr_config_load_all(path, &cfg, err, sizeof err) != 0) {
-		ndr_log(NDR_LOG_ERROR, "%s", err);
-		free(def);
+	if (config_open_all(g->config, &cfg) != EXIT_OK)
 		return EXIT_CONFIG;
-	}
-	free(def);
 	run_of = calloc((size_t)jobs, sizeof *run_of);
 	status = calloc(cfg.naccounts, sizeof *status);
 	if (run_of == NULL || status == NULL)

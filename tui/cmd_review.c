@@ -372,19 +372,14 @@ purge_agreed(const struct account_ctx *ctx, size_t n, long older, bool yes,
 static int
 print_hit(const struct hit *h, void *arg)
 {
-	static const char *const v[] = { "unsure", "legit", "backscatter" };
-	char date[16] = "-";
-	time_t t = (time_t)h->date;
-	struct tm tm;
+	char date[16];
 
 	(void)arg;
-	if (h->date > 0 && localtime_r(&t, &tm))
-		strftime(date, sizeof date, "%Y-%m-%d", &tm);
 	print_safe(stdout, h->account);
 	putchar('\t');
 	print_safe(stdout, h->folder);
-	printf("\t%u\t%s\t%s\t", h->uid, date,
-	    (unsigned)h->verdict < 3 ? v[h->verdict] : "?");
+	printf("\t%u\t%s\t%s\t", h->uid, ndr_day(h->date, date, sizeof date,
+	    "-"), ndr_verdict_name(h->verdict));
 	print_safe(stdout, h->rcpt ? h->rcpt : "-");
 	putchar('\t');
 	print_safe(stdout, h->subject ? h->subject : "");
@@ -397,40 +392,22 @@ static int
 review_find(const struct review_opts *o)
 {
 	struct account_ctx ctx = { 0 };
-	struct ndr_config all;
-	const struct ndr_config *cfg = &all;
+	struct ndr_config all = { 0 };
 	size_t hits = 0;
 	int rc;
 
-	if (o->g.all) {
-		char err[1024], *def = NULL;
-		const char *path = o->g.config;
-		if (path == NULL)
-			path = def = ndr_config_default_path();
-		rc = ndr_config_load_all(path, &all, err, sizeof err);
-		free(def);
-		if (rc != 0) {
-			ndr_log(NDR_LOG_ERROR, "%s", err);
-			return EXIT_CONFIG;
-		}
-	} else {
-		if ((rc = account_open(&ctx, o->g.config, o->g.account)) !=
-		    EXIT_OK)
-			return rc;
-		/* the one account, as a configuration of one */
-		all = ctx.cfg;
-		all.accounts = (struct ndr_account *)ctx.a;
-		all.naccounts = 1;
-	}
-	rc = find_all(cfg, o->find, print_hit, NULL, &hits);
+	if (o->g.all ? config_open_all(o->g.config, &all) :
+	    account_open(&ctx, o->g.config, o->g.account))
+		return EXIT_CONFIG;
+	rc = o->g.all ? find_all(all.accounts, all.naccounts, o->find,
+	    print_hit, NULL, &hits) : find_all(ctx.a, 1, o->find, print_hit,
+	    NULL, &hits);
 	if (rc == EXIT_OK && hits == 0) {
 		ndr_log(NDR_LOG_INFO, "nothing holds \"%s\"", o->find);
 		rc = 1;
 	}
-	if (o->g.all)
-		ndr_config_free(&all);
-	else
-		account_close(&ctx);
+	ndr_config_free(&all);
+	account_close(&ctx);
 	return rc;
 }
 

@@ -73,48 +73,15 @@ line_at(int y, const char *s, bool rev)
 }
 
 static void
-glance_line(const struct glance *g, int64_t now, char *buf, size_t len)
-{
-	char age[16], ran[16];
-
-	glance_age(g->oldest, now, age, sizeof age);
-	glance_age(g->last_run, now, ran, sizeof ran);
-	if (!g->scanned && g->error == NULL) {
-		snprintf(buf, len, "%-20.20s never scanned", g->name);
-		return;
-	}
-	snprintf(buf, len, "%-20.20s %6zu %6s %5zu %6lld %6lld  %s%s%s%s%s",
-	    g->name, g->quarantined, age, g->ncamps,
-	    (long long)g->backscatter, (long long)g->legit,
-	    g->last_run ? g->last_cmd : "-", g->last_run ? " " : "",
-	    g->last_run ? ran : "", g->last_run ? (g->last_status ? " ago, "
-	    "FAILED" : " ago, ok") : "", g->error || g->last_error ? ": " : "");
-	if (g->error || g->last_error) {
-		size_t l = strlen(buf);
-		snprintf(buf + l, len - l, "%s", g->error ? g->error :
-		    g->last_error);
-	}
-}
-
-static void
 hit_line(const struct hit *h, char *buf, size_t len)
 {
-	static const char *const v[] = { "unsure", "legit", "backscatter" };
-	char date[16] = "-";
-	time_t t = (time_t)h->date;
-	struct tm tm;
+	char date[16];
 
-	if (h->date > 0 && localtime_r(&t, &tm))
-		strftime(date, sizeof date, "%Y-%m-%d", &tm);
-	snprintf(buf, len, "%-14.14s %-11s %-10s %-11s %-28.28s %s",
-	    h->account, h->quarantined ? "QUARANTINE" : "inbox", date,
-	    (unsigned)h->verdict < 3 ? v[h->verdict] : "?",
-	    h->rcpt ? h->rcpt : "-", h->subject ? h->subject : "");
-	if (!h->quarantined) {	/* the folder it is in, not "inbox" */
-		char f[12];
-		snprintf(f, sizeof f, "%-11.11s", h->folder);
-		memcpy(buf + 15, f, 11);
-	}
+	snprintf(buf, len, "%-14.14s %-11.11s %-10s %-11s %-28.28s %s",
+	    h->account, h->quarantined ? "QUARANTINE" : h->folder,
+	    ndr_day(h->date, date, sizeof date, "-"),
+	    ndr_verdict_name(h->verdict), h->rcpt ? h->rcpt : "-",
+	    h->subject ? h->subject : "");
 }
 
 /* The account's review, the whole terminal its own until it ends. */
@@ -246,16 +213,18 @@ ui_accounts(const char *cfgpath)
 			    "%-28s %s", "account", "folder", "date", "verdict",
 			    "recipient", "subject");
 		else
-			snprintf(buf, sizeof buf, "%-20s %6s %6s %5s %6s %6s  %s",
-			    "account", "quar.", "oldest", "camp.", "backsc",
-			    "legit", "last run");
+			snprintf(buf, sizeof buf, "%s", glance_head);
 		line_at(1, buf, false);
 		for (int r = 0; r < rows && top + (size_t)r < count; r++) {
 			size_t i = top + (size_t)r;
+			struct ndr_buf row = { 0 };
 			if (in_hits)
 				hit_line(&hs.v[i], buf, sizeof buf);
-			else
-				glance_line(&g[i], now, buf, sizeof buf);
+			else {
+				glance_line(&g[i], now, &row);
+				snprintf(buf, sizeof buf, "%s", row.s);
+				ndr_buf_free(&row);
+			}
 			line_at(2 + r, buf, i == cur);
 		}
 		if (count == 0)
@@ -302,7 +271,8 @@ ui_accounts(const char *cfgpath)
 				break;
 			hits_free(&hs);
 			size_t nh;
-			find_all(&cfg, needle, keep_hit, &hs, &nh);
+			find_all(cfg.accounts, cfg.naccounts, needle, keep_hit, &hs,
+			    &nh);
 			in_hits = true;
 			cur = top = 0;
 			break;
@@ -323,7 +293,8 @@ ui_accounts(const char *cfgpath)
 			if (in_hits) {
 				hits_free(&hs);
 				size_t nh2;
-				find_all(&cfg, needle, keep_hit, &hs, &nh2);
+				find_all(cfg.accounts, cfg.naccounts, needle,
+				    keep_hit, &hs, &nh2);
 			}
 			break;
 		default:
