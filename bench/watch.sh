@@ -35,7 +35,7 @@ dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX \
     sent=Sent addresses=bob@victim.example own_relays=smtp.victim.example \
     max_actions=1000000
 "$top/ndrsweep" scan --config "$DC_DIR/config" >/dev/null
-"$top/ndrsweep" watch --verbose --config "$DC_DIR/config" >"$DC_DIR/watch.log" 2>&1 &
+${WATCH_WRAP:-} "$top/ndrsweep" watch --verbose --config "$DC_DIR/config" >"$DC_DIR/watch.log" 2>&1 &
 wpid=$!
 trap 'kill $wpid 2>/dev/null || true; dc_stop' EXIT
 sleep 2

@@ -15,6 +15,10 @@
  *
  * The counts live in the store; this keeps them in memory (a hash table)
  * for scoring and for training runs, and writes back only the changed ones.
+ * Loaded whole for a run that scores or learns much; fetched token by
+ * token (and kept) for one that scores or learns a few messages, such as
+ * a watch round: its memory is then what those messages use, not the
+ * whole vocabulary, which grows with every message learnt.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -45,6 +49,8 @@ struct ndr_bayes {
 	struct slot	*s;
 	size_t		 mask, n;
 	int64_t		 nspam, nham;
+	struct store	*lazy;		/* tokens fetched from it as asked */
+	bool		 failed;	/* a fetch failed (store_error says) */
 };
 
 static uint64_t
@@ -83,6 +89,32 @@ find(struct ndr_bayes *b, uint64_t h, bool add)
 	return &b->s[i];
 }
 
+/*
+ * The slot of token h, fetched from the store first in a lazy classifier
+ * (a token the store lacks is kept with no counts, so that it is asked
+ * once). add: made when unknown. NULL: unknown and not added, or a fetch
+ * that failed (b->failed).
+ */
+static struct slot *
+get(struct ndr_bayes *b, uint64_t h, bool add)
+{
+	struct slot *s = find(b, h, false);
+	uint32_t spam, ham;
+
+	if (s || (b->lazy == NULL && !add))
+		return s;
+	if (b->lazy == NULL)
+		return find(b, h, true);
+	if (store_token_get(b->lazy, key(h), &spam, &ham) != 0) {
+		b->failed = true;
+		return NULL;
+	}
+	s = find(b, h, true);
+	s->spam = spam;
+	s->ham = ham;
+	return s;
+}
+
 static int
 load_one(uint64_t hash, uint32_t spam, uint32_t ham, void *arg)
 {
@@ -106,6 +138,27 @@ ndr_bayes_open(struct store *st, struct ndr_bayes **out)
 	}
 	*out = b;
 	return 0;
+}
+
+int
+ndr_bayes_open_lazy(struct store *st, struct ndr_bayes **out)
+{
+	struct ndr_bayes *b = xcalloc(1, sizeof *b);
+
+	*out = NULL;
+	if (store_trained_counts(st, &b->nspam, &b->nham) != 0) {
+		ndr_bayes_free(b);
+		return -1;
+	}
+	b->lazy = st;
+	*out = b;
+	return 0;
+}
+
+bool
+ndr_bayes_failed(const struct ndr_bayes *b)
+{
+	return b && b->failed;
 }
 
 void
@@ -163,7 +216,9 @@ ndr_bayes_score(const struct ndr_bayes *b, const uint64_t *tok, size_t n)
 		return 0.5;
 	f = xcalloc(n, sizeof *f);
 	for (size_t i = 0; i < n; i++) {
-		const struct slot *s = find((struct ndr_bayes *)b, tok[i], false);
+		/* what a lazy classifier fetches is a cache: the
+		 * classifier is the same after as before */
+		const struct slot *s = get((struct ndr_bayes *)b, tok[i], false);
 		double fw = ROB_X;
 		if (s && s->spam + s->ham > 0) {
 			double bad = (double)s->spam / (double)b->nspam;
@@ -216,11 +271,13 @@ ndr_bayes_digest(const char *id, const uint64_t *tok, size_t n)
 	return h ? h : 1;
 }
 
-static void
+static int
 count(struct ndr_bayes *b, const uint64_t *tok, size_t n, bool spam, int d)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct slot *s = find(b, tok[i], true);
+		struct slot *s = get(b, tok[i], true);
+		if (s == NULL)
+			return -1;	/* not counted: the caller rolls back */
 		uint32_t *c = spam ? &s->spam : &s->ham;
 		if (d > 0)
 			(*c)++;
@@ -232,6 +289,7 @@ count(struct ndr_bayes *b, const uint64_t *tok, size_t n, bool spam, int d)
 		b->nspam += d;
 	else
 		b->nham += d;
+	return 0;
 }
 
 int
@@ -252,11 +310,15 @@ ndr_bayes_train(struct ndr_bayes *b, struct store *st, const char *id,
 		return 0;
 	}
 	if (r == 1) {		/* a decision reversed: the old one undone */
-		count(b, old, nold, was_spam, -1);
 		*outcome = NDR_TRAIN_REVERSED;
+		if (count(b, old, nold, was_spam, -1) != 0) {
+			free(old);
+			return -1;
+		}
 	}
 	free(old);
-	count(b, tok, n, spam, +1);
+	if (count(b, tok, n, spam, +1) != 0)
+		return -1;
 	return store_trained_put(st, digest, spam, tok, n, (int64_t)time(NULL));
 }
 
@@ -271,8 +333,10 @@ ndr_bayes_forget(struct ndr_bayes *b, struct store *st, const char *id,
 
 	if ((r = store_trained_get(st, digest, &was_spam, &old, &nold)) <= 0)
 		return r;
-	count(b, old, nold, was_spam, -1);
+	r = count(b, old, nold, was_spam, -1);
 	free(old);
+	if (r != 0)
+		return -1;
 	if (was)
 		*was = was_spam;
 	return store_trained_del(st, digest) == 0 ? 1 : -1;

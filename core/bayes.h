@@ -11,6 +11,12 @@ struct ndr_bayes;
 
 /* The store's counts, loaded into memory. -1 on a store error. */
 int	ndr_bayes_open(struct store *, struct ndr_bayes **);
+/* The same, each token's counts fetched from the store when first asked
+ * (for a few messages scored or learnt); the store must outlive it. A
+ * fetch that fails makes training fail (-1), and a score treat the token
+ * as never seen: ndr_bayes_failed() tells. */
+int	ndr_bayes_open_lazy(struct store *, struct ndr_bayes **);
+bool	ndr_bayes_failed(const struct ndr_bayes *);
 void	ndr_bayes_free(struct ndr_bayes *);
 /* Has it learnt both kinds? Until then every score is 0.5. */
 bool	ndr_bayes_trained(const struct ndr_bayes *);

@@ -291,6 +291,7 @@ struct judging {
 	size_t			 *order, ng;	/* roots, largest first */
 	size_t			 *start, *mem;	/* the members, by root */
 	struct store_campaign	 *camp;		/* by order */
+	bool			  fresh_only;	/* the judged keep theirs */
 };
 
 static void
@@ -473,6 +474,12 @@ judge_rest(struct judging *jd, const struct ndr_judge_ctx *c)
 {
 	for (size_t k = 0; k < jd->nb; k++) {
 		size_t i = jd->who[k], root = jd->grp[k];
+		if (jd->fresh_only && jd->j[i].verdict != NULL) {
+			/* judged before: its verdict stays as it is (only
+			 * counted), and its content is not asked for */
+			jd->out[i].verdict = ndr_verdict_parse(jd->j[i].verdict);
+			continue;
+		}
 		if (root == NDR_NO_CAMPAIGN)
 			ndr_judge_backscatter(&jd->j[i].ev, c, 0, NULL, jd->v);
 		else
@@ -583,8 +590,11 @@ judge(struct store *st, const struct ndr_account *acct,
 		rc = 0;		/* nothing new: nothing to judge */
 		goto out;
 	}
+	/* the classifier whole for the whole store; for a few new reports
+	 * (a rescan, a watch round) only their tokens, fetched */
 	if (store_each_sent(st, on_sent, &sc) != 0 ||
-	    ndr_bayes_open(st, &sc.bayes) != 0) {
+	    (grouped ? ndr_bayes_open(st, &sc.bayes) :
+	    ndr_bayes_open_lazy(st, &sc.bayes)) != 0) {
 		snprintf(err, errlen, "%s", store_error(st));
 		goto out;
 	}
@@ -600,12 +610,16 @@ judge(struct store *st, const struct ndr_account *acct,
 		/* untrained, it would only say 0.5: no signal at all */
 		.content = ndr_bayes_trained(sc.bayes) ? cb_content : NULL,
 	};
+	jd.fresh_only = !grouped;
 	judging_alloc(&jd);
 	legit_then_groups(&jd, &c, &sc);
 	number_campaigns(&jd);
 	judge_rest(&jd, &c);
 	describe_campaigns(&jd);
-	if ((rc = write_back(&jd, st, stats, grouped)) != 0)
+	if (ndr_bayes_failed(sc.bayes)) {
+		snprintf(err, errlen, "%s", store_error(st));
+		rc = -1;
+	} else if ((rc = write_back(&jd, st, stats, grouped)) != 0)
 		snprintf(err, errlen, "%s", store_error(st));
 	judging_free(&jd);
 out:

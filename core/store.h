@@ -175,6 +175,9 @@ int	store_each_sent(struct store *, int (*fn)(const char *mid,
 int	store_share_classifier(struct store *, const char *path);
 int	store_each_token(struct store *, int (*fn)(uint64_t hash,
 	    uint32_t spam, uint32_t ham, void *), void *);
+/* A token's counts (both 0 when the store lacks it). */
+int	store_token_get(struct store *, uint64_t hash, uint32_t *spam,
+	    uint32_t *ham);
 /* Counts of a token; both 0 deletes it. */
 int	store_token_put(struct store *, uint64_t hash, uint32_t spam,
 	    uint32_t ham);

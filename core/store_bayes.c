@@ -57,6 +57,25 @@ store_each_token(struct store *st, token_fn *fn, void *arg)
 }
 
 int
+store_token_get(struct store *st, uint64_t hash, uint32_t *spam, uint32_t *ham)
+{
+	sqlite3_stmt *s = cls_stmt(st, "SELECT spam, ham FROM %s.tokens "
+	    "WHERE hash = ?");
+	int rc;
+
+	*spam = *ham = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)hash);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*spam = (uint32_t)sqlite3_column_int64(s, 0);
+		*ham = (uint32_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}
+
+int
 store_token_put(struct store *st, uint64_t hash, uint32_t spam, uint32_t ham)
 {
 	sqlite3_stmt *s = cls_stmt(st, spam || ham ?

@@ -295,8 +295,57 @@ START_TEST(test_reversed_decision)
 }
 END_TEST
 
+/* A lazy classifier (each token fetched when asked) learns and scores
+ * as the whole one does, a reversal included, and holds only the tokens
+ * it was asked about. */
+START_TEST(test_lazy_same_as_whole)
+{
+	struct ndr_bayes *b, *w;
+	int64_t ns, nh;
+	size_t nt;
+
+	ck_assert_int_eq(ndr_bayes_open(st, &w), 0);
+	train(w, ham1, 4, false, NDR_TRAIN_LEARNED);
+	train(w, spam2, 4, true, NDR_TRAIN_LEARNED);
+	ndr_bayes_free(w);
+	/* fresh ones each time, as a watch round has */
+	ck_assert_int_eq(ndr_bayes_open_lazy(st, &b), 0);
+	train(b, spam1, 5, true, NDR_TRAIN_LEARNED);
+	ndr_bayes_free(b);
+	ck_assert_int_eq(ndr_bayes_open_lazy(st, &b), 0);
+	train(b, ham2, 3, false, NDR_TRAIN_LEARNED);
+	ndr_bayes_counts(b, &ns, &nh, &nt);
+	ck_assert_int_eq(nt, 3);	/* ham2's, not the vocabulary */
+	ndr_bayes_free(b);
+	uint64_t lazy = fingerprint();
+	ck_assert_int_eq(ndr_bayes_open_lazy(st, &b), 0);
+	ck_assert_int_eq(ndr_bayes_open(st, &w), 0);
+	ck_assert(ndr_bayes_trained(b));
+	ck_assert(ndr_bayes_score(b, spam1, 5) == ndr_bayes_score(w, spam1, 5));
+	ck_assert(ndr_bayes_score(b, ham2, 3) == ndr_bayes_score(w, ham2, 3));
+	ck_assert(ndr_bayes_score(b, spam1, 5) > 0.9);
+	/* a reversal undoes counts of tokens the lazy one had not fetched */
+	train(b, spam2, 4, false, NDR_TRAIN_REVERSED);
+	ndr_bayes_free(b);
+	uint64_t after_lazy = fingerprint();
+	ndr_bayes_free(w);
+	teardown();
+	setup();
+	ck_assert_int_eq(ndr_bayes_open(st, &w), 0);
+	train(w, ham1, 4, false, NDR_TRAIN_LEARNED);
+	train(w, spam2, 4, true, NDR_TRAIN_LEARNED);
+	train(w, spam1, 5, true, NDR_TRAIN_LEARNED);
+	train(w, ham2, 3, false, NDR_TRAIN_LEARNED);
+	ck_assert(fingerprint() == lazy);
+	train(w, spam2, 4, false, NDR_TRAIN_REVERSED);
+	ck_assert(fingerprint() == after_lazy);
+	ndr_bayes_free(w);
+}
+END_TEST
+
 CHECK_MAIN_CASES("bayes",
 	{ "tokens", TESTS(test_tokens_plain, test_tokens_scripts_and_html,
 	    test_tokens_of_the_original), NULL, NULL, 0 },
 	{ "learning", TESTS(test_fresh_store_is_neutral,
-	    test_train_score_untrain, test_reversed_decision), setup, teardown, 0 });
+	    test_train_score_untrain, test_reversed_decision,
+	    test_lazy_same_as_whole), setup, teardown, 0 });

@@ -7,7 +7,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=15
+N=17
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -173,4 +173,26 @@ tm new-session -d -s ui -x 120 -y 30 \
 seen() { tm capture-pane -p -t ui | grep -q "watch: started .*, [0-9]* quarantined since; its last round"; }
 until_ 10 seen && ok "the interface's overview says what watch did" ||
     not_ok "the interface's overview says what watch did ($(tm capture-pane -p -t ui | sed -n 5,8p))"
+# while the interface is open, what watch moves is said on its message
+# line, and the lists follow; opened again, it says what watch did while
+# it was closed
+start_watch
+sleep 2
+flood 3
+said() { tm capture-pane -p -t ui | grep -q "watch [0-9:]*: [1-3] quarantined (1 campaign); [0-9]* since it started"; }
+until_ 20 said && ok "the open interface says what watch just did" ||
+    not_ok "the open interface says what watch just did ($(tm capture-pane -p -t ui | tail -3))"
+tm send-keys -t ui q
+sleep 1
+before=$(dc_count "$Q")
+flood 2
+until_ 20 quar_is $((before + 2)) || true
+tm kill-server 2>/dev/null
+tm new-session -d -s ui -x 120 -y 30 \
+    "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 '$nd' --config '$cf' --offline; sleep 60"
+away() { tm capture-pane -p -t ui | grep -q "watch quarantined 2 since you last looked"; }
+until_ 10 away && ok "opened again, it says what watch did while it was closed" ||
+    not_ok "opened again, what watch did while it was closed ($(dc_count "$Q") quarantined, before $before; $(tm capture-pane -p -t ui | tail -3))"
+kill -TERM "$wpid"
+wait "$wpid"
 tm kill-server 2>/dev/null

@@ -134,7 +134,9 @@ account_learn(struct account_ctx *ctx, const struct lesson *l, size_t n,
 	struct ndr_bayes *b = NULL;
 	enum ndr_train out;
 
-	if (ndr_bayes_open(ctx->st, &b) != 0 || store_begin(ctx->st) != 0)
+	/* the lessons' tokens fetched inside the transaction, which holds
+	 * the store (and a shared classifier) until their counts are back */
+	if (store_begin(ctx->st) != 0 || ndr_bayes_open_lazy(ctx->st, &b) != 0)
 		goto bad;
 	for (size_t i = 0; i < n; i++)
 		if (l[i].ntokens && ndr_bayes_train(b, ctx->st, l[i].id,

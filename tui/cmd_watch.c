@@ -102,14 +102,16 @@ pause_for(long secs)
 		nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
 }
 
-/* For the interface's overview: since when, how many, the last round. */
+/* For the interface (its overview, and its message line while it runs):
+ * since when, the last round, how many in all, how many in the last
+ * round and from how many campaigns. */
 static void
-note(struct watch *w, unsigned acted)
+note(struct watch *w, unsigned acted, size_t campaigns)
 {
 	char v[128];
 
-	snprintf(v, sizeof v, "%lld %lld %u %u", (long long)w->started,
-	    (long long)time(NULL), w->total, acted);
+	snprintf(v, sizeof v, "%lld %lld %u %u %zu", (long long)w->started,
+	    (long long)time(NULL), w->total, acted, campaigns);
 	if (store_meta_set(w->ctx.st, "watch", v) != 0)
 		ndr_log(NDR_LOG_ERROR, "%s", store_error(w->ctx.st));
 }
@@ -233,7 +235,8 @@ round_once(struct watch *w)
 		ndr_log(NDR_LOG_INFO, "%s: round: scan and judge %.2f s%s, "
 		    "policy %.2f s, moves %.2f s", a->name, t1 - t0, whole ?
 		    " (the whole store)" : "", t2 - t1, t3 - t2);
-	note(w, ds.done[IMAP_QUARANTINE]);
+	note(w, ds.done[IMAP_QUARANTINE], ds.done[IMAP_QUARANTINE] ?
+	    p.campaigns.n : 0);
 out:
 	pick_free(&p);
 	expired_free(&ex);

@@ -124,9 +124,10 @@ poll_scan(struct ui *u, char *drawn_scan, size_t len)
 	pthread_mutex_unlock(&u->scan.mu);
 	if (reload)
 		ui_scan_wait(u);
-	/* a folder of the running scan was committed: what it brought
-	 * shows now (judged when the scan ends) */
-	if (reload || (u->thread_started && store_changed(u))) {
+	/* a folder of the running scan was committed, or a watch beside
+	 * the interface moved mail: what it brought shows now (judged when
+	 * the scan ends), what watch did on the message line */
+	if (reload || store_changed(u)) {
 		if (ui_load(u) == 0)
 			ui_rebuild(u);
 		dirty = true;
@@ -441,6 +442,7 @@ ui_run(int argc, char **argv, bool review)
 		ui_open_view(&u, VIEW_REVIEW);
 	scan_start(&u);
 	rc = loop(&u);
+	ui_watch_seen(&u);
 	screen_end(&u, rc);
 out:
 	ui_raw_close(&u);

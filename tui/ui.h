@@ -67,6 +67,10 @@ struct ui {
 	char			 src_folder[256];
 	char			 last_scan[128];	/* as the store says */
 	char			 watch_line[160];	/* what watch did, or "" */
+	/* the watch the message line last told of: its start, its total */
+	long long		 watch_started;
+	unsigned		 watch_total;
+	bool			 watch_read;	/* the first load is done */
 	int64_t			 src_campaign;
 	/* each list's own limit (messages, review), and the search */
 	struct pattern		*limit[2], *search;
@@ -134,6 +138,7 @@ bool	ui_confirm(struct ui *, const char *question);
 void	ui_draw(struct ui *);
 /* The model from the store again; the lists rebuilt from the model. */
 int	ui_load(struct ui *);
+void	ui_watch_seen(struct ui *);
 void	ui_rebuild(struct ui *);
 struct list *ui_cur_list(struct ui *);
 /* A line at (y, x), cut (or padded) to cols. */

@@ -119,6 +119,65 @@ ui_pattern_resolve(struct ui *u, struct pattern *p)
 	return 0;
 }
 
+/*
+ * What a watch running beside the interface did since the message line
+ * last told: said there (an error on the line is left standing). The
+ * first load compares with what the interface last saw before it quit
+ * (meta watch_seen, "STARTED TOTAL"), so that opening it tells what
+ * watch did meanwhile.
+ */
+static void
+watch_news(struct ui *u, long long started, long long round, unsigned total,
+    size_t camps)
+{
+	char when[16];
+	struct tm tm;
+	time_t t = (time_t)round;
+	unsigned n;
+	bool first = !u->watch_read;
+
+	if (first) {
+		char *seen = store_meta_get(u->ctx->st, "watch_seen");
+		long long ss;
+		unsigned st;
+		bool known = seen && sscanf(seen, "%lld %u", &ss, &st) == 2;
+		free(seen);
+		u->watch_started = known ? ss : started;
+		u->watch_total = known ? st : total;
+	}
+	n = u->watch_started == started ? (total > u->watch_total ? total -
+	    u->watch_total : 0) : total;
+	u->watch_started = started;
+	u->watch_total = total;
+	if (n == 0 || (*u->msg && u->msg_error))
+		return;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, first ? "%m-%d %H:%M" : "%H:%M:%S", &tm);
+	if (first)
+		ui_say(u, false, "watch quarantined %u since you last looked "
+		    "(the last at %s)", n, when);
+	else if (camps)
+		ui_say(u, false, "watch %s: %u quarantined (%zu campaign%s); "
+		    "%u since it started", when, n, camps, camps == 1 ? "" :
+		    "s", total);
+	else
+		ui_say(u, false, "watch %s: %u quarantined; %u since it started",
+		    when, n, total);
+}
+
+/* What watch last said of itself, for the interface to keep: at its next
+ * opening, it tells what watch did meanwhile. */
+void
+ui_watch_seen(struct ui *u)
+{
+	char v[64];
+
+	if (u->watch_started == 0)
+		return;
+	snprintf(v, sizeof v, "%lld %u", u->watch_started, u->watch_total);
+	(void)store_meta_set(u->ctx->st, "watch_seen", v);
+}
+
 int
 ui_load(struct ui *u)
 {
@@ -160,13 +219,15 @@ ui_load(struct ui *u)
 	} else
 		snprintf(u->last_scan, sizeof u->last_scan, "never");
 	free(last);
-	/* "STARTED LAST-ROUND TOTAL LAST-ACTED", as watch leaves it */
+	/* "STARTED LAST-ROUND TOTAL LAST-ACTED CAMPAIGNS", as watch
+	 * leaves it */
 	char *wl = store_meta_get(st, "watch");
 	long long ws, wr;
 	unsigned total, acted;
+	size_t camps = 0;
 	*u->watch_line = '\0';
-	if (wl && sscanf(wl, "%lld %lld %u %u", &ws, &wr, &total, &acted) ==
-	    4) {
+	if (wl && sscanf(wl, "%lld %lld %u %u %zu", &ws, &wr, &total, &acted,
+	    &camps) >= 4) {
 		char a[32], b[32];
 		struct tm tm;
 		time_t t1 = (time_t)ws, t2 = (time_t)wr;
@@ -176,7 +237,9 @@ ui_load(struct ui *u)
 		strftime(b, sizeof b, "%Y-%m-%d %H:%M", &tm);
 		snprintf(u->watch_line, sizeof u->watch_line, "watch: started "
 		    "%s, %u quarantined since; its last round %s", a, total, b);
+		watch_news(u, ws, wr, total, camps);
 	}
+	u->watch_read = true;
 	free(wl);
 	return 0;
 }
