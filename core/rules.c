@@ -23,6 +23,7 @@
 #include "core.h"
 #include "engine.h"
 #include "rules.h"
+#include "verdict.h"
 
 /* s as a Sieve quoted string: '"' and '\' escaped, controls dropped */
 static void
@@ -54,7 +55,7 @@ string_list(struct ndr_buf *b, const char *const *v, size_t n)
 bool
 ndr_rule_usable(const struct ndr_rule *r)
 {
-	return r->nsubjects > 0 || r->nlinks > 0;
+	return r->nsubjects > 0 || r->nlinks > 0 || r->nsenders > 0;
 }
 
 char *
@@ -115,6 +116,12 @@ ndr_rules_script(const struct ndr_rules_ctx *c, const struct ndr_rule *r,
 			ndr_buf_printf(&b, "%sbody :raw :contains ", first ? "" :
 			    ",\n           ");
 			string_list(&b, r[i].links, r[i].nlinks);
+			first = false;
+		}
+		if (r[i].nsenders) {
+			ndr_buf_printf(&b, "%sbody :raw :contains ", first ? "" :
+			    ",\n           ");
+			string_list(&b, r[i].senders, r[i].nsenders);
 		}
 		ndr_buf_printf(&b, "))\n{\n    fileinto %s", c->mailbox ?
 		    ":create " : "");
@@ -141,48 +148,117 @@ words(const char *s, struct ndr_strv *out)
 	}
 }
 
-size_t
-ndr_subject_prefixes(const char *const *subjects, size_t n,
+/* Reply and forward marks: they say nothing of a campaign. */
+static bool
+mark_word(const char *w)
+{
+	return strcasecmp(w, "re:") == 0 || strcasecmp(w, "fw:") == 0 ||
+	    strcasecmp(w, "fwd:") == 0 || strcasecmp(w, "aw:") == 0 ||
+	    strcasecmp(w, "wg:") == 0 || strcasecmp(w, "tr:") == 0;
+}
+
+/* A subject's beginning as a rule names it, in b; false when there is
+ * none worth naming. */
+static bool
+prefix_of(const char *subject, struct ndr_buf *b)
+{
+	struct ndr_strv w = { 0 };
+	size_t said = 0;
+
+	words(subject, &w);
+	for (size_t k = 0; k < w.n && k < 3; k++) {
+		if (strpbrk(w.v[k], "0123456789"))
+			break;		/* a number of this message's own */
+		ndr_buf_printf(b, "%s%s", k ? " " : "", w.v[k]);
+		if (!mark_word(w.v[k]))
+			said += strlen(w.v[k]);
+	}
+	strv_free(&w);
+	return b->len >= 5 && said >= 4;
+}
+
+/* key counted in pre/count (a new string, taken) */
+static void
+tally(struct ndr_strv *pre, size_t **count, struct ndr_buf *key)
+{
+	size_t j = 0;
+
+	while (j < pre->n && strcmp(pre->v[j], key->s) != 0)
+		j++;
+	if (j == pre->n) {
+		strv_add(pre, key->s);
+		*count = xreallocarray(*count, pre->n, sizeof **count);
+		(*count)[j] = 0;
+	} else
+		ndr_buf_free(key);
+	(*count)[j]++;
+}
+
+/* The keys counted at least least times, the most used first, at most
+ * max, to out; pre and count freed; how many. */
+static size_t
+most_used(struct ndr_strv *pre, size_t *count, size_t least,
     struct ndr_strv *out, size_t max)
 {
-	struct ndr_strv pre = { 0 };
-	size_t *count = NULL, added = 0;
+	size_t added = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		struct ndr_strv w = { 0 };
-		struct ndr_buf b = { 0 };
-		words(subjects[i], &w);
-		for (size_t k = 0; k < w.n && k < 3; k++)
-			ndr_buf_printf(&b, "%s%s", k ? " " : "", w.v[k]);
-		strv_free(&w);
-		if (b.len < 8) {
-			ndr_buf_free(&b);
-			continue;
-		}
-		size_t j = 0;
-		while (j < pre.n && strcmp(pre.v[j], b.s) != 0)
-			j++;
-		if (j == pre.n) {
-			strv_add(&pre, b.s);
-			count = xreallocarray(count, pre.n, sizeof *count);
-			count[j] = 0;
-		} else
-			ndr_buf_free(&b);
-		count[j]++;
-	}
-	/* the most used first */
 	while (added < max) {
-		size_t best = pre.n;
-		for (size_t j = 0; j < pre.n; j++)
-			if (count[j] && (best == pre.n || count[j] > count[best]))
+		size_t best = pre->n;
+		for (size_t j = 0; j < pre->n; j++)
+			if (count[j] >= least && (best == pre->n ||
+			    count[j] > count[best]))
 				best = j;
-		if (best == pre.n)
+		if (best == pre->n)
 			break;
-		strv_add(out, xstrdup(pre.v[best]));
+		strv_add(out, xstrdup(pre->v[best]));
 		count[best] = 0;
 		added++;
 	}
-	strv_free(&pre);
+	strv_free(pre);
 	free(count);
 	return added;
+}
+
+size_t
+ndr_sender_keys(const char *const *received, size_t n, struct ndr_strv *out,
+    size_t max)
+{
+	struct ndr_strv pre = { 0 };
+	size_t *count = NULL;
+	char ip[64];
+
+	for (size_t i = 0; i < n; i++) {
+		struct ndr_buf b = { 0 };
+		/* private addresses too: what counts is that the run's
+		 * reports share it, and only reports are ever taken */
+		if (!ndr_first_sender(received[i], false, ip, sizeof ip))
+			continue;
+		/* as Received fields write it ("[IPv6:...]" keeps the
+		 * address, which is what is looked for) */
+		ndr_buf_printf(&b, strchr(ip, ':') ? "%s]" : "[%s]", ip);
+		tally(&pre, &count, &b);
+	}
+	return most_used(&pre, count, 2, out, max);
+}
+
+size_t
+ndr_subject_prefixes(const char *const *subjects, size_t n,
+    const char *const *avoid, size_t navoid, struct ndr_strv *out, size_t max)
+{
+	struct ndr_strv pre = { 0 };
+	size_t *count = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct ndr_buf b = { 0 };
+		bool ok = prefix_of(subjects[i], &b);
+		for (size_t a = 0; ok && a < navoid; a++)
+			ok = avoid[a] == NULL || strncasecmp(avoid[a], b.s,
+			    b.len) != 0;
+		if (!ok) {
+			ndr_buf_free(&b);
+			continue;
+		}
+		tally(&pre, &count, &b);
+	}
+	return most_used(&pre, count, 1, out, max);
 }

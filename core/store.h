@@ -166,6 +166,13 @@ int	store_verdict_counts(struct store *, int64_t *legit,
 /* The original subjects of a campaign's reports. */
 int	store_campaign_subjects(struct store *, int64_t campaign,
 	    int (*fn)(const char *subject, void *), void *);
+/* The originals' Received chains of a campaign's reports. */
+int	store_campaign_received(struct store *, int64_t campaign,
+	    int (*fn)(const char *received, void *), void *arg);
+/* The originals' subjects of the reports judged legitimate (the user's
+ * own mail that bounced), each once. */
+int	store_legit_subjects(struct store *, int (*fn)(const char *subject,
+	    void *), void *arg);
 int	store_each_sent(struct store *, int (*fn)(const char *mid,
 	    int64_t date, const char *recipients, void *), void *);
 /* ---- the classifier ---- */

@@ -251,6 +251,24 @@ store_campaign_subjects(struct store *st, int64_t campaign,
 	    campaign), subject_row, ST_EACH(fn, arg));
 }
 
+int
+store_campaign_received(struct store *st, int64_t campaign,
+    int (*fn)(const char *received, void *), void *arg)
+{
+	return st_rows(st, st_prepare(st, "SELECT received FROM evidence "
+	    "WHERE campaign = ?1 AND received IS NOT NULL AND received != ''",
+	    "i", campaign), subject_row, ST_EACH(fn, arg));
+}
+
+int
+store_legit_subjects(struct store *st, int (*fn)(const char *subject, void *),
+    void *arg)
+{
+	return st_rows(st, st_prepare(st, "SELECT DISTINCT subject FROM "
+	    "evidence WHERE verdict = 'legit' AND subject IS NOT NULL AND "
+	    "subject != ''", NULL), subject_row, ST_EACH(fn, arg));
+}
+
 typedef int sent_fn(const char *, int64_t, const char *, void *);
 
 static int

@@ -255,6 +255,27 @@ private_ip(const char *ip)
 	return false;
 }
 
+bool
+ndr_first_sender(const char *received, bool public, char *ip, size_t len)
+{
+	const char *p = received;
+	struct hop h;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		hop_parse(p, n, &h);
+		p += n + (nl != NULL);
+		if (h.ip[0] && !cidr_match("127.0.0.0/8", h.ip) &&
+		    !cidr_match("::1/128", h.ip) && (!public ||
+		    !private_ip(h.ip))) {
+			snprintf(ip, len, "%s", h.ip);
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char *
 domain_of(const char *addr)
 {

@@ -851,14 +851,29 @@ START_TEST(test_subject_prefix)
 	    "Hi", "Cheap watches from Geneva 1", NULL, "" };
 	struct ndr_strv out = { 0 };
 
-	ck_assert_uint_eq(ndr_subject_prefixes(a, 7, &out, 20), 2);
+	ck_assert_uint_eq(ndr_subject_prefixes(a, 7, NULL, 0, &out, 20), 2);
 	ck_assert_str_eq(out.v[0], "Casino free spins");	/* the most used */
 	ck_assert_str_eq(out.v[1], "Cheap watches from");
 	strv_free(&out);
 	/* at most max */
-	ck_assert_uint_eq(ndr_subject_prefixes(a, 7, &out, 1), 1);
+	ck_assert_uint_eq(ndr_subject_prefixes(a, 7, NULL, 0, &out, 1), 1);
 	strv_free(&out);
-	ck_assert_uint_eq(ndr_subject_prefixes(NULL, 0, &out, 20), 0);
+	ck_assert_uint_eq(ndr_subject_prefixes(NULL, 0, NULL, 0, &out, 20), 0);
+	/* a run's own numbers cut off; too plain, left out */
+	const char *b[] = { "Invoice 2453", "Invoice 65752", "Re: your order "
+	    "#1234 now", "Re: your order #99", "Hello", "Re: hi", "Fwd: 123",
+	    "Re: Re: Fwd:" };
+	ck_assert_uint_eq(ndr_subject_prefixes(b, 8, NULL, 0, &out, 20), 3);
+	ck_assert_str_eq(out.v[0], "Invoice");
+	ck_assert_str_eq(out.v[1], "Re: your order");
+	ck_assert_str_eq(out.v[2], "Hello");
+	strv_free(&out);
+	/* never a beginning of the user's own mail that bounced */
+	const char *own[] = { "invoice 77 for the club", "Lunch" };
+	ck_assert_uint_eq(ndr_subject_prefixes(b, 8, own, 2, &out, 20), 2);
+	ck_assert_str_eq(out.v[0], "Re: your order");
+	ck_assert_str_eq(out.v[1], "Hello");
+	strv_free(&out);
 }
 END_TEST
 

@@ -10,7 +10,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=19
+N=20
 plan $N
 need $N dovecot dovecot-imapd
 need $N sieve-connect sieve-connect
@@ -85,7 +85,7 @@ cmp -s "$DC_DIR/mine.sieve" "$DC_DIR/mine.got" &&
     not_ok "the user's own script unchanged"
 out=$("$nd" rules show --config "$cf" 2>&1)
 [[ $out == *'body :raw :contains ["Subject: Cheap watches from"]'* ]] &&
-    [[ $out == *'not body :raw :contains ["@ndrsweep.test>", "smtp.ndrsweep.test"]'* ]] &&
+    [[ $out == *'not body :raw :contains ["@ndrsweep.test>", "by smtp.ndrsweep.test", "(smtp.ndrsweep.test "]'* ]] &&
     [[ $out == *"currentdate :value \"le\" \"date\""* ]] &&
     ok "rules show: the script as installed (the campaign's subject; the user's own Message-ID domain and relay excluded; a last day)" ||
     not_ok "rules show ($out)"
@@ -113,6 +113,26 @@ deliver "$DC_DIR/legit2.eml" "$DC_DIR/ord2.eml" "$DC_DIR/lunch3.eml"
 [ "$(dc_count "$Q")" = "$before" ] && [ "$(dc_count INBOX)" = 26 ] &&
     ok "a bounce of the user's own mail and ordinary mail with the campaign's subject are not filed" ||
     not_ok "own bounce and ordinary mail not filed (quarantine $(dc_count "$Q"), INBOX $(dc_count INBOX))"
+# the user's relay as a bot's HELO is no relay of hers (the engine calls
+# it forged): filed; an original that passed her relay (stamped "by"
+# it), under a Message-ID of no form of hers: not filed
+orig_rcv() {	# FILE MID RECEIVED: bounce1 with this original
+	sed -e "s/^Message-Id: <b1@/Message-Id: <$(basename "$1" .eml)@/" \
+	    -e "s/^Message-Id: <spam-1@ndrsweep.test>/Message-Id: <$2>/" \
+	    -e "s/^From: alice@ndrsweep.test/Received: $3\nFrom: alice@ndrsweep.test/" \
+	    -e "s/^Subject: Cheap watches/Subject: Cheap watches from Geneva 77/" \
+	    "$mail/bounce1.eml" >"$1"
+}
+orig_rcv "$DC_DIR/helo2.eml" h2@bots.example \
+    "from smtp.ndrsweep.test ([203.0.113.9]) by mx.far.example; Mon, 2 Mar 2026 09:00:01 +0100"
+orig_rcv "$DC_DIR/relay2.eml" r2@laptop.elsewhere.example \
+    "from laptop (laptop.home [192.168.1.2]) by smtp.ndrsweep.test; Mon, 2 Mar 2026 09:00:01 +0100"
+inbox=$(dc_count INBOX)
+deliver "$DC_DIR/helo2.eml" "$DC_DIR/relay2.eml"
+[ "$(dc_count "$Q")" = $((before + 1)) ] && [ "$(dc_count INBOX)" = $((inbox + 1)) ] &&
+    doveadm -c "$DC_DIR/dovecot.conf" fetch -u "$DC_USER" hdr.message-id mailbox INBOX | grep -q "relay2@" &&
+    ok "the relay's name as a bot's HELO filed; a bounce of mail that passed the relay not" ||
+    not_ok "HELO filed, relay not (quarantine $(dc_count "$Q"), was $before; INBOX $(dc_count INBOX), was $inbox)"
 [ "$(dc_count Lunch)" = 1 ] &&
     ok "the user's own rule still files what it filed" ||
     not_ok "the user's own rule still files what it filed ($(dc_count Lunch))"

@@ -27,7 +27,6 @@
 #define RULES_SCRIPT	"ndrsweep-rules"
 #define MAIN_SCRIPT	"ndrsweep"
 #define DAY		86400
-#define EXCLUDE_MAX	64
 #define RULE_KEYS	20	/* subjects, links: at most as many a rule */
 
 static void
@@ -237,6 +236,7 @@ rules_free(struct rules *rs)
 	for (size_t i = 0; i < rs->n; i++) {
 		free((void *)rs->r[i].links);
 		free((void *)rs->r[i].subjects);
+		free((void *)rs->r[i].senders);
 	}
 	free(rs->r);
 	strv_free(&rs->keep);
@@ -249,7 +249,10 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t k = 0;
+	struct ndr_strv legit = { 0 };
 
+	/* no subject of the user's own mail that bounced names a rule */
+	store_legit_subjects(ctx->st, on_subject, &legit);
 	rs->r = xcalloc(*nids + 1, sizeof *rs->r);
 	for (size_t i = 0; i < *nids; i++) {
 		struct camp *c = camp_find(cs, ids[i]);
@@ -265,8 +268,8 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 		/* how its reports' originals' subjects begin */
 		struct ndr_strv subj = { 0 }, pre = { 0 };
 		store_campaign_subjects(ctx->st, c->id, on_subject, &subj);
-		ndr_subject_prefixes((const char *const *)subj.v, subj.n, &pre,
-		    RULE_KEYS);
+		ndr_subject_prefixes((const char *const *)subj.v, subj.n,
+		    (const char *const *)legit.v, legit.n, &pre, RULE_KEYS);
 		strv_free(&subj);
 		const char **sv = xcalloc(pre.n + 1, sizeof *sv);
 		for (size_t q = 0; q < pre.n; q++) {
@@ -289,6 +292,20 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 			p += l;
 		}
 		r->links = links;
+		/* the machines that sent its originals */
+		struct ndr_strv rcv = { 0 }, snd = { 0 };
+		store_campaign_received(ctx->st, c->id, on_subject, &rcv);
+		ndr_sender_keys((const char *const *)rcv.v, rcv.n, &snd,
+		    RULE_KEYS);
+		strv_free(&rcv);
+		const char **sd = xcalloc(snd.n + 1, sizeof *sd);
+		for (size_t q = 0; q < snd.n; q++) {
+			strv_add(&rs->keep, snd.v[q]);
+			sd[q] = snd.v[q];
+		}
+		r->senders = sd;
+		r->nsenders = snd.n;
+		free(snd.v);	/* the strings are rs->keep's now */
 		char day[16];
 		time_t t = (time_t)until;
 		struct tm tm;
@@ -297,6 +314,7 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 		strv_add(&rs->keep, xstrdup(day));
 		r->until = rs->keep.v[rs->keep.n - 1];
 	}
+	strv_free(&legit);
 	*nids = k;
 }
 
@@ -306,29 +324,50 @@ static char *
 script_for(struct account_ctx *ctx, struct msieve *ms, struct rules *rs)
 {
 	struct rhs own = { 0 };
-	const char *ex[EXCLUDE_MAX];
-	size_t nex = 0;
+	struct ndr_strv ex = { 0 };
 
 	if (ms && (!msieve_has(ms, "fileinto") || !msieve_has(ms, "body"))) {
 		ndr_log(NDR_LOG_ERROR, "%s: the server's Sieve lacks fileinto or "
 		    "body: rules not installed", ctx->a->name);
 		return NULL;
 	}
-	/* what is the user's own: never taken */
+	/* what is the user's own: never taken. Every right-hand side of
+	 * her Message-IDs (no cap: one left out is a bounce of hers
+	 * that a rule may take); her relays where the engine sees a
+	 * relay: the name a relay stamps (by NAME) and the name a server
+	 * found for the connection ("(NAME [ip])"), not a HELO, which any
+	 * bot can say (the engine calls that a forged HELO); a domain
+	 * (".example.org") or an address as it is, anywhere */
 	store_each_sent(ctx->st, on_sent, &own);
-	for (size_t i = 0; i < own.v.n && nex < EXCLUDE_MAX / 2; i++)
-		ex[nex++] = own.v.v[i];
-	for (size_t i = 0; i < ctx->a->own_relays.n && nex < EXCLUDE_MAX; i++)
-		if (strchr(ctx->a->own_relays.v[i], '/') == NULL)
-			ex[nex++] = ctx->a->own_relays.v[i];
+	for (size_t i = 0; i < own.v.n; i++)
+		strv_add(&ex, xstrdup(own.v.v[i]));
+	for (size_t i = 0; i < ctx->a->own_relays.n; i++) {
+		const char *r = ctx->a->own_relays.v[i];
+		char *k;
+		if (strchr(r, '/'))
+			continue;	/* a network: no string names it */
+		if (*r == '.' || strspn(r, "0123456789.") == strlen(r) ||
+		    strchr(r, ':')) {
+			strv_add(&ex, xstrdup(r));
+			continue;
+		}
+		if (asprintf(&k, "by %s", r) < 0)
+			abort();
+		strv_add(&ex, k);
+		if (asprintf(&k, "(%s ", r) < 0)
+			abort();
+		strv_add(&ex, k);
+	}
 	struct ndr_rules_ctx rc = {
-		.folder = ctx->a->quarantine, .exclude = ex, .nexclude = nex,
+		.folder = ctx->a->quarantine,
+		.exclude = (const char *const *)ex.v, .nexclude = ex.n,
 		.envelope = ms == NULL || msieve_has(ms, "envelope"),
 		.date = ms == NULL || (msieve_has(ms, "date") &&
 		    msieve_has(ms, "relational")),
 		.mailbox = ms == NULL || msieve_has(ms, "mailbox"),
 	};
 	char *s = ndr_rules_script(&rc, rs->r, rs->n);
+	strv_free(&ex);
 	strv_free(&own.v);
 	free(own.count);
 	return s;
