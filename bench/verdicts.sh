@@ -41,6 +41,9 @@ for seed in $seeds; do
 	"$top/ndrsweep" report --config "$DC_DIR/config" --messages >"$DC_DIR/m.jsonl"
 	python3 "$top/bench/eval-verdicts.py" "$DC_DIR/labels.tsv" "$DC_DIR/m.jsonl" \
 	    "  seed $seed, Sent only" || fail=1
+	# KEEP=DIR: the labels and the verdicts kept, to look into
+	[ -z "${KEEP:-}" ] || { mkdir -p "$KEEP/$seed" &&
+	    cp "$DC_DIR/labels.tsv" "$DC_DIR/m.jsonl" "$KEEP/$seed/"; }
 	echo "own_relays = $relays" >>"$DC_DIR/config"
 	/usr/bin/time -f "%e s wall, %U s user" -o "$DC_DIR/t" \
 	    "$top/ndrsweep" scan --config "$DC_DIR/config" >/dev/null

@@ -118,7 +118,9 @@ store_evidence_load_some(struct store *st, bool unjudged,
 		e->excerpt = st_col_dup(s, 17);
 		j->verdict = st_col_dup(s, 18);
 		j->score = sqlite3_column_double(s, 19);
-		j->signals = st_col_dup(s, 20);
+		/* a judged report loaded for its campaign keeps its
+		 * verdict: its signals (the largest column) are not read */
+		j->signals = unjudged && j->verdict ? NULL : st_col_dup(s, 20);
 		j->campaign = sqlite3_column_int64(s, 21);
 		size_t bytes = (size_t)sqlite3_column_bytes(s, 22);
 		if (bytes >= sizeof *e->tokens) {

@@ -810,14 +810,23 @@ START_TEST(test_rules_script)
 	const char *links[] = { "spin.example", "x\"y.example" };
 	const char *ex[] = { "@ndrsweep.test>", "smtp.ndrsweep.test" };
 	const char *subj[] = { "Casino \"free\" spins" };
+	const char *bots[] = { "[203.0.113.9]" };
 	struct ndr_rule r[] = {
-		{ 7, subj, 1, links, 2, "2027-01-04" },
-		{ 8, NULL, 0, NULL, 0, "2027-01-04" },	/* nothing to go by */
+		{ .campaign = 7, .subjects = subj, .nsubjects = 1,
+		  .links = links, .nlinks = 2, .senders = bots, .nsenders = 1,
+		  .until = "2027-01-04" },
+		/* nothing to go by */
+		{ .campaign = 8, .until = "2027-01-04" },
+		/* its bots alone */
+		{ .campaign = 9, .senders = bots, .nsenders = 1 },
 	};
 	struct ndr_rules_ctx c = { "Quarantine/Backscatter", ex, 2, true, true,
 	    true };
-	char *s = ndr_rules_script(&c, r, 2);
+	char *s = ndr_rules_script(&c, r, 3);
 
+	ck_assert_ptr_nonnull(strstr(s, "# campaign 9\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\"x\\\"y.example\"],\n           body "
+	    ":raw :contains [\"[203.0.113.9]\"]))"));
 	ck_assert_ptr_nonnull(strstr(s, "require [\"fileinto\", \"body\", "
 	    "\"envelope\", \"date\", \"relational\", \"mailbox\"];"));
 	ck_assert_ptr_nonnull(strstr(s, "# campaign 7, until 2027-01-04\n"));
