@@ -1,6 +1,7 @@
 /* account.c - what the commands that work on an account share: the
  * configuration, the account chosen, its store. */
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "core/bayes.h"
 #include "core/config.h"
+#include "core/judge.h"
 #include "core/store.h"
 #include "imap/imap.h"
 #include "cmd.h"
@@ -179,4 +181,72 @@ account_note_run(struct account_ctx *ctx, const char *cmd, int rc)
 	if (store_meta_set(ctx->st, "last_run", v) == 0)
 		store_meta_set(ctx->st, "last_error", rc == EXIT_OK ? "" :
 		    log_last_error());
+}
+
+/* What the judging child hands back. */
+struct apart {
+	int			 rc;
+	struct ndr_judge_stats	 js;
+	char			 err[512];
+};
+
+int
+account_judge_apart(struct account_ctx *ctx, bool whole,
+    struct ndr_judge_stats *js, char *err, size_t errlen)
+{
+	struct apart ap = { .rc = -1 };
+	int fd[2], status;
+	pid_t pid;
+
+	if (pipe(fd) != 0) {
+		snprintf(err, errlen, "cannot judge the store: %s",
+		    strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		snprintf(err, errlen, "cannot judge the store: %s",
+		    strerror(errno));
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct store *st = NULL;
+		close(fd[0]);
+		ap.rc = account_store(ctx->a, ctx->store_path, &st, ap.err,
+		    sizeof ap.err);
+		if (ap.rc == 0)
+			ap.rc = (whole ? ndr_judge_store : ndr_judge_new)(st,
+			    ctx->a, &ap.js, ap.err, sizeof ap.err);
+		if (st)
+			store_close(st);
+		ssize_t w = write(fd[1], &ap, sizeof ap);
+		_exit(w == (ssize_t)sizeof ap && ap.rc == 0 ? 0 : 1);
+	}
+	close(fd[1]);
+	size_t got = 0;
+	while (got < sizeof ap) {
+		ssize_t r = read(fd[0], (char *)&ap + got, sizeof ap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got != sizeof ap) {
+		snprintf(err, errlen, "cannot judge the store: the judging "
+		    "process ended (%s)", WIFSIGNALED(status) ?
+		    strsignal(WTERMSIG(status)) : "without a word");
+		return -1;
+	}
+	if (ap.rc != 0) {
+		snprintf(err, errlen, "%s", ap.err);
+		return -1;
+	}
+	*js = ap.js;
+	return 0;
 }

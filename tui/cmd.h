@@ -84,6 +84,8 @@ struct account_ctx {
 	const struct ndr_account	*a;
 	struct store			*st;
 	char				*store_path;
+	/* the judging in a child process (account_judge_apart): watch */
+	bool				 judge_apart;
 };
 /* EXIT_OK, or EXIT_CONFIG with one line on stderr. */
 int	account_open(struct account_ctx *, const char *cfgpath,
@@ -152,6 +154,16 @@ int	rules_change(struct account_ctx *, bool add, bool all, char **args,
 struct imap_conn;
 struct imap_scan_stats;
 struct ndr_judge_stats;
+/*
+ * The store judged (whole: campaigns made again; else only the reports
+ * not judged yet) in a child process with a store connection of its
+ * own: what the judging holds (the reports it reads, their campaigns'
+ * vectors) is given back when the child exits, so that a process that
+ * runs for weeks (watch) stays at its own size. No thread may be at work
+ * on the store (a checkpoint) when it is called. 0, or -1 with err.
+ */
+int	account_judge_apart(struct account_ctx *, bool whole,
+	    struct ndr_judge_stats *, char *err, size_t errlen);
 /*
  * Scan the account's folders on an open session, then judge the store
  * (quick: only the reports not judged yet, no campaigns made again: a

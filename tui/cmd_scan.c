@@ -192,10 +192,18 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 	if (prog.shown)
 		ndr_log(NDR_LOG_PROGRESS, "%s", "");	/* the line cleared */
 	/* judged again every time: the Sent index or the configuration
-	 * may have changed, not only the reports */
-	store_checkpoint_start(ctx->st);
-	if ((quick ? ndr_judge_new : ndr_judge_store)(ctx->st, a, js, err,
-	    sizeof err) != 0) {
+	 * may have changed, not only the reports; apart (watch), with no
+	 * checkpoint thread at work when it forks */
+	int jr;
+	if (ctx->judge_apart) {
+		store_checkpoint_wait(ctx->st);
+		jr = account_judge_apart(ctx, !quick, js, err, sizeof err);
+	} else {
+		store_checkpoint_start(ctx->st);
+		jr = (quick ? ndr_judge_new : ndr_judge_store)(ctx->st, a, js,
+		    err, sizeof err);
+	}
+	if (jr != 0) {
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		if (rc == EXIT_OK)
 			rc = EXIT_PARTIAL;

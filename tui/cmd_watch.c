@@ -8,7 +8,6 @@
  * with a growing pause; SIGTERM and SIGINT end it between two steps.
  */
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -116,40 +115,19 @@ note(struct watch *w, unsigned acted, size_t campaigns)
 		ndr_log(NDR_LOG_ERROR, "%s", store_error(w->ctx.st));
 }
 
-/*
- * The whole store judged again (campaigns made anew) in a child process
- * with a connection of its own: what that holds (every report of the
- * store) is given back when it exits, so a watch running for weeks
- * stays at the size of a round. 0, or -1 said.
- */
+/* The whole store judged again (campaigns made anew), apart like every
+ * round's judging. 0, or -1 said. */
 static int
 judge_whole(struct watch *w)
 {
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		ndr_log(NDR_LOG_ERROR, "%s: cannot judge the store: %s",
-		    w->ctx.a->name, strerror(errno));
+	struct ndr_judge_stats js;
+	char err[1024];
+
+	if (account_judge_apart(&w->ctx, true, &js, err, sizeof err) != 0) {
+		ndr_log(NDR_LOG_ERROR, "%s: %s", w->ctx.a->name, err);
 		return -1;
 	}
-	if (pid == 0) {
-		struct store *st;
-		struct ndr_judge_stats js;
-		char err[1024];
-		int r = account_store(w->ctx.a, w->ctx.store_path, &st, err,
-		    sizeof err);
-		if (r == 0)
-			r = ndr_judge_store(st, w->ctx.a, &js, err, sizeof err);
-		if (r != 0)
-			ndr_log(NDR_LOG_ERROR, "%s", err);
-		if (st)
-			store_close(st);
-		_exit(r == 0 ? 0 : 1);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return 0;
 }
 
 /* One round: lock, session, what a killed run left, scan, judge, act. */
@@ -351,6 +329,9 @@ watch_run(int argc, char **argv)
 	/* a process that runs for weeks: SQLite's cache small */
 	if (store_cache_limit(w.ctx.st, 2048) != 0)
 		ndr_log(NDR_LOG_ERROR, "%s", store_error(w.ctx.st));
+	/* and every round's judging in a child: what it reads (the latest
+	 * reports, their campaigns) is not this process's to keep */
+	w.ctx.judge_apart = true;
 	w.started = (int64_t)time(NULL);
 	if (!w.once)
 		ndr_log(NDR_LOG_INFO, "%s: watching %s (threshold %.2f)",
