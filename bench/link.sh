@@ -1,0 +1,100 @@
+#!/bin/bash
+# bench/link.sh - a first scan and a rescan over a simulated long link
+# (bench/linksim.py: a proxy that adds a one-way delay and caps the
+# bandwidth), next to the raw header reader (bench/refread) through the
+# same link, in the same run (issue 24).
+#
+# usage: bench/link.sh [COUNT] [RTT_MS] [MBITS] [CORPUS_DIR]
+#
+# Defaults: 100,000 messages, 40 ms round trip, 50 Mbit/s. Printed: the
+# reference (refread's phase-one UID FETCH of INBOX, then of Sent with its
+# recipient fields, as the scan asks) and the first scan, their times and
+# the bytes each received through the link; the targets of issue 24:
+# first scan <= 1.2x the reference's time, bytes <= 1.15x (the
+# reference's bytes plus the candidates' own sizes), a rescan with
+# nothing new < 0.5 s. Each contender gets a fresh link, so the bytes are
+# its own.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+count=${1:-100000}
+rtt=${2:-40}
+mbits=${3:-50}
+corpus=${4:-$top/../shared/corpus}
+[ -x "$top/ndrsweep" ] || { echo "bench: build first (./bootstrap)" >&2; exit 1; }
+[ -d "$corpus/sisimai" ] || { echo "bench: no corpus at $corpus" >&2; exit 1; }
+cc -O2 -o "$top/bench/refread" "$top/bench/refread.c"
+. "$top/tests/dovecot.inc.sh"
+dc_start
+export XDG_DATA_HOME=$DC_DIR/data
+md=$DC_DIR/mail/$DC_USER/Maildir
+fields=$(sed -n '/ndr_candidate_fields\[\] = {/,/};/p' "$top/core/candidate.c" |
+    grep -o '"[A-Za-z-]*"' | tr -d '"' | tr '\n' ' ')
+echo "bench: writing $count messages (+ a Sent folder of 2,000)..."
+python3 "$top/bench/gen-mailbox.py" "$md" "$count" "$corpus"
+python3 "$top/bench/gen-mailbox.py" "$md" 2000 "$corpus" Sent
+chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$DC_DIR/mail"
+doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" messages INBOX Sent >/dev/null
+"$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX $fields >/dev/null
+
+lpid=
+link_start() {	# a fresh link to the server: $lport, stats in $DC_DIR/link
+	rm -f "$DC_DIR/link"
+	python3 "$top/bench/linksim.py" "$DC_PORT" "$((rtt / 2))" "$mbits" \
+	    "$DC_DIR/link" >"$DC_DIR/lport" &
+	lpid=$!
+	for _ in $(seq 50); do [ -s "$DC_DIR/lport" ] && break; sleep 0.1; done
+	lport=$(cut -d' ' -f1 "$DC_DIR/lport")
+}
+link_stop() {	# the bytes it carried down, in $down
+	kill -USR1 "$lpid"
+	sleep 0.3
+	down=$(awk '{ print $2 }' "$DC_DIR/link")
+	kill "$lpid" 2>/dev/null || true
+	wait "$lpid" 2>/dev/null || true
+}
+trap 'kill $lpid 2>/dev/null || true; dc_stop' EXIT
+now() { date +%s.%N; }
+
+link_start
+t0=$(now)
+"$top/bench/refread" "$lport" "$DC_USER" "$DC_PASS" INBOX $fields >/dev/null
+"$top/bench/refread" "$lport" "$DC_USER" "$DC_PASS" Sent $fields To Cc Bcc >/dev/null
+t1=$(now)
+link_stop
+ref_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+ref_b=$down
+
+dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX sent=Sent
+link_start
+sed -i "s/^port = .*/port = $lport/" "$DC_DIR/config"
+t0=$(now)
+"$top/ndrsweep" scan --config "$DC_DIR/config" >"$DC_DIR/out" 2>&1
+t1=$(now)
+link_stop
+first_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+first_b=$down
+cand_b=$(python3 - "$XDG_DATA_HOME/ndrsweep/bench.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT COALESCE(SUM(size), 0) FROM messages m JOIN folders f ON "
+                 "f.id = m.folder WHERE f.name = 'INBOX' AND (m.report IS NOT NULL "
+                 "OR m.unreadable)").fetchone()[0])
+PY
+)
+link_start
+sed -i "s/^port = .*/port = $lport/" "$DC_DIR/config"
+t0=$(now)
+"$top/ndrsweep" scan --config "$DC_DIR/config" >/dev/null 2>&1
+t1=$(now)
+link_stop
+re_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+re_b=$down
+cat "$DC_DIR/out"
+awk -v c="$count" -v rtt="$rtt" -v mb="$mbits" -v r="$ref_s" -v rb="$ref_b" \
+    -v f="$first_s" -v fb="$first_b" -v cb="$cand_b" -v re="$re_s" -v reb="$re_b" 'BEGIN {
+	printf "link: %d ms round trip, %d Mbit/s; %d messages (+2,000 in Sent)\n", rtt, mb, c
+	printf "reference reader: %.2f s, %.1f MB received\n", r, rb / 1e6
+	printf "first scan: %.2f s = %.2fx the reference (target <= 1.2: %s)\n", f, f / r, f / r <= 1.2 ? "met" : "MISSED"
+	printf "  received %.1f MB = %.2fx the reference plus the candidates (%.1f MB) (target <= 1.15: %s)\n", fb / 1e6, fb / (rb + cb), cb / 1e6, fb / (rb + cb) <= 1.15 ? "met" : "MISSED"
+	printf "rescan, nothing new: %.2f s, %.1f kB received (target < 0.5 s: %s)\n", re, reb / 1e3, re < 0.5 ? "met" : "MISSED"
+}'
