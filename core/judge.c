@@ -633,16 +633,89 @@ out:
 	return rc;
 }
 
+/*
+ * What verdicts are made from besides the reports and the Sent index: the
+ * engine's judging (JUDGE_GEN, raised when it changes how it judges), the
+ * account's addresses, relays and BATV key, and the classifier. 0 when
+ * the store cannot say.
+ */
+#define JUDGE_GEN	"judge 1"
+
+static uint64_t
+fold(uint64_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return (h ^ 0xff) * 1099511628211ull;	/* "a" "b" is not "ab" */
+}
+
+static uint64_t
+judge_stamp(struct store *st, const struct ndr_account *a)
+{
+	uint64_t h = fold(1469598103934665603ull, JUDGE_GEN);
+	int64_t spam, n, last;
+	char num[96];
+
+	for (size_t i = 0; i < a->addresses.n; i++)
+		h = fold(h, a->addresses.v[i]);
+	h = fold(h, "|");
+	for (size_t i = 0; i < a->own_relays.n; i++)
+		h = fold(h, a->own_relays.v[i]);
+	h = fold(h, "|");
+	h = fold(h, a->batv_key);
+	if (store_trained_stamp(st, &spam, &n, &last) != 0)
+		return 0;
+	snprintf(num, sizeof num, "%lld %lld %lld", (long long)spam,
+	    (long long)n, (long long)last);
+	h = fold(h, num);
+	return h ? h : 1;
+}
+
+bool
+ndr_judge_current(struct store *st, const struct ndr_account *a,
+    struct ndr_judge_stats *stats)
+{
+	char *v = store_meta_get(st, "judged");
+	unsigned long long stamp;
+	struct ndr_judge_stats js = { 0 };
+	bool same = v && sscanf(v, "%llx %zu %zu %zu %zu", &stamp, &js.legit,
+	    &js.backscatter, &js.unsure, &js.campaigns) == 5 && stamp != 0 &&
+	    stamp == judge_stamp(st, a);
+
+	free(v);
+	if (same)
+		*stats = js;
+	return same;
+}
+
 int
 ndr_judge_store(struct store *st, const struct ndr_account *acct,
     struct ndr_judge_stats *stats, char *err, size_t errlen)
 {
-	return judge(st, acct, stats, true, err, errlen);
+	char v[128];
+
+	if (judge(st, acct, stats, true, err, errlen) != 0)
+		return -1;
+	/* what these verdicts were made from, for the next scan that
+	 * finds nothing new (a failure here only costs a judging) */
+	snprintf(v, sizeof v, "%llx %zu %zu %zu %zu",
+	    (unsigned long long)judge_stamp(st, acct), stats->legit,
+	    stats->backscatter, stats->unsure, stats->campaigns);
+	(void)store_meta_set(st, "judged", v);
+	return 0;
 }
 
 int
 ndr_judge_new(struct store *st, const struct ndr_account *acct,
     struct ndr_judge_stats *stats, char *err, size_t errlen)
 {
-	return judge(st, acct, stats, false, err, errlen);
+	if (judge(st, acct, stats, false, err, errlen) != 0)
+		return -1;
+	/* new reports judged without their campaigns made again: the
+	 * next whole judging is not to be skipped */
+	if (stats->changed)
+		(void)store_meta_set(st, "judged", "");
+	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef NDRSWEEP_JUDGE_H
 #define NDRSWEEP_JUDGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct store;
@@ -20,6 +21,15 @@ struct ndr_judge_stats {
  */
 int	ndr_judge_store(struct store *, const struct ndr_account *,
 	    struct ndr_judge_stats *, char *err, size_t errlen);
+/*
+ * Are the store's verdicts what ndr_judge_store() would make now, given
+ * that no report and no Sent message came or went since it last ran (the
+ * caller knows: a scan that found nothing new)? True when the account's
+ * judging configuration, the classifier and the engine are as they were
+ * then; *stats is then what that judging counted.
+ */
+bool	ndr_judge_current(struct store *, const struct ndr_account *,
+	    struct ndr_judge_stats *);
 /*
  * Only the reports not judged yet, each on its own evidence (no campaign
  * grouping: the next ndr_judge_store() does that): what a watch round

@@ -190,6 +190,11 @@ int	store_token_put(struct store *, uint64_t hash, uint32_t spam,
 	    uint32_t ham);
 /* Messages trained as spam and as ham. */
 int	store_trained_counts(struct store *, int64_t *spam, int64_t *ham);
+/* What the classifier has been taught, in three numbers: its spam, all,
+ * the time of the latest lesson (a lesson, a reversal or a forgetting
+ * changes one of them). */
+int	store_trained_stamp(struct store *, int64_t *spam, int64_t *n,
+	    int64_t *last);
 /* 1 (class and, if asked, its tokens in a new array), 0 not trained. */
 int	store_trained_get(struct store *, uint64_t digest, bool *spam,
 	    uint64_t **tokens, size_t *n);

@@ -116,6 +116,28 @@ store_trained_counts(struct store *st, int64_t *spam, int64_t *ham)
 }
 
 int
+store_trained_stamp(struct store *st, int64_t *spam, int64_t *n,
+    int64_t *last)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	*spam = *n = *last = 0;
+	if ((s = cls_stmt(st, "SELECT coalesce(sum(spam), 0), count(*), "
+	    "coalesce(max(at), 0) FROM %s.trained")) == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*spam = sqlite3_column_int64(s, 0);
+		*n = sqlite3_column_int64(s, 1);
+		*last = sqlite3_column_int64(s, 2);
+		rc = 0;
+	} else
+		rc = st_fail(st, "store");
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
 store_trained_get(struct store *st, uint64_t digest, bool *spam,
     uint64_t **tokens, size_t *n)
 {

@@ -39,7 +39,7 @@ copies() {
 	done
 }
 
-plan 36
+plan 38
 need 36 dovecot dovecot-imapd
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
@@ -276,4 +276,23 @@ expect "the server gives it again: read now" 0 \
 out=$("$nd" report --messages --config "$cf" 2>&1 | grep '<body-2@')
 [[ $out == *'"kind":"bounce"'* && $out == *'"verdict":"'* && $out != *'"unreadable":true'* ]] &&
     ok "and judged like the others" || not_ok "and judged like the others"
+
+# a rescan with nothing new judges nothing (the verdicts stand: a score
+# spoiled by hand in the store stays), and says the verdicts all the same;
+# once what verdicts are made of changes (here own_relays), it judges again
+db=$XDG_DATA_HOME/ndrsweep/bodies.db
+spoil() { python3 -c 'import sqlite3, sys
+d = sqlite3.connect(sys.argv[1]); d.execute("UPDATE evidence SET score = 0.123"); d.commit()' "$db"; }
+scores() { python3 -c 'import sqlite3, sys
+d = sqlite3.connect(sys.argv[1]); print(d.execute("SELECT count(*) FROM evidence WHERE score = 0.123").fetchone()[0])' "$db"; }
+spoil
+out=$("$nd" scan --config "$cf" 2>&1)
+[[ $out == "bodies: 2 folders, "*"(0 new)"*"bodies: 0 legitimate, 3 backscatter, 0 unsure"* ]] &&
+    [ "$(scores)" = 3 ] &&
+    ok "a rescan with nothing new: the verdicts said, not made again" ||
+    not_ok "a rescan with nothing new: the verdicts said, not made again ($(scores) of 3 left; $out)"
+echo "own_relays = smtp.bodies.example" >>"$cf"
+"$nd" scan --config "$cf" >/dev/null 2>&1
+[ "$(scores)" = 0 ] && ok "the configuration changed: judged again" ||
+    not_ok "the configuration changed: judged again ($(scores) scores left)"
 exit 0
