@@ -112,6 +112,11 @@ static const char *const migrations[] = {
 	 * what was kept) scanned every done row for every row, quadratic
 	 * in the journal (0.9 s at 3,700 quarantined, each watch round) */
 	"CREATE INDEX journal_msg ON journal(folder, uid);",
+	/* 9 -> 10: a folder's messages counted (twice a scan, to tell
+	 * whether any went) by an index of its keys alone, not by reading
+	 * every row with its report: 0.5 s of a 100,000-message rescan
+	 * that found nothing new */
+	"CREATE INDEX messages_folder ON messages(folder);",
 };
 
 int

@@ -122,7 +122,7 @@ START_TEST(test_schema7_gains_typed_columns)
 	    "VALUES (1, 5, 1, 0, 'backscatter', 0.97); "
 	    "ALTER TABLE evidence DROP COLUMN reason; "
 	    "ALTER TABLE evidence DROP COLUMN status; "
-	    "DROP INDEX journal_msg; "
+	    "DROP INDEX journal_msg; DROP INDEX messages_folder; "
 	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = open_store();
