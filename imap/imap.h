@@ -168,6 +168,13 @@ int	imap_fetch_one(struct imap_conn *, const char *folder, uint32_t uid,
  * in err when the server refuses IDLE or the session fails (it is broken
  * then: open a new one). Keep timeout_ms under 29 minutes.
  */
+/* The same on n sessions at once, folder[i] on c[i] (a session a folder:
+ * IDLE watches the selected one only): 1 when any heard something; -1
+ * with err and *broken the session that failed (the others' IDLE ended
+ * cleanly). */
+int	imap_idle_set(struct imap_conn *const *c, const char *const *folder,
+	    size_t n, int timeout_ms, volatile sig_atomic_t *stop,
+	    size_t *broken, char *err, size_t errlen);
 int	imap_idle(struct imap_conn *, const char *folder, int timeout_ms,
 	    volatile sig_atomic_t *stop, char *err, size_t errlen);
 /* ---- ManageSieve (managesieve.c, RFC 5804) ---- */

@@ -7,7 +7,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-N=17
+N=19
 plan $N
 need $N dovecot dovecot-imapd
 need $N tmux tmux
@@ -196,3 +196,34 @@ until_ 10 away && ok "opened again, it says what watch did while it was closed" 
 kill -TERM "$wpid"
 wait "$wpid"
 tm kill-server 2>/dev/null
+
+# every watched folder IDLEs on a session of its own: backscatter that
+# lands in Junk is quarantined at once, not at the next --interval (60 s)
+cf2=$DC_DIR/config2
+dc_config "$cf2" t2 "port=$DC_PORT" tls=none folders=INBOX,Junk \
+    addresses=alice@ndrsweep.test "quarantine=$Q" threshold=0.5
+dc_append "$DC_USER" Junk
+"$nd" watch --config "$cf2" --interval 60 --verbose >"$DC_DIR/watch2.log" 2>&1 &
+wpid=$!
+until_ 20 grep -q "watching INBOX and the other folders" "$DC_DIR/watch2.log"
+sleep 3
+before=$(dc_count "$Q")
+sed -e "s/^Message-Id: <b1@/Message-Id: <junk1@/" \
+    -e "s/^Message-Id: <spam-1@/Message-Id: <spam-junk1@/" \
+    "$mail/bounce1.eml" >"$DC_DIR/junk1.eml"
+dc_append "$DC_USER" Junk "$DC_DIR/junk1.eml"
+until_ 10 quar_is $((before + 1)) && [ "$(dc_count Junk)" = 0 ] &&
+    ok "backscatter in Junk quarantined as it arrives (IDLE on a session of its own)" ||
+    not_ok "backscatter in Junk quarantined as it arrives ($(dc_count Junk) in Junk; $(cat "$DC_DIR/watch2.log"); $("$nd" report --messages --config "$cf2" | grep junk1 | cut -c1-300))"
+# its session dropped (the server's processes killed): watched again
+pkill -KILL -f 'dovecot/imap$' 2>/dev/null || pkill -KILL -x imap
+sleep 4
+sed -e "s/^Message-Id: <b1@/Message-Id: <junk2@/" \
+    -e "s/^Message-Id: <spam-1@/Message-Id: <spam-junk2@/" \
+    "$mail/bounce1.eml" >"$DC_DIR/junk2.eml"
+dc_append "$DC_USER" Junk "$DC_DIR/junk2.eml"
+until_ 20 quar_is $((before + 2)) &&
+    ok "after its session was dropped, Junk is watched again" ||
+    not_ok "after its session was dropped, Junk is watched again ($(dc_count Junk) in Junk; $(tail -5 "$DC_DIR/watch2.log"))"
+kill -TERM "$wpid"
+wait "$wpid"

@@ -242,6 +242,23 @@ rules_free(struct rules *rs)
 	strv_free(&rs->keep);
 }
 
+/* v's strings handed to rs->keep (v emptied), as a new array of them for
+ * a rule; *n how many. */
+static const char *const *
+kept(struct rules *rs, struct ndr_strv *v, size_t *n)
+{
+	const char **a = xcalloc(v->n + 1, sizeof *a);
+
+	for (size_t q = 0; q < v->n; q++) {
+		strv_add(&rs->keep, v->v[q]);
+		a[q] = v->v[q];
+	}
+	*n = v->n;
+	free(v->v);
+	*v = (struct ndr_strv){ 0 };
+	return a;
+}
+
 /* The rules of ids (the retired dropped from ids, and said). */
 static void
 rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
@@ -271,14 +288,7 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 		ndr_subject_prefixes((const char *const *)subj.v, subj.n,
 		    (const char *const *)legit.v, legit.n, &pre, RULE_KEYS);
 		strv_free(&subj);
-		const char **sv = xcalloc(pre.n + 1, sizeof *sv);
-		for (size_t q = 0; q < pre.n; q++) {
-			strv_add(&rs->keep, pre.v[q]);
-			sv[q] = pre.v[q];
-		}
-		r->subjects = sv;
-		r->nsubjects = pre.n;
-		free(pre.v);	/* the strings are rs->keep's now */
+		r->subjects = kept(rs, &pre, &r->nsubjects);
 		/* its link hosts */
 		const char **links = xcalloc(RULE_KEYS + 1, sizeof *links);
 		for (char *p = c->links; p && *p && r->nlinks < RULE_KEYS; ) {
@@ -298,14 +308,7 @@ rules_build(struct account_ctx *ctx, struct camps *cs, int64_t *ids,
 		ndr_sender_keys((const char *const *)rcv.v, rcv.n, &snd,
 		    RULE_KEYS);
 		strv_free(&rcv);
-		const char **sd = xcalloc(snd.n + 1, sizeof *sd);
-		for (size_t q = 0; q < snd.n; q++) {
-			strv_add(&rs->keep, snd.v[q]);
-			sd[q] = snd.v[q];
-		}
-		r->senders = sd;
-		r->nsenders = snd.n;
-		free(snd.v);	/* the strings are rs->keep's now */
+		r->senders = kept(rs, &snd, &r->nsenders);
 		char day[16];
 		time_t t = (time_t)until;
 		struct tm tm;

@@ -40,12 +40,13 @@ watch_usage(FILE *f)
 	    "                      [--interval SECONDS] [--verbose]\n"
 	    "                      [--log syslog]\n"
 	    "\n"
-	    "Apply the account's policy to mail as it arrives: the inbox is\n"
-	    "watched with IDLE, and each time something arrives what is new\n"
+	    "Apply the account's policy to mail as it arrives: the inbox and\n"
+	    "the other watched folders are watched with IDLE (a session each),\n"
+	    "and each time something arrives what is new\n"
 	    "is scanned, judged, and backscatter at or over 'threshold' goes\n"
 	    "to the quarantine, as clean does (the journal, max_actions, and\n"
 	    "the account's lock while it acts: never at once with a clean).\n"
-	    "The other folders and Sent are read at each wake, and at least\n"
+	    "Every folder and Sent are read at each wake, and at least\n"
 	    "every --interval seconds (default 300). A lost connection is\n"
 	    "opened again, waiting longer each time (up to 5 minutes).\n"
 	    "Expiry from the quarantine stays clean's. Runs until SIGTERM or\n"
@@ -72,9 +73,19 @@ on_stop(int sig)
 	stop = sig;
 }
 
+/* A watched folder besides the one the main session IDLEs on: a session
+ * of its own, since IDLE watches the selected folder only. */
+struct other {
+	const char		*folder;
+	struct imap_conn	 c;
+	bool			 down;		/* said so once */
+};
+
 struct watch {
 	struct account_ctx	 ctx;
 	struct imap_conn	 c;
+	struct other		*x;
+	size_t			 nx;
 	char			*pw;
 	bool			 once, verbose;
 	long			 interval;
@@ -235,13 +246,77 @@ idle_folder(const struct ndr_account *a)
 	return a->folders.n ? a->folders.v[0] : "INBOX";
 }
 
+/* Each other watched folder its session, opened where it is not (a
+ * server that refuses one more is said once: that folder is then read
+ * at each wake and at least every --interval, as before). */
+static void
+others_connect(struct watch *w)
+{
+	char err[512];
+
+	for (size_t k = 0; k < w->nx && !stop; k++) {
+		struct other *o = &w->x[k];
+		if (imap_usable(&o->c))
+			continue;
+		imap_close(&o->c);
+		memset(&o->c, 0, sizeof o->c);
+		if (account_connect(&w->ctx, &w->pw, &o->c, err, sizeof err) !=
+		    EXIT_OK || !o->c.idle) {
+			if (!o->down)
+				ndr_log(NDR_LOG_INFO, "%s: no session of its own "
+				    "for %s (%s): read at each wake", w->ctx.a->name,
+				    o->folder, o->c.idle ? err : "no IDLE");
+			o->down = true;
+			imap_close(&o->c);
+			memset(&o->c, 0, sizeof o->c);
+			continue;
+		}
+		if (o->down)
+			ndr_log(NDR_LOG_INFO, "%s: %s watched again", w->ctx.a->name,
+			    o->folder);
+		o->down = false;
+	}
+}
+
+/* IDLE on the main session's folder and on every other watched folder's
+ * session at once, until any hears something, wait seconds pass or a
+ * signal; a session that fails is closed (the main one is opened again
+ * by the next round, another by others_connect). */
+static void
+idle_all(struct watch *w, long wait)
+{
+	struct imap_conn **c = xcalloc(w->nx + 1, sizeof *c);
+	const char **f = xcalloc(w->nx + 1, sizeof *f);
+	size_t n = 0, broken;
+	char err[512];
+
+	others_connect(w);
+	c[n] = &w->c;
+	f[n++] = idle_folder(w->ctx.a);
+	for (size_t k = 0; k < w->nx; k++)
+		if (imap_usable(&w->x[k].c)) {
+			c[n] = &w->x[k].c;
+			f[n++] = w->x[k].folder;
+		}
+	if (imap_idle_set(c, f, n, (int)(wait * 1000), &stop, &broken, err,
+	    sizeof err) < 0 && !stop) {
+		ndr_log(NDR_LOG_INFO, "%s: %s", w->ctx.a->name, err);
+		if (broken > 0) {
+			imap_close(c[broken]);
+			memset(c[broken], 0, sizeof *c[broken]);
+		}
+		/* the main one: the next round opens a new session */
+	}
+	free(c);
+	free(f);
+}
+
 /* Until a signal: a round, then IDLE (or a pause without it). */
 static int
 watch_loop(struct watch *w)
 {
 	const struct ndr_account *a = w->ctx.a;
 	long backoff = 1;
-	char err[512];
 
 	while (!stop) {
 		int rc = round_once(w);
@@ -268,10 +343,7 @@ watch_loop(struct watch *w)
 			continue;
 		}
 		long wait = w->interval < IDLE_MAX ? w->interval : IDLE_MAX;
-		if (imap_idle(&w->c, idle_folder(a), (int)(wait * 1000), &stop,
-		    err, sizeof err) < 0 && !stop)
-			/* the next round opens a new session */
-			ndr_log(NDR_LOG_INFO, "%s: %s", a->name, err);
+		idle_all(w, wait);
 	}
 	ndr_log(NDR_LOG_INFO, "%s: stopped (%s); %u quarantined since it "
 	    "started", a->name, strsignal(stop), w->total);
@@ -333,11 +405,21 @@ watch_run(int argc, char **argv)
 	 * reports, their campaigns) is not this process's to keep */
 	w.ctx.judge_apart = true;
 	w.started = (int64_t)time(NULL);
+	/* the other watched folders, each its session (not for --once) */
+	const struct ndr_account *a = w.ctx.a;
+	w.x = xcalloc(a->folders.n + 1, sizeof *w.x);
+	for (size_t i = 0; i < a->folders.n && !w.once; i++)
+		if (a->folders.v[i] != idle_folder(a))
+			w.x[w.nx++].folder = a->folders.v[i];
 	if (!w.once)
-		ndr_log(NDR_LOG_INFO, "%s: watching %s (threshold %.2f)",
-		    w.ctx.a->name, idle_folder(w.ctx.a), w.ctx.a->threshold);
+		ndr_log(NDR_LOG_INFO, "%s: watching %s%s%s (threshold %.2f)",
+		    a->name, idle_folder(a), w.nx ? " and " : "", w.nx ?
+		    "the other folders" : "", a->threshold);
 	rc = watch_loop(&w);
 	imap_close(&w.c);
+	for (size_t k = 0; k < w.nx; k++)
+		imap_close(&w.x[k].c);
+	free(w.x);
 	ndr_password_free(w.pw);
 	account_close(&w.ctx);
 out:
