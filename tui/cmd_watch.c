@@ -79,6 +79,7 @@ struct other {
 	const char		*folder;
 	struct imap_conn	 c;
 	bool			 down;		/* said so once */
+	int64_t			 retry_at;	/* when down: not before */
 };
 
 struct watch {
@@ -256,17 +257,22 @@ others_connect(struct watch *w)
 
 	for (size_t k = 0; k < w->nx && !stop; k++) {
 		struct other *o = &w->x[k];
-		if (imap_usable(&o->c))
+		int64_t now = (int64_t)time(NULL);
+		if (imap_usable(&o->c) || (o->down && now < o->retry_at))
 			continue;
 		imap_close(&o->c);
 		memset(&o->c, 0, sizeof o->c);
-		if (account_connect(&w->ctx, &w->pw, &o->c, err, sizeof err) !=
-		    EXIT_OK || !o->c.idle) {
+		int rc = account_connect(&w->ctx, &w->pw, &o->c, err,
+		    sizeof err);
+		if (rc != EXIT_OK || !o->c.idle) {
 			if (!o->down)
 				ndr_log(NDR_LOG_INFO, "%s: no session of its own "
 				    "for %s (%s): read at each wake", w->ctx.a->name,
-				    o->folder, o->c.idle ? err : "no IDLE");
+				    o->folder, rc != EXIT_OK ? err : "no IDLE");
+			/* a server at its limit of sessions is not asked
+			 * again at every wake */
 			o->down = true;
+			o->retry_at = now + w->interval;
 			imap_close(&o->c);
 			memset(&o->c, 0, sizeof o->c);
 			continue;
