@@ -128,15 +128,14 @@ load_one(uint64_t hash, uint32_t spam, uint32_t ham, void *arg)
 int
 ndr_bayes_open(struct store *st, struct ndr_bayes **out)
 {
-	struct ndr_bayes *b = xcalloc(1, sizeof *b);
-
-	*out = NULL;
-	if (store_trained_counts(st, &b->nspam, &b->nham) != 0 ||
-	    store_each_token(st, load_one, b) != 0) {
-		ndr_bayes_free(b);
+	if (ndr_bayes_open_lazy(st, out) != 0)
+		return -1;
+	(*out)->lazy = NULL;	/* every token, now */
+	if (store_each_token(st, load_one, *out) != 0) {
+		ndr_bayes_free(*out);
+		*out = NULL;
 		return -1;
 	}
-	*out = b;
 	return 0;
 }
 

@@ -642,35 +642,23 @@ out:
 #define JUDGE_GEN	"judge 1"
 
 static uint64_t
-fold(uint64_t h, const char *s)
-{
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return (h ^ 0xff) * 1099511628211ull;	/* "a" "b" is not "ab" */
-}
-
-static uint64_t
 judge_stamp(struct store *st, const struct ndr_account *a)
 {
-	uint64_t h = fold(1469598103934665603ull, JUDGE_GEN);
+	struct ndr_buf b = { 0 };
 	int64_t spam, n, last;
-	char num[96];
 
-	for (size_t i = 0; i < a->addresses.n; i++)
-		h = fold(h, a->addresses.v[i]);
-	h = fold(h, "|");
-	for (size_t i = 0; i < a->own_relays.n; i++)
-		h = fold(h, a->own_relays.v[i]);
-	h = fold(h, "|");
-	h = fold(h, a->batv_key);
 	if (store_trained_stamp(st, &spam, &n, &last) != 0)
 		return 0;
-	snprintf(num, sizeof num, "%lld %lld %lld", (long long)spam,
-	    (long long)n, (long long)last);
-	h = fold(h, num);
-	return h ? h : 1;
+	ndr_buf_printf(&b, "%s\n%lld %lld %lld\n%s\n", JUDGE_GEN,
+	    (long long)spam, (long long)n, (long long)last, a->batv_key ?
+	    a->batv_key : "");
+	for (size_t i = 0; i < a->addresses.n; i++)
+		ndr_buf_printf(&b, "a %s\n", a->addresses.v[i]);
+	for (size_t i = 0; i < a->own_relays.n; i++)
+		ndr_buf_printf(&b, "r %s\n", a->own_relays.v[i]);
+	uint64_t h = hash_of(b.s, true);
+	ndr_buf_free(&b);
+	return h;
 }
 
 bool

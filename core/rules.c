@@ -177,45 +177,58 @@ prefix_of(const char *subject, struct ndr_buf *b)
 	return b->len >= 5 && said >= 4;
 }
 
-/* key counted in pre/count (a new string, taken) */
-static void
-tally(struct ndr_strv *pre, size_t **count, struct ndr_buf *key)
-{
-	size_t j = 0;
+/* Keys counted: each once in keys, found again by its hash. */
+struct tally {
+	struct ndr_strv	 keys;
+	size_t		*count;
+	struct ndr_map	 at;	/* hash -> index + 1 */
+};
 
-	while (j < pre->n && strcmp(pre->v[j], key->s) != 0)
-		j++;
-	if (j == pre->n) {
-		strv_add(pre, key->s);
-		*count = xreallocarray(*count, pre->n, sizeof **count);
-		(*count)[j] = 0;
+/* key (a new string, taken) counted once more */
+static void
+tally_add(struct tally *t, struct ndr_buf *key)
+{
+	int64_t *at = ndr_map_slot(&t->at, ndr_token("key", key->s), true);
+	size_t j = *at ? (size_t)*at - 1 : t->keys.n;
+
+	if (*at && strcmp(t->keys.v[j], key->s) != 0)
+		/* two keys of one hash: looked for one by one */
+		for (j = 0; j < t->keys.n && strcmp(t->keys.v[j], key->s);
+		    j++)
+			;
+	if (j == t->keys.n) {
+		strv_add(&t->keys, key->s);
+		t->count = xreallocarray(t->count, t->keys.n, sizeof *t->count);
+		t->count[j] = 0;
+		if (*at == 0)
+			*at = (int64_t)j + 1;
 	} else
 		ndr_buf_free(key);
-	(*count)[j]++;
+	t->count[j]++;
 }
 
 /* The keys counted at least least times, the most used first, at most
- * max, to out; pre and count freed; how many. */
+ * max, to out; the tally freed; how many. */
 static size_t
-most_used(struct ndr_strv *pre, size_t *count, size_t least,
-    struct ndr_strv *out, size_t max)
+most_used(struct tally *t, size_t least, struct ndr_strv *out, size_t max)
 {
 	size_t added = 0;
 
 	while (added < max) {
-		size_t best = pre->n;
-		for (size_t j = 0; j < pre->n; j++)
-			if (count[j] >= least && (best == pre->n ||
-			    count[j] > count[best]))
+		size_t best = t->keys.n;
+		for (size_t j = 0; j < t->keys.n; j++)
+			if (t->count[j] >= least && (best == t->keys.n ||
+			    t->count[j] > t->count[best]))
 				best = j;
-		if (best == pre->n)
+		if (best == t->keys.n)
 			break;
-		strv_add(out, xstrdup(pre->v[best]));
-		count[best] = 0;
+		strv_add(out, xstrdup(t->keys.v[best]));
+		t->count[best] = 0;
 		added++;
 	}
-	strv_free(pre);
-	free(count);
+	strv_free(&t->keys);
+	free(t->count);
+	ndr_map_free(&t->at);
 	return added;
 }
 
@@ -223,30 +236,28 @@ size_t
 ndr_sender_keys(const char *const *received, size_t n, struct ndr_strv *out,
     size_t max)
 {
-	struct ndr_strv pre = { 0 };
-	size_t *count = NULL;
+	struct tally t = { 0 };
 	char ip[64];
 
 	for (size_t i = 0; i < n; i++) {
 		struct ndr_buf b = { 0 };
 		/* private addresses too: what counts is that the run's
 		 * reports share it, and only reports are ever taken */
-		if (!ndr_first_sender(received[i], false, ip, sizeof ip))
+		if (!ndr_first_sender(received[i], ip, sizeof ip))
 			continue;
 		/* as Received fields write it ("[IPv6:...]" keeps the
 		 * address, which is what is looked for) */
 		ndr_buf_printf(&b, strchr(ip, ':') ? "%s]" : "[%s]", ip);
-		tally(&pre, &count, &b);
+		tally_add(&t, &b);
 	}
-	return most_used(&pre, count, 2, out, max);
+	return most_used(&t, 2, out, max);
 }
 
 size_t
 ndr_subject_prefixes(const char *const *subjects, size_t n,
     const char *const *avoid, size_t navoid, struct ndr_strv *out, size_t max)
 {
-	struct ndr_strv pre = { 0 };
-	size_t *count = NULL;
+	struct tally t = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
 		struct ndr_buf b = { 0 };
@@ -258,7 +269,7 @@ ndr_subject_prefixes(const char *const *subjects, size_t n,
 			ndr_buf_free(&b);
 			continue;
 		}
-		tally(&pre, &count, &b);
+		tally_add(&t, &b);
 	}
-	return most_used(&pre, count, 1, out, max);
+	return most_used(&t, 1, out, max);
 }

@@ -98,21 +98,14 @@ store_token_put(struct store *st, uint64_t hash, uint32_t spam, uint32_t ham)
 int
 store_trained_counts(struct store *st, int64_t *spam, int64_t *ham)
 {
-	sqlite3_stmt *s;
-	int rc = -1;
+	int64_t n, last;
 
-	*spam = *ham = 0;
-	if ((s = cls_stmt(st, "SELECT coalesce(sum(spam), 0), count(*) FROM "
-	    "%s.trained")) == NULL)
+	if (store_trained_stamp(st, spam, &n, &last) != 0) {
+		*ham = 0;
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*spam = sqlite3_column_int64(s, 0);
-		*ham = sqlite3_column_int64(s, 1) - *spam;
-		rc = 0;
-	} else
-		rc = st_fail(st, "store");
-	sqlite3_reset(s);
-	return rc;
+	}
+	*ham = n - *spam;
+	return 0;
 }
 
 int

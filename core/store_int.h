@@ -22,8 +22,8 @@ struct store {
 	bool		 shared;	/* the classifier's tables: cls.* */
 	bool		 fk_deferred;	/* in this transaction (store_msg_move) */
 	/* statements of the per-message paths, kept by st_cached */
-	const char	*cache_sql[12];
-	sqlite3_stmt	*cache[12];
+	const char	*cache_sql[16];	/* 13 used: room, no thrashing */
+	sqlite3_stmt	*cache[16];
 	char		 err[256];
 	char		*path;
 	pthread_t	 ckpt;		/* store_checkpoint_start's thread */

@@ -256,7 +256,7 @@ private_ip(const char *ip)
 }
 
 bool
-ndr_first_sender(const char *received, bool public, char *ip, size_t len)
+ndr_first_sender(const char *received, char *ip, size_t len)
 {
 	const char *p = received;
 	struct hop h;
@@ -267,8 +267,7 @@ ndr_first_sender(const char *received, bool public, char *ip, size_t len)
 		hop_parse(p, n, &h);
 		p += n + (nl != NULL);
 		if (h.ip[0] && !cidr_match("127.0.0.0/8", h.ip) &&
-		    !cidr_match("::1/128", h.ip) && (!public ||
-		    !private_ip(h.ip))) {
+		    !cidr_match("::1/128", h.ip)) {
 			snprintf(ip, len, "%s", h.ip);
 			return true;
 		}

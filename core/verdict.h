@@ -157,11 +157,9 @@ uint64_t ndr_simhash(const char *text);
 /* Hamming distance of two fingerprints. */
 int	ndr_simhash_dist(uint64_t, uint64_t);
 /* The first address in a Received chain (one field a line, the newest
- * first) that is not loopback, and with public, not a private one
- * either: who handed the message to the first server that wrote down
- * such a connection; in ip (room for len), or false. */
-bool	ndr_first_sender(const char *received, bool public, char *ip,
-	    size_t len);
+ * first) that is not loopback: who handed the message to the first
+ * server that wrote down a connection; in ip (room for len), or false. */
+bool	ndr_first_sender(const char *received, char *ip, size_t len);
 /* Does addr (an IPv4 or IPv6 literal) or host match a relay entry? */
 bool	ndr_relay_match(const struct ndr_strv *relays, const char *host,
 	    const char *addr);

@@ -179,7 +179,8 @@ until_ 10 seen && ok "the interface's overview says what watch did" ||
 start_watch
 sleep 2
 flood 3
-said() { tm capture-pane -p -t ui | grep -q "watch [0-9:]*: [1-3] quarantined (1 campaign); [0-9]* since it started"; }
+# (the campaigns are named when the news is one round's)
+said() { tm capture-pane -p -t ui | grep -Eq "watch [0-9:]+: [1-3] quarantined( \(1 campaign\))?; [0-9]+ since it started"; }
 until_ 20 said && ok "the open interface says what watch just did" ||
     not_ok "the open interface says what watch just did ($(tm capture-pane -p -t ui | tail -3))"
 tm send-keys -t ui q

@@ -191,9 +191,9 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 		}
 	if (prog.shown)
 		ndr_log(NDR_LOG_PROGRESS, "%s", "");	/* the line cleared */
-	/* judged again every time: the Sent index or the configuration
-	 * may have changed, not only the reports; apart (watch), with no
-	 * checkpoint thread at work when it forks */
+	/* judged again: the Sent index or the configuration may have
+	 * changed, not only the reports (unless nothing did); apart
+	 * (watch), with no checkpoint thread at work when it forks */
 	int jr;
 	if (!quick && rc == EXIT_OK && stats->new_msgs == 0 &&
 	    stats->expunged == 0 && stats->resets == 0 &&

@@ -128,7 +128,7 @@ ui_pattern_resolve(struct ui *u, struct pattern *p)
  */
 static void
 watch_news(struct ui *u, long long started, long long round, unsigned total,
-    size_t camps)
+    unsigned acted, size_t camps)
 {
 	char when[16];
 	struct tm tm;
@@ -156,7 +156,7 @@ watch_news(struct ui *u, long long started, long long round, unsigned total,
 	if (first)
 		ui_say(u, false, "watch quarantined %u since you last looked "
 		    "(the last at %s)", n, when);
-	else if (camps)
+	else if (camps && n == acted)	/* the last round's alone */
 		ui_say(u, false, "watch %s: %u quarantined (%zu campaign%s); "
 		    "%u since it started", when, n, camps, camps == 1 ? "" :
 		    "s", total);
@@ -237,7 +237,7 @@ ui_load(struct ui *u)
 		strftime(b, sizeof b, "%Y-%m-%d %H:%M", &tm);
 		snprintf(u->watch_line, sizeof u->watch_line, "watch: started "
 		    "%s, %u quarantined since; its last round %s", a, total, b);
-		watch_news(u, ws, wr, total, camps);
+		watch_news(u, ws, wr, total, acted, camps);
 	}
 	u->watch_read = true;
 	free(wl);
