@@ -189,14 +189,16 @@ before=$(dc_count "$Q")
 flood 2
 until_ 20 quar_is $((before + 2)) || true
 tm kill-server 2>/dev/null
-tm new-session -d -s ui -x 120 -y 30 \
+# a tmux server of its own: the one just killed may still be going away
+tm2() { tmux -L "ndrsweep-watch2-$$" -f /dev/null "$@"; }
+tm2 new-session -d -s ui -x 120 -y 30 \
     "env XDG_DATA_HOME=$XDG_DATA_HOME LANG=C.UTF-8 '$nd' --config '$cf' --offline; sleep 60"
-away() { tm capture-pane -p -t ui | grep -q "watch quarantined 2 since you last looked"; }
+away() { tm2 capture-pane -p -t ui | grep -q "watch quarantined 2 since you last looked"; }
 until_ 10 away && ok "opened again, it says what watch did while it was closed" ||
-    not_ok "opened again, what watch did while it was closed ($(dc_count "$Q") quarantined, before $before; $(tm capture-pane -p -t ui | tail -3))"
+    not_ok "opened again, what watch did while it was closed ($(dc_count "$Q") quarantined, before $before; $(tm2 capture-pane -p -t ui | tail -3))"
 kill -TERM "$wpid"
 wait "$wpid"
-tm kill-server 2>/dev/null
+tm2 kill-server 2>/dev/null
 
 # every watched folder IDLEs on a session of its own: backscatter that
 # lands in Junk is quarantined at once, not at the next --interval (60 s)
