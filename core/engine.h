@@ -97,6 +97,7 @@ bool		 candidate_of(const struct hdrs *);
 char		*hdr_decode(const char *);
 /* Does the text at p start a header block with at least min known fields? */
 bool		 looks_like_headers(const char *p, size_t len, int min);
+bool		 owned_header_block(const char *p, size_t len, int min, bool whose);
 
 /* ---- the parsed message (message.c) ---- */
 struct slim_run {		/* bytes [slim, slim + len) are unslim's at raw */
@@ -177,6 +178,7 @@ enum ndr_reason	 reason_from_text(const char *diagnostic);
 enum ndr_reason	 reason_from_provider(const char *diagnostic,
 		    const char *rcpt);
 enum ndr_reason	 reason_from_words(const char *diagnostic, bool *weak);
+bool		 reason_network_cause(const char *diagnostic);
 enum ndr_reason	 reason_from_status(const char *status);
 bool		 reason_names_recipient(const char *diagnostic);
 enum ndr_reason	 reason_arbitrate(enum ndr_reason words, enum ndr_reason status);

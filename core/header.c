@@ -186,6 +186,18 @@ hdr_decode(const char *s)
 bool
 looks_like_headers(const char *p, size_t len, int min)
 {
+	return owned_header_block(p, len, min, false);
+}
+
+/*
+ * A block of at least min known header fields at p. With whose, one of
+ * them must say whose message it is (From, Sender, Return-Path, Received
+ * or Message-ID): "To:, Cc:, Date:, Subject:" alone is how reports sum up
+ * the original above their text, not the original itself.
+ */
+bool
+owned_header_block(const char *p, size_t len, int min, bool whose)
+{
 	static const struct { const char *name; size_t len; } known[] = {
 #define K(s)	{ s, sizeof s - 1 }
 		K("received"), K("return-path"), K("message-id"), K("from"),
@@ -195,6 +207,7 @@ looks_like_headers(const char *p, size_t len, int min)
 #undef K
 	};
 	int seen = 0;
+	bool owner = !whose;
 	size_t i = 0;
 
 	for (int lines = 0; i < len && lines < 40; lines++) {
@@ -212,9 +225,11 @@ looks_like_headers(const char *p, size_t len, int min)
 				if (known[k].len == n &&
 				    strncasecmp(p + i, known[k].name, n) == 0) {
 					seen++;
+					if (k < 4 || k == 13)
+						owner = true;
 					break;
 				}
-			if (seen >= min)
+			if (seen >= min && owner)
 				return true;
 		}
 		i = e + 1;

@@ -374,7 +374,7 @@ find_quoted(const char *t, const char *low, size_t n)
 	/* or a header block starts at the left margin, earlier */
 	for (i = 0; i < best; ) {
 		const char *nl = memchr(t + i, '\n', best - i);
-		if (i > 0 && looks_like_headers(t + i, n - i, 3))
+		if (i > 0 && owned_header_block(t + i, n - i, 3, true))
 			return i;
 		if (nl == NULL)
 			break;

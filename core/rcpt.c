@@ -334,6 +334,9 @@ reason_of_text(const struct ndr_rcpt *rc, const char *d)
 	    rc->status[0] == '5' && strncmp(rc->status + 1, ".7.", 3) == 0)
 		s = NDR_R_SECURITYERROR;
 	r = weak && s != NDR_R_UNDEFINED ? s : reason_arbitrate(w, s);
+	if (r == NDR_R_EXPIRED && w == NDR_R_NETWORKERROR &&
+	    reason_network_cause(d))
+		r = NDR_R_NETWORKERROR;
 	/* refused before any envelope: the sending host is blocked */
 	if ((weak || r == NDR_R_UNDEFINED) && rc->command &&
 	    (strcmp(rc->command, "CONN") == 0 ||

@@ -167,6 +167,12 @@ static const char *const p_blocked[] = {
 	"residential", "not accepting connections", "invalid ip for sending",
 	"service refuse", "weren't sent", "were not sent",
 	NULL };
+/* A list of spam links (URIBL, SURBL) judges the message's content, not
+ * the sending host: before the host's blocks below. */
+static const char *const p_spam_strict[] = {
+	"blacklisted url", "blacklisted link", "blocklisted url",
+	"blocklisted link", "uribl", "surbl", "url in message",
+	"link in message", NULL };
 /* Blocks of the sending host, sure enough to beat "disabled" and kin. */
 static const char *const p_blocked_strict[] = {
 	"blocked using", "blocked by", "client host rejected", "dnsbl",
@@ -304,6 +310,7 @@ static const struct rule rules[] = {
 	{ NDR_R_REJECTED,       p_sender_strict, false },
 	{ NDR_R_REQUIREPTR,     p_ptr_more, false },
 	{ NDR_R_HOSTUNKNOWN,    p_host_first, false },
+	{ NDR_R_SPAMDETECTED,   p_spam_strict, false },
 	{ NDR_R_BLOCKED,        p_blocked_strict, false },
 	{ NDR_R_SYSTEMERROR,    p_system_strict, false },
 	{ NDR_R_NETWORKERROR,   p_network_strict, false },
@@ -390,26 +397,50 @@ first_rule(void *arg, int tag, size_t at)
 	return *best == 0;	/* nothing comes before the first */
 }
 
-enum ndr_reason
-reason_from_words(const char *diag, bool *weak)
+/* The first rule whose phrase the diagnostic holds, or the count. */
+static int
+words_rule(const char *diag)
 {
 	int best = (int)(sizeof rules / sizeof *rules);
 	size_t n;
 	char *low;
 
-	*weak = false;
 	if (diag == NULL || *diag == '\0')
-		return NDR_R_UNDEFINED;
+		return best;
 	pthread_once(&rule_once, rule_index_build);
 	n = strlen(diag);
 	low = lowercase_dup(diag, n);
 	blank_frames(low);
 	phrases_scan(rule_index, low, n, first_rule, &best);
 	free(low);
+	return best;
+}
+
+enum ndr_reason
+reason_from_words(const char *diag, bool *weak)
+{
+	int best = words_rule(diag);
+
+	*weak = false;
 	if (best == (int)(sizeof rules / sizeof *rules))
 		return NDR_R_UNDEFINED;
 	*weak = rules[best].weak;
 	return rules[best].reason;
+}
+
+/*
+ * Did the network fail in a way that naming no server can outlast (the
+ * name service, the route)? A message that expired in the queue for that
+ * reason is reported by its cause; one whose server merely did not answer
+ * ("unable to connect", "timed out") is reported as expired.
+ */
+bool
+reason_network_cause(const char *diag)
+{
+	int best = words_rule(diag);
+
+	return best < (int)(sizeof rules / sizeof *rules) &&
+	    rules[best].phrases == p_dns;
 }
 
 enum ndr_reason

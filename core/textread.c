@@ -309,10 +309,22 @@ has_code(const char *d)
 
 	if (d == NULL)
 		return false;
-	if ((c = find_status(d, strlen(d))) == NULL)
-		c = find_reply_code(d, strlen(d));
-	free(c);
-	return c != NULL;
+	if ((c = find_status(d, strlen(d))) != NULL) {
+		free(c);
+		return true;
+	}
+	/* a reply code of failure: "Size (in bytes): 222" is none */
+	while ((c = find_reply_code(d, strlen(d))) != NULL) {
+		bool fail = c[0] != '2';
+		const char *at = strstr(d, c);
+		free(c);
+		if (fail)
+			return true;
+		if (at == NULL)
+			break;
+		d = at + 1;
+	}
+	return false;
 }
 
 static void
@@ -334,14 +346,27 @@ widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
 		if (has_code(after) || reason_from_text(after) !=
 		    NDR_R_UNDEFINED)
 			b = at - t;
-		else {	/* the three lines above it, no further */
+		else {	/* the three lines above it, no further, unless
+			 * they say nothing either and the region has a code
+			 * ("Error: ... / 550 ... / Message details: / Subject:
+			 * / Sent date: / MAIL FROM: / RCPT TO: a@b"): then the
+			 * whole region */
 			const char *up = at;
 			for (int k = 0; k < 4 && up > t + b; k++) {
 				up--;
 				while (up > t + b && up[-1] != '\n')
 					up--;
 			}
-			b = up - t;
+			size_t m2 = e - (size_t)(up - t) > DIAG_MAX ? DIAG_MAX :
+			    e - (size_t)(up - t);
+			char *near = squeeze(up, m2);
+			char *all = squeeze(t + b, e - b > DIAG_MAX ? DIAG_MAX :
+			    e - b);
+			if (has_code(near) || reason_from_text(near) !=
+			    NDR_R_UNDEFINED || !has_code(all))
+				b = up - t;
+			free(near);
+			free(all);
 		}
 		free(after);
 	}
@@ -373,6 +398,58 @@ sentence_rcpt(struct msg *m, struct ndr_report *r, size_t b, size_t e)
 	}
 }
 
+/* Does the line s[0, n) begin, after blanks, with one of these labels? */
+static bool
+line_labelled(const char *s, size_t n, const char *const *names)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	for (; *names; names++)
+		if (n - i >= strlen(*names) && ci_prefix(s + i, *names))
+			return true;
+	return false;
+}
+
+/*
+ * Is the line at [i, le) a "To:" or "Cc:" among a summary of the
+ * original's header fields ("To: ... Subject: ... Sent: ...", as Exchange,
+ * Sun's Messaging Server and others write above the failed recipients)?
+ * That address is whom the original was written to, not one that failed:
+ * it is taken only when the report names nobody else.
+ */
+static bool
+summary_line(const char *t, size_t b, size_t e, size_t i, size_t le)
+{
+	static const char *const to[] = { "to:", "cc:", NULL };
+	static const char *const siblings[] = {
+		"subject:", "from:", "date:", "sent:", "message-id:", "cc:",
+		"to:", NULL };
+	size_t p, q;
+	int k;
+
+	if (!line_labelled(t + i, le - i, to))
+		return false;
+	/* two lines above and two below */
+	for (p = i, k = 0; k < 2 && p > b; k++) {
+		q = p - 1;
+		while (q > b && t[q - 1] != '\n')
+			q--;
+		if (line_labelled(t + q, p - 1 - q, siblings))
+			return true;
+		p = q;
+	}
+	for (p = le + 1, k = 0; k < 2 && p < e; k++) {
+		const char *nl = memchr(t + p, '\n', e - p);
+		q = nl ? (size_t)(nl - t) : e;
+		if (line_labelled(t + p, q - p, siblings))
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
 int
 text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 {
@@ -380,6 +457,7 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 	struct ndr_buf d = { 0 };
 	struct ndr_rcpt *cur = NULL;
 	size_t b, e, i, before = r->nrcpts, line = 0, cur_line = 0;
+	char *summary = NULL;
 
 	text_region(m, lay, &b, &e);
 	for (i = b; i < e; ) {
@@ -388,7 +466,15 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 		bool orig;
 		char *addr = intro_address(t + i, le - i, &rest, &orig);
 
-		if (addr && orig && cur && cur_line + 3 >= line) {
+		if (addr && !orig && summary_line(t, b, e, i, le)) {
+			if (summary == NULL)
+				summary = addr;
+			else
+				free(addr);
+			addr = NULL;
+			set_diag(cur, &d);
+			cur = NULL;
+		} else if (addr && orig && cur && cur_line + 3 >= line) {
 			/* the address the sender wrote, for the one a gateway
 			 * rewrote on the line before */
 			if (report_find_rcpt(r, addr) == NULL) {
@@ -422,6 +508,10 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 
 	if (r->nrcpts == before)
 		failed_header_rcpts(m, r);
+	if (r->nrcpts == before && summary &&
+	    !(m->from_addr && strcmp(summary, m->from_addr) == 0))
+		report_add_rcpt(r, summary);
+	free(summary);
 	if (r->nrcpts == before)
 		sentence_rcpt(m, r, b, e);
 	/* A lone recipient with no code said of it gets the rest of the

@@ -285,6 +285,149 @@ START_TEST(test_ordinary_mail_talking_of_failure_is_other)
 }
 END_TEST
 
+/* A report written here, read from a string. */
+static struct ndr_report *
+read_text(const char *msg)
+{
+	struct ndr_report *r = NULL;
+
+	ck_assert_int_eq(ndr_read(msg, strlen(msg), NULL, &r), NDR_OK);
+	return r;
+}
+
+/* "To:" in the summary of the original's fields above the failed list
+ * is whom it was written to, not a failed recipient; without any other
+ * address it still stands for the recipient. */
+START_TEST(test_summary_of_the_original_is_not_a_recipient)
+{
+	static const char with[] =
+	    "From: postmaster@mx.far.example\r\n"
+	    "To: ann@near.example\r\n"
+	    "Subject: Undeliverable: Minutes\r\n\r\n"
+	    "Your message did not reach some or all of the intended "
+	    "recipients.\r\n\r\n"
+	    "      To:\tcarl@far.example\r\n"
+	    "      Subject:\tMinutes\r\n"
+	    "      Sent:\t4/29/21 11:34 PM\r\n\r\n"
+	    "The following recipient(s) could not be reached:\r\n\r\n"
+	    "      bob@far.example on 4/29/21 11:34 PM\r\n"
+	    "            550 5.1.1 User unknown\r\n";
+	static const char alone[] =
+	    "From: postmaster@mx.far.example\r\n"
+	    "To: ann@near.example\r\n"
+	    "Subject: Undeliverable: Minutes\r\n\r\n"
+	    "Your message could not be delivered.\r\n\r\n"
+	    "      To:\tcarl@far.example\r\n"
+	    "      Subject:\tMinutes\r\n"
+	    "      Sent:\t4/29/21 11:34 PM\r\n\r\n"
+	    "550 5.1.1 User unknown\r\n";
+	struct ndr_report *r = read_text(with);
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.1.1");
+	ndr_report_free(&r);
+	r = read_text(alone);
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "carl@far.example");
+	ndr_report_free(&r);
+}
+END_TEST
+
+/* A block of To:, Cc:, Date:, Subject: at the left margin above the
+ * report's text sums the original up: the text goes on below it (IMail),
+ * and a URI blocklist is about the content, not the sending host. */
+START_TEST(test_summary_block_is_not_the_original)
+{
+	static const char msg[] =
+	    "From: \"Postmaster\" <postmaster@mail.far.example>\n"
+	    "To: ann@near.example\n"
+	    "Subject: Undeliverable Mail\n\n"
+	    "Save to the following Address Book:\n"
+	    "To: ann@near.example\n"
+	    "CC:\n"
+	    "Date: Thursday, Apr 29, 2021 2:45:56 PM\n"
+	    "Subject: Undeliverable Mail\n\n"
+	    "undeliverable to bob@far.example\n\n"
+	    "Body of message generated response:\n\n"
+	    "550-REJECTED - Blacklisted URL in message. (shop.example) in "
+	    "[black].\n550 See the list's site.\n";
+	struct ndr_report *r = read_text(msg);
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_SPAMDETECTED);
+	ndr_report_free(&r);
+}
+END_TEST
+
+/* The error said above "Message details:" is the recipient's, and a
+ * size of 222 bytes is no reply code (James, Verizon). */
+START_TEST(test_error_above_message_details)
+{
+	static const char msg[] =
+	    "From: post_master@gw.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Re: Minutes\n\n"
+	    "Error: Invalid user address\n\n"
+	    "Error message below:\n"
+	    "550 - Requested action not taken: no such user here\n\n"
+	    "Message details:\n"
+	    "  Subject: Minutes\n"
+	    "  Sent date: Wed Apr 29 23:34:45 GMT 2021\n"
+	    "  MAIL FROM: ann@near.example\n"
+	    "  RCPT TO: bob@far.example\n"
+	    "  From: ann@near.example\n"
+	    "  Size (in bytes): 222\n"
+	    "  Number of lines: 2\n";
+	struct ndr_report *r = read_text(msg);
+
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ndr_report_free(&r);
+}
+END_TEST
+
+/* A message that expired because the name service or the route failed
+ * is reported by that cause; one whose server did not answer, expired. */
+START_TEST(test_expired_by_its_network_cause)
+{
+	static const char head[] =
+	    "From: MAILER-DAEMON@mx.near.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"B\"\n\n--B\n\nYour message could not be delivered.\n"
+	    "\n--B\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.near.example\n\n"
+	    "Final-Recipient: rfc822; bob@far.example\n"
+	    "Action: failed\nStatus: 4.4.7\nDiagnostic-Code: X-Postfix; %s\n"
+	    "\n--B--\n";
+	static const struct { const char *diag; enum ndr_reason want; } t[] = {
+		{ "Deferred: Name server: far.example.: host name lookup "
+		  "failure", NDR_R_NETWORKERROR },
+		{ "connect to mx.far.example[192.0.2.2]:25: No route to host",
+		  NDR_R_NETWORKERROR },
+		{ "connect to mx.far.example[192.0.2.2]:25: Connection timed "
+		  "out", NDR_R_EXPIRED },
+	};
+	char msg[2048];
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		snprintf(msg, sizeof msg, head, t[i].diag);
+		struct ndr_report *r = read_text(msg);
+		ck_assert_uint_eq(r->nrcpts, 1);
+		ck_assert_msg(rcpt(r, 0)->reason == t[i].want, "%s: %s",
+		    t[i].diag, ndr_reason_name(rcpt(r, 0)->reason));
+		ndr_report_free(&r);
+	}
+}
+END_TEST
+
 CHECK_MAIN_CASES("readers",
 	{ "families", TESTS(test_postfix_dsn_multiple_recipients_keep_order,
 	    test_postfix_full_original_is_read,
@@ -300,4 +443,8 @@ CHECK_MAIN_CASES("readers",
 	    test_gmail_warning_is_a_delay, test_amazonses_json_notification,
 	    test_arf_is_feedback_not_bounce, test_read_receipt_is_other,
 	    test_vacation_is_autoreply,
-	    test_ordinary_mail_talking_of_failure_is_other), NULL, NULL, 0 });
+	    test_ordinary_mail_talking_of_failure_is_other,
+	    test_summary_of_the_original_is_not_a_recipient,
+	    test_summary_block_is_not_the_original,
+	    test_error_above_message_details,
+	    test_expired_by_its_network_cause), NULL, NULL, 0 });
