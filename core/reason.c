@@ -177,7 +177,8 @@ static const char *const p_spam_strict[] = {
 static const char *const p_blocked_strict[] = {
 	"blocked using", "blocked by", "client host rejected", "dnsbl",
 	"blacklisted", "blocklist", "spamhaus", "spamcop", "sorbs",
-	"554 blocked", "550 blocked", "my name was rejected", NULL };
+	"554 blocked", "550 blocked", "my name was rejected", "open relay",
+	"no access from mail server", NULL };
 static const char *const p_policy_strict[] = {
 	"content presents a potential", "policy violation",
 	"violates our policy", "violation of our policy", "header error",

@@ -24,6 +24,10 @@ START_TEST(test_reason_from_text_prefers_specific_phrases)
 	    NDR_R_REJECTED);
 	ck_assert_int_eq(reason_from_text("Relay access denied"),
 	    NDR_R_NORELAYING);
+	ck_assert_int_eq(reason_from_text("501 no access from mail server "
+	    "[192.0.2.55] which is an open relay"), NDR_R_BLOCKED);
+	ck_assert_int_eq(reason_from_text("550-REJECTED - Blacklisted URL in "
+	    "message. (shop.example) in [black]"), NDR_R_SPAMDETECTED);
 	ck_assert_int_eq(reason_from_text(""), NDR_R_UNDEFINED);
 }
 END_TEST
