@@ -9,8 +9,15 @@
  *  1. Fragments: reports that share a key - their original's normalised
  *     subject (with and without its last word), a link host - AND bounced
  *     within the same WINDOW of time are joined (not the body's SimHash:
- *     one template carries several runs). One run's bounces come in
- *     bursts; two runs that share a generic subject rarely share its days.
+ *     one template carries several runs). One run's bounces come in one
+ *     burst of days, however long: a key met in bursts days apart is
+ *     shared by runs, and where two of them overlap it says nothing of
+ *     which. Such a key joins two reports of a window only with a second
+ *     sign of one run: the same body cluster, or (for a subject) the same
+ *     machine that sent the original (its first Received address; a
+ *     botnet carries several runs, but two runs that share a subject,
+ *     their days and a bot are rare). A subject too short to be a key
+ *     ("Hello") joins that way too.
  *  2. Fragments are joined on their words: each fragment is the sum of
  *     its reports' classifier tokens, each weighed by its inverse document
  *     frequency (a token of every run says nothing of which), and two
@@ -36,6 +43,9 @@
 
 #define SUBJECT_MIN	10	/* shorter normalised subjects are no key */
 #define WINDOW		(2 * 86400)	/* step 1: the same two days */
+#ifndef SPREAD
+#define SPREAD		1	/* a key in more bursts is shared by runs */
+#endif
 #define NEAR_BITS	10	/* SimHashes this close: one body cluster */
 #define BANDS		8
 #define REPS		64	/* distinct bodies kept per band value */
@@ -127,13 +137,17 @@ keys_add(struct keys *ks, uint64_t k)
 
 /* Its subject (whole, and without the junk word runs append) and link
  * hosts. */
-static void
-report_keys(const struct ndr_evidence *e, struct keys *ks)
+static size_t
+report_keys(const struct ndr_evidence *e, struct keys *ks, uint64_t *shortk)
 {
+	size_t nsubj;
 	char *norm = ndr_subject_norm(e->subject), *sp;
 	size_t nl = strlen(norm), words = 1;
 
 	ks->n = 0;
+	/* too short to name a run alone ("Hello"), but with the machine
+	 * that sent it, on the same days, it does */
+	*shortk = nl > 0 && nl < SUBJECT_MIN ? key_of('s', norm, nl) : 0;
 	for (const char *p = norm; *p; p++)
 		words += *p == ' ';
 	if (nl >= SUBJECT_MIN)
@@ -142,12 +156,14 @@ report_keys(const struct ndr_evidence *e, struct keys *ks)
 	    (size_t)(sp - norm) >= SUBJECT_MIN)
 		keys_add(ks, key_of('s', norm, (size_t)(sp - norm)));
 	free(norm);
+	nsubj = ks->n;
 	for (const char *p = e->links; p && *p; ) {
 		size_t hl = strcspn(p, " ");
 		if (hl && !common(p, hl))
 			keys_add(ks, key_of('l', p, hl));
 		p += hl + (p[hl] == ' ');
 	}
+	return nsubj;
 }
 
 /* Each body's SimHash cluster: the first representative within NEAR_BITS
@@ -445,18 +461,60 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
     const size_t *bc, bool *keyed, size_t *nk)
 {
 	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
+	struct ndr_map seen = { 0 }, spread = { 0 };
 	struct keys ks = { 0 };
 	struct kf *all = NULL;
 	size_t na = 0, cap = 0;
+	uint64_t shortk;
 
+	/* in how many bursts each key bounced: a run's bounces come in one
+	 * burst of days, however long; a key met in bursts apart is shared
+	 * by runs */
+	struct kf *kw = NULL;
+	size_t nkw = 0, kwcap = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t day = ev[i]->date > 0 ? (uint64_t)(ev[i]->date /
+		    WINDOW) : 0;
+		report_keys(ev[i], &ks, &shortk);
+		for (size_t k = 0; k < ks.n; k++) {
+			int64_t *w = ndr_map_slot(&seen, mix(ks.k[k], day),
+			    true);
+			if ((*w)++ != 0)
+				continue;
+			if (nkw == kwcap) {
+				kwcap = kwcap ? kwcap * 2 : 1024;
+				kw = xreallocarray(kw, kwcap, sizeof *kw);
+			}
+			kw[nkw++] = (struct kf){ ks.k[k], (size_t)day };
+		}
+	}
+	ndr_map_free(&seen);
+	if (nkw > 1)
+		qsort(kw, nkw, sizeof *kw, cmp_kf);
+	for (size_t a = 0; a < nkw; a++)
+		if (a == 0 || kw[a].key != kw[a - 1].key ||
+		    kw[a].g > kw[a - 1].g + 1)
+			(*ndr_map_slot(&spread, kw[a].key, true))++;
+	free(kw);
 	for (size_t i = 0; i < n; i++) {
 		const struct ndr_evidence *e = ev[i];
 		uint64_t day = e->date > 0 ? (uint64_t)(e->date / WINDOW) : 0;
-		report_keys(e, &ks);
+		size_t nsubj = report_keys(e, &ks, &shortk);
 		size_t nsl = ks.n;	/* subject and link keys */
+		char ip[64];
+		uint64_t ipk = e->received && ndr_first_sender(e->received,
+		    ip, sizeof ip) ? key_of('i', ip, strlen(ip)) : 0;
+		if (shortk && ipk) {
+			int64_t *f = ndr_map_slot(&first, mix(mix(shortk, day),
+			    ipk), true);
+			if (*f == 0)
+				*f = (int64_t)i + 1;
+			else
+				unite(up, (size_t)*f - 1, i);
+		}
 		if (bc[i] != NDR_NO_CAMPAIGN)
 			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
-		keyed[i] = ks.n > 0;
+		keyed[i] = ks.n > 0 || (shortk && ipk);
 		for (size_t k = 0; k < ks.n; k++) {
 			if (na == cap) {
 				cap = cap ? cap * 2 : 1024;
@@ -467,16 +525,31 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			 * template carries several runs */
 			if (k >= nsl)
 				continue;
-			int64_t *f = ndr_map_slot(&first, mix(ks.k[k], day),
-			    true);
-			if (*f == 0)
-				*f = (int64_t)i + 1;
-			else
-				unite(up, (size_t)*f - 1, i);
+			uint64_t fk[2];
+			int nf = 0;
+			if (*ndr_map_slot(&spread, ks.k[k], true) <= SPREAD)
+				fk[nf++] = mix(ks.k[k], day);
+			else {
+				/* shared by runs: only with a second sign of
+				 * the same run, the body or the machine */
+				if (bc[i] != NDR_NO_CAMPAIGN)
+					fk[nf++] = mix(mix(ks.k[k], day),
+					    bc[i] + 1);
+				if (k < nsubj && ipk)
+					fk[nf++] = mix(mix(ks.k[k], day), ipk);
+			}
+			for (int x = 0; x < nf; x++) {
+				int64_t *f = ndr_map_slot(&first, fk[x], true);
+				if (*f == 0)
+					*f = (int64_t)i + 1;
+				else
+					unite(up, (size_t)*f - 1, i);
+			}
 		}
 	}
 	free(ks.k);
 	ndr_map_free(&first);
+	ndr_map_free(&spread);
 	*nk = na;
 	return all;
 }

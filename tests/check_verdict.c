@@ -584,6 +584,64 @@ START_TEST(test_campaigns_sharing_a_generic_subject)
 }
 END_TEST
 
+/* A subject met in bursts days apart is shared by runs: where two runs
+ * that carry only their original's header overlap, the machines that sent
+ * them tell them apart. A subject of one burst, from however many
+ * machines, keeps its run whole; a short one ("Hello") groups with
+ * the machine that sent it, on the same days. */
+START_TEST(test_campaigns_overlapping_runs_told_apart_by_their_senders)
+{
+	enum { N = 16 };
+	static char rcv[N][96];
+	struct ndr_evidence e[N];
+	const struct ndr_evidence *p[N];
+	size_t id[N];
+
+	for (int i = 0; i < N; i++) {
+		memset(&e[i], 0, sizeof e[i]);
+		e[i].received = rcv[i];
+		p[i] = &e[i];
+	}
+	/* 0-1: "Important notice" on day 0; 2-3 on day 10 (other runs) */
+	for (int i = 0; i < 4; i++) {
+		e[i].subject = "Important notice";
+		e[i].date = T0 + (i < 2 ? 0 : 10 * DAY) + i * 60;
+		snprintf(rcv[i], sizeof rcv[i], "from bot ([10.9.%d.1]) by "
+		    "mx.far.example", i);
+	}
+	/* 4-9: day 20, run A from 10.1.0.1-2, run B from 10.2.0.1-2 */
+	for (int i = 4; i < 10; i++) {
+		e[i].subject = "Important notice";
+		e[i].date = T0 + 20 * DAY + i * 600;
+		snprintf(rcv[i], sizeof rcv[i], "from bot ([10.%d.0.%d]) by "
+		    "mx.far.example", i < 7 ? 1 : 2, i % 2 + 1);
+	}
+	/* 10-12: one run, a machine each (joined within its window) */
+	for (int i = 10; i < 13; i++) {
+		e[i].subject = "Unbelievable watches for you";
+		e[i].date = T0 + 30 * DAY + (i - 10) * 3600;
+		snprintf(rcv[i], sizeof rcv[i], "from bot ([10.5.0.%d]) by "
+		    "mx.far.example", i);
+	}
+	/* 13-15: "Hello" from one machine on one day, and from another */
+	for (int i = 13; i < 16; i++) {
+		e[i].subject = "Hello";
+		e[i].date = T0 + 40 * DAY + i * 60;
+		snprintf(rcv[i], sizeof rcv[i], "from bot ([10.6.0.%d]) by "
+		    "mx.far.example", i < 15 ? 1 : 2);
+	}
+	ndr_campaigns(p, N, id);
+	/* run A sent 4 and 6 from 10.1.0.1; run B 7 and 9 from 10.2.0.2 */
+	ck_assert_uint_eq(id[6], id[4]);
+	ck_assert_uint_eq(id[9], id[7]);
+	ck_assert_uint_ne(id[4], id[7]);
+	ck_assert_uint_eq(id[11], id[10]);
+	ck_assert_uint_eq(id[12], id[10]);
+	ck_assert_uint_eq(id[14], id[13]);
+	ck_assert_uint_ne(id[15], id[13]);
+}
+END_TEST
+
 START_TEST(test_evidence_of_fixtures)
 {
 	struct ndr_report *r = fixture("postfix.eml");
@@ -902,5 +960,6 @@ CHECK_MAIN_CASES("verdict",
 	    0 },
 	{ "campaigns", TESTS(test_subject_norm, test_simhash,
 	    test_campaigns, test_campaigns_sharing_a_generic_subject,
+	    test_campaigns_overlapping_runs_told_apart_by_their_senders,
 	    test_evidence_of_fixtures,
 	    test_campaign_numbers_stay), NULL, NULL, 0 });
