@@ -46,6 +46,9 @@
 #ifndef SPREAD
 #define SPREAD		1	/* a key in more bursts is shared by runs */
 #endif
+#ifndef BOTS
+#define BOTS		3	/* reports that make a botnet, and a key's in one */
+#endif
 #define NEAR_BITS	10	/* SimHashes this close: one body cluster */
 #define BANDS		8
 #define REPS		64	/* distinct bodies kept per band value */
@@ -453,6 +456,66 @@ shared_pairs(const struct kf *allk, size_t nk, const struct vecs *v,
 	return p;
 }
 
+/*
+ * From how many botnets each key was sent (into botnets): one run is sent
+ * by one botnet, and a key sent by two (BOTS of its reports from each) is
+ * shared by runs. A botnet is what the machines make up that sent one
+ * subject of a single burst (spread 1: a run's own), or a machine alone;
+ * where every run is sent from one pool of machines, the pool is one
+ * botnet and says nothing; where no machine sends twice, none has BOTS
+ * reports and says nothing either.
+ */
+static void
+botnet_spread(const struct ndr_evidence *const *ev, size_t n,
+    const uint64_t *ipk, struct ndr_map *spread, struct ndr_map *botnets)
+{
+	size_t *bot = xcalloc(n ? n : 1, sizeof *bot), *size;
+	struct ndr_map by = { 0 }, pair = { 0 };
+	struct keys ks = { 0 };
+	uint64_t shortk;
+
+	for (size_t i = 0; i < n; i++)
+		bot[i] = i;
+	for (size_t i = 0; i < n; i++) {
+		if (ipk[i] == 0)
+			continue;
+		int64_t *f = ndr_map_slot(&by, ipk[i], true);
+		if (*f == 0)
+			*f = (int64_t)i + 1;
+		else
+			unite(bot, (size_t)*f - 1, i);
+		size_t nsubj = report_keys(ev[i], &ks, &shortk);
+		for (size_t k = 0; k < nsubj; k++) {
+			if (*ndr_map_slot(spread, ks.k[k], true) != 1)
+				continue;
+			f = ndr_map_slot(&by, mix(ks.k[k], 7), true);
+			if (*f == 0)
+				*f = (int64_t)i + 1;
+			else
+				unite(bot, (size_t)*f - 1, i);
+		}
+	}
+	ndr_map_free(&by);
+	size = xcalloc(n ? n : 1, sizeof *size);
+	for (size_t i = 0; i < n; i++)
+		if (ipk[i])
+			size[find(bot, i)]++;
+	for (size_t i = 0; i < n; i++) {
+		size_t b = find(bot, i);
+		if (ipk[i] == 0 || size[b] < BOTS)
+			continue;
+		report_keys(ev[i], &ks, &shortk);
+		for (size_t k = 0; k < ks.n; k++)
+			if (++*ndr_map_slot(&pair, mix(ks.k[k], b + 1),
+			    true) == BOTS)
+				(*ndr_map_slot(botnets, ks.k[k], true))++;
+	}
+	ndr_map_free(&pair);
+	free(ks.k);
+	free(size);
+	free(bot);
+}
+
 /* Step 1: the fragments (in up), whether each report has a key at all
  * (keyed), and every report's keys over all time with its index, for
  * step 2 (returned, *nk of them). */
@@ -461,11 +524,20 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
     const size_t *bc, bool *keyed, size_t *nk)
 {
 	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
-	struct ndr_map seen = { 0 }, spread = { 0 };
+	struct ndr_map seen = { 0 }, spread = { 0 }, botnets = { 0 };
 	struct keys ks = { 0 };
 	struct kf *all = NULL;
 	size_t na = 0, cap = 0;
 	uint64_t shortk;
+	uint64_t *ipk = xcalloc(n ? n : 1, sizeof *ipk);
+
+	/* the machine that sent each original: its first Received address */
+	for (size_t i = 0; i < n; i++) {
+		char ip[64];
+		if (ev[i]->received && ndr_first_sender(ev[i]->received, ip,
+		    sizeof ip))
+			ipk[i] = key_of('i', ip, strlen(ip));
+	}
 
 	/* in how many bursts each key bounced: a run's bounces come in one
 	 * burst of days, however long; a key met in bursts apart is shared
@@ -496,17 +568,15 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		    kw[a].g > kw[a - 1].g + 1)
 			(*ndr_map_slot(&spread, kw[a].key, true))++;
 	free(kw);
+	botnet_spread(ev, n, ipk, &spread, &botnets);
 	for (size_t i = 0; i < n; i++) {
 		const struct ndr_evidence *e = ev[i];
 		uint64_t day = e->date > 0 ? (uint64_t)(e->date / WINDOW) : 0;
 		size_t nsubj = report_keys(e, &ks, &shortk);
 		size_t nsl = ks.n;	/* subject and link keys */
-		char ip[64];
-		uint64_t ipk = e->received && ndr_first_sender(e->received,
-		    ip, sizeof ip) ? key_of('i', ip, strlen(ip)) : 0;
-		if (shortk && ipk) {
+		if (shortk && ipk[i]) {
 			int64_t *f = ndr_map_slot(&first, mix(mix(shortk, day),
-			    ipk), true);
+			    ipk[i]), true);
 			if (*f == 0)
 				*f = (int64_t)i + 1;
 			else
@@ -514,7 +584,7 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		}
 		if (bc[i] != NDR_NO_CAMPAIGN)
 			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
-		keyed[i] = ks.n > 0 || (shortk && ipk);
+		keyed[i] = ks.n > 0 || (shortk && ipk[i]);
 		for (size_t k = 0; k < ks.n; k++) {
 			if (na == cap) {
 				cap = cap ? cap * 2 : 1024;
@@ -527,7 +597,8 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				continue;
 			uint64_t fk[2];
 			int nf = 0;
-			if (*ndr_map_slot(&spread, ks.k[k], true) <= SPREAD)
+			if (*ndr_map_slot(&spread, ks.k[k], true) <= SPREAD &&
+			    *ndr_map_slot(&botnets, ks.k[k], true) <= 1)
 				fk[nf++] = mix(ks.k[k], day);
 			else {
 				/* shared by runs: only with a second sign of
@@ -535,8 +606,9 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				if (bc[i] != NDR_NO_CAMPAIGN)
 					fk[nf++] = mix(mix(ks.k[k], day),
 					    bc[i] + 1);
-				if (k < nsubj && ipk)
-					fk[nf++] = mix(mix(ks.k[k], day), ipk);
+				if (k < nsubj && ipk[i])
+					fk[nf++] = mix(mix(ks.k[k], day),
+					    ipk[i]);
 			}
 			for (int x = 0; x < nf; x++) {
 				int64_t *f = ndr_map_slot(&first, fk[x], true);
@@ -550,6 +622,8 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 	free(ks.k);
 	ndr_map_free(&first);
 	ndr_map_free(&spread);
+	ndr_map_free(&botnets);
+	free(ipk);
 	*nk = na;
 	return all;
 }
@@ -599,8 +673,12 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 		double c = cosine(&v, p[2 * k], p[2 * k + 1]);
 		for (int s = 0; s < 2; s++) {	/* each side in turn */
 			size_t a = p[2 * k + s], b = p[2 * k + 1 - s];
-			if (size[root[a]] < SMALL && size[root[b]] >=
-			    size[root[a]] && c >= ATTACH_COS && c > bcos[a]) {
+			/* to a campaign, on a little likeness; to another
+			 * small group, only on as much as step 2 asks */
+			double need = size[root[b]] >= SMALL ? ATTACH_COS :
+			    JOIN_COS;
+			if (size[root[a]] < SMALL && size[root[b]] >
+			    size[root[a]] && c >= need && c > bcos[a]) {
 				bcos[a] = c;
 				best[a] = b + 1;
 			}

@@ -507,8 +507,8 @@ words_as_tokens(struct ndr_evidence *e, uint64_t *buf, size_t cap)
 
 START_TEST(test_campaigns)
 {
-	static uint64_t toks[8][256];
-	struct ndr_evidence e[8] = {
+	static uint64_t toks[9][256];
+	struct ndr_evidence e[9] = {
 		/* run 1: two subjects, joined by a shared link host */
 		{ .subject = "Cheap meds 4821 today", .links = "pills.example" },
 		{ .subject = "Cheap meds 97 today" },
@@ -525,17 +525,20 @@ START_TEST(test_campaigns)
 		{ .subject = "xyz", .excerpt = (char *)body_a },
 		/* run 1, a word of junk after its subject */
 		{ .subject = "Cheap meds 4821 today qzvx" },
+		/* run 1: five reports make it a campaign a lone report
+		 * joins on a little likeness */
+		{ .subject = "Cheap meds 55 today" },
 	};
-	const struct ndr_evidence *p[8];
-	size_t id[8];
+	const struct ndr_evidence *p[9];
+	size_t id[9];
 
 	e[0].excerpt = (char *)body_b;
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < 9; i++) {
 		e[i].simhash = ndr_simhash(e[i].excerpt);
 		words_as_tokens(&e[i], toks[i], 256);
 		p[i] = &e[i];
 	}
-	ndr_campaigns(p, 8, id);
+	ndr_campaigns(p, 9, id);
 	ck_assert_uint_eq(id[0], 0);
 	ck_assert_uint_eq(id[1], 0);
 	ck_assert_uint_eq(id[2], 0);
@@ -545,6 +548,7 @@ START_TEST(test_campaigns)
 	ck_assert_uint_eq(id[5], NDR_NO_CAMPAIGN);
 	ck_assert_uint_eq(id[6], 0);
 	ck_assert_uint_eq(id[7], 0);
+	ck_assert_uint_eq(id[8], 0);
 	ndr_campaigns(p, 0, id);	/* nothing: no crash */
 }
 END_TEST
