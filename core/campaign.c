@@ -23,8 +23,11 @@
  *     frequency (a token of every run says nothing of which), and two
  *     fragments that share a key (now over all time, and the body's
  *     SimHash cluster as a key too) join when the cosine of their sums is
- *     at least JOIN_COS. Then a small fragment (under SMALL reports) joins
- *     the most alike larger neighbour, at ATTACH_COS.
+ *     at least JOIN_COS - on a key shared by runs (bursts apart, or two
+ *     botnets; a template's body cluster is one) only when one machine
+ *     sent originals of both. Then a small fragment (under SMALL reports)
+ *     joins the most alike larger neighbour: a campaign at ATTACH_COS,
+ *     another small one at JOIN_COS and on the same terms as step 2.
  *
  * Every step is linear or n log n in the reports and their tokens; the
  * pairs compared are those that share a key held by at most CAP
@@ -344,6 +347,63 @@ cosine(const struct vecs *v, size_t a, size_t b)
 	return dot / (v->norm[a] * v->norm[b]);
 }
 
+/* ---- step 2: the machines that sent each group's originals ---- */
+
+struct ipsets {
+	uint64_t	*ip;	/* group g's: ip[start[g], start[g + 1]), sorted */
+	size_t		*start;
+};
+
+static void
+ipsets_build(struct ipsets *s, const uint64_t *ipk, size_t n, size_t *up,
+    const struct vecs *v)
+{
+	size_t *cnt = xcalloc(v->ngroups + 1, sizeof *cnt);
+
+	s->ip = xcalloc(n ? n : 1, sizeof *s->ip);
+	s->start = xcalloc(v->ngroups + 1, sizeof *s->start);
+	for (size_t i = 0; i < n; i++)
+		if (ipk[i])
+			cnt[v->gid[find(up, i)] + 1]++;
+	for (size_t g = 0; g < v->ngroups; g++)
+		cnt[g + 1] += cnt[g];
+	memcpy(s->start, cnt, (v->ngroups + 1) * sizeof *cnt);
+	for (size_t i = 0; i < n; i++)
+		if (ipk[i])
+			s->ip[cnt[v->gid[find(up, i)]]++] = ipk[i];
+	for (size_t g = 0; g < v->ngroups; g++) {
+		size_t b = s->start[g], e = s->start[g + 1];
+		if (e - b > 1)
+			qsort(s->ip + b, e - b, sizeof *s->ip, cmp_u64);
+	}
+	free(cnt);
+}
+
+/* Did one machine send originals of both groups? */
+static bool
+ipsets_meet(const struct ipsets *s, size_t a, size_t b)
+{
+	const uint64_t *x = s->ip + s->start[a], *xe = s->ip + s->start[a + 1];
+	const uint64_t *y = s->ip + s->start[b], *ye = s->ip + s->start[b + 1];
+
+	while (x < xe && y < ye) {
+		if (*x < *y)
+			x++;
+		else if (*y < *x)
+			y++;
+		else
+			return true;
+	}
+	return false;
+}
+
+static void
+ipsets_free(struct ipsets *s)
+{
+	free(s->ip);
+	free(s->start);
+}
+
 /* ---- step 2: the pairs of groups that share a key ---- */
 
 struct kf {		/* a report's key (over all time), and its group */
@@ -467,7 +527,8 @@ shared_pairs(const struct kf *allk, size_t nk, const struct vecs *v,
  */
 static void
 botnet_spread(const struct ndr_evidence *const *ev, size_t n,
-    const uint64_t *ipk, struct ndr_map *spread, struct ndr_map *botnets)
+    const uint64_t *ipk, const size_t *bc, struct ndr_map *spread,
+    struct ndr_map *botnets)
 {
 	size_t *bot = xcalloc(n ? n : 1, sizeof *bot), *size;
 	struct ndr_map by = { 0 }, pair = { 0 };
@@ -505,6 +566,8 @@ botnet_spread(const struct ndr_evidence *const *ev, size_t n,
 		if (ipk[i] == 0 || size[b] < BOTS)
 			continue;
 		report_keys(ev[i], &ks, &shortk);
+		if (bc[i] != NDR_NO_CAMPAIGN)
+			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
 		for (size_t k = 0; k < ks.n; k++)
 			if (++*ndr_map_slot(&pair, mix(ks.k[k], b + 1),
 			    true) == BOTS)
@@ -521,23 +584,16 @@ botnet_spread(const struct ndr_evidence *const *ev, size_t n,
  * step 2 (returned, *nk of them). */
 static struct kf *
 fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
-    const size_t *bc, bool *keyed, size_t *nk)
+    const size_t *bc, const uint64_t *ipk, bool *keyed, bool **weakp,
+    size_t *nk)
 {
 	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
 	struct ndr_map seen = { 0 }, spread = { 0 }, botnets = { 0 };
 	struct keys ks = { 0 };
 	struct kf *all = NULL;
+	bool *weak = NULL;
 	size_t na = 0, cap = 0;
 	uint64_t shortk;
-	uint64_t *ipk = xcalloc(n ? n : 1, sizeof *ipk);
-
-	/* the machine that sent each original: its first Received address */
-	for (size_t i = 0; i < n; i++) {
-		char ip[64];
-		if (ev[i]->received && ndr_first_sender(ev[i]->received, ip,
-		    sizeof ip))
-			ipk[i] = key_of('i', ip, strlen(ip));
-	}
 
 	/* in how many bursts each key bounced: a run's bounces come in one
 	 * burst of days, however long; a key met in bursts apart is shared
@@ -548,6 +604,8 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		uint64_t day = ev[i]->date > 0 ? (uint64_t)(ev[i]->date /
 		    WINDOW) : 0;
 		report_keys(ev[i], &ks, &shortk);
+		if (bc[i] != NDR_NO_CAMPAIGN)
+			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
 		for (size_t k = 0; k < ks.n; k++) {
 			int64_t *w = ndr_map_slot(&seen, mix(ks.k[k], day),
 			    true);
@@ -568,7 +626,7 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		    kw[a].g > kw[a - 1].g + 1)
 			(*ndr_map_slot(&spread, kw[a].key, true))++;
 	free(kw);
-	botnet_spread(ev, n, ipk, &spread, &botnets);
+	botnet_spread(ev, n, ipk, bc, &spread, &botnets);
 	for (size_t i = 0; i < n; i++) {
 		const struct ndr_evidence *e = ev[i];
 		uint64_t day = e->date > 0 ? (uint64_t)(e->date / WINDOW) : 0;
@@ -586,10 +644,15 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
 		keyed[i] = ks.n > 0 || (shortk && ipk[i]);
 		for (size_t k = 0; k < ks.n; k++) {
+			bool shared =
+			    *ndr_map_slot(&spread, ks.k[k], true) > SPREAD ||
+			    *ndr_map_slot(&botnets, ks.k[k], true) > 1;
 			if (na == cap) {
 				cap = cap ? cap * 2 : 1024;
 				all = xreallocarray(all, cap, sizeof *all);
+				weak = xreallocarray(weak, cap, sizeof *weak);
 			}
+			weak[na] = shared;
 			all[na++] = (struct kf){ ks.k[k], i };
 			/* a body cluster pairs fragments in step 2 only: one
 			 * template carries several runs */
@@ -597,8 +660,7 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				continue;
 			uint64_t fk[2];
 			int nf = 0;
-			if (*ndr_map_slot(&spread, ks.k[k], true) <= SPREAD &&
-			    *ndr_map_slot(&botnets, ks.k[k], true) <= 1)
+			if (!shared)
 				fk[nf++] = mix(ks.k[k], day);
 			else {
 				/* shared by runs: only with a second sign of
@@ -623,7 +685,7 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 	ndr_map_free(&first);
 	ndr_map_free(&spread);
 	ndr_map_free(&botnets);
-	free(ipk);
+	*weakp = weak;
 	*nk = na;
 	return all;
 }
@@ -637,23 +699,54 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	struct ndr_map df = { 0 };
 	struct vecs v;
 
-	for (size_t i = 0; i < n; i++)
+	uint64_t *ipk = xcalloc(n ? n : 1, sizeof *ipk);
+	bool *weak;
+
+	for (size_t i = 0; i < n; i++) {
+		char ip[64];
 		up[i] = i;
+		/* the machine that sent the original: its first address */
+		if (ev[i]->received && ndr_first_sender(ev[i]->received, ip,
+		    sizeof ip))
+			ipk[i] = key_of('i', ip, strlen(ip));
+	}
 	body_clusters(ev, n, bc);
-	struct kf *keys = fragments(ev, n, up, bc, keyed, &nk);
+	struct kf *keys = fragments(ev, n, up, bc, ipk, keyed, &weak, &nk);
 	token_idf(ev, n, &df);
 
-	/* fragments alike in their words join */
+	/* fragments alike in their words join: on a key of one run, or on
+	 * one shared by runs (a template's body cluster too) when they were
+	 * also sent by one machine at least (one template, one generic
+	 * subject, carry several runs; a botnet rarely the same two) */
+	struct kf *strong = xcalloc(nk ? nk : 1, sizeof *strong);
+	struct kf *shared = xcalloc(nk ? nk : 1, sizeof *shared);
+	size_t ns = 0, nw = 0;
+	for (size_t k = 0; k < nk; k++) {
+		if (weak[k])
+			shared[nw++] = keys[k];
+		else
+			strong[ns++] = keys[k];
+	}
+	free(weak);
 	build_vecs(ev, n, up, &df, &v);
-	size_t *p = shared_pairs(keys, nk, &v, up, &np);
+	struct ipsets ips;
+	ipsets_build(&ips, ipk, n, up, &v);
 	size_t *root = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *root);
 	for (size_t i = 0; i < n; i++)
 		if (find(up, i) == i)
 			root[v.gid[i]] = i;
+	size_t *p = shared_pairs(strong, ns, &v, up, &np);
 	for (size_t k = 0; k < np; k++)
 		if (cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
 			unite(up, root[p[2 * k]], root[p[2 * k + 1]]);
 	free(p);
+	p = shared_pairs(shared, nw, &v, up, &np);
+	for (size_t k = 0; k < np; k++)
+		if (ipsets_meet(&ips, p[2 * k], p[2 * k + 1]) &&
+		    cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
+			unite(up, root[p[2 * k]], root[p[2 * k + 1]]);
+	free(p);
+	ipsets_free(&ips);
 	free(root);
 	vecs_free(&v);
 
@@ -662,17 +755,30 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	for (size_t i = 0; i < n; i++)
 		size[find(up, i)]++;
 	build_vecs(ev, n, up, &df, &v);
-	p = shared_pairs(keys, nk, &v, up, &np);
+	ipsets_build(&ips, ipk, n, up, &v);
 	root = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *root);
 	for (size_t i = 0; i < n; i++)
 		if (find(up, i) == i)
 			root[v.gid[i]] = i;
 	size_t *best = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *best);
 	double *bcos = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *bcos);
-	for (size_t k = 0; k < np; k++) {
+	/* the pairs of a key of one run, then (np2 more) of one shared by
+	 * runs, which count only where one machine sent both groups */
+	size_t np2, *p2 = shared_pairs(shared, nw, &v, up, &np2);
+	p = shared_pairs(strong, ns, &v, up, &np);
+	p = xreallocarray(p, np + np2 + 1, 2 * sizeof *p);
+	memcpy(p + 2 * np, p2, np2 * 2 * sizeof *p);
+	free(p2);
+	for (size_t k = 0; k < np + np2; k++) {
+		bool apart = k >= np && !ipsets_meet(&ips, p[2 * k],
+		    p[2 * k + 1]);
 		double c = cosine(&v, p[2 * k], p[2 * k + 1]);
 		for (int s = 0; s < 2; s++) {	/* each side in turn */
 			size_t a = p[2 * k + s], b = p[2 * k + 1 - s];
+			/* on a shared key, sent by other machines: only to
+			 * a campaign */
+			if (apart && size[root[b]] < SMALL)
+				continue;
 			/* to a campaign, on a little likeness; to another
 			 * small group, only on as much as step 2 asks */
 			double need = size[root[b]] >= SMALL ? ATTACH_COS :
@@ -695,13 +801,17 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	free(bcos);
 	free(p);
 	free(root);
+	ipsets_free(&ips);
 	vecs_free(&v);
 	free(size);
+	free(strong);
+	free(shared);
 
 	for (size_t i = 0; i < n; i++)
 		id[i] = keyed[i] ? find(up, i) : NDR_NO_CAMPAIGN;
 	free(keys);
 	free(keyed);
+	free(ipk);
 	free(bc);
 	free(up);
 	ndr_map_free(&df);

@@ -646,6 +646,57 @@ START_TEST(test_campaigns_overlapping_runs_told_apart_by_their_senders)
 }
 END_TEST
 
+/* One template carries several runs: its body cluster, met days apart,
+ * joins two groups in step 2 only when one machine sent originals of
+ * both (the same run a window later), not another botnet's run. */
+START_TEST(test_campaigns_one_template_two_botnets)
+{
+	enum { N = 14 };
+	static uint64_t toks[N][256];
+	static char rcv[N][96];
+	static const char body[] = "Dear customer, we are pleased to offer "
+	    "you watches at a cheap price. Visit the shop to order before "
+	    "friday. Best regards, The Team";
+	static const char *const subj[3] = { "Watches offer",
+	    "Replicas stock", "Flights nowhere" };
+	static char other[8][64];
+	struct ndr_evidence e[N];
+	const struct ndr_evidence *p[N];
+	size_t id[N];
+
+	for (int i = 6; i < N; i++) {	/* other mail, for the words' weight */
+		memset(&e[i], 0, sizeof e[i]);
+		snprintf(other[i - 6], sizeof other[i - 6], "note %c%c %d about "
+		    "item%d and thing%d", 'a' + i, 'k' + i, i, i * 7, i * 13);
+		e[i].subject = other[i - 6];
+		e[i].excerpt = other[i - 6];
+		e[i].date = T0 + 30 * DAY + i * DAY * 3;
+		words_as_tokens(&e[i], toks[i], 256);
+		p[i] = &e[i];
+	}
+	for (int i = 0; i < 6; i++) {
+		int run = i / 2;	/* A on day 0, A on day 2, B on day 10 */
+		memset(&e[i], 0, sizeof e[i]);
+		e[i].subject = (char *)subj[run];
+		e[i].excerpt = (char *)body;
+		e[i].simhash = ndr_simhash(body);
+		e[i].date = T0 + (run == 0 ? 0 : run == 1 ? 2 : 10) * DAY +
+		    i * 60;
+		snprintf(rcv[i], sizeof rcv[i], "from bot ([10.%d.0.1]) by "
+		    "mx.far.example", run < 2 ? 1 : 2);
+		e[i].received = rcv[i];
+		words_as_tokens(&e[i], toks[i], 256);
+		p[i] = &e[i];
+	}
+	ndr_campaigns(p, N, id);
+	ck_assert_uint_eq(id[1], id[0]);
+	ck_assert_uint_eq(id[3], id[2]);
+	ck_assert_uint_eq(id[5], id[4]);
+	ck_assert_uint_eq(id[2], id[0]);
+	ck_assert_uint_ne(id[4], id[0]);
+}
+END_TEST
+
 START_TEST(test_evidence_of_fixtures)
 {
 	struct ndr_report *r = fixture("postfix.eml");
@@ -965,5 +1016,6 @@ CHECK_MAIN_CASES("verdict",
 	{ "campaigns", TESTS(test_subject_norm, test_simhash,
 	    test_campaigns, test_campaigns_sharing_a_generic_subject,
 	    test_campaigns_overlapping_runs_told_apart_by_their_senders,
+	    test_campaigns_one_template_two_botnets,
 	    test_evidence_of_fixtures,
 	    test_campaign_numbers_stay), NULL, NULL, 0 });
