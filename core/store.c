@@ -117,6 +117,12 @@ static const char *const migrations[] = {
 	 * every row with its report: 0.5 s of a 100,000-message rescan
 	 * that found nothing new */
 	"CREATE INDEX messages_folder ON messages(folder);",
+	/* 10 -> 11: what the server could not give, asked for again at
+	 * every scan, found by a partial index of those rows alone: the
+	 * query read all of a 100,000-message folder's rows (140 ms of a
+	 * rescan that found nothing new) */
+	"CREATE INDEX messages_unreadable ON messages(folder, uid) "
+	"WHERE unreadable;",
 };
 
 int

@@ -324,7 +324,10 @@ int
 store_msg_unreadable(struct store *st, int64_t folder, uint32_t **uids,
     size_t *n)
 {
-	return uids_where(st, folder, "SELECT uid FROM messages WHERE "
-	    "folder = ? AND unreadable ORDER BY uid", uids, n);
+	/* by the partial index of those rows alone: the planner would
+	 * take the primary key and read every row of the folder */
+	return uids_where(st, folder, "SELECT uid FROM messages INDEXED BY "
+	    "messages_unreadable WHERE folder = ? AND unreadable ORDER BY uid",
+	    uids, n);
 }
 

@@ -51,6 +51,13 @@ server_said(mailimap *s, int r)
 	}
 }
 
+/*
+ * What the server can do. A server that said it already (in its greeting,
+ * or in the answer to the login, as RFC 9051 lets it and Dovecot does) is
+ * not asked again: a round trip each, at every connection. What it said
+ * before STARTTLS or before the login is forgotten first (forget_caps):
+ * it may change then, and what came before TLS cannot be trusted.
+ */
 static void
 read_caps(struct imap_conn *c)
 {
@@ -58,7 +65,9 @@ read_caps(struct imap_conn *c)
 
 	struct mailimap_capability_data *cd = NULL;
 
-	if (mailimap_capability(s, &cd) == MAILIMAP_NO_ERROR && cd)
+	if ((s->imap_connection_info == NULL ||
+	    s->imap_connection_info->imap_capability == NULL) &&
+	    mailimap_capability(s, &cd) == MAILIMAP_NO_ERROR && cd)
 		mailimap_capability_data_free(cd);
 	c->move = mailimap_has_extension(s, "MOVE");
 	c->uidplus = mailimap_has_uidplus(s);
@@ -68,6 +77,17 @@ read_caps(struct imap_conn *c)
 	c->specialuse = mailimap_has_extension(s, "SPECIAL-USE");
 	c->logindisabled = mailimap_has_extension(s, "LOGINDISABLED");
 	c->auth_plain = mailimap_has_authentication(s, "PLAIN");
+}
+
+static void
+forget_caps(struct imap_conn *c)
+{
+	struct mailimap_connection_info *ci = c->s->imap_connection_info;
+
+	if (ci && ci->imap_capability) {
+		mailimap_capability_data_free(ci->imap_capability);
+		ci->imap_capability = NULL;
+	}
 }
 
 static int
@@ -323,12 +343,14 @@ imap_open(const struct ndr_account *a, const char *password,
 			    "refusing to log in without TLS", a->host);
 			goto fail;
 		}
+		forget_caps(c);
 		if (starttls(c, a, err, errlen) != 0)
 			goto fail;
 		read_caps(c);
 	}
 	if (a->tls != NDR_TLS_NONE && verify(c, a, err, errlen) != 0)
 		goto fail;
+	forget_caps(c);
 
 	if (a->master_user)
 		r = master_login(c, a, password, err, errlen);

@@ -16,12 +16,17 @@ says, on every connection, so a client that connects again meets the same.
   trickle  "* WORD (" and then one byte a second
   silent   nothing at all, the connection left open
   greeting with WORD "-": no greeting either (a server that never speaks)
+  pass     nothing answered: every command passed on and its name printed
+           ("saw WORD"), to count what a client asks
+  nocaps   as pass, and what the server says of its capabilities unasked
+           (in its greeting, in the answer to a login) is cut out: only
+           the answer to a CAPABILITY command tells them
 
 Bounded: what one connection is sent stops at 4 GiB or 200 s, and the
 proxy ends by itself after 600 s. It prints one line per command it
 answered ("hit WORD MODE") and, on SIGTERM, its totals.
 """
-import signal, socket, sys, threading, time
+import re, signal, socket, sys, threading, time
 
 listen_port, target_port = int(sys.argv[1]), int(sys.argv[2])
 mode = sys.argv[3]
@@ -46,14 +51,39 @@ def close(*socks):
         s.close()
 
 
-def pump(src, dst, stop):
+CAPS_CODE = re.compile(rb'\[CAPABILITY [^\]]*\] ?')
+
+
+def uncapped(line, asked):
+    """a server's line without the capabilities it was not asked for"""
+    if line.startswith(b'* CAPABILITY '):
+        if asked[0] > 0:
+            return line
+        return b''
+    if line.startswith(b'* ') or line[:1].isalnum():
+        if asked[0] > 0 and not line.startswith(b'* '):
+            asked[0] -= 1       # the tagged end of the CAPABILITY asked
+        return CAPS_CODE.sub(b'', line)
+    return line
+
+
+def pump(src, dst, stop, asked=None):
     """server to client, until either side ends or stop is set"""
+    buf = b''
     try:
         while not stop.is_set():
             data = src.recv(65536)
             if not data or stop.is_set():
                 break
-            dst.sendall(data)
+            if asked is None:
+                dst.sendall(data)
+                continue
+            buf += data
+            out = b''
+            while b'\n' in buf:
+                line, buf = buf.split(b'\n', 1)
+                out += uncapped(line + b'\n', asked)
+            dst.sendall(out)
     except OSError:
         pass
 
@@ -97,7 +127,8 @@ def serve(c):
         close(c)
         return
     stop = threading.Event()
-    th = threading.Thread(target=pump, args=(t, c, stop), daemon=True)
+    asked = [0] if mode == 'nocaps' else None
+    th = threading.Thread(target=pump, args=(t, c, stop, asked), daemon=True)
     th.start()
     buf = b''
     raw = False     # after a STARTTLS passed on: TLS bytes, not lines
@@ -113,7 +144,11 @@ def serve(c):
             while b'\n' in buf:
                 line, buf = buf.split(b'\n', 1)
                 cw = command_word(line).decode('ascii', 'replace')
-                if cw != word:
+                if mode in ('pass', 'nocaps'):
+                    say('saw', cw)
+                    if cw == 'CAPABILITY' and asked is not None:
+                        asked[0] += 1
+                if cw != word or mode in ('pass', 'nocaps'):
                     t.sendall(line + b'\n')
                     if cw == 'STARTTLS':
                         raw = True

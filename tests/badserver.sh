@@ -10,10 +10,12 @@
 # Answers without bounds: an endless line, a literal of 2^40 bytes, one
 # byte a second, silence (after a command, or from the start): each run
 # ends within 2 minutes with one line and exit 1 or 2, under 100 MB.
+#
+# Capabilities: asked for only when the server did not say them unasked.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-n=15
+n=17
 plan $n
 need $n dovecot dovecot-imapd
 need $n python3 python3
@@ -193,4 +195,23 @@ unhostile
     not_ok "STARTTLS refused: exit 2, one line with the server's words (exit $rc)"
 fill 5
 bounded "clean: MOVE never answered (the lock held meanwhile)" silent MOVE clean
+# capabilities: a server that says them unasked (Dovecot, in its greeting
+# and its answer to the login) is not asked for them, two round trips
+# fewer a connection; one that does not is asked, after the greeting and
+# after the login, and the scan is the same
+dc_config "$DC_DIR/config" t "port=$hport" tls=none folders=INBOX
+for m in pass nocaps; do
+	rm -rf "$XDG_DATA_HOME"
+	hostile "$m" -
+	out=$("$nd" scan --config "$DC_DIR/config" 2>&1)
+	rc=$?
+	unhostile
+	asked=$(grep -c '^saw CAPABILITY' "$DC_DIR/hostile.out")
+	examined=$(grep -c '^saw EXAMINE' "$DC_DIR/hostile.out")
+	want=0
+	[ "$m" = nocaps ] && want=2
+	[ "$rc" = 0 ] && [ "$asked" = "$want" ] && [ "$examined" -ge 1 ] &&
+	    ok "$m: CAPABILITY asked $asked times (want $want), the scan done" ||
+	    not_ok "$m: CAPABILITY asked $asked times (want $want), the scan done (exit $rc: $out)"
+done
 exit 0

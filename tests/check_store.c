@@ -123,6 +123,7 @@ START_TEST(test_schema7_gains_typed_columns)
 	    "ALTER TABLE evidence DROP COLUMN reason; "
 	    "ALTER TABLE evidence DROP COLUMN status; "
 	    "DROP INDEX journal_msg; DROP INDEX messages_folder; "
+	    "DROP INDEX messages_unreadable; "
 	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = open_store();
