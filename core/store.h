@@ -77,6 +77,10 @@ int	store_msg_put(struct store *, int64_t folder, const struct store_msg *);
 int	store_msg_keep_only(struct store *, int64_t folder,
 	    const uint32_t *uids, size_t n, size_t *dropped,
 	    uint32_t *missing, size_t *nmissing);
+/* New flags for stored messages of the folder (uids[i] gets flags[i]);
+ * a UID the store does not have is passed over. */
+int	store_msg_set_flags(struct store *, int64_t folder,
+	    const uint32_t *uids, char *const *flags, size_t n);
 /* The folder's stored UIDs, ascending, in a new array (*n of them). */
 int	store_msg_uids(struct store *, int64_t folder, uint32_t **uids,
 	    size_t *n);

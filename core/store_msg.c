@@ -290,6 +290,30 @@ store_sent_count(struct store *st)
 	return n;
 }
 
+int
+store_msg_set_flags(struct store *st, int64_t folder, const uint32_t *uids,
+    char *const *flags, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "UPDATE messages SET flags = ? WHERE "
+	    "folder = ? AND uid = ?", -1, &s, NULL) != SQLITE_OK)
+		return st_fail(st, "store");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_reset(s);
+		st_bind_text(s, 1, flags[i]);
+		sqlite3_bind_int64(s, 2, folder);
+		sqlite3_bind_int64(s, 3, uids[i]);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = st_fail(st, "store");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int
 uids_where(struct store *st, int64_t folder, const char *sql, uint32_t **uids,
     size_t *n)

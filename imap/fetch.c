@@ -485,6 +485,17 @@ imap_fetch_body(struct imap_conn *c, const struct mailimap_set *set,
 }
 
 int
+imap_fetch_changed(struct imap_conn *c, const struct mailimap_set *set,
+    uint64_t modseq, imap_fetched_fn *fn, void *arg, char *err, size_t errlen)
+{
+	char items[64];
+
+	snprintf(items, sizeof items, "(UID FLAGS) (CHANGEDSINCE %llu)",
+	    (unsigned long long)modseq);
+	return fetch_raw(c, set, items, fn, arg, err, errlen);
+}
+
+int
 imap_fetch_proof(struct imap_conn *c, const struct mailimap_set *set,
     bool header, imap_fetched_fn *fn, void *arg, char *err, size_t errlen)
 {

@@ -55,6 +55,12 @@ int	imap_fetch_fields(struct imap_conn *, const struct mailimap_set *,
 int	imap_fetch_body(struct imap_conn *, const struct mailimap_set *,
 	    size_t cap, imap_fetched_fn *, void *, char *err, size_t errlen);
 
+/* UID FETCH set (UID FLAGS) (CHANGEDSINCE modseq) (RFC 7162): the flags
+ * of the messages another client changed since modseq, read the same way. */
+int	imap_fetch_changed(struct imap_conn *, const struct mailimap_set *,
+	    uint64_t modseq, imap_fetched_fn *, void *, char *err,
+	    size_t errlen);
+
 /* UID FETCH set (UID RFC822.SIZE), with BODY.PEEK[HEADER] when header:
  * what tells a moved message from another with the same Message-ID. */
 int	imap_fetch_proof(struct imap_conn *, const struct mailimap_set *,
@@ -127,6 +133,7 @@ struct store;
 /* What scans found: added up over folders. by_kind counts new messages. */
 struct imap_scan_stats {
 	unsigned	 folders, messages, new_msgs, fetched, expunged;
+	unsigned	 flagged;	/* whose flags another client changed */
 	unsigned	 unreadable, resets, sent;
 	unsigned	 recovered;	/* unreadable before, read now */
 	unsigned	 by_kind[8];	/* indexed by enum ndr_kind */

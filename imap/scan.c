@@ -379,6 +379,63 @@ phase_start(struct phase *ph, const struct imap_folder *f, bool sent,
 	    (unsigned)(exists - known) : 0;
 }
 
+/* ---- flags another client changed (CONDSTORE) ---- */
+
+struct changed {
+	uint32_t	*uids;
+	char		**flags;
+	size_t		 n, cap;
+};
+
+static void
+on_changed(struct imap_fetched *f, void *arg)
+{
+	struct changed *ch = arg;
+
+	if (f->uid == 0 || f->flags == NULL)
+		return;
+	if (ch->n == ch->cap) {
+		ch->cap = ch->cap ? ch->cap * 2 : 256;
+		ch->uids = xreallocarray(ch->uids, ch->cap, sizeof *ch->uids);
+		ch->flags = xreallocarray(ch->flags, ch->cap,
+		    sizeof *ch->flags);
+	}
+	ch->uids[ch->n] = f->uid;
+	ch->flags[ch->n++] = f->flags;
+	f->flags = NULL;	/* ours now */
+}
+
+/*
+ * The flags of the messages the store had, as they are now: those another
+ * client changed since the folder's last HIGHESTMODSEQ, and only those
+ * (one FETCH ... CHANGEDSINCE, RFC 7162), so that a rescan learns a flag
+ * set elsewhere ($NdrKept by another ndrsweep, \Seen by a mail client)
+ * without reading every message's flags again.
+ */
+static int
+changed_flags(struct imap_conn *c, struct phase *ph, uint32_t upto,
+    uint64_t since, char *err, size_t errlen)
+{
+	struct changed ch = { 0 };
+	struct mailimap_set *set = mailimap_set_new_interval(1, upto);
+	int rc = imap_fetch_changed(c, set, since, on_changed, &ch, err,
+	    errlen);
+
+	mailimap_set_free(set);
+	if (rc == 0 && store_msg_set_flags(ph->st, ph->folder, ch.uids,
+	    ch.flags, ch.n) != 0) {
+		snprintf(err, errlen, "%s", store_error(ph->st));
+		rc = -1;
+	}
+	if (rc == 0)
+		ph->stats->flagged += (unsigned)ch.n;
+	for (size_t i = 0; i < ch.n; i++)
+		free(ch.flags[i]);
+	free(ch.flags);
+	free(ch.uids);
+	return rc;
+}
+
 int
 imap_scan_folder(struct imap_conn *c, struct store *st,
     const struct imap_folder *f, bool sent, struct imap_scan_stats *stats,
@@ -437,6 +494,10 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 		goto out;
 	if (nunread > 0 && retry_unreadable(c, &ph, unread, nunread, err,
 	    errlen) != 0)
+		goto out;
+	if (modseq != 0 && sf.highestmodseq != 0 && sf.highest_uid > 0 &&
+	    modseq != sf.highestmodseq && changed_flags(c, &ph,
+	    sf.highest_uid, sf.highestmodseq, err, errlen) != 0)
 		goto out;
 	stats->messages += exists;
 	sf.highest_uid = ph.highest;

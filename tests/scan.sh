@@ -39,8 +39,8 @@ copies() {
 	done
 }
 
-plan 38
-need 36 dovecot dovecot-imapd
+plan 40
+need 38 dovecot dovecot-imapd
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -75,6 +75,30 @@ expect "new mail: only it is read" 0 \
     "test: 4 folders, 13 messages ?2 new?: 2 bounces, *"
 doveadm -c "$DC_DIR/dovecot.conf" expunge -u "$DC_USER" mailbox INBOX uid 1:2
 expect "expunged mail is forgotten" 0 "*?0 new?*; 2 gone from the server*"
+# another client flags and expunges: the rescan learns the flags it
+# changed (CONDSTORE: only those) and the expunge, and the store agrees
+# with the server, UID for UID, flag for flag
+doveadm -c "$DC_DIR/dovecot.conf" flags add -u "$DC_USER" '$NdrKept' mailbox INBOX uid 3
+doveadm -c "$DC_DIR/dovecot.conf" flags add -u "$DC_USER" '\Seen \Flagged' mailbox INBOX uid 4:5
+doveadm -c "$DC_DIR/dovecot.conf" expunge -u "$DC_USER" mailbox INBOX uid 6
+flagsets() {	# "UID flags" of INBOX, flags sorted, from the server or the store
+	if [ "$1" = server ]; then
+		doveadm -c "$DC_DIR/dovecot.conf" fetch -u "$DC_USER" 'uid flags' \
+		    mailbox INBOX | awk '/^uid: /{u=$2} /^flags:/{$1=""; print u, $0}'
+	else
+		python3 -c 'import sqlite3, sys
+d = sqlite3.connect(sys.argv[1])
+for u, f in d.execute("SELECT uid, coalesce(flags, \"\") FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = \"INBOX\" ORDER BY uid"):
+    print(u, f)' "$XDG_DATA_HOME/ndrsweep/test.db"
+	fi | while read -r u f; do
+		printf '%s %s\n' "$u" "$(printf '%s\n' $f | grep -v -e '^\\Recent$' -e '^$' | sort | tr '\n' ' ')"
+	done
+}
+expect "flags and an expunge by another client: learnt" 0 "*?0 new?*; 1 gone from the server*"
+[ "$(flagsets server)" = "$(flagsets store)" ] &&
+    [[ $(flagsets store) == *'3 $NdrKept '* ]] && [[ $(flagsets store) == *'4 \Flagged \Seen '* ]] &&
+    ok "the store's flags are the server's: \$NdrKept and \\Seen set elsewhere, learnt" ||
+    not_ok "the store's flags are the server's (server [$(flagsets server | tr '\n' '|')] store [$(flagsets store | tr '\n' '|')])"
 doveadm -c "$DC_DIR/dovecot.conf" mailbox delete -u "$DC_USER" Junk
 dc_append "$DC_USER" Junk $(copies 1 "$mail/bounce1.eml")
 expect "a folder renumbered (new UIDVALIDITY) is read again" 0 \
@@ -157,7 +181,7 @@ out="exit $st: $(cat "$DC_DIR/out")"
     [[ $out == *"ndrsweep: "* ]]; }; } &&
     ok "connection dropped mid-scan: read on, or one error line and exit 1" ||
     not_ok "connection dropped mid-scan: read on, or one error line and exit 1"
-expect "the next scan completes" 0 "test: 3 folders, 41517 messages *"
+expect "the next scan completes" 0 "test: 3 folders, 41516 messages *"
 out=$("$nd" report --config "$cf" 2>&1)
 [[ $out == *"Big: 41500 messages: 1500 bounces"* ]] && ok "and the store is right" ||
     not_ok "and the store is right"
