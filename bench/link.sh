@@ -12,7 +12,8 @@
 # the bytes each received through the link; the targets of issue 24:
 # first scan <= 1.2x the reference's time, bytes <= 1.15x (the
 # reference's bytes plus the candidates' own sizes), a rescan with
-# nothing new < 0.5 s. Each contender gets a fresh link, so the bytes are
+# nothing new < 0.5 s, and one after another client flagged 1,000 messages
+# and expunged 1,000 < 1 s, the store then compared with the server. Each contender gets a fresh link, so the bytes are
 # its own.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -95,12 +96,49 @@ t0=$(now)
 ${LINK_WRAP:-} "$top/ndrsweep" scan --config "$DC_DIR/config" >/dev/null 2>&1
 t1=$(now)
 lo_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+# another client flags 1,000 messages and expunges 1,000 others (spread
+# over the folder): the rescan through the link, then the store compared
+# with the server, UID for UID and flag for flag
+da() { doveadm -c "$DC_DIR/dovecot.conf" "$@"; }
+da flags add -u "$DC_USER" '\Flagged $NdrKept' mailbox INBOX uid 2001:3000
+da expunge -u "$DC_USER" mailbox INBOX uid 60001:61000
+link_start
+sed -i "s/^port = .*/port = $lport/" "$DC_DIR/config"
+t0=$(now)
+${CH_WRAP:-} "$top/ndrsweep" scan --config "$DC_DIR/config" >"$DC_DIR/out2" 2>&1
+t1=$(now)
+link_stop
+ch_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+ch_b=$down
+flagsets() {	# "UID flags" of INBOX, \Recent left out, flags sorted
+	if [ "$1" = server ]; then
+		da fetch -u "$DC_USER" 'uid flags' mailbox INBOX |
+		    awk '/^uid: /{u=$2} /^flags:/{$1=""; print u, $0}'
+	else
+		python3 -c 'import sqlite3, sys
+d = sqlite3.connect(sys.argv[1])
+for u, f in d.execute("SELECT uid, coalesce(flags, \"\") FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = \"INBOX\" ORDER BY uid"):
+    print(u, f)' "$XDG_DATA_HOME/ndrsweep/bench.db"
+	fi | python3 -c 'import sys
+for l in sys.stdin:
+    u, *f = l.split()
+    print(u, " ".join(sorted(x for x in f if x != "\\Recent")))'
+}
+flagsets server >"$DC_DIR/fs.server"
+flagsets store >"$DC_DIR/fs.store"
+if cmp -s "$DC_DIR/fs.server" "$DC_DIR/fs.store"; then
+	agree="the store agrees with the server: $(wc -l <"$DC_DIR/fs.store") UIDs, $(grep -c NdrKept "$DC_DIR/fs.store") flagged"
+else
+	agree="the store DISAGREES with the server: $(diff "$DC_DIR/fs.server" "$DC_DIR/fs.store" | grep -c '^[<>]') lines differ"
+fi
 cat "$DC_DIR/out"
 awk -v c="$count" -v rtt="$rtt" -v mb="$mbits" -v r="$ref_s" -v rb="$ref_b" \
-    -v f="$first_s" -v fb="$first_b" -v cb="$cand_b" -v re="$re_s" -v reb="$re_b" -v lo="$lo_s" 'BEGIN {
+    -v f="$first_s" -v fb="$first_b" -v cb="$cand_b" -v re="$re_s" -v reb="$re_b" -v lo="$lo_s" \
+    -v ch="$ch_s" -v chb="$ch_b" -v agree="$agree" 'BEGIN {
 	printf "link: %d ms round trip, %d Mbit/s; %d messages (+2,000 in Sent)\n", rtt, mb, c
 	printf "reference reader: %.2f s, %.1f MB received\n", r, rb / 1e6
 	printf "first scan: %.2f s = %.2fx the reference (target <= 1.2: %s)\n", f, f / r, f / r <= 1.2 ? "met" : "MISSED"
 	printf "  received %.1f MB = %.2fx the reference plus the candidates (%.1f MB) (target <= 1.15: %s)\n", fb / 1e6, fb / (rb + cb), cb / 1e6, fb / (rb + cb) <= 1.15 ? "met" : "MISSED"
 	printf "rescan, nothing new: %.2f s, %.1f kB received (target < 0.5 s: %s); without the link %.2f s\n", re, reb / 1e3, re < 0.5 ? "met" : "MISSED", lo
+	printf "rescan after another client flagged 1,000 and expunged 1,000: %.2f s, %.1f kB received (target < 1 s: %s); %s\n", ch, chb / 1e3, ch < 1 ? "met" : "MISSED", agree
 }'

@@ -484,6 +484,154 @@ imap_fetch_body(struct imap_conn *c, const struct mailimap_set *set,
 	return fetch_raw(c, set, items, fn, arg, err, errlen);
 }
 
+/* ---- ESEARCH: a folder's UIDs as ranges ---- */
+
+struct uidlist {
+	uint32_t	*v;
+	size_t		 n, cap, max;
+	bool		 seen, bad;
+};
+
+/* a to b, unless that makes more UIDs than the folder can have (a
+ * hostile "1:4294967295" must not cost 16 GB) */
+static void
+uidlist_add(struct uidlist *u, uint32_t a, uint32_t b)
+{
+	if ((uint64_t)b - a + 1 > u->max - u->n) {
+		u->bad = true;
+		return;
+	}
+	for (uint64_t x = a; x <= b; x++) {
+		if (u->n == u->cap) {
+			u->cap = u->cap ? u->cap * 2 : 1024;
+			u->v = xreallocarray(u->v, u->cap, sizeof *u->v);
+		}
+		u->v[u->n++] = (uint32_t)x;
+	}
+}
+
+/* "* ESEARCH (TAG "t") UID ALL 1:5,9": the set after ALL, into u. */
+static void
+esearch_line(struct cur *c, struct uidlist *u)
+{
+	const char *all = NULL;
+
+	for (const char *p = c->p; p + 4 <= c->end; p++)
+		if (strncasecmp(p, " ALL ", 5) == 0) {
+			all = p + 5;
+			break;
+		}
+	u->seen = true;
+	if (all == NULL)
+		return;		/* no message: no ALL */
+	c->p = all;
+	for (;;) {
+		uint32_t a, b;
+		if (!number(c, &a)) {
+			u->bad = true;
+			return;
+		}
+		b = a;
+		if (c->p < c->end && *c->p == ':') {
+			c->p++;
+			if (!number(c, &b)) {
+				u->bad = true;
+				return;
+			}
+		}
+		if (a == 0 || b == 0) {
+			u->bad = true;
+			return;
+		}
+		uidlist_add(u, a < b ? a : b, a < b ? b : a);
+		if (u->bad)
+			return;
+		if (c->p >= c->end || *c->p != ',')
+			return;
+		c->p++;
+	}
+}
+
+int
+imap_uids_esearch(struct imap_conn *c, uint32_t **uids, size_t *n, char *err,
+    size_t errlen)
+{
+	static _Atomic unsigned serial;
+	struct uidlist u = { 0 };
+	struct wire *r;
+	char cmd[64];
+	int len, rc = 1;
+
+	*uids = NULL;
+	*n = 0;
+	if (!imap_usable(c)) {
+		snprintf(err, errlen, "SEARCH failed: connection lost");
+		return -1;
+	}
+	len = snprintf(cmd, sizeof cmd, "e%u UID SEARCH RETURN (ALL) ALL\r\n",
+	    ++serial);
+	if (mailstream_write(c->s->imap_stream, cmd, (size_t)len) != len ||
+	    mailstream_flush(c->s->imap_stream) != 0) {
+		snprintf(err, errlen, "SEARCH failed: connection lost");
+		imap_break(c, err);
+		return -1;
+	}
+	size_t taglen = strcspn(cmd, " ");
+	guard_lift(c->s->imap_stream);	/* RESPONSE_MAX holds instead */
+	/* as many UIDs as the folder had when opened, and room for what
+	 * arrived since */
+	u.max = (c->s->imap_selection_info ?
+	    c->s->imap_selection_info->sel_exists : 0) + (size_t)1000000;
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		abort();
+	r->s = c->s->imap_stream;
+	while (rc == 1) {
+		int rr = read_response(r);
+		struct cur cu = { r->r.s, r->r.s + r->r.len };
+		if (rr != 0) {
+			const char *g = guard_why(c->s->imap_stream);
+			snprintf(err, errlen, "SEARCH failed: %s", g ? g :
+			    rr == -2 ? "the server sent an answer over 24 MB" :
+			    "connection lost");
+			rc = -2;
+		} else if (r->r.len > taglen && memcmp(cu.p, cmd, taglen) == 0 &&
+		    cu.p[taglen] == ' ') {
+			const char *st = cu.p + taglen + 1;
+			if (strncasecmp(st, "OK", 2) == 0 && u.seen && !u.bad)
+				rc = 0;
+			else if (strncasecmp(st, "OK", 2) == 0) {
+				snprintf(err, errlen, "SEARCH failed: %s",
+				    u.bad ? "the server listed more UIDs than "
+				    "the folder holds, or UIDs it could not "
+				    "read" : "the server listed no UIDs");
+				rc = -1;
+			} else {
+				snprintf(err, errlen, "SEARCH failed: %.*s",
+				    (int)strcspn(st, "\r\n"), st);
+				rc = -1;
+			}
+		} else if (r->r.len >= 10 && strncasecmp(cu.p, "* ESEARCH ",
+		    10) == 0) {
+			cu.p += 9;
+			esearch_line(&cu, &u);
+		} else if (r->r.len >= 5 && strncasecmp(cu.p, "* BYE", 5) == 0) {
+			snprintf(err, errlen, "SEARCH failed: connection lost");
+			rc = -2;
+		}
+	}
+	ndr_buf_free(&r->r);
+	free(r);
+	if (rc == -2)	/* out of step, or gone: never talked to again */
+		imap_break(c, err);
+	if (rc != 0) {
+		free(u.v);
+		return -1;
+	}
+	*uids = u.v;
+	*n = u.n;
+	return 0;
+}
+
 int
 imap_fetch_changed(struct imap_conn *c, const struct mailimap_set *set,
     uint64_t modseq, imap_fetched_fn *fn, void *arg, char *err, size_t errlen)

@@ -55,6 +55,13 @@ int	imap_fetch_fields(struct imap_conn *, const struct mailimap_set *,
 int	imap_fetch_body(struct imap_conn *, const struct mailimap_set *,
 	    size_t cap, imap_fetched_fn *, void *, char *err, size_t errlen);
 
+/* Every UID of the selected folder, ascending, in a new array: by
+ * UID SEARCH RETURN (ALL) ALL (ESEARCH, RFC 4731), whose answer is the
+ * ranges ("1:59999,61001:100000", bytes where UID SEARCH ALL sends a
+ * number a message). -1 and one line in err when it fails. */
+int	imap_uids_esearch(struct imap_conn *, uint32_t **uids, size_t *n,
+	    char *err, size_t errlen);
+
 /* UID FETCH set (UID FLAGS) (CHANGEDSINCE modseq) (RFC 7162): the flags
  * of the messages another client changed since modseq, read the same way. */
 int	imap_fetch_changed(struct imap_conn *, const struct mailimap_set *,
@@ -69,7 +76,7 @@ int	imap_fetch_proof(struct imap_conn *, const struct mailimap_set *,
 struct imap_conn {
 	mailimap	*s;
 	bool		 move, uidplus, condstore, qresync, specialuse, idle;
-	bool		 logindisabled, auth_plain;
+	bool		 logindisabled, auth_plain, esearch;
 	char		 separator;	/* the hierarchy separator, once listed */
 	bool		 broken;	/* out of step: dropped, never talked to */
 	int		 slot;		/* the guard's (guard.c) + 1; 0: none */

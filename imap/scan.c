@@ -115,24 +115,30 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
     struct imap_scan_stats *stats, uint32_t **missing, size_t *nmissing,
     char *err, size_t errlen)
 {
-	struct mailimap_search_key *key = mailimap_search_key_new_all();
-	clist *res = NULL;
-	uint32_t *uids;
+	uint32_t *uids = NULL;
 	size_t n = 0;
 
-	int r = mailimap_uid_search(c->s, NULL, key, &res);
-	if (r != MAILIMAP_NO_ERROR) {
+	if (c->esearch) {
+		if (imap_uids_esearch(c, &uids, &n, err, errlen) != 0)
+			return -1;
+	} else {
+		struct mailimap_search_key *key =
+		    mailimap_search_key_new_all();
+		clist *res = NULL;
+		int r = mailimap_uid_search(c->s, NULL, key, &res);
 		mailimap_search_key_free(key);
-		snprintf(err, errlen, "SEARCH failed: %s", imap_why(c, r));
-		return -1;
+		if (r != MAILIMAP_NO_ERROR) {
+			snprintf(err, errlen, "SEARCH failed: %s",
+			    imap_why(c, r));
+			return -1;
+		}
+		uids = calloc(clist_count(res) + 1, sizeof *uids);
+		if (uids == NULL)
+			abort();
+		for (clistiter *it = clist_begin(res); it; it = clist_next(it))
+			uids[n++] = *(uint32_t *)clist_content(it);
+		mailimap_search_result_free(res);
 	}
-	mailimap_search_key_free(key);
-	uids = calloc(clist_count(res) + 1, sizeof *uids);
-	if (uids == NULL)
-		abort();
-	for (clistiter *it = clist_begin(res); it; it = clist_next(it))
-		uids[n++] = *(uint32_t *)clist_content(it);
-	mailimap_search_result_free(res);
 	if (n > 1)
 		qsort(uids, n, sizeof *uids, cmp_uid);
 	*missing = calloc(n + 1, sizeof **missing);

@@ -73,6 +73,7 @@ read_caps(struct imap_conn *c)
 	c->uidplus = mailimap_has_uidplus(s);
 	c->condstore = mailimap_has_condstore(s);
 	c->qresync = mailimap_has_qresync(s);
+	c->esearch = mailimap_has_extension(s, "ESEARCH");
 	c->idle = mailimap_has_idle(s);
 	c->specialuse = mailimap_has_extension(s, "SPECIAL-USE");
 	c->logindisabled = mailimap_has_extension(s, "LOGINDISABLED");

@@ -16,11 +16,14 @@ says, on every connection, so a client that connects again meets the same.
   trickle  "* WORD (" and then one byte a second
   silent   nothing at all, the connection left open
   greeting with WORD "-": no greeting either (a server that never speaks)
+  bigsearch  "* ESEARCH (TAG ...) UID ALL 1:4294967295" and OK: every
+           UID there can be, for a folder of a few messages
   pass     nothing answered: every command passed on and its name printed
            ("saw WORD"), to count what a client asks
   nocaps   as pass, and what the server says of its capabilities unasked
            (in its greeting, in the answer to a login) is cut out: only
-           the answer to a CAPABILITY command tells them
+           the answer to a CAPABILITY command tells them, and not ESEARCH
+           (a server without it)
 
 Bounded: what one connection is sent stops at 4 GiB or 200 s, and the
 proxy ends by itself after 600 s. It prints one line per command it
@@ -58,7 +61,7 @@ def uncapped(line, asked):
     """a server's line without the capabilities it was not asked for"""
     if line.startswith(b'* CAPABILITY '):
         if asked[0] > 0:
-            return line
+            return line.replace(b' ESEARCH', b'')
         return b''
     if line.startswith(b'* ') or line[:1].isalnum():
         if asked[0] > 0 and not line.startswith(b'* '):
@@ -145,7 +148,8 @@ def serve(c):
                 line, buf = buf.split(b'\n', 1)
                 cw = command_word(line).decode('ascii', 'replace')
                 if mode in ('pass', 'nocaps'):
-                    say('saw', cw)
+                    say('saw', cw + (' RETURN' if cw == 'SEARCH' and
+                                     b'RETURN' in line.upper() else ''))
                     if cw == 'CAPABILITY' and asked is not None:
                         asked[0] += 1
                 if cw != word or mode in ('pass', 'nocaps'):
@@ -163,6 +167,11 @@ def serve(c):
                 if mode == 'no':
                     c.sendall(tag + b' NO [OVERQUOTA] Quota exceeded '
                               b'(badserver.py)\r\n')
+                    continue
+                if mode == 'bigsearch':
+                    c.sendall(b'* ESEARCH (TAG "' + tag + b'") UID ALL '
+                              b'1:4294967295\r\n' + tag +
+                              b' OK Search done (badserver.py)\r\n')
                     continue
                 stop.set()
                 close(t)

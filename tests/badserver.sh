@@ -15,7 +15,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-n=17
+n=18
 plan $n
 need $n dovecot dovecot-imapd
 need $n python3 python3
@@ -200,18 +200,38 @@ bounded "clean: MOVE never answered (the lock held meanwhile)" silent MOVE clean
 # fewer a connection; one that does not is asked, after the greeting and
 # after the login, and the scan is the same
 dc_config "$DC_DIR/config" t "port=$hport" tls=none folders=INBOX
+# (then a message expunged by another client: the UIDs listed as ranges
+# by ESEARCH where the server has it, by UID SEARCH ALL where not)
 for m in pass nocaps; do
 	rm -rf "$XDG_DATA_HOME"
 	hostile "$m" -
 	out=$("$nd" scan --config "$DC_DIR/config" 2>&1)
 	rc=$?
+	da expunge -u "$DC_USER" mailbox INBOX uid "$(da search -u "$DC_USER" mailbox INBOX all | head -1 | awk '{print $2}')"
+	out2=$("$nd" scan --config "$DC_DIR/config" 2>&1)
+	rc2=$?
 	unhostile
 	asked=$(grep -c '^saw CAPABILITY' "$DC_DIR/hostile.out")
 	examined=$(grep -c '^saw EXAMINE' "$DC_DIR/hostile.out")
-	want=0
-	[ "$m" = nocaps ] && want=2
-	[ "$rc" = 0 ] && [ "$asked" = "$want" ] && [ "$examined" -ge 1 ] &&
-	    ok "$m: CAPABILITY asked $asked times (want $want), the scan done" ||
-	    not_ok "$m: CAPABILITY asked $asked times (want $want), the scan done (exit $rc: $out)"
+	es=$(grep -c '^saw SEARCH RETURN' "$DC_DIR/hostile.out")
+	want=0 wes=1
+	[ "$m" = nocaps ] && want=4 wes=0
+	[ "$rc" = 0 ] && [ "$rc2" = 0 ] && [ "$asked" = "$want" ] &&
+	    [ "$examined" -ge 1 ] && [ "$es" = "$wes" ] &&
+	    [[ $out2 == *"1 gone from the server"* ]] &&
+	    ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), the expunge learnt" ||
+	    not_ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), the expunge learnt (exit $rc $rc2: $out2)"
 done
+# an ESEARCH that lists every UID there can be: refused in one line, not
+# 16 GB of UIDs; the store keeps what it had
+da expunge -u "$DC_USER" mailbox INBOX uid "$(da search -u "$DC_USER" mailbox INBOX all | head -1 | awk '{print $2}')"
+hostile bigsearch SEARCH
+/usr/bin/time -f "%M" -o "$DC_DIR/time" "$nd" scan --config "$DC_DIR/config" >"$DC_DIR/out" 2>&1
+rc=$?
+unhostile
+kb=$(tail -1 "$DC_DIR/time")
+[ "$rc" = 1 ] && [ "$(grep -c "^ndrsweep: INBOX: SEARCH failed: the server listed more UIDs" "$DC_DIR/out")" = 1 ] &&
+    [ "$kb" -lt 102400 ] &&
+    ok "ESEARCH of every UID there can be: refused, exit 1, one error line, ${kb} KB" ||
+    not_ok "ESEARCH of every UID there can be: refused, exit 1, one error line (exit $rc, ${kb} KB: $(cat "$DC_DIR/out"))"
 exit 0
