@@ -82,14 +82,21 @@ print(db.execute("SELECT COALESCE(SUM(size), 0) FROM messages m JOIN folders f O
                  "OR m.unreadable)").fetchone()[0])
 PY
 )
-link_start
-sed -i "s/^port = .*/port = $lport/" "$DC_DIR/config"
-t0=$(now)
-"$top/ndrsweep" scan --config "$DC_DIR/config" >/dev/null 2>&1
-t1=$(now)
-link_stop
-re_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-re_b=$down
+# the rescan with nothing new, five times (each on a fresh link): the
+# median counts, the server's own time varying from run to run
+: >"$DC_DIR/re"
+for _ in 1 2 3 4 5; do
+	link_start
+	sed -i "s/^port = .*/port = $lport/" "$DC_DIR/config"
+	t0=$(now)
+	"$top/ndrsweep" scan --config "$DC_DIR/config" >/dev/null 2>&1
+	t1=$(now)
+	link_stop
+	awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' >>"$DC_DIR/re"
+	re_b=$down
+done
+re_all=$(sort -n "$DC_DIR/re" | tr '\n' ' ')
+re_s=$(sort -n "$DC_DIR/re" | sed -n 3p)
 # the same rescan without the link: what is ndrsweep's own, not the line's
 sed -i "s/^port = .*/port = $DC_PORT/" "$DC_DIR/config"
 t0=$(now)
@@ -134,11 +141,11 @@ fi
 cat "$DC_DIR/out"
 awk -v c="$count" -v rtt="$rtt" -v mb="$mbits" -v r="$ref_s" -v rb="$ref_b" \
     -v f="$first_s" -v fb="$first_b" -v cb="$cand_b" -v re="$re_s" -v reb="$re_b" -v lo="$lo_s" \
-    -v ch="$ch_s" -v chb="$ch_b" -v agree="$agree" 'BEGIN {
+    -v ch="$ch_s" -v chb="$ch_b" -v agree="$agree" -v reall="$re_all" 'BEGIN {
 	printf "link: %d ms round trip, %d Mbit/s; %d messages (+2,000 in Sent)\n", rtt, mb, c
 	printf "reference reader: %.2f s, %.1f MB received\n", r, rb / 1e6
 	printf "first scan: %.2f s = %.2fx the reference (target <= 1.2: %s)\n", f, f / r, f / r <= 1.2 ? "met" : "MISSED"
 	printf "  received %.1f MB = %.2fx the reference plus the candidates (%.1f MB) (target <= 1.15: %s)\n", fb / 1e6, fb / (rb + cb), cb / 1e6, fb / (rb + cb) <= 1.15 ? "met" : "MISSED"
-	printf "rescan, nothing new: %.2f s, %.1f kB received (target < 0.5 s: %s); without the link %.2f s\n", re, reb / 1e3, re < 0.5 ? "met" : "MISSED", lo
+	printf "rescan, nothing new: %.2f s (median of %s), %.1f kB received (target < 0.5 s: %s); without the link %.2f s\n", re, reall, reb / 1e3, re < 0.5 ? "met" : "MISSED", lo
 	printf "rescan after another client flagged 1,000 and expunged 1,000: %.2f s, %.1f kB received (target < 1 s: %s); %s\n", ch, chb / 1e3, ch < 1 ? "met" : "MISSED", agree
 }'
