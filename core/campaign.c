@@ -7,7 +7,8 @@
  * therefore only a hint, and grouping goes in two steps:
  *
  *  1. Fragments: reports that share a key - their original's normalised
- *     subject (with and without its last word), a link host - AND bounced
+ *     subject (whole, without its last word, and its first two words when
+ *     it has four or more: a spun subject's variants), a link host - AND bounced
  *     within the same WINDOW of time are joined (not the body's SimHash:
  *     one template carries several runs). One run's bounces come in one
  *     burst of days, however long: a key met in bursts days apart is
@@ -159,6 +160,13 @@ report_keys(const struct ndr_evidence *e, struct keys *ks, uint64_t *shortk)
 	if (nl >= SUBJECT_MIN)
 		keys_add(ks, key_of('s', norm, nl));
 	if (words >= 4 && (sp = strrchr(norm, ' ')) != NULL &&
+	    (size_t)(sp - norm) >= SUBJECT_MIN)
+		keys_add(ks, key_of('s', norm, (size_t)(sp - norm)));
+	/* its first two words, of a subject of four or more: a spun
+	 * subject's variants ("{Meeting|Business} {proposal|partnership}
+	 * {for|from} {you|your company}") share them */
+	if (words >= 4 && (sp = strchr(norm, ' ')) != NULL &&
+	    (sp = strchr(sp + 1, ' ')) != NULL &&
 	    (size_t)(sp - norm) >= SUBJECT_MIN)
 		keys_add(ks, key_of('s', norm, (size_t)(sp - norm)));
 	free(norm);

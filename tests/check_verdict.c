@@ -697,6 +697,32 @@ START_TEST(test_campaigns_one_template_two_botnets)
 }
 END_TEST
 
+/* A spun subject's variants share their first two words: one run, on
+ * the same days, whatever the rest ("Meeting proposal for you", "Meeting
+ * proposal from your company"); another run's subject does not join. */
+START_TEST(test_campaigns_spun_subjects)
+{
+	static const char *const subj[4] = { "Meeting proposal for you",
+	    "Meeting proposal from your company",
+	    "Meeting proposal for your company k3x9",
+	    "Cheap replica watches for sale" };
+	struct ndr_evidence e[4];
+	const struct ndr_evidence *p[4];
+	size_t id[4];
+
+	for (int i = 0; i < 4; i++) {
+		memset(&e[i], 0, sizeof e[i]);
+		e[i].subject = (char *)subj[i];
+		e[i].date = T0 + i * 3600;
+		p[i] = &e[i];
+	}
+	ndr_campaigns(p, 4, id);
+	ck_assert_uint_eq(id[1], id[0]);
+	ck_assert_uint_eq(id[2], id[0]);
+	ck_assert_uint_ne(id[3], id[0]);
+}
+END_TEST
+
 START_TEST(test_evidence_of_fixtures)
 {
 	struct ndr_report *r = fixture("postfix.eml");
@@ -1017,5 +1043,6 @@ CHECK_MAIN_CASES("verdict",
 	    test_campaigns, test_campaigns_sharing_a_generic_subject,
 	    test_campaigns_overlapping_runs_told_apart_by_their_senders,
 	    test_campaigns_one_template_two_botnets,
+	    test_campaigns_spun_subjects,
 	    test_evidence_of_fixtures,
 	    test_campaign_numbers_stay), NULL, NULL, 0 });
