@@ -775,7 +775,8 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	size_t np2, *p2 = shared_pairs(shared, nw, &v, up, &np2);
 	p = shared_pairs(strong, ns, &v, up, &np);
 	p = xreallocarray(p, np + np2 + 1, 2 * sizeof *p);
-	memcpy(p + 2 * np, p2, np2 * 2 * sizeof *p);
+	if (np2 > 0)
+		memcpy(p + 2 * np, p2, np2 * 2 * sizeof *p);
 	free(p2);
 	for (size_t k = 0; k < np + np2; k++) {
 		bool apart = k >= np && !ipsets_meet(&ips, p[2 * k],
