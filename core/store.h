@@ -71,11 +71,13 @@ int	store_folder_reset(struct store *, struct store_folder *,
 int	store_msg_put(struct store *, int64_t folder, const struct store_msg *);
 /*
  * uids (sorted) are what the folder holds on the server: forget the
- * stored messages not among them (their number in *dropped) and, when
- * missing is given (room for n), list those not stored (*nmissing).
+ * stored messages not among them (their number in *dropped; of them, in
+ * *judged, those the verdicts are made of: reports, unreadable messages
+ * and Sent messages) and, when missing is given (room for n), list those
+ * not stored (*nmissing).
  */
 int	store_msg_keep_only(struct store *, int64_t folder,
-	    const uint32_t *uids, size_t n, size_t *dropped,
+	    const uint32_t *uids, size_t n, size_t *dropped, size_t *judged,
 	    uint32_t *missing, size_t *nmissing);
 /* New flags for stored messages of the folder (uids[i] gets flags[i]);
  * a UID the store does not have is passed over. */

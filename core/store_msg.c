@@ -112,15 +112,17 @@ store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
 
 int
 store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
-    size_t n, size_t *dropped, uint32_t *missing, size_t *nmissing)
+    size_t n, size_t *dropped, size_t *judged, uint32_t *missing,
+    size_t *nmissing)
 {
 	static const char *const sql[] = {
-		"SELECT uid FROM messages WHERE folder = ? ORDER BY uid",
+		"SELECT uid, kind != 'other' OR unreadable FROM messages WHERE "
+		"folder = ? ORDER BY uid",
 		"DELETE FROM messages WHERE folder = ? AND uid = ?",
 		"DELETE FROM sent WHERE folder = ? AND uid = ?",
 	};
 	sqlite3_stmt *s[3] = { NULL, NULL, NULL };
-	size_t i = 0, gone = 0, miss = 0;
+	size_t i = 0, gone = 0, miss = 0, weighed = 0;
 	int rc = 0;
 
 	for (int k = 0; k < 3; k++) {
@@ -142,6 +144,7 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 			i++;
 			continue;
 		}
+		bool report = sqlite3_column_int(s[0], 1) != 0;
 		for (int k = 1; k < 3; k++) {
 			sqlite3_reset(s[k]);
 			sqlite3_bind_int64(s[k], 2, uid);
@@ -149,8 +152,11 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 				rc = st_fail(st, "store");
 				goto out;
 			}
+			if (k == 2 && sqlite3_changes(st->db) > 0)
+				report = true;	/* a Sent message */
 		}
 		gone++;
+		weighed += report;
 	}
 	for (; missing && i < n; i++)
 		missing[miss++] = uids[i];
@@ -159,6 +165,8 @@ out:
 		sqlite3_finalize(s[k]);
 	if (dropped)
 		*dropped = gone;
+	if (judged)
+		*judged = weighed;
 	if (nmissing)
 		*nmissing = miss;
 	return rc;

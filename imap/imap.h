@@ -141,6 +141,7 @@ struct store;
 struct imap_scan_stats {
 	unsigned	 folders, messages, new_msgs, fetched, expunged;
 	unsigned	 flagged;	/* whose flags another client changed */
+	unsigned	 expunged_judged;	/* reports or Sent among expunged */
 	unsigned	 unreadable, resets, sent;
 	unsigned	 recovered;	/* unreadable before, read now */
 	unsigned	 by_kind[8];	/* indexed by enum ndr_kind */

@@ -144,9 +144,9 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
 	*missing = calloc(n + 1, sizeof **missing);
 	if (*missing == NULL)
 		abort();
-	size_t gone = 0;
-	int rc = store_msg_keep_only(st, folder, uids, n, &gone, *missing,
-	    nmissing);
+	size_t gone = 0, judged = 0;
+	int rc = store_msg_keep_only(st, folder, uids, n, &gone, &judged,
+	    *missing, nmissing);
 	free(uids);
 	if (rc != 0) {
 		free(*missing);
@@ -155,6 +155,7 @@ reconcile(struct imap_conn *c, struct store *st, int64_t folder,
 		return -1;
 	}
 	stats->expunged += (unsigned)gone;
+	stats->expunged_judged += (unsigned)judged;
 	return 0;
 }
 

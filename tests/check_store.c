@@ -259,22 +259,25 @@ START_TEST(test_expunged_and_uidvalidity)
 	store_begin(st);
 	for (uint32_t u = 1; u <= 5; u++) {
 		m.uid = u;
+		m.kind = u == 3 ? "bounce" : "other";
 		store_msg_put(st, f.id, &m);
 		store_msg_put(st, j.id, &m);
 	}
 	store_commit(st);
-	/* the server still has 2 and 4: the others were expunged */
+	/* the server still has 2 and 4: the others were expunged, and of
+	 * them one report (3), which the verdicts are made of */
 	uint32_t missing[2];
-	size_t gone, nmissing;
+	size_t gone, judged, nmissing;
 	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 2, &gone,
-	    missing, &nmissing), 0);
+	    &judged, missing, &nmissing), 0);
 	ck_assert_int_eq(gone, 3);
+	ck_assert_int_eq(judged, 1);
 	ck_assert_int_eq(nmissing, 0);
 	/* the server lists 9, which the store never had: missing */
 	const uint32_t listed[] = { 2, 4, 9 };
 	uint32_t miss3[3];
 	ck_assert_int_eq(store_msg_keep_only(st, f.id, listed, 3, &gone,
-	    miss3, &nmissing), 0);
+	    NULL, miss3, &nmissing), 0);
 	ck_assert_int_eq(gone, 0);
 	ck_assert_int_eq(nmissing, 1);
 	ck_assert_int_eq(miss3[0], 9);
@@ -330,9 +333,12 @@ START_TEST(test_sent_index)
 	ck_assert_int_eq(store_sent_find(st, "<s2@example.org>", &date), 1);
 	ck_assert_int_eq(date, 1002);
 	ck_assert_int_eq(store_sent_find(st, "<nope@example.org>", NULL), 0);
-	/* expunged from Sent: gone from the index too */
-	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 1, NULL, NULL,
-	    NULL), 0);
+	/* expunged from Sent: gone from the index too, and counted among
+	 * what the verdicts are made of */
+	size_t judged = 0;
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 1, NULL, &judged,
+	    NULL, NULL), 0);
+	ck_assert_int_eq(judged, 1);
 	ck_assert_int_eq(store_sent_find(st, "<s1@example.org>", NULL), 0);
 	ck_assert_int_eq(store_sent_count(st), 1);
 	/* renumbered: the folder's index starts over */

@@ -39,8 +39,8 @@ copies() {
 	done
 }
 
-plan 40
-need 38 dovecot dovecot-imapd
+plan 42
+need 40 dovecot dovecot-imapd
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 cf=$DC_DIR/config
@@ -319,4 +319,20 @@ echo "own_relays = smtp.bodies.example" >>"$cf"
 "$nd" scan --config "$cf" >/dev/null 2>&1
 [ "$(scores)" = 0 ] && ok "the configuration changed: judged again" ||
     not_ok "the configuration changed: judged again ($(scores) scores left)"
+# ordinary mail deleted by another client: the verdicts stand; a report
+# deleted: judged again (its campaign is smaller)
+dc_append "$DC_USER" Bodies "$mail/ordinary1.eml"
+"$nd" scan --config "$cf" >/dev/null 2>&1
+spoil
+da() { doveadm -c "$DC_DIR/dovecot.conf" "$@"; }
+da expunge -u "$DC_USER" mailbox Bodies header Message-Id lunch@example.org
+out=$("$nd" scan --config "$cf" 2>&1)
+[[ $out == *"1 gone from the server"* ]] && [ "$(scores)" = 3 ] &&
+    ok "ordinary mail expunged elsewhere: forgotten, the verdicts not made again" ||
+    not_ok "ordinary mail expunged elsewhere: forgotten, the verdicts not made again ($(scores) of 3 left; $out)"
+da expunge -u "$DC_USER" mailbox Bodies header Message-Id body-1@
+out=$("$nd" scan --config "$cf" 2>&1)
+[[ $out == *"1 gone from the server"* ]] && [ "$(scores)" = 0 ] &&
+    ok "a report expunged elsewhere: judged again" ||
+    not_ok "a report expunged elsewhere: judged again ($(scores) scores left; $out)"
 exit 0

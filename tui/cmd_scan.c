@@ -196,11 +196,13 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 	 * (watch), with no checkpoint thread at work when it forks */
 	int jr;
 	if (!quick && rc == EXIT_OK && stats->new_msgs == 0 &&
-	    stats->expunged == 0 && stats->resets == 0 &&
+	    stats->expunged_judged == 0 && stats->resets == 0 &&
 	    stats->recovered == 0 && ndr_judge_current(ctx->st, a, js))
-		/* nothing came or went, and nothing the verdicts are made
-		 * of changed: they stand (a rescan with nothing new is its
-		 * round trips, not a judging of the whole store) */
+		/* nothing came, no report nor Sent message went, and
+		 * nothing the verdicts are made of changed: they stand (a
+		 * rescan with nothing new, or with ordinary mail deleted
+		 * elsewhere, is its round trips, not a judging of the whole
+		 * store) */
 		jr = 0;
 	else if (ctx->judge_apart) {
 		store_checkpoint_wait(ctx->st);
