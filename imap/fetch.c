@@ -348,14 +348,20 @@ append_set(struct ndr_buf *b, const struct mailimap_set *set)
 	}
 }
 
-/* What one answer to a FETCH was. */
+/* What one answer to a command was. */
 enum answer { MORE, DONE, FAILED, FAILED_TAGGED };
 
-/* One answer read: the tagged end (OK, or NO/BAD in err), an untagged
- * FETCH to fn, or one that ends the command (BYE, what cannot be read). */
+/* An untagged answer ("* " already read at c->p), the command's own: MORE,
+ * or FAILED (with err) when it cannot be read. */
+typedef enum answer untagged_fn(struct cur *, void *arg, char *err,
+    size_t errlen);
+
+/* One answer read: the tagged end (OK, or NO/BAD in err), an untagged one
+ * to fn, or one that ends the command (BYE, what cannot be read). what
+ * names the command in err. */
 static enum answer
-answer(struct wire *r, const char *tag, size_t taglen, imap_fetched_fn *fn,
-    void *arg, char *err, size_t errlen)
+answer(struct wire *r, const char *tag, size_t taglen, const char *what,
+    untagged_fn *fn, void *arg, char *err, size_t errlen)
 {
 	struct cur cu = { r->r.s, r->r.s + r->r.len };
 
@@ -367,33 +373,100 @@ answer(struct wire *r, const char *tag, size_t taglen, imap_fetched_fn *fn,
 		/* NO or BAD: what the server said, one line */
 		st += strcspn(st, " \r\n");
 		st += *st == ' ';
-		snprintf(err, errlen, "FETCH failed: %.*s",
+		snprintf(err, errlen, "%s failed: %.*s", what,
 		    (int)strcspn(st, "\r\n"), st);
 		return FAILED_TAGGED;
 	}
 	if (cu.end - cu.p < 2 || cu.p[0] != '*' || cu.p[1] != ' ') {
-		snprintf(err, errlen, "FETCH failed: a reply ndrsweep could not "
-		    "read");
+		snprintf(err, errlen, "%s failed: a reply ndrsweep could not "
+		    "read", what);
 		return FAILED;
 	}
 	cu.p += 2;
-	uint32_t seq;
-	if (!number(&cu, &seq)) {
-		/* OK, NO, BAD, BYE, VANISHED...: only BYE ends it */
-		if (cu.end - cu.p >= 3 && strncasecmp(cu.p, "BYE", 3) == 0) {
-			snprintf(err, errlen, "FETCH failed: connection lost");
-			return FAILED;
-		}
-		return MORE;
+	if (cu.end - cu.p >= 3 && strncasecmp(cu.p, "BYE", 3) == 0) {
+		snprintf(err, errlen, "%s failed: connection lost", what);
+		return FAILED;
 	}
-	sp(&cu);
-	if (cu.end - cu.p < 5 || strncasecmp(cu.p, "FETCH", 5) != 0)
+	return fn(&cu, arg, err, errlen);
+}
+
+/*
+ * "TAG cmd" sent, and its answers read off the stream without libetpan's
+ * parser, each untagged one to fn as it comes. -1 and one line in err when
+ * the server says NO or BAD, the connection drops, or an answer cannot be
+ * read (the stream is out of step then: never talked to again).
+ */
+static int
+raw_command(struct imap_conn *c, const char *what, const char *cmd,
+    untagged_fn *fn, void *arg, char *err, size_t errlen)
+{
+	static _Atomic unsigned serial;	/* phase two's session has a thread */
+	struct ndr_buf line = { 0 };
+	struct wire *r;
+	enum answer a = MORE;
+	char tag[24];
+	size_t taglen;
+
+	if (!imap_usable(c)) {
+		snprintf(err, errlen, "%s failed: connection lost", what);
+		return -1;
+	}
+	taglen = (size_t)snprintf(tag, sizeof tag, "n%u", ++serial);
+	ndr_buf_printf(&line, "%s %s\r\n", tag, cmd);
+	if (mailstream_write(c->s->imap_stream, line.s, line.len) !=
+	    (ssize_t)line.len || mailstream_flush(c->s->imap_stream) != 0) {
+		ndr_buf_free(&line);
+		snprintf(err, errlen, "%s failed: connection lost", what);
+		imap_break(c, err);
+		return -1;
+	}
+	ndr_buf_free(&line);
+	guard_lift(c->s->imap_stream);	/* RESPONSE_MAX holds instead */
+
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		abort();
+	r->s = c->s->imap_stream;
+	while (a == MORE) {
+		int rr = read_response(r);
+		if (rr != 0) {
+			const char *g = guard_why(c->s->imap_stream);
+			snprintf(err, errlen, "%s failed: %s", what, g ? g :
+			    rr == -2 ? "the server sent an answer over 24 MB" :
+			    "connection lost");
+			a = FAILED;
+		} else
+			a = answer(r, tag, taglen, what, fn, arg, err, errlen);
+	}
+	ndr_buf_free(&r->r);
+	free(r);
+	if (a == FAILED)	/* out of step, or gone: never talked to again */
+		imap_break(c, err);
+	return a == DONE ? 0 : -1;
+}
+
+struct fetching {
+	imap_fetched_fn	*fn;
+	void		*arg;
+};
+
+/* "* N FETCH (...)" to the caller's fn; EXISTS, VANISHED and the like
+ * passed over. */
+static enum answer
+fetch_untagged(struct cur *cu, void *arg, char *err, size_t errlen)
+{
+	struct fetching *fg = arg;
+	uint32_t seq;
+
+	if (!number(cu, &seq))
+		return MORE;	/* OK, NO, BAD, VANISHED... */
+	sp(cu);
+	if (cu->end - cu->p < 5 || strncasecmp(cu->p, "FETCH", 5) != 0)
 		return MORE;	/* EXISTS, EXPUNGE, RECENT */
-	cu.p += 5;
+	cu->p += 5;
 	struct imap_fetched f = { 0 };
-	bool ok = fetch_items(&cu, &f);
+	bool ok = fetch_items(cu, &f);
 	if (ok)
-		fn(&f, arg);
+		fg->fn(&f, fg->arg);
 	free(f.flags);
 	if (ok)
 		return MORE;
@@ -408,50 +481,16 @@ fetch_raw(struct imap_conn *c, const struct mailimap_set *set,
     const char *items, imap_fetched_fn *fn, void *arg, char *err,
     size_t errlen)
 {
-	static _Atomic unsigned serial;	/* phase two's session has a thread */
+	struct fetching fg = { fn, arg };
 	struct ndr_buf cmd = { 0 };
-	struct wire *r;
-	enum answer a = MORE;
-	char tag[24];
-	size_t taglen;
+	int rc;
 
-	if (!imap_usable(c)) {
-		snprintf(err, errlen, "FETCH failed: connection lost");
-		return -1;
-	}
-	taglen = (size_t)snprintf(tag, sizeof tag, "n%u", ++serial);
-	ndr_buf_printf(&cmd, "%s UID FETCH ", tag);
+	ndr_buf_adds(&cmd, "UID FETCH ");
 	append_set(&cmd, set);
-	ndr_buf_printf(&cmd, " %s\r\n", items);
-	if (mailstream_write(c->s->imap_stream, cmd.s, cmd.len) !=
-	    (ssize_t)cmd.len || mailstream_flush(c->s->imap_stream) != 0) {
-		ndr_buf_free(&cmd);
-		snprintf(err, errlen, "FETCH failed: connection lost");
-		imap_break(c, err);
-		return -1;
-	}
+	ndr_buf_printf(&cmd, " %s", items);
+	rc = raw_command(c, "FETCH", cmd.s, fetch_untagged, &fg, err, errlen);
 	ndr_buf_free(&cmd);
-	guard_lift(c->s->imap_stream);	/* RESPONSE_MAX holds instead */
-
-	if ((r = calloc(1, sizeof *r)) == NULL)
-		abort();
-	r->s = c->s->imap_stream;
-	while (a == MORE) {
-		int rr = read_response(r);
-		if (rr != 0) {
-			const char *g = guard_why(c->s->imap_stream);
-			snprintf(err, errlen, "FETCH failed: %s", g ? g : rr == -2 ?
-			    "the server sent an answer over 24 MB" :
-			    "connection lost");
-			a = FAILED;
-		} else
-			a = answer(r, tag, taglen, fn, arg, err, errlen);
-	}
-	ndr_buf_free(&r->r);
-	free(r);
-	if (a == FAILED)	/* out of step, or gone: never talked to again */
-		imap_break(c, err);
-	return a == DONE ? 0 : -1;
+	return rc;
 }
 
 int
@@ -511,43 +550,42 @@ uidlist_add(struct uidlist *u, uint32_t a, uint32_t b)
 }
 
 /* "* ESEARCH (TAG "t") UID ALL 1:5,9": the set after ALL, into u. */
-static void
-esearch_line(struct cur *c, struct uidlist *u)
+static enum answer
+esearch_untagged(struct cur *c, void *arg, char *err, size_t errlen)
 {
+	struct uidlist *u = arg;
 	const char *all = NULL;
 
-	for (const char *p = c->p; p + 4 <= c->end; p++)
+	(void)err;
+	(void)errlen;
+	if (c->end - c->p < 8 || strncasecmp(c->p, "ESEARCH ", 8) != 0)
+		return MORE;
+	for (const char *p = c->p; p + 5 <= c->end; p++)
 		if (strncasecmp(p, " ALL ", 5) == 0) {
 			all = p + 5;
 			break;
 		}
 	u->seen = true;
 	if (all == NULL)
-		return;		/* no message: no ALL */
+		return MORE;	/* no message: no ALL */
 	c->p = all;
 	for (;;) {
 		uint32_t a, b;
-		if (!number(c, &a)) {
+		if (!number(c, &a) || a == 0) {
 			u->bad = true;
-			return;
+			return MORE;
 		}
 		b = a;
 		if (c->p < c->end && *c->p == ':') {
 			c->p++;
-			if (!number(c, &b)) {
+			if (!number(c, &b) || b == 0) {
 				u->bad = true;
-				return;
+				return MORE;
 			}
 		}
-		if (a == 0 || b == 0) {
-			u->bad = true;
-			return;
-		}
 		uidlist_add(u, a < b ? a : b, a < b ? b : a);
-		if (u->bad)
-			return;
-		if (c->p >= c->end || *c->p != ',')
-			return;
+		if (u->bad || c->p >= c->end || *c->p != ',')
+			return MORE;
 		c->p++;
 	}
 }
@@ -556,74 +594,23 @@ int
 imap_uids_esearch(struct imap_conn *c, uint32_t **uids, size_t *n, char *err,
     size_t errlen)
 {
-	static _Atomic unsigned serial;
 	struct uidlist u = { 0 };
-	struct wire *r;
-	char cmd[64];
-	int len, rc = 1;
 
 	*uids = NULL;
 	*n = 0;
-	if (!imap_usable(c)) {
-		snprintf(err, errlen, "SEARCH failed: connection lost");
-		return -1;
-	}
-	len = snprintf(cmd, sizeof cmd, "e%u UID SEARCH RETURN (ALL) ALL\r\n",
-	    ++serial);
-	if (mailstream_write(c->s->imap_stream, cmd, (size_t)len) != len ||
-	    mailstream_flush(c->s->imap_stream) != 0) {
-		snprintf(err, errlen, "SEARCH failed: connection lost");
-		imap_break(c, err);
-		return -1;
-	}
-	size_t taglen = strcspn(cmd, " ");
-	guard_lift(c->s->imap_stream);	/* RESPONSE_MAX holds instead */
 	/* as many UIDs as the folder had when opened, and room for what
 	 * arrived since */
-	u.max = (c->s->imap_selection_info ?
+	u.max = (c->s && c->s->imap_selection_info ?
 	    c->s->imap_selection_info->sel_exists : 0) + (size_t)1000000;
-	if ((r = calloc(1, sizeof *r)) == NULL)
-		abort();
-	r->s = c->s->imap_stream;
-	while (rc == 1) {
-		int rr = read_response(r);
-		struct cur cu = { r->r.s, r->r.s + r->r.len };
-		if (rr != 0) {
-			const char *g = guard_why(c->s->imap_stream);
-			snprintf(err, errlen, "SEARCH failed: %s", g ? g :
-			    rr == -2 ? "the server sent an answer over 24 MB" :
-			    "connection lost");
-			rc = -2;
-		} else if (r->r.len > taglen && memcmp(cu.p, cmd, taglen) == 0 &&
-		    cu.p[taglen] == ' ') {
-			const char *st = cu.p + taglen + 1;
-			if (strncasecmp(st, "OK", 2) == 0 && u.seen && !u.bad)
-				rc = 0;
-			else if (strncasecmp(st, "OK", 2) == 0) {
-				snprintf(err, errlen, "SEARCH failed: %s",
-				    u.bad ? "the server listed more UIDs than "
-				    "the folder holds, or UIDs it could not "
-				    "read" : "the server listed no UIDs");
-				rc = -1;
-			} else {
-				snprintf(err, errlen, "SEARCH failed: %.*s",
-				    (int)strcspn(st, "\r\n"), st);
-				rc = -1;
-			}
-		} else if (r->r.len >= 10 && strncasecmp(cu.p, "* ESEARCH ",
-		    10) == 0) {
-			cu.p += 9;
-			esearch_line(&cu, &u);
-		} else if (r->r.len >= 5 && strncasecmp(cu.p, "* BYE", 5) == 0) {
-			snprintf(err, errlen, "SEARCH failed: connection lost");
-			rc = -2;
-		}
+	if (raw_command(c, "SEARCH", "UID SEARCH RETURN (ALL) ALL",
+	    esearch_untagged, &u, err, errlen) != 0) {
+		free(u.v);
+		return -1;
 	}
-	ndr_buf_free(&r->r);
-	free(r);
-	if (rc == -2)	/* out of step, or gone: never talked to again */
-		imap_break(c, err);
-	if (rc != 0) {
+	if (!u.seen || u.bad) {
+		snprintf(err, errlen, "SEARCH failed: %s", u.bad ? "the server "
+		    "listed more UIDs than the folder holds, or UIDs it could "
+		    "not read" : "the server listed no UIDs");
 		free(u.v);
 		return -1;
 	}
