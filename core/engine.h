@@ -177,8 +177,8 @@ void		 report_drop_lists(const struct msg *, struct ndr_report *);
 enum ndr_reason	 reason_from_text(const char *diagnostic);
 enum ndr_reason	 reason_from_provider(const char *diagnostic,
 		    const char *rcpt);
-enum ndr_reason	 reason_from_words(const char *diagnostic, bool *weak);
-bool		 reason_network_cause(const char *diagnostic);
+enum ndr_reason	 reason_from_words(const char *diagnostic, bool *weak,
+		    bool *cause);
 enum ndr_reason	 reason_from_status(const char *status);
 bool		 reason_names_recipient(const char *diagnostic);
 enum ndr_reason	 reason_arbitrate(enum ndr_reason words, enum ndr_reason status);

@@ -198,12 +198,19 @@ looks_like_headers(const char *p, size_t len, int min)
 bool
 owned_header_block(const char *p, size_t len, int min, bool whose)
 {
-	static const struct { const char *name; size_t len; } known[] = {
-#define K(s)	{ s, sizeof s - 1 }
-		K("received"), K("return-path"), K("message-id"), K("from"),
-		K("to"), K("subject"), K("date"), K("mime-version"),
-		K("content-type"), K("x-mailer"), K("reply-to"), K("cc"),
-		K("delivered-to"), K("sender"),
+	/* owner: the field says whose message it is */
+	static const struct {
+		const char *name;
+		size_t len;
+		bool owner;
+	} known[] = {
+#define K(s, o)	{ s, sizeof s - 1, o }
+		K("received", true), K("return-path", true),
+		K("message-id", true), K("from", true), K("sender", true),
+		K("to", false), K("subject", false), K("date", false),
+		K("mime-version", false), K("content-type", false),
+		K("x-mailer", false), K("reply-to", false), K("cc", false),
+		K("delivered-to", false),
 #undef K
 	};
 	int seen = 0;
@@ -225,8 +232,7 @@ owned_header_block(const char *p, size_t len, int min, bool whose)
 				if (known[k].len == n &&
 				    strncasecmp(p + i, known[k].name, n) == 0) {
 					seen++;
-					if (k < 4 || k == 13)
-						owner = true;
+					owner |= known[k].owner;
 					break;
 				}
 			if (seen >= min && owner)

@@ -324,8 +324,8 @@ status_of_text(struct ndr_rcpt *rc, const char *d)
 static enum ndr_reason
 reason_of_text(const struct ndr_rcpt *rc, const char *d)
 {
-	bool weak;
-	enum ndr_reason w = reason_from_words(d, &weak);
+	bool weak, cause;
+	enum ndr_reason w = reason_from_words(d, &weak, &cause);
 	enum ndr_reason s = reason_from_status(rc->status), r;
 
 	/* "rejected", "not allowed": any precise status says more, and
@@ -334,8 +334,7 @@ reason_of_text(const struct ndr_rcpt *rc, const char *d)
 	    rc->status[0] == '5' && strncmp(rc->status + 1, ".7.", 3) == 0)
 		s = NDR_R_SECURITYERROR;
 	r = weak && s != NDR_R_UNDEFINED ? s : reason_arbitrate(w, s);
-	if (r == NDR_R_EXPIRED && w == NDR_R_NETWORKERROR &&
-	    reason_network_cause(d))
+	if (r == NDR_R_EXPIRED && cause)	/* expired for want of DNS */
 		r = NDR_R_NETWORKERROR;
 	/* refused before any envelope: the sending host is blocked */
 	if ((weak || r == NDR_R_UNDEFINED) && rc->command &&

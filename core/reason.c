@@ -398,50 +398,38 @@ first_rule(void *arg, int tag, size_t at)
 	return *best == 0;	/* nothing comes before the first */
 }
 
-/* The first rule whose phrase the diagnostic holds, or the count. */
-static int
-words_rule(const char *diag)
+/*
+ * The reason the diagnostic's words name, and (weak) whether they are
+ * general words a precise status outranks. cause (when not NULL) says
+ * whether they name a network failure no waiting outlasts, the name
+ * service's or the route's: a message that expired in the queue for that
+ * is reported by its cause; one whose server merely did not answer
+ * ("unable to connect", "timed out") is reported as expired.
+ */
+enum ndr_reason
+reason_from_words(const char *diag, bool *weak, bool *cause)
 {
 	int best = (int)(sizeof rules / sizeof *rules);
 	size_t n;
 	char *low;
 
+	*weak = false;
+	if (cause)
+		*cause = false;
 	if (diag == NULL || *diag == '\0')
-		return best;
+		return NDR_R_UNDEFINED;
 	pthread_once(&rule_once, rule_index_build);
 	n = strlen(diag);
 	low = lowercase_dup(diag, n);
 	blank_frames(low);
 	phrases_scan(rule_index, low, n, first_rule, &best);
 	free(low);
-	return best;
-}
-
-enum ndr_reason
-reason_from_words(const char *diag, bool *weak)
-{
-	int best = words_rule(diag);
-
-	*weak = false;
 	if (best == (int)(sizeof rules / sizeof *rules))
 		return NDR_R_UNDEFINED;
 	*weak = rules[best].weak;
+	if (cause)
+		*cause = rules[best].phrases == p_dns;
 	return rules[best].reason;
-}
-
-/*
- * Did the network fail in a way that naming no server can outlast (the
- * name service, the route)? A message that expired in the queue for that
- * reason is reported by its cause; one whose server merely did not answer
- * ("unable to connect", "timed out") is reported as expired.
- */
-bool
-reason_network_cause(const char *diag)
-{
-	int best = words_rule(diag);
-
-	return best < (int)(sizeof rules / sizeof *rules) &&
-	    rules[best].phrases == p_dns;
 }
 
 enum ndr_reason
@@ -449,7 +437,7 @@ reason_from_text(const char *diag)
 {
 	bool weak;
 
-	return reason_from_words(diag, &weak);
+	return reason_from_words(diag, &weak, NULL);
 }
 
 /*

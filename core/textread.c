@@ -359,11 +359,10 @@ widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
 			}
 			size_t m2 = e - (size_t)(up - t) > DIAG_MAX ? DIAG_MAX :
 			    e - (size_t)(up - t);
-			char *near = squeeze(up, m2);
-			char *all = squeeze(t + b, e - b > DIAG_MAX ? DIAG_MAX :
-			    e - b);
+			char *near = squeeze(up, m2), *all = NULL;
 			if (has_code(near) || reason_from_text(near) !=
-			    NDR_R_UNDEFINED || !has_code(all))
+			    NDR_R_UNDEFINED || !has_code(all = squeeze(t + b,
+			    e - b > DIAG_MAX ? DIAG_MAX : e - b)))
 				b = up - t;
 			free(near);
 			free(all);
@@ -508,8 +507,7 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 
 	if (r->nrcpts == before)
 		failed_header_rcpts(m, r);
-	if (r->nrcpts == before && summary &&
-	    !(m->from_addr && strcmp(summary, m->from_addr) == 0))
+	if (r->nrcpts == before && summary && !excluded(m, summary))
 		report_add_rcpt(r, summary);
 	free(summary);
 	if (r->nrcpts == before)
