@@ -47,12 +47,8 @@
 
 #define SUBJECT_MIN	10	/* shorter normalised subjects are no key */
 #define WINDOW		(2 * 86400)	/* step 1: the same two days */
-#ifndef SPREAD
 #define SPREAD		1	/* a key in more bursts is shared by runs */
-#endif
-#ifndef BOTS
 #define BOTS		3	/* reports that make a botnet, and a key's in one */
-#endif
 #define NEAR_BITS	10	/* SimHashes this close: one body cluster */
 #define BANDS		8
 #define REPS		64	/* distinct bodies kept per band value */
@@ -524,6 +520,95 @@ shared_pairs(const struct kf *allk, size_t nk, const struct vecs *v,
 	return p;
 }
 
+/* ---- every report's keys, made once ---- */
+
+/* Report i's keys are k[r[i].off, r[i].off + r[i].n): its subject keys
+ * (the first nsubj), its link hosts (up to nsl), then its body cluster's
+ * when it has one. shortk: a subject too short to be a key, or 0. */
+struct rkeys {
+	uint64_t	*k;
+	struct rk {
+		size_t	 off, n, nsubj, nsl;
+		uint64_t shortk;
+	}		*r;
+};
+
+static uint64_t
+body_key(size_t bc)
+{
+	return mix(key_of('b', "", 0), bc);
+}
+
+static void
+rkeys_build(const struct ndr_evidence *const *ev, size_t n, const size_t *bc,
+    struct rkeys *rk)
+{
+	struct keys ks = { 0 }, all = { 0 };
+
+	rk->r = xcalloc(n ? n : 1, sizeof *rk->r);
+	for (size_t i = 0; i < n; i++) {
+		struct rk *r = &rk->r[i];
+		r->nsubj = report_keys(ev[i], &ks, &r->shortk);
+		r->nsl = ks.n;
+		if (bc[i] != NDR_NO_CAMPAIGN)
+			keys_add(&ks, body_key(bc[i]));
+		r->off = all.n;
+		r->n = ks.n;
+		for (size_t k = 0; k < ks.n; k++)
+			keys_add(&all, ks.k[k]);
+	}
+	free(ks.k);
+	rk->k = all.k;
+}
+
+static void
+rkeys_free(struct rkeys *rk)
+{
+	free(rk->k);
+	free(rk->r);
+}
+
+/* The report's window of time, WINDOW long. */
+static uint64_t
+window_of(const struct ndr_evidence *e)
+{
+	return e->date > 0 ? (uint64_t)(e->date / WINDOW) : 0;
+}
+
+/* In how many bursts each key bounced (into spread): a run's bounces come
+ * in one burst of days, however long; a key met in bursts apart is shared
+ * by runs. */
+static void
+burst_spread(const struct ndr_evidence *const *ev, size_t n,
+    const struct rkeys *rk, struct ndr_map *spread)
+{
+	struct ndr_map seen = { 0 };
+	struct kf *kw = NULL;
+	size_t nkw = 0, kwcap = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t day = window_of(ev[i]);
+		const uint64_t *k = rk->k + rk->r[i].off;
+		for (size_t j = 0; j < rk->r[i].n; j++) {
+			if ((*ndr_map_slot(&seen, mix(k[j], day), true))++ != 0)
+				continue;
+			if (nkw == kwcap) {
+				kwcap = kwcap ? kwcap * 2 : 1024;
+				kw = xreallocarray(kw, kwcap, sizeof *kw);
+			}
+			kw[nkw++] = (struct kf){ k[j], (size_t)day };
+		}
+	}
+	ndr_map_free(&seen);
+	if (nkw > 1)
+		qsort(kw, nkw, sizeof *kw, cmp_kf);
+	for (size_t a = 0; a < nkw; a++)
+		if (a == 0 || kw[a].key != kw[a - 1].key ||
+		    kw[a].g > kw[a - 1].g + 1)
+			(*ndr_map_slot(spread, kw[a].key, true))++;
+	free(kw);
+}
+
 /*
  * From how many botnets each key was sent (into botnets): one run is sent
  * by one botnet, and a key sent by two (BOTS of its reports from each) is
@@ -534,14 +619,13 @@ shared_pairs(const struct kf *allk, size_t nk, const struct vecs *v,
  * reports and says nothing either.
  */
 static void
-botnet_spread(const struct ndr_evidence *const *ev, size_t n,
-    const uint64_t *ipk, const size_t *bc, struct ndr_map *spread,
-    struct ndr_map *botnets)
+botnet_spread(size_t n, const uint64_t *ipk, const struct rkeys *rk,
+    struct ndr_map *spread, struct ndr_map *botnets)
 {
 	size_t *bot = xcalloc(n ? n : 1, sizeof *bot), *size;
+	/* a machine's first report, and a run's own subject's (the keys
+	 * told apart by a salt), + 1 */
 	struct ndr_map by = { 0 }, pair = { 0 };
-	struct keys ks = { 0 };
-	uint64_t shortk;
 
 	for (size_t i = 0; i < n; i++)
 		bot[i] = i;
@@ -553,11 +637,11 @@ botnet_spread(const struct ndr_evidence *const *ev, size_t n,
 			*f = (int64_t)i + 1;
 		else
 			unite(bot, (size_t)*f - 1, i);
-		size_t nsubj = report_keys(ev[i], &ks, &shortk);
-		for (size_t k = 0; k < nsubj; k++) {
-			if (*ndr_map_slot(spread, ks.k[k], true) != 1)
+		const uint64_t *k = rk->k + rk->r[i].off;
+		for (size_t j = 0; j < rk->r[i].nsubj; j++) {
+			if (*ndr_map_slot(spread, k[j], true) != 1)
 				continue;
-			f = ndr_map_slot(&by, mix(ks.k[k], 7), true);
+			f = ndr_map_slot(&by, mix(k[j], 7), true);
 			if (*f == 0)
 				*f = (int64_t)i + 1;
 			else
@@ -573,142 +657,121 @@ botnet_spread(const struct ndr_evidence *const *ev, size_t n,
 		size_t b = find(bot, i);
 		if (ipk[i] == 0 || size[b] < BOTS)
 			continue;
-		report_keys(ev[i], &ks, &shortk);
-		if (bc[i] != NDR_NO_CAMPAIGN)
-			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
-		for (size_t k = 0; k < ks.n; k++)
-			if (++*ndr_map_slot(&pair, mix(ks.k[k], b + 1),
-			    true) == BOTS)
-				(*ndr_map_slot(botnets, ks.k[k], true))++;
+		const uint64_t *k = rk->k + rk->r[i].off;
+		for (size_t j = 0; j < rk->r[i].n; j++)
+			if (++*ndr_map_slot(&pair, mix(k[j], b + 1), true) ==
+			    BOTS)
+				(*ndr_map_slot(botnets, k[j], true))++;
 	}
 	ndr_map_free(&pair);
-	free(ks.k);
 	free(size);
 	free(bot);
 }
 
+/* A list of (key, report) over all time, for step 2. */
+struct kfs {
+	struct kf	*v;
+	size_t		 n, cap;
+};
+
+static void
+kfs_add(struct kfs *l, uint64_t key, size_t i)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n++] = (struct kf){ key, i };
+}
+
+/* Unite report i with the first report of key fk (in first). */
+static void
+unite_first(struct ndr_map *first, uint64_t fk, size_t *up, size_t i)
+{
+	int64_t *f = ndr_map_slot(first, fk, true);
+
+	if (*f == 0)
+		*f = (int64_t)i + 1;
+	else
+		unite(up, (size_t)*f - 1, i);
+}
+
 /* Step 1: the fragments (in up), whether each report has a key at all
- * (keyed), and every report's keys over all time with its index, for
- * step 2 (returned, *nk of them). */
-static struct kf *
+ * (keyed), and every report's keys over all time, for step 2: those of
+ * one run (strong) and those shared by runs (shared). */
+static void
 fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
-    const size_t *bc, const uint64_t *ipk, bool *keyed, bool **weakp,
-    size_t *nk)
+    const size_t *bc, const uint64_t *ipk, bool *keyed, struct kfs *strong,
+    struct kfs *shared)
 {
 	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
-	struct ndr_map seen = { 0 }, spread = { 0 }, botnets = { 0 };
-	struct keys ks = { 0 };
-	struct kf *all = NULL;
-	bool *weak = NULL;
-	size_t na = 0, cap = 0;
-	uint64_t shortk;
+	struct ndr_map spread = { 0 }, botnets = { 0 };
+	struct rkeys rk;
 
-	/* in how many bursts each key bounced: a run's bounces come in one
-	 * burst of days, however long; a key met in bursts apart is shared
-	 * by runs */
-	struct kf *kw = NULL;
-	size_t nkw = 0, kwcap = 0;
+	rkeys_build(ev, n, bc, &rk);
+	burst_spread(ev, n, &rk, &spread);
+	botnet_spread(n, ipk, &rk, &spread, &botnets);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t day = ev[i]->date > 0 ? (uint64_t)(ev[i]->date /
-		    WINDOW) : 0;
-		report_keys(ev[i], &ks, &shortk);
-		if (bc[i] != NDR_NO_CAMPAIGN)
-			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
-		for (size_t k = 0; k < ks.n; k++) {
-			int64_t *w = ndr_map_slot(&seen, mix(ks.k[k], day),
-			    true);
-			if ((*w)++ != 0)
-				continue;
-			if (nkw == kwcap) {
-				kwcap = kwcap ? kwcap * 2 : 1024;
-				kw = xreallocarray(kw, kwcap, sizeof *kw);
-			}
-			kw[nkw++] = (struct kf){ ks.k[k], (size_t)day };
-		}
-	}
-	ndr_map_free(&seen);
-	if (nkw > 1)
-		qsort(kw, nkw, sizeof *kw, cmp_kf);
-	for (size_t a = 0; a < nkw; a++)
-		if (a == 0 || kw[a].key != kw[a - 1].key ||
-		    kw[a].g > kw[a - 1].g + 1)
-			(*ndr_map_slot(&spread, kw[a].key, true))++;
-	free(kw);
-	botnet_spread(ev, n, ipk, bc, &spread, &botnets);
-	for (size_t i = 0; i < n; i++) {
-		const struct ndr_evidence *e = ev[i];
-		uint64_t day = e->date > 0 ? (uint64_t)(e->date / WINDOW) : 0;
-		size_t nsubj = report_keys(e, &ks, &shortk);
-		size_t nsl = ks.n;	/* subject and link keys */
-		if (shortk && ipk[i]) {
-			int64_t *f = ndr_map_slot(&first, mix(mix(shortk, day),
-			    ipk[i]), true);
-			if (*f == 0)
-				*f = (int64_t)i + 1;
-			else
-				unite(up, (size_t)*f - 1, i);
-		}
-		if (bc[i] != NDR_NO_CAMPAIGN)
-			keys_add(&ks, mix(key_of('b', "", 0), bc[i]));
-		keyed[i] = ks.n > 0 || (shortk && ipk[i]);
-		for (size_t k = 0; k < ks.n; k++) {
-			bool shared =
-			    *ndr_map_slot(&spread, ks.k[k], true) > SPREAD ||
-			    *ndr_map_slot(&botnets, ks.k[k], true) > 1;
-			if (na == cap) {
-				cap = cap ? cap * 2 : 1024;
-				all = xreallocarray(all, cap, sizeof *all);
-				weak = xreallocarray(weak, cap, sizeof *weak);
-			}
-			weak[na] = shared;
-			all[na++] = (struct kf){ ks.k[k], i };
+		const struct rk *r = &rk.r[i];
+		const uint64_t *k = rk.k + r->off;
+		uint64_t day = window_of(ev[i]);
+		if (r->shortk && ipk[i])
+			unite_first(&first, mix(mix(r->shortk, day), ipk[i]),
+			    up, i);
+		keyed[i] = r->n > 0 || (r->shortk && ipk[i]);
+		for (size_t j = 0; j < r->n; j++) {
+			bool is_shared =
+			    *ndr_map_slot(&spread, k[j], true) > SPREAD ||
+			    *ndr_map_slot(&botnets, k[j], true) > 1;
+			kfs_add(is_shared ? shared : strong, k[j], i);
 			/* a body cluster pairs fragments in step 2 only: one
 			 * template carries several runs */
-			if (k >= nsl)
+			if (j >= r->nsl)
 				continue;
-			uint64_t fk[2];
-			int nf = 0;
-			if (!shared)
-				fk[nf++] = mix(ks.k[k], day);
+			if (!is_shared)
+				unite_first(&first, mix(k[j], day), up, i);
 			else {
 				/* shared by runs: only with a second sign of
 				 * the same run, the body or the machine */
 				if (bc[i] != NDR_NO_CAMPAIGN)
-					fk[nf++] = mix(mix(ks.k[k], day),
-					    bc[i] + 1);
-				if (k < nsubj && ipk[i])
-					fk[nf++] = mix(mix(ks.k[k], day),
-					    ipk[i]);
-			}
-			for (int x = 0; x < nf; x++) {
-				int64_t *f = ndr_map_slot(&first, fk[x], true);
-				if (*f == 0)
-					*f = (int64_t)i + 1;
-				else
-					unite(up, (size_t)*f - 1, i);
+					unite_first(&first, mix(mix(k[j], day),
+					    bc[i] + 1), up, i);
+				if (j < r->nsubj && ipk[i])
+					unite_first(&first, mix(mix(k[j], day),
+					    ipk[i]), up, i);
 			}
 		}
 	}
-	free(ks.k);
+	rkeys_free(&rk);
 	ndr_map_free(&first);
 	ndr_map_free(&spread);
 	ndr_map_free(&botnets);
-	*weakp = weak;
-	*nk = na;
-	return all;
+}
+
+/* Each group's first report (root[g]), by group number. */
+static size_t *
+group_roots(size_t n, size_t *up, const struct vecs *v)
+{
+	size_t *root = xcalloc(v->ngroups ? v->ngroups : 1, sizeof *root);
+
+	for (size_t i = 0; i < n; i++)
+		if (find(up, i) == i)
+			root[v->gid[i]] = i;
+	return root;
 }
 
 void
 ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 {
 	size_t *up = xcalloc(n ? n : 1, sizeof *up);
-	size_t *bc = xcalloc(n ? n : 1, sizeof *bc), nk, np;
+	size_t *bc = xcalloc(n ? n : 1, sizeof *bc), np;
 	bool *keyed = xcalloc(n ? n : 1, sizeof *keyed);
-	struct ndr_map df = { 0 };
-	struct vecs v;
-
 	uint64_t *ipk = xcalloc(n ? n : 1, sizeof *ipk);
-	bool *weak;
+	struct kfs keys[2] = { { 0 }, { 0 } };	/* of one run, shared */
+	struct ndr_map df = { 0 };
+	struct ipsets ips;
+	struct vecs v;
+	size_t *p, *root;
 
 	for (size_t i = 0; i < n; i++) {
 		char ip[64];
@@ -719,41 +782,25 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 			ipk[i] = key_of('i', ip, strlen(ip));
 	}
 	body_clusters(ev, n, bc);
-	struct kf *keys = fragments(ev, n, up, bc, ipk, keyed, &weak, &nk);
+	fragments(ev, n, up, bc, ipk, keyed, &keys[0], &keys[1]);
 	token_idf(ev, n, &df);
 
 	/* fragments alike in their words join: on a key of one run, or on
 	 * one shared by runs (a template's body cluster too) when they were
 	 * also sent by one machine at least (one template, one generic
 	 * subject, carry several runs; a botnet rarely the same two) */
-	struct kf *strong = xcalloc(nk ? nk : 1, sizeof *strong);
-	struct kf *shared = xcalloc(nk ? nk : 1, sizeof *shared);
-	size_t ns = 0, nw = 0;
-	for (size_t k = 0; k < nk; k++) {
-		if (weak[k])
-			shared[nw++] = keys[k];
-		else
-			strong[ns++] = keys[k];
-	}
-	free(weak);
 	build_vecs(ev, n, up, &df, &v);
-	struct ipsets ips;
 	ipsets_build(&ips, ipk, n, up, &v);
-	size_t *root = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *root);
-	for (size_t i = 0; i < n; i++)
-		if (find(up, i) == i)
-			root[v.gid[i]] = i;
-	size_t *p = shared_pairs(strong, ns, &v, up, &np);
-	for (size_t k = 0; k < np; k++)
-		if (cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
-			unite(up, root[p[2 * k]], root[p[2 * k + 1]]);
-	free(p);
-	p = shared_pairs(shared, nw, &v, up, &np);
-	for (size_t k = 0; k < np; k++)
-		if (ipsets_meet(&ips, p[2 * k], p[2 * k + 1]) &&
-		    cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
-			unite(up, root[p[2 * k]], root[p[2 * k + 1]]);
-	free(p);
+	root = group_roots(n, up, &v);
+	for (int w = 0; w < 2; w++) {
+		p = shared_pairs(keys[w].v, keys[w].n, &v, up, &np);
+		for (size_t k = 0; k < np; k++)
+			if ((w == 0 || ipsets_meet(&ips, p[2 * k],
+			    p[2 * k + 1])) &&
+			    cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
+				unite(up, root[p[2 * k]], root[p[2 * k + 1]]);
+		free(p);
+	}
 	ipsets_free(&ips);
 	free(root);
 	vecs_free(&v);
@@ -764,40 +811,37 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 		size[find(up, i)]++;
 	build_vecs(ev, n, up, &df, &v);
 	ipsets_build(&ips, ipk, n, up, &v);
-	root = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *root);
-	for (size_t i = 0; i < n; i++)
-		if (find(up, i) == i)
-			root[v.gid[i]] = i;
+	root = group_roots(n, up, &v);
 	size_t *best = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *best);
 	double *bcos = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *bcos);
-	/* the pairs of a key of one run, then (np2 more) of one shared by
-	 * runs, which count only where one machine sent both groups */
-	size_t np2, *p2 = shared_pairs(shared, nw, &v, up, &np2);
-	p = shared_pairs(strong, ns, &v, up, &np);
-	p = xreallocarray(p, np + np2 + 1, 2 * sizeof *p);
-	if (np2 > 0)
-		memcpy(p + 2 * np, p2, np2 * 2 * sizeof *p);
-	free(p2);
-	for (size_t k = 0; k < np + np2; k++) {
-		bool apart = k >= np && !ipsets_meet(&ips, p[2 * k],
-		    p[2 * k + 1]);
-		double c = cosine(&v, p[2 * k], p[2 * k + 1]);
-		for (int s = 0; s < 2; s++) {	/* each side in turn */
-			size_t a = p[2 * k + s], b = p[2 * k + 1 - s];
-			/* on a shared key, sent by other machines: only to
-			 * a campaign */
-			if (apart && size[root[b]] < SMALL)
-				continue;
-			/* to a campaign, on a little likeness; to another
-			 * small group, only on as much as step 2 asks */
-			double need = size[root[b]] >= SMALL ? ATTACH_COS :
-			    JOIN_COS;
-			if (size[root[a]] < SMALL && size[root[b]] >
-			    size[root[a]] && c >= need && c > bcos[a]) {
-				bcos[a] = c;
-				best[a] = b + 1;
+	/* the pairs of a key of one run, then of one shared by runs, which
+	 * count only where one machine sent both groups */
+	for (int w = 0; w < 2; w++) {
+		p = shared_pairs(keys[w].v, keys[w].n, &v, up, &np);
+		for (size_t k = 0; k < np; k++) {
+			bool apart = w == 1 && !ipsets_meet(&ips, p[2 * k],
+			    p[2 * k + 1]);
+			double c = cosine(&v, p[2 * k], p[2 * k + 1]);
+			for (int s = 0; s < 2; s++) {	/* each side in turn */
+				size_t a = p[2 * k + s], b = p[2 * k + 1 - s];
+				/* on a shared key, sent by other machines:
+				 * only to a campaign */
+				if (apart && size[root[b]] < SMALL)
+					continue;
+				/* to a campaign, on a little likeness; to
+				 * another small group, only on as much as
+				 * step 2 asks */
+				double need = size[root[b]] >= SMALL ?
+				    ATTACH_COS : JOIN_COS;
+				if (size[root[a]] < SMALL && size[root[b]] >
+				    size[root[a]] && c >= need &&
+				    c > bcos[a]) {
+					bcos[a] = c;
+					best[a] = b + 1;
+				}
 			}
 		}
+		free(p);
 	}
 	size_t *to = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *to);
 	for (size_t g = 0; g < v.ngroups; g++)
@@ -808,17 +852,15 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	free(to);
 	free(best);
 	free(bcos);
-	free(p);
 	free(root);
 	ipsets_free(&ips);
 	vecs_free(&v);
 	free(size);
-	free(strong);
-	free(shared);
 
 	for (size_t i = 0; i < n; i++)
 		id[i] = keyed[i] ? find(up, i) : NDR_NO_CAMPAIGN;
-	free(keys);
+	free(keys[0].v);
+	free(keys[1].v);
 	free(keyed);
 	free(ipk);
 	free(bc);
