@@ -17,6 +17,8 @@ tm() { tmux -L "ndrsweep-demo-$$-$nrun" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null' EXIT
 TM_TARGET=d WAIT_TENTHS=300
 . "$top/tests/tmux.inc.sh"
+# shown TEXT: the screen, as comments in the log (a failure explained)
+shown() { printf '%s\n' "$1" | sed 's/^/# /'; }
 # run KEYS...: the demo (a small mailbox), until scanned, then the keys;
 # sets $dir (the demo's folder, from its last line) and $status
 run() {
@@ -25,9 +27,11 @@ run() {
 	nrun=$((nrun + 1))
 	tm new-session -d -s d -x 120 -y 40 \
 	    "LANG=C.UTF-8 NDRSWEEP_SHARE='$top/share' '$nd' demo 0.05; echo EXIT=\$?; sleep 600"
-	wait_for "scanned at" || return 1
+	# the first demo of a run can start slowly (a sanitized build, a
+	# loaded machine: the CA, the mailbox, Dovecot's first start)
+	wait_for "scanned at" 900 || { shown "$out"; return 1; }
 	tm send-keys -t d "$@"
-	wait_for "EXIT=" 100 || return 1
+	wait_for "EXIT=" 300 || { shown "$out"; return 1; }
 	status=$(screen | sed -n 's/^EXIT=//p')
 	dir=$(screen | sed -n 's/.*server stopped, \(.*\) removed$/\1/p')
 }
@@ -66,7 +70,7 @@ tm kill-server 2>/dev/null
 nrun=$((nrun + 1))
 tm new-session -d -s d -x 80 -y 24 \
     "LANG=C.UTF-8 NDRSWEEP_SHARE='$top/share' '$nd' demo 0.05; echo EXIT=\$?; sleep 600"
-wait_for "scanned at"
+wait_for "scanned at" 900 || shown "$out"
 back=$(screen | sed -n 's/.*reports: \([0-9]*\) backscatter.*/\1/p')
 step() { if "${@:2}"; then ok "$1"; else not_ok "$1"; printf '%s\n' "$out" | sed 's/^/# /'; fi; }
 step "newcomer: the overview counts the backscatter ($back)" test -n "$back"
