@@ -66,8 +66,11 @@ db.executemany("INSERT INTO messages(folder, uid, message_id, date, size, "
                "kind, flags, report) VALUES (?,?,?,?,?,?,?,?)", msgs)
 db.executemany("INSERT INTO evidence(folder, uid, kind, form, date, "
                "rcpts, nrcpts, mta, orig_mid, orig_from, orig_sender, "
-               "subject, verdict, score, signals, campaign) VALUES "
-               "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", evs)
+               "subject) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+               [e[:12] for e in evs])
+db.executemany("INSERT INTO verdicts(folder, uid, verdict, score, signals, "
+               "campaign) VALUES (?,?,?,?,?,?)",
+               [e[:2] + e[12:] for e in evs])
 db.executemany("INSERT INTO campaigns(id, size, first_seen, last_seen, "
                "subject, forged, mtas, links, backscatter) VALUES "
                "(?,?,?,?,?,?,?,?,?)", camps)

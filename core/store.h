@@ -30,7 +30,7 @@ struct store_msg {
 	bool		 unreadable;	/* the server could not give it */
 };
 
-#define STORE_SCHEMA	11
+#define STORE_SCHEMA	12
 
 /*
  * Open (creating it and its folder) the store at path: WAL, a busy

@@ -207,6 +207,8 @@ store_msg_move(struct store *st, const char *from, uint32_t uid,
 	static const char defer[] = "PRAGMA defer_foreign_keys = ON",
 	    move_ev[] = "UPDATE OR REPLACE evidence SET folder = ?, uid = ? "
 	    "WHERE folder = ? AND uid = ?",
+	    move_v[] = "UPDATE OR REPLACE verdicts SET folder = ?, uid = ? "
+	    "WHERE folder = ? AND uid = ?",
 	    move_msg[] = "UPDATE OR REPLACE messages SET folder = ?, uid = ? "
 	    "WHERE folder = ? AND uid = ?";
 	/* once a transaction: setting the pragma expires every prepared
@@ -222,8 +224,9 @@ store_msg_move(struct store *st, const char *from, uint32_t uid,
 		st->fk_deferred = !sqlite3_get_autocommit(st->db);
 		rc = 0;
 	}
-	for (int k = 0; k < 2 && rc == 0; k++) {
-		if ((s = st_cached(st, k ? move_ev : move_msg)) == NULL)
+	static const char *const move[] = { move_msg, move_ev, move_v };
+	for (size_t k = 0; k < sizeof move / sizeof *move && rc == 0; k++) {
+		if ((s = st_cached(st, move[k])) == NULL)
 			return -1;
 		sqlite3_bind_int64(s, 1, t.id);
 		sqlite3_bind_int64(s, 2, new_uid);
@@ -264,10 +267,11 @@ store_each_candidate(struct store *st, const char *quarantine,
     candidate_fn *fn, void *arg)
 {
 	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid, m.message_id, "
-	    "e.verdict, e.score, e.campaign, e.tokens FROM evidence e JOIN "
+	    "v.verdict, v.score, v.campaign, e.tokens FROM evidence e JOIN "
+	    "verdicts v ON v.folder = e.folder AND v.uid = e.uid JOIN "
 	    "messages m ON m.folder = e.folder AND m.uid = e.uid JOIN folders f "
-	    "ON f.id = e.folder WHERE f.name != ?1 AND ((e.verdict = "
-	    "'backscatter' AND e.score >= ?2) OR (?3 AND e.verdict = 'unsure')) "
+	    "ON f.id = e.folder WHERE f.name != ?1 AND ((v.verdict = "
+	    "'backscatter' AND v.score >= ?2) OR (?3 AND v.verdict = 'unsure')) "
 	    "AND (m.flags IS NULL OR instr(m.flags, '$NdrKept') = 0) AND NOT "
 	    "EXISTS (SELECT 1 FROM journal j WHERE j.action = 'keep' AND "
 	    "j.state = 'done' AND j.folder = f.name AND j.uid = m.uid AND "
@@ -311,10 +315,11 @@ store_each_quarantined(struct store *st, const char *quarantine,
 	/* what was moved to the quarantine and is still there (in the
 	 * store's view): the latest action on it was the quarantine */
 	return st_rows(st, st_prepare(st, "SELECT j.id, j.origin, j.dest_uid, "
-	    "j.dest_uidvalidity, j.message_id, j.done_at, e.verdict, e.score, "
-	    "e.campaign, e.subject, e.tokens FROM journal j JOIN folders f ON "
+	    "j.dest_uidvalidity, j.message_id, j.done_at, v.verdict, v.score, "
+	    "v.campaign, e.subject, e.tokens FROM journal j JOIN folders f ON "
 	    "f.name = j.dest LEFT JOIN evidence e ON e.folder = f.id AND "
-	    "e.uid = j.dest_uid WHERE j.action = 'quarantine' AND j.state = "
+	    "e.uid = j.dest_uid LEFT JOIN verdicts v ON v.folder = f.id AND "
+	    "v.uid = j.dest_uid WHERE j.action = 'quarantine' AND j.state = "
 	    "'done' AND j.dest = ?1 AND j.dest_uid IS NOT NULL AND NOT EXISTS "
 	    "(SELECT 1 FROM journal k WHERE k.folder = j.dest AND k.uid = "
 	    "j.dest_uid AND k.uidvalidity = j.dest_uidvalidity AND k.id > j.id "

@@ -219,10 +219,10 @@ int
 store_each_msg(struct store *st, bool reports_only, msg_fn *fn, void *arg)
 {
 	return st_rows(st, st_prepare(st, "SELECT f.name, m.uid, "
-	    "m.message_id, m.kind, m.report, m.size, m.unreadable, e.verdict, "
-	    "e.score, e.signals, e.campaign FROM messages m JOIN folders f ON "
-	    "f.id = m.folder LEFT JOIN evidence e ON e.folder = m.folder AND "
-	    "e.uid = m.uid WHERE ?1 = 0 OR m.kind != 'other' OR m.unreadable "
+	    "m.message_id, m.kind, m.report, m.size, m.unreadable, v.verdict, "
+	    "v.score, v.signals, v.campaign FROM messages m JOIN folders f ON "
+	    "f.id = m.folder LEFT JOIN verdicts v ON v.folder = m.folder AND "
+	    "v.uid = m.uid WHERE ?1 = 0 OR m.kind != 'other' OR m.unreadable "
 	    "ORDER BY f.name, m.uid", "b", reports_only), msg_row,
 	    ST_EACH(fn, arg));
 }

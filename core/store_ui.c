@@ -45,11 +45,12 @@ item_row(sqlite3_stmt *s, void *arg)
  * keep decisions joined; a WHERE and an ORDER BY follow. */
 #define ITEM_SELECT "SELECT f.name, m.uid, m.message_id, " \
 	"coalesce(nullif(e.date, 0), m.date), m.kind, e.rcpts, " \
-	"e.reason, e.status, e.verdict, " \
-	"e.score, e.campaign, e.subject, coalesce(e.orig_from, " \
+	"e.reason, e.status, v.verdict, " \
+	"v.score, v.campaign, e.subject, coalesce(e.orig_from, " \
 	"e.orig_sender), e.mta, (instr(coalesce(m.flags, ''), '$NdrKept') " \
 	"> 0 OR k.kf IS NOT NULL) FROM evidence e JOIN messages m ON " \
-	"m.folder = e.folder AND m.uid = e.uid JOIN folders f ON f.id = " \
+	"m.folder = e.folder AND m.uid = e.uid LEFT JOIN verdicts v ON " \
+	"v.folder = e.folder AND v.uid = e.uid JOIN folders f ON f.id = " \
 	"e.folder LEFT JOIN (SELECT DISTINCT folder AS kf, uid AS ku FROM " \
 	"journal WHERE action = 'keep' AND state = 'done') k ON k.kf = " \
 	"f.name AND k.ku = m.uid "
@@ -134,7 +135,8 @@ detail_rows(struct store *st, const char *sql, const char *folder,
 
 #define DETAIL_JOIN \
 	" FROM messages m JOIN folders f ON f.id = m.folder" \
-	" LEFT JOIN evidence e ON e.folder = m.folder AND e.uid = m.uid"
+	" LEFT JOIN evidence e ON e.folder = m.folder AND e.uid = m.uid" \
+	" LEFT JOIN verdicts v ON v.folder = m.folder AND v.uid = m.uid"
 #define DETAIL_WHERE	" WHERE f.name = ?1 AND m.uid = ?2"
 
 int
@@ -169,13 +171,13 @@ store_item_detail(struct store *st, const char *folder, uint32_t uid,
 		    "'$.original.received') r" DETAIL_WHERE },
 		{ "excerpt", "SELECT e.excerpt" DETAIL_JOIN DETAIL_WHERE
 		    " AND e.excerpt IS NOT NULL AND e.excerpt != ''" },
-		{ "verdict", "SELECT e.verdict, printf('%.2f', e.score), "
-		    "e.campaign" DETAIL_JOIN DETAIL_WHERE " AND e.verdict IS NOT "
+		{ "verdict", "SELECT v.verdict, printf('%.2f', v.score), "
+		    "v.campaign" DETAIL_JOIN DETAIL_WHERE " AND v.verdict IS NOT "
 		    "NULL" },
 		{ "signal", "SELECT json_extract(g.value, '$.name'), "
 		    "printf('%+.2f', json_extract(g.value, '$.weight')), "
 		    "json_extract(g.value, '$.evidence')" DETAIL_JOIN ", json_each("
-		    "CASE WHEN json_valid(e.signals) THEN e.signals ELSE '[]' END) "
+		    "CASE WHEN json_valid(v.signals) THEN v.signals ELSE '[]' END) "
 		    "g" DETAIL_WHERE },
 	};
 	int found = 0;

@@ -79,14 +79,15 @@ store_evidence_load_some(struct store *st, bool unjudged,
 	*n = 0;
 	/* unjudged: what a scan brought since the last judging, and the
 	 * latest 3,000 judged for the campaigns they are of */
-	char sql[512];
+	char sql[1024];
 	snprintf(sql, sizeof sql, "SELECT folder, uid, kind, form, date, "
 	    "report_to, rcpts, nrcpts, mta, orig_mid, orig_from, orig_sender, "
-	    "orig_date, subject, received, links, simhash, excerpt, verdict, "
-	    "score, signals, campaign, tokens FROM evidence %s ORDER BY "
-	    "folder, uid", unjudged ? "WHERE verdict IS NULL OR (folder, uid) "
-	    "IN (SELECT folder, uid FROM evidence WHERE verdict IS NOT NULL "
-	    "ORDER BY date DESC LIMIT 3000)" : "");
+	    "orig_date, subject, received, links, simhash, excerpt, v.verdict, "
+	    "v.score, v.signals, v.campaign, tokens FROM evidence e LEFT JOIN "
+	    "verdicts v USING (folder, uid) %s ORDER BY folder, uid", unjudged ?
+	    "WHERE v.verdict IS NULL OR (folder, uid) IN (SELECT folder, uid "
+	    "FROM evidence JOIN verdicts USING (folder, uid) ORDER BY date "
+	    "DESC LIMIT 3000)" : "");
 	if (sqlite3_prepare_v2(st->db, sql,
 	    -1, &s, NULL) != SQLITE_OK)
 		return st_fail(st, "store");
@@ -248,8 +249,9 @@ int
 store_campaign_subjects(struct store *st, int64_t campaign,
     int (*fn)(const char *subject, void *), void *arg)
 {
-	return st_rows(st, st_prepare(st, "SELECT subject FROM evidence WHERE "
-	    "campaign = ?1 AND subject IS NOT NULL AND subject != ''", "i",
+	return st_rows(st, st_prepare(st, "SELECT subject FROM evidence JOIN "
+	    "verdicts v USING (folder, uid) WHERE v.campaign = ?1 AND subject IS "
+	    "NOT NULL AND subject != ''", "i",
 	    campaign), subject_row, ST_EACH(fn, arg));
 }
 
@@ -258,7 +260,7 @@ store_campaign_received(struct store *st, int64_t campaign,
     int (*fn)(const char *received, void *), void *arg)
 {
 	return st_rows(st, st_prepare(st, "SELECT received FROM evidence "
-	    "WHERE campaign = ?1 AND received IS NOT NULL AND received != ''",
+	    "JOIN verdicts v USING (folder, uid) WHERE v.campaign = ?1 AND received IS NOT NULL AND received != ''",
 	    "i", campaign), subject_row, ST_EACH(fn, arg));
 }
 
@@ -267,7 +269,8 @@ store_legit_subjects(struct store *st, int (*fn)(const char *subject, void *),
     void *arg)
 {
 	return st_rows(st, st_prepare(st, "SELECT DISTINCT subject FROM "
-	    "evidence WHERE verdict = 'legit' AND subject IS NOT NULL AND "
+	    "evidence JOIN verdicts v USING (folder, uid) WHERE v.verdict = "
+	    "'legit' AND subject IS NOT NULL AND "
 	    "subject != ''", NULL), subject_row, ST_EACH(fn, arg));
 }
 
@@ -298,8 +301,8 @@ store_verdict_counts(struct store *st, int64_t *legit, int64_t *backscatter,
 	int step;
 
 	*legit = *backscatter = *unsure = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT verdict, count(*) FROM evidence "
-	    "WHERE verdict IS NOT NULL GROUP BY verdict", -1, &s, NULL) !=
+	if (sqlite3_prepare_v2(st->db, "SELECT verdict, count(*) FROM verdicts "
+	    "GROUP BY verdict", -1, &s, NULL) !=
 	    SQLITE_OK)
 		return st_fail(st, "store");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {

@@ -124,6 +124,7 @@ START_TEST(test_schema7_gains_typed_columns)
 	    "ALTER TABLE evidence DROP COLUMN status; "
 	    "DROP INDEX journal_msg; DROP INDEX messages_folder; "
 	    "DROP INDEX messages_unreadable; "
+	    "DROP TRIGGER evidence_gone; DROP TABLE verdicts; "
 	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = open_store();
@@ -294,6 +295,78 @@ START_TEST(test_expunged_and_uidvalidity)
 }
 END_TEST
 
+/* the verdict of (folder, uid) as the judge loads it; NULL: none */
+static char *
+verdict_of(struct store *st, int64_t folder, uint32_t uid)
+{
+	struct store_judged *j;
+	size_t n;
+	char *v = NULL;
+
+	ck_assert_int_eq(store_evidence_load(st, &j, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (j[i].folder == folder && j[i].uid == uid && j[i].verdict)
+			v = strdup(j[i].verdict);
+	store_judged_free(j, n);
+	return v;
+}
+
+static int64_t
+verdict_rows(void)
+{
+	return pragma_int("SELECT count(*) FROM verdicts");
+}
+
+/* Verdicts are kept apart from the evidence (schema 12) but go with it:
+ * new evidence for a message is judged again, an expunged report takes
+ * its verdict, a moved one carries it. */
+START_TEST(test_verdict_follows_its_evidence)
+{
+	struct store *st = open_store();
+	struct store_folder f, q;
+	struct store_msg m = { .kind = "bounce" };
+	struct ndr_evidence e = { .kind = NDR_KIND_BOUNCE, .subject = "s" };
+	char *v;
+
+	store_folder(st, "INBOX", &f);
+	store_folder(st, "Quarantine", &q);
+	store_begin(st);
+	for (uint32_t u = 1; u <= 3; u++) {
+		m.uid = u;
+		store_msg_put(st, f.id, &m);
+		ck_assert_int_eq(store_evidence_put(st, f.id, u, &e), 0);
+		ck_assert_int_eq(store_verdict_put(st, f.id, u, "backscatter",
+		    0.97, "[]", 1), 0);
+	}
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(verdict_rows(), 3);
+	/* read again (new evidence): no verdict until judged again */
+	store_begin(st);
+	ck_assert_int_eq(store_evidence_put(st, f.id, 1, &e), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_ptr_null(verdict_of(st, f.id, 1));
+	ck_assert_int_eq(verdict_rows(), 2);
+	/* 2 expunged: its verdict gone with it */
+	const uint32_t left[] = { 1, 3 };
+	size_t gone, judged, nmissing;
+	uint32_t missing[2];
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, left, 2, &gone,
+	    &judged, missing, &nmissing), 0);
+	ck_assert_int_eq(gone, 1);
+	ck_assert_int_eq(verdict_rows(), 1);
+	/* 3 moved to the quarantine as its UID 7: the verdict follows */
+	store_begin(st);
+	ck_assert_int_eq(store_msg_move(st, "INBOX", 3, "Quarantine", 5, 7), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_ptr_null(verdict_of(st, f.id, 3));
+	ck_assert_ptr_nonnull(v = verdict_of(st, q.id, 7));
+	ck_assert_str_eq(v, "backscatter");
+	free(v);
+	ck_assert_int_eq(verdict_rows(), 1);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_default_path_follows_xdg)
 {
 	char *p;
@@ -427,5 +500,6 @@ CHECK_MAIN_CASES("store",
 	    test_empty_store_refused_not_started_afresh,
 	    test_damaged_store_refused,
 	    test_folder_state_and_messages_persist,
-	    test_expunged_and_uidvalidity, test_default_path_follows_xdg,
+	    test_expunged_and_uidvalidity, test_verdict_follows_its_evidence,
+	    test_default_path_follows_xdg,
 	    test_sent_index, test_another_connections_commit_is_seen), setup, teardown, 0 });

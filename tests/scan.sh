@@ -306,9 +306,9 @@ out=$("$nd" report --messages --config "$cf" 2>&1 | grep '<body-2@')
 # once what verdicts are made of changes (here own_relays), it judges again
 db=$XDG_DATA_HOME/ndrsweep/bodies.db
 spoil() { python3 -c 'import sqlite3, sys
-d = sqlite3.connect(sys.argv[1]); d.execute("UPDATE evidence SET score = 0.123"); d.commit()' "$db"; }
+d = sqlite3.connect(sys.argv[1]); d.execute("UPDATE verdicts SET score = 0.123"); d.commit()' "$db"; }
 scores() { python3 -c 'import sqlite3, sys
-d = sqlite3.connect(sys.argv[1]); print(d.execute("SELECT count(*) FROM evidence WHERE score = 0.123").fetchone()[0])' "$db"; }
+d = sqlite3.connect(sys.argv[1]); print(d.execute("SELECT count(*) FROM verdicts WHERE score = 0.123").fetchone()[0])' "$db"; }
 spoil
 out=$("$nd" scan --config "$cf" 2>&1)
 [[ $out == "bodies: 2 folders, "*"(0 new)"*"bodies: 0 legitimate, 3 backscatter, 0 unsure"* ]] &&
