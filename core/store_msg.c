@@ -115,15 +115,21 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
     size_t n, size_t *dropped, size_t *judged, uint32_t *missing,
     size_t *nmissing)
 {
+	/* the stored UIDs from the folder's index alone (its keys): the
+	 * table's rows hold each message's report, and reading them all
+	 * was 0.14 s of a 100,000-message rescan; a row is read only for
+	 * the messages that went (was it a report?) */
 	static const char *const sql[] = {
-		"SELECT uid, kind != 'other' OR unreadable FROM messages WHERE "
+		"SELECT uid FROM messages INDEXED BY messages_folder WHERE "
 		"folder = ? ORDER BY uid",
-		"DELETE FROM messages WHERE folder = ? AND uid = ?",
+		"DELETE FROM messages WHERE folder = ? AND uid = ? RETURNING "
+		"kind != 'other' OR unreadable",
 		"DELETE FROM sent WHERE folder = ? AND uid = ?",
 	};
 	sqlite3_stmt *s[3] = { NULL, NULL, NULL };
-	size_t i = 0, gone = 0, miss = 0, weighed = 0;
-	int rc = 0;
+	size_t i = 0, gone = 0, miss = 0, weighed = 0, ndrop = 0, cap = 0;
+	uint32_t *drop = NULL;
+	int rc = 0, step;
 
 	for (int k = 0; k < 3; k++) {
 		if (sqlite3_prepare_v2(st->db, sql[k], -1, &s[k], NULL) !=
@@ -134,8 +140,9 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 		sqlite3_bind_int64(s[k], 1, folder);
 	}
 	/* one walk of the stored UIDs against the sorted list: stored and
-	 * not listed are dropped, listed and not stored are missing */
-	while (sqlite3_step(s[0]) == SQLITE_ROW) {
+	 * not listed are dropped (once the walk is done), listed and not
+	 * stored are missing */
+	while ((step = sqlite3_step(s[0])) == SQLITE_ROW) {
 		uint32_t uid = (uint32_t)sqlite3_column_int64(s[0], 0);
 		for (; i < n && uids[i] < uid; i++)
 			if (missing)
@@ -144,11 +151,26 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 			i++;
 			continue;
 		}
-		bool report = sqlite3_column_int(s[0], 1) != 0;
+		if (ndrop == cap) {
+			cap = cap ? cap * 2 : 64;
+			drop = xreallocarray(drop, cap, sizeof *drop);
+		}
+		drop[ndrop++] = uid;
+	}
+	if (step != SQLITE_DONE) {
+		rc = st_fail(st, "store");
+		goto out;
+	}
+	for (; missing && i < n; i++)
+		missing[miss++] = uids[i];
+	for (size_t d = 0; d < ndrop; d++) {
+		bool report = false;
 		for (int k = 1; k < 3; k++) {
 			sqlite3_reset(s[k]);
-			sqlite3_bind_int64(s[k], 2, uid);
-			if (sqlite3_step(s[k]) != SQLITE_DONE) {
+			sqlite3_bind_int64(s[k], 2, drop[d]);
+			while ((step = sqlite3_step(s[k])) == SQLITE_ROW)
+				report |= sqlite3_column_int(s[k], 0) != 0;
+			if (step != SQLITE_DONE) {
 				rc = st_fail(st, "store");
 				goto out;
 			}
@@ -158,11 +180,10 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 		gone++;
 		weighed += report;
 	}
-	for (; missing && i < n; i++)
-		missing[miss++] = uids[i];
 out:
 	for (int k = 0; k < 3; k++)
 		sqlite3_finalize(s[k]);
+	free(drop);
 	if (dropped)
 		*dropped = gone;
 	if (judged)

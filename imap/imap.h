@@ -79,6 +79,7 @@ struct imap_conn {
 	bool		 logindisabled, auth_plain, esearch;
 	char		 separator;	/* the hierarchy separator, once listed */
 	bool		 broken;	/* out of step: dropped, never talked to */
+	bool		 leaving;	/* LOGOUT sent, its answer not read */
 	int		 slot;		/* the guard's (guard.c) + 1; 0: none */
 	/* opens the session again after it dropped (set by the caller) */
 	int		(*reopen)(struct imap_conn *, void *arg, char *err,
@@ -97,6 +98,10 @@ struct imap_conn {
 int	imap_open(const struct ndr_account *, const char *password,
 	    struct imap_conn *, char *err, size_t errlen);
 void	imap_close(struct imap_conn *);
+/* LOGOUT sent now, its answer read by imap_close(): its round trip goes
+ * by while the caller works on (the judging after a scan). Nothing more
+ * is asked on the session. */
+void	imap_leave(struct imap_conn *);
 /* Drop the session (no LOGOUT) and open it again, within the run's
  * bounds: no more after the server failed to answer in time or in size,
  * nor after 100 reconnections (-2, the line in err saying so: the error

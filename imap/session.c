@@ -443,6 +443,7 @@ bool
 imap_usable(struct imap_conn *c)
 {
 	return c->s != NULL && c->s->imap_stream != NULL && !c->broken &&
+	    !c->leaving &&
 	    guard_why(c->s->imap_stream) == NULL;
 }
 
@@ -463,9 +464,40 @@ imap_break(struct imap_conn *c, const char *why)
 }
 
 void
+imap_leave(struct imap_conn *c)
+{
+	static const char cmd[] = "z LOGOUT\r\n";
+
+	if (!imap_usable(c))
+		return;
+	if (mailstream_write(c->s->imap_stream, cmd, sizeof cmd - 1) !=
+	    (ssize_t)(sizeof cmd - 1) || mailstream_flush(c->s->imap_stream)
+	    != 0) {
+		imap_break(c, "connection lost");
+		return;
+	}
+	c->leaving = true;
+}
+
+void
 imap_close(struct imap_conn *c)
 {
-	if (imap_usable(c)) {
+	if (c->leaving && !c->broken && c->s && c->s->imap_stream &&
+	    guard_why(c->s->imap_stream) == NULL) {
+		/* the answer to imap_leave()'s LOGOUT (BYE, then "z OK"),
+		 * within the session's timeout, so that the server ends
+		 * the session as asked rather than on a dropped line */
+		for (int i = 0; i < 16; i++) {
+			char *l = mailimap_read_line(c->s);
+			if (l == NULL || strncmp(l, "z ", 2) == 0)
+				break;
+		}
+		/* closed here: mailimap_free() would send a LOGOUT of its
+		 * own on a stream still open, and wait for its answer */
+		guard_stream_set(c->slot - 1, NULL);
+		mailstream_close(c->s->imap_stream);
+		c->s->imap_stream = NULL;
+	} else if (imap_usable(c)) {
 		/* LOGOUT closes and frees the stream: the watchdog stops
 		 * looking at it first (its deadline still holds) */
 		guard_stream_set(c->slot - 1, NULL);

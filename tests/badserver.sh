@@ -15,7 +15,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-n=18
+n=19
 plan $n
 need $n dovecot dovecot-imapd
 need $n python3 python3
@@ -214,14 +214,29 @@ for m in pass nocaps; do
 	asked=$(grep -c '^saw CAPABILITY' "$DC_DIR/hostile.out")
 	examined=$(grep -c '^saw EXAMINE' "$DC_DIR/hostile.out")
 	es=$(grep -c '^saw SEARCH RETURN' "$DC_DIR/hostile.out")
+	# each scan sends its LOGOUT before the judging and reads the
+	# answer after: one a scan, and each session logged out as asked
+	lo=$(grep -c '^saw LOGOUT' "$DC_DIR/hostile.out")
 	want=0 wes=1
 	[ "$m" = nocaps ] && want=4 wes=0
 	[ "$rc" = 0 ] && [ "$rc2" = 0 ] && [ "$asked" = "$want" ] &&
-	    [ "$examined" -ge 1 ] && [ "$es" = "$wes" ] &&
+	    [ "$examined" -ge 1 ] && [ "$es" = "$wes" ] && [ "$lo" = 2 ] &&
 	    [[ $out2 == *"1 gone from the server"* ]] &&
-	    ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), the expunge learnt" ||
-	    not_ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), the expunge learnt (exit $rc $rc2: $out2)"
+	    ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), the expunge learnt" ||
+	    not_ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), the expunge learnt (exit $rc $rc2: $out2)"
 done
+# a LOGOUT never answered: the scan's work is kept and said (exit 0), the
+# wait for the answer bounded by the account's timeout (5 s here)
+config "$hport"
+echo "timeout = 5" >>"$DC_DIR/config"
+hostile silent LOGOUT
+/usr/bin/time -f "%e" -o "$DC_DIR/time" "$nd" scan --config "$DC_DIR/config" >"$DC_DIR/out" 2>&1
+rc=$?
+unhostile
+secs=$(tail -1 "$DC_DIR/time")
+[ "$rc" = 0 ] && [ "${secs%.*}" -lt 20 ] && grep -q "^t: [0-9]* folders" "$DC_DIR/out" &&
+    ok "LOGOUT never answered: the scan done and said, exit 0, ${secs}s" ||
+    not_ok "LOGOUT never answered: the scan done and said, exit 0 (exit $rc, ${secs}s: $(cat "$DC_DIR/out"))"
 # an ESEARCH that lists every UID there can be: refused in one line, not
 # 16 GB of UIDs; the store keeps what it had
 da expunge -u "$DC_USER" mailbox INBOX uid "$(da search -u "$DC_USER" mailbox INBOX all | head -1 | awk '{print $2}')"

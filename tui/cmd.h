@@ -168,10 +168,12 @@ int	account_judge_apart(struct account_ctx *, bool whole,
  * Scan the account's folders on an open session, then judge the store
  * (quick: only the reports not judged yet, no campaigns made again: a
  * watch round). Errors on stderr, one line each; quiet: no progress
- * line. EXIT_OK, EXIT_PARTIAL (some folder failed) or EXIT_SERVER.
+ * line; leave: the session is not needed after the folders (imap_leave()
+ * before the judging). EXIT_OK, EXIT_PARTIAL (some folder failed) or
+ * EXIT_SERVER.
  */
 int	scan_session(struct account_ctx *, struct imap_conn *, const char *pw,
-	    bool quiet, bool quick, struct imap_scan_stats *,
+	    bool quiet, bool quick, bool leave, struct imap_scan_stats *,
 	    struct ndr_judge_stats *);
 
 /* Replace control characters so hostile text cannot drive the terminal. */

@@ -133,7 +133,7 @@ clean_connect(struct account_ctx *ctx, struct imap_conn *c, char **pw,
 		ndr_log(NDR_LOG_INFO, "%s: settled an interrupted run: %u done, %u not "
 		    "sent, %u gone, %u copied", a->name, rs.done, rs.dropped,
 		    rs.vanished, rs.copied);
-	return scan_session(ctx, c, *pw, true, false, &ss, &js);
+	return scan_session(ctx, c, *pw, true, false, false, &ss, &js);
 }
 
 /* What was done, or would be (dry run). */

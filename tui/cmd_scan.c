@@ -132,7 +132,7 @@ reopen(struct imap_conn *c, void *arg, char *err, size_t errlen)
 
 int
 scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
-    bool quiet, bool quick, struct imap_scan_stats *stats,
+    bool quiet, bool quick, bool leave, struct imap_scan_stats *stats,
     struct ndr_judge_stats *js)
 {
 	const struct ndr_account *a = ctx->a;
@@ -191,6 +191,10 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 		}
 	if (prog.shown)
 		ndr_log(NDR_LOG_PROGRESS, "%s", "");	/* the line cleared */
+	/* a round trip less over a long link: the LOGOUT travels while
+	 * the store is judged */
+	if (leave)
+		imap_leave(c);
 	/* judged again: the Sent index or the configuration may have
 	 * changed, not only the reports (unless nothing did); apart
 	 * (watch), with no checkpoint thread at work when it forks */
@@ -260,7 +264,7 @@ scan_run(int argc, char **argv)
 		ndr_log(NDR_LOG_ERROR, "%s", err);
 		goto out;
 	}
-	rc = scan_session(&ctx, &c, pw, false, false, &stats, &js);
+	rc = scan_session(&ctx, &c, pw, false, false, true, &stats, &js);
 	if (stats.folders == 0 && rc == EXIT_SERVER)
 		goto out;
 	printf("%s: %u folder%s, %u messages (%u new): %u bounces, %u delays, "

@@ -186,7 +186,7 @@ round_once(struct watch *w)
 	int64_t now = (int64_t)time(NULL);
 	bool whole = now - w->judged >= w->interval;
 	double t0 = secs();
-	rc = scan_session(&w->ctx, &w->c, w->pw, true, true, &ss, &js);
+	rc = scan_session(&w->ctx, &w->c, w->pw, true, true, false, &ss, &js);
 	if (whole && (rc == EXIT_OK || rc == EXIT_PARTIAL) &&
 	    judge_whole(w) == 0)
 		w->judged = now;

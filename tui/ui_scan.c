@@ -82,7 +82,7 @@ ui_scan_main(void *arg)
 	}
 	ss.progress = scan_progress;
 	ss.progress_arg = u;
-	int rc = scan_session(&t, &c, u->pw, true, false, &ss, &js);
+	int rc = scan_session(&t, &c, u->pw, true, false, true, &ss, &js);
 	time_t now = time(NULL);
 	struct tm tm;
 	char hm[16];
