@@ -374,6 +374,48 @@ widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
 	rc->diagnostic = squeeze(t + b, n);
 }
 
+/*
+ * A recipient with no code in the region may be named again after it, in
+ * a section of its own (Exchange's "Diagnostic information for
+ * administrators": the address, then "Remote Server returned '<#5.1.1
+ * smtp;550 ...>'", in plain text or HTML): its line there and the two
+ * after it, when they hold a code, are its diagnostic.
+ */
+static void
+later_diag(const struct msg *m, struct ndr_rcpt *rc, size_t e)
+{
+	const char *t = m->text.s, *end = m->text.s + m->text.len, *at;
+	size_t alen;
+
+	if (rc->address == NULL || has_code(rc->diagnostic) || e >= m->text.len)
+		return;
+	alen = strlen(rc->address);
+	for (const char *from = t + e; from < end &&
+	    (at = ci_find(from, (size_t)(end - from), rc->address)) != NULL;
+	    from = at + alen) {
+		/* the address itself, not the tail of a longer one */
+		if (at > t && (isalnum((unsigned char)at[-1]) ||
+		    strchr("._%+-", at[-1])))
+			continue;
+		const char *ls = at, *le = at;
+		while (ls > t + e && ls[-1] != '\n')
+			ls--;
+		for (int k = 0; k < 3 && le < end; k++) {
+			const char *nl = memchr(le, '\n', (size_t)(end - le));
+			le = nl ? nl + 1 : end;
+		}
+		size_t n = (size_t)(le - ls) > DIAG_MAX ? DIAG_MAX :
+		    (size_t)(le - ls);
+		char *d = squeeze(ls, n);
+		if (has_code(d)) {
+			free(rc->diagnostic);
+			rc->diagnostic = d;
+			return;
+		}
+		free(d);
+	}
+}
+
 /* "There was an error delivering your mail to <a@b>.": the first address
  * in the report that is not the sender's nor a daemon's. */
 static void
@@ -516,6 +558,8 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 	 * region: the transcript or explanation that follows its line. */
 	if (r->nrcpts == before + 1 && e > b)
 		widen_diag(m, &r->rcpts[before], b, e);
+	for (size_t k = before; k < r->nrcpts; k++)
+		later_diag(m, &r->rcpts[k], e);
 	if (r->nrcpts > before && r->kind == NDR_KIND_OTHER)
 		r->kind = (lay && lay->delay) || text_is_delay(m) ?
 		    NDR_KIND_DELAY : NDR_KIND_BOUNCE;

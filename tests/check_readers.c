@@ -428,6 +428,48 @@ START_TEST(test_expired_by_its_network_cause)
 }
 END_TEST
 
+/* An HTML-only Exchange NDR: the recipients listed at the top, each one's
+ * code only in "Diagnostic information for administrators", HTML-escaped
+ * ("&lt;#5.1.1 smtp;550 ...&gt;"): each gets its own, markup and entities
+ * out of the diagnostic. */
+START_TEST(test_html_ndr_codes_in_the_admin_section)
+{
+	static const char msg[] =
+	    "From: Mail Delivery System <postmaster@gw.far.example>\n"
+	    "To: ann@near.example\n"
+	    "Subject: Undeliverable message\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: text/html; charset=us-ascii\n\n"
+	    "<html><body><p>Delivery has failed to these recipients or "
+	    "groups:</p>\n<p><a href=\"mailto:bob@far.example\">"
+	    "bob@far.example</a><br>\n<a href=\"mailto:cy@far.example\">"
+	    "cy@far.example</a></p>\n"
+	    "<p>Diagnostic information for administrators:</p>\n"
+	    "<p>Generating server: gw.far.example</p>\n"
+	    "<p>bob@far.example<br>\nRemote Server returned '&lt;#5.1.1 "
+	    "smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound; not found&gt;'</p>\n"
+	    "<p>cy@far.example<br>\nRemote Server returned '&lt;#5.2.2 "
+	    "smtp;552 5.2.2 Mailbox full&gt;'</p>\n</body></html>\n";
+	struct ndr_report *r = read_text(msg);
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 2);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.1.1");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ck_assert_str_eq(rcpt(r, 1)->address, "cy@far.example");
+	ck_assert_str_eq(rcpt(r, 1)->status, "5.2.2");
+	ck_assert_int_eq(rcpt(r, 1)->reason, NDR_R_MAILBOXFULL);
+	for (int i = 0; i < 2; i++) {
+		const char *d = rcpt(r, i)->diagnostic;
+		ck_assert_ptr_nonnull(d);
+		ck_assert_msg(strstr(d, "&lt;") == NULL && strstr(d, "<p") ==
+		    NULL, "%s", d);
+	}
+	ndr_report_free(&r);
+}
+END_TEST
+
 CHECK_MAIN_CASES("readers",
 	{ "families", TESTS(test_postfix_dsn_multiple_recipients_keep_order,
 	    test_postfix_full_original_is_read,
@@ -447,4 +489,5 @@ CHECK_MAIN_CASES("readers",
 	    test_summary_of_the_original_is_not_a_recipient,
 	    test_summary_block_is_not_the_original,
 	    test_error_above_message_details,
-	    test_expired_by_its_network_cause), NULL, NULL, 0 });
+	    test_expired_by_its_network_cause,
+	    test_html_ndr_codes_in_the_admin_section), NULL, NULL, 0 });
