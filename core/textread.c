@@ -135,6 +135,26 @@ find_line_with(const char *lower, size_t b, size_t e, const char *const *marks,
 	return i;
 }
 
+/*
+ * Where a footer starts in lower[b, e): a signature's "-- " line, or
+ * the line of underscores a list manager (Mailman) writes above its own:
+ * the list's address and pages there are no recipients of the report.
+ */
+static size_t
+footer_at(const char *lower, size_t b, size_t e)
+{
+	for (size_t i = b; i < e; ) {
+		const char *nl = memchr(lower + i, '\n', e - i);
+		size_t le = nl ? (size_t)(nl - lower) : e, n = le - i;
+		if (n == 3 && memcmp(lower + i, "-- ", 3) == 0)
+			return i;
+		if (n >= 30 && strspn(lower + i, "_") == n)
+			return i;
+		i = le + 1;
+	}
+	return (size_t)-1;
+}
+
 void
 text_region(const struct msg *m, const struct text_layout *lay, size_t *b,
     size_t *e)
@@ -150,6 +170,8 @@ text_region(const struct msg *m, const struct text_layout *lay, size_t *b,
 	if (lay && lay->stop &&
 	    (x = find_line_with(m->lower, *b, *e, lay->stop, false)) !=
 	    (size_t)-1)
+		*e = x;
+	if ((x = footer_at(m->lower, *b, *e)) != (size_t)-1)
 		*e = x;
 }
 

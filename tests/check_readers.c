@@ -470,6 +470,58 @@ START_TEST(test_html_ndr_codes_in_the_admin_section)
 }
 END_TEST
 
+/* A report on mail sent through a list, with the list's footer below a
+ * signature line or Mailman's underscores: the list's address there is
+ * no failed recipient. */
+START_TEST(test_list_footer_is_not_a_recipient)
+{
+	static const char head[] =
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.far.example>\n"
+	    "To: team-bounces@lists.near.example\n"
+	    "Subject: Undeliverable: [Team] Weekly notes\n\n"
+	    "Your message to the following recipients could not be "
+	    "delivered:\n\n   smtp=kim@far.example\n"
+	    "   Reason: 550 5.1.1 no such user\n\n%s\n"
+	    "Team mailing list\nteam@lists.near.example\n"
+	    "https://lists.near.example/mailman/listinfo/team\n";
+	static const char *const rule[] = { "-- ",
+	    "_______________________________________________" };
+	char msg[1024];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(msg, sizeof msg, head, rule[i]);
+		struct ndr_report *r = read_text(msg);
+		ck_assert_uint_eq(r->nrcpts, 1);
+		ck_assert_str_eq(rcpt(r, 0)->address, "kim@far.example");
+		ck_assert_str_eq(rcpt(r, 0)->status, "5.1.1");
+		ndr_report_free(&r);
+	}
+}
+END_TEST
+
+/* Free text in Japanese: the failure said with words no list had
+ * ("配送に失敗しました", subject "配送失敗"), the address labelled. */
+START_TEST(test_japanese_free_text_bounce)
+{
+	static const char msg[] =
+	    "From: MAILER-DAEMON@mail.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: =?UTF-8?B?6YWN6YCB5aSx5pWX?=\n"
+	    "Content-Type: text/plain; charset=UTF-8\n"
+	    "Content-Transfer-Encoding: 8bit\n\n"
+	    "以下の宛先へのメッセージの配送に失敗しました。\n\n"
+	    "宛先: taro@far.example\n"
+	    "理由: 550 5.1.1 ユーザーが存在しません\n";
+	struct ndr_report *r = read_text(msg);
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "taro@far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ndr_report_free(&r);
+}
+END_TEST
+
 CHECK_MAIN_CASES("readers",
 	{ "families", TESTS(test_postfix_dsn_multiple_recipients_keep_order,
 	    test_postfix_full_original_is_read,
@@ -490,4 +542,6 @@ CHECK_MAIN_CASES("readers",
 	    test_summary_block_is_not_the_original,
 	    test_error_above_message_details,
 	    test_expired_by_its_network_cause,
-	    test_html_ndr_codes_in_the_admin_section), NULL, NULL, 0 });
+	    test_html_ndr_codes_in_the_admin_section,
+	    test_list_footer_is_not_a_recipient,
+	    test_japanese_free_text_bounce), NULL, NULL, 0 });

@@ -22,7 +22,11 @@ static const char *const bouncy[] = {
 	"nie dostarczono", "niedostarczalna", "nedoručitelné",
 	"kézbesíthetetlen", "не доставлено", "недоставлено",
 	"teslim edilemedi", "配信不能", "配信エラー", "送信エラー",
-	"无法投递", "未能送达", "退信", "배달되지", "전달되지", NULL
+	"配送失敗", "配信失敗", "送信失敗", "配送エラー", "配送不能",
+	"宛先不明", "无法投递", "未能送达", "退信", "投递失败", "发送失败",
+	"無法投遞", "배달되지", "전달되지", "전송 실패", "non consegnato",
+	"mancata consegna", "échec de remise", "échec de la remise",
+	"non distribué", NULL
 };
 
 /* What the text of a report says, whoever wrote it. */
@@ -45,7 +49,11 @@ static const char *const said[] = {
 	"nemohla být doručena", "не может быть доставлено",
 	"не удалось доставить", "teslim edilemedi",
 	"配信に失敗しました", "配送できませんでした", "送信できませんでした",
-	"无法送达", "投递失败", "전송하지 못했습니다", NULL
+	"配送に失敗しました", "送信に失敗しました", "届けられませんでした",
+	"配達できませんでした", "无法送达", "投递失败", "发送失败", "無法投遞",
+	"전송하지 못했습니다", "non è stato consegnato",
+	"impossibile consegnare", "n'a pas pu être distribué",
+	"não foi entregue", "no pudo ser entregado", NULL
 };
 
 static bool
