@@ -522,6 +522,31 @@ START_TEST(test_japanese_free_text_bounce)
 }
 END_TEST
 
+/* A challenge-response system's request, sent as a multipart/report whose
+ * delivery-status says "delayed": an automatic answer, not a delay. */
+START_TEST(test_challenge_as_report_is_autoreply)
+{
+	static const char msg[] =
+	    "From: \"Boxbe\" <notify@boxbe.com>\n"
+	    "To: ann@near.example\n"
+	    "Subject: Please verify your email (Re: Lunch)\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\n"
+	    "Your message to bob@far.example has been received, but bob "
+	    "uses Boxbe to\nscreen mail from unknown senders. Please click "
+	    "below to verify yourself.\n\n--B\n"
+	    "Content-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; boxbe.com\n\n"
+	    "Final-Recipient: rfc822;bob@far.example\nAction: delayed\n"
+	    "Status: 4.7.0\n\n--B--\n";
+	struct ndr_report *r = read_text(msg);
+
+	ck_assert_int_eq(r->kind, NDR_KIND_AUTOREPLY);
+	ndr_report_free(&r);
+}
+END_TEST
+
 CHECK_MAIN_CASES("readers",
 	{ "families", TESTS(test_postfix_dsn_multiple_recipients_keep_order,
 	    test_postfix_full_original_is_read,
@@ -544,4 +569,5 @@ CHECK_MAIN_CASES("readers",
 	    test_expired_by_its_network_cause,
 	    test_html_ndr_codes_in_the_admin_section,
 	    test_list_footer_is_not_a_recipient,
-	    test_japanese_free_text_bounce), NULL, NULL, 0 });
+	    test_japanese_free_text_bounce,
+	    test_challenge_as_report_is_autoreply), NULL, NULL, 0 });
