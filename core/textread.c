@@ -397,6 +397,56 @@ widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
 }
 
 /*
+ * What follows a recipient's address on its line, when it is nothing but
+ * more addresses ("rita@x, sam@y; 'tom@z' and uma@w"): each one added, in
+ * order; their count. Anything else there (a diagnostic) and none is.
+ */
+static size_t
+list_rest(const struct msg *m, struct ndr_report *r, const char *s, size_t n)
+{
+	char *found[64];
+	size_t nf = 0, i = 0, added = 0;
+	bool list = true;
+
+	while (list && i < n) {
+		while (i < n && strchr(" \t,;\r", s[i]))
+			i++;
+		if (i == n)
+			break;
+		if (n - i > 4 && ci_prefix(s + i, "and ")) {
+			i += 4;
+			continue;
+		}
+		size_t as, ae, k = skip_decoration(s, n, i);
+		char *a = find_address(s + k, n - k, &as, &ae);
+		if (a == NULL || as != 0 || nf == sizeof found / sizeof *found) {
+			free(a);
+			list = false;
+			break;
+		}
+		k += ae;
+		while (k < n && strchr(">\"'", s[k]))
+			k++;
+		if (k < n && !strchr(" \t,;\r", s[k])) {
+			free(a);
+			list = false;
+			break;
+		}
+		found[nf++] = a;
+		i = k;
+	}
+	for (size_t f = 0; f < nf; f++) {
+		if (list && report_find_rcpt(r, found[f]) == NULL &&
+		    !(m->from_addr && strcmp(found[f], m->from_addr) == 0)) {
+			report_add_rcpt(r, found[f]);
+			added++;
+		}
+		free(found[f]);
+	}
+	return added;
+}
+
+/*
  * A recipient with no code in the region may be named again after it, in
  * a section of its own (Exchange's "Diagnostic information for
  * administrators": the address, then "Remote Server returned '<#5.1.1
@@ -520,6 +570,9 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 	struct ndr_buf d = { 0 };
 	struct ndr_rcpt *cur = NULL;
 	size_t b, e, i, before = r->nrcpts, line = 0, cur_line = 0;
+	/* recipients listed on one line share what is said after it:
+	 * [group[k], group[k + 1]) for each pair */
+	size_t group[32], ngroup = 0;
 	char *summary = NULL;
 
 	text_region(m, lay, &b, &e);
@@ -550,7 +603,17 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 			set_diag(cur, &d);
 			cur = report_add_rcpt(r, addr);
 			cur_line = line;
-			diag_add(&d, t + i + rest, le - i - rest);
+			size_t first = r->nrcpts - 1, more = list_rest(m, r,
+			    t + i + rest, le - i - rest);
+			if (more == 0)
+				diag_add(&d, t + i + rest, le - i - rest);
+			else {
+				cur = &r->rcpts[r->nrcpts - 1];
+				if (ngroup + 2 <= sizeof group / sizeof *group) {
+					group[ngroup++] = first;
+					group[ngroup++] = r->nrcpts;
+				}
+			}
 		} else if (cur) {
 			bool blank = true;
 			for (size_t k = i; k < le; k++)
@@ -568,6 +631,13 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 	}
 	set_diag(cur, &d);
 	ndr_buf_free(&d);
+	/* the last of a line's list got what followed it: so do the others */
+	for (size_t g = 0; g < ngroup; g += 2) {
+		const char *said = r->rcpts[group[g + 1] - 1].diagnostic;
+		for (size_t k = group[g]; said && k + 1 < group[g + 1]; k++)
+			if (r->rcpts[k].diagnostic == NULL)
+				r->rcpts[k].diagnostic = xstrdup(said);
+	}
 
 	if (r->nrcpts == before)
 		failed_header_rcpts(m, r);

@@ -547,6 +547,31 @@ START_TEST(test_challenge_as_report_is_autoreply)
 }
 END_TEST
 
+/* Several failed recipients listed on one line, decorated as reports do:
+ * each named, in order, and each given the reason said after the list. */
+START_TEST(test_recipients_listed_on_one_line)
+{
+	static const char msg[] =
+	    "From: MAILER-DAEMON@mx.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Undelivered Mail\n\n"
+	    "Message delivery failed for recipient(s):\n"
+	    "rita@far.example, <sam@far.example>; 'tom@far.example' and "
+	    "uma@far.example\n\n"
+	    "Reason: 550 5.1.1 no such users\n";
+	static const char *const want[] = { "rita@far.example",
+	    "sam@far.example", "tom@far.example", "uma@far.example" };
+	struct ndr_report *r = read_text(msg);
+
+	ck_assert_uint_eq(r->nrcpts, 4);
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_str_eq(rcpt(r, i)->address, want[i]);
+		ck_assert_int_eq(rcpt(r, i)->reason, NDR_R_USERUNKNOWN);
+	}
+	ndr_report_free(&r);
+}
+END_TEST
+
 CHECK_MAIN_CASES("readers",
 	{ "families", TESTS(test_postfix_dsn_multiple_recipients_keep_order,
 	    test_postfix_full_original_is_read,
@@ -570,4 +595,5 @@ CHECK_MAIN_CASES("readers",
 	    test_html_ndr_codes_in_the_admin_section,
 	    test_list_footer_is_not_a_recipient,
 	    test_japanese_free_text_bounce,
-	    test_challenge_as_report_is_autoreply), NULL, NULL, 0 });
+	    test_challenge_as_report_is_autoreply,
+	    test_recipients_listed_on_one_line), NULL, NULL, 0 });
