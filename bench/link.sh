@@ -22,20 +22,8 @@ count=${1:-100000}
 rtt=${2:-40}
 mbits=${3:-50}
 corpus=${4:-$top/../shared/corpus}
-[ -x "$top/ndrsweep" ] || { echo "bench: build first (./bootstrap)" >&2; exit 1; }
-[ -d "$corpus/sisimai" ] || { echo "bench: no corpus at $corpus" >&2; exit 1; }
-cc -O2 -o "$top/bench/refread" "$top/bench/refread.c"
-. "$top/tests/dovecot.inc.sh"
-dc_start
-export XDG_DATA_HOME=$DC_DIR/data
-md=$DC_DIR/mail/$DC_USER/Maildir
-fields=$(sed -n '/ndr_candidate_fields\[\] = {/,/};/p' "$top/core/candidate.c" |
-    grep -o '"[A-Za-z-]*"' | tr -d '"' | tr '\n' ' ')
-echo "bench: writing $count messages (+ a Sent folder of 2,000)..."
-python3 "$top/bench/gen-mailbox.py" "$md" "$count" "$corpus"
-python3 "$top/bench/gen-mailbox.py" "$md" 2000 "$corpus" Sent
-chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$DC_DIR/mail"
-doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" messages INBOX Sent >/dev/null
+. "$top/bench/mailbox.inc.sh"
+mb_write
 "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX $fields >/dev/null
 
 lpid=

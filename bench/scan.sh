@@ -26,22 +26,9 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-100000}
 corpus=${2:-$top/../shared/corpus}
-[ -x "$top/ndrsweep" ] || { echo "bench: build first (./bootstrap)" >&2; exit 1; }
-[ -d "$corpus/sisimai" ] || { echo "bench: no corpus at $corpus" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "bench: python3 missing: apt-get install -y python3" >&2; exit 1; }
-cc -O2 -o "$top/bench/refread" "$top/bench/refread.c"
-. "$top/tests/dovecot.inc.sh"
-dc_start
-export XDG_DATA_HOME=$DC_DIR/data
-md=$DC_DIR/mail/$DC_USER/Maildir
+. "$top/bench/mailbox.inc.sh"
 owner=$(stat -c %u:%g "$DC_DIR/mail")
-fields=$(sed -n '/ndr_candidate_fields\[\] = {/,/};/p' "$top/core/candidate.c" |
-    grep -o '"[A-Za-z-]*"' | tr -d '"' | tr '\n' ' ')
-
-echo "bench: writing $count messages (+ a Sent folder of 2,000)..."
-python3 "$top/bench/gen-mailbox.py" "$md" "$count" "$corpus"
-python3 "$top/bench/gen-mailbox.py" "$md" 2000 "$corpus" Sent
-chown -R "$owner" "$DC_DIR/mail"
+mb_write
 dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX sent=Sent
 dc_config "$DC_DIR/config.tls" bench "port=$DC_TLS_PORT" tls=implicit \
     "ca_file=$DC_CA" folders=INBOX sent=Sent
