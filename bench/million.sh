@@ -21,7 +21,11 @@ presses=${2:-200}
 corpus=${3:-$top/../shared/corpus}
 command -v less >/dev/null || { echo "bench: less missing: apt-get install -y less" >&2; exit 1; }
 s0=$(date +%s)
+# Dovecot's imap process is capped at 256 MB by default: a folder of a
+# million messages needs more (the server's, not ndrsweep's)
+export DC_CONF_EXTRA="default_vsz_limit = 2G"
 . "$top/bench/mailbox.inc.sh"
+trap 'echo "bench: failed; the server said:" >&2; tail -5 "$DC_DIR/dovecot.log" >&2' ERR
 mb_write
 dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX sent=Sent
 # the reference: phase one's FETCH of every message, bytes only (warms

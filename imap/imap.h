@@ -77,6 +77,7 @@ struct imap_conn {
 	mailimap	*s;
 	bool		 move, uidplus, condstore, qresync, specialuse, idle;
 	bool		 logindisabled, auth_plain, esearch;
+	bool		 sasl_ir;	/* AUTHENTICATE takes its first data */
 	char		 separator;	/* the hierarchy separator, once listed */
 	bool		 broken;	/* out of step: dropped, never talked to */
 	bool		 leaving;	/* LOGOUT sent, its answer not read */
@@ -98,6 +99,11 @@ struct imap_conn {
 int	imap_open(const struct ndr_account *, const char *password,
 	    struct imap_conn *, char *err, size_t errlen);
 void	imap_close(struct imap_conn *);
+/* SASL PLAIN's message (RFC 4616: authz NUL authc NUL password) in base64,
+ * NUL-terminated, appended to out (which the caller wipes and frees). */
+struct ndr_buf;
+void	imap_sasl_plain(const char *authz, const char *authc,
+	    const char *password, struct ndr_buf *out);
 /* LOGOUT sent now, its answer read by imap_close(): its round trip goes
  * by while the caller works on (the judging after a scan). Nothing more
  * is asked on the session. */

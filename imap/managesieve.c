@@ -373,22 +373,6 @@ tls_start(struct msieve *m, const struct ndr_account *a, char *err,
 	return 0;
 }
 
-static void
-base64(const unsigned char *s, size_t n, struct ndr_buf *out)
-{
-	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789+/";
-
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i +
-		    1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
-		char q[4] = { t[v >> 18 & 63], t[v >> 12 & 63],
-		    i + 1 < n ? t[v >> 6 & 63] : '=', i + 2 < n ? t[v & 63] :
-		    '=' };
-		ndr_buf_add(out, q, 4);
-	}
-}
-
 int
 msieve_open(const struct ndr_account *a, const char *pw, struct msieve **out,
     char *err, size_t errlen)
@@ -438,23 +422,13 @@ msieve_open(const struct ndr_account *a, const char *pw, struct msieve **out,
 	}
 	/* AUTHENTICATE PLAIN: authorization empty, user, password; for an
 	 * administrator, the user, the master user, the master's password */
-	struct ndr_buf id = { 0 }, b64 = { 0 }, line = { 0 };
-	if (a->master_user) {
-		ndr_buf_add(&id, a->user, strlen(a->user) + 1);
-		ndr_buf_add(&id, a->master_user, strlen(a->master_user) + 1);
-	} else {
-		ndr_buf_add(&id, "", 1);
-		ndr_buf_add(&id, a->user, strlen(a->user) + 1);
-	}
-	ndr_buf_add(&id, pw, strlen(pw));
-	base64((const unsigned char *)id.s, id.len, &b64);
-	ndr_buf_add(&b64, "", 1);
+	struct ndr_buf b64 = { 0 }, line = { 0 };
+	imap_sasl_plain(a->master_user ? a->user : "", a->master_user ?
+	    a->master_user : a->user, pw, &b64);
 	ndr_buf_printf(&line, "AUTHENTICATE \"PLAIN\" \"%s\"", b64.s);
-	explicit_bzero(id.s, id.len);
 	r = command(m, line.s, NULL, err, errlen);
 	explicit_bzero(line.s, line.len);
 	explicit_bzero(b64.s, b64.len);
-	ndr_buf_free(&id);
 	ndr_buf_free(&b64);
 	ndr_buf_free(&line);
 	if (r != 0)

@@ -78,6 +78,7 @@ read_caps(struct imap_conn *c)
 	c->specialuse = mailimap_has_extension(s, "SPECIAL-USE");
 	c->logindisabled = mailimap_has_extension(s, "LOGINDISABLED");
 	c->auth_plain = mailimap_has_authentication(s, "PLAIN");
+	c->sasl_ir = mailimap_has_extension(s, "SASL-IR");
 }
 
 static void
@@ -281,6 +282,84 @@ starttls(struct imap_conn *c, const struct ndr_account *a, char *err,
 	return 0;
 }
 
+void
+imap_sasl_plain(const char *authz, const char *authc, const char *password,
+    struct ndr_buf *out)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/";
+	struct ndr_buf id = { 0 };
+
+	ndr_buf_add(&id, authz, strlen(authz) + 1);
+	ndr_buf_add(&id, authc, strlen(authc) + 1);
+	ndr_buf_add(&id, password, strlen(password));
+	const unsigned char *s = (const unsigned char *)id.s;
+	for (size_t i = 0; i < id.len; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 | (i + 1 < id.len ?
+		    (unsigned)s[i + 1] << 8 : 0) | (i + 2 < id.len ? s[i + 2] : 0);
+		char q[4] = { t[v >> 18 & 63], t[v >> 12 & 63], i + 1 < id.len ?
+		    t[v >> 6 & 63] : '=', i + 2 < id.len ? t[v & 63] : '=' };
+		ndr_buf_add(out, q, 4);
+	}
+	ndr_buf_add(out, "", 1);
+	out->len--;	/* NUL-terminated, not counted */
+	explicit_bzero(id.s, id.len);
+	ndr_buf_free(&id);
+}
+
+/*
+ * AUTHENTICATE PLAIN, the credentials on the command line (SASL-IR, RFC
+ * 4959) where the server offers it: one round trip, where libetpan's
+ * mailimap_authenticate() waits for the server's "+" first. The answer is
+ * read by libetpan's parser, which keeps the capabilities it carries, as
+ * after its own commands. A libetpan result.
+ */
+static int
+auth_plain_ir(struct imap_conn *c, const char *authz, const char *authc,
+    const char *password)
+{
+	static const char cmd[] = "AUTHENTICATE PLAIN ";
+	mailimap *s = c->s;
+	struct mailimap_response *resp = NULL;
+	struct ndr_buf b64 = { 0 };
+	int r;
+
+	imap_sasl_plain(authz, authc, password, &b64);
+	if ((r = mailimap_send_current_tag(s)) == MAILIMAP_NO_ERROR &&
+	    (mailstream_write(s->imap_stream, cmd, sizeof cmd - 1) < 0 ||
+	    mailstream_write(s->imap_stream, b64.s, b64.len) < 0 ||
+	    mailstream_write(s->imap_stream, "\r\n", 2) < 0 ||
+	    mailstream_flush(s->imap_stream) == -1))
+		r = MAILIMAP_ERROR_STREAM;
+	explicit_bzero(b64.s, b64.len);
+	ndr_buf_free(&b64);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	if (mailimap_read_line(s) == NULL)
+		return MAILIMAP_ERROR_STREAM;
+	if ((r = mailimap_parse_response(s, &resp)) != MAILIMAP_NO_ERROR)
+		return r;
+	int st = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->
+	    rsp_type;
+	mailimap_response_free(resp);
+	if (st != MAILIMAP_RESP_COND_STATE_OK)
+		return MAILIMAP_ERROR_LOGIN;
+	s->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+	return MAILIMAP_NO_ERROR;
+}
+
+/* SASL PLAIN (authz, authc): with its first data where the server takes
+ * it, else after its "+" (libetpan's). */
+static int
+auth_plain(struct imap_conn *c, const char *host, const char *authz,
+    const char *authc, const char *password)
+{
+	if (c->sasl_ir)
+		return auth_plain_ir(c, authz, authc, password);
+	return mailimap_authenticate(c->s, "PLAIN", host, NULL, NULL, authz,
+	    authc, password, NULL);
+}
+
 /*
  * An administrator's login as the account's user (RFC 4616): SASL PLAIN,
  * authorization identity the user, authentication identity master_user,
@@ -298,8 +377,8 @@ master_login(struct imap_conn *c, const struct ndr_account *a,
 	int r;
 
 	if (c->auth_plain)
-		return mailimap_authenticate(c->s, "PLAIN", a->host, NULL, NULL,
-		    a->user, a->master_user, password, NULL);
+		return auth_plain(c, a->host, a->user, a->master_user,
+		    password);
 	if (a->master_separator == '\0') {
 		snprintf(err, errlen, "%s offers no AUTHENTICATE PLAIN, which a "
 		    "master user's login needs (or set master_separator, "
@@ -356,8 +435,7 @@ imap_open(const struct ndr_account *a, const char *password,
 	if (a->master_user)
 		r = master_login(c, a, password, err, errlen);
 	else if (c->auth_plain)
-		r = mailimap_authenticate(c->s, "PLAIN", a->host, NULL, NULL,
-		    a->user, a->user, password, NULL);
+		r = auth_plain(c, a->host, a->user, a->user, password);
 	if (r == -1)
 		goto fail;
 	if (!a->master_user && (!c->auth_plain || r != MAILIMAP_NO_ERROR)) {

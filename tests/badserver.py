@@ -148,8 +148,11 @@ def serve(c):
                 line, buf = buf.split(b'\n', 1)
                 cw = command_word(line).decode('ascii', 'replace')
                 if mode in ('pass', 'nocaps'):
+                    # IR: an AUTHENTICATE with its first data (SASL-IR)
                     say('saw', cw + (' RETURN' if cw == 'SEARCH' and
-                                     b'RETURN' in line.upper() else ''))
+                                     b'RETURN' in line.upper() else '') +
+                        (' IR' if cw == 'AUTHENTICATE' and
+                         len(line.split()) > 3 else ''))
                     if cw == 'CAPABILITY' and asked is not None:
                         asked[0] += 1
                 if cw != word or mode in ('pass', 'nocaps'):

@@ -217,13 +217,17 @@ for m in pass nocaps; do
 	# each scan sends its LOGOUT before the judging and reads the
 	# answer after: one a scan, and each session logged out as asked
 	lo=$(grep -c '^saw LOGOUT' "$DC_DIR/hostile.out")
+	# Dovecot offers SASL-IR: every login one line, no "+" waited for
+	ir=$(grep -c '^saw AUTHENTICATE IR$' "$DC_DIR/hostile.out")
+	noir=$(grep -c '^saw AUTHENTICATE$' "$DC_DIR/hostile.out")
 	want=0 wes=1
 	[ "$m" = nocaps ] && want=4 wes=0
 	[ "$rc" = 0 ] && [ "$rc2" = 0 ] && [ "$asked" = "$want" ] &&
 	    [ "$examined" -ge 1 ] && [ "$es" = "$wes" ] && [ "$lo" = 2 ] &&
+	    [ "$ir" -ge 2 ] && [ "$noir" = 0 ] &&
 	    [[ $out2 == *"1 gone from the server"* ]] &&
-	    ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), the expunge learnt" ||
-	    not_ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), the expunge learnt (exit $rc $rc2: $out2)"
+	    ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), logins with their data $ir (without $noir), the expunge learnt" ||
+	    not_ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), logins with their data $ir (without $noir), the expunge learnt (exit $rc $rc2: $out2)"
 done
 # a LOGOUT never answered: the scan's work is kept and said (exit 0), the
 # wait for the answer bounded by the account's timeout (5 s here)

@@ -4,6 +4,8 @@
 #   dc_start              # sets DC_DIR DC_PORT DC_TLS_PORT DC_CA DC_USER DC_PASS
 #   dc_append USER FOLDER FILE...
 #   dc_stop               # also run by the EXIT trap dc_start sets
+#   DC_CONF_EXTRA         lines added to dovecot.conf by dc_start (a bench's
+#                         limits)
 #
 # Everything lives in one temporary folder: configuration, a CA made for
 # the run, the server's certificate (for "localhost" and 127.0.0.1), the
@@ -221,6 +223,7 @@ service stats {
     mode = 0666
   }
 }
+${DC_CONF_EXTRA:-}
 EOF
 	# in the foreground of its own process group, so that dc_stop ends
 	# every process of it at once (a TERM to the master takes seconds)
