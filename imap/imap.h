@@ -92,7 +92,8 @@ struct imap_conn {
  * Connect as the account says, verify the certificate (chain and host
  * name against the system store or ca_file, or the pinned fingerprint)
  * before the password is sent, and log in: AUTHENTICATE PLAIN where
- * offered, else LOGIN unless the server disables it. -1 and one line in
+ * offered (its data on the command line where SASL-IR is offered too),
+ * else LOGIN unless the server disables it. -1 and one line in
  * err on failure ("certificate for X not trusted: ...", "login to X as U
  * failed: ...", "cannot connect to X:993: connection refused").
  */
