@@ -260,7 +260,8 @@ store_campaign_received(struct store *st, int64_t campaign,
     int (*fn)(const char *received, void *), void *arg)
 {
 	return st_rows(st, st_prepare(st, "SELECT received FROM evidence "
-	    "JOIN verdicts v USING (folder, uid) WHERE v.campaign = ?1 AND received IS NOT NULL AND received != ''",
+	    "JOIN verdicts v USING (folder, uid) WHERE v.campaign = ?1 AND "
+	    "received IS NOT NULL AND received != ''",
 	    "i", campaign), subject_row, ST_EACH(fn, arg));
 }
 

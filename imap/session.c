@@ -560,8 +560,10 @@ imap_leave(struct imap_conn *c)
 void
 imap_close(struct imap_conn *c)
 {
-	if (c->leaving && !c->broken && c->s && c->s->imap_stream &&
-	    guard_why(c->s->imap_stream) == NULL) {
+	bool left = c->leaving;
+
+	c->leaving = false;	/* what imap_usable() asks of the stream */
+	if (left && imap_usable(c)) {
 		/* the answer to imap_leave()'s LOGOUT (BYE, then "z OK"),
 		 * within the session's timeout, so that the server ends
 		 * the session as asked rather than on a dropped line */
@@ -575,7 +577,7 @@ imap_close(struct imap_conn *c)
 		guard_stream_set(c->slot - 1, NULL);
 		mailstream_close(c->s->imap_stream);
 		c->s->imap_stream = NULL;
-	} else if (imap_usable(c)) {
+	} else if (!left && imap_usable(c)) {
 		/* LOGOUT closes and frees the stream: the watchdog stops
 		 * looking at it first (its deadline still holds) */
 		guard_stream_set(c->slot - 1, NULL);
