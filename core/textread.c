@@ -461,7 +461,10 @@ later_diag(const struct msg *m, struct ndr_rcpt *rc, size_t e)
 
 	if (rc->address == NULL || has_code(rc->diagnostic) || e >= m->text.len)
 		return;
-	alen = strlen(rc->address);
+	/* an empty address (hostile input) would be found everywhere, and
+	 * the walk would never move on */
+	if ((alen = strlen(rc->address)) == 0)
+		return;
 	for (const char *from = t + e; from < end &&
 	    (at = ci_find(from, (size_t)(end - from), rc->address)) != NULL;
 	    from = at + alen) {
