@@ -166,8 +166,9 @@ struct imap_scan_stats {
 /*
  * Scan one folder into the store (see scan.c); a Sent folder's messages
  * also go to the Sent index (Message-ID, date, recipients). -1 and one
- * line in err when
- * the folder could not be scanned; the store is then as it was.
+ * line in err when the folder could not be scanned, -2 when the server
+ * refused to open it (a NO: the session can go on); the store is then as
+ * it was.
  */
 int	imap_scan_folder(struct imap_conn *, struct store *,
 	    const struct imap_folder *, bool sent, struct imap_scan_stats *,

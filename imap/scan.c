@@ -460,7 +460,8 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	if (r != MAILIMAP_NO_ERROR) {
 		snprintf(err, errlen, "cannot open folder %s: %s", f->name,
 		    imap_why(c, r));
-		return -1;
+		/* a tagged NO: the session is as it was, in step */
+		return r == MAILIMAP_ERROR_EXAMINE ? -2 : -1;
 	}
 	uidvalidity = c->s->imap_selection_info->sel_uidvalidity;
 	exists = c->s->imap_selection_info->sel_exists;

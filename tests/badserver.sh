@@ -220,14 +220,20 @@ for m in pass nocaps; do
 	# Dovecot offers SASL-IR: every login one line, no "+" waited for
 	ir=$(grep -c '^saw AUTHENTICATE IR$' "$DC_DIR/hostile.out")
 	noir=$(grep -c '^saw AUTHENTICATE$' "$DC_DIR/hostile.out")
+	# which came first in each session, EXAMINE or LIST: the first
+	# scan lists the folders, the second opens what it read before
+	firsts=$(awk '/^saw AUTHENTICATE/ { f = "" }
+	    /^saw (EXAMINE|LIST)$/ && f == "" { f = $2; printf "%s ", f }' \
+	    "$DC_DIR/hostile.out")
 	want=0 wes=1
 	[ "$m" = nocaps ] && want=4 wes=0
 	[ "$rc" = 0 ] && [ "$rc2" = 0 ] && [ "$asked" = "$want" ] &&
 	    [ "$examined" -ge 1 ] && [ "$es" = "$wes" ] && [ "$lo" = 2 ] &&
 	    [ "$ir" -ge 2 ] && [ "$noir" = 0 ] &&
+	    [[ $firsts == "LIST "*"EXAMINE " ]] &&
 	    [[ $out2 == *"1 gone from the server"* ]] &&
-	    ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), logins with their data $ir (without $noir), the expunge learnt" ||
-	    not_ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), logins with their data $ir (without $noir), the expunge learnt (exit $rc $rc2: $out2)"
+	    ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), logins with their data $ir (without $noir), the rescan's EXAMINE before its LIST, the expunge learnt" ||
+	    not_ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), logins with their data $ir (without $noir), the rescan's EXAMINE before its LIST [$firsts], the expunge learnt (exit $rc $rc2: $out2)"
 done
 # a LOGOUT never answered: the scan's work is kept and said (exit 0), the
 # wait for the answer bounded by the account's timeout (5 s here)
