@@ -119,19 +119,25 @@ t1=$(now)
 link_stop
 ch_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 ch_b=$down
-flagsets() {	# "UID flags" of INBOX, \Recent left out, flags sorted
+flagsets() {	# "UID flags" of INBOX, \Recent left out, flags sorted; the
+		# UIDs the store keeps as plain mail (no flags) "UID -"
+	python3 -c 'import sqlite3, sys
+d = sqlite3.connect(sys.argv[1])
+for (u,) in d.execute("SELECT uid FROM plain p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\""):
+    print(u)' "$XDG_DATA_HOME/ndrsweep/bench.db" >"$DC_DIR/plain.uids"
 	if [ "$1" = server ]; then
 		da fetch -u "$DC_USER" 'uid flags' mailbox INBOX |
 		    awk '/^uid: /{u=$2} /^flags:/{$1=""; print u, $0}'
 	else
 		python3 -c 'import sqlite3, sys
 d = sqlite3.connect(sys.argv[1])
-for u, f in d.execute("SELECT uid, coalesce(flags, \"\") FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = \"INBOX\" ORDER BY uid"):
+for u, f in d.execute("SELECT uid, coalesce(flags, \"\") FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = \"INBOX\" UNION ALL SELECT uid, \"\" FROM plain p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\" ORDER BY uid"):
     print(u, f)' "$XDG_DATA_HOME/ndrsweep/bench.db"
 	fi | python3 -c 'import sys
+plain = set(open(sys.argv[1]).read().split())
 for l in sys.stdin:
     u, *f = l.split()
-    print(u, " ".join(sorted(x for x in f if x != "\\Recent")))'
+    print(u, "-" if u in plain else " ".join(sorted(x for x in f if x != "\\Recent")))' "$DC_DIR/plain.uids"
 }
 flagsets server >"$DC_DIR/fs.server"
 flagsets store >"$DC_DIR/fs.store"

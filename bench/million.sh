@@ -14,6 +14,7 @@
 # pseudo-terminal (bench/tui-pty.py): its first screen (< 1 s) and a key
 # in the list of every report (median < 10 ms), next to less(1) on a file
 # of as many lines. Writing and indexing the mailbox take minutes.
+# KEEP_STORE=FILE keeps a copy of the store the first scan made.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-1000000}
@@ -36,7 +37,7 @@ t0=$(date +%s.%N); ref; t1=$(date +%s.%N)
 ref_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 
 echo "bench: the first scan..."
-/usr/bin/time -f "%e %M" -o "$DC_DIR/t" "$top/ndrsweep" scan --config "$DC_DIR/config" >"$DC_DIR/out" 2>&1 ||
+/usr/bin/time -f "%e %M" -o "$DC_DIR/t" ${FIRST_WRAP:-} "$top/ndrsweep" scan --config "$DC_DIR/config" >"$DC_DIR/out" 2>&1 ||
     { cat "$DC_DIR/out"; exit 1; }
 cat "$DC_DIR/out"
 read -r first_s first_kb <"$DC_DIR/t"
@@ -72,6 +73,9 @@ re_all=$(sort -n "$DC_DIR/re" | tr '\n' ' ')
 re_s=$(sort -n "$DC_DIR/re" | sed -n 2p)
 reports=$(python3 -c 'import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM evidence").fetchone()[0])' "$db")
+[ -n "${KEEP_STORE:-}" ] && sqlite3 "$db" ".backup '$KEEP_STORE'"
+# where the store's bytes are: each table and index (SQLite's dbstat)
+tables=$(sqlite3 "$db" "SELECT name || ' ' || printf('%.1f', sum(pgsize) / 1048576.0) || ' MB' FROM dbstat GROUP BY name ORDER BY sum(pgsize) DESC LIMIT 8" 2>/dev/null | paste -sd, | sed 's/,/, /g')
 
 echo "bench: the interface on that store ($reports reports), $presses presses..."
 seq -f "line %.0f of the reference file, about as wide as a report row in the list" \
@@ -83,10 +87,11 @@ read -r ur um up ux < <(TERM=xterm-256color LANG=C.UTF-8 $pty "?:help" "m" "$pre
 s1=$(date +%s)
 awk -v c="$count" -v r="$ref_s" -v f="$first_s" -v kb="$first_kb" -v sb="$store_b" \
     -v re="$re_s" -v reall="$re_all" -v ex="$examine_s" -v n="$reports" -v ur="$ur" -v um="$um" \
-    -v up="$up" -v ux="$ux" -v lr="$lr" -v lm="$lm" -v took="$((s1 - s0))" 'BEGIN {
+    -v up="$up" -v ux="$ux" -v lr="$lr" -v lm="$lm" -v took="$((s1 - s0))" -v tables="$tables" 'BEGIN {
 	printf "messages: %d (+2,000 in Sent); the benchmark took %d s\n", c, took
 	printf "reference reader: %.2f s\n", r
 	printf "first scan: %.2f s = %.2fx the reference; peak %.1f MB (target < 150: %s); store %.1f MB (target < 150: %s)\n", f, f / r, kb / 1024, kb / 1024 < 150 ? "met" : "MISSED", sb / 1048576, sb / 1048576 < 150 ? "met" : "MISSED"
+	printf "the store, largest first: %s\n", tables
 	printf "rescan, nothing new: %.2f s (median of %s) (target < 1 s: %s); the server alone, EXAMINE INBOX: %s\n", re, reall, re < 1 ? "met" : "MISSED", ex
 	printf "interface on %d reports: first screen %d ms (target < 1000: %s; less on as many lines %d ms); j median %.1f ms, p90 %.1f, max %.1f (target < 10: %s; less %.1f ms)\n", n, ur, ur < 1000 ? "met" : "MISSED", lr, um, up, ux, um < 10 ? "met" : "MISSED", lm
 }'

@@ -64,10 +64,11 @@ intake_head(const struct intake_to *to, uint32_t uid, uint32_t size,
 
 	if (hdr)
 		hdrs_parse(&hd, hdr, len);
-	date = ndr_date(hdrs_get(&hd, "Date"));
-	if ((v = hdrs_get(&hd, "Message-ID")) != NULL)
-		mid = message_id(v, strlen(v));
 	if (to->sent) {
+		/* only the Sent index keeps them: plain mail is a UID */
+		date = ndr_date(hdrs_get(&hd, "Date"));
+		if ((v = hdrs_get(&hd, "Message-ID")) != NULL)
+			mid = message_id(v, strlen(v));
 		char *rcpts = recipients(&hd);
 		if (store_sent_put(to->st, to->folder, uid, mid, date, rcpts) !=
 		    0)
@@ -81,8 +82,8 @@ intake_head(const struct intake_to *to, uint32_t uid, uint32_t size,
 		return rc == 0 ? 1 : rc;
 	}
 	hdrs_free(&hd);
-	struct store_msg m = { .uid = uid, .message_id = mid, .size = size,
-	    .date = date, .kind = "other", .flags = flags };
+	struct store_msg m = { .uid = uid, .size = size, .kind = "other",
+	    .flags = flags, .plain = true, .again = to->again };
 	if (store_msg_put(to->st, to->folder, &m) != 0)
 		rc = -1;
 	to->by_kind[NDR_KIND_OTHER]++;
@@ -135,7 +136,7 @@ intake_job_store(const struct intake_to *to, struct intake_job *j,
     uint32_t size, const char *flags)
 {
 	struct store_msg m = { .uid = j->uid, .size = size, .flags = flags,
-	    .kind = "other" };
+	    .kind = "other", .again = to->again };
 	int rc = 0;
 
 	if (j->read) {

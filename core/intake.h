@@ -24,6 +24,7 @@ struct intake_to {
 	bool		 sent;		/* also to the Sent index */
 	unsigned	*by_kind;	/* counted, by enum ndr_kind */
 	unsigned	*sent_indexed;
+	bool		 again;		/* UIDs the store may hold (a retry) */
 };
 
 /*

@@ -15,7 +15,8 @@
 
 struct store {
 	sqlite3		*db;
-	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put;
+	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put,
+			*plain_put;
 	sqlite3_stmt	*msg_add, *sent_add;
 	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
 	sqlite3_stmt	*item_tokens;

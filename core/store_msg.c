@@ -11,6 +11,13 @@
 #include "store_int.h"
 #include "verdict.h"
 
+/* A folder's stored UIDs in order, both tables merged (each in the order
+ * of its keys: SQLite merges them, no sort). ?1 is the folder. */
+#define ALL_UIDS \
+	"SELECT uid FROM messages INDEXED BY messages_folder WHERE " \
+	"folder = ?1 UNION ALL SELECT uid FROM plain WHERE folder = ?1 " \
+	"ORDER BY uid"
+
 int
 store_folder(struct store *st, const char *name, struct store_folder *f)
 {
@@ -65,10 +72,15 @@ store_folder_reset(struct store *st, struct store_folder *f,
 	sqlite3_stmt *s;
 	int rc;
 
-	for (int k = 0; k < 2; k++) {
-		if (sqlite3_prepare_v2(st->db, k ? "DELETE FROM sent WHERE "
-		    "folder = ?" : "DELETE FROM messages WHERE folder = ?", -1,
-		    &s, NULL) != SQLITE_OK)
+	static const char *const sql[] = {
+		"DELETE FROM messages WHERE folder = ?",
+		"DELETE FROM plain WHERE folder = ?",
+		"DELETE FROM sent WHERE folder = ?",
+	};
+
+	for (size_t k = 0; k < sizeof sql / sizeof *sql; k++) {
+		if (sqlite3_prepare_v2(st->db, sql[k], -1, &s, NULL) !=
+		    SQLITE_OK)
 			return st_fail(st, "store");
 		sqlite3_bind_int64(s, 1, f->id);
 		rc = sqlite3_step(s);
@@ -82,10 +94,40 @@ store_folder_reset(struct store *st, struct store_folder *f,
 	return store_folder_save(st, f);
 }
 
+/* The row of the UID in the other table, when it is read again. */
+static int
+drop_other(struct store *st, int64_t folder, uint32_t uid, bool plain)
+{
+	sqlite3_stmt *s = st_cached(st, plain ? "DELETE FROM messages WHERE "
+	    "folder = ? AND uid = ?" : "DELETE FROM plain WHERE folder = ? "
+	    "AND uid = ?");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, folder);
+	sqlite3_bind_int64(s, 2, uid);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}
+
 int
 store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
 {
 	int rc = SQLITE_CONSTRAINT;
+
+	if (m->again && drop_other(st, folder, m->uid, m->plain) != 0)
+		return -1;
+	if (m->plain) {
+		sqlite3_stmt *s = st->plain_put;
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, folder);
+		sqlite3_bind_int64(s, 2, m->uid);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+	}
 
 	/* a plain INSERT first: a scan adds rows, and OR REPLACE costs a
 	 * third more (the evidence it would cascade to is looked up); the
@@ -120,18 +162,18 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 	 * was 0.14 s of a 100,000-message rescan; a row is read only for
 	 * the messages that went (was it a report?) */
 	static const char *const sql[] = {
-		"SELECT uid FROM messages INDEXED BY messages_folder WHERE "
-		"folder = ? ORDER BY uid",
+		ALL_UIDS,
 		"DELETE FROM messages WHERE folder = ? AND uid = ? RETURNING "
 		"kind != 'other' OR unreadable",
 		"DELETE FROM sent WHERE folder = ? AND uid = ?",
+		"DELETE FROM plain WHERE folder = ? AND uid = ?",
 	};
-	sqlite3_stmt *s[3] = { NULL, NULL, NULL };
+	sqlite3_stmt *s[4] = { NULL, NULL, NULL, NULL };
 	size_t i = 0, gone = 0, miss = 0, weighed = 0, ndrop = 0, cap = 0;
 	uint32_t *drop = NULL;
 	int rc = 0, step;
 
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		if (sqlite3_prepare_v2(st->db, sql[k], -1, &s[k], NULL) !=
 		    SQLITE_OK) {
 			rc = st_fail(st, "store");
@@ -165,7 +207,7 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 		missing[miss++] = uids[i];
 	for (size_t d = 0; d < ndrop; d++) {
 		bool report = false;
-		for (int k = 1; k < 3; k++) {
+		for (int k = 1; k < 4; k++) {
 			sqlite3_reset(s[k]);
 			sqlite3_bind_int64(s[k], 2, drop[d]);
 			while ((step = sqlite3_step(s[k])) == SQLITE_ROW)
@@ -181,7 +223,7 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 		weighed += report;
 	}
 out:
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 4; k++)
 		sqlite3_finalize(s[k]);
 	free(drop);
 	if (dropped)
@@ -199,10 +241,14 @@ store_msg_count(struct store *st, int64_t folder, const char *kind)
 	sqlite3_stmt *s;
 	int64_t n = -1;
 
+	/* plain mail is of kind other */
 	if (sqlite3_prepare_v2(st->db, kind ?
-	    "SELECT count(*) FROM messages WHERE folder = ? AND kind = ?" :
-	    "SELECT count(*) FROM messages WHERE folder = ?", -1, &s, NULL)
-	    != SQLITE_OK)
+	    "SELECT (SELECT count(*) FROM messages WHERE folder = ?1 AND "
+	    "kind = ?2) + (SELECT count(*) FROM plain WHERE folder = ?1 AND "
+	    "?2 = 'other')" :
+	    "SELECT (SELECT count(*) FROM messages INDEXED BY "
+	    "messages_folder WHERE folder = ?1) + (SELECT count(*) FROM "
+	    "plain WHERE folder = ?1)", -1, &s, NULL) != SQLITE_OK)
 		return st_fail(st, "store");
 	sqlite3_bind_int64(s, 1, folder);
 	if (kind)
@@ -263,10 +309,12 @@ count_row(sqlite3_stmt *s, void *arg)
 int
 store_each_count(struct store *st, count_fn *fn, void *arg)
 {
-	return st_rows(st, st_prepare(st, "SELECT f.name, CASE WHEN "
-	    "m.unreadable THEN 'unreadable' ELSE m.kind END k, count(*) FROM "
-	    "messages m JOIN folders f ON f.id = m.folder GROUP BY f.name, k "
-	    "ORDER BY f.name, k", NULL), count_row, ST_EACH(fn, arg));
+	return st_rows(st, st_prepare(st, "SELECT f.name, k, sum(n) FROM "
+	    "(SELECT folder, CASE WHEN unreadable THEN 'unreadable' ELSE kind "
+	    "END k, count(*) n FROM messages GROUP BY folder, k UNION ALL "
+	    "SELECT folder, 'other', count(*) FROM plain GROUP BY folder) "
+	    "JOIN folders f ON f.id = folder GROUP BY f.name, k ORDER BY "
+	    "f.name, k", NULL), count_row, ST_EACH(fn, arg));
 }
 
 int
@@ -369,8 +417,7 @@ uids_where(struct store *st, int64_t folder, const char *sql, uint32_t **uids,
 int
 store_msg_uids(struct store *st, int64_t folder, uint32_t **uids, size_t *n)
 {
-	return uids_where(st, folder, "SELECT uid FROM messages WHERE "
-	    "folder = ? ORDER BY uid", uids, n);
+	return uids_where(st, folder, ALL_UIDS, uids, n);
 }
 
 int

@@ -356,7 +356,9 @@ retry_unreadable(struct imap_conn *c, struct phase *ph, const uint32_t *uids,
 	int rc;
 
 	ph->above = 0;
+	ph->to.again = true;	/* their unreadable rows are replaced */
 	rc = read_set(c, ph, set, uids, n, err, errlen);
+	ph->to.again = false;
 	mailimap_set_free(set);
 	if (rc == 0) {
 		unsigned still = ph->stats->unreadable - before;
@@ -377,8 +379,9 @@ phase_start(struct phase *ph, const struct imap_folder *f, bool sent,
 	ph->lim.tokens_judged = true;	/* and only there */
 	ph->folder = sf->id;
 	ph->sent = sent;
-	ph->to = (struct intake_to){ ph->st, sf->id, sent,
-	    ph->stats->by_kind, &ph->stats->sent };
+	ph->to = (struct intake_to){ .st = ph->st, .folder = sf->id,
+	    .sent = sent, .by_kind = ph->stats->by_kind,
+	    .sent_indexed = &ph->stats->sent };
 	ph->name = f->name;
 	ph->wire = f->wire;
 	/* what is new, for the progress line: a bound, not a count */

@@ -125,6 +125,7 @@ START_TEST(test_schema7_gains_typed_columns)
 	    "DROP INDEX journal_msg; DROP INDEX messages_folder; "
 	    "DROP INDEX messages_unreadable; "
 	    "DROP TRIGGER evidence_gone; DROP TABLE verdicts; "
+	    "DROP TABLE plain; "
 	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = open_store();
@@ -133,6 +134,127 @@ START_TEST(test_schema7_gains_typed_columns)
 	ck_assert_int_eq(it.verdict, NDR_BACKSCATTER);
 	store_close(st);
 	ck_assert_int_eq(pragma_int("PRAGMA user_version"), STORE_SCHEMA);
+}
+END_TEST
+
+/* rows of a table of the store at path, counted */
+static int
+rows_of(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int n = -1;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/* schema 12 kept ordinary mail as rows of messages: those never read as
+ * candidates (no report) become UIDs in plain, the others stay */
+START_TEST(test_schema12_ordinary_to_plain)
+{
+	struct store *st = open_store();
+	struct store_folder f;
+	sqlite3 *db;
+
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP TABLE plain; "
+	    "INSERT INTO folders(id, name) VALUES (1, 'INBOX'); "
+	    "INSERT INTO messages(folder, uid, message_id, kind, report, "
+	    "unreadable) VALUES (1, 1, '<a@b>', 'other', NULL, 0), "
+	    "(1, 2, NULL, 'other', '{}', 0), (1, 3, NULL, 'other', NULL, 1), "
+	    "(1, 4, NULL, 'bounce', '{}', 0), (1, 5, '<c@d>', 'other', NULL, "
+	    "0); PRAGMA user_version = 12", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = open_store();
+	ck_assert_int_eq(store_folder(st, "INBOX", &f), 0);
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 5);
+	ck_assert_int_eq(store_msg_count(st, f.id, "other"), 4);
+	store_close(st);
+	ck_assert_int_eq(rows_of("SELECT count(*) FROM plain"), 2);
+	ck_assert_int_eq(rows_of("SELECT count(*) FROM messages"), 3);
+	ck_assert_int_eq(rows_of("SELECT group_concat(uid) FROM plain"), 1);
+	ck_assert_int_eq(pragma_int("PRAGMA user_version"), STORE_SCHEMA);
+}
+END_TEST
+
+static int
+add_count(const char *folder, const char *kind, int64_t n, void *arg)
+{
+	char *out = arg;
+
+	snprintf(out + strlen(out), 256 - strlen(out), "%s/%s=%lld ", folder,
+	    kind, (long long)n);
+	return 0;
+}
+
+/* plain mail (a UID only) and rows of messages, as one folder */
+START_TEST(test_plain_mail)
+{
+	struct store *st = open_store();
+	struct store_folder f;
+	struct store_msg m = { .kind = "other" };
+	uint32_t *uids;
+	size_t n, gone, judged;
+	char counts[256] = "";
+
+	store_folder(st, "INBOX", &f);
+	store_begin(st);
+	for (uint32_t u = 1; u <= 8; u++) {
+		m.uid = u;
+		m.plain = u % 2 == 0;		/* 2 4 6 8 */
+		m.kind = u == 3 ? "bounce" : "other";
+		m.unreadable = u == 5;
+		m.report = u == 7 ? "{}" : NULL;	/* a candidate, other */
+		ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	}
+	/* stored twice: still one */
+	m = (struct store_msg){ .uid = 4, .kind = "other", .plain = true };
+	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	store_commit(st);
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 8);
+	ck_assert_int_eq(store_msg_count(st, f.id, "other"), 7);
+	ck_assert_int_eq(store_msg_count(st, f.id, "bounce"), 1);
+	ck_assert_int_eq(store_msg_uids(st, f.id, &uids, &n), 0);
+	ck_assert_int_eq(n, 8);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(uids[i], i + 1);	/* merged, in order */
+	free(uids);
+	ck_assert_int_eq(store_each_count(st, add_count, counts), 0);
+	ck_assert_str_eq(counts, "INBOX/bounce=1 INBOX/other=6 "
+	    "INBOX/unreadable=1 ");
+	/* the unreadable one read again as plain mail: its row replaced */
+	m = (struct store_msg){ .uid = 5, .kind = "other", .plain = true,
+	    .again = true };
+	store_begin(st);
+	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	store_commit(st);
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 8);
+	ck_assert_int_eq(rows_of("SELECT count(*) FROM messages WHERE "
+	    "unreadable"), 0);
+	/* flags: kept for the rows, passed over for plain mail */
+	const uint32_t fu[] = { 3, 4 };
+	char *fl[] = { "$NdrKept", "\\Seen" };
+	ck_assert_int_eq(store_msg_set_flags(st, f.id, fu, fl, 2), 0);
+	ck_assert_int_eq(rows_of("SELECT count(*) FROM messages WHERE "
+	    "flags = '$NdrKept' AND uid = 3"), 1);
+	/* the server keeps 1, 6, 7: both kinds forgotten, one report */
+	const uint32_t kept[] = { 1, 6, 7 };
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 3, &gone,
+	    &judged, NULL, NULL), 0);
+	ck_assert_int_eq(gone, 5);
+	ck_assert_int_eq(judged, 1);	/* 3, the bounce */
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 3);
+	ck_assert_int_eq(rows_of("SELECT count(*) FROM plain"), 1);
+	ck_assert_int_eq(store_folder_reset(st, &f, 77), 0);
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 0);
+	store_close(st);
 }
 END_TEST
 
@@ -496,6 +618,7 @@ CHECK_MAIN_CASES("store",
 	    test_page_size_new_and_kept,
 	    test_checkpoint_deferred_then_in_a_thread,
 	    test_schema7_gains_typed_columns,
+	    test_schema12_ordinary_to_plain, test_plain_mail,
 	    test_newer_schema_is_refused,
 	    test_empty_store_refused_not_started_afresh,
 	    test_damaged_store_refused,

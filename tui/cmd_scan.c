@@ -95,6 +95,7 @@ pick(const struct ndr_account *a, const struct imap_folder *v, size_t n,
  * million), which was most of a rescan with nothing new.
  */
 #define SCAN_FOLDERS	"scan_folders"
+#define JUDGE_CACHE_KIB	16384
 
 struct known {
 	struct imap_folder	 f;
@@ -353,6 +354,10 @@ judge:
 	/* judged again: the Sent index or the configuration may have
 	 * changed, not only the reports (unless nothing did); apart
 	 * (watch), with no checkpoint thread at work when it forks */
+	/* the pages the scan wrote are of no use to the judging: a
+	 * smaller cache gives their memory to it (at a million messages
+	 * the peak was the 64 MB cache full of them plus the judging) */
+	store_cache_limit(ctx->st, JUDGE_CACHE_KIB);
 	int jr;
 	if (!quick && rc == EXIT_OK && stats->new_msgs == 0 &&
 	    stats->expunged_judged == 0 && stats->resets == 0 &&
@@ -377,6 +382,7 @@ judge:
 			rc = EXIT_PARTIAL;
 	}
 	store_checkpoint_wait(ctx->st);
+	store_cache_limit(ctx->st, STORE_CACHE_KIB);
 	/* for the interface's overview: when, and how it went */
 	char last[128];
 	snprintf(last, sizeof last, "%lld %u %u %s", (long long)time(NULL),
