@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "engine.h"
 #include "intake.h"
@@ -141,7 +142,9 @@ intake_job_store(const struct intake_to *to, struct intake_job *j,
 
 	if (j->read) {
 		m.kind = ndr_kind_name(j->kind);
-		m.report = j->json;
+		/* a candidate that is ordinary mail after all keeps its row
+		 * (it was asked for), not the engine's empty reading of it */
+		m.report = j->kind == NDR_KIND_OTHER ? NULL : j->json;
 		m.date = j->date;
 		m.message_id = j->mid;
 		to->by_kind[j->kind]++;
@@ -236,6 +239,21 @@ intake_push(struct intake *e, struct intake_job *j)
 	pthread_cond_broadcast(&e->cv);
 	while (e->queued > QUEUED_MAX)	/* the readers are behind: wait */
 		pthread_cond_wait(&e->cv, &e->mu);
+	pthread_mutex_unlock(&e->mu);
+}
+
+void
+intake_wait(struct intake *e, int ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)ms * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&e->mu);
+	if (e->done == NULL)
+		pthread_cond_timedwait(&e->cv, &e->mu, &until);
 	pthread_mutex_unlock(&e->mu);
 }
 

@@ -65,6 +65,8 @@ struct intake;
 struct intake *intake_start(const struct ndr_limits *);
 /* Queue a job (any thread); waits while the readers are far behind. */
 void	intake_push(struct intake *, struct intake_job *);
+/* Until a job is read (and not drained yet), or ms milliseconds. */
+void	intake_wait(struct intake *, int ms);
 /* The jobs read so far, to fn in the caller's thread; with last, all of
  * them, and the intake is gone. */
 void	intake_drain(struct intake *, bool last,
