@@ -55,6 +55,20 @@ pragma_int(const char *sql)
 	return v;
 }
 
+/* The store at path made older by sql (run on it closed), opened again:
+ * what a store of an earlier schema becomes. */
+static struct store *
+reopen_after(struct store *st, const char *sql)
+{
+	sqlite3 *db;
+
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	return open_store();
+}
+
 START_TEST(test_created_private_with_schema_and_wal)
 {
 	struct store *st = open_store();
@@ -110,11 +124,8 @@ START_TEST(test_schema7_gains_typed_columns)
 {
 	struct store *st = open_store();
 	struct store_item it = { .uid = 0 };
-	sqlite3 *db;
 
-	store_close(st);
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO folders(id, name) "
+	st = reopen_after(st, "INSERT INTO folders(id, name) "
 	    "VALUES (1, 'INBOX'); INSERT INTO messages(folder, uid, kind, "
 	    "report) VALUES (1, 5, 'bounce', '{\"recipients\":[{\"address\":"
 	    "\"a@b\",\"status\":\"5.1.1\",\"reason\":\"userunknown\"}]}'); "
@@ -126,9 +137,7 @@ START_TEST(test_schema7_gains_typed_columns)
 	    "DROP INDEX messages_unreadable; "
 	    "DROP TRIGGER evidence_gone; DROP TABLE verdicts; "
 	    "DROP TABLE plain; "
-	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	st = open_store();
+	    "PRAGMA user_version = 7");
 	ck_assert_int_eq(store_each_item(st, one_item, &it), 0);
 	ck_assert_uint_eq(it.uid, 5);
 	ck_assert_int_eq(it.verdict, NDR_BACKSCATTER);
@@ -137,49 +146,27 @@ START_TEST(test_schema7_gains_typed_columns)
 }
 END_TEST
 
-/* rows of a table of the store at path, counted */
-static int
-rows_of(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	int n = -1;
-
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
-}
-
 /* schema 12 kept ordinary mail as rows of messages: those never read as
  * candidates (no report) become UIDs in plain, the others stay */
 START_TEST(test_schema12_ordinary_to_plain)
 {
 	struct store *st = open_store();
 	struct store_folder f;
-	sqlite3 *db;
 
-	store_close(st);
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "DROP TABLE plain; "
+	st = reopen_after(st, "DROP TABLE plain; "
 	    "INSERT INTO folders(id, name) VALUES (1, 'INBOX'); "
 	    "INSERT INTO messages(folder, uid, message_id, kind, report, "
 	    "unreadable) VALUES (1, 1, '<a@b>', 'other', NULL, 0), "
 	    "(1, 2, NULL, 'other', '{}', 0), (1, 3, NULL, 'other', NULL, 1), "
 	    "(1, 4, NULL, 'bounce', '{}', 0), (1, 5, '<c@d>', 'other', NULL, "
-	    "0); PRAGMA user_version = 12", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	st = open_store();
+	    "0); PRAGMA user_version = 12");
 	ck_assert_int_eq(store_folder(st, "INBOX", &f), 0);
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 5);
 	ck_assert_int_eq(store_msg_count(st, f.id, "other"), 4);
 	store_close(st);
-	ck_assert_int_eq(rows_of("SELECT count(*) FROM plain"), 2);
-	ck_assert_int_eq(rows_of("SELECT count(*) FROM messages"), 3);
-	ck_assert_int_eq(rows_of("SELECT group_concat(uid) FROM plain"), 1);
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM plain"), 2);
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM messages"), 3);
+	ck_assert_int_eq(pragma_int("SELECT group_concat(uid) FROM plain"), 1);
 	ck_assert_int_eq(pragma_int("PRAGMA user_version"), STORE_SCHEMA);
 }
 END_TEST
@@ -236,13 +223,13 @@ START_TEST(test_plain_mail)
 	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
 	store_commit(st);
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 8);
-	ck_assert_int_eq(rows_of("SELECT count(*) FROM messages WHERE "
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM messages WHERE "
 	    "unreadable"), 0);
 	/* flags: kept for the rows, passed over for plain mail */
 	const uint32_t fu[] = { 3, 4 };
 	char *fl[] = { "$NdrKept", "\\Seen" };
 	ck_assert_int_eq(store_msg_set_flags(st, f.id, fu, fl, 2), 0);
-	ck_assert_int_eq(rows_of("SELECT count(*) FROM messages WHERE "
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM messages WHERE "
 	    "flags = '$NdrKept' AND uid = 3"), 1);
 	/* the server keeps 1, 6, 7: both kinds forgotten, one report */
 	const uint32_t kept[] = { 1, 6, 7 };
@@ -251,7 +238,7 @@ START_TEST(test_plain_mail)
 	ck_assert_int_eq(gone, 5);
 	ck_assert_int_eq(judged, 1);	/* 3, the bounce */
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 3);
-	ck_assert_int_eq(rows_of("SELECT count(*) FROM plain"), 1);
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM plain"), 1);
 	ck_assert_int_eq(store_folder_reset(st, &f, 77), 0);
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 0);
 	store_close(st);
