@@ -15,9 +15,6 @@
 #include "store.h"
 #include "store_int.h"
 
-#define BUSY_MS	5000
-
-
 /*
  * The migrations, in order: migrations[i] brings schema i to i + 1. A
  * published step is never edited; a change is a new step.

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -230,10 +231,17 @@ store_share_classifier(struct store *st, const char *path)
 		return st_fail(st, "shared classifier");
 	/* several accounts' runs attach it at once (--all): the file's mode
 	 * is set by one of them (SQLite answers "locked" to the others, at
-	 * once, without waiting) and seen by the rest */
-	if (!cls_wal(st) && st_exec(st, "PRAGMA cls.journal_mode = WAL") != 0 &&
-	    !cls_wal(st))
-		return -1;
+	 * once, without waiting) and seen by the rest, once it is done: they
+	 * look again for as long as a busy store is waited for (CI saw one
+	 * of three accounts fail, "database is locked", while another was
+	 * still at it) */
+	for (int waited = 0; !cls_wal(st); waited += 10) {
+		if (st_exec(st, "PRAGMA cls.journal_mode = WAL") == 0)
+			break;
+		if (waited >= BUSY_MS)
+			return -1;
+		nanosleep(&(struct timespec){ 0, 10 * 1000000L }, NULL);
+	}
 	if (st_exec(st, ST_CLASSIFIER_TABLES("cls.")) != 0)
 		return -1;
 	/* statements kept for the account's own tables are made again */

@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#define BUSY_MS	5000	/* how long a busy store is waited for, in ms */
+
 /* a row of messages and of the Sent index, added or replaced */
 #define MSG_ROW	"messages(folder, uid, message_id, date, size, kind, " \
 		"flags, report, unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
