@@ -168,12 +168,13 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 		"DELETE FROM sent WHERE folder = ? AND uid = ?",
 		"DELETE FROM plain WHERE folder = ? AND uid = ?",
 	};
-	sqlite3_stmt *s[4] = { NULL, NULL, NULL, NULL };
+	enum { NSQL = sizeof sql / sizeof *sql };
+	sqlite3_stmt *s[NSQL] = { NULL };
 	size_t i = 0, gone = 0, miss = 0, weighed = 0, ndrop = 0, cap = 0;
 	uint32_t *drop = NULL;
 	int rc = 0, step;
 
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < NSQL; k++) {
 		if (sqlite3_prepare_v2(st->db, sql[k], -1, &s[k], NULL) !=
 		    SQLITE_OK) {
 			rc = st_fail(st, "store");
@@ -207,7 +208,7 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 		missing[miss++] = uids[i];
 	for (size_t d = 0; d < ndrop; d++) {
 		bool report = false;
-		for (int k = 1; k < 4; k++) {
+		for (int k = 1; k < NSQL; k++) {
 			sqlite3_reset(s[k]);
 			sqlite3_bind_int64(s[k], 2, drop[d]);
 			while ((step = sqlite3_step(s[k])) == SQLITE_ROW)
@@ -223,7 +224,7 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 		weighed += report;
 	}
 out:
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < NSQL; k++)
 		sqlite3_finalize(s[k]);
 	free(drop);
 	if (dropped)

@@ -95,7 +95,6 @@ pick(const struct ndr_account *a, const struct imap_folder *v, size_t n,
  * million), which was most of a rescan with nothing new.
  */
 #define SCAN_FOLDERS	"scan_folders"
-#define JUDGE_CACHE_KIB	16384
 
 struct known {
 	struct imap_folder	 f;
@@ -313,8 +312,7 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 		if (r == 0) {
 			store_checkpoint_start(ctx->st);
 			early++;
-		}
-		else
+		} else
 			rc = scan_failed(c, &ro, known[i].f.name, err,
 			    sizeof err);
 	}
@@ -355,9 +353,10 @@ judge:
 	 * changed, not only the reports (unless nothing did); apart
 	 * (watch), with no checkpoint thread at work when it forks */
 	/* the pages the scan wrote are of no use to the judging: a
-	 * smaller cache gives their memory to it (at a million messages
-	 * the peak was the 64 MB cache full of them plus the judging) */
-	store_cache_limit(ctx->st, JUDGE_CACHE_KIB);
+	 * smaller cache (16 MB) gives their memory to it (at a million
+	 * messages the peak was the 64 MB cache full of them plus the
+	 * judging's 66 MB) */
+	store_cache_limit(ctx->st, 16384);
 	int jr;
 	if (!quick && rc == EXIT_OK && stats->new_msgs == 0 &&
 	    stats->expunged_judged == 0 && stats->resets == 0 &&
