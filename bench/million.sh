@@ -9,12 +9,15 @@
 # and a Sent folder of 2,000 in a private Dovecot, plain text on 127.0.0.1.
 # Printed, with the targets of issue 24: the raw header reader's time
 # (bench/refread, the server's limit) and the first scan's (wall, peak
-# memory < 150 MB, the store < 150 MB); a rescan with nothing new (median
-# of 3, < 1 s) next to the server's own EXAMINE of the folder; the interface on that store, offline, in a 120x40
+# memory < 150 MB, the store < 150 MB, table by table); a rescan with
+# nothing new (median of 3, < 1 s) next to the server's own EXAMINE of the
+# folder; the interface on that store, offline, in a 120x40
 # pseudo-terminal (bench/tui-pty.py): its first screen (< 1 s) and a key
 # in the list of every report (median < 10 ms), next to less(1) on a file
 # of as many lines. Writing and indexing the mailbox take minutes.
-# KEEP_STORE=FILE keeps a copy of the store the first scan made.
+# FIRST_WRAP and RE_WRAP run the first scan and the rescans under a
+# command (perf record, a memory sampler); KEEP_STORE=FILE keeps a copy of
+# the store the first scan made.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-1000000}

@@ -137,7 +137,7 @@ intake_job_store(const struct intake_to *to, struct intake_job *j,
     uint32_t size, const char *flags)
 {
 	struct store_msg m = { .uid = j->uid, .size = size, .flags = flags,
-	    .kind = "other", .again = to->again };
+	    .kind = "other" };
 	int rc = 0;
 
 	if (j->read) {

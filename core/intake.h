@@ -24,7 +24,8 @@ struct intake_to {
 	bool		 sent;		/* also to the Sent index */
 	unsigned	*by_kind;	/* counted, by enum ndr_kind */
 	unsigned	*sent_indexed;
-	bool		 again;		/* UIDs the store may hold (a retry) */
+	bool		 again;		/* plain mail the store may hold a row
+					 * of (a retry of the unreadable) */
 };
 
 /*

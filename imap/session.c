@@ -339,10 +339,14 @@ auth_plain_ir(struct imap_conn *c, const char *authz, const char *authc,
 		return MAILIMAP_ERROR_STREAM;
 	if ((r = mailimap_parse_response(s, &resp)) != MAILIMAP_NO_ERROR)
 		return r;
-	int st = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->
-	    rsp_type;
+	/* the end of the answer may be a BYE (fatal), not a tagged line */
+	const struct mailimap_response_done *d = resp->rsp_resp_done;
+	bool ok = d->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
+	    d->rsp_data.rsp_tagged != NULL &&
+	    d->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
+	    MAILIMAP_RESP_COND_STATE_OK;
 	mailimap_response_free(resp);
-	if (st != MAILIMAP_RESP_COND_STATE_OK)
+	if (!ok)
 		return MAILIMAP_ERROR_LOGIN;
 	s->imap_state = MAILIMAP_STATE_AUTHENTICATED;
 	return MAILIMAP_NO_ERROR;
@@ -563,7 +567,7 @@ imap_close(struct imap_conn *c)
 	bool left = c->leaving;
 
 	c->leaving = false;	/* what imap_usable() asks of the stream */
-	if (left && imap_usable(c)) {
+	if (imap_usable(c) && left) {
 		/* the answer to imap_leave()'s LOGOUT (BYE, then "z OK"),
 		 * within the session's timeout, so that the server ends
 		 * the session as asked rather than on a dropped line */
@@ -577,7 +581,7 @@ imap_close(struct imap_conn *c)
 		guard_stream_set(c->slot - 1, NULL);
 		mailstream_close(c->s->imap_stream);
 		c->s->imap_stream = NULL;
-	} else if (!left && imap_usable(c)) {
+	} else if (imap_usable(c)) {
 		/* LOGOUT closes and frees the stream: the watchdog stops
 		 * looking at it first (its deadline still holds) */
 		guard_stream_set(c->slot - 1, NULL);

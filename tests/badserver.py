@@ -16,6 +16,8 @@ says, on every connection, so a client that connects again meets the same.
   trickle  "* WORD (" and then one byte a second
   silent   nothing at all, the connection left open
   greeting with WORD "-": no greeting either (a server that never speaks)
+  bye      "* BYE" and the connection closed (a server that goes away
+           instead of answering)
   bigsearch  "* ESEARCH (TAG ...) UID ALL 1:4294967295" and OK: every
            UID there can be, for a folder of a few messages
   pass     nothing answered: every command passed on and its name printed
@@ -171,6 +173,11 @@ def serve(c):
                     c.sendall(tag + b' NO [OVERQUOTA] Quota exceeded '
                               b'(badserver.py)\r\n')
                     continue
+                if mode == 'bye':
+                    c.sendall(b'* BYE Going away (badserver.py)\r\n')
+                    stop.set()
+                    close(c, t)
+                    return
                 if mode == 'bigsearch':
                     c.sendall(b'* ESEARCH (TAG "' + tag + b'") UID ALL '
                               b'1:4294967295\r\n' + tag +

@@ -15,7 +15,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-n=19
+n=20
 plan $n
 need $n dovecot dovecot-imapd
 need $n python3 python3
@@ -182,6 +182,9 @@ bounded "LIST answered by a literal of 2^40 bytes" literal LIST scan
 bounded "EXAMINE answered a byte a second" trickle EXAMINE scan
 slow=1 bounded "EXAMINE never answered (timeout 30 s, the default)" silent EXAMINE scan
 bounded "no greeting at all" greeting - scan
+# the login (AUTHENTICATE with its data, SASL-IR) answered by a BYE, not
+# a tagged line
+bounded "AUTHENTICATE answered by BYE" bye AUTHENTICATE scan
 # a STARTTLS the server offers, then refuses: said so, no plain login
 dc_config "$DC_DIR/config" t "port=$hport" tls=starttls "ca_file=$DC_CA" \
     folders=INBOX
