@@ -6,7 +6,6 @@
 
 #include "core.h"
 
-struct mailmime;
 
 /* ---- strings (text.c; the x* allocations are core.h's) ---- */
 /* A large buffer of at least n bytes (its size in *cap) and back: kept
@@ -63,17 +62,6 @@ void		 charset_init(void);
 size_t		 b64_decode(const char *, size_t n, char *out);
 size_t		 qp_decode(const char *, size_t n, char *out);
 
-/*
- * The slim copy of raw that libetpan parses (slim.c): the MIME fields of
- * the header blocks, the bodies that need no reading left out. runs say
- * where its bytes come from, skip where bodies were left out; NULL when
- * the message is better parsed as it is. The buffer is big_alloc's.
- */
-struct slim_run;
-char		*mime_only(const char *raw, size_t len, size_t *outlen,
-		    size_t *cap, struct slim_run **runs, size_t *nruns,
-		    size_t **skip, size_t *nskip);
-
 /* ---- header blocks (header.c) ---- */
 struct hdr {
 	char	*name;		/* as written */
@@ -100,10 +88,6 @@ bool		 looks_like_headers(const char *p, size_t len, int min);
 bool		 owned_header_block(const char *p, size_t len, int min, bool whose);
 
 /* ---- the parsed message (message.c) ---- */
-struct slim_run {		/* bytes [slim, slim + len) are unslim's at raw */
-	size_t	 slim, raw, len;
-};
-
 struct part {
 	char	 ctype[48];	/* "text/plain", lowercase */
 	char	*text;		/* decoded to UTF-8, NUL-terminated; or NULL */
@@ -116,7 +100,6 @@ struct msg {
 	const char	*raw;
 	size_t		 len;
 	const struct ndr_limits *lim;
-	struct mailmime	*mime;
 	struct hdrs	 top;
 	size_t		 hdr_len;	/* bytes of the top header block */
 	char		*from;		/* decoded From */
@@ -135,19 +118,11 @@ struct msg {
 	const struct part *orig_hdrs;	/* text/rfc822-headers */
 	const char	*orig_raw;	/* message/rfc822, still encoded */
 	size_t		 orig_rawlen;
-	struct mailmime	*orig_mime;
+	bool		 orig_parsed;	/* its parts are in parts[] */
 	bool		 truncated;
 	bool		 daemon;	/* from a mailer daemon (from_daemon) */
 	char		*fixed;		/* a copy with its boundary repaired */
-	char		*slim;		/* what libetpan parsed: see mime_only */
-	size_t		 slimlen, slimcap;
 	size_t		 lowercap;
-	const char	*unslim;	/* the bytes slim was made from */
-	size_t		 unslimlen;
-	struct slim_run	*runs;		/* where slim's bytes come from */
-	size_t		 nruns;
-	size_t		*skips;		/* where slim left a body out */
-	size_t		 nskips;
 };
 
 /* The bit of pairs for the bytes a, b: a set a text's pairs are in. */
@@ -160,6 +135,8 @@ int		 msg_parse(struct msg *, const char *, size_t,
 		    const struct ndr_limits *);
 void		 msg_free(struct msg *);
 const char	*msg_header(const struct msg *, const char *);
+/* The parts of raw into m->parts, the original found (mime.c). */
+void		 mime_walk(struct msg *, const char *raw, size_t len);
 /* The report text before the quoted original: [text.s, text.s + n). */
 size_t		 msg_report_len(const struct msg *);
 

@@ -5,12 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libetpan/libetpan.h>
-
 #include "engine.h"
-
-static void	unslim(const struct msg *, const char **, size_t *);
-static bool	one_run(const struct msg *, const char *, size_t);
 
 void
 ndr_limits_default(struct ndr_limits *lim)
@@ -21,214 +16,6 @@ ndr_limits_default(struct ndr_limits *lim)
 	lim->max_text = 256u << 10;
 	lim->tokens = false;		/* the classifier's are asked for */
 	lim->tokens_judged = false;
-}
-
-static void
-ctype_str(struct mailmime_content *ct, char *out, size_t size)
-{
-	const char *type = "text", *sub = "plain";
-
-	if (ct && ct->ct_type) {
-		struct mailmime_type *t = ct->ct_type;
-		if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
-			switch (t->tp_data.tp_discrete_type->dt_type) {
-			case MAILMIME_DISCRETE_TYPE_TEXT: type = "text"; break;
-			case MAILMIME_DISCRETE_TYPE_IMAGE: type = "image"; break;
-			case MAILMIME_DISCRETE_TYPE_AUDIO: type = "audio"; break;
-			case MAILMIME_DISCRETE_TYPE_VIDEO: type = "video"; break;
-			case MAILMIME_DISCRETE_TYPE_APPLICATION:
-				type = "application";
-				break;
-			default:
-				type = t->tp_data.tp_discrete_type->dt_extension;
-				break;
-			}
-		} else {
-			switch (t->tp_data.tp_composite_type->ct_type) {
-			case MAILMIME_COMPOSITE_TYPE_MESSAGE: type = "message"; break;
-			case MAILMIME_COMPOSITE_TYPE_MULTIPART:
-				type = "multipart";
-				break;
-			default:
-				type = t->tp_data.tp_composite_type->ct_token;
-				break;
-			}
-		}
-		sub = ct->ct_subtype;
-	}
-	/* "type/sub", lowercase, cut to size */
-	size_t o = 0;
-	for (const char *p = type ? type : "x"; *p && o + 1 < size; p++)
-		out[o++] = (char)tolower((unsigned char)*p);
-	if (o + 1 < size)
-		out[o++] = '/';
-	for (const char *p = sub ? sub : "x"; *p && o + 1 < size; p++)
-		out[o++] = (char)tolower((unsigned char)*p);
-	out[o] = '\0';
-}
-
-static bool
-is_textual(const char *ctype)
-{
-	return strncmp(ctype, "text/", 5) == 0 ||
-	    strcmp(ctype, "message/delivery-status") == 0 ||
-	    strcmp(ctype, "message/global-delivery-status") == 0 ||
-	    strcmp(ctype, "message/feedback-report") == 0 ||
-	    strcmp(ctype, "message/global-headers") == 0 ||
-	    strcmp(ctype, "message/rfc822") == 0 ||
-	    strcmp(ctype, "message/partial") == 0;
-}
-
-static bool
-charset_is_utf8(const char *cs)
-{
-	return cs == NULL || ci_eq(cs, "utf-8") || ci_eq(cs, "utf8") ||
-	    ci_eq(cs, "us-ascii") || ci_eq(cs, "ascii");
-}
-
-/* Decode a single part's body (transfer encoding, then charset). */
-static char *
-decode_body(const struct msg *m, struct mailmime *mm, size_t cap,
-    size_t *outlen, bool *cut)
-{
-	struct mailmime_data *d = mm->mm_data.mm_single;
-	char *dec = NULL, *out;
-	const char *data;
-	size_t declen = 0, len;
-	int enc;
-
-	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
-		return NULL;
-	data = d->dt_data.dt_text.dt_data;
-	len = d->dt_data.dt_text.dt_length;
-	/* a body left out of libetpan's copy: read in the message itself.
-	 * libetpan's empty body may stop short of where it was left out by
-	 * a line break (a last part that lost its closing delimiter) */
-	bool in_slim = m->slim && data >= m->slim &&
-	    data <= m->slim + m->slimlen;
-	for (size_t k = 0; in_slim && k < m->nskips; k++) {
-		size_t at = (size_t)(data - m->slim), sk = m->skips[k];
-		if (sk == at || (len == 0 && sk > at && sk - at <= 2 &&
-		    strspn(data, "\r\n") >= sk - at)) {
-			data = m->slim + sk;
-			unslim(m, &data, &len);
-			in_slim = false;	/* mapped */
-		}
-	}
-	/* a body across what libetpan's copy changed (where libetpan saw
-	 * no part where the copy was made to see one): the message's bytes */
-	if (in_slim && len > 0 && !one_run(m, data, len))
-		unslim(m, &data, &len);
-	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
-	/* Encoded text grows at most 4/3; read a little more than we keep. */
-	if (len > cap + cap / 2) {
-		len = cap + cap / 2;
-		*cut = true;
-	}
-	if (enc == MAILMIME_MECHANISM_BASE64) {
-		dec = xreallocarray(NULL, len + 1, 1);
-		declen = b64_decode(data, len, dec);
-	} else if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
-		dec = xreallocarray(NULL, len + 1, 2);
-		declen = qp_decode(data, len, dec);
-	}
-	const char *src = dec ? dec : data;
-	size_t srclen = dec ? declen : len;
-	if (srclen > cap) {
-		srclen = cap;
-		*cut = true;
-	}
-
-	const char *cs = mm->mm_content_type ?
-	    mailmime_content_charset_get(mm->mm_content_type) : NULL;
-	char *conv = NULL;
-	size_t convlen = 0;
-	if (!charset_is_utf8(cs) &&
-	    charconv_buffer("utf-8", cs, src, srclen, &conv, &convlen) ==
-	    MAIL_CHARCONV_NO_ERROR && conv) {
-		out = xstrndup(conv, convlen);
-		charconv_buffer_free(conv);
-		*outlen = convlen;
-		free(dec);
-	} else if (dec) {	/* the decoded copy is the text */
-		out = dec;
-		out[srclen] = '\0';
-		*outlen = srclen;
-	} else {
-		out = xstrndup(src, srclen);
-		*outlen = srclen;
-	}
-	/* NULs would cut every later string search short */
-	for (char *z = out, *e = out + *outlen;
-	    (z = memchr(z, '\0', (size_t)(e - z))) != NULL; z++)
-		*z = ' ';
-	return out;
-}
-
-static struct part *
-add_part(struct msg *m, const char *ctype, int depth, bool in_orig)
-{
-	struct part *p;
-
-	m->parts = xreallocarray(m->parts, m->nparts + 1, sizeof *m->parts);
-	p = &m->parts[m->nparts++];
-	memset(p, 0, sizeof *p);
-	memcpy(p->ctype, ctype, strnlen(ctype, sizeof p->ctype - 1));
-	p->depth = depth;
-	p->in_original = in_orig;
-	return p;
-}
-
-static void
-walk(struct msg *m, struct mailmime *mm, int depth, bool in_orig)
-{
-	char ctype[48];
-
-	if (mm == NULL)
-		return;
-	if ((unsigned)depth > m->lim->max_depth ||
-	    m->nparts >= m->lim->max_parts) {
-		m->truncated = true;
-		return;
-	}
-	ctype_str(mm->mm_content_type, ctype, sizeof ctype);
-	switch (mm->mm_type) {
-	case MAILMIME_MULTIPLE: {
-		clistiter *it;
-		if (mm->mm_data.mm_multipart.mm_mp_list == NULL)
-			return;
-		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list);
-		    it; it = clist_next(it))
-			walk(m, clist_content(it), depth + 1, in_orig);
-		return;
-	}
-	case MAILMIME_MESSAGE:
-		if (mm->mm_parent == NULL) {	/* the message itself */
-			walk(m, mm->mm_data.mm_message.mm_msg_mime, depth,
-			    in_orig);
-			return;
-		}
-		if (!in_orig && m->orig_raw == NULL && mm->mm_body &&
-		    mm->mm_body->dt_type == MAILMIME_DATA_TEXT) {
-			m->orig_raw = mm->mm_body->dt_data.dt_text.dt_data;
-			m->orig_rawlen = mm->mm_body->dt_data.dt_text.dt_length;
-			unslim(m, &m->orig_raw, &m->orig_rawlen);
-			m->orig_mime = mm->mm_data.mm_message.mm_msg_mime;
-		}
-		add_part(m, ctype, depth, in_orig);
-		walk(m, mm->mm_data.mm_message.mm_msg_mime, depth + 1, true);
-		return;
-	case MAILMIME_SINGLE: {
-		struct part *p = add_part(m, ctype, depth, in_orig);
-		bool cut = false;
-		if (is_textual(ctype))
-			p->text = decode_body(m, mm, m->lim->max_text, &p->len,
-			    &cut);
-		if (cut)
-			m->truncated = true;
-		return;
-	}
-	}
 }
 
 /* A crude HTML to text: tags out, block ends as new lines, a few entities. */
@@ -447,30 +234,6 @@ build_text(struct msg *m)
 	}
 }
 
-/* Cut hostile input down before libetpan's recursive parser sees it: a
- * message with more Content-Type lines than we read parts is cut just
- * before the first one we would not read, which bounds the nesting too. */
-static size_t
-cap_parts(const char *raw, size_t len, unsigned max_parts)
-{
-	unsigned seen = 0;
-	const char *c = raw + 12, *end = raw + len;
-
-	if (len < 14)
-		return len;
-	/* by the colons, fewer than the lines: one that ends "Content-Type"
-	 * at the start of a line, with a byte after it */
-	while (c < end - 1 && (c = memchr(c, ':', (size_t)(end - 1 - c))) != NULL) {
-		const char *p = c - 12;
-		if ((p == raw || p[-1] == '\n') &&
-		    strncasecmp(p, "content-type", 12) == 0 &&
-		    ++seen > max_parts + 1)
-			return (size_t)(p - raw);
-		c++;
-	}
-	return len;
-}
-
 /* A copy of raw whose bytes [at, at + cut) are replaced by pre, the
  * boundary (bl bytes) and post: a header given the boundary its body uses. */
 static char *
@@ -491,7 +254,7 @@ with_boundary(const char *raw, size_t len, size_t at, size_t cut,
 
 /*
  * A multipart message whose declared boundary never occurs in its body
- * (a broken or rewritten header) parses as one opaque part. When the body
+ * (a broken or rewritten header) would be read as one part of text. When the body
  * opens with a delimiter line of another boundary, parse a copy whose
  * header names that one.
  */
@@ -571,54 +334,6 @@ restore_multipart(const char *raw, size_t len, size_t hdr_len,
 }
 
 
-/* Are the slim copy's bytes [p, p + n) the message's as they are, one
- * run of it? */
-static bool
-one_run(const struct msg *m, const char *p, size_t n)
-{
-	size_t a = (size_t)(p - m->slim);
-
-	for (size_t k = 0; k < m->nruns; k++)
-		if (a >= m->runs[k].slim && a < m->runs[k].slim + m->runs[k].len)
-			return a + n <= m->runs[k].slim + m->runs[k].len;
-	return false;
-}
-
-/* Where the slim copy's bytes [p, p + n) come from in the message: the
- * whole span, the fields left out of it included. */
-static void
-unslim(const struct msg *m, const char **p, size_t *n)
-{
-	const struct slim_run *r = m->runs;
-	size_t nr = m->nruns, a, e, ra, re, k;
-
-	if (nr == 0 || *p < m->slim || *p > m->slim + m->slimlen)
-		return;
-	a = (size_t)(*p - m->slim);
-	e = a + *n;
-	/* the start: in a run, where it is there; at a run's start or in
-	 * bytes no run maps (a header rewritten), where the message's bytes
-	 * left out before it begin: an attached message starts with its
-	 * header, whatever of it libetpan did not get */
-	for (k = 0; k < nr && r[k].slim + r[k].len <= a; k++)
-		;
-	if (k < nr && a > r[k].slim)
-		ra = r[k].raw + (a - r[k].slim);
-	else
-		ra = k > 0 ? r[k - 1].raw + r[k - 1].len : 0;
-	/* the end: likewise, to where the bytes left out after it end */
-	for (k = nr; k > 0 && r[k - 1].slim >= e; k--)
-		;
-	if (k > 0 && e < r[k - 1].slim + r[k - 1].len)
-		re = r[k - 1].raw + (e - r[k - 1].slim);
-	else
-		re = k < nr ? r[k].raw : m->unslimlen;
-	if (re < ra)
-		return;
-	*p = m->unslim + ra;
-	*n = re - ra;
-}
-
 /* From, Subject and Content-Type of the top header block, and the
  * report-type the last names. */
 static void
@@ -665,7 +380,8 @@ find_report_parts(struct msg *m)
 		    strcmp(p->ctype, "message/global-headers") == 0))
 			m->orig_hdrs = p;
 		else if (!m->orig_raw &&
-		    strcmp(p->ctype, "message/rfc822") == 0 && p->text) {
+		    (strcmp(p->ctype, "message/rfc822") == 0 ||
+		    strcmp(p->ctype, "message/global") == 0) && p->text) {
 			/* an encoded message/rfc822 stays a single part */
 			m->orig_raw = p->text;
 			m->orig_rawlen = p->len;
@@ -677,18 +393,11 @@ int
 msg_parse(struct msg *m, const char *raw, size_t len,
     const struct ndr_limits *lim)
 {
-	size_t idx = 0, n;
-
 	charset_init();
 	memset(m, 0, sizeof *m);
 	m->lim = lim;
 	if (len > lim->max_size) {
 		len = lim->max_size;
-		m->truncated = true;
-	}
-	n = cap_parts(raw, len, lim->max_parts);
-	if (n < len) {
-		len = n;
 		m->truncated = true;
 	}
 	m->raw = raw;
@@ -703,21 +412,7 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 		raw = m->fixed;
 		len = fixed_len;
 	}
-	size_t slim_len;
-	/* kept while the part tree points into it */
-	if ((m->slim = mime_only(raw, len, &slim_len, &m->slimcap, &m->runs,
-	    &m->nruns, &m->skips, &m->nskips)) != NULL) {
-		m->unslim = raw;
-		m->unslimlen = len;
-		m->slimlen = slim_len;
-		raw = m->slim;
-		len = slim_len;
-	}
-	if (mailmime_parse(raw, len, &idx, &m->mime) != MAILIMF_NO_ERROR) {
-		m->mime = NULL;
-		return -1;
-	}
-	walk(m, m->mime, 0, false);
+	mime_walk(m, raw, len);
 	find_report_parts(m);
 	build_text(m);
 	return 0;
@@ -726,8 +421,6 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 void
 msg_free(struct msg *m)
 {
-	if (m->mime)
-		mailmime_free(m->mime);
 	hdrs_free(&m->top);
 	free(m->from);
 	free(m->from_addr);
@@ -740,9 +433,6 @@ msg_free(struct msg *m)
 	big_free(m->text.s, m->text.cap);
 	big_free(m->lower, m->lowercap);
 	free(m->fixed);
-	big_free(m->slim, m->slimcap);
-	free(m->skips);
-	free(m->runs);
 	memset(m, 0, sizeof *m);
 }
 

@@ -105,7 +105,7 @@ original_read(struct msg *m, struct ndr_original *o)
 		o->form = NDR_FORM_FULL;
 		size_t used = hdrs_parse(&h, m->orig_raw, m->orig_rawlen);
 		read_headers(o, &h);
-		if (m->orig_mime)
+		if (m->orig_parsed)
 			full_body(m, o);
 		else if (used < m->orig_rawlen) {
 			set_excerpt(o, m->orig_raw + used, m->orig_rawlen - used);

@@ -40,9 +40,9 @@ xreallocarray(void *p, size_t n, size_t size)
 }
 
 /*
- * Large buffers a message takes and gives back when it is done (its slim
- * copy, its text): glibc's malloc searches its bins for each block over a
- * kilobyte, a cost per message. A few are kept for the next message, per
+ * Large buffers a message takes and gives back when it is done (its text,
+ * the lowercase copy): glibc's malloc searches its bins for each block
+ * over a kilobyte, a cost per message. A few are kept for the next message, per
  * thread (freed when the thread ends).
  */
 #define SPARES		6

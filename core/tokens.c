@@ -403,7 +403,7 @@ tokens_read(struct msg *m, struct ndr_report *r)
 		header(&t, "Message-ID", o->message_id, &hops);
 		for (size_t i = 0; i < o->received.n; i++)
 			header(&t, "Received", o->received.v[i], &hops);
-		if (o->form == NDR_FORM_FULL && m->orig_mime)
+		if (o->form == NDR_FORM_FULL && m->orig_parsed)
 			parts(&t, m, true);
 		else if (o->excerpt) {
 			body(&t, o->excerpt, strlen(o->excerpt));

@@ -121,9 +121,8 @@ START_TEST(test_wrapped_report_is_read_inside)
 }
 END_TEST
 
-/* libetpan sees the attached original's header slimmed to its MIME
- * fields; the engine still reads all of it, the fields after the MIME
- * ones too, and the original's own parts */
+/* The attached original is read whole: its fields, the MIME ones and
+ * the others, and its own parts */
 START_TEST(test_attached_original_is_read_whole)
 {
 	struct ndr_report *r = fixture("attached-original.eml");
