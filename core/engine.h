@@ -146,8 +146,10 @@ struct ndr_rcpt	*report_find_rcpt(struct ndr_report *, const char *address);
 void		 rcpt_clear(struct ndr_rcpt *);
 const char	*smtp_command(const char *);
 void		 rcpt_set_command(struct ndr_rcpt *, const char *text);
-/* Fill status, reply code, reason and hard from the diagnostic. */
-void		 rcpt_finish(struct ndr_rcpt *, enum ndr_kind);
+/* Fill status, reply code, reason and hard from the diagnostic; the SMTP
+ * command from it too, else sent (the report's transcript's), if any. */
+void		 rcpt_finish(struct ndr_rcpt *, enum ndr_kind,
+		    const char *sent);
 /* Drop from a report of several recipients those that are a mailing
  * list's own addresses (not when all are: a list that refused a post). */
 void		 report_drop_lists(const struct msg *, struct ndr_report *);

@@ -405,7 +405,7 @@ pseudo_status(struct ndr_rcpt *rc, const char *d, enum ndr_kind kind)
 
 
 void
-rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
+rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind, const char *sent)
 {
 	enum ndr_reason r;
 	const char *d;
@@ -433,6 +433,8 @@ rcpt_finish(struct ndr_rcpt *rc, enum ndr_kind kind)
 	d = rc->diagnostic ? rc->diagnostic : "";
 	status_of_text(rc, d);
 	rcpt_set_command(rc, d);
+	if (rc->command == NULL && sent)
+		rc->command = xstrdup(sent);
 	r = rc->reason;		/* a reader may know better than the words */
 	if (r == NDR_R_UNDEFINED)	/* and a provider's own code too */
 		r = rc->reason = reason_from_provider(d, rc->address);

@@ -192,13 +192,8 @@ read_lf(const char *raw, size_t len, const struct ndr_limits *lim,
 	 * from the report's transcript ("... >>> DATA <<< 550 ...") */
 	report_drop_lists(&m, r);
 	const char *sent = m.lower ? transcript_command(m.lower) : NULL;
-	for (size_t i = 0; i < r->nrcpts; i++) {
-		struct ndr_rcpt *rc = &r->rcpts[i];
-		rcpt_set_command(rc, rc->diagnostic);
-		if (rc->command == NULL && sent)
-			rc->command = xstrdup(sent);
-		rcpt_finish(rc, r->kind);
-	}
+	for (size_t i = 0; i < r->nrcpts; i++)
+		rcpt_finish(&r->rcpts[i], r->kind, sent);
 	if (r->kind != NDR_KIND_OTHER && r->kind != NDR_KIND_AUTOREPLY)
 		original_read(&m, &r->original);
 	else if (r->kind == NDR_KIND_AUTOREPLY)

@@ -66,7 +66,7 @@ START_TEST(test_user_unknown_after_data_is_filtered)
 
 	rc.diagnostic = strdup("host mx said: 550 User unknown (in reply to "
 	    "end of DATA command)");
-	rcpt_finish(&rc, NDR_KIND_BOUNCE);
+	rcpt_finish(&rc, NDR_KIND_BOUNCE, NULL);
 	ck_assert_str_eq(rc.command, "DATA");
 	ck_assert_int_eq(rc.reason, NDR_R_FILTERED);
 	ck_assert_str_eq(rc.reply_code, "550");
@@ -96,7 +96,7 @@ START_TEST(test_user_unknown_needs_rcpt_or_its_status)
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		struct ndr_rcpt rc = { 0 };
 		rc.diagnostic = strdup(t[i].diag);
-		rcpt_finish(&rc, NDR_KIND_BOUNCE);
+		rcpt_finish(&rc, NDR_KIND_BOUNCE, NULL);
 		ck_assert_msg((int)rc.reason == t[i].want, "%s: got %s",
 		    t[i].diag, ndr_reason_name(rc.reason));
 		rcpt_clear(&rc);
