@@ -719,6 +719,12 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			unite_first(&first, mix(mix(r->shortk, day), ipk[i]),
 			    up, i);
 		keyed[i] = r->n > 0 || (r->shortk && ipk[i]);
+		/* its link host (the least key of them): two reports whose
+		 * hosts differ are not joined on a key runs share */
+		uint64_t lk = 0;
+		for (size_t j = r->nsubj; j < r->nsl; j++)
+			if (lk == 0 || k[j] < lk)
+				lk = k[j];
 		for (size_t j = 0; j < r->n; j++) {
 			bool is_shared =
 			    *ndr_map_slot(&spread, k[j], true) > SPREAD ||
@@ -734,8 +740,8 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				/* shared by runs: only with a second sign of
 				 * the same run, the body or the machine */
 				if (bc[i] != NDR_NO_CAMPAIGN)
-					unite_first(&first, mix(mix(k[j], day),
-					    bc[i] + 1), up, i);
+					unite_first(&first, mix(mix(mix(k[j],
+					    day), lk), bc[i] + 1), up, i);
 				if (j < r->nsubj && ipk[i])
 					unite_first(&first, mix(mix(k[j], day),
 					    ipk[i]), up, i);
