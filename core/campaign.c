@@ -224,6 +224,7 @@ struct vecs {
 	size_t		*size;	/* group g's members */
 	size_t		*start;	/* group g: e[start[g], start[g + 1]) */
 	double		*norm;
+	int64_t		*tmin, *tmax;	/* its reports' first and last dates */
 	size_t		*gid;	/* root -> group number */
 	size_t		 ngroups;
 };
@@ -316,6 +317,16 @@ build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		v->norm[g] = sqrt(sq);
 	}
 	v->start[v->ngroups] = ne;
+	v->tmin = xcalloc(v->ngroups ? v->ngroups : 1, sizeof *v->tmin);
+	v->tmax = xcalloc(v->ngroups ? v->ngroups : 1, sizeof *v->tmax);
+	for (size_t i = 0; i < n; i++) {
+		size_t g = v->gid[find(up, i)];
+		int64_t d = ev[i]->date;
+		if (d > 0 && (v->tmin[g] == 0 || d < v->tmin[g]))
+			v->tmin[g] = d;
+		if (d > v->tmax[g])
+			v->tmax[g] = d;
+	}
 	free(buf);
 	free(cnt);
 	free(order);
@@ -328,7 +339,20 @@ vecs_free(struct vecs *v)
 	free(v->size);
 	free(v->start);
 	free(v->norm);
+	free(v->tmin);
+	free(v->tmax);
 	free(v->gid);
+}
+
+/* Did groups a and b bounce in the same days (a WINDOW apart at most)?
+ * Yes when either has no date. */
+static bool
+same_days(const struct vecs *v, size_t a, size_t b)
+{
+	if (v->tmin[a] == 0 || v->tmin[b] == 0)
+		return true;
+	return v->tmin[a] <= v->tmax[b] + WINDOW &&
+	    v->tmin[b] <= v->tmax[a] + WINDOW;
 }
 
 static double
@@ -702,7 +726,7 @@ unite_first(struct ndr_map *first, uint64_t fk, size_t *up, size_t i)
 static void
 fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
     const size_t *bc, const uint64_t *ipk, bool *keyed, struct kfs *strong,
-    struct kfs *shared)
+    struct kfs *shared, struct kfs *machine)
 {
 	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
 	struct ndr_map spread = { 0 }, botnets = { 0 };
@@ -715,13 +739,17 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		const struct rk *r = &rk.r[i];
 		const uint64_t *k = rk.k + r->off;
 		uint64_t day = window_of(ev[i]);
-		if (r->shortk && ipk[i])
+		if (r->shortk && ipk[i]) {
 			unite_first(&first, mix(mix(r->shortk, day), ipk[i]),
 			    up, i);
+			/* and in step 2, a key that counts only with the
+			 * machine: a short subject and a machine in common */
+			kfs_add(machine, r->shortk, i);
+		}
 		keyed[i] = r->n > 0 || (r->shortk && ipk[i]);
 		/* its link host (the least key of them): two reports whose
 		 * hosts differ are not joined on a key runs share */
-		uint64_t lk = 0;
+		uint64_t lk = 0, sk = r->nsubj ? k[0] : r->shortk;
 		for (size_t j = r->nsubj; j < r->nsl; j++)
 			if (lk == 0 || k[j] < lk)
 				lk = k[j];
@@ -741,7 +769,8 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				 * the same run, the body or the machine */
 				if (bc[i] != NDR_NO_CAMPAIGN)
 					unite_first(&first, mix(mix(mix(k[j],
-					    day), lk), bc[i] + 1), up, i);
+					    day), j < r->nsubj ? lk : sk),
+					    bc[i] + 1), up, i);
 				if (j < r->nsubj && ipk[i])
 					unite_first(&first, mix(mix(k[j], day),
 					    ipk[i]), up, i);
@@ -773,7 +802,9 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	size_t *bc = xcalloc(n ? n : 1, sizeof *bc), np;
 	bool *keyed = xcalloc(n ? n : 1, sizeof *keyed);
 	uint64_t *ipk = xcalloc(n ? n : 1, sizeof *ipk);
-	struct kfs keys[2] = { { 0 }, { 0 } };	/* of one run, shared */
+	/* keys of one run, keys runs share, keys that count only where one
+	 * machine sent originals of both sides */
+	struct kfs keys[3] = { { 0 }, { 0 }, { 0 } };
 	struct ndr_map df = { 0 };
 	struct ipsets ips;
 	struct vecs v;
@@ -788,7 +819,7 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 			ipk[i] = key_of('i', ip, strlen(ip));
 	}
 	body_clusters(ev, n, bc);
-	fragments(ev, n, up, bc, ipk, keyed, &keys[0], &keys[1]);
+	fragments(ev, n, up, bc, ipk, keyed, &keys[0], &keys[1], &keys[2]);
 	token_idf(ev, n, &df);
 
 	/* fragments alike in their words join: on a key of one run, or on
@@ -798,11 +829,12 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	build_vecs(ev, n, up, &df, &v);
 	ipsets_build(&ips, ipk, n, up, &v);
 	root = group_roots(n, up, &v);
-	for (int w = 0; w < 2; w++) {
+	for (int w = 0; w < 3; w++) {
 		p = shared_pairs(keys[w].v, keys[w].n, &v, up, &np);
 		for (size_t k = 0; k < np; k++)
 			if ((w == 0 || ipsets_meet(&ips, p[2 * k],
-			    p[2 * k + 1])) &&
+			    p[2 * k + 1])) && (w < 2 || same_days(&v,
+			    p[2 * k], p[2 * k + 1])) &&
 			    cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
 				unite(up, root[p[2 * k]], root[p[2 * k + 1]]);
 		free(p);
@@ -822,11 +854,14 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	double *bcos = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *bcos);
 	/* the pairs of a key of one run, then of one shared by runs, which
 	 * count only where one machine sent both groups */
-	for (int w = 0; w < 2; w++) {
+	for (int w = 0; w < 3; w++) {
 		p = shared_pairs(keys[w].v, keys[w].n, &v, up, &np);
 		for (size_t k = 0; k < np; k++) {
-			bool apart = w == 1 && !ipsets_meet(&ips, p[2 * k],
+			bool apart = w >= 1 && !ipsets_meet(&ips, p[2 * k],
 			    p[2 * k + 1]);
+			if (w == 2 && (apart || !same_days(&v, p[2 * k],
+			    p[2 * k + 1])))
+				continue;
 			double c = cosine(&v, p[2 * k], p[2 * k + 1]);
 			for (int s = 0; s < 2; s++) {	/* each side in turn */
 				size_t a = p[2 * k + s], b = p[2 * k + 1 - s];
@@ -865,8 +900,8 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 
 	for (size_t i = 0; i < n; i++)
 		id[i] = keyed[i] ? find(up, i) : NDR_NO_CAMPAIGN;
-	free(keys[0].v);
-	free(keys[1].v);
+	for (int w = 0; w < 3; w++)
+		free(keys[w].v);
 	free(keyed);
 	free(ipk);
 	free(bc);
