@@ -57,6 +57,7 @@
 #define JOIN_COS	0.6
 #define SMALL		5
 #define ATTACH_COS	0.2
+#define APART_COS	0.4	/* to a campaign no machine of it sent */
 
 /* hosts in too much mail to say anything of a run */
 static const char *const common_hosts[] = {
@@ -432,6 +433,31 @@ ipsets_free(struct ipsets *s)
 	free(s->start);
 }
 
+/* The lists of keys step 2 pairs groups on, and what each asks the two
+ * groups to have in common besides (together): a key of one run,
+ * nothing; a key runs share, a machine; a subject too short to be a key,
+ * a machine and the same days; a body cluster (one template carries
+ * several runs), a machine or a link host. */
+enum { KEY_RUN, KEY_SHARED, KEY_SHORT, KEY_BODY, NKEYS };
+
+static bool
+together(int w, const struct ipsets *ips, const struct ipsets *lks,
+    const struct vecs *v, size_t a, size_t b)
+{
+	switch (w) {
+	case KEY_RUN:
+		return true;
+	case KEY_SHARED:
+		return ipsets_meet(ips, a, b);
+	case KEY_SHORT:
+		return ipsets_meet(ips, a, b) && same_days(v, a, b);
+	default:	/* links to different hosts: apart, unless one machine */
+		return ipsets_meet(ips, a, b) || ipsets_meet(lks, a, b) ||
+		    lks->start[a] == lks->start[a + 1] ||
+		    lks->start[b] == lks->start[b + 1];
+	}
+}
+
 /* ---- step 2: the pairs of groups that share a key ---- */
 
 struct kf {		/* a report's key (over all time), and its group */
@@ -726,7 +752,7 @@ unite_first(struct ndr_map *first, uint64_t fk, size_t *up, size_t i)
 static void
 fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
     const size_t *bc, const uint64_t *ipk, bool *keyed, struct kfs *strong,
-    struct kfs *shared, struct kfs *machine)
+    struct kfs *shared, struct kfs *machine, struct kfs *tmpl, uint64_t *lkey)
 {
 	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
 	struct ndr_map spread = { 0 }, botnets = { 0 };
@@ -753,15 +779,19 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		for (size_t j = r->nsubj; j < r->nsl; j++)
 			if (lk == 0 || k[j] < lk)
 				lk = k[j];
+		lkey[i] = lk;
 		for (size_t j = 0; j < r->n; j++) {
+			/* a body cluster pairs fragments in step 2 only, and
+			 * only with a machine or a link host in common: one
+			 * template carries several runs */
 			bool is_shared =
 			    *ndr_map_slot(&spread, k[j], true) > SPREAD ||
 			    *ndr_map_slot(&botnets, k[j], true) > 1;
-			kfs_add(is_shared ? shared : strong, k[j], i);
-			/* a body cluster pairs fragments in step 2 only: one
-			 * template carries several runs */
-			if (j >= r->nsl)
+			if (j >= r->nsl) {
+				kfs_add(is_shared ? shared : tmpl, k[j], i);
 				continue;
+			}
+			kfs_add(is_shared ? shared : strong, k[j], i);
 			if (!is_shared)
 				unite_first(&first, mix(k[j], day), up, i);
 			else {
@@ -771,6 +801,11 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 					unite_first(&first, mix(mix(mix(k[j],
 					    day), j < r->nsubj ? lk : sk),
 					    bc[i] + 1), up, i);
+				/* the very same body: one run, whatever
+				 * hosts its links name */
+				if (j < r->nsubj && ev[i]->simhash)
+					unite_first(&first, mix(mix(k[j], day),
+					    ev[i]->simhash), up, i);
 				if (j < r->nsubj && ipk[i])
 					unite_first(&first, mix(mix(k[j], day),
 					    ipk[i]), up, i);
@@ -803,8 +838,12 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	bool *keyed = xcalloc(n ? n : 1, sizeof *keyed);
 	uint64_t *ipk = xcalloc(n ? n : 1, sizeof *ipk);
 	/* keys of one run, keys runs share, keys that count only where one
-	 * machine sent originals of both sides */
-	struct kfs keys[3] = { { 0 }, { 0 }, { 0 } };
+	 * machine sent originals of both sides in the same days, and body
+	 * clusters, which count only where a machine or a link host is
+	 * common to both */
+	struct kfs keys[NKEYS] = { { 0 }, { 0 }, { 0 }, { 0 } };
+	uint64_t *lkey = xcalloc(n ? n : 1, sizeof *lkey);
+	struct ipsets lks;
 	struct ndr_map df = { 0 };
 	struct ipsets ips;
 	struct vecs v;
@@ -819,7 +858,8 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 			ipk[i] = key_of('i', ip, strlen(ip));
 	}
 	body_clusters(ev, n, bc);
-	fragments(ev, n, up, bc, ipk, keyed, &keys[0], &keys[1], &keys[2]);
+	fragments(ev, n, up, bc, ipk, keyed, &keys[KEY_RUN], &keys[KEY_SHARED],
+	    &keys[KEY_SHORT], &keys[KEY_BODY], lkey);
 	token_idf(ev, n, &df);
 
 	/* fragments alike in their words join: on a key of one run, or on
@@ -829,17 +869,18 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	build_vecs(ev, n, up, &df, &v);
 	ipsets_build(&ips, ipk, n, up, &v);
 	root = group_roots(n, up, &v);
-	for (int w = 0; w < 3; w++) {
+	ipsets_build(&lks, lkey, n, up, &v);
+	for (int w = 0; w < NKEYS; w++) {
 		p = shared_pairs(keys[w].v, keys[w].n, &v, up, &np);
 		for (size_t k = 0; k < np; k++)
-			if ((w == 0 || ipsets_meet(&ips, p[2 * k],
-			    p[2 * k + 1])) && (w < 2 || same_days(&v,
-			    p[2 * k], p[2 * k + 1])) &&
+			if (together(w, &ips, &lks, &v, p[2 * k],
+			    p[2 * k + 1]) &&
 			    cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
 				unite(up, root[p[2 * k]], root[p[2 * k + 1]]);
 		free(p);
 	}
 	ipsets_free(&ips);
+	ipsets_free(&lks);
 	free(root);
 	vecs_free(&v);
 
@@ -852,28 +893,29 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	root = group_roots(n, up, &v);
 	size_t *best = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *best);
 	double *bcos = xcalloc(v.ngroups ? v.ngroups : 1, sizeof *bcos);
-	/* the pairs of a key of one run, then of one shared by runs, which
-	 * count only where one machine sent both groups */
-	for (int w = 0; w < 3; w++) {
+	ipsets_build(&lks, lkey, n, up, &v);
+	/* the pairs of each list of keys, those without what the list asks
+	 * in common "apart" */
+	for (int w = 0; w < NKEYS; w++) {
 		p = shared_pairs(keys[w].v, keys[w].n, &v, up, &np);
 		for (size_t k = 0; k < np; k++) {
-			bool apart = w >= 1 && !ipsets_meet(&ips, p[2 * k],
+			bool apart = !together(w, &ips, &lks, &v, p[2 * k],
 			    p[2 * k + 1]);
-			if (w == 2 && (apart || !same_days(&v, p[2 * k],
-			    p[2 * k + 1])))
+			if (apart && w == KEY_SHORT)
 				continue;
 			double c = cosine(&v, p[2 * k], p[2 * k + 1]);
 			for (int s = 0; s < 2; s++) {	/* each side in turn */
 				size_t a = p[2 * k + s], b = p[2 * k + 1 - s];
 				/* on a shared key, sent by other machines:
-				 * only to a campaign */
-				if (apart && size[root[b]] < SMALL)
+				 * only to a campaign of the same days */
+				if (apart && (size[root[b]] < SMALL ||
+				    !same_days(&v, a, b)))
 					continue;
 				/* to a campaign, on a little likeness; to
 				 * another small group, only on as much as
 				 * step 2 asks */
-				double need = size[root[b]] >= SMALL ?
-				    ATTACH_COS : JOIN_COS;
+				double need = size[root[b]] < SMALL ? JOIN_COS :
+				    apart ? APART_COS : ATTACH_COS;
 				if (size[root[a]] < SMALL && size[root[b]] >
 				    size[root[a]] && c >= need &&
 				    c > bcos[a]) {
@@ -895,13 +937,15 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	free(bcos);
 	free(root);
 	ipsets_free(&ips);
+	ipsets_free(&lks);
 	vecs_free(&v);
 	free(size);
 
 	for (size_t i = 0; i < n; i++)
 		id[i] = keyed[i] ? find(up, i) : NDR_NO_CAMPAIGN;
-	for (int w = 0; w < 3; w++)
+	for (int w = 0; w < NKEYS; w++)
 		free(keys[w].v);
+	free(lkey);
 	free(keyed);
 	free(ipk);
 	free(bc);
