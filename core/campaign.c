@@ -13,22 +13,28 @@
  *     one template carries several runs). One run's bounces come in one
  *     burst of days, however long: a key met in bursts days apart is
  *     shared by runs, and where two of them overlap it says nothing of
- *     which. Such a key joins two reports of a window only with a second
- *     sign of one run: the same body cluster, or (for a subject) the same
- *     machine that sent the original (its first Received address; a
- *     botnet carries several runs, but two runs that share a subject,
- *     their days and a bot are rare). A subject too short to be a key
- *     ("Hello") joins that way too.
+ *     which. Such a key joins two reports of a window only with more signs
+ *     of one run, none of which disagrees: the same body cluster and the
+ *     same link host (for a subject) or subject (for a link host); the
+ *     very same body (for a subject); or the same machine that sent the
+ *     original (for a subject: its first Received address; a botnet
+ *     carries several runs, but two runs that share a subject, their days
+ *     and a bot are rare). A subject too short to be a key ("Hello")
+ *     joins that way too.
  *  2. Fragments are joined on their words: each fragment is the sum of
  *     its reports' classifier tokens, each weighed by its inverse document
  *     frequency (a token of every run says nothing of which), and two
- *     fragments that share a key (now over all time, and the body's
- *     SimHash cluster as a key too) join when the cosine of their sums is
- *     at least JOIN_COS - on a key shared by runs (bursts apart, or two
- *     botnets; a template's body cluster is one) only when one machine
- *     sent originals of both. Then a small fragment (under SMALL reports)
- *     joins the most alike larger neighbour: a campaign at ATTACH_COS,
- *     another small one at JOIN_COS and on the same terms as step 2.
+ *     fragments that share a key (now over all time) join when the cosine
+ *     of their sums is at least JOIN_COS, if they also have in common
+ *     what the key asks (together()): a key of one run, nothing more; a
+ *     key runs share, a machine that sent originals of both; a short
+ *     subject, a machine and the same days; a body cluster of one burst
+ *     (a template), a machine or a link host, unless one of them names no
+ *     link. Then a small fragment (under SMALL reports) joins the most
+ *     alike larger neighbour: a campaign at ATTACH_COS (APART_COS when
+ *     none of its machines sent the fragment's originals, and then only
+ *     in the same days), another small one at JOIN_COS and on the same
+ *     terms as step 2.
  *
  * Every step is linear or n log n in the reports and their tokens; the
  * pairs compared are those that share a key held by at most CAP

@@ -646,6 +646,49 @@ START_TEST(test_campaigns_overlapping_runs_told_apart_by_their_senders)
 }
 END_TEST
 
+/* Two runs on one template under one generic subject on the same days:
+ * the hosts their links name tell them apart (the subject is shared, met
+ * again days later by a third run) */
+START_TEST(test_campaigns_one_template_told_apart_by_link_hosts)
+{
+	enum { N = 9 };
+	static uint64_t toks[N][256];
+	static char body[N][256];
+	static const char *const fill[3] = { "watches", "casinos",
+	    "diplomas" };
+	static const char *const host[3] = { "watches.example",
+	    "casino.example", "diploma.example" };
+	struct ndr_evidence e[N];
+	const struct ndr_evidence *p[N];
+	size_t id[N];
+
+	for (int i = 0; i < N; i++) {
+		int run = i / 3;	/* A and B on day 0, C on day 12 */
+		memset(&e[i], 0, sizeof e[i]);
+		snprintf(body[i], sizeof body[i], "Dear customer, we are "
+		    "pleased to offer you the best %s in town at a price you "
+		    "will not find anywhere else this season. Visit our shop "
+		    "today to order before friday. Best regards, the Team",
+		    fill[run]);
+		e[i].subject = "Important notice for you";
+		e[i].links = (char *)host[run];
+		e[i].excerpt = body[i];
+		e[i].simhash = ndr_simhash(body[i]);
+		e[i].date = T0 + (run == 2 ? 12 * DAY : 0) + i * 600;
+		words_as_tokens(&e[i], toks[i], 256);
+		p[i] = &e[i];
+	}
+	ndr_campaigns(p, N, id);
+	ck_assert_uint_eq(id[1], id[0]);
+	ck_assert_uint_eq(id[2], id[0]);
+	ck_assert_uint_eq(id[4], id[3]);
+	ck_assert_uint_eq(id[5], id[3]);
+	ck_assert_uint_ne(id[3], id[0]);
+	ck_assert_uint_ne(id[6], id[0]);
+	ck_assert_uint_ne(id[6], id[3]);
+}
+END_TEST
+
 /* One template carries several runs: its body cluster, met days apart,
  * joins two groups in step 2 only when one machine sent originals of
  * both (the same run a window later), not another botnet's run. */
@@ -1043,6 +1086,7 @@ CHECK_MAIN_CASES("verdict",
 	    test_campaigns, test_campaigns_sharing_a_generic_subject,
 	    test_campaigns_overlapping_runs_told_apart_by_their_senders,
 	    test_campaigns_one_template_two_botnets,
+	    test_campaigns_one_template_told_apart_by_link_hosts,
 	    test_campaigns_spun_subjects,
 	    test_evidence_of_fixtures,
 	    test_campaign_numbers_stay), NULL, NULL, 0 });
