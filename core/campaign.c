@@ -876,9 +876,14 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	ipsets_build(&ips, ipk, n, up, &v);
 	root = group_roots(n, up, &v);
 	ipsets_build(&lks, lkey, n, up, &v);
+	/* every list's pairs from the fragments as they are, before any
+	 * of them joins: the vectors are the fragments' */
+	size_t *pw[NKEYS], npw[NKEYS];
+	for (int w = 0; w < NKEYS; w++)
+		pw[w] = shared_pairs(keys[w].v, keys[w].n, &v, up, &npw[w]);
 	for (int w = 0; w < NKEYS; w++) {
-		p = shared_pairs(keys[w].v, keys[w].n, &v, up, &np);
-		for (size_t k = 0; k < np; k++)
+		p = pw[w];
+		for (size_t k = 0; k < npw[w]; k++)
 			if (together(w, &ips, &lks, &v, p[2 * k],
 			    p[2 * k + 1]) &&
 			    cosine(&v, p[2 * k], p[2 * k + 1]) >= JOIN_COS)
