@@ -442,8 +442,10 @@ ipsets_free(struct ipsets *s)
 /* The lists of keys step 2 pairs groups on, and what each asks the two
  * groups to have in common besides (together): a key of one run,
  * nothing; a key runs share, a machine; a subject too short to be a key,
- * a machine and the same days; a body cluster (one template carries
- * several runs), a machine or a link host. */
+ * a machine and the same days; a body cluster of one burst (one template
+ * carries several runs), a machine or a link host, unless one of them
+ * names no link. Link hosts are kept per group as machines are (ipsets
+ * holds any key of a report). */
 enum { KEY_RUN, KEY_SHARED, KEY_SHORT, KEY_BODY, NKEYS };
 
 static bool
@@ -787,12 +789,12 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				lk = k[j];
 		lkey[i] = lk;
 		for (size_t j = 0; j < r->n; j++) {
-			/* a body cluster pairs fragments in step 2 only, and
-			 * only with a machine or a link host in common: one
-			 * template carries several runs */
 			bool is_shared =
 			    *ndr_map_slot(&spread, k[j], true) > SPREAD ||
 			    *ndr_map_slot(&botnets, k[j], true) > 1;
+			/* a body cluster pairs fragments in step 2 only, on
+			 * the terms of its list: one template carries
+			 * several runs */
 			if (j >= r->nsl) {
 				kfs_add(is_shared ? shared : tmpl, k[j], i);
 				continue;
@@ -801,8 +803,8 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			if (!is_shared)
 				unite_first(&first, mix(k[j], day), up, i);
 			else {
-				/* shared by runs: only with a second sign of
-				 * the same run, the body or the machine */
+				/* shared by runs: only with more signs of one
+				 * run, none of them against it */
 				if (bc[i] != NDR_NO_CAMPAIGN)
 					unite_first(&first, mix(mix(mix(k[j],
 					    day), j < r->nsubj ? lk : sk),
@@ -868,10 +870,8 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	    &keys[KEY_SHORT], &keys[KEY_BODY], lkey);
 	token_idf(ev, n, &df);
 
-	/* fragments alike in their words join: on a key of one run, or on
-	 * one shared by runs (a template's body cluster too) when they were
-	 * also sent by one machine at least (one template, one generic
-	 * subject, carry several runs; a botnet rarely the same two) */
+	/* fragments alike in their words join on a key they share, if
+	 * they also have in common what its list asks (together()) */
 	build_vecs(ev, n, up, &df, &v);
 	ipsets_build(&ips, ipk, n, up, &v);
 	root = group_roots(n, up, &v);

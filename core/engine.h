@@ -137,6 +137,8 @@ void		 msg_free(struct msg *);
 const char	*msg_header(const struct msg *, const char *);
 /* The parts of raw into m->parts, the original found (mime.c). */
 void		 mime_walk(struct msg *, const char *raw, size_t len);
+/* Is ctype an attached message's (message/rfc822, message/global)? */
+bool		 mime_is_message(const char *ctype);
 /* The report text before the quoted original: [text.s, text.s + n). */
 size_t		 msg_report_len(const struct msg *);
 

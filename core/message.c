@@ -379,9 +379,8 @@ find_report_parts(struct msg *m)
 		    (strcmp(p->ctype, "text/rfc822-headers") == 0 ||
 		    strcmp(p->ctype, "message/global-headers") == 0))
 			m->orig_hdrs = p;
-		else if (!m->orig_raw &&
-		    (strcmp(p->ctype, "message/rfc822") == 0 ||
-		    strcmp(p->ctype, "message/global") == 0) && p->text) {
+		else if (!m->orig_raw && mime_is_message(p->ctype) &&
+		    p->text) {
 			/* an encoded message/rfc822 stays a single part */
 			m->orig_raw = p->text;
 			m->orig_rawlen = p->len;

@@ -303,6 +303,13 @@ decode_text(const char *data, size_t len, const struct mime_head *h,
 	return out;
 }
 
+bool
+mime_is_message(const char *ctype)
+{
+	return strcmp(ctype, "message/rfc822") == 0 ||
+	    strcmp(ctype, "message/global") == 0;
+}
+
 static bool
 is_textual(const char *ctype)
 {
@@ -311,9 +318,7 @@ is_textual(const char *ctype)
 	    strcmp(ctype, "message/global-delivery-status") == 0 ||
 	    strcmp(ctype, "message/feedback-report") == 0 ||
 	    strcmp(ctype, "message/global-headers") == 0 ||
-	    strcmp(ctype, "message/rfc822") == 0 ||
-	    strcmp(ctype, "message/global") == 0 ||
-	    strcmp(ctype, "message/partial") == 0;
+	    strcmp(ctype, "message/partial") == 0 || mime_is_message(ctype);
 }
 
 static struct part *
@@ -366,6 +371,17 @@ child(struct msg *m, const char *p, const char *e, int depth, bool in_orig,
 	entity(m, &h, body, e, depth, in_orig);
 }
 
+/* e, less the line break that ends [p, e) if it does */
+static const char *
+before_break(const char *p, const char *e)
+{
+	if (e > p && e[-1] == '\n')
+		e--;
+	if (e > p && e[-1] == '\r')
+		e--;
+	return e;
+}
+
 /* The end of a last part [p, e) that no closing delimiter ends: before
  * the line break that would have been the delimiter's, and before its
  * last line when that closes a boundary nobody declared ("--X--", one
@@ -382,11 +398,7 @@ lost_close(const char *p, const char *e)
 	if ((b == p || b[-1] == '\n') && end - b >= 6 && b[0] == '-' &&
 	    b[1] == '-' && end[-1] == '-' && end[-2] == '-')
 		e = b;
-	if (e > p && e[-1] == '\n')
-		e--;
-	if (e > p && e[-1] == '\r')
-		e--;
-	return e;
+	return before_break(p, e);
 }
 
 /* The parts of a multipart whose body is [p, e): each between a delimiter
@@ -418,15 +430,10 @@ multipart(struct msg *m, const struct mime_head *h, const char *p,
 		if (le > p && le[-1] == '\r')
 			le--;
 		if (delimiter(p, le, h->bound, h->blen, &close)) {
-			if (open) {
-				/* the line break before it is the delimiter's */
-				const char *end = p;
-				if (end > open && end[-1] == '\n')
-					end--;
-				if (end > open && end[-1] == '\r')
-					end--;
-				child(m, open, end, depth + 1, in_orig, digest);
-			}
+			/* the line break before it is the delimiter's */
+			if (open)
+				child(m, open, before_break(open, p),
+				    depth + 1, in_orig, digest);
 			if (close)
 				return true;
 			open = next;
@@ -458,9 +465,7 @@ entity(struct msg *m, const struct mime_head *h, const char *body,
 		return;
 	}
 	struct part *p = add_part(m, h->ctype, depth, in_orig);
-	if ((strcmp(h->ctype, "message/rfc822") == 0 ||
-	    strcmp(h->ctype, "message/global") == 0) &&
-	    h->enc == ENC_IDENTITY) {
+	if (mime_is_message(h->ctype) && h->enc == ENC_IDENTITY) {
 		/* an attached message (message/global: RFC 6532's, with UTF-8
 		 * in its header): the first outside any other is the
 		 * original, read whole from its first field */
