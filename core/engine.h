@@ -121,7 +121,6 @@ struct msg {
 	bool		 orig_parsed;	/* its parts are in parts[] */
 	bool		 truncated;
 	bool		 daemon;	/* from a mailer daemon (from_daemon) */
-	char		*fixed;		/* a copy with its boundary repaired */
 	size_t		 lowercap;
 };
 

@@ -234,106 +234,6 @@ build_text(struct msg *m)
 	}
 }
 
-/* A copy of raw whose bytes [at, at + cut) are replaced by pre, the
- * boundary (bl bytes) and post: a header given the boundary its body uses. */
-static char *
-with_boundary(const char *raw, size_t len, size_t at, size_t cut,
-    const char *pre, const char *boundary, size_t bl, const char *post,
-    size_t *outlen)
-{
-	struct ndr_buf b = { 0 };
-
-	ndr_buf_add(&b, raw, at);
-	ndr_buf_adds(&b, pre);
-	ndr_buf_add(&b, boundary, bl);
-	ndr_buf_adds(&b, post);
-	ndr_buf_add(&b, raw + at + cut, len - at - cut);
-	*outlen = b.len;
-	return b.s;
-}
-
-/*
- * A multipart message whose declared boundary never occurs in its body
- * (a broken or rewritten header) would be read as one part of text. When the body
- * opens with a delimiter line of another boundary, parse a copy whose
- * header names that one.
- */
-static char *
-repair_boundary(const char *raw, size_t len, size_t hdr_len,
-    const char *ctype, size_t *outlen)
-{
-	const char *bp = ctype ? strstr(ctype, "boundary=") : NULL;
-	const char *body = raw + hdr_len, *end = raw + len, *p;
-	char want[80];
-	size_t wl;
-
-	if (bp == NULL || strncmp(ctype, "multipart/", 10) != 0)
-		return NULL;
-	bp += 9;
-	if (*bp == '"')
-		bp++;
-	wl = strcspn(bp, "\"; \t");
-	if (wl == 0 || wl + 3 > sizeof want)
-		return NULL;
-	/* ctype is lowercased: compare without case */
-	snprintf(want, sizeof want, "--%.*s", (int)wl, bp);
-	if (ci_find(body, end - body, want))
-		return NULL;
-	/* the first delimiter-looking line of the body */
-	for (p = body; p < end; ) {
-		const char *nl = memchr(p, '\n', end - p);
-		size_t ll = (nl ? (size_t)(nl - p) : (size_t)(end - p));
-		if (ll > 0 && p[ll - 1] == '\r')
-			ll--;
-		if (ll > 2 && ll < 74 && p[0] == '-' && p[1] == '-') {
-			const char *old = ci_find(raw, hdr_len, want + 2);
-			if (old == NULL)
-				return NULL;
-			return with_boundary(raw, len, old - raw, wl, "", p + 2,
-			    ll - 2, "", outlen);
-		}
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	return NULL;
-}
-
-/*
- * A report that lost its MIME headers on the way (an mbox copy, a broken
- * gateway) still has its parts: "--B" lines each followed at once by a
- * Content-Type. Give it back the header that names them, so that its
- * delivery-status part is read as one.
- */
-static char *
-restore_multipart(const char *raw, size_t len, size_t hdr_len,
-    size_t *outlen)
-{
-	const char *body = raw + hdr_len, *end = raw + len, *ct;
-	size_t hl = hdr_len;
-
-	ct = ci_find(body, end - body, "\ncontent-type: message/delivery-status");
-	if (ct == NULL)
-		return NULL;
-	/* the delimiter is the line just above that Content-Type, which
-	 * ends at ct (the newline found) */
-	const char *dl = ct;
-	while (dl > body && dl[-1] != '\n')
-		dl--;
-	size_t ll = (size_t)(ct - dl);
-	if (ll > 0 && dl[ll - 1] == '\r')
-		ll--;
-	if (ll < 3 || ll > 72 || dl[0] != '-' || dl[1] != '-')
-		return NULL;
-	/* insert before the blank line that ends the headers */
-	while (hl > 0 && (raw[hl - 1] == '\n' || raw[hl - 1] == '\r'))
-		hl--;
-	return with_boundary(raw, len, hl, 0,
-	    "\nContent-Type: multipart/mixed; boundary=\"", dl + 2, ll - 2,
-	    "\"", outlen);
-}
-
-
 /* From, Subject and Content-Type of the top header block, and the
  * report-type the last names. */
 static void
@@ -402,15 +302,6 @@ msg_parse(struct msg *m, const char *raw, size_t len,
 	m->raw = raw;
 	m->len = len;
 	top_headers(m);
-
-	size_t fixed_len;
-	if ((m->fixed = m->ctype == NULL ?
-	    restore_multipart(raw, len, m->hdr_len, &fixed_len) :
-	    repair_boundary(raw, len, m->hdr_len, m->ctype,
-	    &fixed_len)) != NULL) {
-		raw = m->fixed;
-		len = fixed_len;
-	}
 	mime_walk(m, raw, len);
 	find_report_parts(m);
 	build_text(m);
@@ -431,7 +322,6 @@ msg_free(struct msg *m)
 	free(m->parts);
 	big_free(m->text.s, m->text.cap);
 	big_free(m->lower, m->lowercap);
-	free(m->fixed);
 	memset(m, 0, sizeof *m);
 }
 

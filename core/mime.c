@@ -34,6 +34,7 @@ struct mime_head {
 	char	 bound[128];	/* a multipart's boundary (RFC 2046: <= 70) */
 	size_t	 blen;
 	int	 enc;
+	bool	 typed;		/* a Content-Type field, read or not */
 };
 
 /* A byte of a token (RFC 2045): printable ASCII, no "tspecial". */
@@ -239,7 +240,7 @@ head_read(const char *p, const char *e, struct mime_head *h)
 		}
 		p = next;
 	}
-	if (ct)
+	if ((h->typed = ct != NULL))
 		ctype_read(ct, ct_e, h);
 	h->enc = cte ? encoding_read(cte, cte_e) : ENC_IDENTITY;
 	return body;
@@ -486,8 +487,71 @@ entity(struct msg *m, const struct mime_head *h, const char *body,
 	}
 }
 
+/* The line of the delimiter-looking line ("--" then 1 to 71 bytes) at
+ * p, or NULL; its length without the line break in *ll. */
+static const char *
+dash_line(const char *p, const char *e, size_t *ll)
+{
+	const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+	*ll = (size_t)((nl ? nl : e) - p);
+	if (*ll > 0 && p[*ll - 1] == '\r')
+		(*ll)--;
+	return *ll > 2 && *ll < 74 && p[0] == '-' && p[1] == '-' ? p : NULL;
+}
+
+/*
+ * The top's boundary where its header lost or broke it: a multipart
+ * whose declared boundary is nowhere in its body (not even in another
+ * case) takes the one of the body's first delimiter-looking line; a
+ * message with no Content-Type at all whose body holds a delivery status
+ * part ("--B" just above "Content-Type: message/delivery-status": an mbox
+ * copy, a gateway that dropped the MIME fields) is a multipart of B.
+ */
+static void
+top_boundary(struct mime_head *h, const char *body, const char *e)
+{
+	const char *p, *l;
+	size_t ll;
+
+	if (!h->typed) {
+		p = ci_find(body, (size_t)(e - body),
+		    "\ncontent-type: message/delivery-status");
+		if (p == NULL)
+			return;
+		for (l = p; l > body && l[-1] != '\n'; l--)
+			;
+		if (dash_line(l, p + 1, &ll) == NULL || ll > 72)
+			return;
+		strcpy(h->ctype, "multipart/mixed");
+	} else {
+		char want[2 + sizeof h->bound + 1];
+		if (strncmp(h->ctype, "multipart/", 10) != 0 || h->blen == 0)
+			return;
+		snprintf(want, sizeof want, "--%s", h->bound);
+		if (ci_find(body, (size_t)(e - body), want))
+			return;
+		for (l = NULL, p = body; p < e && l == NULL; ) {
+			const char *nl = memchr(p, '\n', (size_t)(e - p));
+			l = dash_line(p, e, &ll);
+			p = nl ? nl + 1 : e;
+		}
+		if (l == NULL)
+			return;
+	}
+	memcpy(h->bound, l + 2, ll - 2);
+	h->bound[ll - 2] = '\0';
+	h->blen = ll - 2;
+}
+
 void
 mime_walk(struct msg *m, const char *raw, size_t len)
 {
-	child(m, raw, raw + len, 0, false, false);
+	struct mime_head h;
+	const char *e = raw + len, *body = head_read(raw, e, &h);
+
+	top_boundary(&h, body, e);
+	if (h.ctype[0] == '\0')
+		strcpy(h.ctype, "text/plain");
+	entity(m, &h, body, e, 0, false);
 }

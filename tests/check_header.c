@@ -235,6 +235,52 @@ START_TEST(test_global_message_is_an_original)
 }
 END_TEST
 
+/* The top's boundary where the header lost or broke it: a declared
+ * boundary that is nowhere gives way to the body's first delimiter line;
+ * no Content-Type at all, with "--B" above a delivery status part, is a
+ * multipart of B */
+START_TEST(test_top_boundary_found_in_the_body)
+{
+	const char broken[] =
+	    "Content-Type: multipart/report; boundary=\"declared\"\n"
+	    "\n"
+	    "--Other.1\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "could not deliver\n"
+	    "--Other.1\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Final-Recipient: rfc822; x@far.example\n"
+	    "--Other.1--\n";
+	const char lost[] =
+	    "Subject: failure\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "could not deliver\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Final-Recipient: rfc822; x@far.example\n"
+	    "--B--\n";
+	const char *const raws[] = { broken, lost };
+	const size_t lens[] = { sizeof broken - 1, sizeof lost - 1 };
+	struct msg m;
+
+	for (int k = 0; k < 2; k++) {
+		parse(&m, raws[k], lens[k]);
+		ck_assert_uint_eq(m.nparts, 2);
+		ck_assert_str_eq(m.parts[0].text, "could not deliver");
+		ck_assert_ptr_nonnull(m.dsn);
+		ck_assert_str_eq(m.dsn->text,
+		    "Final-Recipient: rfc822; x@far.example");
+		msg_free(&m);
+	}
+}
+END_TEST
+
 /* A digest's parts are messages unless they say otherwise */
 START_TEST(test_digest_parts_are_messages)
 {
@@ -336,6 +382,7 @@ CHECK_MAIN_CASES("header",
 	    test_part_headers_give_type_charset_encoding,
 	    test_broken_boundaries_read_as_far_as_they_go,
 	    test_digest_parts_are_messages,
+	    test_top_boundary_found_in_the_body,
 	    test_global_message_is_an_original,
 	    test_quoted_original_found_past_a_nul,
 	    test_odd_part_shapes), NULL, NULL, 0 });
