@@ -124,7 +124,7 @@ flagsets() {	# "UID flags" of INBOX, \Recent left out, flags sorted; the
 		# UIDs the store keeps as plain mail (no flags) "UID -"
 	python3 -c 'import sqlite3, sys
 d = sqlite3.connect(sys.argv[1])
-for (u,) in d.execute("SELECT uid FROM plain p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\""):
+for (u,) in d.execute("SELECT uid FROM (WITH RECURSIVE r(folder, uid, hi) AS (SELECT folder, lo, hi FROM plain_runs UNION ALL SELECT folder, uid + 1, hi FROM r WHERE uid < hi) SELECT folder, uid FROM r) p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\""):
     print(u)' "$XDG_DATA_HOME/ndrsweep/bench.db" >"$DC_DIR/plain.uids"
 	if [ "$1" = server ]; then
 		da fetch -u "$DC_USER" 'uid flags' mailbox INBOX |
@@ -132,7 +132,7 @@ for (u,) in d.execute("SELECT uid FROM plain p JOIN folders f ON f.id = p.folder
 	else
 		python3 -c 'import sqlite3, sys
 d = sqlite3.connect(sys.argv[1])
-for u, f in d.execute("SELECT uid, coalesce(flags, \"\") FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = \"INBOX\" UNION ALL SELECT uid, \"\" FROM plain p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\" ORDER BY uid"):
+for u, f in d.execute("SELECT uid, coalesce(flags, \"\") FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = \"INBOX\" UNION ALL SELECT uid, \"\" FROM (WITH RECURSIVE r(folder, uid, hi) AS (SELECT folder, lo, hi FROM plain_runs UNION ALL SELECT folder, uid + 1, hi FROM r WHERE uid < hi) SELECT folder, uid FROM r) p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\" ORDER BY uid"):
     print(u, f)' "$XDG_DATA_HOME/ndrsweep/bench.db"
 	fi | python3 -c 'import sys
 plain = set(open(sys.argv[1]).read().split())

@@ -122,6 +122,9 @@ const char	*ndr_strerror(enum ndr_err);
 enum ndr_err	 ndr_read(const char *raw, size_t len,
 		    const struct ndr_limits *, struct ndr_report **);
 void		 ndr_report_free(struct ndr_report **);
+/* src's len bytes with every line end (CRLF, a lone CR, LF) made LF,
+ * into dst (src itself will do: never longer); the new length. */
+size_t		 ndr_lf(char *dst, const char *src, size_t len);
 /* The hash a token has in ndr_report.tokens: prefix "" for body words,
  * "subj" for the subject's, "url" for link hosts, ... (core/tokens.c). */
 uint64_t	 ndr_token(const char *prefix, const char *word);

@@ -99,10 +99,11 @@ intake_job_new(uint32_t uid, size_t tag, const char *body, size_t len)
 
 	j->uid = uid;
 	j->tag = tag;
-	j->blen = len;
+	/* line ends made LF while it is copied: the engine would copy it
+	 * again to do so (ndr_read) */
 	j->body = xreallocarray(NULL, len + 1, 1);
-	memcpy(j->body, body, len);
-	j->body[len] = '\0';
+	j->blen = ndr_lf(j->body, body, len);
+	j->body[j->blen] = '\0';
 	return j;
 }
 

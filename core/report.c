@@ -210,26 +210,38 @@ read_lf(const char *raw, size_t len, const struct ndr_limits *lim,
  * and LF are all read as LF, so a message reads alike however it was
  * stored or fetched. NULL when the text has no CR (nothing to change).
  */
+size_t
+ndr_lf(char *d, const char *s, size_t len)
+{
+	size_t o = 0, i = 0;
+
+	/* a line at a time: memchr and memmove, not a test of every byte */
+	while (i < len) {
+		const char *cr = memchr(s + i, '\r', len - i);
+		size_t k = cr ? (size_t)(cr - s) : len;
+		if (d + o != s + i)
+			memmove(d + o, s + i, k - i);
+		o += k - i;
+		if (cr == NULL)
+			break;
+		d[o++] = '\n';
+		i = k + 1;
+		if (i < len && s[i] == '\n')
+			i++;
+	}
+	return o;
+}
+
 static char *
 lf_copy(const char *raw, size_t len, size_t *outlen)
 {
-	const char *cr = memchr(raw, '\r', len);
 	char *d;
-	size_t o;
 
-	if (cr == NULL)
+	if (memchr(raw, '\r', len) == NULL)
 		return NULL;
 	d = xreallocarray(NULL, len + 1, 1);
-	o = (size_t)(cr - raw);
-	memcpy(d, raw, o);
-	for (size_t i = o; i < len; i++) {
-		if (raw[i] != '\r')
-			d[o++] = raw[i];
-		else if (i + 1 >= len || raw[i + 1] != '\n')
-			d[o++] = '\n';
-	}
-	d[o] = '\0';
-	*outlen = o;
+	*outlen = ndr_lf(d, raw, len);
+	d[*outlen] = '\0';
 	return d;
 }
 

@@ -25,8 +25,16 @@ struct store {
 	bool		 shared;	/* the classifier's tables: cls.* */
 	bool		 fk_deferred;	/* in this transaction (store_msg_move) */
 	/* statements of the per-message paths, kept by st_cached */
-	const char	*cache_sql[16];	/* 13 used: room, no thrashing */
-	sqlite3_stmt	*cache[16];
+	const char	*cache_sql[24];	/* 16 used: room, no thrashing */
+	sqlite3_stmt	*cache[24];
+	/* ordinary mail's UIDs put and not yet written: one run, written
+	 * when the next UID does not extend it, and before anything reads
+	 * or changes the runs (st_plain_flush) */
+	struct {
+		int64_t		 folder;
+		uint32_t	 lo, hi;
+		bool		 open;
+	} run;
 	char		 err[256];
 	char		*path;
 	pthread_t	 ckpt;		/* store_checkpoint_start's thread */
@@ -38,6 +46,8 @@ struct store {
 int	st_fail(struct store *, const char *what);
 /* Run SQL (no rows); -1 and st->err when it fails. */
 int	st_exec(struct store *, const char *sql);
+/* The ordinary mail put and not yet written, written (store_msg.c). */
+int	st_plain_flush(struct store *);
 /*
  * The statement of sql (a string literal: it is known by its address),
  * prepared once per store and kept, reset and its bindings cleared; run

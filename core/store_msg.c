@@ -1,4 +1,5 @@
-/* store_msg.c - the folders' state, the scanned messages, the Sent index. */
+/* store_msg.c - the folders' state, the scanned messages, the Sent index,
+ * transactions. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,254 @@
 #include "store_int.h"
 #include "verdict.h"
 
-/* A folder's stored UIDs in order, both tables merged (each in the order
- * of its keys: SQLite merges them, no sort). ?1 is the folder. */
-#define ALL_UIDS \
-	"SELECT uid FROM messages INDEXED BY messages_folder WHERE " \
-	"folder = ?1 UNION ALL SELECT uid FROM plain WHERE folder = ?1 " \
-	"ORDER BY uid"
+/*
+ * Ordinary mail is kept as runs of UIDs (plain_runs: lo to hi, both in,
+ * runs neither overlapping nor touching). A scan puts UIDs in order: the
+ * run being made (st->run) grows in memory and is written when a UID
+ * does not extend it, and before anything reads or changes the runs.
+ */
+
+/* The folder's runs that overlap [lo, hi] (or touch it, with touch), in
+ * descending order of lo: *n of them in *out (the caller frees it). */
+static int
+runs_meeting(struct store *st, int64_t folder, uint32_t lo, uint32_t hi,
+    bool touch, uint32_t (**out)[2], size_t *n)
+{
+	sqlite3_stmt *s = st_cached(st, "SELECT lo, hi FROM plain_runs WHERE "
+	    "folder = ? AND lo <= ? ORDER BY lo DESC");
+	size_t cap = 0;
+	int step;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, folder);
+	sqlite3_bind_int64(s, 2, (int64_t)hi + touch);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t rlo = sqlite3_column_int64(s, 0);
+		int64_t rhi = sqlite3_column_int64(s, 1);
+		if (rhi + touch < (int64_t)lo)
+			break;		/* the runs before it end earlier */
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			*out = xreallocarray(*out, cap, sizeof **out);
+		}
+		(*out)[*n][0] = (uint32_t)rlo;
+		(*out)[(*n)++][1] = (uint32_t)rhi;
+	}
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		return st_fail(st, "store");
+	}
+	return 0;
+}
+
+/* A run's row: deleted (hi 0), given a new hi, or added. */
+static int
+run_set(struct store *st, int64_t folder, uint32_t lo, uint32_t hi,
+    bool exists)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!exists)
+		s = st->plain_put;
+	else if (hi == 0)
+		s = st_cached(st, "DELETE FROM plain_runs WHERE folder = ?1 AND "
+		    "lo = ?2 AND ?3 = 0");
+	else
+		s = st_cached(st, "UPDATE plain_runs SET hi = ?3 WHERE "
+		    "folder = ?1 AND lo = ?2");
+	if (s == NULL)
+		return -1;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, folder);
+	sqlite3_bind_int64(s, 2, lo);
+	sqlite3_bind_int64(s, 3, hi);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}
+
+/* [lo, hi] added to the folder's ordinary mail, joined with the runs it
+ * overlaps or touches */
+static int
+runs_add(struct store *st, int64_t folder, uint32_t lo, uint32_t hi)
+{
+	uint32_t (*r)[2];
+	size_t n;
+	bool kept = false;
+	int rc = 0;
+
+	if (runs_meeting(st, folder, lo, hi, true, &r, &n) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		lo = r[i][0] < lo ? r[i][0] : lo;
+		hi = r[i][1] > hi ? r[i][1] : hi;
+	}
+	/* the one that starts where the joined run starts takes its hi */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		bool keep = r[i][0] == lo;
+		rc = run_set(st, folder, r[i][0], keep ? hi : 0, true);
+		kept |= keep;
+	}
+	if (rc == 0 && !kept)
+		rc = run_set(st, folder, lo, hi, false);
+	free(r);
+	return rc;
+}
+
+/* [lo, hi] taken out of the folder's ordinary mail; *gone: how many UIDs
+ * that were in it */
+static int
+runs_cut(struct store *st, int64_t folder, uint32_t lo, uint32_t hi,
+    size_t *gone)
+{
+	uint32_t (*r)[2];
+	size_t n;
+	int rc = 0;
+
+	if (runs_meeting(st, folder, lo, hi, false, &r, &n) != 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		uint32_t rlo = r[i][0], rhi = r[i][1];
+		if (gone)
+			*gone += (rhi < hi ? rhi : hi) - (rlo > lo ? rlo : lo) + 1;
+		/* what is left before lo keeps the row, after hi is a new one */
+		rc = run_set(st, folder, rlo, rlo < lo ? lo - 1 : 0, true);
+		if (rc == 0 && rhi > hi)
+			rc = run_set(st, folder, hi + 1, rhi, false);
+	}
+	free(r);
+	return rc;
+}
+
+int
+st_plain_flush(struct store *st)
+{
+	if (!st->run.open)
+		return 0;
+	st->run.open = false;
+	return runs_add(st, st->run.folder, st->run.lo, st->run.hi);
+}
+
+/* Transactions are here, not in store.c: a commit writes the run being
+ * made first. */
+int
+store_begin(struct store *st)
+{
+	st->fk_deferred = false;
+	return st_exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	if (st_plain_flush(st) != 0)
+		return -1;
+	st->fk_deferred = false;	/* SQLite's ends with the transaction */
+	return st_exec(st, "COMMIT");
+}
+
+void
+store_rollback(struct store *st)
+{
+	st->run.open = false;	/* put in the transaction: gone with it */
+	st->fk_deferred = false;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* A folder's stored UIDs in order, the rows of messages and the runs of
+ * ordinary mail merged (each read in the order of its keys: no sort). */
+struct uid_walk {
+	sqlite3_stmt	*m, *r;
+	uint32_t	 mu, lo, hi;	/* the next row's UID; the run's */
+	bool		 mok, rok;
+	bool		 failed;	/* a step that was not ROW or DONE */
+};
+
+static bool
+walk_step(struct uid_walk *w, sqlite3_stmt *s)
+{
+	int step = sqlite3_step(s);
+
+	w->failed |= step != SQLITE_ROW && step != SQLITE_DONE;
+	return step == SQLITE_ROW;
+}
+
+static void
+walk_row(struct uid_walk *w)
+{
+	w->mok = walk_step(w, w->m);
+	if (w->mok)
+		w->mu = (uint32_t)sqlite3_column_int64(w->m, 0);
+}
+
+static void
+walk_run(struct uid_walk *w)
+{
+	w->rok = walk_step(w, w->r);
+	if (w->rok) {
+		w->lo = (uint32_t)sqlite3_column_int64(w->r, 0);
+		w->hi = (uint32_t)sqlite3_column_int64(w->r, 1);
+	}
+}
+
+static int
+walk_open(struct store *st, int64_t folder, struct uid_walk *w)
+{
+	memset(w, 0, sizeof *w);
+	if (st_plain_flush(st) != 0)
+		return -1;
+	/* the rows' UIDs from the folder's index alone: its keys */
+	if (sqlite3_prepare_v2(st->db, "SELECT uid FROM messages INDEXED BY "
+	    "messages_folder WHERE folder = ? ORDER BY uid", -1, &w->m,
+	    NULL) != SQLITE_OK || sqlite3_prepare_v2(st->db, "SELECT lo, hi "
+	    "FROM plain_runs WHERE folder = ? ORDER BY lo", -1, &w->r,
+	    NULL) != SQLITE_OK) {
+		sqlite3_finalize(w->m);
+		return st_fail(st, "store");
+	}
+	sqlite3_bind_int64(w->m, 1, folder);
+	sqlite3_bind_int64(w->r, 1, folder);
+	walk_row(w);
+	walk_run(w);
+	return 0;
+}
+
+/* The next UID, and whether it is ordinary mail; false at the end. */
+static bool
+walk_next(struct uid_walk *w, uint32_t *uid, bool *plain)
+{
+	if (w->rok && (!w->mok || w->lo < w->mu)) {
+		*uid = w->lo;
+		*plain = true;
+		if (w->lo++ == w->hi)
+			walk_run(w);
+		return true;
+	}
+	if (!w->mok)
+		return false;
+	*uid = w->mu;
+	*plain = false;
+	walk_row(w);
+	return true;
+}
+
+/* 0 when the walk read everything, -1 (st->err) when SQLite failed */
+static int
+walk_close(struct store *st, struct uid_walk *w)
+{
+	int rc = w->failed ? st_fail(st, "store") : 0;
+
+	sqlite3_finalize(w->m);
+	sqlite3_finalize(w->r);
+	w->m = w->r = NULL;
+	return rc;
+}
 
 int
 store_folder(struct store *st, const char *name, struct store_folder *f)
@@ -74,10 +317,12 @@ store_folder_reset(struct store *st, struct store_folder *f,
 
 	static const char *const sql[] = {
 		"DELETE FROM messages WHERE folder = ?",
-		"DELETE FROM plain WHERE folder = ?",
+		"DELETE FROM plain_runs WHERE folder = ?",
 		"DELETE FROM sent WHERE folder = ?",
 	};
 
+	if (st_plain_flush(st) != 0)
+		return -1;
 	for (size_t k = 0; k < sizeof sql / sizeof *sql; k++) {
 		if (sqlite3_prepare_v2(st->db, sql[k], -1, &s, NULL) !=
 		    SQLITE_OK)
@@ -98,12 +343,14 @@ store_folder_reset(struct store *st, struct store_folder *f,
 static int
 drop_other(struct store *st, int64_t folder, uint32_t uid, bool plain)
 {
-	sqlite3_stmt *s = st_cached(st, plain ? "DELETE FROM messages WHERE "
-	    "folder = ? AND uid = ?" : "DELETE FROM plain WHERE folder = ? "
-	    "AND uid = ?");
+	sqlite3_stmt *s;
 	int rc;
 
-	if (s == NULL)
+	if (!plain)
+		return st_plain_flush(st) != 0 ? -1 :
+		    runs_cut(st, folder, uid, uid, NULL);
+	if ((s = st_cached(st, "DELETE FROM messages WHERE folder = ? AND "
+	    "uid = ?")) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, folder);
 	sqlite3_bind_int64(s, 2, uid);
@@ -120,13 +367,19 @@ store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
 	if (m->again && drop_other(st, folder, m->uid, m->plain) != 0)
 		return -1;
 	if (m->plain) {
-		sqlite3_stmt *s = st->plain_put;
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, folder);
-		sqlite3_bind_int64(s, 2, m->uid);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+		/* the run being made grows, or is written and a new one
+		 * begins */
+		if (st->run.open && st->run.folder == folder &&
+		    m->uid == (uint64_t)st->run.hi + 1) {
+			st->run.hi = m->uid;
+			return 0;
+		}
+		if (st_plain_flush(st) != 0)
+			return -1;
+		st->run.folder = folder;
+		st->run.lo = st->run.hi = m->uid;
+		st->run.open = true;
+		return 0;
 	}
 
 	/* a plain INSERT first: a scan adds rows, and OR REPLACE costs a
@@ -162,18 +415,21 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 	 * was 0.14 s of a 100,000-message rescan; a row is read only for
 	 * the messages that went (was it a report?) */
 	static const char *const sql[] = {
-		ALL_UIDS,
 		"DELETE FROM messages WHERE folder = ? AND uid = ? RETURNING "
 		"kind != 'other' OR unreadable",
-		"DELETE FROM sent WHERE folder = ? AND uid = ?",
-		"DELETE FROM plain WHERE folder = ? AND uid = ?",
+		"DELETE FROM sent WHERE folder = ? AND uid BETWEEN ? AND ?",
 	};
 	enum { NSQL = sizeof sql / sizeof *sql };
 	sqlite3_stmt *s[NSQL] = { NULL };
+	struct uid_walk w;
+	struct gone { uint32_t lo, hi; bool plain; } *drop = NULL;
 	size_t i = 0, gone = 0, miss = 0, weighed = 0, ndrop = 0, cap = 0;
-	uint32_t *drop = NULL;
+	uint32_t uid;
+	bool plain;
 	int rc = 0, step;
 
+	if (walk_open(st, folder, &w) != 0)
+		return -1;
 	for (int k = 0; k < NSQL; k++) {
 		if (sqlite3_prepare_v2(st->db, sql[k], -1, &s[k], NULL) !=
 		    SQLITE_OK) {
@@ -183,10 +439,9 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 		sqlite3_bind_int64(s[k], 1, folder);
 	}
 	/* one walk of the stored UIDs against the sorted list: stored and
-	 * not listed are dropped (once the walk is done), listed and not
-	 * stored are missing */
-	while ((step = sqlite3_step(s[0])) == SQLITE_ROW) {
-		uint32_t uid = (uint32_t)sqlite3_column_int64(s[0], 0);
+	 * not listed are dropped (once the walk is done; ordinary mail a
+	 * run at a time), listed and not stored are missing */
+	while (walk_next(&w, &uid, &plain)) {
 		for (; i < n && uids[i] < uid; i++)
 			if (missing)
 				missing[miss++] = uids[i];
@@ -194,38 +449,52 @@ store_msg_keep_only(struct store *st, int64_t folder, const uint32_t *uids,
 			i++;
 			continue;
 		}
+		if (plain && ndrop > 0 && drop[ndrop - 1].plain &&
+		    drop[ndrop - 1].hi + 1 == uid) {
+			drop[ndrop - 1].hi = uid;
+			continue;
+		}
 		if (ndrop == cap) {
 			cap = cap ? cap * 2 : 64;
 			drop = xreallocarray(drop, cap, sizeof *drop);
 		}
-		drop[ndrop++] = uid;
+		drop[ndrop++] = (struct gone){ uid, uid, plain };
 	}
-	if (step != SQLITE_DONE) {
-		rc = st_fail(st, "store");
+	if (walk_close(st, &w) != 0) {
+		rc = -1;
 		goto out;
 	}
 	for (; missing && i < n; i++)
 		missing[miss++] = uids[i];
-	for (size_t d = 0; d < ndrop; d++) {
-		bool report = false;
-		for (int k = 1; k < NSQL; k++) {
-			sqlite3_reset(s[k]);
-			sqlite3_bind_int64(s[k], 2, drop[d]);
-			while ((step = sqlite3_step(s[k])) == SQLITE_ROW)
-				report |= sqlite3_column_int(s[k], 0) != 0;
-			if (step != SQLITE_DONE) {
+	for (size_t d = 0; d < ndrop && rc == 0; d++) {
+		struct gone *g = &drop[d];
+		if (g->plain) {
+			size_t cut = 0;
+			rc = runs_cut(st, folder, g->lo, g->hi, &cut);
+			gone += cut;
+		} else {
+			sqlite3_reset(s[0]);
+			sqlite3_bind_int64(s[0], 2, g->lo);
+			while ((step = sqlite3_step(s[0])) == SQLITE_ROW)
+				weighed += sqlite3_column_int(s[0], 0) != 0;
+			if (step != SQLITE_DONE)
 				rc = st_fail(st, "store");
-				goto out;
-			}
-			if (k == 2 && sqlite3_changes(st->db) > 0)
-				report = true;	/* a Sent message */
+			gone++;
 		}
-		gone++;
-		weighed += report;
+		/* a Sent message went: the verdicts are weighed again */
+		sqlite3_reset(s[1]);
+		sqlite3_bind_int64(s[1], 2, g->lo);
+		sqlite3_bind_int64(s[1], 3, g->hi);
+		if (rc == 0 && sqlite3_step(s[1]) != SQLITE_DONE)
+			rc = st_fail(st, "store");
+		else if (rc == 0)
+			weighed += (size_t)sqlite3_changes(st->db);
 	}
 out:
 	for (int k = 0; k < NSQL; k++)
 		sqlite3_finalize(s[k]);
+	sqlite3_finalize(w.m);
+	sqlite3_finalize(w.r);
 	free(drop);
 	if (dropped)
 		*dropped = gone;
@@ -243,13 +512,16 @@ store_msg_count(struct store *st, int64_t folder, const char *kind)
 	int64_t n = -1;
 
 	/* plain mail is of kind other */
+	if (st_plain_flush(st) != 0)
+		return -1;
 	if (sqlite3_prepare_v2(st->db, kind ?
 	    "SELECT (SELECT count(*) FROM messages WHERE folder = ?1 AND "
-	    "kind = ?2) + (SELECT count(*) FROM plain WHERE folder = ?1 AND "
-	    "?2 = 'other')" :
+	    "kind = ?2) + (SELECT coalesce(sum(hi - lo + 1), 0) FROM "
+	    "plain_runs WHERE folder = ?1 AND ?2 = 'other')" :
 	    "SELECT (SELECT count(*) FROM messages INDEXED BY "
-	    "messages_folder WHERE folder = ?1) + (SELECT count(*) FROM "
-	    "plain WHERE folder = ?1)", -1, &s, NULL) != SQLITE_OK)
+	    "messages_folder WHERE folder = ?1) + (SELECT coalesce(sum(hi - "
+	    "lo + 1), 0) FROM plain_runs WHERE folder = ?1)", -1, &s, NULL) !=
+	    SQLITE_OK)
 		return st_fail(st, "store");
 	sqlite3_bind_int64(s, 1, folder);
 	if (kind)
@@ -310,10 +582,13 @@ count_row(sqlite3_stmt *s, void *arg)
 int
 store_each_count(struct store *st, count_fn *fn, void *arg)
 {
+	if (st_plain_flush(st) != 0)
+		return -1;
 	return st_rows(st, st_prepare(st, "SELECT f.name, k, sum(n) FROM "
 	    "(SELECT folder, CASE WHEN unreadable THEN 'unreadable' ELSE kind "
 	    "END k, count(*) n FROM messages GROUP BY folder, k UNION ALL "
-	    "SELECT folder, 'other', count(*) FROM plain GROUP BY folder) "
+	    "SELECT folder, 'other', sum(hi - lo + 1) FROM plain_runs GROUP BY "
+	    "folder) "
 	    "JOIN folders f ON f.id = folder GROUP BY f.name, k ORDER BY "
 	    "f.name, k", NULL), count_row, ST_EACH(fn, arg));
 }
@@ -418,7 +693,23 @@ uids_where(struct store *st, int64_t folder, const char *sql, uint32_t **uids,
 int
 store_msg_uids(struct store *st, int64_t folder, uint32_t **uids, size_t *n)
 {
-	return uids_where(st, folder, ALL_UIDS, uids, n);
+	struct uid_walk w;
+	size_t cap = 0;
+	uint32_t uid;
+	bool plain;
+
+	*uids = NULL;
+	*n = 0;
+	if (walk_open(st, folder, &w) != 0)
+		return -1;
+	while (walk_next(&w, &uid, &plain)) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			*uids = xreallocarray(*uids, cap, sizeof **uids);
+		}
+		(*uids)[(*n)++] = uid;
+	}
+	return walk_close(st, &w);
 }
 
 int

@@ -371,6 +371,27 @@ START_TEST(test_odd_part_shapes)
 }
 END_TEST
 
+/* line ends made LF: CRLF, a lone CR, CR at the very end, runs of them;
+ * in place too (the scan's copy of a message) */
+START_TEST(test_line_ends_made_lf)
+{
+	const char in[] = "a\r\nbc\rd\n\r\r\ne\r";
+	const char want[] = "a\nbc\nd\n\n\ne\n";
+	char out[sizeof in], same[sizeof in];
+	size_t n;
+
+	n = ndr_lf(out, in, sizeof in - 1);
+	ck_assert_uint_eq(n, sizeof want - 1);
+	ck_assert_mem_eq(out, want, n);
+	memcpy(same, in, sizeof in);
+	n = ndr_lf(same, same, sizeof in - 1);
+	ck_assert_uint_eq(n, sizeof want - 1);
+	ck_assert_mem_eq(same, want, n);
+	ck_assert_uint_eq(ndr_lf(out, "plain\n", 6), 6);
+	ck_assert_uint_eq(ndr_lf(out, "", 0), 0);
+}
+END_TEST
+
 CHECK_MAIN_CASES("header",
 	{ "blocks", TESTS(
 	    test_folded_fields_are_unfolded_and_block_ends_at_blank,
@@ -385,4 +406,5 @@ CHECK_MAIN_CASES("header",
 	    test_top_boundary_found_in_the_body,
 	    test_global_message_is_an_original,
 	    test_quoted_original_found_past_a_nul,
-	    test_odd_part_shapes), NULL, NULL, 0 });
+	    test_odd_part_shapes,
+	    test_line_ends_made_lf), NULL, NULL, 0 });

@@ -136,7 +136,7 @@ START_TEST(test_schema7_gains_typed_columns)
 	    "DROP INDEX journal_msg; DROP INDEX messages_folder; "
 	    "DROP INDEX messages_unreadable; "
 	    "DROP TRIGGER evidence_gone; DROP TABLE verdicts; "
-	    "DROP TABLE plain; "
+	    "DROP TABLE plain_runs; "
 	    "PRAGMA user_version = 7");
 	ck_assert_int_eq(store_each_item(st, one_item, &it), 0);
 	ck_assert_uint_eq(it.uid, 5);
@@ -153,7 +153,7 @@ START_TEST(test_schema12_ordinary_to_plain)
 	struct store *st = open_store();
 	struct store_folder f;
 
-	st = reopen_after(st, "DROP TABLE plain; "
+	st = reopen_after(st, "DROP TABLE plain_runs; "
 	    "INSERT INTO folders(id, name) VALUES (1, 'INBOX'); "
 	    "INSERT INTO messages(folder, uid, message_id, kind, report, "
 	    "unreadable) VALUES (1, 1, '<a@b>', 'other', NULL, 0), "
@@ -164,9 +164,11 @@ START_TEST(test_schema12_ordinary_to_plain)
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 5);
 	ck_assert_int_eq(store_msg_count(st, f.id, "other"), 4);
 	store_close(st);
-	ck_assert_int_eq(pragma_int("SELECT count(*) FROM plain"), 2);
+	/* 1 and 5: two runs of one */
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM plain_runs"), 2);
 	ck_assert_int_eq(pragma_int("SELECT count(*) FROM messages"), 3);
-	ck_assert_int_eq(pragma_int("SELECT group_concat(uid) FROM plain"), 1);
+	ck_assert_int_eq(pragma_int("SELECT group_concat(lo * 10 + hi, '') "
+	    "FROM plain_runs"), 1155);
 	ck_assert_int_eq(pragma_int("PRAGMA user_version"), STORE_SCHEMA);
 }
 END_TEST
@@ -238,9 +240,109 @@ START_TEST(test_plain_mail)
 	ck_assert_int_eq(gone, 5);
 	ck_assert_int_eq(judged, 1);	/* 3, the bounce */
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 3);
-	ck_assert_int_eq(pragma_int("SELECT count(*) FROM plain"), 1);
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM plain_runs"), 1);
 	ck_assert_int_eq(store_folder_reset(st, &f, 77), 0);
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 0);
+	store_close(st);
+}
+END_TEST
+
+/* schema 13's ordinary mail, a row per UID, becomes runs */
+START_TEST(test_schema13_plain_to_runs)
+{
+	struct store *st = open_store();
+	struct store_folder f;
+
+	st = reopen_after(st, "DROP TABLE plain_runs; "
+	    "CREATE TABLE plain (folder INTEGER NOT NULL, uid INTEGER NOT "
+	    "NULL, PRIMARY KEY (folder, uid)) WITHOUT ROWID; "
+	    "INSERT INTO folders(id, name) VALUES (1, 'INBOX'), (2, 'Sent'); "
+	    "INSERT INTO plain VALUES (1, 1), (1, 2), (1, 3), (1, 5), (1, 7), "
+	    "(1, 8), (2, 4), (2, 5); PRAGMA user_version = 13");
+	ck_assert_int_eq(store_folder(st, "INBOX", &f), 0);
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 6);
+	store_close(st);
+	ck_assert_int_eq(pragma_int("SELECT group_concat(folder || ':' || lo "
+	    "|| '-' || hi, ' ') = '1:1-3 1:5-5 1:7-8 2:4-5' FROM (SELECT * "
+	    "FROM plain_runs ORDER BY folder, lo)"), 1);
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM sqlite_schema WHERE "
+	    "name = 'plain'"), 0);
+}
+END_TEST
+
+/* The runs of ordinary mail: "1:1-3 1:5-5" of folder 1 as a string */
+static int
+runs_are(const char *want)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof sql, "SELECT coalesce(group_concat(lo || '-' || "
+	    "hi, ' '), '') = '%s' FROM (SELECT * FROM plain_runs ORDER BY lo)",
+	    want);
+	return pragma_int(sql);
+}
+
+/* ordinary mail put one UID at a time is kept as runs: what breaks a
+ * run, what joins two, what an expunge cuts out, what a rollback takes
+ * back; counts and UIDs as if each were a row */
+START_TEST(test_plain_runs)
+{
+	struct store *st = open_store();
+	struct store_folder f;
+	struct store_msg m = { .kind = "other", .plain = true };
+	uint32_t *uids;
+	size_t n, gone, judged;
+
+	store_folder(st, "INBOX", &f);
+	store_begin(st);
+	for (uint32_t u = 1; u <= 12; u++) {
+		m.uid = u;
+		m.plain = u != 5;
+		m.report = u == 5 ? "{}" : NULL;
+		ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	}
+	/* counted before the commit: the run being made counts */
+	ck_assert_int_eq(store_msg_count(st, f.id, "other"), 12);
+	store_commit(st);
+	ck_assert_int_eq(runs_are("1-4 6-12"), 1);
+	/* an expunge of 3, 8 and 9-10, and of 5 (a row) */
+	const uint32_t kept[] = { 1, 2, 4, 6, 7, 11, 12 };
+	store_begin(st);
+	ck_assert_int_eq(store_msg_keep_only(st, f.id, kept, 7, &gone,
+	    &judged, NULL, NULL), 0);
+	store_commit(st);
+	ck_assert_int_eq(gone, 5);
+	ck_assert_int_eq(runs_are("1-2 4-4 6-7 11-12"), 1);
+	ck_assert_int_eq(store_msg_uids(st, f.id, &uids, &n), 0);
+	ck_assert_int_eq(n, 7);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(uids[i], kept[i]);
+	free(uids);
+	/* 3 and 5 back (new again): the runs either side join */
+	store_begin(st);
+	m = (struct store_msg){ .uid = 3, .kind = "other", .plain = true };
+	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	m.uid = 5;
+	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	store_commit(st);
+	ck_assert_int_eq(runs_are("1-7 11-12"), 1);
+	/* a message of a run read again as a report leaves a hole */
+	store_begin(st);
+	m = (struct store_msg){ .uid = 6, .kind = "bounce", .report = "{}",
+	    .again = true };
+	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	store_commit(st);
+	ck_assert_int_eq(runs_are("1-5 7-7 11-12"), 1);
+	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 9);
+	ck_assert_int_eq(store_msg_count(st, f.id, "other"), 8);
+	/* what a rolled back transaction put is not written by the next */
+	store_begin(st);
+	m = (struct store_msg){ .uid = 13, .kind = "other", .plain = true };
+	ck_assert_int_eq(store_msg_put(st, f.id, &m), 0);
+	store_rollback(st);
+	store_begin(st);
+	store_commit(st);
+	ck_assert_int_eq(runs_are("1-5 7-7 11-12"), 1);
 	store_close(st);
 }
 END_TEST
@@ -606,6 +708,7 @@ CHECK_MAIN_CASES("store",
 	    test_checkpoint_deferred_then_in_a_thread,
 	    test_schema7_gains_typed_columns,
 	    test_schema12_ordinary_to_plain, test_plain_mail,
+	    test_schema13_plain_to_runs, test_plain_runs,
 	    test_newer_schema_is_refused,
 	    test_empty_store_refused_not_started_afresh,
 	    test_damaged_store_refused,

@@ -86,7 +86,7 @@ flagsets() {	# "UID flags" of INBOX, flags sorted, from the server or the
 		# store; the store's plain mail "UID -", the server's too
 	python3 -c 'import sqlite3, sys
 d = sqlite3.connect(sys.argv[1])
-for (u,) in d.execute("SELECT uid FROM plain p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\""):
+for (u,) in d.execute("SELECT uid FROM (WITH RECURSIVE r(folder, uid, hi) AS (SELECT folder, lo, hi FROM plain_runs UNION ALL SELECT folder, uid + 1, hi FROM r WHERE uid < hi) SELECT folder, uid FROM r) p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\""):
     print(u)' "$XDG_DATA_HOME/ndrsweep/test.db" >"$DC_DIR/plain.uids"
 	if [ "$1" = server ]; then
 		doveadm -c "$DC_DIR/dovecot.conf" fetch -u "$DC_USER" 'uid flags' \
@@ -94,7 +94,7 @@ for (u,) in d.execute("SELECT uid FROM plain p JOIN folders f ON f.id = p.folder
 	else
 		python3 -c 'import sqlite3, sys
 d = sqlite3.connect(sys.argv[1])
-for u, f in d.execute("SELECT uid, coalesce(flags, \"\") FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = \"INBOX\" UNION ALL SELECT uid, \"-\" FROM plain p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\" ORDER BY uid"):
+for u, f in d.execute("SELECT uid, coalesce(flags, \"\") FROM messages m JOIN folders f ON f.id = m.folder WHERE f.name = \"INBOX\" UNION ALL SELECT uid, \"-\" FROM (WITH RECURSIVE r(folder, uid, hi) AS (SELECT folder, lo, hi FROM plain_runs UNION ALL SELECT folder, uid + 1, hi FROM r WHERE uid < hi) SELECT folder, uid FROM r) p JOIN folders f ON f.id = p.folder WHERE f.name = \"INBOX\" ORDER BY uid"):
     print(u, f)' "$XDG_DATA_HOME/ndrsweep/test.db"
 	fi | while read -r u f; do
 		if grep -qx "$u" "$DC_DIR/plain.uids"; then
