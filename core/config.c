@@ -160,7 +160,7 @@ set_fingerprint(char **dst, const char *v)
 
 /* The keys of an account section: where each goes and what it takes. */
 enum kind { K_STR, K_PORT, K_TLS, K_FP, K_LIST, K_LOWLIST, K_RELAYS, K_SCORE,
-	K_COUNT, K_UNSURE, K_SEP, K_CLASSIFIER };
+	K_COUNT, K_UNSURE, K_SEP, K_CLASSIFIER, K_COMPRESS };
 
 /* a number in [0, 1] */
 static bool
@@ -209,6 +209,7 @@ static const struct key {
 	{ "host", K_STR, F(host), "a host name" },
 	{ "port", K_PORT, F(port), "a port from 1 to 65535" },
 	{ "tls", K_TLS, F(tls), "implicit, starttls or none" },
+	{ "compress", K_COMPRESS, F(compress), "auto, yes or no" },
 	{ "user", K_STR, F(user), "a user name" },
 	{ "password_cmd", K_STR, F(password_cmd), "a command" },
 	{ "password_file", K_STR, F(password_file), "a file name" },
@@ -263,6 +264,14 @@ set_key(struct ndr_account *a, const char *key, const char *v, bool *known)
 			ok = strlen(v) == 1 && !isalnum((unsigned char)*v);
 			if (ok)
 				*(char *)dst = *v;
+			break;
+		case K_COMPRESS:
+			ok = strcmp(v, "auto") == 0 || strcmp(v, "yes") == 0 ||
+			    strcmp(v, "no") == 0;
+			if (ok)
+				*(enum ndr_compress *)dst = *v == 'a' ?
+				    NDR_COMPRESS_AUTO : *v == 'y' ?
+				    NDR_COMPRESS_YES : NDR_COMPRESS_NO;
 			break;
 		case K_CLASSIFIER:
 			ok = strcmp(v, "own") == 0 || strcmp(v, "shared") == 0;

@@ -8,6 +8,8 @@
 #include "core.h"
 
 enum ndr_tls { NDR_TLS_IMPLICIT, NDR_TLS_STARTTLS, NDR_TLS_NONE };
+/* COMPRESS=DEFLATE (RFC 4978): auto uses it on a slow link only */
+enum ndr_compress { NDR_COMPRESS_AUTO, NDR_COMPRESS_YES, NDR_COMPRESS_NO };
 /* What `clean` does with unsure reports. */
 enum ndr_unsure { NDR_UNSURE_LEAVE, NDR_UNSURE_QUARANTINE };
 
@@ -22,6 +24,7 @@ struct ndr_account {
 	unsigned	 port;		/* 0: the default of the TLS mode */
 	unsigned	 timeout;	/* s a server may keep an answer */
 	enum ndr_tls	 tls;
+	enum ndr_compress compress;
 	char		*user;
 	char		*password_cmd;
 	char		*password_file;

@@ -346,6 +346,20 @@ guard_rewrap(mailstream *s, mailstream_low *inner)
 	set_wait(g->slot, false, 0);
 }
 
+bool
+guard_layer(mailstream *s, mailstream_low *(*wrap)(mailstream_low *, void *),
+    void *arg)
+{
+	struct guard *g = guard_of(s);
+	mailstream_low *l;
+
+	if (g == NULL || g->inner == NULL ||
+	    (l = wrap(g->inner, arg)) == NULL)
+		return false;
+	g->inner = l;		/* it owns the one it wraps */
+	return true;
+}
+
 void
 guard_arm(int slot)
 {

@@ -23,6 +23,11 @@ mailstream_low *guard_wrap(mailstream_low *inner, int slot);
 void	guard_stream_set(int slot, mailstream *s);
 /* The guard of s reads through inner from now on (after STARTTLS). */
 void	guard_rewrap(mailstream *s, mailstream_low *inner);
+/* A layer put between the guard and its stream: wrap(inner, arg) gives
+ * the stream that takes inner's place and owns it, or NULL (nothing
+ * changed: false). */
+bool	guard_layer(mailstream *s,
+	    mailstream_low *(*wrap)(mailstream_low *, void *), void *arg);
 /* The answer to the command just sent has no size cap: its reader
  * (fetch.c) caps each response itself. */
 void	guard_lift(mailstream *s);

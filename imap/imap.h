@@ -78,6 +78,8 @@ struct imap_conn {
 	bool		 move, uidplus, condstore, qresync, specialuse, idle;
 	bool		 logindisabled, auth_plain, esearch;
 	bool		 sasl_ir;	/* AUTHENTICATE takes its first data */
+	bool		 compressed;	/* COMPRESS=DEFLATE is on */
+	int64_t		 rtt_us;	/* a NOOP's round trip, when timed */
 	char		 separator;	/* the hierarchy separator, once listed */
 	bool		 broken;	/* out of step: dropped, never talked to */
 	bool		 leaving;	/* LOGOUT sent, its answer not read */

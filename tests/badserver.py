@@ -20,6 +20,9 @@ says, on every connection, so a client that connects again meets the same.
            instead of answering)
   bigsearch  "* ESEARCH (TAG ...) UID ALL 1:4294967295" and OK: every
            UID there can be, for a folder of a few messages
+  zbomb    (for COMPRESS) OK, then a deflate stream that inflates to one
+           line without end: a few bytes sent for each 64 KiB it means
+  zjunk    (for COMPRESS) OK, then plain text where deflate is due
   pass     nothing answered: every command passed on and its name printed
            ("saw WORD"), to count what a client asks
   nocaps   as pass, and what the server says of its capabilities unasked
@@ -31,7 +34,7 @@ Bounded: what one connection is sent stops at 4 GiB or 200 s, and the
 proxy ends by itself after 600 s. It prints one line per command it
 answered ("hit WORD MODE") and, on SIGTERM, its totals.
 """
-import re, signal, socket, sys, threading, time
+import re, signal, socket, sys, threading, time, zlib
 
 listen_port, target_port = int(sys.argv[1]), int(sys.argv[2])
 mode = sys.argv[3]
@@ -186,7 +189,21 @@ def serve(c):
                 stop.set()
                 close(t)
                 w = word.encode()
-                if mode == 'endless':
+                if mode in ('zbomb', 'zjunk'):
+                    c.sendall(tag + b' OK Begin compression (badserver.py)'
+                              b'\r\n')
+                if mode == 'zbomb':
+                    # each chunk refers back only to x's: repeated, it is
+                    # still one valid stream
+                    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+                    first = z.compress(b'* 1 FETCH (' + b'x' * 65536) + \
+                        z.flush(zlib.Z_SYNC_FLUSH)
+                    chunk = z.compress(b'x' * 65536) + \
+                        z.flush(zlib.Z_SYNC_FLUSH)
+                    flood(c, first, chunk, 0)
+                elif mode == 'zjunk':
+                    flood(c, b'', b'* OK not deflate at all\r\n', 0)
+                elif mode == 'endless':
                     flood(c, b'* ' + w + b' (', b'x' * 65536, 0)
                 elif mode == 'literal':
                     flood(c, b'* ' + w + b' () "/" {1099511627776}\r\n',

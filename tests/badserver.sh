@@ -12,10 +12,13 @@
 # ends within 2 minutes with one line and exit 1 or 2, under 100 MB.
 #
 # Capabilities: asked for only when the server did not say them unasked.
+#
+# COMPRESS=DEFLATE answered OK, then a deflate bomb or no deflate at all:
+# bounded as the answers above are.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-n=20
+n=22
 plan $n
 need $n dovecot dovecot-imapd
 need $n python3 python3
@@ -161,6 +164,7 @@ bounded() {	# bounded NAME MODE WORD CMD...: the run's time, memory, output
 	config "$hport"
 	# the account's timeout is 30 s by default; 5 s here, but once
 	[ -n "${slow:-}" ] || echo "timeout = 5" >>"$DC_DIR/config"
+	[ -z "${compress:-}" ] || echo "compress = $compress" >>"$DC_DIR/config"
 	hostile "$mode" "$word"
 	/usr/bin/time -f "%e %M" -o "$DC_DIR/time" "$nd" "$@" \
 	    --config "$DC_DIR/config" >"$DC_DIR/out" 2>"$DC_DIR/err"
@@ -196,6 +200,11 @@ unhostile
     [[ $out == "ndrsweep: 127.0.0.1 refused STARTTLS: "*"(badserver.py)" ]] &&
     ok "STARTTLS refused: exit 2, one line with the server's words" ||
     not_ok "STARTTLS refused: exit 2, one line with the server's words (exit $rc)"
+# COMPRESS=DEFLATE (RFC 4978), then a stream that inflates without end,
+# or no deflate at all: the guard counts what it inflates to (the test
+# server offers COMPRESS=DEFLATE: tests/dovecot.inc.sh)
+compress=yes bounded "COMPRESS, then a deflate bomb (a line without end)" zbomb COMPRESS scan
+compress=yes bounded "COMPRESS, then no deflate at all" zjunk COMPRESS scan
 fill 5
 bounded "clean: MOVE never answered (the lock held meanwhile)" silent MOVE clean
 # capabilities: a server that says them unasked (Dovecot, in its greeting

@@ -127,6 +127,15 @@ service managesieve-login {
 "
 	fi
 
+	# COMPRESS=DEFLATE (RFC 4978) offered where the plugin is installed
+	# (Debian's dovecot-core has it)
+	_zlib=
+	if [ -e /usr/lib/dovecot/modules/lib30_imap_zlib_plugin.so ]; then
+		_zlib="protocol imap {
+  mail_plugins = \$mail_plugins zlib imap_zlib
+}"
+	fi
+
 	if [ "$(id -u)" = 0 ]; then
 		mail_user=nobody login_user=dovenull internal_user=dovecot
 		getent passwd dovenull >/dev/null || login_user=nobody
@@ -218,6 +227,7 @@ service anvil {
   chroot =
 }
 $_lmtp
+$_zlib
 service imap-login {
   chroot =
 }
