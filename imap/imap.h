@@ -78,8 +78,9 @@ struct imap_conn {
 	bool		 move, uidplus, condstore, qresync, specialuse, idle;
 	bool		 logindisabled, auth_plain, esearch;
 	bool		 sasl_ir;	/* AUTHENTICATE takes its first data */
+	unsigned char	 compress;	/* the account's enum ndr_compress */
 	bool		 compressed;	/* COMPRESS=DEFLATE is on */
-	int64_t		 rtt_us;	/* a NOOP's round trip, when timed */
+	int64_t		 rtt_us;	/* a NOOP's round trip, once timed */
 	char		 separator;	/* the hierarchy separator, once listed */
 	bool		 broken;	/* out of step: dropped, never talked to */
 	bool		 leaving;	/* LOGOUT sent, its answer not read */
@@ -99,6 +100,16 @@ struct imap_conn {
  * err on failure ("certificate for X not trusted: ...", "login to X as U
  * failed: ...", "cannot connect to X:993: connection refused").
  */
+/*
+ * COMPRESS=DEFLATE (RFC 4978), before a command that brings many bytes,
+ * as the account wants it (compress): with yes, when the server offers
+ * it; with auto, when a NOOP's round trip says the link is slow (on a LAN
+ * or loopback, deflating both ends costs more CPU than the bytes save;
+ * a session asks once). A NO leaves the session as it was; -1 and one
+ * line in err when the session is lost.
+ */
+int	imap_compress(struct imap_conn *, char *err, size_t errlen);
+
 int	imap_open(const struct ndr_account *, const char *password,
 	    struct imap_conn *, char *err, size_t errlen);
 void	imap_close(struct imap_conn *);

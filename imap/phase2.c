@@ -123,7 +123,10 @@ second_main(void *arg)
 
 	sc->conn.reopen = sc->open;
 	sc->conn.reopen_arg = sc->open_arg;
+	/* phase two starts only with many messages ahead: compressed, if
+	 * the link is slow */
 	ok = sc->open(&sc->conn, sc->open_arg, err, sizeof err) == 0 &&
+	    imap_compress(&sc->conn, err, sizeof err) == 0 &&
 	    mailimap_examine(sc->conn.s, sc->wire) == MAILIMAP_NO_ERROR &&
 	    sc->conn.s->imap_selection_info != NULL &&
 	    sc->conn.s->imap_selection_info->sel_uidvalidity ==

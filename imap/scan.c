@@ -488,6 +488,11 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 		store_rollback(st);
 		return 0;
 	}
+	/* many new messages: compressed, if the link is slow (a
+	 * rescan's few round trips are not worth two more) */
+	if (exists >= COMPRESS_MIN_NEW && (int64_t)exists - COMPRESS_MIN_NEW >=
+	    store_msg_count(st, sf.id, NULL) && imap_compress(c, err, errlen) != 0)
+		goto out;
 	phase_start(&ph, f, sent, &sf, exists);
 	ph.above = ph.highest = sf.highest_uid;
 

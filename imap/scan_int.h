@@ -14,6 +14,8 @@
 #define SECOND_MIN	64		/* the second session waits for as many */
 #define SECOND_MAX	1000		/* and asks for at most as many at once */
 #define SECOND_AHEAD	2000		/* phase one has as many left to read */
+#define COMPRESS_MIN_NEW 1000		/* new messages worth COMPRESS's round
+					 * trips (imap_compress) */
 #define BODY_CAP	(2u << 20)	/* what the engine reads of one */
 
 struct want {

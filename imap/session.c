@@ -418,28 +418,20 @@ now_us(void)
 	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-/*
- * COMPRESS=DEFLATE (RFC 4978) as the account wants it: with yes, when the
- * server offers it; with auto, when a NOOP's round trip says the link is
- * slow (on a LAN or loopback, deflating both ends costs more CPU than the
- * bytes it saves). A NO leaves the session as it was; -1 and one line in
- * err when the session is lost.
- */
-static int
-compress(struct imap_conn *c, const struct ndr_account *a, char *err,
-    size_t errlen)
+int
+imap_compress(struct imap_conn *c, char *err, size_t errlen)
 {
 	int r;
 
-	c->compressed = false;
-	if (a->compress == NDR_COMPRESS_NO ||
+	if (c->compressed || c->compress == NDR_COMPRESS_NO ||
+	    c->rtt_us > 0 || !imap_usable(c) ||
 	    !mailimap_has_extension(c->s, "COMPRESS=DEFLATE"))
-		return 0;
-	if (a->compress == NDR_COMPRESS_AUTO) {
+		return 0;	/* on, off, or found fast already */
+	if (c->compress == NDR_COMPRESS_AUTO) {
 		int64_t t0 = now_us();
 		if ((r = mailimap_noop(c->s)) != MAILIMAP_NO_ERROR)
 			goto failed;
-		c->rtt_us = now_us() - t0;
+		c->rtt_us = now_us() - t0 + 1;	/* timed: never 0 */
 		if (c->rtt_us < COMPRESS_RTT_US)
 			return 0;
 	}
@@ -457,8 +449,9 @@ failed:
 	if (imap_usable(c) && r != MAILIMAP_ERROR_STREAM &&
 	    r != MAILIMAP_ERROR_PARSE)
 		return 0;	/* a NO or BAD: in step, uncompressed */
-	snprintf(err, errlen, "%s failed: %s", c->rtt_us || a->compress ==
-	    NDR_COMPRESS_YES ? "COMPRESS" : "NOOP", failed_why(c, r));
+	snprintf(err, errlen, "%s failed: %s", c->rtt_us ||
+	    c->compress == NDR_COMPRESS_YES ? "COMPRESS" : "NOOP",
+	    failed_why(c, r));
 	imap_break(c, err);
 	return -1;
 }
@@ -524,8 +517,7 @@ imap_open(const struct ndr_account *a, const char *password,
 		    a->user, failed_why(c, MAILIMAP_ERROR_STREAM));
 		goto fail;
 	}
-	if (compress(c, a, err, errlen) != 0)
-		goto fail;
+	c->compress = (unsigned char)a->compress;
 	return 0;
 fail:
 	imap_drop(c);

@@ -14,7 +14,7 @@
 # Capabilities: asked for only when the server did not say them unasked.
 #
 # COMPRESS=DEFLATE answered OK, then a deflate bomb or no deflate at all:
-# bounded as the answers above are.
+# bounded as the answers above are, and the scan done on a fresh session.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
@@ -40,7 +40,7 @@ hostile() {	# hostile MODE WORD: the proxy, in the background, ready
 unhostile() { kill -TERM "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null; }
 config() {	# config PORT
 	# these tests are about moves, not verdicts: any backscatter goes
-	dc_config "$DC_DIR/config" t "port=$1" tls=none folders=INBOX \
+	dc_config "$DC_DIR/config" t "port=$1" tls=none "folders=${folder:-INBOX}" \
 	    addresses=alice@ndrsweep.test threshold=0.5 unsure=quarantine
 }
 clean() { out=$("$nd" clean --config "$DC_DIR/config" 2>&1); rc=$?; }
@@ -203,8 +203,39 @@ unhostile
 # COMPRESS=DEFLATE (RFC 4978), then a stream that inflates without end,
 # or no deflate at all: the guard counts what it inflates to (the test
 # server offers COMPRESS=DEFLATE: tests/dovecot.inc.sh)
-compress=yes bounded "COMPRESS, then a deflate bomb (a line without end)" zbomb COMPRESS scan
-compress=yes bounded "COMPRESS, then no deflate at all" zjunk COMPRESS scan
+# a scan compresses before it reads 1,000 new messages or more: a folder
+# of 1,200
+big=$DC_DIR/mail/$DC_USER/Maildir/.Big
+mkdir -p "$big/cur" "$big/new" "$big/tmp"
+for i in $(seq 1200); do
+	printf 'From: a@example.org\nSubject: note %s\nMessage-ID: <n%s@example.org>\n\nhello\n' \
+	    "$i" "$i" >"$big/new/$i.host"
+done
+chown -R "$(stat -c %u:%g "$DC_DIR/mail")" "$big"
+# the session that met it is dropped, and the scan goes on in a fresh
+# one (not compressed again): every message read, bounded in time and
+# memory
+survived() {	# survived NAME MODE
+	rm -rf "$XDG_DATA_HOME"
+	folder=Big config "$hport"
+	echo "compress = yes" >>"$DC_DIR/config"
+	hostile "$2" COMPRESS
+	/usr/bin/time -f "%e %M" -o "$DC_DIR/time" "$nd" scan \
+	    --config "$DC_DIR/config" >"$DC_DIR/out" 2>"$DC_DIR/err"
+	rc=$?
+	unhostile
+	read -r secs kb < <(tail -1 "$DC_DIR/time")
+	hits=$(grep -c "^hit COMPRESS" "$DC_DIR/hostile.out")
+	out="exit $rc, ${secs}s, ${kb} KB, $hits COMPRESS: $(cat "$DC_DIR/out" "$DC_DIR/err")"
+	if [ "$rc" = 0 ] && [ "$hits" -ge 1 ] && [ "${secs%.*}" -lt 120 ] &&
+	    [ "$kb" -lt 102400 ] && grep -q "1200 messages (1200 new)" "$DC_DIR/out"; then
+		ok "$1: $out"
+	else
+		not_ok "$1 (exit 0, all 1,200 read, < 2 min, < 100 MB)"
+	fi
+}
+survived "COMPRESS, then a deflate bomb (a line without end)" zbomb
+survived "COMPRESS, then no deflate at all" zjunk
 fill 5
 bounded "clean: MOVE never answered (the lock held meanwhile)" silent MOVE clean
 # capabilities: a server that says them unasked (Dovecot, in its greeting
