@@ -114,7 +114,13 @@ each_file_at(struct walk *w, int dirfd, const char *name, const char *path,
 	int fd, rc = 0;
 	void *map;
 
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* without touching the access time: mutt and others tell an mbox
+	 * with new mail by its atime, and reading is no news (O_NOATIME is
+	 * for the file's owner: EPERM, and the same open without it) */
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOATIME)) ==
+	    -1 && errno == EPERM)
+		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
 		fail(w, path, strerror(errno));
 		return 0;
 	}

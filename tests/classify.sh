@@ -12,7 +12,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
-echo 1..15
+echo 1..17
 
 $bin classify --json "$fx/postfix.eml" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "one file: exit 0" '[ $rc = 0 ] && [ ! -s "$tmp/err" ]'
@@ -112,3 +112,19 @@ mkdir "$tmp/empty"
 $bin classify "$tmp/empty" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "an empty folder: 'no messages in' it, exit 1" \
     '[ $rc = 1 ] && [ ! -s "$tmp/out" ] && grep -q "^ndrsweep: no messages in $tmp/empty\$" "$tmp/err"'
+
+# reading is no news: an mbox's access time stays (mutt tells new mail by
+# it), for its owner; another user who may only read it still reads it
+cat "$fx/postfix.eml" >"$tmp/box"
+touch -a -d '2020-01-02 03:04:05' "$tmp/box"
+$bin classify --json "$tmp/box" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "an mbox read by its owner: its access time unchanged" \
+    '[ $rc = 0 ] && [ "$(stat -c %X "$tmp/box")" = "$(date -d "2020-01-02 03:04:05" +%s)" ]'
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && id nobody >/dev/null 2>&1; then
+	chmod 755 "$tmp"; chmod 644 "$tmp/box"
+	runuser -u nobody -- $bin classify --json "$tmp/box" >"$tmp/out" 2>"$tmp/err"; rc=$?
+	check "an mbox read by another user (no O_NOATIME for them): read all the same" \
+	    '[ $rc = 0 ] && grep -q "\"kind\":\"bounce\"" "$tmp/out"'
+else
+	n=$((n + 1)); echo "ok $n - an mbox read by another user # SKIP not root, or no runuser"
+fi
