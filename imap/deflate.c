@@ -9,6 +9,7 @@
  * not for what it sent (a small compressed answer that inflates without
  * end still trips the cap).
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +42,12 @@ z_read(mailstream_low *l, void *buf, size_t n)
 			uInt room = z->in.avail_out;
 			int rc = inflate(&z->in, Z_SYNC_FLUSH);
 			if (rc != Z_OK && rc != Z_BUF_ERROR)
-				return -1;	/* not deflate, or its end */
+				goto broken;	/* not deflate, or its end */
 			z->pending = z->in.avail_out == 0;
 			if (room - z->in.avail_out > 0)
 				return (ssize_t)(room - z->in.avail_out);
 			if (z->in.avail_in > 0 && !z->pending)
-				return -1;	/* input it cannot take */
+				goto broken;	/* input it cannot take */
 		}
 		/* nothing to give without more from the server: wait for it */
 		ssize_t r = mailstream_low_read(z->inner, z->ibuf, sizeof z->ibuf);
@@ -55,6 +56,9 @@ z_read(mailstream_low *l, void *buf, size_t n)
 		z->in.next_in = z->ibuf;
 		z->in.avail_in = (uInt)r;
 	}
+broken:
+	errno = EBADMSG;	/* the guard tells it from a lost connection */
+	return -1;
 }
 
 /* all of n bytes to the inner stream */

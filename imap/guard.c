@@ -27,6 +27,7 @@
  * is out of step and is dropped, never talked to (imap_usable()).
  */
 #include <sys/socket.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -207,11 +208,13 @@ g_read(mailstream_low *l, void *buf, size_t n)
 		return fail(g, "the server is too slow to answer");
 	}
 	set_wait(g->slot, true, deadline_of(g));
+	errno = 0;
 	r = mailstream_low_read(g->inner, buf, n);
 	set_wait(g->slot, false, 0);
 	if (r <= 0)
 		return fail(g, r == 0 ? "the server closed the connection" :
-		    "connection lost or timed out");
+		    errno == EBADMSG ? "the server's compressed stream is "
+		    "broken" : "connection lost or timed out");
 	g->got += (size_t)r;
 	if (g->got > g->cap) {
 		char why[96];

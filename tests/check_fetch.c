@@ -14,8 +14,11 @@
 #include <unistd.h>
 
 #include <libetpan/libetpan.h>
+#include <zlib.h>
 
 #include "check_util.h"
+#include "imap/deflate.h"
+#include "imap/guard.h"
 #include "imap/imap.h"
 
 struct got {
@@ -215,7 +218,125 @@ START_TEST(test_content_is_read_by_length)
 }
 END_TEST
 
+/* The "server" after COMPRESS DEFLATE: inflates the command to learn its
+ * tag, answers with reply deflated (or, with junk, as plain text), hangs
+ * up. */
+struct zpeer {
+	int		 fd;
+	const char	*reply;
+	bool		 junk;
+	char		 sent[512];
+};
+
+static void *
+zanswer(void *arg)
+{
+	struct zpeer *p = arg;
+	z_stream in = { 0 }, out = { 0 };
+	unsigned char ib[512], ob[4096];
+	size_t n = 0;
+	ssize_t r;
+
+	ck_assert_int_eq(inflateInit2(&in, -15), Z_OK);
+	while (memchr(p->sent, '\n', n) == NULL && n < sizeof p->sent - 1 &&
+	    (r = read(p->fd, ib, sizeof ib)) > 0) {
+		in.next_in = ib;
+		in.avail_in = (uInt)r;
+		in.next_out = (unsigned char *)p->sent + n;
+		in.avail_out = (uInt)(sizeof p->sent - 1 - n);
+		inflate(&in, Z_SYNC_FLUSH);
+		n = sizeof p->sent - 1 - in.avail_out;
+	}
+	p->sent[n] = '\0';
+	inflateEnd(&in);
+	/* the reply, its TAG the command's */
+	char reply[2048];
+	size_t taglen = strcspn(p->sent, " "), k = 0;
+	for (const char *s = p->reply; *s && k + taglen < sizeof reply; s++)
+		if (strncmp(s, "TAG", 3) == 0) {
+			memcpy(reply + k, p->sent, taglen);
+			k += taglen;
+			s += 2;
+		} else
+			reply[k++] = *s;
+	if (p->junk) {
+		ck_assert_int_eq(write(p->fd, reply, k), (ssize_t)k);
+	} else {
+		ck_assert_int_eq(deflateInit2(&out, 6, Z_DEFLATED, -15, 8,
+		    Z_DEFAULT_STRATEGY), Z_OK);
+		out.next_in = (unsigned char *)reply;
+		out.avail_in = (uInt)k;
+		out.next_out = ob;
+		out.avail_out = sizeof ob;
+		ck_assert_int_eq(deflate(&out, Z_SYNC_FLUSH), Z_OK);
+		size_t m = sizeof ob - out.avail_out;
+		ck_assert_int_eq(write(p->fd, ob, m), (ssize_t)m);
+		deflateEnd(&out);
+	}
+	shutdown(p->fd, SHUT_WR);
+	return NULL;
+}
+
+/* a FETCH over a guarded stream with COMPRESS on */
+static int
+run_deflated(const char *reply, bool junk, struct got *g, char *sent,
+    size_t sentlen, char *err, size_t errlen)
+{
+	int sv[2];
+	struct imap_conn c = { 0 };
+	const char *fields[] = { "From", NULL };
+	struct mailimap_set *set = mailimap_set_new_interval(5, 0);
+	struct zpeer p = { .reply = reply, .junk = junk };
+	mailstream_low *low;
+	pthread_t th;
+	int rc;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	p.fd = sv[1];
+	ck_assert_int_eq(pthread_create(&th, NULL, zanswer, &p), 0);
+	c.s = mailimap_new(0, NULL);
+	ck_assert_ptr_nonnull(low = guard_wrap(mailstream_low_socket_open(
+	    sv[0]), -1));
+	c.s->imap_stream = mailstream_new(low, 8192);
+	ck_assert(deflate_layer(c.s->imap_stream));
+	rc = imap_fetch_fields(&c, set, fields, collect, g, err, errlen);
+	pthread_join(th, NULL);
+	snprintf(sent, sentlen, "%s", p.sent);
+	mailimap_set_free(set);
+	mailimap_free(c.s);
+	close(sv[1]);
+	return rc;
+}
+
+/* COMPRESS=DEFLATE's streams: the command goes out deflated, the answer
+ * comes in inflated; bytes that are not deflate are an error that says
+ * so, not a lost connection */
+START_TEST(test_deflated_both_ways)
+{
+	struct got g = { 0 };
+	char sent[512], err[256] = "";
+
+	ck_assert_int_eq(run_deflated("* 1 FETCH (UID 5 RFC822.SIZE 9 FLAGS "
+	    "() BODY[HEADER.FIELDS (FROM)] {8}\r\nFrom: a\n)\r\n"
+	    "TAG OK done\r\n", false, &g, sent, sizeof sent, err,
+	    sizeof err), 0);
+	ck_assert_str_eq(sent + strcspn(sent, " "), " UID FETCH 5:* (UID "
+	    "RFC822.SIZE FLAGS BODY.PEEK[HEADER.FIELDS (From)])\r\n");
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.uid[0], 5);
+	ck_assert_str_eq(g.body[0], "From: a\n");
+	got_free(&g);
+	g = (struct got){ 0 };
+	ck_assert_int_eq(run_deflated("* 1 FETCH (UID 5)\r\nTAG OK done\r\n",
+	    true, &g, sent, sizeof sent, err, sizeof err), -1);
+	ck_assert_str_eq(err, "FETCH failed: the server's compressed stream "
+	    "is broken");
+	ck_assert_uint_eq(g.n, 0);
+}
+END_TEST
+
 CHECK_MAIN_CASES("fetch",
 	{ "phase one", TESTS(test_answers_in_every_form_are_read,
 	    test_no_garbage_and_a_cut_stream_are_errors,
-	    test_content_is_read_by_length), NULL, NULL, 0 });
+	    test_content_is_read_by_length,
+	    test_deflated_both_ways), NULL, NULL, 0 });
