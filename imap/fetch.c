@@ -444,6 +444,189 @@ raw_command(struct imap_conn *c, const char *what, const char *cmd,
 	return a == DONE ? 0 : -1;
 }
 
+/* A mailbox name as STATUS answers it: atom, quoted (unescaped into
+ * buf) or literal; false when it is none */
+static bool
+mailbox_name(struct cur *c, char *buf, size_t cap, size_t *len)
+{
+	const char *s;
+	size_t n;
+
+	*len = 0;
+	if (c->p < c->end && *c->p == '"') {
+		for (c->p++; c->p < c->end && *c->p != '"'; c->p++) {
+			if (*c->p == '\\' && c->p + 1 < c->end)
+				c->p++;
+			if (*len < cap)
+				buf[(*len)++] = *c->p;
+		}
+		if (c->p >= c->end)
+			return false;
+		c->p++;
+		return *len < cap;
+	}
+	if (c->p < c->end && *c->p == '{') {
+		if (!nstring(c, &s, &n) || n >= cap)
+			return false;
+		memcpy(buf, s, n);
+		*len = n;
+		return true;
+	}
+	for (s = c->p; c->p < c->end && *c->p != ' ' && *c->p != '('; c->p++)
+		;
+	n = (size_t)(c->p - s);
+	if (n == 0 || n >= cap)
+		return false;
+	memcpy(buf, s, n);
+	*len = n;
+	return true;
+}
+
+/* "* STATUS name (UIDVALIDITY 1 MESSAGES 2 HIGHESTMODSEQ 3)": into the
+ * one of st whose wire name it is */
+static void
+status_untagged(struct cur *c, const char *const *wire, size_t n,
+    struct imap_status *st)
+{
+	char name[1024];
+	size_t len, i;
+
+	if (c->end - c->p < 7 || strncasecmp(c->p, "STATUS ", 7) != 0)
+		return;
+	c->p += 7;
+	if (!mailbox_name(c, name, sizeof name, &len))
+		return;
+	for (i = 0; i < n; i++)
+		if (strlen(wire[i]) == len && memcmp(wire[i], name, len) == 0)
+			break;
+	sp(c);
+	if (i == n || c->p >= c->end || *c->p != '(')
+		return;
+	c->p++;
+	struct imap_status got = { 0 };
+	unsigned have = 0;
+	while (c->p < c->end && *c->p != ')') {
+		static const char *const item[] = { "UIDVALIDITY ",
+		    "MESSAGES ", "HIGHESTMODSEQ " };
+		size_t k;
+		sp(c);
+		for (k = 0; k < 3; k++)
+			if ((size_t)(c->end - c->p) > strlen(item[k]) &&
+			    strncasecmp(c->p, item[k], strlen(item[k])) == 0)
+				break;
+		if (k == 3)
+			return;		/* an item not asked for: not ours */
+		c->p += strlen(item[k]);
+		uint64_t x = 0;
+		const char *d = c->p;
+		while (c->p < c->end && *c->p >= '0' && *c->p <= '9' &&
+		    x < (1ull << 63) / 10)
+			x = x * 10 + (uint64_t)(*c->p++ - '0');
+		if (c->p == d)
+			return;
+		if (k == 0 && x < 1ull << 32)
+			got.uidvalidity = (uint32_t)x;
+		else if (k == 1 && x < 1ull << 32)
+			got.messages = (uint32_t)x;
+		else if (k == 2)
+			got.modseq = x;
+		else
+			return;
+		have |= 1u << k;
+		sp(c);
+	}
+	if (have == 7 && got.uidvalidity && got.modseq) {
+		got.ok = true;
+		st[i] = got;
+	}
+}
+
+int
+imap_status_many(struct imap_conn *c, const char *const *wire, size_t n,
+    struct imap_status *st, char *err, size_t errlen)
+{
+	static _Atomic unsigned serial;
+	struct ndr_buf cmds = { 0 };
+	struct wire *r;
+	unsigned base = 0;
+	size_t ended = 0;
+	int rc = 0;
+
+	memset(st, 0, n * sizeof *st);
+	if (n == 0)
+		return 0;
+	if (!imap_usable(c)) {
+		snprintf(err, errlen, "STATUS failed: connection lost");
+		return -1;
+	}
+	/* all of them in one write: one round trip for every folder */
+	base = serial += (unsigned)n;
+	for (size_t i = 0; i < n; i++) {
+		ndr_buf_printf(&cmds, "s%u.%zu STATUS \"", base, i);
+		for (const char *p = wire[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				ndr_buf_addc(&cmds, '\\');
+			ndr_buf_addc(&cmds, *p);
+		}
+		ndr_buf_adds(&cmds, "\" (UIDVALIDITY MESSAGES HIGHESTMODSEQ)\r\n");
+	}
+	if (mailstream_write(c->s->imap_stream, cmds.s, cmds.len) !=
+	    (ssize_t)cmds.len || mailstream_flush(c->s->imap_stream) != 0) {
+		ndr_buf_free(&cmds);
+		snprintf(err, errlen, "STATUS failed: connection lost");
+		imap_break(c, err);
+		return -1;
+	}
+	ndr_buf_free(&cmds);
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		abort();
+	r->s = c->s->imap_stream;
+	char prefix[24];
+	size_t plen = (size_t)snprintf(prefix, sizeof prefix, "s%u.", base);
+	while (ended < n && rc == 0) {
+		int rr = read_response(r);
+		if (rr != 0) {
+			const char *g = guard_why(c->s->imap_stream);
+			snprintf(err, errlen, "STATUS failed: %s", g ? g :
+			    "connection lost");
+			rc = -1;
+			break;
+		}
+		struct cur cu = { r->r.s, r->r.s + r->r.len };
+		if (r->r.len > plen && memcmp(cu.p, prefix, plen) == 0) {
+			/* a tagged end: OK keeps what its STATUS said, NO
+			 * or BAD (no such folder) leaves it unknown */
+			cu.p += plen;
+			uint32_t i;
+			if (number(&cu, &i) && i < n && cu.p < cu.end &&
+			    *cu.p == ' ' && strncasecmp(cu.p + 1, "OK", 2) != 0)
+				st[i].ok = false;
+			ended++;
+			continue;
+		}
+		if (cu.end - cu.p < 2 || cu.p[0] != '*' || cu.p[1] != ' ') {
+			snprintf(err, errlen, "STATUS failed: a reply ndrsweep "
+			    "could not read");
+			rc = -1;
+			break;
+		}
+		cu.p += 2;
+		if (cu.end - cu.p >= 3 && strncasecmp(cu.p, "BYE", 3) == 0) {
+			snprintf(err, errlen, "STATUS failed: connection lost");
+			rc = -1;
+			break;
+		}
+		status_untagged(&cu, wire, n, st);
+	}
+	ndr_buf_free(&r->r);
+	free(r);
+	if (rc != 0) {	/* out of step, or gone */
+		memset(st, 0, n * sizeof *st);
+		imap_break(c, err);
+	}
+	return rc;
+}
+
 struct fetching {
 	imap_fetched_fn	*fn;
 	void		*arg;

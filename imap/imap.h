@@ -62,6 +62,21 @@ int	imap_fetch_body(struct imap_conn *, const struct mailimap_set *,
 int	imap_uids_esearch(struct imap_conn *, uint32_t **uids, size_t *n,
 	    char *err, size_t errlen);
 
+/* What STATUS (UIDVALIDITY MESSAGES HIGHESTMODSEQ) says of a folder;
+ * ok false when it said nothing usable (a NO, no HIGHESTMODSEQ) */
+struct imap_status {
+	bool		 ok;
+	uint32_t	 uidvalidity, messages;
+	uint64_t	 modseq;
+};
+
+/* STATUS of the n folders wire[] (their names on the wire) sent at once
+ * and read back: one round trip for them all, where a CONDSTORE server
+ * answers HIGHESTMODSEQ. -1 and one line in err when the session is
+ * lost (st all unknown); a folder the server refuses is unknown only. */
+int	imap_status_many(struct imap_conn *, const char *const *wire, size_t n,
+	    struct imap_status *st, char *err, size_t errlen);
+
 /* UID FETCH set (UID FLAGS) (CHANGEDSINCE modseq) (RFC 7162): the flags
  * of the messages another client changed since modseq, read the same way. */
 int	imap_fetch_changed(struct imap_conn *, const struct mailimap_set *,
@@ -175,6 +190,14 @@ struct imap_scan_stats {
 			    unsigned total, void *arg);
 	void		*progress_arg;
 };
+
+/*
+ * Is the folder as the store has it, by what STATUS said (the same
+ * UIDVALIDITY and HIGHESTMODSEQ, nothing left unread)? Then it is
+ * counted in stats as scanned, and needs no EXAMINE. False when unsure.
+ */
+bool	imap_scan_unchanged(struct store *, const struct imap_folder *,
+	    const struct imap_status *, struct imap_scan_stats *);
 
 /*
  * Scan one folder into the store (see scan.c); a Sent folder's messages

@@ -446,6 +446,32 @@ changed_flags(struct imap_conn *c, struct phase *ph, uint32_t upto,
 	return rc;
 }
 
+bool
+imap_scan_unchanged(struct store *st, const struct imap_folder *f,
+    const struct imap_status *s, struct imap_scan_stats *stats)
+{
+	struct store_folder sf;
+	uint32_t *unread = NULL;
+	size_t nunread = 1;
+	bool same;
+
+	if (!s->ok || s->modseq == 0 || store_begin(st) != 0)
+		return false;
+	/* as imap_scan_folder's own test after EXAMINE */
+	same = store_folder(st, f->name, &sf) == 0 &&
+	    sf.uidvalidity == s->uidvalidity &&
+	    sf.highestmodseq == s->modseq &&
+	    store_msg_unreadable(st, sf.id, &unread, &nunread) == 0 &&
+	    nunread == 0;
+	free(unread);
+	store_rollback(st);
+	if (same) {
+		stats->messages += s->messages;
+		stats->folders++;
+	}
+	return same;
+}
+
 int
 imap_scan_folder(struct imap_conn *c, struct store *st,
     const struct imap_folder *f, bool sent, struct imap_scan_stats *stats,

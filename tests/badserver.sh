@@ -18,7 +18,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/harness.inc.sh"
 
-n=22
+n=23
 plan $n
 need $n dovecot dovecot-imapd
 need $n python3 python3
@@ -278,6 +278,33 @@ for m in pass nocaps; do
 	    ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), logins with their data $ir (without $noir), the rescan's EXAMINE before its LIST, the expunge learnt" ||
 	    not_ok "$m: CAPABILITY asked $asked times in two scans (want $want), ESEARCH $es (want $wes), LOGOUT $lo (want 2), logins with their data $ir (without $noir), the rescan's EXAMINE before its LIST [$firsts], the expunge learnt (exit $rc $rc2: $out2)"
 done
+# a rescan with nothing new asks the STATUS of every folder it read
+# before, all in one write (one round trip), and opens none (CONDSTORE:
+# the same HIGHESTMODSEQ); with new mail in one, opens that one only
+dc_config "$DC_DIR/config" t "port=$hport" tls=none "folders=INBOX Junk"
+rm -rf "$XDG_DATA_HOME"
+hostile pass -
+"$nd" scan --config "$DC_DIR/config" >/dev/null 2>&1
+rc=$?
+saw() {	# saw WORD: how often since line $from of what the proxy saw
+	tail -n +"$from" "$DC_DIR/hostile.out" | grep -c "^saw $1\$"
+}
+from=$(($(wc -l <"$DC_DIR/hostile.out") + 1))
+out=$("$nd" scan --config "$DC_DIR/config" 2>&1)
+rc2=$?
+st1=$(saw STATUS) ex1=$(saw EXAMINE)
+printf 'From: a@example.org\nSubject: new\nMessage-ID: <new-junk@example.org>\n\nhi\n' >"$DC_DIR/j.eml"
+dc_append "$DC_USER" Junk "$DC_DIR/j.eml"
+from=$(($(wc -l <"$DC_DIR/hostile.out") + 1))
+out2=$("$nd" scan --config "$DC_DIR/config" 2>&1)
+rc3=$?
+st2=$(saw STATUS) ex2=$(saw EXAMINE)
+unhostile
+[ "$rc" = 0 ] && [ "$rc2" = 0 ] && [ "$rc3" = 0 ] && [ "$st1" = 3 ] &&
+    [ "$ex1" = 0 ] && [ "$st2" = 3 ] && [ "$ex2" = 1 ] &&
+    [[ $out == *"3 folders"*"(0 new)"* ]] && [[ $out2 == *"3 folders"*"(1 new)"* ]] &&
+    ok "rescans: the STATUS of 3 folders at once, no EXAMINE; new mail in one: that one EXAMINEd" ||
+    not_ok "rescans: STATUS $st1 and $st2 (want 3), EXAMINE $ex1 and $ex2 (want 0 and 1) (exit $rc $rc2 $rc3: $out / $out2)"
 # a LOGOUT never answered: the scan's work is kept and said (exit 0), the
 # wait for the answer bounded by the account's timeout (5 s here)
 config "$hport"

@@ -335,8 +335,86 @@ START_TEST(test_deflated_both_ways)
 }
 END_TEST
 
+/* The "server" of pipelined STATUS: reads lines lines, answers reply
+ * with each "T." the commands' tag prefix ("s7."), hangs up. */
+struct speer {
+	int		 fd, lines;
+	const char	*reply;
+	char		 sent[1024];
+};
+
+static void *
+sanswer(void *arg)
+{
+	struct speer *p = arg;
+	size_t n = 0;
+	int lines = 0;
+
+	while (lines < p->lines && n < sizeof p->sent - 1 &&
+	    read(p->fd, p->sent + n, 1) == 1)
+		lines += p->sent[n++] == '\n';
+	p->sent[n] = '\0';
+	size_t plen = strcspn(p->sent, ".") + 1;
+	for (const char *s = p->reply; *s; s++) {
+		if (strncmp(s, "T.", 2) == 0) {
+			ck_assert_int_eq(write(p->fd, p->sent, plen),
+			    (ssize_t)plen);
+			s++;
+		} else
+			ck_assert_int_eq(write(p->fd, s, 1), 1);
+	}
+	shutdown(p->fd, SHUT_WR);
+	return NULL;
+}
+
+/* STATUS of three folders in one write, the answers matched by name
+ * (quoted with escapes, a literal, an atom; items in any order), a NO
+ * for one, untagged data of no interest in between */
+START_TEST(test_status_of_many_at_once)
+{
+	int sv[2];
+	struct imap_conn c = { 0 };
+	const char *wire[] = { "INBOX", "Odd \"one\"", "Sent" };
+	struct imap_status st[3];
+	struct speer p = { .lines = 3 };
+	char err[256] = "";
+	pthread_t th;
+
+	p.reply =
+	    "* STATUS Sent (HIGHESTMODSEQ 9 UIDVALIDITY 3 MESSAGES 2)\r\n"
+	    "* 4 EXISTS\r\n"
+	    "* STATUS {9}\r\nOdd \"one\" (UIDVALIDITY 5 MESSAGES 0 "
+	    "HIGHESTMODSEQ 1)\r\n"
+	    "T.2 OK done\r\nT.1 OK done\r\n"
+	    "* STATUS \"INBOX\" (UIDVALIDITY 7 MESSAGES 40 HIGHESTMODSEQ 77)"
+	    "\r\nT.0 NO [SERVERBUG] later\r\n";
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	p.fd = sv[1];
+	ck_assert_int_eq(pthread_create(&th, NULL, sanswer, &p), 0);
+	c.s = mailimap_new(0, NULL);
+	c.s->imap_stream = mailstream_socket_open(sv[0]);
+	ck_assert_int_eq(imap_status_many(&c, wire, 3, st, err, sizeof err), 0);
+	pthread_join(th, NULL);
+	/* the three commands went out in one write, names quoted */
+	ck_assert_ptr_nonnull(strstr(p.sent, " STATUS \"Odd \\\"one\\\"\" "
+	    "(UIDVALIDITY MESSAGES HIGHESTMODSEQ)\r\n"));
+	ck_assert(!st[0].ok);		/* its NO */
+	ck_assert(st[1].ok);
+	ck_assert_uint_eq(st[1].uidvalidity, 5);
+	ck_assert_uint_eq(st[1].messages, 0);
+	ck_assert_uint_eq(st[1].modseq, 1);
+	ck_assert(st[2].ok);
+	ck_assert_uint_eq(st[2].uidvalidity, 3);
+	ck_assert_uint_eq(st[2].messages, 2);
+	ck_assert_uint_eq(st[2].modseq, 9);
+	mailimap_free(c.s);
+	close(sv[1]);
+}
+END_TEST
+
 CHECK_MAIN_CASES("fetch",
 	{ "phase one", TESTS(test_answers_in_every_form_are_read,
 	    test_no_garbage_and_a_cut_stream_are_errors,
 	    test_content_is_read_by_length,
-	    test_deflated_both_ways), NULL, NULL, 0 });
+	    test_deflated_both_ways,
+	    test_status_of_many_at_once), NULL, NULL, 0 });

@@ -277,6 +277,7 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 	struct reopen ro = { a, pw };
 	struct progress prog = { 0 };
 	struct known *known = NULL;
+	struct imap_status *sts = NULL;
 	size_t nfolders = 0, ntodo, nknown = 0, early = 0;
 	char err[1024];
 	int rc = EXIT_SERVER;
@@ -303,7 +304,26 @@ scan_session(struct account_ctx *ctx, struct imap_conn *c, const char *pw,
 	/* first the folders the last scan read, before any LIST; one the
 	 * server no longer opens is left to the LIST, which says why */
 	nknown = known_read(ctx->st, a, &known);
+	/* with CONDSTORE, the STATUS of every one at once: a folder that
+	 * did not change needs no EXAMINE (a round trip each) */
+	if (c->condstore && nknown > 1) {
+		const char **wires = xcalloc(nknown, sizeof *wires);
+		sts = xcalloc(nknown, sizeof *sts);
+		for (size_t i = 0; i < nknown; i++)
+			wires[i] = known[i].f.wire;
+		if (imap_status_many(c, wires, nknown, sts, err,
+		    sizeof err) != 0)
+			rc = scan_failed(c, &ro, known[0].f.name, err,
+			    sizeof err);
+		free(wires);
+	}
 	for (size_t i = 0; i < nknown && rc == EXIT_OK; i++) {
+		if (sts && imap_scan_unchanged(ctx->st, &known[i].f, &sts[i],
+		    stats)) {
+			known[i].done = true;
+			early++;
+			continue;
+		}
 		int r = imap_scan_folder(c, ctx->st, &known[i].f, known[i].sent,
 		    stats, err, sizeof err);
 		if (r == -2)
@@ -392,6 +412,7 @@ judge:
 out:
 	c->reopen = NULL;
 	c->reopen_arg = NULL;
+	free(sts);
 	known_free(known, nknown);
 	imap_folders_free(folders, nfolders);
 	free(todo);
