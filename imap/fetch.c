@@ -356,18 +356,21 @@ enum answer { MORE, DONE, FAILED, FAILED_TAGGED };
 typedef enum answer untagged_fn(struct cur *, void *arg, char *err,
     size_t errlen);
 
-/* One answer read: the tagged end (OK, or NO/BAD in err), an untagged one
- * to fn, or one that ends the command (BYE, what cannot be read). what
+/* One answer read: the tagged end of one of the n commands tagged
+ * n<first> on (*which: its index; OK, or NO/BAD in err), an untagged one
+ * to fn, or one that ends the commands (BYE, what cannot be read). what
  * names the command in err. */
 static enum answer
-answer(struct wire *r, const char *tag, size_t taglen, const char *what,
-    untagged_fn *fn, void *arg, char *err, size_t errlen)
+answer(struct wire *r, unsigned first, size_t n, size_t *which,
+    const char *what, untagged_fn *fn, void *arg, char *err, size_t errlen)
 {
-	struct cur cu = { r->r.s, r->r.s + r->r.len };
+	struct cur cu = { r->r.s, r->r.s + r->r.len }, t = cu;
+	uint32_t k;
 
-	if (r->r.len > taglen && memcmp(cu.p, tag, taglen) == 0 &&
-	    cu.p[taglen] == ' ') {
-		const char *st = cu.p + taglen + 1;
+	if (t.p < t.end && *t.p++ == 'n' && number(&t, &k) && t.p < t.end &&
+	    *t.p == ' ' && k - first < n) {
+		const char *st = t.p + 1;
+		*which = k - first;
 		if (strncasecmp(st, "OK", 2) == 0)
 			return DONE;
 		/* NO or BAD: what the server said, one line */
@@ -391,28 +394,33 @@ answer(struct wire *r, const char *tag, size_t taglen, const char *what,
 }
 
 /*
- * "TAG cmd" sent, and its answers read off the stream without libetpan's
- * parser, each untagged one to fn as it comes. -1 and one line in err when
- * the server says NO or BAD, the connection drops, or an answer cannot be
- * read (the stream is out of step then: never talked to again).
+ * The n commands "TAG cmd[i]" sent in one write (pipelined: for commands
+ * that do not depend on each other), and their answers read off the
+ * stream without libetpan's parser, each untagged one to fn as it comes;
+ * ok[i] says whether command i ended in OK (a NO or BAD in err). -1 and
+ * one line in err when the connection drops or an answer cannot be read
+ * (the stream is out of step then: never talked to again).
  */
 static int
-raw_command(struct imap_conn *c, const char *what, const char *cmd,
-    untagged_fn *fn, void *arg, char *err, size_t errlen)
+raw_commands(struct imap_conn *c, const char *what, const char *const *cmd,
+    size_t n, untagged_fn *fn, void *arg, bool *ok, char *err,
+    size_t errlen)
 {
 	static _Atomic unsigned serial;	/* phase two's session has a thread */
 	struct ndr_buf line = { 0 };
 	struct wire *r;
 	enum answer a = MORE;
-	char tag[24];
-	size_t taglen;
+	size_t ended = 0, which = 0;
+	unsigned first;
 
+	memset(ok, 0, n * sizeof *ok);
 	if (!imap_usable(c)) {
 		snprintf(err, errlen, "%s failed: connection lost", what);
 		return -1;
 	}
-	taglen = (size_t)snprintf(tag, sizeof tag, "n%u", ++serial);
-	ndr_buf_printf(&line, "%s %s\r\n", tag, cmd);
+	first = (serial += (unsigned)n) - (unsigned)n + 1;
+	for (size_t i = 0; i < n; i++)
+		ndr_buf_printf(&line, "n%u %s\r\n", first + (unsigned)i, cmd[i]);
 	if (mailstream_write(c->s->imap_stream, line.s, line.len) !=
 	    (ssize_t)line.len || mailstream_flush(c->s->imap_stream) != 0) {
 		ndr_buf_free(&line);
@@ -426,7 +434,7 @@ raw_command(struct imap_conn *c, const char *what, const char *cmd,
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		abort();
 	r->s = c->s->imap_stream;
-	while (a == MORE) {
+	while (ended < n && a != FAILED) {
 		int rr = read_response(r);
 		if (rr != 0) {
 			const char *g = guard_why(c->s->imap_stream);
@@ -434,14 +442,31 @@ raw_command(struct imap_conn *c, const char *what, const char *cmd,
 			    rr == -2 ? "the server sent an answer over 24 MB" :
 			    "connection lost");
 			a = FAILED;
-		} else
-			a = answer(r, tag, taglen, what, fn, arg, err, errlen);
+		} else if ((a = answer(r, first, n, &which, what, fn, arg, err,
+		    errlen)) == DONE || a == FAILED_TAGGED) {
+			ok[which] = a == DONE;
+			ended++;
+		}
 	}
 	ndr_buf_free(&r->r);
 	free(r);
-	if (a == FAILED)	/* out of step, or gone: never talked to again */
+	if (a == FAILED) {	/* out of step, or gone: never talked to again */
 		imap_break(c, err);
-	return a == DONE ? 0 : -1;
+		return -1;
+	}
+	return 0;
+}
+
+/* "TAG cmd" sent and its answers read, as raw_commands does: -1 and one
+ * line in err when it ends in NO or BAD too (the session in step). */
+static int
+raw_command(struct imap_conn *c, const char *what, const char *cmd,
+    untagged_fn *fn, void *arg, char *err, size_t errlen)
+{
+	bool ok;
+
+	return raw_commands(c, what, &cmd, 1, fn, arg, &ok, err, errlen) == 0 &&
+	    ok ? 0 : -1;
 }
 
 /* A mailbox name as STATUS answers it: atom, quoted (unescaped into
@@ -482,26 +507,35 @@ mailbox_name(struct cur *c, char *buf, size_t cap, size_t *len)
 	return true;
 }
 
-/* "* STATUS name (UIDVALIDITY 1 MESSAGES 2 HIGHESTMODSEQ 3)": into the
- * one of st whose wire name it is */
-static void
-status_untagged(struct cur *c, const char *const *wire, size_t n,
-    struct imap_status *st)
-{
-	char name[1024];
-	size_t len, i;
+struct statuses {
+	const char *const	*wire;
+	size_t			 n;
+	struct imap_status	*st;
+};
 
+/* "* STATUS name (UIDVALIDITY 1 MESSAGES 2 HIGHESTMODSEQ 3)": into the
+ * one of st whose wire name it is; anything else passed over */
+static enum answer
+status_untagged(struct cur *c, void *arg, char *err, size_t errlen)
+{
+	struct statuses *ss = arg;
+	const char *const *wire = ss->wire;
+	size_t n = ss->n, len, i;
+	char name[1024];
+
+	(void)err;
+	(void)errlen;
 	if (c->end - c->p < 7 || strncasecmp(c->p, "STATUS ", 7) != 0)
-		return;
+		return MORE;
 	c->p += 7;
 	if (!mailbox_name(c, name, sizeof name, &len))
-		return;
+		return MORE;
 	for (i = 0; i < n; i++)
 		if (strlen(wire[i]) == len && memcmp(wire[i], name, len) == 0)
 			break;
 	sp(c);
 	if (i == n || c->p >= c->end || *c->p != '(')
-		return;
+		return MORE;
 	c->p++;
 	struct imap_status got = { 0 };
 	unsigned have = 0;
@@ -515,7 +549,7 @@ status_untagged(struct cur *c, const char *const *wire, size_t n,
 			    strncasecmp(c->p, item[k], strlen(item[k])) == 0)
 				break;
 		if (k == 3)
-			return;		/* an item not asked for: not ours */
+			return MORE;		/* an item not asked for: not ours */
 		c->p += strlen(item[k]);
 		uint64_t x = 0;
 		const char *d = c->p;
@@ -523,7 +557,7 @@ status_untagged(struct cur *c, const char *const *wire, size_t n,
 		    x < (1ull << 63) / 10)
 			x = x * 10 + (uint64_t)(*c->p++ - '0');
 		if (c->p == d)
-			return;
+			return MORE;
 		if (k == 0 && x < 1ull << 32)
 			got.uidvalidity = (uint32_t)x;
 		else if (k == 1 && x < 1ull << 32)
@@ -531,99 +565,51 @@ status_untagged(struct cur *c, const char *const *wire, size_t n,
 		else if (k == 2)
 			got.modseq = x;
 		else
-			return;
+			return MORE;
 		have |= 1u << k;
 		sp(c);
 	}
 	if (have == 7 && got.uidvalidity && got.modseq) {
 		got.ok = true;
-		st[i] = got;
+		ss->st[i] = got;
 	}
+	return MORE;
 }
 
 int
 imap_status_many(struct imap_conn *c, const char *const *wire, size_t n,
     struct imap_status *st, char *err, size_t errlen)
 {
-	static _Atomic unsigned serial;
-	struct ndr_buf cmds = { 0 };
-	struct wire *r;
-	unsigned base = 0;
-	size_t ended = 0;
-	int rc = 0;
+	struct statuses ss = { wire, n, st };
+	struct ndr_buf *cmd = xcalloc(n ? n : 1, sizeof *cmd);
+	const char **line = xcalloc(n ? n : 1, sizeof *line);
+	bool *ok = xcalloc(n ? n : 1, sizeof *ok);
+	int rc;
 
 	memset(st, 0, n * sizeof *st);
-	if (n == 0)
-		return 0;
-	if (!imap_usable(c)) {
-		snprintf(err, errlen, "STATUS failed: connection lost");
-		return -1;
-	}
-	/* all of them in one write: one round trip for every folder */
-	base = serial += (unsigned)n;
 	for (size_t i = 0; i < n; i++) {
-		ndr_buf_printf(&cmds, "s%u.%zu STATUS \"", base, i);
+		ndr_buf_adds(&cmd[i], "STATUS \"");
 		for (const char *p = wire[i]; *p; p++) {
 			if (*p == '"' || *p == '\\')
-				ndr_buf_addc(&cmds, '\\');
-			ndr_buf_addc(&cmds, *p);
+				ndr_buf_addc(&cmd[i], '\\');
+			ndr_buf_addc(&cmd[i], *p);
 		}
-		ndr_buf_adds(&cmds, "\" (UIDVALIDITY MESSAGES HIGHESTMODSEQ)\r\n");
+		ndr_buf_adds(&cmd[i], "\" (UIDVALIDITY MESSAGES HIGHESTMODSEQ)");
+		line[i] = cmd[i].s;
 	}
-	if (mailstream_write(c->s->imap_stream, cmds.s, cmds.len) !=
-	    (ssize_t)cmds.len || mailstream_flush(c->s->imap_stream) != 0) {
-		ndr_buf_free(&cmds);
-		snprintf(err, errlen, "STATUS failed: connection lost");
-		imap_break(c, err);
-		return -1;
+	/* all of them in one write: one round trip for every folder */
+	rc = n ? raw_commands(c, "STATUS", line, n, status_untagged, &ss, ok,
+	    err, errlen) : 0;
+	for (size_t i = 0; i < n; i++) {
+		/* a NO or BAD (no such folder) leaves it unknown, as does a
+		 * lost session */
+		if (rc != 0 || !ok[i])
+			st[i].ok = false;
+		ndr_buf_free(&cmd[i]);
 	}
-	ndr_buf_free(&cmds);
-	if ((r = calloc(1, sizeof *r)) == NULL)
-		abort();
-	r->s = c->s->imap_stream;
-	char prefix[24];
-	size_t plen = (size_t)snprintf(prefix, sizeof prefix, "s%u.", base);
-	while (ended < n && rc == 0) {
-		int rr = read_response(r);
-		if (rr != 0) {
-			const char *g = guard_why(c->s->imap_stream);
-			snprintf(err, errlen, "STATUS failed: %s", g ? g :
-			    "connection lost");
-			rc = -1;
-			break;
-		}
-		struct cur cu = { r->r.s, r->r.s + r->r.len };
-		if (r->r.len > plen && memcmp(cu.p, prefix, plen) == 0) {
-			/* a tagged end: OK keeps what its STATUS said, NO
-			 * or BAD (no such folder) leaves it unknown */
-			cu.p += plen;
-			uint32_t i;
-			if (number(&cu, &i) && i < n && cu.p < cu.end &&
-			    *cu.p == ' ' && strncasecmp(cu.p + 1, "OK", 2) != 0)
-				st[i].ok = false;
-			ended++;
-			continue;
-		}
-		if (cu.end - cu.p < 2 || cu.p[0] != '*' || cu.p[1] != ' ') {
-			snprintf(err, errlen, "STATUS failed: a reply ndrsweep "
-			    "could not read");
-			rc = -1;
-			break;
-		}
-		cu.p += 2;
-		if (cu.end - cu.p >= 3 && strncasecmp(cu.p, "BYE", 3) == 0) {
-			snprintf(err, errlen, "STATUS failed: connection lost");
-			rc = -1;
-			break;
-		}
-		status_untagged(&cu, wire, n, st);
-	}
-	ndr_buf_free(&r->r);
-	free(r);
-	if (rc != 0) {	/* out of step, or gone */
-		memset(st, 0, n * sizeof *st);
-		imap_break(c, err);
-	}
+	free(cmd);
+	free(line);
+	free(ok);
 	return rc;
 }
 

@@ -446,6 +446,22 @@ changed_flags(struct imap_conn *c, struct phase *ph, uint32_t upto,
 	return rc;
 }
 
+/* CONDSTORE: the same UIDVALIDITY and HIGHESTMODSEQ mean nothing at all
+ * changed (no mail, no expunge, no flag), and with nothing left unread
+ * the folder is as the store has it: counted as scanned */
+static bool
+as_stored(const struct store_folder *sf, uint32_t uidvalidity,
+    uint64_t modseq, size_t nunread, uint32_t messages,
+    struct imap_scan_stats *stats)
+{
+	if (modseq == 0 || modseq != sf->highestmodseq ||
+	    uidvalidity != sf->uidvalidity || nunread != 0)
+		return false;
+	stats->messages += messages;
+	stats->folders++;
+	return true;
+}
+
 bool
 imap_scan_unchanged(struct store *st, const struct imap_folder *f,
     const struct imap_status *s, struct imap_scan_stats *stats)
@@ -455,20 +471,14 @@ imap_scan_unchanged(struct store *st, const struct imap_folder *f,
 	size_t nunread = 1;
 	bool same;
 
-	if (!s->ok || s->modseq == 0 || store_begin(st) != 0)
+	if (!s->ok || store_begin(st) != 0)
 		return false;
-	/* as imap_scan_folder's own test after EXAMINE */
 	same = store_folder(st, f->name, &sf) == 0 &&
-	    sf.uidvalidity == s->uidvalidity &&
-	    sf.highestmodseq == s->modseq &&
 	    store_msg_unreadable(st, sf.id, &unread, &nunread) == 0 &&
-	    nunread == 0;
+	    as_stored(&sf, s->uidvalidity, s->modseq, nunread, s->messages,
+	    stats);
 	free(unread);
 	store_rollback(st);
-	if (same) {
-		stats->messages += s->messages;
-		stats->folders++;
-	}
 	return same;
 }
 
@@ -506,11 +516,7 @@ imap_scan_folder(struct imap_conn *c, struct store *st,
 	/* what the server could not give before is asked for again */
 	if (store_msg_unreadable(st, sf.id, &unread, &nunread) != 0)
 		goto store_err;
-	/* CONDSTORE: the same HIGHESTMODSEQ means nothing at all changed
-	 * (no mail, no expunge, no flag): the folder is as the store has it */
-	if (modseq != 0 && modseq == sf.highestmodseq && nunread == 0) {
-		stats->messages += exists;
-		stats->folders++;
+	if (as_stored(&sf, uidvalidity, modseq, nunread, exists, stats)) {
 		store_rollback(st);
 		return 0;
 	}
