@@ -14,7 +14,9 @@ perl -MSisimai -e 1 2>/dev/null ||
 	{ echo "bench: Sisimai missing: apt-get install -y libsisimai-perl" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-find "$corpus/sisimai/maildir" "$corpus/bounceparser/messages" -type f |
+flufl=/usr/lib/python3/dist-packages/flufl/bounce/tests/data
+[ -d "$flufl" ] || flufl=
+find "$corpus/sisimai/maildir" "$corpus/bounceparser/messages" $flufl -type f |
     sort | xargs perl "$top/bench/sisimai.pl" >"$tmp/sisimai.jsonl" 2>/dev/null
 for split in all dev holdout; do
 	python3 "$top/tests/corpus_eval.py" --split $split "$corpus" \

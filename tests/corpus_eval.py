@@ -211,6 +211,82 @@ def bounceparser(corpus, get, split, verbose):
     line('bounceparser: rcpts', a, na, 'sets')
 
 
+FLUFL = '/usr/lib/python3/dist-packages/flufl/bounce'
+# Where flufl.bounce's labels are a detector's, not the message's: flufl
+# gives each detector the set it must find, and [] where that one detector
+# must find nothing. The message's own truth, read by hand:
+#   kind      bounce, delay (flufl's "temporary"), autoreply or notbounce
+#   addresses the failed recipients, or None where the report names none
+FLUFL_TRUTH = {
+    # an Exim DSN for mail through a list: simplematch must not read it,
+    # the DSN names the failed recipient
+    'simple_42.txt': ('bounce', {'david...@gmail.com'}),
+    # "could not be delivered ... not a valid user", no address named
+    'simple_43.txt': ('bounce', None),
+    # a human reply that once confused the GroupWise detector
+    'groupwise_03.txt': ('notbounce', set()),
+    # "Subject: Auto reply"
+    'qmail_08.txt': ('autoreply', None),
+    # "No address can be detected in these" (flufl's comment)
+    'dumbass_01.txt': ('bounce', None),
+    # not in flufl's list: a Jetmail "cannot be delivered" naming a bare
+    # local part
+    'bounce_01.txt': ('bounce', None),
+}
+
+
+def flufl_rows(base):
+    """flufl.bounce's labels, read from its installed test helpers (the
+    DATA table of (detector, file, addresses[, temporary])), as
+    {file: (kind, addresses)}; the files FLUFL_TRUTH covers by hand"""
+    import ast
+    with open(os.path.join(base, 'testing', 'helpers.py'),
+              encoding='utf-8') as f:
+        src = f.read()
+    table = ast.literal_eval(src[src.index('DATA = (') + 7:])
+    rows = {}
+    for d in table:
+        want = set(a.decode().lower() for a in d[2])
+        kind = 'delay' if len(d) > 3 and d[3] else 'bounce'
+        have = rows.get(d[1])
+        if have is None or (want and not have[1]):
+            rows[d[1]] = (kind, want)
+    for f in os.listdir(os.path.join(base, 'tests', 'data')):
+        if f.endswith('.txt') and f not in rows and f not in FLUFL_TRUTH:
+            raise SystemExit('flufl: %s has no label' % f)
+    rows.update(FLUFL_TRUTH)
+    return rows
+
+
+def flufl(base, get, split, verbose):
+    rows = flufl_rows(base)
+    data = os.path.join(base, 'tests', 'data')
+    names = sorted(f for f in rows if in_split(f, split))
+    got = get([os.path.join(data, f) for f in names])
+    want_kind = {'bounce': ('bounce', 'delay'), 'delay': ('delay',),
+                 'autoreply': ('autoreply',),
+                 'notbounce': ('other', 'feedback', 'autoreply')}
+    k = a = na = 0
+    for f in names:
+        kind, addrs = rows[f]
+        rep = merged(got.get(os.path.join(data, f)))
+        if rep.get('kind') in want_kind[kind]:
+            k += 1
+        elif verbose:
+            print('  kind %s: %s want %s' % (f, rep.get('kind'), kind))
+        if addrs and kind in ('bounce', 'delay'):
+            na += 1
+            have = set((x.get('address') or '').lower()
+                       for x in rep['recipients'] if x.get('address'))
+            if have == addrs:
+                a += 1
+            elif verbose:
+                print('  rcpts %s: %s want %s' % (f, sorted(have),
+                                                  sorted(addrs)))
+    line('flufl: kind', k, len(names), 'files')
+    line('flufl: rcpts', a, na, 'sets')
+
+
 def folder(corpus, sub, get, split, verbose, dsns=()):
     base = os.path.join(corpus, 'spamassassin', sub)
     files = sorted(os.path.join(base, f) for f in os.listdir(base)
@@ -236,6 +312,7 @@ def main(argv):
     verbose = False
     split = 'all'
     inp = None
+    flufl_dir = FLUFL
     args = []
     i = 1
     while i < len(argv):
@@ -244,6 +321,9 @@ def main(argv):
         elif argv[i] == '--split':
             i += 1
             split = argv[i]
+        elif argv[i] == '--flufl':
+            i += 1
+            flufl_dir = argv[i]
         elif argv[i] == '--input':
             i += 1
             inp = argv[i]
@@ -266,6 +346,8 @@ def main(argv):
         return out
     sisimai(corpus, get, split, verbose)
     bounceparser(corpus, get, split, verbose)
+    if os.path.isdir(os.path.join(flufl_dir, 'tests', 'data')):
+        flufl(flufl_dir, get, split, verbose)
     if os.path.isdir(os.path.join(corpus, 'spamassassin')):
         folder(corpus, 'easy_ham', get, split, verbose,
                ('01436.', '01507.', '01542.'))
