@@ -215,6 +215,9 @@ bool		 from_has(const struct msg *, const char *const *needles);
 int		 dsn_or_text(struct msg *, const struct text_layout *,
 		    struct ndr_report *);
 bool		 text_is_delay(const struct msg *);
+/* Does the report text list an address as reports do: alone on its line,
+ * or after a label, not inside a sentence (textread.c)? */
+bool		 text_lists_address(const struct msg *);
 /* Recipients named by X-Failed-Recipients and similar headers. */
 int		 failed_header_rcpts(struct msg *, struct ndr_report *);
 bool		 from_daemon(const struct msg *);

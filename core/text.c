@@ -446,7 +446,9 @@ find_address(const char *s, size_t len, size_t *start, size_t *end)
 			e++;
 		while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
 			e--;
-		while (b < at && s[b] == '.')
+		/* a dot, or a quote a report put around the address ('a@b',
+		 * `a@b'), starts no real local part */
+		while (b < at && (s[b] == '.' || s[b] == '\'' || s[b] == '`'))
 			b++;
 		/* "smtp=user@x" (Exchange and gateways): the prefix is no
 		 * part of the address */

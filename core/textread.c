@@ -25,7 +25,8 @@ static const char *const delay_phrases[] = {
 	"is a warning message only", "warning: message still undelivered",
 	"temporarily deferred", "attempts to deliver it will continue",
 	"will be retried", "you do not need to resend", "no action is required",
-	"continue trying to deliver", NULL
+	"continue trying to deliver", "attempts will continue",
+	"will continue to attempt", NULL
 };
 
 bool
@@ -101,11 +102,20 @@ daemon_sender(const struct msg *m)
 		"mail delivery subsystem", "delivery status", "mailerdaemon",
 		"post_master",
 		"system administrator", "microsoftexchange", "ndr administrator",
-		NULL
+		"mdaemon", NULL
+	};
+	static const char *const envelope[] = {
+		"<>", "mailer-daemon@", "<mailer-daemon", "postmaster@", NULL
 	};
 	const char *rp = msg_header(m, "Return-Path");
 
-	if (rp && (strstr(rp, "<>") || strcmp(rp, "<>") == 0))
+	/* the envelope sender of a report is empty, or, where a server
+	 * rewrote it on delivery, a daemon's own address */
+	for (const char *const *e = envelope; rp && *e; e++)
+		if (ci_find(rp, strlen(rp), *e))
+			return true;
+	/* "Jetmail System" <>: a From with no address */
+	if (m->from && strstr(m->from, "<>"))
 		return true;
 	return from_has(m, daemons);
 }
@@ -218,6 +228,57 @@ skip_decoration(const char *s, size_t n, size_t i)
 }
 
 /*
+ * A label of a report's own words before an address ("Unknown user:",
+ * "Adresse du destinataire :", "Bad mailbox -"): at most four words and
+ * 40 bytes, then ':' (or " -"), that name a recipient and no sender, host
+ * or header. Its length with the blanks after it, or 0.
+ */
+static size_t
+free_label(const char *s, size_t n)
+{
+	static const char *const names[] = {
+		"user", "recipient", "address", "adress", "mailbox", "account",
+		"rcpt", "destinat", "empf", "adresse", "utilisateur",
+		"benutzer", "usuario", "utente", "unknown", "invalid", NULL
+	};
+	static const char *const never[] = {
+		"from", "sender", "reply", "return", "host", "server", "mta",
+		"message", "subject", "date", "by", "via", "relay", "sent", NULL
+	};
+	size_t i = 0, words = 0;
+
+	while (i < n && i <= 40 && s[i] != ':' && s[i] != '@' &&
+	    s[i] != '<' && !(s[i] == ' ' && i + 1 < n && s[i + 1] == '-')) {
+		if (s[i] == ' ' && i > 0 && s[i - 1] != ' ')
+			words++;
+		i++;
+	}
+	if (i == 0 || i > 40 || i >= n || words > 3 ||
+	    !(s[i] == ':' || s[i] == ' '))
+		return 0;
+	char *lab = lowercase_dup(s, i);
+	bool ok = false;
+	for (const char *const *w = names; !ok && *w; w++)
+		ok = strstr(lab, *w) != NULL;
+	for (const char *const *w = never; ok && *w; w++) {
+		/* a whole word: "by" in "bymail" is none */
+		for (const char *p = lab; ok && (p = strstr(p, *w)); p++) {
+			size_t wl = strlen(*w);
+			if ((p == lab || !isalpha((unsigned char)p[-1])) &&
+			    !isalpha((unsigned char)p[wl]))
+				ok = false;
+		}
+	}
+	free(lab);
+	if (!ok)
+		return 0;
+	i += s[i] == ':' ? 1 : 2;	/* ":" or " -" */
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/*
  * Does this line open a recipient? It does when it starts, after blanks,
  * a bullet and maybe a label, with an address (decorated as reports
  * decorate them: <a@b>, "Name" <a@b>, 'a@b', smtp:a@b, a@b;) that ends
@@ -244,12 +305,16 @@ intro_address(const char *s, size_t n, size_t *rest, bool *orig)
 			*orig = true;
 			break;
 		}
+	bool known = false;
 	for (const char *const *l = labels; !*orig && *l && i < n; l++)
 		if (((unsigned char)s[i] | 0x20) == (unsigned char)**l &&
 		    n - i >= strlen(*l) && ci_prefix(s + i, *l)) {
 			i += strlen(*l);
+			known = true;
 			break;
 		}
+	if (!*orig && !known)
+		i += free_label(s + i, n - i);
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	i = skip_decoration(s, n, i);
@@ -311,6 +376,41 @@ text_is_delay(const struct msg *m)
 	    ci_find(m->subject, strlen(m->subject), "warning")));
 }
 
+/*
+ * Is addr the mailing list whose bounce address the report went to? A
+ * list manager sends as "list-bounces@host" (Mailman), "list-admin@",
+ * "list-owner@", "list-request@", with VERP
+ * "list-bounces+user=dom@host": the report's To names the list, which
+ * is no recipient of the report, only the list's address in its text.
+ */
+static bool
+list_of(const char *to, const char *addr)
+{
+	static const char *const suffixes[] = {
+		"-bounces", "-admin", "-owner", "-request", "-errors", NULL
+	};
+	const char *at = strchr(addr, '@');
+	size_t ll;
+
+	if (at == NULL || (ll = (size_t)(at - addr)) == 0)
+		return false;
+	for (const char *const *sf = suffixes; *sf; sf++) {
+		size_t sl = strlen(*sf);
+		char *want = xreallocarray(NULL, ll + sl + 1, 1);
+		memcpy(want, addr, ll);
+		memcpy(want + ll, *sf, sl + 1);
+		const char *hit = ci_find(to, strlen(to), want);
+		free(want);
+		/* "list-bounces@host" or "list-bounces+...@host", at the
+		 * list's domain, and not the tail of a longer local part */
+		if (hit && (hit == to || !(isalnum((unsigned char)hit[-1]) ||
+		    strchr("._-+", hit[-1]))) && (hit[ll + sl] == '@' ||
+		    hit[ll + sl] == '+'))
+			return ci_find(hit, strlen(hit), at) != NULL;
+	}
+	return false;
+}
+
 /* An address we must not take for a failed recipient. */
 static bool
 excluded(const struct msg *m, const char *addr)
@@ -320,6 +420,8 @@ excluded(const struct msg *m, const char *addr)
 	if (m->from_addr && strcmp(addr, m->from_addr) == 0)
 		return true;
 	if (to && ci_find(to, strlen(to), addr))
+		return true;
+	if (to && list_of(to, addr))
 		return true;
 	return ci_prefix(addr, "mailer-daemon@") || ci_prefix(addr, "postmaster@");
 }
@@ -491,27 +593,89 @@ later_diag(const struct msg *m, struct ndr_rcpt *rc, size_t e)
 	}
 }
 
+/* Was the returned copy delivered for this address: "for <a@b>" in a
+ * Received field of it, quoted or attached? */
+static bool
+copy_was_for(const struct msg *m, const char *addr)
+{
+	size_t al = strlen(addr);
+	char *pat = xreallocarray(NULL, al + 6, 1);
+	bool yes;
+
+	memcpy(pat, "for <", 5);
+	memcpy(pat + 5, addr, al + 1);
+	yes = ci_find(m->text.s, m->text.len, pat) != NULL ||
+	    (m->orig_raw && ci_find(m->orig_raw, m->orig_rawlen, pat)) ||
+	    (m->orig_hdrs && m->orig_hdrs->text &&
+	    ci_find(m->orig_hdrs->text, m->orig_hdrs->len, pat));
+	free(pat);
+	return yes;
+}
+
+/* Does the word before t[s] say the address is a sender's ("mail from
+ * a@b", "de a@b", "von a@b")? */
+static bool
+sender_word_before(const char *t, size_t b, size_t s)
+{
+	static const char *const words[] = { "from", "von", "de", NULL };
+	size_t j = s;
+
+	while (j > b && (t[j - 1] == ' ' || t[j - 1] == '<' || t[j - 1] == '"'))
+		j--;
+	for (const char *const *w = words; *w; w++) {
+		size_t wl = strlen(*w);
+		if (j - b >= wl && strncasecmp(t + j - wl, *w, wl) == 0 &&
+		    (j - b == wl || !isalpha((unsigned char)t[j - wl - 1]))) {
+			/* "(generated from a@b)", "(expanded from a@b)": the
+			 * address the sender wrote, not a sender */
+			size_t k = j - wl;
+			while (k > b && t[k - 1] == ' ')
+				k--;
+			return !(k - b >= 9 && (strncasecmp(t + k - 9,
+			    "generated", 9) == 0 || strncasecmp(t + k - 8,
+			    "expanded", 8) == 0));
+		}
+	}
+	return false;
+}
+
 /* "There was an error delivering your mail to <a@b>.": the first address
- * in the report that is not the sender's nor a daemon's. */
+ * in the report that is not the sender's nor a daemon's, nor one written
+ * as a sender's ("not accepting mail from a@b"); but when the returned
+ * copy says whom it was for, the first of those that the text names (the
+ * text may name addresses in passing: "the standard form of address here
+ * is lastnameNumber@llnl.gov"). */
 static void
 sentence_rcpt(struct msg *m, struct ndr_report *r, size_t b, size_t e)
 {
 	const char *t = m->text.s;
+	char *first = NULL;
 	size_t i = b;
+	int seen = 0;
 
-	while (i < e) {
+	while (i < e && seen < 16) {
 		size_t s, x;
 		char *a = find_address(t + i, e - i, &s, &x);
 		if (a == NULL)
-			return;
-		if (!excluded(m, a)) {
-			report_add_rcpt(r, a);
+			break;
+		if (!excluded(m, a) && !sender_word_before(t, i, i + s)) {
+			seen++;
+			if (copy_was_for(m, a)) {
+				free(first);
+				first = a;
+				break;
+			}
+			if (first == NULL)
+				first = a;
+			else
+				free(a);
+		} else
 			free(a);
-			return;
-		}
-		free(a);
 		i += x;
 	}
+	if (first)
+		report_add_rcpt(r, first);
+	free(first);
 }
 
 /* Does the line s[0, n) begin, after blanks, with one of these labels? */
@@ -562,6 +726,28 @@ summary_line(const char *t, size_t b, size_t e, size_t i, size_t le)
 		if (line_labelled(t + p, q - p, siblings))
 			return true;
 		p = q + 1;
+	}
+	return false;
+}
+
+bool
+text_lists_address(const struct msg *m)
+{
+	const char *t = m->text.s;
+	size_t b, e;
+
+	text_region(m, NULL, &b, &e);
+	for (size_t i = b; i < e; ) {
+		const char *nl = memchr(t + i, '\n', e - i);
+		size_t le = nl ? (size_t)(nl - t) : e, rest;
+		bool orig, yes = false;
+		char *a = intro_address(t + i, le - i, &rest, &orig);
+		if (a && !excluded(m, a) && !summary_line(t, b, e, i, le))
+			yes = true;
+		free(a);
+		if (yes)
+			return true;
+		i = le + 1;
 	}
 	return false;
 }

@@ -571,6 +571,148 @@ START_TEST(test_recipients_listed_on_one_line)
 }
 END_TEST
 
+/* A gateway's report from a sender of its own name: its subject and text
+ * say a failure; the address follows a label of the gateway's own words
+ * ("Unknown user:"), quoted, or alone on the line after the phrase. The
+ * same words in ordinary mail with a plain subject are no report. */
+START_TEST(test_gateway_report_by_subject_and_words)
+{
+	static const char *const bodies[] = {
+	    "Unknown user: lee@far.example\n\n"
+	    "RCPT TO generated following response:\n"
+	    "553 5.3.0 <lee@far.example>... Addressee unknown\n\n"
+	    "Unknown user: max@far.example\n\n"
+	    "553 5.3.0 <max@far.example>... Addressee unknown\n",
+	    "Votre message n'a pas pu etre delivre a\nlee@far.example\n\n"
+	    "Your message could not be delivered to\nmax@far.example\n",
+	    "------ Failed Recipients ------\n\n"
+	    "<lee@far.example>: mailbox unavailable. [SMTP Error Code 550]\n"
+	    "<max@far.example>: mailbox unavailable. [SMTP Error Code 550]\n",
+	};
+	char msg[1024];
+
+	for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+		snprintf(msg, sizeof msg,
+		    "From: scanner@gw.far.example\nTo: ann@near.example\n"
+		    "Subject: Returned Mail - Delivery Failure\n\n%s",
+		    bodies[i]);
+		struct ndr_report *r = read_text(msg);
+		ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+		ck_assert_uint_eq(r->nrcpts, 2);
+		ck_assert_str_eq(rcpt(r, 0)->address, "lee@far.example");
+		ck_assert_str_eq(rcpt(r, 1)->address, "max@far.example");
+		ndr_report_free(&r);
+		snprintf(msg, sizeof msg,
+		    "From: bob@gw.far.example\nTo: ann@near.example\n"
+		    "Subject: notes from the meeting\n\n%s", bodies[i]);
+		r = read_text(msg);
+		ck_assert_int_eq(r->kind, NDR_KIND_OTHER);
+		ndr_report_free(&r);
+	}
+}
+END_TEST
+
+/* A report whose envelope sender is a daemon's address (rewritten from
+ * <> on delivery), or whose From has no address, is a daemon's: a delay
+ * said in its own words is read, 'quotes' around an address are no part
+ * of it. */
+START_TEST(test_daemon_by_envelope_and_empty_from)
+{
+	static const char delay[] =
+	    "Return-Path: <MAILER-DAEMON@relay.near.example>\n"
+	    "From: notices@mx.far.example\nTo: ann@near.example\n"
+	    "Subject: Warning: message has not yet been delivered\n\n"
+	    "Your message to:\n\tlee@far.example\n\n"
+	    "has not yet been delivered because the server did not "
+	    "respond.\nWe will continue to attempt delivery for 5 days.\n";
+	static const char quoted[] =
+	    "From: \"Mail Robot\" <>\nTo: ann@near.example\n"
+	    "Subject: Mail Error\n\n"
+	    "The message addressed to 'lee@far.example', failed because "
+	    "it was not collected after 30 days.\n";
+	struct ndr_report *r = read_text(delay);
+
+	ck_assert_int_eq(r->kind, NDR_KIND_DELAY);
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "lee@far.example");
+	ndr_report_free(&r);
+	r = read_text(quoted);
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "lee@far.example");
+	ndr_report_free(&r);
+}
+END_TEST
+
+/* In a sentence-only report, the list's own address ("not accepting mail
+ * from team@lists..." when the report went to team-bounces@lists...) and
+ * an address named as a sender are no recipients; an address in passing
+ * gives way to the one the returned copy was delivered for ("for <a@b>"
+ * in its Received); "(generated from a@b)" names the address written. */
+START_TEST(test_sentence_report_prefers_the_copys_recipient)
+{
+	static const char list[] =
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@far.example>\n"
+	    "To: <team-bounces@lists.near.example>\n"
+	    "Subject: Mail Delivery Problem\n\n"
+	    "Your mail to the following recipients could not be delivered "
+	    "because\nthey are not accepting mail from "
+	    "team@lists.near.example:\n\tlee\n";
+	static const char passing[] =
+	    "From: postmaster@far.example\nTo: team-admin@near.example\n"
+	    "Subject: FAILED MAIL to \"lee\"\n\n"
+	    "Addresses here have the form first.last@far.example. The "
+	    "address your message\nwas sent to, lee@far.example, did not "
+	    "match one.\n\nOriginal message:\n"
+	    ">Received: from mx.near.example by mx.far.example with ESMTP "
+	    "for <lee@far.example>; Sun, 27 May 2001 14:21:25 -0700\n"
+	    ">Subject: news\n";
+	static const char generated[] =
+	    "From: Mail Delivery System <Mailer-Daemon@mx.far.example>\n"
+	    "To: team-bounces@lists.near.example\n"
+	    "Subject: Mail delivery failed: returning message to sender\n\n"
+	    "A message that you sent could not be delivered to one or more "
+	    "of its\nrecipients. This is a permanent error. The following "
+	    "address(es) failed:\n\n  an undisclosed address\n"
+	    "    (generated from lee@far.example)\n";
+	const char *const msgs[] = { list, passing, generated };
+	const char *const want[] = { "lee@far.example", "lee@far.example",
+	    "lee@far.example" };
+
+	for (int i = 0; i < 3; i++) {
+		struct ndr_report *r = read_text(msgs[i]);
+		ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+		ck_assert_uint_eq(r->nrcpts, 1);
+		ck_assert_str_eq(rcpt(r, 0)->address, want[i]);
+		ndr_report_free(&r);
+	}
+}
+END_TEST
+
+/* A failure report that names nobody is still a bounce, original or
+ * not. */
+START_TEST(test_failure_naming_nobody_is_a_bounce)
+{
+	static const char msg[] =
+	    "From: ndr@far.example\nTo: team-bounces@lists.near.example\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\n"
+	    "Content-Type: text/plain\n\n"
+	    "A message that you sent could not be delivered to one or more "
+	    "of its recipients.\n\nOne or more of the recipients are not "
+	    "a valid user of the system.\n\n--b\n"
+	    "Content-Type: message/rfc822\n\n"
+	    "From: ann@near.example\nTo: team@lists.near.example\n"
+	    "Subject: news\n\nhello\n--b--\n";
+	struct ndr_report *r = read_text(msg);
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 0);
+	ndr_report_free(&r);
+}
+END_TEST
+
 CHECK_MAIN_CASES("readers",
 	{ "families", TESTS(test_postfix_dsn_multiple_recipients_keep_order,
 	    test_postfix_full_original_is_read,
@@ -595,4 +737,8 @@ CHECK_MAIN_CASES("readers",
 	    test_list_footer_is_not_a_recipient,
 	    test_japanese_free_text_bounce,
 	    test_challenge_as_report_is_autoreply,
-	    test_recipients_listed_on_one_line), NULL, NULL, 0 });
+	    test_recipients_listed_on_one_line,
+	    test_gateway_report_by_subject_and_words,
+	    test_daemon_by_envelope_and_empty_from,
+	    test_sentence_report_prefers_the_copys_recipient,
+	    test_failure_naming_nobody_is_a_bounce), NULL, NULL, 0 });

@@ -65,7 +65,9 @@ def v_blank(b):
 
 
 def fold_line(l):
-    if len(l) < 50 or l[:1] in (b' ', b'\t') or b':' not in l[:40]:
+    # a header field ("Name: value"), not an mbox "From " line
+    if len(l) < 50 or l[:1] in (b' ', b'\t') or b':' not in l[:40] or \
+            b' ' in l[:l.index(b':')]:
         return l
     i = l.find(b' ', 30)
     if i < 0 or i >= len(l) - 1:
@@ -232,6 +234,11 @@ def main(argv):
     for d in ('sisimai/maildir/bsd', 'bounceparser/messages'):
         base = os.path.join(corpus, d)
         srcs += sorted(os.path.join(base, f) for f in os.listdir(base))
+    # flufl.bounce's test bounces, where Debian's python3-flufl.bounce is
+    flufl = '/usr/lib/python3/dist-packages/flufl/bounce/tests/data'
+    if os.path.isdir(flufl):
+        srcs += sorted(os.path.join(flufl, f) for f in os.listdir(flufl)
+                       if f.endswith('.txt'))
     tmp = tempfile.mkdtemp(prefix='ndrsweep-mutate.')
     made = {}
     for name, fn in VARIANTS:

@@ -53,7 +53,9 @@ static const char *const said[] = {
 	"配達できませんでした", "无法送达", "投递失败", "发送失败", "無法投遞",
 	"전송하지 못했습니다", "non è stato consegnato",
 	"impossibile consegnare", "n'a pas pu être distribué",
-	"não foi entregue", "no pudo ser entregado", NULL
+	"não foi entregue", "no pudo ser entregado", "cannot be delivered",
+	"failed recipient", "did not receive a copy", "unknown user",
+	"addressee unknown", "recipient unknown", NULL
 };
 
 static bool
@@ -67,15 +69,56 @@ forwarded_report(const struct msg *m)
 	    text_has(m, inner);
 }
 
+/* Subjects that only a failed delivery's report carries. */
+static const char *const failed_subjects[] = {
+	"returned mail", "undeliverable", "undelivered mail",
+	"mail delivery failed", "delivery status notification (failure)",
+	"failure notice", "non-delivery", "delivery failure",
+	"mail delivery problem", "unzustellbar", "non remis",
+	"could not be delivered", "permanent delivery failure", NULL
+};
+
+/* Does the report return the original, attached or its header block? */
+static bool
+returns_a_copy(const struct msg *m)
+{
+	return m->orig_raw != NULL || m->orig_hdrs != NULL;
+}
+
+/* A person's reply or forward: "Re:", "AW:", "Fwd:" and the like. */
+static bool
+reply_subject(const struct msg *m)
+{
+	static const char *const prefixes[] = { "re:", "aw:", "sv:", "antw:",
+		"fwd:", "fw:", "tr:", "wg:", "rv:", NULL };
+	const char *s = m->subject;
+
+	if (s == NULL)
+		return false;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (const char *const *p = prefixes; *p; p++)
+		if (ci_prefix(s, *p))
+			return true;
+	return false;
+}
+
 static bool
 generic_match(const struct msg *m)
 {
 	if (forwarded_report(m))
 		return true;
+	/* a gateway's report from a sender of its own name ("imss@",
+	 * "E500_SMTP_Mail_Service@"): a failure's subject, its text says
+	 * so, and lists an address as reports do, not in a sentence as a
+	 * person writes ("I think the mail to bob@x could not be
+	 * delivered") */
 	if (!from_daemon(m))
-		return false;
+		return subject_has(m, failed_subjects) && text_has(m, said) &&
+		    (text_lists_address(m) || (returns_a_copy(m) &&
+		    !reply_subject(m)));
 	return subject_has(m, bouncy) || text_has(m, said) ||
-	    m->subject == NULL;
+	    text_is_delay(m) || m->subject == NULL;
 }
 
 /*
@@ -98,13 +141,26 @@ bare_local_part(struct msg *m, struct ndr_report *r)
 		const char *at = strstr(t + b, *p), *l, *end;
 		if (at == NULL || at >= t + e || (l = strchr(at, '\n')) == NULL)
 			continue;
+		/* the sentence may wrap: the list starts after the line
+		 * that ends it with ':', up to two lines further */
+		for (int k = 0; k < 2 && l[-1] != ':' && l + 1 < t + e; k++) {
+			const char *nl = strchr(l + 1, '\n');
+			if (nl == NULL || nl[-1] != ':')
+				break;
+			l = nl;
+		}
 		while (*l == '\n' || *l == ' ' || *l == '\t')
 			l++;
 		for (end = l; *end && (isalnum((unsigned char)*end) ||
 		    strchr("._+-", *end)); end++)
 			;
-		if (end == l || end - l > 64 || (*end && *end != '\n' &&
-		    *end != ' ' && *end != '\t'))
+		/* the local part alone on its line, or before a quote or
+		 * a parenthesis: "an undisclosed address" is none */
+		const char *after = end;
+		while (*after == ' ' || *after == '\t')
+			after++;
+		if (end == l || end - l > 64 || (*after && *after != '\n' &&
+		    *after != '"' && *after != '('))
 			continue;
 		size_t ll = (size_t)(end - l), dl = strlen(dom);
 		char *a = xreallocarray(NULL, ll + dl + 1, 1);
@@ -117,13 +173,6 @@ bare_local_part(struct msg *m, struct ndr_report *r)
 	return 0;
 }
 
-/* Subjects that only a failed delivery's report carries. */
-static const char *const failed_subjects[] = {
-	"returned mail", "undeliverable", "undelivered mail",
-	"mail delivery failed", "delivery status notification (failure)",
-	"failure notice", "non-delivery", "delivery failure",
-	"mail delivery problem", "unzustellbar", "non remis", NULL
-};
 
 static int
 generic_read(struct msg *m, struct ndr_report *r)
@@ -156,9 +205,12 @@ generic_read(struct msg *m, struct ndr_report *r)
 	}
 	original_free(&o);
 	/* a daemon's report of a failure that names nobody and carries
-	 * nothing ("<<< No Message Collected >>>"): an empty report */
-	if (n == 0 && m->orig_raw == NULL && m->orig_hdrs == NULL &&
-	    subject_has(m, failed_subjects)) {
+	 * nothing ("<<< No Message Collected >>>"), or whose text says the
+	 * failure too ("could not be delivered to one or more of its
+	 * recipients"): a report with no recipient */
+	if (n == 0 && subject_has(m, failed_subjects) &&
+	    ((m->orig_raw == NULL && m->orig_hdrs == NULL) ||
+	    text_has(m, said))) {
 		r->kind = text_is_delay(m) ? NDR_KIND_DELAY : NDR_KIND_BOUNCE;
 		n = -1;
 	}
