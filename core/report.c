@@ -109,7 +109,10 @@ wrapped_report(const struct msg *m)
 	const char *h = m->orig_raw, *end, *ct;
 	size_t n;
 
-	if (h == NULL || m->dsn || (m->ctype && strstr(m->ctype, "report")))
+	/* the type itself, not a parameter: a wrapper's own multipart/mixed
+	 * may say "report-type=delivery-status" of what it carries */
+	if (h == NULL || m->dsn ||
+	    (m->ctype && strncmp(m->ctype, "multipart/report", 16) == 0))
 		return false;
 	end = memmem(h, m->orig_rawlen, "\n\n", 2);
 	n = end ? (size_t)(end - h) : m->orig_rawlen;

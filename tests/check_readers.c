@@ -121,6 +121,31 @@ START_TEST(test_wrapped_report_is_read_inside)
 }
 END_TEST
 
+/* The wrapper's own multipart/mixed may carry "report-type=delivery-
+ * status" for what it wraps: the report inside is still the one read,
+ * not the wrapper's To taken for the failed recipient. */
+START_TEST(test_wrapper_saying_report_type_is_read_inside)
+{
+	static const char from[] = "Content-Type: multipart/mixed; ";
+	struct ndr_buf b = { 0 }, w = { 0 };
+	struct ndr_report *r = NULL;
+
+	fixture_raw("wrapped-report.eml", &b);
+	const char *at = strstr(b.s, from);
+	ck_assert_ptr_nonnull(at);
+	ndr_buf_add(&w, b.s, (size_t)(at - b.s) + strlen(from));
+	ndr_buf_add(&w, "report-type=delivery-status; ", 29);
+	ndr_buf_add(&w, at + strlen(from), strlen(at + strlen(from)));
+	ck_assert_int_eq(ndr_read(w.s, w.len, NULL, &r), NDR_OK);
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_int_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "frank@far.example");
+	ndr_report_free(&r);
+	ndr_buf_free(&b);
+	ndr_buf_free(&w);
+}
+END_TEST
+
 /* The attached original is read whole: its fields, the MIME ones and
  * the others, and its own parts */
 START_TEST(test_attached_original_is_read_whole)
@@ -722,6 +747,7 @@ CHECK_MAIN_CASES("readers",
 	    test_sendmail_v5_transcript_recipients,
 	    test_candidates_from_headers,
 	    test_wrapped_report_is_read_inside,
+	    test_wrapper_saying_report_type_is_read_inside,
 	    test_attached_original_is_read_whole, test_dsn_fields_inline,
 	    test_dsn_fields_before_final_recipient,
 	    test_exchange2003_address_on_date_line,
