@@ -730,8 +730,24 @@ START_TEST(test_failure_naming_nobody_is_a_bounce)
 	    "Content-Type: message/rfc822\n\n"
 	    "From: ann@near.example\nTo: team@lists.near.example\n"
 	    "Subject: news\n\nhello\n--b--\n";
+	static const char own_to[] =
+	    "From: Mail Delivery System <MAILER-DAEMON@mx.far.example>\n"
+	    "To: team-bounces@lists.near.example\n"
+	    "Subject: Returned mail: see transcript\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\n"
+	    "Content-Type: text/plain\n\nThe message below was returned."
+	    "\n\n--b\nContent-Type: message/rfc822\n\n"
+	    "From: owner@lists.near.example\n"
+	    "To: team-bounces@lists.near.example\n"
+	    "Subject: The results of your commands\n\nhello\n--b--\n";
 	struct ndr_report *r = read_text(msg);
 
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 0);
+	ndr_report_free(&r);
+	/* the returned message was for the report's own addressee: that
+	 * is no failed recipient */
+	r = read_text(own_to);
 	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
 	ck_assert_uint_eq(r->nrcpts, 0);
 	ndr_report_free(&r);

@@ -190,6 +190,13 @@ generic_read(struct msg *m, struct ndr_report *r)
 	original_read(m, &o);
 	if (o.to && from_daemon(m)) {
 		char *a = find_address(o.to, strlen(o.to), NULL, NULL);
+		const char *to = msg_header(m, "To");
+		/* a report goes to the sender: its own To is whom the
+		 * "original" was for only when that is another report */
+		if (a && to && ci_find(to, strlen(to), a)) {
+			free(a);
+			a = NULL;
+		}
 		if (a) {
 			struct ndr_rcpt *rc = report_add_rcpt(r, a);
 			size_t b, e;
@@ -204,13 +211,11 @@ generic_read(struct msg *m, struct ndr_report *r)
 		}
 	}
 	original_free(&o);
-	/* a daemon's report of a failure that names nobody and carries
-	 * nothing ("<<< No Message Collected >>>"), or whose text says the
-	 * failure too ("could not be delivered to one or more of its
-	 * recipients"): a report with no recipient */
-	if (n == 0 && subject_has(m, failed_subjects) &&
-	    ((m->orig_raw == NULL && m->orig_hdrs == NULL) ||
-	    text_has(m, said))) {
+	/* a report of a failure that names nobody ("<<< No Message
+	 * Collected >>>", "could not be delivered to one or more of its
+	 * recipients"): a bounce with no recipient. A daemon's, or one
+	 * generic_match took by its subject and words. */
+	if (n == 0 && subject_has(m, failed_subjects)) {
 		r->kind = text_is_delay(m) ? NDR_KIND_DELAY : NDR_KIND_BOUNCE;
 		n = -1;
 	}
