@@ -23,7 +23,8 @@ static const char *const daemons[] = {
 	"mailer-daemon", "mailer_daemon", "postmaster", "post_master",
 	"mail delivery", "-admin@",
 	"mail administrator", "delivery status", "mail-daemon",
-	"maildaemon", "microsoftexchange", "ndr administrator", NULL };
+	"maildaemon", "microsoftexchange", "ndr administrator", "mdaemon",
+	NULL };
 static const char *const subjects[] = {
 	"undeliver", "undelivered", "delivery", "returned mail",
 	"failure", "failed", "bounce", "not delivered", "non remis",
@@ -32,11 +33,17 @@ static const char *const subjects[] = {
 	"vacation", "abwesen", "absence", "away", "réponse automatique",
 	"abuse report", "complaint", "warning: could not", "delayed",
 	"notification", "rejected", "could not be", "mail system error",
-	"returned", "異常", "エラー", NULL };
+	"returned", "user unknown", "異常", "エラー", NULL };
+
+/* A daemon's own envelope sender, where a server rewrote <> on delivery
+ * (not "-admin@": a list's posts go out with it) */
+static const char *const envelopes[] = {
+	"mailer-daemon@", "mailer_daemon@", "postmaster@", "mdaemon@",
+	"mail-daemon@", "maildaemon@", NULL };
 
 /* A scan asks this of every message: each list is one index, and the
  * value is read once (ASCII case ignored). */
-static struct phrases *daemon_words, *subject_words;
+static struct phrases *daemon_words, *subject_words, *envelope_words;
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -46,6 +53,8 @@ words_build(void)
 	phrases_add_list(daemon_words, daemons, 0);
 	subject_words = phrases_new();
 	phrases_add_list(subject_words, subjects, 0);
+	envelope_words = phrases_new();
+	phrases_add_list(envelope_words, envelopes, 0);
 }
 
 static int
@@ -61,6 +70,20 @@ static bool
 has(const char *v, const struct phrases *words)
 {
 	return v && phrases_scan(words, v, strlen(v), found, NULL) != 0;
+}
+
+/* The same of a field that may be MIME encoded ("=?utf-8?B?...?=", as
+ * gateways and non-English servers write their subjects): decoded only
+ * when it is. */
+static bool
+has_decoded(const char *v, const struct phrases *words)
+{
+	if (v == NULL || strstr(v, "=?") == NULL)
+		return has(v, words);
+	char *d = hdr_decode(v);
+	bool yes = has(d ? d : v, words);
+	free(d);
+	return yes;
 }
 
 bool
@@ -83,12 +106,15 @@ candidate_of(const struct hdrs *hp)
 	else if ((v = hdrs_get(&h, "Content-Type")) &&
 	    ci_find(v, strlen(v), "multipart/report"))
 		yes = true;
-	else if (has(hdrs_get(&h, "From"), daemon_words))
+	else if (has(hdrs_get(&h, "From"), daemon_words) ||
+	    has(hdrs_get(&h, "Return-Path"), envelope_words))
 		yes = true;
+	else if ((v = hdrs_get(&h, "From")) && strstr(v, "<>"))
+		yes = true;	/* "Jetmail System" <>: no sender at all */
 	else if ((v = hdrs_get(&h, "Precedence")) &&
 	    ci_find(v, strlen(v), "auto_reply"))
 		yes = true;
-	else if (has(hdrs_get(&h, "Subject"), subject_words))
+	else if (has_decoded(hdrs_get(&h, "Subject"), subject_words))
 		yes = true;
 	return yes;
 }

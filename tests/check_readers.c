@@ -192,6 +192,25 @@ START_TEST(test_candidates_from_headers)
 	static const char nullsender[] =
 	    "Return-Path: <>\nFrom: someone@example.org\nSubject: hi\n";
 	ck_assert(ndr_candidate(nullsender, sizeof nullsender - 1));
+	/* what the engine reads as a daemon's, phase one fetches: a MIME
+	 * encoded failure subject, a From with no address, a daemon's
+	 * envelope sender rewritten on delivery, MDaemon */
+	static const char *const more[] = {
+	    "From: scanner@gw.example.org\nSubject: =?utf-8?B?"
+	    "RGVsaXZlcnkgZmFpbHVyZSBub3RpZmljYXRpb24=?=\n",
+	    "From: \"Mail Robot\" <>\nSubject: Mail Error\n",
+	    "Return-Path: <MAILER-DAEMON@relay.example.org>\n"
+	    "From: notices@mx.example.org\nSubject: Your message\n",
+	    "From: MDaemon@mx.example.org\nSubject: Warning: a@b.example\n",
+	    NULL };
+	for (int i = 0; more[i]; i++)
+		ck_assert_msg(ndr_candidate(more[i], strlen(more[i])),
+		    "case %d not a candidate", i);
+	/* a list's post goes out with the list's -admin envelope sender */
+	static const char post[] =
+	    "Return-Path: <team-admin@lists.example.org>\n"
+	    "From: Bob <bob@example.org>\nSubject: [team] minutes\n";
+	ck_assert(!ndr_candidate(post, sizeof post - 1));
 }
 END_TEST
 
