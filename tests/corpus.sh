@@ -23,7 +23,7 @@ if ! command -v python3 >/dev/null; then
 fi
 flufl=/usr/lib/python3/dist-packages/flufl/bounce/tests/data
 floors=$(grep -v '^#' "$top/tests/corpus.ratchet" | grep -c .)
-echo "1..$((floors + 2))"
+echo "1..$((floors + 3))"
 python3 "$top/tests/corpus_eval.py" "$corpus" ./ndrsweep >"$out"
 sed 's/^/# /' "$out"
 n=0
@@ -44,9 +44,12 @@ n=$floors
 bad=$(sed -n 's/^invalid JSON lines: //p' "$out")
 [ "$bad" = 0 ] && echo "ok $((n + 1)) - every line valid JSON" ||
 	echo "not ok $((n + 1)) - invalid JSON lines: ${bad:-no figure}"
+miss=$(sed -n 's/^reports a scan would not fetch: //p' "$out")
+[ "$miss" = 0 ] && echo "ok $((n + 2)) - every report is a candidate by its header fields (a scan fetches it)" ||
+	echo "not ok $((n + 2)) - reports a scan would not fetch: ${miss:-no figure} (corpus_eval.py -v lists them)"
 python3 "$top/tests/mutate.py" "$corpus" ./ndrsweep >"$out" 2>&1
 rc=$?
 sed 's/^/# /' "$out"
 total=$(sed -n 's/^all: //p' "$out")
-[ $rc = 0 ] && echo "ok $((n + 2)) - mutated messages read as their originals: $total" ||
-	echo "not ok $((n + 2)) - mutated messages read as their originals: ${total:-no figure}"
+[ $rc = 0 ] && echo "ok $((n + 3)) - mutated messages read as their originals: $total" ||
+	echo "not ok $((n + 3)) - mutated messages read as their originals: ${total:-no figure}"

@@ -346,11 +346,23 @@ def main(argv):
     cache = read_input(inp) if inp else None
     invalid = []
 
+    unfetched = set()
+
     def get(files):
         if cache is not None:
             return cache
         out = run_tool(tool, files)
         invalid.extend(out.pop('__invalid__', []))
+        # a report whose header fields a scan's first look passes over is
+        # one a scan never sees (ordinary mail aside: not a report)
+        for f, reps in out.items():
+            for j in reps:
+                if j.get('candidate') is False and j.get('kind') in (
+                        'bounce', 'delay', 'autoreply', 'feedback'):
+                    unfetched.add(j.get('file'))
+                    if verbose:
+                        print('  no candidate %s: %s' % (j.get('file'),
+                                                          j.get('kind')))
         return out
     sisimai(corpus, get, split, verbose)
     bounceparser(corpus, get, split, verbose)
@@ -361,6 +373,8 @@ def main(argv):
                ('01436.', '01507.', '01542.'))
         folder(corpus, 'spam_2', get, split, verbose)
     print('invalid JSON lines: %d' % len(invalid))
+    if cache is None:
+        print('reports a scan would not fetch: %d' % len(unfetched))
     return 0
 
 

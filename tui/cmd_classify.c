@@ -36,7 +36,9 @@ classify_usage(FILE *f)
 	    "  --json    one JSON object per message per line (JSON Lines),\n"
 	    "            with the classifier's content_score (0 like the user's\n"
 	    "            mail .. 1 spam) of the bounced original, or of the\n"
-	    "            message itself when it has none\n"
+	    "            message itself when it has none, and candidate: would\n"
+	    "            a scan's first look, at header fields only, fetch it\n"
+	    "            whole (a report that is none, a scan would miss)\n"
 	    "  --config FILE, --account NAME\n"
 	    "            whose classifier scores (default: the configuration's\n"
 	    "            only account; without a configuration every score is\n"
@@ -45,6 +47,28 @@ classify_usage(FILE *f)
 	    "\n"
 	    "Exit status: 0 all inputs read, 1 some input could not be read,\n"
 	    "64 bad usage.\n");
+}
+
+/* Would a scan fetch this message whole? Its header block (to the first
+ * empty line, LF or CRLF) through the scan's own test. */
+static bool
+header_candidate(const char *raw, size_t len)
+{
+	size_t h = len;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		const char *nl = memchr(raw + i, '\n', len - i - 1);
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - raw) + 1;
+		if (raw[i] == '\n' || (raw[i] == '\r' && i + 1 < len &&
+		    raw[i + 1] == '\n')) {
+			h = i;
+			break;
+		}
+		i--;
+	}
+	return ndr_candidate(raw, h);
 }
 
 static int
@@ -65,6 +89,8 @@ on_message(const char *name, const char *raw, size_t len, void *arg)
 	if (run->json) {
 		ndr_report_json(r, name, &run->out);
 		run->out.len--;		/* the closing brace */
+		ndr_buf_adds(&run->out, header_candidate(raw, len) ?
+		    ",\"candidate\":true" : ",\"candidate\":false");
 		if (run->bayes == NULL)	/* neutral: no classifier trained */
 			ndr_buf_adds(&run->out, ",\"content_score\":0.5000}\n");
 		else
