@@ -615,9 +615,12 @@ build(struct parse *ps)
 	size_t explicit = cfg->naccounts;
 	bool *listed;	/* an explicit account users_cmd names too */
 
+	/* a command that printed users and then failed: none of them */
 	if ((cfg->users_cmd || cfg->users_file) &&
-	    read_users(cfg, &users, ps->err, ps->errlen) != 0)
+	    read_users(cfg, &users, ps->err, ps->errlen) != 0) {
+		strv_free(&users);
 		return -1;
+	}
 	listed = xcalloc(explicit + 1, sizeof *listed);
 	for (size_t i = 0; i < explicit; i++)
 		*ndr_map_slot(&seen, ndr_token("account", cfg->accounts[i].name),

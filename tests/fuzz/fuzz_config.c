@@ -10,6 +10,31 @@
 
 #include "core/config.h"
 
+/*
+ * users_cmd runs a command through the shell: fuzzed bytes must not (one
+ * made files in the working folder). These stand in for the C library's
+ * popen and pclose: the "command" prints a few users, and fails when its
+ * length is odd, so that both the users and the failure are read.
+ */
+static int cmd_fails;
+
+FILE *
+popen(const char *cmd, const char *mode)
+{
+	static const char out[] = "alice\nbob\n# a comment\n\ncarol\n";
+
+	(void)mode;
+	cmd_fails = strlen(cmd) % 2;
+	return fmemopen((void *)out, sizeof out - 1, "r");
+}
+
+int
+pclose(FILE *f)
+{
+	fclose(f);
+	return cmd_fails ? 1 << 8 : 0;	/* exit status 1, or 0 */
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
