@@ -92,6 +92,8 @@ struct ndr_report {
 	size_t		 nrcpts;
 	struct ndr_original original;
 	bool		 truncated;	/* a cap was hit; what is here is partial */
+	bool		 candidate;	/* its header fields pass a scan's first
+					 * look (ndr_candidate): fetched whole */
 	/* with ndr_limits.tokens: the classifier's tokens of the original
 	 * (of the message itself when it has none), hashed, sorted, unique */
 	uint64_t	*tokens;

@@ -166,6 +166,7 @@ read_lf(const char *raw, size_t len, const struct ndr_limits *lim,
 			/* the message in the mailbox is the wrapper */
 			free((*out)->message_id);
 			(*out)->message_id = xstrdup(msg_header(&m, "Message-ID"));
+			(*out)->candidate = candidate_of(&m.top);
 			(*out)->date = ndr_date(msg_header(&m, "Date"));
 			msg_free(&m);
 			return NDR_OK;
@@ -180,6 +181,7 @@ read_lf(const char *raw, size_t len, const struct ndr_limits *lim,
 	if ((to = msg_header(&m, "To")) != NULL)
 		r->to = find_address(to, strlen(to), NULL, NULL);
 	r->truncated = m.truncated;
+	r->candidate = candidate_of(&m.top);
 
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {
 		const struct reader *rd = readers[i];

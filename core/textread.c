@@ -256,7 +256,10 @@ free_label(const char *s, size_t n)
 	if (i == 0 || i > 40 || i >= n || words > 3 ||
 	    !(s[i] == ':' || s[i] == ' '))
 		return 0;
-	char *lab = lowercase_dup(s, i);
+	char lab[48];	/* i <= 40 */
+	for (size_t k = 0; k < i; k++)
+		lab[k] = (char)tolower((unsigned char)s[k]);
+	lab[i] = '\0';
 	bool ok = false;
 	for (const char *const *w = names; !ok && *w; w++)
 		ok = strstr(lab, *w) != NULL;
@@ -269,7 +272,6 @@ free_label(const char *s, size_t n)
 				ok = false;
 		}
 	}
-	free(lab);
 	if (!ok)
 		return 0;
 	i += s[i] == ':' ? 1 : 2;	/* ":" or " -" */

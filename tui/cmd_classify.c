@@ -49,28 +49,6 @@ classify_usage(FILE *f)
 	    "64 bad usage.\n");
 }
 
-/* Would a scan fetch this message whole? Its header block (to the first
- * empty line, LF or CRLF) through the scan's own test. */
-static bool
-header_candidate(const char *raw, size_t len)
-{
-	size_t h = len;
-
-	for (size_t i = 0; i + 1 < len; i++) {
-		const char *nl = memchr(raw + i, '\n', len - i - 1);
-		if (nl == NULL)
-			break;
-		i = (size_t)(nl - raw) + 1;
-		if (raw[i] == '\n' || (raw[i] == '\r' && i + 1 < len &&
-		    raw[i + 1] == '\n')) {
-			h = i;
-			break;
-		}
-		i--;
-	}
-	return ndr_candidate(raw, h);
-}
-
 static int
 on_message(const char *name, const char *raw, size_t len, void *arg)
 {
@@ -89,7 +67,7 @@ on_message(const char *name, const char *raw, size_t len, void *arg)
 	if (run->json) {
 		ndr_report_json(r, name, &run->out);
 		run->out.len--;		/* the closing brace */
-		ndr_buf_adds(&run->out, header_candidate(raw, len) ?
+		ndr_buf_adds(&run->out, r->candidate ?
 		    ",\"candidate\":true" : ",\"candidate\":false");
 		if (run->bayes == NULL)	/* neutral: no classifier trained */
 			ndr_buf_adds(&run->out, ",\"content_score\":0.5000}\n");
