@@ -518,8 +518,15 @@ word_start(const char *s, size_t i)
 char *
 find_status(const char *s, size_t len)
 {
-	for (size_t i = 0; i + 5 <= len; i++) {
-		if ((s[i] != '2' && s[i] != '4' && s[i] != '5') || s[i + 1] != '.')
+	/* from dot to dot (memchr), each the second byte of a "C.": a
+	 * dot is rarer than the digits the class could be */
+	for (const char *dot = len > 1 ? memchr(s + 1, '.', len - 1) : NULL;
+	    dot != NULL; dot = (size_t)(dot + 1 - s) < len ?
+	    memchr(dot + 1, '.', len - (size_t)(dot + 1 - s)) : NULL) {
+		size_t i = (size_t)(dot - s) - 1;
+		if (i + 5 > len)
+			break;
+		if (s[i] != '2' && s[i] != '4' && s[i] != '5')
 			continue;
 		if (!word_start(s, i))
 			continue;

@@ -36,6 +36,28 @@ START_TEST(test_find_status_ignores_ip_addresses_and_versions)
 }
 END_TEST
 
+/* The status at the text's very start and very end, none past len, none
+ * in a text too short, the first of several */
+START_TEST(test_find_status_at_the_edges)
+{
+	const char *const have[][2] = {
+		{ "5.1.1", "5.1.1" }, { "said 4.4.7", "4.4.7" },
+		{ "2.0.0 then 5.1.1", "2.0.0" }, { "(5.2.2) full", "5.2.2" },
+		{ "x.y 5.7.1.", "5.7.1" },
+	};
+	for (size_t i = 0; i < sizeof have / sizeof *have; i++) {
+		char *st = find_status(have[i][0], strlen(have[i][0]));
+		ck_assert_msg(st != NULL, "no status in \"%s\"", have[i][0]);
+		ck_assert_str_eq(st, have[i][1]);
+		free(st);
+	}
+	ck_assert_ptr_null(find_status("5.1.1 beyond", 4));
+	ck_assert_ptr_null(find_status("5.1", 3));
+	ck_assert_ptr_null(find_status(".", 1));
+	ck_assert_ptr_null(find_status("", 0));
+}
+END_TEST
+
 START_TEST(test_find_status_reads_three_digit_details)
 {
 	const char *s = "550 5.7.509 Access denied";
@@ -272,6 +294,7 @@ CHECK_MAIN_CASES("text",
 	    test_find_address_needs_a_dotted_domain,
 	    test_find_status_ignores_ip_addresses_and_versions,
 	    test_find_status_reads_three_digit_details,
+	    test_find_status_at_the_edges,
 	    test_find_reply_code_skips_years_and_ports,
 	    test_squeeze_folds_white_space,
 	    test_lowercase_dup_lowers_ascii_letters_only,
