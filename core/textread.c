@@ -457,6 +457,7 @@ static void
 widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
 {
 	const char *t = m->text.s, *at;
+	char *keep = NULL;	/* the squeezed text from b, when made */
 
 	if (has_code(rc->diagnostic))
 		return;
@@ -470,9 +471,11 @@ widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
 		    e - (size_t)(at - t);
 		char *after = squeeze(at, n);
 		if (has_code(after) || reason_from_text(after) !=
-		    NDR_R_UNDEFINED)
+		    NDR_R_UNDEFINED) {
 			b = at - t;
-		else {	/* the three lines above it, no further, unless
+			keep = after;
+			after = NULL;
+		} else {	/* the three lines above it, no further, unless
 			 * they say nothing either and the region has a code
 			 * ("Error: ... / 550 ... / Message details: / Subject:
 			 * / Sent date: / MAIL FROM: / RCPT TO: a@b"): then the
@@ -488,16 +491,22 @@ widen_diag(const struct msg *m, struct ndr_rcpt *rc, size_t b, size_t e)
 			char *near = squeeze(up, m2), *all = NULL;
 			if (has_code(near) || reason_from_text(near) !=
 			    NDR_R_UNDEFINED || !has_code(all = squeeze(t + b,
-			    e - b > DIAG_MAX ? DIAG_MAX : e - b)))
+			    e - b > DIAG_MAX ? DIAG_MAX : e - b))) {
 				b = up - t;
+				keep = near;
+				near = NULL;
+			} else {
+				keep = all;	/* the whole region, from b */
+				all = NULL;
+			}
 			free(near);
 			free(all);
 		}
 		free(after);
 	}
-	size_t n = e - b > DIAG_MAX ? DIAG_MAX : e - b;
 	free(rc->diagnostic);
-	rc->diagnostic = squeeze(t + b, n);
+	rc->diagnostic = keep ? keep : squeeze(t + b, e - b > DIAG_MAX ?
+	    DIAG_MAX : e - b);
 }
 
 /*
