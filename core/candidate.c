@@ -72,16 +72,71 @@ has(const char *v, const struct phrases *words)
 	return v && phrases_scan(words, v, strlen(v), found, NULL) != 0;
 }
 
-/* The same of a field that may be MIME encoded ("=?utf-8?B?...?=", as
- * gateways and non-English servers write their subjects): decoded only
- * when it is. */
+/*
+ * The bytes of a field's RFC 2047 words ("=?utf-8?B?...?=", "=?iso-8859-1?
+ * Q?Unzustellbar?="), base64 or Q decoded but left in their charset: the
+ * words looked for are ASCII (and UTF-8), and a scan asks this of every
+ * message, so no charset conversion (and its lock) for it. Blanks between
+ * two encoded words go, as RFC 2047 says. NULL when there is no word.
+ */
+static char *
+word_bytes(const char *v)
+{
+	size_t n = strlen(v), o = 0;
+	char *out = xreallocarray(NULL, 2 * n + 1, 1);
+	bool any = false, last_word = false;
+
+	for (size_t i = 0; i < n; ) {
+		const char *q1, *q2, *end;
+		if (v[i] == '=' && v[i + 1] == '?' &&
+		    (q1 = strchr(v + i + 2, '?')) != NULL &&
+		    (q1[1] == 'B' || q1[1] == 'b' || q1[1] == 'Q' ||
+		    q1[1] == 'q') && q1[2] == '?' &&
+		    (end = strstr(q2 = q1 + 3, "?=")) != NULL) {
+			size_t tl = (size_t)(end - q2);
+			if (last_word)	/* the blanks between two words */
+				while (o > 0 && (out[o - 1] == ' ' ||
+				    out[o - 1] == '\t'))
+					o--;
+			if (q1[1] == 'B' || q1[1] == 'b')
+				o += b64_decode(q2, tl, out + o);
+			else {
+				size_t from = o;
+				o += qp_decode(q2, tl, out + o);
+				for (size_t k = from; k < o; k++)
+					if (out[k] == '_')
+						out[k] = ' ';
+			}
+			i = (size_t)(end - v) + 2;
+			any = last_word = true;
+			continue;
+		}
+		if (v[i] != ' ' && v[i] != '\t')
+			last_word = false;
+		out[o++] = v[i++];
+	}
+	out[o] = '\0';
+	if (!any) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The same of a field that may be MIME encoded (gateways and servers
+ * that answer in other languages encode their subjects). */
 static bool
 has_decoded(const char *v, const struct phrases *words)
 {
+	char *d;
+	bool yes;
+
 	if (v == NULL || strstr(v, "=?") == NULL)
 		return has(v, words);
-	char *d = hdr_decode(v);
-	bool yes = has(d ? d : v, words);
+	if ((d = word_bytes(v)) == NULL)
+		return has(v, words);
+	/* a NUL a word decoded to ends the text looked at: no more */
+	yes = has(d, words);
 	free(d);
 	return yes;
 }

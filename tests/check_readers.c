@@ -198,6 +198,10 @@ START_TEST(test_candidates_from_headers)
 	static const char *const more[] = {
 	    "From: scanner@gw.example.org\nSubject: =?utf-8?B?"
 	    "RGVsaXZlcnkgZmFpbHVyZSBub3RpZmljYXRpb24=?=\n",
+	    "From: relay@gw.example.org\nSubject: =?iso-8859-1?Q?"
+	    "Unzustellbar:_Ihre_Nachricht?=\n",
+	    "From: relay@gw.example.org\nSubject: =?utf-8?Q?Undelivered?= "
+	    "=?utf-8?Q?_Mail_Returned?=\n",
 	    "From: \"Mail Robot\" <>\nSubject: Mail Error\n",
 	    "Return-Path: <MAILER-DAEMON@relay.example.org>\n"
 	    "From: notices@mx.example.org\nSubject: Your message\n",
@@ -211,6 +215,11 @@ START_TEST(test_candidates_from_headers)
 	    "Return-Path: <team-admin@lists.example.org>\n"
 	    "From: Bob <bob@example.org>\nSubject: [team] minutes\n";
 	ck_assert(!ndr_candidate(post, sizeof post - 1));
+	/* an encoded subject of ordinary words is still ordinary */
+	static const char plain[] =
+	    "From: Bob <bob@example.org>\n"
+	    "Subject: =?utf-8?B?THVuY2ggb24gRnJpZGF5?=\n";
+	ck_assert(!ndr_candidate(plain, sizeof plain - 1));
 }
 END_TEST
 
