@@ -220,6 +220,16 @@ START_TEST(test_candidates_from_headers)
 	    "From: Bob <bob@example.org>\n"
 	    "Subject: =?utf-8?B?THVuY2ggb24gRnJpZGF5?=\n";
 	ck_assert(!ndr_candidate(plain, sizeof plain - 1));
+	/* broken encoded words: read as they are, never past their end */
+	static const char *const broken[] = { "=?", "=?utf-8?B?",
+	    "=?utf-8?Q?=?=", "=?utf-8?B?====?=", "=?\?B?\?=", "x =?a?q?_?",
+	    "=?utf-8?Q?a=\?= =?", "=?utf-8?X?abc?=", NULL };
+	for (int i = 0; broken[i]; i++) {
+		char hdr[256];
+		snprintf(hdr, sizeof hdr, "From: bob@example.org\n"
+		    "Subject: %s\n", broken[i]);
+		ck_assert(!ndr_candidate(hdr, strlen(hdr)));
+	}
 }
 END_TEST
 
