@@ -35,11 +35,10 @@ static const char *const subjects[] = {
 	"notification", "rejected", "could not be", "mail system error",
 	"returned", "user unknown", "異常", "エラー", NULL };
 
-/* A daemon's own envelope sender, where a server rewrote <> on delivery
- * (not "-admin@": a list's posts go out with it) */
-static const char *const envelopes[] = {
-	"mailer-daemon@", "mailer_daemon@", "postmaster@", "mdaemon@",
-	"mail-daemon@", "maildaemon@", NULL };
+/* Not "-admin@" among them: a list's posts go out with it. */
+const char *const daemon_envelopes[] = {
+	"mailer-daemon@", "<mailer-daemon", "mailer_daemon@", "postmaster@",
+	"mdaemon@", "mail-daemon@", "maildaemon@", NULL };
 
 /* A scan asks this of every message: each list is one index, and the
  * value is read once (ASCII case ignored). */
@@ -54,7 +53,7 @@ words_build(void)
 	subject_words = phrases_new();
 	phrases_add_list(subject_words, subjects, 0);
 	envelope_words = phrases_new();
-	phrases_add_list(envelope_words, envelopes, 0);
+	phrases_add_list(envelope_words, daemon_envelopes, 0);
 }
 
 static int
@@ -128,15 +127,10 @@ word_bytes(const char *v)
 static bool
 has_decoded(const char *v, const struct phrases *words)
 {
-	char *d;
-	bool yes;
-
-	if (v == NULL || strstr(v, "=?") == NULL)
-		return has(v, words);
-	if ((d = word_bytes(v)) == NULL)
-		return has(v, words);
 	/* a NUL a word decoded to ends the text looked at: no more */
-	yes = has(d, words);
+	char *d = v && strstr(v, "=?") ? word_bytes(v) : NULL;
+	bool yes = has(d ? d : v, words);
+
 	free(d);
 	return yes;
 }

@@ -81,6 +81,10 @@ const char	*hdrs_get(const struct hdrs *, const char *name);
 void		 hdrs_free(struct hdrs *);
 /* ndr_candidate on headers already parsed */
 bool		 candidate_of(const struct hdrs *);
+/* A daemon's own envelope sender, where a server rewrote <> on delivery
+ * ("mailer-daemon@", lowercase): the scan's first look and the engine's
+ * daemon test read the same list (candidate.c). */
+extern const char *const daemon_envelopes[];
 /* RFC 2047 words decoded to UTF-8 (a copy). */
 char		*hdr_decode(const char *);
 /* Does the text at p start a header block with at least min known fields? */

@@ -104,14 +104,13 @@ daemon_sender(const struct msg *m)
 		"system administrator", "microsoftexchange", "ndr administrator",
 		"mdaemon", NULL
 	};
-	static const char *const envelope[] = {
-		"<>", "mailer-daemon@", "<mailer-daemon", "postmaster@", NULL
-	};
 	const char *rp = msg_header(m, "Return-Path");
 
 	/* the envelope sender of a report is empty, or, where a server
 	 * rewrote it on delivery, a daemon's own address */
-	for (const char *const *e = envelope; rp && *e; e++)
+	if (rp && strstr(rp, "<>"))
+		return true;
+	for (const char *const *e = daemon_envelopes; rp && *e; e++)
 		if (ci_find(rp, strlen(rp), *e))
 			return true;
 	/* "Jetmail System" <>: a From with no address */
@@ -392,23 +391,26 @@ list_of(const char *to, const char *addr)
 		"-bounces", "-admin", "-owner", "-request", "-errors", NULL
 	};
 	const char *at = strchr(addr, '@');
-	size_t ll;
+	size_t ll = at ? (size_t)(at - addr) : 0, s, e;
+	char *t;
 
-	if (at == NULL || (ll = (size_t)(at - addr)) == 0)
+	if (ll == 0)
 		return false;
-	for (const char *const *sf = suffixes; *sf; sf++) {
-		size_t sl = strlen(*sf);
-		char *want = xreallocarray(NULL, ll + sl + 1, 1);
-		memcpy(want, addr, ll);
-		memcpy(want + ll, *sf, sl + 1);
-		const char *hit = ci_find(to, strlen(to), want);
-		free(want);
-		/* "list-bounces@host" or "list-bounces+...@host", at the
-		 * list's domain, and not the tail of a longer local part */
-		if (hit && (hit == to || !(isalnum((unsigned char)hit[-1]) ||
-		    strchr("._-+", hit[-1]))) && (hit[ll + sl] == '@' ||
-		    hit[ll + sl] == '+'))
-			return ci_find(hit, strlen(hit), at) != NULL;
+	/* each address of To: its local part without a VERP tail, less a
+	 * list manager's suffix, at the same domain, is addr */
+	for (; (t = find_address(to, strlen(to), &s, &e)) != NULL; to += e) {
+		const char *tat = strchr(t, '@');
+		size_t tl = strcspn(t, "+@");
+		bool yes = false;
+		for (const char *const *sf = suffixes; !yes && *sf; sf++) {
+			size_t sl = strlen(*sf);
+			yes = tl == ll + sl && strncasecmp(t + ll, *sf, sl) == 0 &&
+			    strncasecmp(t, addr, ll) == 0 && tat &&
+			    strcasecmp(tat, at) == 0;
+		}
+		free(t);
+		if (yes)
+			return true;
 	}
 	return false;
 }

@@ -115,6 +115,9 @@ struct imap_conn {
  * err on failure ("certificate for X not trusted: ...", "login to X as U
  * failed: ...", "cannot connect to X:993: connection refused").
  */
+int	imap_open(const struct ndr_account *, const char *password,
+	    struct imap_conn *, char *err, size_t errlen);
+void	imap_close(struct imap_conn *);
 /*
  * COMPRESS=DEFLATE (RFC 4978), before a command that brings many bytes,
  * as the account wants it (compress): with yes, when the server offers
@@ -124,10 +127,6 @@ struct imap_conn {
  * line in err when the session is lost.
  */
 int	imap_compress(struct imap_conn *, char *err, size_t errlen);
-
-int	imap_open(const struct ndr_account *, const char *password,
-	    struct imap_conn *, char *err, size_t errlen);
-void	imap_close(struct imap_conn *);
 /* SASL PLAIN's message (RFC 4616: authz NUL authc NUL password) in base64,
  * NUL-terminated, appended to out (which the caller wipes and frees). */
 struct ndr_buf;

@@ -189,34 +189,45 @@ def addr_set_ok(got, want):
     return got == alts[0]
 
 
-def bounceparser(corpus, get, split, verbose):
-    base = os.path.join(corpus, 'bounceparser', 'messages')
-    rows = [r for r in tsv(os.path.join(corpus, 'bounceparser',
-                                        'expected.tsv'))
-            if in_split(r['file'], split)]
-    got = get([os.path.join(base, r['file']) for r in rows])
+NOT_BOUNCE = ('other', 'feedback', 'autoreply')
+
+
+def kinds_and_sets(label, rows, got, want_kind, same, verbose):
+    """rows of (name, path, kind, addresses): the kind right (one of
+    want_kind[kind]), and where addresses are given, the failed
+    recipients' set right by same(have, addresses)"""
     k = a = na = 0
-    want_kind = {'bounce': ('bounce',), 'delay': ('delay',),
-                 'autoreply': ('autoreply',),
-                 'notbounce': ('other', 'feedback', 'autoreply')}
-    for r in rows:
-        rep = merged(got.get(os.path.join(base, r['file'])))
-        if rep.get('kind') in want_kind[r['kind']]:
+    for name, path, kind, addrs in rows:
+        rep = merged(got.get(path))
+        if rep.get('kind') in want_kind[kind]:
             k += 1
         elif verbose:
-            print('  kind %s: %s want %s' % (r['file'], rep.get('kind'),
-                                             r['kind']))
-        if r['addresses']:
+            print('  kind %s: %s want %s' % (name, rep.get('kind'), kind))
+        if addrs:
             na += 1
             have = set((x.get('address') or '').lower()
                        for x in rep['recipients'] if x.get('address'))
-            if addr_set_ok(have, r['addresses']):
+            if same(have, addrs):
                 a += 1
             elif verbose:
-                print('  rcpts %s: %s want %s' % (r['file'], sorted(have),
-                                                  r['addresses']))
-    line('bounceparser: kind', k, len(rows), 'files')
-    line('bounceparser: rcpts', a, na, 'sets')
+                print('  rcpts %s: %s want %s' % (name, sorted(have),
+                                                  addrs))
+    line(label + ': kind', k, len(rows), 'files')
+    line(label + ': rcpts', a, na, 'sets')
+
+
+def bounceparser(corpus, get, split, verbose):
+    base = os.path.join(corpus, 'bounceparser', 'messages')
+    rows = [(r['file'], os.path.join(base, r['file']), r['kind'],
+             r['addresses'])
+            for r in tsv(os.path.join(corpus, 'bounceparser',
+                                      'expected.tsv'))
+            if in_split(r['file'], split)]
+    got = get([path for _, path, _, _ in rows])
+    kinds_and_sets('bounceparser', rows, got,
+                   {'bounce': ('bounce',), 'delay': ('delay',),
+                    'autoreply': ('autoreply',), 'notbounce': NOT_BOUNCE},
+                   addr_set_ok, verbose)
 
 
 FLUFL = '/usr/lib/python3/dist-packages/flufl/bounce'
@@ -267,32 +278,15 @@ def flufl_rows(base):
 
 
 def flufl(base, get, split, verbose):
-    rows = flufl_rows(base)
     data = os.path.join(base, 'tests', 'data')
-    names = sorted(f for f in rows if in_split(f, split))
-    got = get([os.path.join(data, f) for f in names])
-    want_kind = {'bounce': ('bounce', 'delay'), 'delay': ('delay',),
-                 'autoreply': ('autoreply',),
-                 'notbounce': ('other', 'feedback', 'autoreply')}
-    k = a = na = 0
-    for f in names:
-        kind, addrs = rows[f]
-        rep = merged(got.get(os.path.join(data, f)))
-        if rep.get('kind') in want_kind[kind]:
-            k += 1
-        elif verbose:
-            print('  kind %s: %s want %s' % (f, rep.get('kind'), kind))
-        if addrs and kind in ('bounce', 'delay'):
-            na += 1
-            have = set((x.get('address') or '').lower()
-                       for x in rep['recipients'] if x.get('address'))
-            if have == addrs:
-                a += 1
-            elif verbose:
-                print('  rcpts %s: %s want %s' % (f, sorted(have),
-                                                  sorted(addrs)))
-    line('flufl: kind', k, len(names), 'files')
-    line('flufl: rcpts', a, na, 'sets')
+    rows = [(f, os.path.join(data, f), kind, addrs)
+            for f, (kind, addrs) in sorted(flufl_rows(base).items())
+            if in_split(f, split)]
+    got = get([path for _, path, _, _ in rows])
+    kinds_and_sets('flufl', rows, got,
+                   {'bounce': ('bounce', 'delay'), 'delay': ('delay',),
+                    'autoreply': ('autoreply',), 'notbounce': NOT_BOUNCE},
+                   lambda have, want: have == want, verbose)
 
 
 def folder(corpus, sub, get, split, verbose, dsns=()):

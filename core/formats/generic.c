@@ -192,7 +192,8 @@ generic_read(struct msg *m, struct ndr_report *r)
 		char *a = find_address(o.to, strlen(o.to), NULL, NULL);
 		const char *to = msg_header(m, "To");
 		/* a report goes to the sender: its own To is whom the
-		 * "original" was for only when that is another report */
+		 * "original" was for only when that is another report (an
+		 * original to postmaster@ may fail as any other) */
 		if (a && to && ci_find(to, strlen(to), a)) {
 			free(a);
 			a = NULL;
