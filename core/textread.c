@@ -644,9 +644,9 @@ sender_word_before(const char *t, size_t b, size_t s)
 			size_t k = j - wl;
 			while (k > b && t[k - 1] == ' ')
 				k--;
-			return !(k - b >= 9 && (strncasecmp(t + k - 9,
-			    "generated", 9) == 0 || strncasecmp(t + k - 8,
-			    "expanded", 8) == 0));
+			return !((k - b >= 9 && strncasecmp(t + k - 9,
+			    "generated", 9) == 0) || (k - b >= 8 &&
+			    strncasecmp(t + k - 8, "expanded", 8) == 0));
 		}
 	}
 	return false;

@@ -746,6 +746,11 @@ START_TEST(test_sentence_report_prefers_the_copys_recipient)
 	one_rcpt(list, NDR_KIND_BOUNCE, "lee@far.example");
 	one_rcpt(passing, NDR_KIND_BOUNCE, "lee@far.example");
 	one_rcpt(generated, NDR_KIND_BOUNCE, "lee@far.example");
+	/* "expanded from" as the text's very first words */
+	one_rcpt("From: Mail Delivery System <Mailer-Daemon@mx.far.example>\n"
+	    "To: ann@near.example\nSubject: Undeliverable\n\n"
+	    "Expanded from <lee@far.example>: could not be delivered.\n",
+	    NDR_KIND_BOUNCE, "lee@far.example");
 }
 END_TEST
 
