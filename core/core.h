@@ -60,6 +60,8 @@ struct ndr_rcpt {
 	char		*command;	/* SMTP command that failed: RCPT, DATA... */
 	enum ndr_reason	 reason;
 	bool		 hard;
+	bool		 program;	/* the diagnostic is a local program's
+					 * (Diagnostic-Code type X-Unix) */
 };
 
 /* What is known of the bounced original. */

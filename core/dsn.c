@@ -143,6 +143,8 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 		} else if (name_is(name, "Remote-MTA")) {
 			set_field(&(*cur)->remote_mta, v);
 		} else if (name_is(name, "Diagnostic-Code")) {
+			if ((*cur)->diagnostic == NULL)
+				(*cur)->program = ci_prefix(v, "x-unix");
 			set_field(&(*cur)->diagnostic, v);
 		}
 	}

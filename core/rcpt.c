@@ -320,6 +320,24 @@ status_of_text(struct ndr_rcpt *rc, const char *d)
 		rc->reply_code = reply_code_of(d, rc->status);
 }
 
+/* "IP=192.0.2.1", "IP: 192.0.2.1", "IP address 192.0.2.1" as a word of
+ * the reply, not a link's query ("?ip=") */
+static bool
+names_client_ip(const char *d)
+{
+	static const char *const forms[] = { "ip=", "ip: ", "ip address " };
+
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		size_t n = strlen(forms[i]);
+		for (const char *p = d; (p = ci_find(p, strlen(p), forms[i]));
+		    p += n)
+			if ((p == d || p[-1] == ' ' || p[-1] == '(') &&
+			    isdigit((unsigned char)p[n]))
+				return true;
+	}
+	return false;
+}
+
 /* No reason from a reader or a provider: the words and the status. */
 static enum ndr_reason
 reason_of_text(const struct ndr_rcpt *rc, const char *d)
@@ -336,6 +354,18 @@ reason_of_text(const struct ndr_rcpt *rc, const char *d)
 	r = weak && s != NDR_R_UNDEFINED ? s : reason_arbitrate(w, s);
 	if (r == NDR_R_EXPIRED && cause)	/* expired for want of DNS */
 		r = NDR_R_NETWORKERROR;
+	/* a host "not found" for now (4.x.x): the name service failed, the
+	 * host may well exist */
+	if (r == NDR_R_HOSTUNKNOWN && rc->status && rc->status[0] == '4')
+		r = NDR_R_NETWORKERROR;
+	/* a local program's exit ("X-Unix; 71", "x-unix; temporary
+	 * failure"): the mailer failed, unless its words say why */
+	if (rc->program && (weak || r == NDR_R_UNDEFINED))
+		r = NDR_R_MAILERERROR;
+	/* a refusal that names the connecting host's address and no cause
+	 * ("554 IP=192.0.2.1 - A problem occurred"): the host is refused */
+	if ((weak || r == NDR_R_UNDEFINED) && names_client_ip(d))
+		r = NDR_R_BLOCKED;
 	/* refused before any envelope: the sending host is blocked */
 	if ((weak || r == NDR_R_UNDEFINED) && rc->command &&
 	    (strcmp(rc->command, "CONN") == 0 ||

@@ -201,8 +201,12 @@ static const char *const p_content[] = {
 static const char *const p_reputation[] = {
 	"unexpected volume or user complaints", "low reputation",
 	"poor reputation", "bad reputation", "ip reputation", NULL };
+/* a count over a period is a rate, whatever else it counts */
 static const char *const p_speed_strict[] = {
-	"receiving mail at a rate", "receiving mail too quickly", NULL };
+	"receiving mail at a rate", "receiving mail too quickly",
+	"recipients this hour", "messages this hour", "recipients per hour",
+	"messages per hour", "emails per hour", "recipients per day",
+	"messages per day", NULL };
 static const char *const p_rate[] = {
 	"too many connections", "too many concurrent", "connection limit",
 	"too many sessions", "too many smtp sessions", "exceeded the maximum number of connections",
@@ -263,7 +267,8 @@ static const char *const p_filtered[] = {
 	"refused by recipient", "delivery not authorized",
 	"message refused", "not authorized", "user has blocked",
 	"only accepts mail from", "does not accept mail from you",
-	"sender is not allowed", NULL };
+	"sender is not allowed", "recipient preferences",
+	"recipient's preferences", NULL };
 static const char *const p_rejected[] = {
 	"sender rejected", "sender address rejected", "sender denied",
 	"address rejected", "rejected", "refused", "denied", "not accepted",
@@ -351,19 +356,27 @@ static const struct rule rules[] = {
 
 /*
  * Postfix frames every recipient refusal as "Recipient address rejected:"
- * and says why after the colon; the frame itself names no reason, so it
- * is blanked before the phrases are tried.
+ * and a destination it stopped trying as "delivery temporarily
+ * suspended:", and says why after the colon; the frame itself names no
+ * reason (the second is no suspended account), so it is blanked before
+ * the phrases are tried.
  */
 static void
 blank_frames(char *low)
 {
-	static const char frame[] = "recipient address rejected: ";
-	char *p = low;
+	static const char *const frames[] = {
+		"recipient address rejected: ",
+		"delivery temporarily suspended: ",
+	};
 
-	while ((p = strstr(p, frame)) != NULL) {
-		if (strncmp(p + sizeof frame - 1, "access denied", 13) != 0)
-			memset(p, ' ', sizeof frame - 1);
-		p += sizeof frame - 1;
+	for (size_t i = 0; i < sizeof frames / sizeof *frames; i++) {
+		size_t n = strlen(frames[i]);
+		char *p = low;
+		while ((p = strstr(p, frames[i])) != NULL) {
+			if (i != 0 || strncmp(p + n, "access denied", 13) != 0)
+				memset(p, ' ', n);
+			p += n;
+		}
 	}
 }
 
@@ -582,9 +595,12 @@ reason_arbitrate(enum ndr_reason words, enum ndr_reason status)
 	case NDR_R_BADREPUTATION: case NDR_R_SPEEDING:
 		return words;	/* these need their words too */
 	case NDR_R_USERUNKNOWN:
+		/* 5.1.1 for a limit or a refusal: the words say which */
 		if (words == NDR_R_NORELAYING || words == NDR_R_BLOCKED ||
 		    words == NDR_R_MAILBOXFULL || words == NDR_R_HASMOVED ||
-		    words == NDR_R_REJECTED || words == NDR_R_NOTACCEPT)
+		    words == NDR_R_REJECTED || words == NDR_R_NOTACCEPT ||
+		    words == NDR_R_SPEEDING || words == NDR_R_TOOMANYCONN ||
+		    words == NDR_R_FILTERED)
 			return words;
 		break;
 	case NDR_R_HOSTUNKNOWN:

@@ -74,16 +74,27 @@ report_reset(struct ndr_report *r)
 	r->kind = NDR_KIND_OTHER;
 }
 
-/* The last command sent in a session transcript (">>> DATA"). */
+/* The last command sent in a session transcript (">>> DATA"), or that
+ * exim names ("SMTP error from remote mail server after EHLO x:"). */
 static const char *
 transcript_command(const char *t)
 {
+	static const char after[] = "mail server after ";
 	const char *p = t, *last = NULL;
 
 	while ((p = strstr(p, ">>> ")) != NULL) {
 		if (p == t || p[-1] == '\n' || p[-1] == ' ')
 			last = p + 4;
 		p += 4;
+	}
+	if (last == NULL && (p = strstr(t, after)) != NULL) {
+		last = p + sizeof after - 1;
+		if (ci_prefix(last, "pipelined "))
+			last += 10;
+		if (ci_prefix(last, "end of data"))
+			return "DATA";
+		if (ci_prefix(last, "initial connection"))
+			return "CONN";
 	}
 	if (last == NULL)
 		return NULL;
@@ -101,23 +112,42 @@ transcript_command(const char *t)
 	return NULL;
 }
 
-/* Is the attached message itself a delivery report, while this one is
- * not? Only its headers are looked at. */
+/* Do the header fields h[0, n) say the message is a delivery report? */
 static bool
-wrapped_report(const struct msg *m)
+report_headers(const char *h, size_t n)
 {
-	const char *h = m->orig_raw, *end, *ct;
-	size_t n;
+	const char *end = memmem(h, n, "\n\n", 2), *ct;
 
-	/* the type itself, not a parameter: a wrapper's own multipart/mixed
-	 * may say "report-type=delivery-status" of what it carries */
-	if (h == NULL || m->dsn ||
-	    (m->ctype && strncmp(m->ctype, "multipart/report", 16) == 0))
-		return false;
-	end = memmem(h, m->orig_rawlen, "\n\n", 2);
-	n = end ? (size_t)(end - h) : m->orig_rawlen;
+	n = end ? (size_t)(end - h) : n;
 	ct = ci_find(h, n, "multipart/report");
 	return ct && ci_find(ct, n - (size_t)(ct - h), "delivery-status");
+}
+
+/*
+ * Is the returned message itself a delivery report, while this one is
+ * not? Only its headers are looked at. It is attached (message/rfc822)
+ * or quoted in the text (an ISP's notice that a report to its postmaster
+ * failed, the report pasted below): *len is set to its length.
+ */
+static const char *
+wrapped_report(const struct msg *m, size_t *len)
+{
+	/* the type itself, not a parameter: a wrapper's own multipart/mixed
+	 * may say "report-type=delivery-status" of what it carries */
+	if (m->dsn || (m->ctype && strncmp(m->ctype, "multipart/report",
+	    16) == 0))
+		return NULL;
+	if (m->orig_raw) {
+		*len = m->orig_rawlen;
+		return report_headers(m->orig_raw, m->orig_rawlen) ?
+		    m->orig_raw : NULL;
+	}
+	if (m->orig_off < m->text.len) {
+		*len = m->text.len - m->orig_off;
+		if (report_headers(m->text.s + m->orig_off, *len))
+			return m->text.s + m->orig_off;
+	}
+	return NULL;
 }
 
 /*
@@ -158,10 +188,13 @@ read_lf(const char *raw, size_t len, const struct ndr_limits *lim,
 	m.daemon = daemon_sender(&m);	/* textread.c's: read after the parse */
 	/* a filter that wraps a whole delivery report in its own notice
 	 * (Trend Micro): the report inside is the one to read */
-	if (wrapped_report(&m) && lim->max_depth > 1) {
+	const char *inner;
+	size_t innerlen;
+	if ((inner = wrapped_report(&m, &innerlen)) != NULL &&
+	    lim->max_depth > 1) {
 		struct ndr_limits in = *lim;
 		in.max_depth = lim->max_depth / 2;
-		if (ndr_read(m.orig_raw, m.orig_rawlen, &in, out) == NDR_OK &&
+		if (ndr_read(inner, innerlen, &in, out) == NDR_OK &&
 		    (*out)->nrcpts > 0) {
 			/* the message in the mailbox is the wrapper */
 			free((*out)->message_id);

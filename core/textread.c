@@ -626,11 +626,12 @@ copy_was_for(const struct msg *m, const char *addr)
 }
 
 /* Does the word before t[s] say the address is a sender's ("mail from
- * a@b", "de a@b", "von a@b")? */
+ * a@b", "de a@b", "von a@b") or a help desk's ("please contact a@b")? */
 static bool
 sender_word_before(const char *t, size_t b, size_t s)
 {
-	static const char *const words[] = { "from", "von", "de", NULL };
+	static const char *const words[] = { "from", "von", "de", "contact",
+	    NULL };
 	size_t j = s;
 
 	while (j > b && (t[j - 1] == ' ' || t[j - 1] == '<' || t[j - 1] == '"'))

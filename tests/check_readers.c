@@ -794,6 +794,115 @@ START_TEST(test_failure_naming_nobody_is_a_bounce)
 }
 END_TEST
 
+/* A notice that a report could not be delivered to a postmaster, the
+ * report pasted below it as text: the report inside is the one read, not
+ * the notice's "please contact <support@...>" */
+START_TEST(test_report_quoted_in_a_notice_is_read_inside)
+{
+	struct ndr_report *r = read_text(
+	    "From: MAILER-DAEMON@relay.ndrsweep.test\n"
+	    "To: alice@ndrsweep.test\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Content-Type: text/plain\n\n"
+	    "The report below could not be delivered to our postmaster.\n"
+	    "For help, please contact <help@relay.ndrsweep.test>\n"
+	    "-----------------------------\n"
+	    "Return-Path: <>\n"
+	    "From: MAILER-DAEMON@mx.ndrsweep.test (Mail Delivery System)\n"
+	    "To: postmaster@relay.ndrsweep.test\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;\n"
+	    "\tboundary=\"b1\"\n\n"
+	    "--b1\n"
+	    "Content-Type: text/plain\n\n"
+	    "Your message could not be delivered.\n\n"
+	    "--b1\n"
+	    "Content-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.ndrsweep.test\n\n"
+	    "Final-Recipient: rfc822; gina@far.example\n"
+	    "Action: failed\n"
+	    "Status: 4.0.0\n"
+	    "Diagnostic-Code: X-Postfix; delivery temporarily suspended: host\n"
+	    "    mx.far.example[192.0.2.8] refused to talk to me: 421 Go away\n"
+	    "\n--b1--\n");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "gina@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "4.0.0");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_BLOCKED);
+	ndr_report_free(&r);
+	/* the notice alone: a help desk's address is nobody's failure */
+	r = read_text(
+	    "From: MAILER-DAEMON@relay.ndrsweep.test\n"
+	    "To: alice@ndrsweep.test\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Content-Type: text/plain\n\n"
+	    "Your message could not be delivered to one or more recipients.\n"
+	    "For help, please contact <help@relay.ndrsweep.test>\n");
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(r->nrcpts, 0);
+	ndr_report_free(&r);
+}
+END_TEST
+
+/* exim names the command it failed at ("after EHLO"); a DSN names a
+ * local program's failure by its type (X-Unix) */
+START_TEST(test_command_and_program_from_the_report)
+{
+	struct ndr_report *r = read_text(
+	    "From: Mail Delivery System <Mailer-Daemon@mx.ndrsweep.test>\n"
+	    "To: alice@ndrsweep.test\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"e1\"\n\n"
+	    "--e1\n"
+	    "Content-Type: text/plain\n\n"
+	    "A message that you sent could not be delivered to one or more of "
+	    "its\nrecipients. This is a permanent error. The following "
+	    "address(es) failed:\n\n"
+	    "  hank@far.example\n"
+	    "    host mx.far.example [192.0.2.9]\n"
+	    "    SMTP error from remote mail server after EHLO "
+	    "mx.ndrsweep.test:\n"
+	    "    550 Go away\n\n"
+	    "--e1\n"
+	    "Content-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.ndrsweep.test\n\n"
+	    "Action: failed\n"
+	    "Final-Recipient: rfc822;hank@far.example\n"
+	    "Status: 5.0.0\n"
+	    "Diagnostic-Code: smtp; 550 Go away\n\n"
+	    "--e1--\n");
+
+	ck_assert_str_eq(rcpt(r, 0)->command, "HELO");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_BLOCKED);
+	ck_assert(!rcpt(r, 0)->program);
+	ndr_report_free(&r);
+	r = read_text(
+	    "From: MAILER-DAEMON@mx.ndrsweep.test\n"
+	    "To: alice@ndrsweep.test\n"
+	    "Subject: Warning: could not send message for past 4 hours\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"s1\"\n\n"
+	    "--s1\n\n"
+	    "Warning: message still undelivered after 4 hours\n\n"
+	    "--s1\n"
+	    "Content-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.ndrsweep.test\n\n"
+	    "Final-Recipient: RFC822; ivy@ndrsweep.test\n"
+	    "Action: delayed\n"
+	    "Status: 4.5.0\n"
+	    "Diagnostic-Code: X-Unix; 75\n\n"
+	    "--s1--\n");
+	ck_assert_int_eq(r->kind, NDR_KIND_DELAY);
+	ck_assert(rcpt(r, 0)->program);
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_MAILERERROR);
+	ndr_report_free(&r);
+}
+END_TEST
+
 CHECK_MAIN_CASES("readers",
 	{ "families", TESTS(test_postfix_dsn_multiple_recipients_keep_order,
 	    test_postfix_full_original_is_read,
@@ -823,4 +932,6 @@ CHECK_MAIN_CASES("readers",
 	    test_gateway_report_by_subject_and_words,
 	    test_daemon_by_envelope_and_empty_from,
 	    test_sentence_report_prefers_the_copys_recipient,
-	    test_failure_naming_nobody_is_a_bounce), NULL, NULL, 0 });
+	    test_failure_naming_nobody_is_a_bounce,
+	    test_report_quoted_in_a_notice_is_read_inside,
+	    test_command_and_program_from_the_report), NULL, NULL, 0 });

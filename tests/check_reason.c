@@ -133,6 +133,102 @@ START_TEST(test_provider_codes)
 }
 END_TEST
 
+static enum ndr_reason
+reason_of(const char *diag, const char *status, bool program,
+    enum ndr_kind kind)
+{
+	struct ndr_rcpt rc = { 0 };
+	enum ndr_reason r;
+
+	rc.diagnostic = strdup(diag);
+	rc.status = status ? strdup(status) : NULL;
+	rc.program = program;
+	rcpt_finish(&rc, kind, NULL);
+	r = rc.reason;
+	rcpt_clear(&rc);
+	return r;
+}
+
+/* The words name the reason where a server chose a status for another:
+ * a 5.1.1 for a rate over a period, a 5.1.1 for the recipient's wishes */
+START_TEST(test_words_over_a_misused_user_unknown_status)
+{
+	ck_assert_int_eq(reason_of("550 5.1.1 <a@example.org> 192.0.2.9 sent "
+	    "too many messages per hour", "5.1.1", false, NDR_KIND_BOUNCE),
+	    NDR_R_SPEEDING);
+	ck_assert_int_eq(reason_of("550 5.1.1 Your mail to a@example.org is "
+	    "declined: recipients this hour over the limit", "5.1.1", false,
+	    NDR_KIND_BOUNCE), NDR_R_SPEEDING);
+	ck_assert_int_eq(reason_of("550 5.1.1 Message declined because of "
+	    "the recipient's preferences", "5.1.1", false, NDR_KIND_BOUNCE),
+	    NDR_R_FILTERED);
+	/* a real 5.1.1 stays what it says */
+	ck_assert_int_eq(reason_of("550 5.1.1 <a@example.org>: Recipient "
+	    "address rejected: User unknown in local recipient table",
+	    "5.1.1", false, NDR_KIND_BOUNCE), NDR_R_USERUNKNOWN);
+}
+END_TEST
+
+/* A host not found for now is the name service's failure, not the
+ * host's absence */
+START_TEST(test_temporary_host_lookup_is_a_network_error)
+{
+	ck_assert_int_eq(reason_of("(mx.example.org: host name lookup "
+	    "failure)", "4.0.0", false, NDR_KIND_DELAY), NDR_R_NETWORKERROR);
+	ck_assert_int_eq(reason_of("(mx.example.org: host name lookup "
+	    "failure)", "5.0.0", false, NDR_KIND_BOUNCE), NDR_R_HOSTUNKNOWN);
+}
+END_TEST
+
+/* A local program's exit (Diagnostic-Code: X-Unix) is the mailer's
+ * failure, unless its words say why */
+START_TEST(test_local_program_failure_is_a_mailer_error)
+{
+	ck_assert_int_eq(reason_of("75", "4.5.0", true, NDR_KIND_DELAY),
+	    NDR_R_MAILERERROR);
+	ck_assert_int_eq(reason_of("temporary failure", "4.3.0", true,
+	    NDR_KIND_BOUNCE), NDR_R_MAILERERROR);
+	ck_assert_int_eq(reason_of("maildrop: maildir over quota.", "4.3.0",
+	    true, NDR_KIND_BOUNCE), NDR_R_MAILBOXFULL);
+	/* the same words from SMTP name nothing */
+	ck_assert_int_ne(reason_of("temporary failure", "4.3.0", false,
+	    NDR_KIND_BOUNCE), NDR_R_MAILERERROR);
+}
+END_TEST
+
+/* A refusal naming the connecting host's address and no cause */
+START_TEST(test_refusal_naming_the_client_ip_is_blocked)
+{
+	ck_assert_int_eq(reason_of("554 IP=198.51.100.7 - Something went "
+	    "wrong, ask your postmaster", NULL, false, NDR_KIND_BOUNCE),
+	    NDR_R_BLOCKED);
+	ck_assert_int_eq(reason_of("550 Refused (IP: 198.51.100.7)", NULL,
+	    false, NDR_KIND_BOUNCE), NDR_R_BLOCKED);
+	/* a link's query is no word of the reply */
+	ck_assert_int_ne(reason_of("550 see https://mx.example/c?ip=198.51."
+	    "100.7 something went wrong", NULL, false, NDR_KIND_BOUNCE),
+	    NDR_R_BLOCKED);
+	/* a cause the words know still wins */
+	ck_assert_int_eq(reason_of("550 IP=198.51.100.7 mailbox full", NULL,
+	    false, NDR_KIND_BOUNCE), NDR_R_MAILBOXFULL);
+}
+END_TEST
+
+/* Postfix's "delivery temporarily suspended:" frames the cause: no
+ * suspended account */
+START_TEST(test_postfix_suspended_destination_is_its_cause)
+{
+	ck_assert_int_eq(reason_from_text("delivery temporarily suspended: "
+	    "connect to mx.example.org[192.0.2.1]: server refused to talk to "
+	    "me: 421 Service not available"), NDR_R_BLOCKED);
+	ck_assert_int_eq(reason_from_text("delivery temporarily suspended: "
+	    "connect to mx.example.org[192.0.2.1]:25: Connection timed out"),
+	    NDR_R_EXPIRED);
+	ck_assert_int_eq(reason_from_text("550 5.2.1 Account suspended"),
+	    NDR_R_SUSPEND);
+}
+END_TEST
+
 CHECK_MAIN_CASES("reason",
 	{ "taxonomy", TESTS(test_reason_names_are_sisimai_names,
 	    test_reason_from_text_prefers_specific_phrases,
@@ -140,4 +236,9 @@ CHECK_MAIN_CASES("reason",
 	    test_pseudo_status_names_the_reason_and_class,
 	    test_hard_bounces_are_permanent_address_failures,
 	    test_user_unknown_after_data_is_filtered,
-	    test_user_unknown_needs_rcpt_or_its_status, test_provider_codes), NULL, NULL, 0 });
+	    test_user_unknown_needs_rcpt_or_its_status, test_provider_codes,
+	    test_words_over_a_misused_user_unknown_status,
+	    test_temporary_host_lookup_is_a_network_error,
+	    test_local_program_failure_is_a_mailer_error,
+	    test_refusal_naming_the_client_ip_is_blocked,
+	    test_postfix_suspended_destination_is_its_cause), NULL, NULL, 0 });
