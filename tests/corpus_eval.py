@@ -114,6 +114,38 @@ def kind_ok(got, want):
     return got == want
 
 
+# Sisimai's pseudo status codes (X.0.9NN), by reason: Sisimai writes one
+# when a report gives no status, from the reason it read
+PSEUDO = {
+    'onhold': '901', 'syntaxerror': '902', 'norelaying': '909',
+    'filtered': '910', 'userunknown': '911', 'hostunknown': '912',
+    'hasmoved': '916', 'rejected': '918', 'suspend': '921',
+    'mailboxfull': '922', 'exceedlimit': '923', 'systemerror': '930',
+    'systemfull': '931', 'notaccept': '932', 'mesgtoobig': '934',
+    'mailererror': '939', 'networkerror': '944', 'toomanyconn': '945',
+    'speeding': '946', 'expired': '947', 'contenterror': '960',
+    'securityerror': '970', 'blocked': '971', 'virusdetected': '971',
+    'policyviolation': '972', 'undefined': '900'}
+
+
+def disputed_status(row, rows, kind):
+    """why a row's status label contradicts itself or the message, or
+    None: a pseudo code of another reason than the row's own; a permanent
+    (5.x.x) code for a report that is a delay warning by its own fields or
+    words (read here as ndrsweep's kind 'delay'); two rows for one
+    recipient with different statuses"""
+    st, reason = row['status'], row['reason']
+    named = {r for r, code in PSEUDO.items() if code == st[4:]}
+    if re.match(r'^[45]\.0\.9\d\d$', st) and named and reason not in named:
+        return 'pseudo code of another reason'
+    if st.startswith('5') and kind == 'delay':
+        return 'permanent code for a delay warning'
+    if sum(1 for r in rows if r['file'] == row['file'] and
+           r['rcpt_index'] == row['rcpt_index']) > 1:
+        return 'two labels for one recipient'
+    return None
+
+
 def tsv(path):
     with open(path, encoding='utf-8') as f:
         rows = [l.rstrip('\n').split('\t') for l in f]
@@ -128,6 +160,7 @@ def sisimai(corpus, get, split, verbose):
     got = get([os.path.join(base, f) for f in
                sorted({r['file'] for r in rows})])
     k = s = re_ = 0
+    disputed = {}
     # UNLABELED rows (label_source) have no status or reason to compare
     # with: their kind is their family's, and they count for kind only
     labelled = [r for r in rows if r.get('label_source') != 'UNLABELED']
@@ -148,9 +181,14 @@ def sisimai(corpus, get, split, verbose):
         st = (rc or {}).get('status') or ''
         if st == r['status']:
             s += 1
-        elif verbose:
-            print('  status %s#%d: %s want %s' % (r['file'], idx, st or '-',
-                                                  r['status'] or '-'))
+        else:
+            why = disputed_status(r, rows, rep.get('kind'))
+            if why:
+                disputed[why] = disputed.get(why, 0) + 1
+            if verbose:
+                print('  status %s#%d: %s want %s%s' % (
+                    r['file'], idx, st or '-', r['status'] or '-',
+                    ' (%s)' % why if why else ''))
         rs = (rc or {}).get('reason') or ''
         if rs == r['reason'] and rs:
             re_ += 1
@@ -161,6 +199,11 @@ def sisimai(corpus, get, split, verbose):
     n = len(rows)
     line('sisimai: kind', k, n, 'rows')
     line('sisimai: status', s, len(labelled), 'labelled rows')
+    # not scored otherwise: a reader sees how many misses are labels that
+    # contradict themselves or the message
+    print('sisimai: status misses whose label contradicts itself: %d (%s)' %
+          (sum(disputed.values()), ', '.join(
+              '%s %d' % kv for kv in sorted(disputed.items())) or 'none'))
     line('sisimai: reason', re_, len(labelled), 'labelled rows')
     # the other folder: two non-bounces and one real bounce
     base = os.path.join(corpus, 'sisimai', 'maildir', 'not')
