@@ -759,8 +759,9 @@ unite_first(struct ndr_map *first, uint64_t fk, size_t *up, size_t i)
  * one run (strong) and those shared by runs (shared). */
 static void
 fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
-    const size_t *bc, const uint64_t *ipk, bool *keyed, struct kfs *strong,
-    struct kfs *shared, struct kfs *machine, struct kfs *tmpl, uint64_t *lkey)
+    const size_t *bc, const uint64_t *ipk, bool *keyed, bool *own,
+    uint64_t *skey, struct kfs *strong, struct kfs *shared,
+    struct kfs *machine, struct kfs *tmpl, uint64_t *lkey)
 {
 	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
 	struct ndr_map spread = { 0 }, botnets = { 0 };
@@ -788,10 +789,15 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			if (lk == 0 || k[j] < lk)
 				lk = k[j];
 		lkey[i] = lk;
+		skey[i] = sk;
+		/* what is the report's own: a body, a link host, a key of
+		 * one run; else all it has says "one of several runs" */
+		own[i] = ev[i]->simhash != 0 || lk != 0;
 		for (size_t j = 0; j < r->n; j++) {
 			bool is_shared =
 			    *ndr_map_slot(&spread, k[j], true) > SPREAD ||
 			    *ndr_map_slot(&botnets, k[j], true) > 1;
+			own[i] |= !is_shared;
 			/* a body cluster pairs fragments in step 2 only, on
 			 * the terms of its list: one template carries
 			 * several runs */
@@ -844,6 +850,8 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	size_t *up = xcalloc(n ? n : 1, sizeof *up);
 	size_t *bc = xcalloc(n ? n : 1, sizeof *bc), np;
 	bool *keyed = xcalloc(n ? n : 1, sizeof *keyed);
+	bool *own = xcalloc(n ? n : 1, sizeof *own);
+	uint64_t *skey = xcalloc(n ? n : 1, sizeof *skey);
 	uint64_t *ipk = xcalloc(n ? n : 1, sizeof *ipk);
 	/* keys of one run, keys runs share, keys that count only where one
 	 * machine sent originals of both sides in the same days, and body
@@ -866,7 +874,8 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 			ipk[i] = key_of('i', ip, strlen(ip));
 	}
 	body_clusters(ev, n, bc);
-	fragments(ev, n, up, bc, ipk, keyed, &keys[KEY_RUN], &keys[KEY_SHARED],
+	fragments(ev, n, up, bc, ipk, keyed, own, skey, &keys[KEY_RUN],
+	    &keys[KEY_SHARED],
 	    &keys[KEY_SHORT], &keys[KEY_BODY], lkey);
 	token_idf(ev, n, &df);
 
@@ -952,8 +961,37 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	vecs_free(&v);
 	free(size);
 
+	/* a group none of whose reports has anything of its own (no body,
+	 * no link, only keys that several runs share) and that a campaign
+	 * of the same days could claim (its subject in them): a piece of
+	 * that run or of another, which one unknown. Its reports are left
+	 * out of any campaign rather than shown as one; where no campaign
+	 * could claim them, they are one (a small run of their own). */
+	bool *mine = xcalloc(n ? n : 1, sizeof *mine);
 	for (size_t i = 0; i < n; i++)
-		id[i] = keyed[i] ? find(up, i) : NDR_NO_CAMPAIGN;
+		mine[find(up, i)] |= own[i];
+	struct ndr_map claim = { 0 };	/* subject and days of a campaign */
+	for (size_t i = 0; i < n; i++)
+		if (keyed[i] && skey[i] && mine[find(up, i)])
+			*ndr_map_slot(&claim, mix(skey[i], window_of(ev[i])),
+			    true) = 1;
+	bool *piece = xcalloc(n ? n : 1, sizeof *piece);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = window_of(ev[i]);
+		if (!keyed[i] || skey[i] == 0 || mine[find(up, i)])
+			continue;
+		for (uint64_t d = w ? w - 1 : 0; d <= w + 1; d++)
+			if (ndr_map_slot(&claim, mix(skey[i], d), false))
+				piece[find(up, i)] = true;
+	}
+	ndr_map_free(&claim);
+	for (size_t i = 0; i < n; i++)
+		id[i] = keyed[i] && !piece[find(up, i)] ? find(up, i) :
+		    NDR_NO_CAMPAIGN;
+	free(piece);
+	free(mine);
+	free(own);
+	free(skey);
 	for (int w = 0; w < NKEYS; w++)
 		free(keys[w].v);
 	free(lkey);

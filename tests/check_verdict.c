@@ -766,6 +766,69 @@ START_TEST(test_campaigns_spun_subjects)
 }
 END_TEST
 
+/* Three runs under one subject, ten days apart, from one botnet: each
+ * run's reports group by their bodies and links. Two reports that carry
+ * only their original's header, on the days of the first run, could be
+ * that run's or another's: they form no campaign of their own (it would
+ * be shown as a fourth). Two such on days no campaign of that subject
+ * bounced in are a small run of their own and still group. */
+START_TEST(test_campaigns_piece_of_no_run_is_no_campaign)
+{
+	enum { N = 13 };
+	static uint64_t toks[N][256];
+	static char rcv[N][96];
+	static const char *const body[3] = {
+		"luxury watches at half price order the replica watches today "
+		"free shipping on every watch",
+		"casino bonus spins for new players claim your casino bonus "
+		"and play the slots tonight",
+		"lose weight fast with this natural formula that burns fat "
+		"while you sleep order a bottle today",
+	};
+	static const char *const host[3] = { "watches.example",
+	    "casino.example", "slim.example" };
+	struct ndr_evidence e[N];
+	const struct ndr_evidence *p[N];
+	size_t id[N];
+
+	for (int i = 0; i < N; i++) {
+		memset(&e[i], 0, sizeof e[i]);
+		e[i].subject = "Invoice overdue notice";
+		e[i].received = rcv[i];
+		snprintf(rcv[i], sizeof rcv[i], "from bot ([10.7.0.%d]) by "
+		    "mx.far.example", i % 3 + 1);
+		p[i] = &e[i];
+	}
+	/* 0-8: three runs of three, days 0, 10 and 20 */
+	for (int i = 0; i < 9; i++) {
+		e[i].date = T0 + (i / 3) * 10 * DAY + i * 600;
+		e[i].excerpt = (char *)body[i / 3];
+		e[i].links = (char *)host[i / 3];
+		e[i].simhash = ndr_simhash(e[i].excerpt);
+		words_as_tokens(&e[i], toks[i], 256);
+	}
+	/* 9-10: headers only, day 0, from a machine that sent nothing
+	 * else; 11-12 the same on day 5 */
+	for (int i = 9; i < N; i++) {
+		e[i].date = T0 + (i < 11 ? 0 : 5 * DAY) + i * 600;
+		snprintf(rcv[i], sizeof rcv[i], "from bot ([10.8.0.%d]) by "
+		    "mx.far.example", i < 11 ? 1 : 2);
+	}
+	ndr_campaigns(p, N, id);
+	for (int r = 0; r < 3; r++) {
+		ck_assert_uint_ne(id[3 * r], NDR_NO_CAMPAIGN);
+		ck_assert_uint_eq(id[3 * r + 1], id[3 * r]);
+		ck_assert_uint_eq(id[3 * r + 2], id[3 * r]);
+	}
+	ck_assert_uint_ne(id[3], id[0]);
+	ck_assert_uint_ne(id[6], id[3]);
+	ck_assert_uint_eq(id[9], NDR_NO_CAMPAIGN);
+	ck_assert_uint_eq(id[10], NDR_NO_CAMPAIGN);
+	ck_assert_uint_ne(id[11], NDR_NO_CAMPAIGN);
+	ck_assert_uint_eq(id[12], id[11]);
+}
+END_TEST
+
 START_TEST(test_evidence_of_fixtures)
 {
 	struct ndr_report *r = fixture("postfix.eml");
@@ -1088,5 +1151,6 @@ CHECK_MAIN_CASES("verdict",
 	    test_campaigns_one_template_two_botnets,
 	    test_campaigns_one_template_told_apart_by_link_hosts,
 	    test_campaigns_spun_subjects,
+	    test_campaigns_piece_of_no_run_is_no_campaign,
 	    test_evidence_of_fixtures,
 	    test_campaign_numbers_stay), NULL, NULL, 0 });
