@@ -35,6 +35,9 @@
  *     none of its machines sent the fragment's originals, and then only
  *     in the same days), another small one at JOIN_COS and on the same
  *     terms as step 2.
+ *  3. A group with nothing of its own (no body, no link host, only keys
+ *     runs share) whose subject a campaign bounced in the same days is a
+ *     piece of some run, which one unknown: it is no campaign.
  *
  * Every step is linear or n log n in the reports and their tokens; the
  * pairs compared are those that share a key held by at most CAP
