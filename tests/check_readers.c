@@ -799,33 +799,7 @@ END_TEST
  * the notice's "please contact <support@...>" */
 START_TEST(test_report_quoted_in_a_notice_is_read_inside)
 {
-	struct ndr_report *r = read_text(
-	    "From: MAILER-DAEMON@relay.ndrsweep.test\n"
-	    "To: alice@ndrsweep.test\n"
-	    "Subject: Undelivered Mail Returned to Sender\n"
-	    "Content-Type: text/plain\n\n"
-	    "The report below could not be delivered to our postmaster.\n"
-	    "For help, please contact <help@relay.ndrsweep.test>\n"
-	    "-----------------------------\n"
-	    "Return-Path: <>\n"
-	    "From: MAILER-DAEMON@mx.ndrsweep.test (Mail Delivery System)\n"
-	    "To: postmaster@relay.ndrsweep.test\n"
-	    "Subject: Undelivered Mail Returned to Sender\n"
-	    "MIME-Version: 1.0\n"
-	    "Content-Type: multipart/report; report-type=delivery-status;\n"
-	    "\tboundary=\"b1\"\n\n"
-	    "--b1\n"
-	    "Content-Type: text/plain\n\n"
-	    "Your message could not be delivered.\n\n"
-	    "--b1\n"
-	    "Content-Type: message/delivery-status\n\n"
-	    "Reporting-MTA: dns; mx.ndrsweep.test\n\n"
-	    "Final-Recipient: rfc822; gina@far.example\n"
-	    "Action: failed\n"
-	    "Status: 4.0.0\n"
-	    "Diagnostic-Code: X-Postfix; delivery temporarily suspended: host\n"
-	    "    mx.far.example[192.0.2.8] refused to talk to me: 421 Go away\n"
-	    "\n--b1--\n");
+	struct ndr_report *r = fixture("quoted-report.eml");
 
 	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
 	ck_assert_uint_eq(r->nrcpts, 1);
