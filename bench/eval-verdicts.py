@@ -123,10 +123,26 @@ def main():
     found_c = Counter(p for p in pred if not str(p).startswith('lone-'))
     true2 = sum(1 for v in true_c.values() if v >= 2)
     found2 = sum(1 for v in found_c.values() if v >= 2)
+    # the two errors the count mixes: a found group that is not the
+    # largest of its run's (a piece), a run of 2+ that no group of 2+ is
+    # the largest of (not found)
+    major = {}
+    for g in found_c:
+        if found_c[g] >= 2:
+            run = Counter(t for t, q in zip(truth, pred) if q == g)
+            major[g] = run.most_common(1)[0]
+    largest = {}
+    for g, (run, n) in major.items():
+        if n > largest.get(run, (0, None))[0]:
+            largest[run] = (n, g)
+    pieces = sum(1 for g, (run, _) in major.items() if largest[run][1] != g)
+    missed = sum(1 for t, v in true_c.items() if v >= 2 and t not in largest)
     print('%s: clean quarantines %d/%d backscatter (%.2f%%; empty NDRs '
           '%d/%d), legit moved %d; campaigns of 2 or more: %d true, %d '
-          'found' % (name, bm, bn, 100.0 * bm / bn if bn else 100, em, en,
-                     lm, true2, found2))
+          'found (%d of them pieces of a run found larger; %d runs of 2 or '
+          'more found as no group)' % (
+              name, bm, bn, 100.0 * bm / bn if bn else 100, em, en, lm,
+              true2, found2, pieces, missed))
     print('%s: reliability: %s' % (name, '  '.join(
         '%.1f-%.1f: %d/%d' % (i / 10, (i + 1) / 10, b[1], b[0])
         for i, b in enumerate(bins) if b[0])))
