@@ -126,11 +126,11 @@ def main():
     # the two errors the count mixes: a found group that is not the
     # largest of its run's (a piece), a run of 2+ that no group of 2+ is
     # the largest of (not found)
-    major = {}
-    for g in found_c:
-        if found_c[g] >= 2:
-            run = Counter(t for t, q in zip(truth, pred) if q == g)
-            major[g] = run.most_common(1)[0]
+    runs_of = {}
+    for t, q in zip(truth, pred):
+        if found_c[q] >= 2:
+            runs_of.setdefault(q, Counter())[t] += 1
+    major = {g: c.most_common(1)[0] for g, c in runs_of.items()}
     largest = {}
     for g, (run, n) in major.items():
         if n > largest.get(run, (0, None))[0]:

@@ -161,6 +161,7 @@ static const struct { const char *cmd, *phrase; } command_words[] = {
 	{ "CONN", "initial connection" }, { "CONN", "greeting" },
 	{ "HELO", "helo command" }, { "HELO", "ehlo command" },
 	{ "HELO", ">>> ehlo" }, { "HELO", ">>> helo" },
+	{ "HELO", "after ehlo" }, { "HELO", "after helo" },
 };
 static struct phrases *command_index;
 static pthread_once_t command_once = PTHREAD_ONCE_INIT;

@@ -364,16 +364,18 @@ static const struct rule rules[] = {
 static void
 blank_frames(char *low)
 {
-	static const char *const frames[] = {
-		"recipient address rejected: ",
-		"delivery temporarily suspended: ",
+	/* each frame, and what after it makes it part of the reason */
+	static const struct { const char *frame, *unless; } frames[] = {
+		{ "recipient address rejected: ", "access denied" },
+		{ "delivery temporarily suspended: ", NULL },
 	};
 
 	for (size_t i = 0; i < sizeof frames / sizeof *frames; i++) {
-		size_t n = strlen(frames[i]);
+		const char *u = frames[i].unless;
+		size_t n = strlen(frames[i].frame);
 		char *p = low;
-		while ((p = strstr(p, frames[i])) != NULL) {
-			if (i != 0 || strncmp(p + n, "access denied", 13) != 0)
+		while ((p = strstr(p, frames[i].frame)) != NULL) {
+			if (u == NULL || strncmp(p + n, u, strlen(u)) != 0)
 				memset(p, ' ', n);
 			p += n;
 		}

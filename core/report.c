@@ -88,13 +88,12 @@ transcript_command(const char *t)
 		p += 4;
 	}
 	if (last == NULL && (p = strstr(t, after)) != NULL) {
-		last = p + sizeof after - 1;
-		if (ci_prefix(last, "pipelined "))
-			last += 10;
-		if (ci_prefix(last, "end of data"))
-			return "DATA";
-		if (ci_prefix(last, "initial connection"))
-			return "CONN";
+		/* the phrase up to the line's end or the command's colon,
+		 * named by the words recipients' own texts are read by */
+		char *said = xstrndup(p, strcspn(p, "\n:"));
+		const char *cmd = smtp_command(said);
+		free(said);
+		return cmd;
 	}
 	if (last == NULL)
 		return NULL;
