@@ -132,6 +132,14 @@ poll_scan(struct ui *u, char *drawn_scan, size_t len)
 			ui_rebuild(u);
 		dirty = true;
 	}
+	if (reload) {	/* how it ended, now beside what it brought */
+		pthread_mutex_lock(&u->scan.mu);
+		if (*u->scan.ended)
+			snprintf(u->scan.line, sizeof u->scan.line, "%s",
+			    u->scan.ended);
+		snprintf(drawn_scan, len, "%s", u->scan.line);
+		pthread_mutex_unlock(&u->scan.mu);
+	}
 	return dirty;
 }
 

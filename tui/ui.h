@@ -27,6 +27,9 @@ struct scan_state {
 	pthread_mutex_t	 mu;
 	bool		 finished, reloaded;
 	char		 line[256];	/* what it does, or how it ended */
+	char		 ended[256];	/* how it ended: into line once the
+					 * store is read again, so that it
+					 * never stands beside older counts */
 };
 
 struct view_ops;

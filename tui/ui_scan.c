@@ -54,7 +54,7 @@ ui_scan_main(void *arg)
 	struct imap_scan_stats ss = { 0 };
 	struct ndr_judge_stats js;
 	struct imap_reconcile_stats rs;
-	char err[1024];
+	char err[1024], ended[sizeof u->scan.ended] = "";
 	int lockfd = -1, l;
 
 	/* its own store handle: SQLite connections are not shared across
@@ -89,10 +89,12 @@ ui_scan_main(void *arg)
 	localtime_r(&now, &tm);
 	strftime(hm, sizeof hm, "%H:%M", &tm);
 	if (rc == EXIT_SERVER)
-		ui_scan_set(u, "scan failed at %s: see the message line", hm);
+		snprintf(ended, sizeof ended, "scan failed at %s: see the "
+		    "message line", hm);
 	else
-		ui_scan_set(u, "scanned at %s: %u new, %u gone%s", hm, ss.new_msgs,
-		    ss.expunged, rc == EXIT_OK ? "" : " (some folders failed)");
+		snprintf(ended, sizeof ended, "scanned at %s: %u new, %u "
+		    "gone%s", hm, ss.new_msgs, ss.expunged, rc == EXIT_OK ? "" :
+		    " (some folders failed)");
 out:
 	imap_close(&c);
 	if (lockfd != -1)
@@ -100,6 +102,7 @@ out:
 	if (t.st)
 		store_close(t.st);
 	pthread_mutex_lock(&u->scan.mu);
+	snprintf(u->scan.ended, sizeof u->scan.ended, "%s", ended);
 	u->scan.finished = true;
 	pthread_mutex_unlock(&u->scan.mu);
 	return NULL;
