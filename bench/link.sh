@@ -49,7 +49,7 @@ now() { date +%s.%N; }
 link_start
 t0=$(now)
 "$top/bench/refread" "$lport" "$DC_USER" "$DC_PASS" INBOX $fields >/dev/null
-"$top/bench/refread" "$lport" "$DC_USER" "$DC_PASS" Sent $fields To Cc Bcc >/dev/null
+"$top/bench/refread" "$lport" "$DC_USER" "$DC_PASS" Sent $fields $sent_fields >/dev/null
 t1=$(now)
 link_stop
 ref_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')

@@ -3,7 +3,8 @@
 # $top, $count and $corpus set: checks what they need, builds the raw
 # header reader (bench/refread), starts the server (dc_start; its traps
 # stop it), and sets XDG_DATA_HOME, md (the user's Maildir) and fields
-# (the header fields phase one asks for).
+# (the header fields phase one asks for; sent_fields, those a Sent
+# folder is asked besides).
 #   mb_write   COUNT messages (bench/gen-mailbox.py) and a Sent folder of
 #              2,000 written, owned by the mail user, indexed by Dovecot
 [ -x "$top/ndrsweep" ] || { echo "bench: build first (./bootstrap)" >&2; exit 1; }
@@ -14,8 +15,11 @@ cc -O2 -o "$top/bench/refread" "$top/bench/refread.c"
 dc_start
 export XDG_DATA_HOME=$DC_DIR/data
 md=$DC_DIR/mail/$DC_USER/Maildir
-fields=$(sed -n '/ndr_candidate_fields\[\] = {/,/};/p' "$top/core/candidate.c" |
-    grep -o '"[A-Za-z-]*"' | tr -d '"' | tr '\n' ' ')
+# what phase one asks of every message, and of a Sent folder's besides
+c_list() { sed -n "/$1\\[\\] = {/,/};/p" "$top/core/candidate.c" |
+    grep -o '"[A-Za-z-]*"' | tr -d '"' | tr '\n' ' '; }
+fields=$(c_list ndr_candidate_fields)
+sent_fields=$(c_list ndr_sent_fields)
 mb_write() {
 	echo "bench: writing $count messages (+ a Sent folder of 2,000)..."
 	python3 "$top/bench/gen-mailbox.py" "$md" "$count" "$corpus"

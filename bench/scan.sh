@@ -36,7 +36,7 @@ dc_config "$DC_DIR/config.tls" bench "port=$DC_TLS_PORT" tls=implicit \
 # contender should pay for that
 doveadm -c "$DC_DIR/dovecot.conf" mailbox status -u "$DC_USER" messages INBOX Sent
 "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX $fields >/dev/null
-"$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" Sent $fields To Cc Bcc >/dev/null
+"$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" Sent $fields $sent_fields >/dev/null
 
 t() { /usr/bin/time -f "%e %M %U %S" -o "$DC_DIR/t" "$@" >"$DC_DIR/out" 2>&1 || { cat "$DC_DIR/out"; exit 1; }; cat "$DC_DIR/t"; }
 # cores: CPU-seconds the machine's cores were busy, from /proc/stat
@@ -49,7 +49,7 @@ for i in $(seq "$runs"); do
 	# the scan asks a Sent folder for the recipients too: so does this
 	set -- $(t "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" INBOX $fields)
 	r1=$1
-	set -- $(t "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" Sent $fields To Cc Bcc)
+	set -- $(t "$top/bench/refread" "$DC_PORT" "$DC_USER" "$DC_PASS" Sent $fields $sent_fields)
 	ref_s=$(awk -v a="$ref_s" -v b="$(awk -v x="$r1" -v y="$1" 'BEGIN { print x + y }')" 'BEGIN { print (a == "" || b < a) ? b : a }')
 	rm -rf "$XDG_DATA_HOME"	# each one a first scan
 	# not pinned (nor is the reference): a scan reads candidates in

@@ -12,11 +12,18 @@
 #include "engine.h"
 #include "phrases.h"
 
-/* The header fields the decision reads: what a scan asks the server for. */
+/* The header fields the decision reads: what a scan asks the server for
+ * of every message. Not the Message-ID and Date: ordinary mail is kept as
+ * a UID, and a candidate's own are read from the whole message. */
 const char *const ndr_candidate_fields[] = {
 	"From", "Return-Path", "Subject", "Content-Type", "Auto-Submitted",
 	"X-Failed-Recipients", "X-Autoreply", "X-Autorespond", "Precedence",
-	"Message-ID", "Date", NULL
+	NULL
+};
+
+/* What a Sent folder's index keeps of each message, asked besides. */
+const char *const ndr_sent_fields[] = {
+	"Message-ID", "Date", "To", "Cc", "Bcc", NULL
 };
 
 static const char *const daemons[] = {
@@ -45,9 +52,19 @@ const char *const daemon_envelopes[] = {
 static struct phrases *daemon_words, *subject_words, *envelope_words;
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
+/* The slots of the fields read, in the order of ndr_candidate_fields */
+enum { F_FROM, F_RETURN_PATH, F_SUBJECT, F_CONTENT_TYPE, F_AUTO_SUBMITTED,
+	F_FAILED, F_AUTOREPLY, F_AUTORESPOND, F_PRECEDENCE, NSLOTS };
+
+static size_t slot_len[NSLOTS];	/* strlen of each */
+
 static void
 words_build(void)
 {
+	for (int k = 0; k < NSLOTS; k++)
+		slot_len[k] = strlen(ndr_candidate_fields[k]);
+	if (ndr_candidate_fields[NSLOTS] != NULL)
+		abort();	/* a field added to the list and not here */
 	daemon_words = phrases_new();
 	phrases_add_list(daemon_words, daemons, 0);
 	subject_words = phrases_new();
@@ -135,35 +152,53 @@ has_decoded(const char *v, const struct phrases *words)
 	return yes;
 }
 
-bool
-candidate_of(const struct hdrs *hp)
+/*
+ * Each field's first value (as hdrs_get gives it) in one pass over the
+ * block: a scan asks this of every message, and a lookup of each of the
+ * nine names by itself walked the block nine times.
+ */
+static void
+slots_of(const struct hdrs *h, const char *v[NSLOTS])
 {
-	const struct hdrs h = *hp;
-	const char *v;
+	for (int k = 0; k < NSLOTS; k++)
+		v[k] = NULL;
+	for (size_t i = 0; i < h->n; i++) {
+		const char *name = h->v[i].name;
+		size_t n = strlen(name);
+		for (int k = 0; k < NSLOTS; k++)
+			if (n == slot_len[k] && v[k] == NULL &&
+			    strcasecmp(name, ndr_candidate_fields[k]) == 0) {
+				v[k] = h->v[i].value;
+				break;
+			}
+	}
+}
+
+bool
+candidate_of(const struct hdrs *h)
+{
+	const char *f[NSLOTS], *v;
 	bool yes = false;
 
 	pthread_once(&words_once, words_build);
-	if ((v = hdrs_get(&h, "Return-Path")) && (strstr(v, "<>") ||
-	    *v == '\0'))
+	slots_of(h, f);
+	if ((v = f[F_RETURN_PATH]) && (strstr(v, "<>") || *v == '\0'))
 		yes = true;
-	else if (hdrs_get(&h, "X-Failed-Recipients") ||
-	    hdrs_get(&h, "X-Autoreply") || hdrs_get(&h, "X-Autorespond"))
+	else if (f[F_FAILED] || f[F_AUTOREPLY] || f[F_AUTORESPOND])
 		yes = true;
-	else if ((v = hdrs_get(&h, "Auto-Submitted")) &&
-	    strncasecmp(v, "no", 2) != 0)
+	else if ((v = f[F_AUTO_SUBMITTED]) && strncasecmp(v, "no", 2) != 0)
 		yes = true;
-	else if ((v = hdrs_get(&h, "Content-Type")) &&
+	else if ((v = f[F_CONTENT_TYPE]) &&
 	    ci_find(v, strlen(v), "multipart/report"))
 		yes = true;
-	else if (has(hdrs_get(&h, "From"), daemon_words) ||
-	    has(hdrs_get(&h, "Return-Path"), envelope_words))
+	else if (has(f[F_FROM], daemon_words) ||
+	    has(f[F_RETURN_PATH], envelope_words))
 		yes = true;
-	else if ((v = hdrs_get(&h, "From")) && strstr(v, "<>"))
+	else if ((v = f[F_FROM]) && strstr(v, "<>"))
 		yes = true;	/* "Jetmail System" <>: no sender at all */
-	else if ((v = hdrs_get(&h, "Precedence")) &&
-	    ci_find(v, strlen(v), "auto_reply"))
+	else if ((v = f[F_PRECEDENCE]) && ci_find(v, strlen(v), "auto_reply"))
 		yes = true;
-	else if (has_decoded(hdrs_get(&h, "Subject"), subject_words))
+	else if (has_decoded(f[F_SUBJECT], subject_words))
 		yes = true;
 	return yes;
 }

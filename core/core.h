@@ -145,6 +145,8 @@ const char	*ndr_form_name(enum ndr_form);
  * false means "surely ordinary mail".
  */
 extern const char *const ndr_candidate_fields[];
+/* and those a Sent folder's index is made of (intake_head) */
+extern const char *const ndr_sent_fields[];
 
 /* An RFC 5322 date ("Mon, 2 Mar 2026 10:00:00 +0100") in seconds since
  * the epoch, or 0 when it cannot be read. */

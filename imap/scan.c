@@ -85,11 +85,9 @@ fetch_headers(struct imap_conn *c, struct mailimap_set *set,
 
 	for (const char *const *f = ndr_candidate_fields; *f && k < 28; f++)
 		fields[k++] = *f;
-	if (ph->sent) {
-		fields[k++] = "To";
-		fields[k++] = "Cc";
-		fields[k++] = "Bcc";
-	}
+	if (ph->sent)
+		for (const char *const *f = ndr_sent_fields; *f && k < 31; f++)
+			fields[k++] = *f;
 	fields[k] = NULL;
 	if (imap_fetch_fields(c, set, fields, on_header, ph, err, errlen) != 0)
 		return -1;
