@@ -444,11 +444,8 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	    prepare(st, &st->sent_add, "INSERT INTO " SENT_ROW) ||
 	    prepare(st, &st->sent_find, "SELECT date FROM sent WHERE "
 	    "message_id = ? LIMIT 1") ||
-	    prepare(st, &st->ev_put, "INSERT OR REPLACE INTO evidence(folder, "
-	    "uid, kind, form, date, report_to, rcpts, nrcpts, mta, orig_mid, "
-	    "orig_from, orig_sender, orig_date, subject, received, links, "
-	    "simhash, excerpt, tokens, reason, status) VALUES (?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
+	    prepare(st, &st->ev_put, "INSERT OR REPLACE INTO " EV_ROW) ||
+	    prepare(st, &st->ev_add, "INSERT INTO " EV_ROW) ||
 	    prepare(st, &st->verdict_put, "INSERT OR REPLACE INTO "
 	    "verdicts(verdict, score, signals, campaign, folder, uid) VALUES "
 	    "(?, ?, ?, ?, ?, ?)"))
@@ -482,6 +479,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->sent_put);
 	sqlite3_finalize(st->sent_find);
 	sqlite3_finalize(st->ev_put);
+	sqlite3_finalize(st->ev_add);
 	sqlite3_finalize(st->verdict_put);
 	sqlite3_finalize(st->item_tokens);
 	st_cache_drop(st);

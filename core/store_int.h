@@ -14,13 +14,20 @@
 		"flags, report, unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define SENT_ROW "sent(folder, uid, message_id, date, recipients) " \
 		"VALUES (?, ?, ?, ?, ?)"
+/* and of a report's evidence */
+#define EV_ROW	"evidence(folder, uid, kind, form, date, report_to, rcpts, " \
+		"nrcpts, mta, orig_mid, orig_from, orig_sender, orig_date, " \
+		"subject, received, links, simhash, excerpt, tokens, reason, " \
+		"status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " \
+		"?, ?, ?, ?, ?, ?)"
 
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*folder_get, *folder_add, *folder_save, *msg_put,
 			*plain_put;
 	sqlite3_stmt	*msg_add, *sent_add;
-	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *verdict_put;
+	sqlite3_stmt	*sent_put, *sent_find, *ev_put, *ev_add,
+			*verdict_put;
 	sqlite3_stmt	*item_tokens;
 	bool		 shared;	/* the classifier's tables: cls.* */
 	bool		 fk_deferred;	/* in this transaction (store_msg_move) */

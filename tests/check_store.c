@@ -551,10 +551,15 @@ START_TEST(test_verdict_follows_its_evidence)
 	}
 	ck_assert_int_eq(store_commit(st), 0);
 	ck_assert_int_eq(verdict_rows(), 3);
-	/* read again (new evidence): no verdict until judged again */
+	/* read again (new evidence): it replaces the row (a plain INSERT
+	 * is tried first), and no verdict until judged again */
+	e.subject = "t";
 	store_begin(st);
 	ck_assert_int_eq(store_evidence_put(st, f.id, 1, &e), 0);
 	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM evidence WHERE "
+	    "subject = 't'"), 1);
+	ck_assert_int_eq(pragma_int("SELECT count(*) FROM evidence"), 3);
 	ck_assert_ptr_null(verdict_of(st, f.id, 1));
 	ck_assert_int_eq(verdict_rows(), 2);
 	/* 2 expunged: its verdict gone with it */
