@@ -267,6 +267,15 @@ idf_of(struct ndr_map *df, uint64_t tok, size_t n)
 }
 
 /* One vector per group of the union-find: its members' tokens summed. */
+static bool
+ascending(const uint64_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (v[i] < v[i - 1])
+			return false;
+	return true;
+}
+
 static void
 build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
     struct ndr_map *df, struct vecs *v)
@@ -308,8 +317,10 @@ build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				    sizeof *buf);
 			nb += e->ntokens;
 		}
-		if (nb > 1)
-			qsort(buf, nb, sizeof *buf, cmp_u64);
+		/* a report's tokens are sorted already: a group of one
+		 * needs nothing more (most groups) */
+		if (nb > 1 && !ascending(buf, nb))
+			ndr_sort_u64(buf, nb);
 		double sq = 0;
 		for (size_t i = 0; i < nb; ) {
 			size_t j = i;

@@ -174,6 +174,8 @@ void		 html_to_text(struct ndr_buf *, const char *, size_t);
 
 /* The classifier's tokens of the report's original, or of m (tokens.c). */
 void		 tokens_read(struct msg *, struct ndr_report *);
+/* Sorts hashes (spread evenly) ascending, faster than qsort */
+void		 ndr_sort_u64(uint64_t *, size_t);
 
 /* ---- the original (original.c) ---- */
 void		 original_read(struct msg *, struct ndr_original *);

@@ -343,8 +343,8 @@ cmp_u64(const void *a, const void *b)
  * in 256 runs by their top byte, and each run, a few values long, is
  * sorted by insertion (a long one, of words made to share it, by qsort).
  */
-static void
-sort_u64(uint64_t *v, size_t n)
+void
+ndr_sort_u64(uint64_t *v, size_t n)
 {
 	size_t start[257] = { 0 }, fill[256];
 	uint64_t *tmp;
@@ -420,7 +420,7 @@ tokens_read(struct msg *m, struct ndr_report *r)
 			body(&t, m->text.s, m->text.len);
 	}
 	if (t.n) {
-		sort_u64(t.v, t.n);
+		ndr_sort_u64(t.v, t.n);
 		size_t k = 1;
 		for (size_t i = 1; i < t.n; i++)
 			if (t.v[i] != t.v[k - 1])
