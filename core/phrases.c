@@ -31,10 +31,13 @@ struct entry {			/* a phrase, numbered in the order added */
 
 struct phrases {
 	uint16_t	 root[256];	/* the node of each first byte */
-	/* and of each first two: the row of a first byte (NONE: none) */
-	uint16_t	 row[256];
-	uint16_t	(*two)[256];
+	uint16_t	 row[256];	/* and its row of twof (NONE: none) */
 	size_t		 nrow;
+	/* the node of each first two bytes, indexed by the text's bytes
+	 * as they are: a byte's entry is its case-folded byte's, so that
+	 * the scan folds neither of the two it reads at every place */
+	uint16_t	 rowf[256];
+	uint16_t	(*twof)[256];
 	struct node	*node;
 	size_t		 nnode, capnode;
 	struct entry	*e;
@@ -54,6 +57,7 @@ phrases_new(void)
 
 	memset(p->root, 0xff, sizeof p->root);
 	memset(p->row, 0xff, sizeof p->row);
+	memset(p->rowf, 0xff, sizeof p->rowf);
 	return p;
 }
 
@@ -82,8 +86,12 @@ phrases_add(struct phrases *p, const char *lower, int tag)
 		abort();
 	if (p->root[s[0]] == NONE) {
 		p->root[s[0]] = node_new(p, s[0], NONE);
-		p->two = xreallocarray(p->two, p->nrow + 1, sizeof *p->two);
-		memset(p->two[p->nrow], 0xff, sizeof *p->two);
+		p->twof = xreallocarray(p->twof, p->nrow + 1,
+		    sizeof *p->twof);
+		memset(p->twof[p->nrow], 0xff, sizeof *p->twof);
+		for (unsigned b = 0; b < 256; b++)
+			if (fold((unsigned char)b) == s[0])
+				p->rowf[b] = (uint16_t)p->nrow;
 		p->row[s[0]] = (uint16_t)p->nrow++;
 	}
 	k = p->root[s[0]];
@@ -94,8 +102,12 @@ phrases_add(struct phrases *p, const char *lower, int tag)
 		if (c == NONE) {
 			c = node_new(p, s[i], p->node[k].child);
 			p->node[k].child = c;
-			if (i == 1)
-				p->two[p->row[s[0]]][s[1]] = c;
+			if (i == 1) {
+				uint16_t r = p->row[s[0]];
+				for (unsigned b = 0; b < 256; b++)
+					if (fold((unsigned char)b) == s[1])
+						p->twof[r][b] = c;
+			}
 		}
 		k = c;
 	}
@@ -123,7 +135,7 @@ phrases_free(struct phrases *p)
 	if (p == NULL)
 		return;
 	free(p->node);
-	free(p->two);
+	free(p->twof);
 	free(p->e);
 	free(p);
 }
@@ -157,13 +169,11 @@ phrases_scan(const struct phrases *p, const char *text, size_t n,
 	size_t cap = sizeof small / sizeof *small;
 	int rc = 0;
 
-	unsigned char a = n ? fold(t[0]) : 0, b;
-	for (size_t i = 0; i + 1 < n && rc == 0; i++, a = b) {
-		uint16_t r = p->row[a], k;
+	for (size_t i = 0; i + 1 < n && rc == 0; i++) {
+		uint16_t r = p->rowf[t[i]], k;
 		size_t nfound = 0;
 		/* the first two bytes straight from their row */
-		b = fold(t[i + 1]);
-		if (r == NONE || (k = p->two[r][b]) == NONE)
+		if (r == NONE || (k = p->twof[r][t[i + 1]]) == NONE)
 			continue;
 		for (size_t j = i + 1; ; ) {
 			for (uint16_t e = p->node[k].ends; e != NONE;

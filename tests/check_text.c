@@ -218,6 +218,22 @@ START_TEST(test_phrases_found_in_one_pass_in_text_order)
 	ck_assert_int_eq(phrases_scan(p, t, strlen(t), record, &h), 1);
 	ck_assert_uint_eq(h.n, 16);
 	phrases_free(p);
+	/* the first two bytes in any case, and bytes past ASCII as they
+	 * are (the first two are looked up unfolded, from tables of both
+	 * cases) */
+	p = phrases_new();
+	phrases_add(p, "ma", 1);
+	phrases_add(p, "\xe7\x95\xb0\xe5\xb8\xb8", 2);	/* 異常 */
+	phrases_add(p, "@x", 3);
+	const char *u = "mA Ma MA ma \xe7\x95\xb0\xe5\xb8\xb8 @X [x";
+	h.n = 0;
+	ck_assert_int_eq(phrases_scan(p, u, strlen(u), record, &h), 0);
+	ck_assert_uint_eq(h.n, 6);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(h.tag[i], 1);
+	ck_assert_int_eq(h.tag[4], 2);
+	ck_assert_int_eq(h.tag[5], 3);
+	phrases_free(p);
 }
 END_TEST
 
