@@ -164,10 +164,10 @@ slots_of(const struct hdrs *h, const char *v[NSLOTS])
 		v[k] = NULL;
 	for (size_t i = 0; i < h->n; i++) {
 		const char *name = h->v[i].name;
-		size_t n = strlen(name);
+		size_t n = h->v[i].nlen;
 		for (int k = 0; k < NSLOTS; k++)
 			if (n == slot_len[k] && v[k] == NULL &&
-			    strcasecmp(name, ndr_candidate_fields[k]) == 0) {
+			    strncasecmp(name, ndr_candidate_fields[k], n) == 0) {
 				v[k] = h->v[i].value;
 				break;
 			}

@@ -66,6 +66,7 @@ size_t		 qp_decode(const char *, size_t n, char *out);
 struct hdr {
 	char	*name;		/* as written */
 	char	*value;		/* unfolded, trimmed, not decoded */
+	size_t	 nlen;		/* strlen(name) */
 };
 struct hdrs {
 	struct hdr	*v;		/* names and values in mem */

@@ -57,6 +57,7 @@ add_field(struct hdrs *h, struct ndr_buf *mem, const char *name, size_t nlen,
 	}
 	char *d = mem->s + mem->len;
 	h->v[h->n].name = (char *)(uintptr_t)mem->len;
+	h->v[h->n].nlen = nlen;
 	memcpy(d, name, nlen);
 	d[nlen] = '\0';
 	h->v[h->n].value = (char *)(uintptr_t)(mem->len + nlen + 1);
@@ -144,13 +145,15 @@ hdrs_parse(struct hdrs *h, const char *p, size_t len)
 const char *
 hdrs_get(const struct hdrs *h, const char *name)
 {
-	/* the first letter first: most fields differ there (ASCII case:
-	 * field names are ASCII) */
+	/* the length and the first letter first: most fields differ there
+	 * (ASCII case: field names are ASCII) */
+	size_t n = strlen(name);
 	unsigned char c = (unsigned char)*name | 0x20;
 
 	for (size_t i = 0; i < h->n; i++)
-		if (((unsigned char)h->v[i].name[0] | 0x20) == c &&
-		    strcasecmp(h->v[i].name, name) == 0)
+		if (h->v[i].nlen == n &&
+		    ((unsigned char)h->v[i].name[0] | 0x20) == c &&
+		    strncasecmp(h->v[i].name, name, n) == 0)
 			return h->v[i].value;
 	return NULL;
 }

@@ -131,6 +131,20 @@ struct cur {
 	const char	*p, *end;
 };
 
+/* a[0..n) and the word w (n bytes) the same, ASCII case ignored: for
+ * the few words every message's answer is made of, without a call into
+ * the locale's strncasecmp */
+static inline bool
+word_is(const char *a, const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned x = (unsigned char)a[i], y = (unsigned char)w[i];
+		if ((x - 'A' < 26u ? x + 32 : x) != (y - 'A' < 26u ? y + 32 : y))
+			return false;
+	}
+	return true;
+}
+
 static void
 sp(struct cur *c)
 {
@@ -156,7 +170,7 @@ nstring(struct cur *c, const char **out, size_t *len)
 {
 	*out = NULL;
 	*len = 0;
-	if (c->end - c->p >= 3 && strncasecmp(c->p, "NIL", 3) == 0) {
+	if (c->end - c->p >= 3 && word_is(c->p, "NIL", 3)) {
 		c->p += 3;
 		return true;
 	}
@@ -231,8 +245,9 @@ skip_value(struct cur *c, int depth)
 static char *
 flags_text(const char *s, size_t n)
 {
-	static const char *const sys[] = { "\\Answered", "\\Flagged",
-	    "\\Deleted", "\\Seen", "\\Draft", NULL };
+	static const struct { const char *name; size_t len; } sys[] = {
+		{ "\\Answered", 9 }, { "\\Flagged", 8 }, { "\\Deleted", 8 },
+		{ "\\Seen", 5 }, { "\\Draft", 6 }, { NULL, 0 } };
 	struct ndr_buf b = { 0 };
 	const char *end = s + n;
 
@@ -247,10 +262,10 @@ flags_text(const char *s, size_t n)
 		if (len == 0)
 			break;
 		const char *name = NULL;
-		for (size_t i = 0; sys[i]; i++)
-			if (strlen(sys[i]) == len && strncasecmp(sys[i], s, len) == 0)
-				name = sys[i];
-		if (!(len == 7 && strncasecmp(s, "\\Recent", 7) == 0)) {
+		for (size_t i = 0; sys[i].name; i++)
+			if (sys[i].len == len && word_is(s, sys[i].name, len))
+				name = sys[i].name;
+		if (!(len == 7 && word_is(s, "\\Recent", 7))) {
 			if (b.len)
 				ndr_buf_addc(&b, ' ');
 			if (name)
@@ -283,15 +298,15 @@ fetch_items(struct cur *c, struct imap_fetched *f)
 		    *c->p != '(' && *c->p != ')')
 			c->p++;
 		size_t nl = (size_t)(c->p - name);
-		if (nl == 3 && strncasecmp(name, "UID", 3) == 0) {
+		if (nl == 3 && word_is(name, "UID", 3)) {
 			sp(c);
 			if (!number(c, &f->uid))
 				return false;
-		} else if (nl == 11 && strncasecmp(name, "RFC822.SIZE", 11) == 0) {
+		} else if (nl == 11 && word_is(name, "RFC822.SIZE", 11)) {
 			sp(c);
 			if (!number(c, &f->size))
 				return false;
-		} else if (nl == 5 && strncasecmp(name, "FLAGS", 5) == 0) {
+		} else if (nl == 5 && word_is(name, "FLAGS", 5)) {
 			sp(c);
 			if (c->p >= c->end || *c->p != '(')
 				return false;
@@ -301,7 +316,7 @@ fetch_items(struct cur *c, struct imap_fetched *f)
 			free(f->flags);	/* twice: the last one */
 			f->flags = flags_text(c->p + 1, (size_t)(e - c->p - 1));
 			c->p = e + 1;
-		} else if (nl == 4 && strncasecmp(name, "BODY", 4) == 0 &&
+		} else if (nl == 4 && word_is(name, "BODY", 4) &&
 		    c->p < c->end && *c->p == '[') {
 			const char *e = memchr(c->p, ']', (size_t)(c->end - c->p));
 			if (e == NULL)
@@ -386,7 +401,7 @@ answer(struct wire *r, unsigned first, size_t n, size_t *which,
 		return FAILED;
 	}
 	cu.p += 2;
-	if (cu.end - cu.p >= 3 && strncasecmp(cu.p, "BYE", 3) == 0) {
+	if (cu.end - cu.p >= 3 && word_is(cu.p, "BYE", 3)) {
 		snprintf(err, errlen, "%s failed: connection lost", what);
 		return FAILED;
 	}
@@ -629,7 +644,7 @@ fetch_untagged(struct cur *cu, void *arg, char *err, size_t errlen)
 	if (!number(cu, &seq))
 		return MORE;	/* OK, NO, BAD, VANISHED... */
 	sp(cu);
-	if (cu->end - cu->p < 5 || strncasecmp(cu->p, "FETCH", 5) != 0)
+	if (cu->end - cu->p < 5 || !word_is(cu->p, "FETCH", 5))
 		return MORE;	/* EXISTS, EXPUNGE, RECENT */
 	cu->p += 5;
 	struct imap_fetched f = { 0 };

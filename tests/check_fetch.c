@@ -152,12 +152,15 @@ START_TEST(test_answers_in_every_form_are_read)
 	    "BODY[HEADER.FIELDS (FROM SUBJECT)] NIL)\r\n"
 	    "* 4 FETCH (UID 8 RFC822.SIZE 1 FLAGS (\\Draft) "
 	    "BODY[HEADER.FIELDS (FROM SUBJECT)] {0}\r\n)\r\n"
+	    /* every word in another case */
+	    "* 5 fetch (uid 9 Rfc822.Size 3 flags (\\SEEN \\recent) "
+	    "body[HEADER.FIELDS (FROM SUBJECT)] nil)\r\n"
 	    "* 2 EXPUNGE\r\n"
 	    "TAG OK Fetch completed.\r\n";
 	ck_assert_int_eq(run(reply, &g, sent, sizeof sent, err, sizeof err), 0);
 	ck_assert_str_eq(sent + strcspn(sent, " "), " UID FETCH 5:* (UID RFC822.SIZE FLAGS "
 	    "BODY.PEEK[HEADER.FIELDS (From Subject)])\r\n");
-	ck_assert_uint_eq(g.n, 5);
+	ck_assert_uint_eq(g.n, 6);
 	ck_assert_uint_eq(g.uid[0], 5);
 	ck_assert_uint_eq(g.size[0], 1200);
 	ck_assert_str_eq(g.flags[0], "\\Seen $Label");
@@ -172,6 +175,10 @@ START_TEST(test_answers_in_every_form_are_read)
 	ck_assert_ptr_null(g.body[3]);
 	ck_assert_uint_eq(g.uid[4], 8);
 	ck_assert_str_eq(g.body[4], "");
+	ck_assert_uint_eq(g.uid[5], 9);
+	ck_assert_uint_eq(g.size[5], 3);
+	ck_assert_str_eq(g.flags[5], "\\Seen");
+	ck_assert_ptr_null(g.body[5]);
 	got_free(&g);
 }
 END_TEST
