@@ -142,6 +142,17 @@ START_TEST(test_ci_find_is_case_blind_and_bounded)
 	ck_assert_ptr_null(ci_find(t + 251, 66, "invoked for bounce"));
 	memcpy(t + 350, jp, strlen(jp));
 	ck_assert_ptr_eq(ci_find(t, strlen(t), "\xe3\x83\xab\xe3\x82"), t + 356);
+	/* a NUL in the text is a byte like another: never a match; only
+	 * ASCII letters are folded ('@' and '`', '[' and '{' differ; so do
+	 * Latin-1's upper and lower case, whatever the locale) */
+	const char nul[] = "mail\0er mailer";
+	ck_assert_ptr_eq(ci_find(nul, sizeof nul - 1, "MAILER"), nul + 8);
+	ck_assert_ptr_null(ci_find("a`b", 3, "A@B"));
+	ck_assert_ptr_null(ci_find("x[y", 3, "X{Y"));
+	ck_assert_ptr_null(ci_find("\xc9t\xe9", 3, "\xe9T\xe9"));
+	ck_assert(ci_prefix("Final-Recipient: x", "final-recipient:"));
+	ck_assert(!ci_prefix("Final", "final-recipient:"));
+	ck_assert(!ci_prefix("", "x"));
 }
 END_TEST
 
