@@ -17,6 +17,9 @@ corpus=$top/../shared/corpus
 [ $# -ge 2 ] || { echo "usage: bench/compare.sh OLD NEW..." >&2; exit 64; }
 command -v perf >/dev/null ||
 	{ echo "bench: perf missing: apt-get install -y linux-perf" >&2; exit 1; }
+# a folder of a million messages needs more of the server than its
+# default memory cap (as in bench/million.sh)
+[ "$count" -gt 300000 ] && export DC_CONF_EXTRA=${DC_CONF_EXTRA:-"default_vsz_limit = 2G"}
 . "$top/bench/mailbox.inc.sh"
 mb_write >/dev/null
 dc_config "$DC_DIR/config" bench "port=$DC_PORT" tls=none folders=INBOX \
