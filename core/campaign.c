@@ -266,7 +266,6 @@ idf_of(struct ndr_map *df, uint64_t tok, size_t n)
 	return log((double)n / (double)(c && *c ? *c : 1));
 }
 
-/* One vector per group of the union-find: its members' tokens summed. */
 static bool
 ascending(const uint64_t *v, size_t n)
 {
@@ -276,6 +275,7 @@ ascending(const uint64_t *v, size_t n)
 	return true;
 }
 
+/* One vector per group of the union-find: its members' tokens summed. */
 static void
 build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
     struct ndr_map *df, struct vecs *v)

@@ -155,6 +155,28 @@ int64_t		 ndr_date(const char *);
 const char	*ndr_day(int64_t t, char *buf, size_t len, const char *unknown);
 bool		 ndr_candidate(const char *header, size_t len);
 
+/* c lowercased if an ASCII capital; every other byte as it is, whatever
+ * the locale (an 8-bit one's tolower folds bytes past ASCII too) */
+static inline unsigned char
+ndr_ascii_lower(unsigned char c)
+{
+	return (unsigned char)((unsigned)c - 'A' < 26u ? c + 32 : c);
+}
+
+/* a[0..n) and b[0..n) the same, ASCII case ignored; b holds no NUL
+ * there, so a shorter a stops at its own. Inline: the engine's words
+ * and a FETCH answer's are compared at every place, where a call into
+ * strncasecmp cost more than the compare. */
+static inline bool
+ndr_ascii_ieq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i] && ndr_ascii_lower((unsigned char)a[i]) !=
+		    ndr_ascii_lower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
 /* Logging: the front end decides where messages go. */
 /*
  * The one way the program reports: errors and warnings (one line each,

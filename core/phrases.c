@@ -44,12 +44,6 @@ struct phrases {
 	size_t		 n, cap;
 };
 
-static inline unsigned char
-fold(unsigned char c)
-{
-	return (unsigned char)((unsigned)c - 'A' < 26u ? c + 32 : c);
-}
-
 struct phrases *
 phrases_new(void)
 {
@@ -90,7 +84,7 @@ phrases_add(struct phrases *p, const char *lower, int tag)
 		    sizeof *p->twof);
 		memset(p->twof[p->nrow], 0xff, sizeof *p->twof);
 		for (unsigned b = 0; b < 256; b++)
-			if (fold((unsigned char)b) == s[0])
+			if (ndr_ascii_lower((unsigned char)b) == s[0])
 				p->rowf[b] = (uint16_t)p->nrow;
 		p->row[s[0]] = (uint16_t)p->nrow++;
 	}
@@ -105,7 +99,8 @@ phrases_add(struct phrases *p, const char *lower, int tag)
 			if (i == 1) {
 				uint16_t r = p->row[s[0]];
 				for (unsigned b = 0; b < 256; b++)
-					if (fold((unsigned char)b) == s[1])
+					if (ndr_ascii_lower((unsigned char)b) ==
+					    s[1])
 						p->twof[r][b] = c;
 			}
 		}
@@ -191,7 +186,7 @@ phrases_scan(const struct phrases *p, const char *text, size_t n,
 			}
 			if (++j >= n)
 				break;
-			unsigned char c = fold(t[j]);
+			unsigned char c = ndr_ascii_lower(t[j]);
 			for (k = p->node[k].child; k != NONE && p->node[k].c != c;
 			    k = p->node[k].sib)
 				;

@@ -632,3 +632,20 @@ st_bind_text(sqlite3_stmt *s, int i, const char *v)
 	else
 		sqlite3_bind_null(s, i);
 }
+
+int
+st_add_or_replace(struct store *st, sqlite3_stmt *add, sqlite3_stmt *put,
+    void (*bind)(sqlite3_stmt *, const void *), const void *arg)
+{
+	int rc = SQLITE_CONSTRAINT;
+
+	for (int k = 0; k < 2 && rc == SQLITE_CONSTRAINT; k++) {
+		sqlite3_stmt *s = k ? put : add;
+		sqlite3_reset(s);
+		bind(s, arg);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+}

@@ -107,6 +107,15 @@ struct st_each {
 #define ST_EACH(f, a) (&(struct st_each){ (void (*)(void))(f), (a) })
 /* Bind a string, or NULL. */
 void	st_bind_text(sqlite3_stmt *, int i, const char *);
+/*
+ * A row written by its plain INSERT (add) first, and by its INSERT OR
+ * REPLACE (put) only when the row is there (a constraint): a scan adds
+ * rows, and OR REPLACE looks for the row it would replace (and what its
+ * trigger or cascade would take) on every one. bind binds arg to either.
+ * 0, or st_fail's -1.
+ */
+int	st_add_or_replace(struct store *, sqlite3_stmt *add, sqlite3_stmt *put,
+	    void (*bind)(sqlite3_stmt *, const void *), const void *arg);
 /* A column as a new string, NULL for NULL. */
 char	*st_col_dup(sqlite3_stmt *, int i);
 

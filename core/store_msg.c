@@ -359,11 +359,32 @@ drop_other(struct store *st, int64_t folder, uint32_t uid, bool plain)
 	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
 }
 
+struct msg_row {
+	int64_t			 folder;
+	const struct store_msg	*m;
+};
+
+static void
+bind_msg(sqlite3_stmt *s, const void *arg)
+{
+	const struct msg_row *r = arg;
+	const struct store_msg *m = r->m;
+
+	sqlite3_bind_int64(s, 1, r->folder);
+	sqlite3_bind_int64(s, 2, m->uid);
+	st_bind_text(s, 3, m->message_id);
+	sqlite3_bind_int64(s, 4, m->date);
+	sqlite3_bind_int64(s, 5, m->size);
+	sqlite3_bind_text(s, 6, m->kind ? m->kind : "other", -1,
+	    SQLITE_STATIC);
+	st_bind_text(s, 7, m->flags);
+	st_bind_text(s, 8, m->report);
+	sqlite3_bind_int(s, 9, m->unreadable);
+}
+
 int
 store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
 {
-	int rc = SQLITE_CONSTRAINT;
-
 	if (m->again && drop_other(st, folder, m->uid, m->plain) != 0)
 		return -1;
 	if (m->plain) {
@@ -382,27 +403,10 @@ store_msg_put(struct store *st, int64_t folder, const struct store_msg *m)
 		return 0;
 	}
 
-	/* a plain INSERT first: a scan adds rows, and OR REPLACE costs a
-	 * third more (the evidence it would cascade to is looked up); the
-	 * row already there is replaced */
-	for (int k = 0; k < 2 && rc == SQLITE_CONSTRAINT; k++) {
-		sqlite3_stmt *s = k ? st->msg_put : st->msg_add;
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, folder);
-		sqlite3_bind_int64(s, 2, m->uid);
-		st_bind_text(s, 3, m->message_id);
-		sqlite3_bind_int64(s, 4, m->date);
-		sqlite3_bind_int64(s, 5, m->size);
-		sqlite3_bind_text(s, 6, m->kind ? m->kind : "other", -1,
-		    SQLITE_STATIC);
-		st_bind_text(s, 7, m->flags);
-		st_bind_text(s, 8, m->report);
-		sqlite3_bind_int(s, 9, m->unreadable);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+	/* OR REPLACE would cost a third more (the evidence it would
+	 * cascade to is looked up) */
+	const struct msg_row row = { folder, m };
+	return st_add_or_replace(st, st->msg_add, st->msg_put, bind_msg, &row);
 }
 
 int

@@ -13,50 +13,54 @@
 
 /* ---- evidence, verdicts, campaigns ---- */
 
+struct ev_row {
+	int64_t				 folder;
+	uint32_t			 uid;
+	const struct ndr_evidence	*e;
+};
+
+static void
+bind_evidence(sqlite3_stmt *s, const void *arg)
+{
+	const struct ev_row *r = arg;
+	const struct ndr_evidence *e = r->e;
+
+	sqlite3_bind_int64(s, 1, r->folder);
+	sqlite3_bind_int64(s, 2, r->uid);
+	sqlite3_bind_int(s, 3, e->kind);
+	sqlite3_bind_int(s, 4, e->form);
+	sqlite3_bind_int64(s, 5, e->date);
+	st_bind_text(s, 6, e->report_to);
+	st_bind_text(s, 7, e->rcpts);
+	sqlite3_bind_int(s, 8, (int)e->nrcpts);
+	st_bind_text(s, 9, e->mta);
+	st_bind_text(s, 10, e->orig_mid);
+	st_bind_text(s, 11, e->orig_from);
+	st_bind_text(s, 12, e->orig_sender);
+	sqlite3_bind_int64(s, 13, e->orig_date);
+	st_bind_text(s, 14, e->subject);
+	st_bind_text(s, 15, e->received);
+	st_bind_text(s, 16, e->links);
+	sqlite3_bind_int64(s, 17, (int64_t)e->simhash);
+	st_bind_text(s, 18, e->excerpt);
+	if (e->ntokens)
+		sqlite3_bind_blob(s, 19, e->tokens,
+		    (int)(e->ntokens * sizeof *e->tokens), SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 19);
+	st_bind_text(s, 20, e->reason);
+	st_bind_text(s, 21, e->status);
+}
+
 int
 store_evidence_put(struct store *st, int64_t folder, uint32_t uid,
     const struct ndr_evidence *e)
 {
-	int rc = SQLITE_CONSTRAINT;
-
-	/* a plain INSERT first, as for messages: the report is new, and OR
-	 * REPLACE costs a half more (the row it would replace, and the
-	 * verdict its trigger would take, are looked for); a report read
-	 * again replaces its row */
-	for (int k = 0; k < 2 && rc == SQLITE_CONSTRAINT; k++) {
-		sqlite3_stmt *s = k ? st->ev_put : st->ev_add;
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, folder);
-		sqlite3_bind_int64(s, 2, uid);
-		sqlite3_bind_int(s, 3, e->kind);
-		sqlite3_bind_int(s, 4, e->form);
-		sqlite3_bind_int64(s, 5, e->date);
-		st_bind_text(s, 6, e->report_to);
-		st_bind_text(s, 7, e->rcpts);
-		sqlite3_bind_int(s, 8, (int)e->nrcpts);
-		st_bind_text(s, 9, e->mta);
-		st_bind_text(s, 10, e->orig_mid);
-		st_bind_text(s, 11, e->orig_from);
-		st_bind_text(s, 12, e->orig_sender);
-		sqlite3_bind_int64(s, 13, e->orig_date);
-		st_bind_text(s, 14, e->subject);
-		st_bind_text(s, 15, e->received);
-		st_bind_text(s, 16, e->links);
-		sqlite3_bind_int64(s, 17, (int64_t)e->simhash);
-		st_bind_text(s, 18, e->excerpt);
-		if (e->ntokens)
-			sqlite3_bind_blob(s, 19, e->tokens,
-			    (int)(e->ntokens * sizeof *e->tokens),
-			    SQLITE_STATIC);
-		else
-			sqlite3_bind_null(s, 19);
-		st_bind_text(s, 20, e->reason);
-		st_bind_text(s, 21, e->status);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
-	return rc == SQLITE_DONE ? 0 : st_fail(st, "store");
+	/* a report read again replaces its row (and its verdict goes with
+	 * the old one, by the trigger) */
+	const struct ev_row row = { folder, uid, e };
+	return st_add_or_replace(st, st->ev_add, st->ev_put, bind_evidence,
+	    &row);
 }
 
 char *

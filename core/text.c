@@ -259,21 +259,6 @@ rarity_init(void)
 	rarity[' '] = 0;
 }
 
-/* a[0..n) and b[0..n) the same, ASCII case ignored (b holds no NUL
- * there): the locale's strncasecmp was a call at every place compared,
- * and an 8-bit locale would have folded bytes past ASCII too */
-static inline bool
-ascii_ieq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned x = (unsigned char)a[i], y = (unsigned char)b[i];
-		if (x != y &&
-		    (x - 'A' < 26u ? x + 32 : x) != (y - 'A' < 26u ? y + 32 : y))
-			return false;
-	}
-	return true;
-}
-
 const char *
 ci_find(const char *h, size_t hlen, const char *needle)
 {
@@ -300,7 +285,7 @@ ci_find(const char *h, size_t hlen, const char *needle)
 	if (hlen <= 128) {	/* a byte loop: memchr's calls cost more */
 		for (const char *p = h + k; p < end; p++)
 			if (((unsigned char)*p == low || (unsigned char)*p == up) &&
-			    ascii_ieq(p - k, needle, n))
+			    ndr_ascii_ieq(p - k, needle, n))
 				return p - k;
 		return NULL;
 	}
@@ -317,7 +302,7 @@ ci_find(const char *h, size_t hlen, const char *needle)
 		const char *p = lo && (!hi || lo < hi) ? lo : hi;
 		if (p == NULL)
 			return NULL;
-		if (ascii_ieq(p - k, needle, n))
+		if (ndr_ascii_ieq(p - k, needle, n))
 			return p - k;
 		if (p == lo)
 			lo++;
@@ -330,7 +315,7 @@ bool
 ci_prefix(const char *s, const char *prefix)
 {
 	/* stops at the first byte that differs: s's NUL, if it is shorter */
-	return ascii_ieq(s, prefix, strlen(prefix));
+	return ndr_ascii_ieq(s, prefix, strlen(prefix));
 }
 
 bool

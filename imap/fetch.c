@@ -131,20 +131,6 @@ struct cur {
 	const char	*p, *end;
 };
 
-/* a[0..n) and the word w (n bytes) the same, ASCII case ignored: for
- * the few words every message's answer is made of, without a call into
- * the locale's strncasecmp */
-static inline bool
-word_is(const char *a, const char *w, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned x = (unsigned char)a[i], y = (unsigned char)w[i];
-		if ((x - 'A' < 26u ? x + 32 : x) != (y - 'A' < 26u ? y + 32 : y))
-			return false;
-	}
-	return true;
-}
-
 static void
 sp(struct cur *c)
 {
@@ -170,7 +156,7 @@ nstring(struct cur *c, const char **out, size_t *len)
 {
 	*out = NULL;
 	*len = 0;
-	if (c->end - c->p >= 3 && word_is(c->p, "NIL", 3)) {
+	if (c->end - c->p >= 3 && ndr_ascii_ieq(c->p, "NIL", 3)) {
 		c->p += 3;
 		return true;
 	}
@@ -263,9 +249,10 @@ flags_text(const char *s, size_t n)
 			break;
 		const char *name = NULL;
 		for (size_t i = 0; sys[i].name; i++)
-			if (sys[i].len == len && word_is(s, sys[i].name, len))
+			if (sys[i].len == len &&
+			    ndr_ascii_ieq(s, sys[i].name, len))
 				name = sys[i].name;
-		if (!(len == 7 && word_is(s, "\\Recent", 7))) {
+		if (!(len == 7 && ndr_ascii_ieq(s, "\\Recent", 7))) {
 			if (b.len)
 				ndr_buf_addc(&b, ' ');
 			if (name)
@@ -298,15 +285,15 @@ fetch_items(struct cur *c, struct imap_fetched *f)
 		    *c->p != '(' && *c->p != ')')
 			c->p++;
 		size_t nl = (size_t)(c->p - name);
-		if (nl == 3 && word_is(name, "UID", 3)) {
+		if (nl == 3 && ndr_ascii_ieq(name, "UID", 3)) {
 			sp(c);
 			if (!number(c, &f->uid))
 				return false;
-		} else if (nl == 11 && word_is(name, "RFC822.SIZE", 11)) {
+		} else if (nl == 11 && ndr_ascii_ieq(name, "RFC822.SIZE", 11)) {
 			sp(c);
 			if (!number(c, &f->size))
 				return false;
-		} else if (nl == 5 && word_is(name, "FLAGS", 5)) {
+		} else if (nl == 5 && ndr_ascii_ieq(name, "FLAGS", 5)) {
 			sp(c);
 			if (c->p >= c->end || *c->p != '(')
 				return false;
@@ -316,7 +303,7 @@ fetch_items(struct cur *c, struct imap_fetched *f)
 			free(f->flags);	/* twice: the last one */
 			f->flags = flags_text(c->p + 1, (size_t)(e - c->p - 1));
 			c->p = e + 1;
-		} else if (nl == 4 && word_is(name, "BODY", 4) &&
+		} else if (nl == 4 && ndr_ascii_ieq(name, "BODY", 4) &&
 		    c->p < c->end && *c->p == '[') {
 			const char *e = memchr(c->p, ']', (size_t)(c->end - c->p));
 			if (e == NULL)
@@ -401,7 +388,7 @@ answer(struct wire *r, unsigned first, size_t n, size_t *which,
 		return FAILED;
 	}
 	cu.p += 2;
-	if (cu.end - cu.p >= 3 && word_is(cu.p, "BYE", 3)) {
+	if (cu.end - cu.p >= 3 && ndr_ascii_ieq(cu.p, "BYE", 3)) {
 		snprintf(err, errlen, "%s failed: connection lost", what);
 		return FAILED;
 	}
@@ -644,7 +631,7 @@ fetch_untagged(struct cur *cu, void *arg, char *err, size_t errlen)
 	if (!number(cu, &seq))
 		return MORE;	/* OK, NO, BAD, VANISHED... */
 	sp(cu);
-	if (cu->end - cu->p < 5 || !word_is(cu->p, "FETCH", 5))
+	if (cu->end - cu->p < 5 || !ndr_ascii_ieq(cu->p, "FETCH", 5))
 		return MORE;	/* EXISTS, EXPUNGE, RECENT */
 	cu->p += 5;
 	struct imap_fetched f = { 0 };
