@@ -167,7 +167,7 @@ slots_of(const struct hdrs *h, const char *v[NSLOTS])
 		size_t n = h->v[i].nlen;
 		for (int k = 0; k < NSLOTS; k++)
 			if (n == slot_len[k] && v[k] == NULL &&
-			    strncasecmp(name, ndr_candidate_fields[k], n) == 0) {
+			    ndr_ascii_ieq(name, ndr_candidate_fields[k], n)) {
 				v[k] = h->v[i].value;
 				break;
 			}

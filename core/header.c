@@ -153,7 +153,7 @@ hdrs_get(const struct hdrs *h, const char *name)
 	for (size_t i = 0; i < h->n; i++)
 		if (h->v[i].nlen == n &&
 		    ((unsigned char)h->v[i].name[0] | 0x20) == c &&
-		    strncasecmp(h->v[i].name, name, n) == 0)
+		    ndr_ascii_ieq(h->v[i].name, name, n))
 			return h->v[i].value;
 	return NULL;
 }
