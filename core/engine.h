@@ -99,6 +99,7 @@ struct part {
 	size_t	 len;
 	int	 depth;
 	bool	 in_original;	/* inside an attached original */
+	bool	 shadowed;	/* text/html beside its text/plain */
 };
 
 struct msg {

@@ -18,50 +18,178 @@ ndr_limits_default(struct ndr_limits *lim)
 	lim->tokens_judged = false;
 }
 
-/* A crude HTML to text: tags out, block ends as new lines, a few entities. */
-void
-html_to_text(struct ndr_buf *out, const char *s, size_t n)
+/*
+ * HTML to text, as a browser shows it: tags out; a line break where a
+ * <br> or a block (p, div, tr, li, table, h1-h6, pre) ends or starts,
+ * and the source's own line ends and runs of blanks one space, except
+ * in <pre> (Exchange and webmail gateways break each line of a report
+ * with <br>, and break the source where they like); style and script
+ * content out; named and numeric entities. A part with no tag that
+ * breaks a line at all is text labelled HTML: its line ends stay.
+ */
+static const char *const html_breaks[] = {
+	"br", "p", "div", "tr", "li", "table", "pre", "h1", "h2", "h3",
+	"h4", "h5", "h6", "blockquote", NULL
+};
+
+/* The tag at s ('<' first), if it is name (or /name when closing). */
+static bool
+html_tag_is(const char *s, const char *e, const char *name, bool closing)
+{
+	size_t l = strlen(name);
+
+	s++;
+	if (closing) {
+		if (s >= e || *s != '/')
+			return false;
+		s++;
+	}
+	return (size_t)(e - s) >= l && strncasecmp(s, name, l) == 0 &&
+	    (s + l == e || !isalnum((unsigned char)s[l]));
+}
+
+static bool
+html_breaks_line(const char *s, const char *e)
+{
+	for (size_t k = 0; html_breaks[k]; k++)
+		if (html_tag_is(s, e, html_breaks[k], false) ||
+		    html_tag_is(s, e, html_breaks[k], true))
+			return true;
+	return false;
+}
+
+/* &...; at s: the bytes it stands for into out; its length, or 0. */
+static size_t
+html_entity(struct ndr_buf *out, const char *s, size_t n)
 {
 	static const struct { const char *ent; char c; } ents[] = {
 		{ "&nbsp;", ' ' }, { "&lt;", '<' }, { "&gt;", '>' },
-		{ "&amp;", '&' }, { "&quot;", '"' }, { "&#39;", '\'' },
+		{ "&amp;", '&' }, { "&quot;", '"' }, { "&apos;", '\'' },
 	};
 
+	for (size_t k = 0; k < sizeof ents / sizeof *ents; k++) {
+		size_t el = strlen(ents[k].ent);
+		if (el <= n && strncasecmp(s, ents[k].ent, el) == 0) {
+			ndr_buf_addc(out, ents[k].c);
+			return el;
+		}
+	}
+	if (n < 4 || s[1] != '#')
+		return 0;
+	bool hex = s[2] == 'x' || s[2] == 'X';
+	size_t i = hex ? 3 : 2;
+	unsigned long c = 0;
+	for (; i < n && i < 10 && isxdigit((unsigned char)s[i]); i++) {
+		if (!hex && !isdigit((unsigned char)s[i]))
+			break;
+		c = c * (hex ? 16 : 10) + (unsigned long)(isdigit(
+		    (unsigned char)s[i]) ? s[i] - '0' :
+		    (tolower((unsigned char)s[i]) - 'a' + 10));
+	}
+	if (i >= n || s[i] != ';' || i == (hex ? 3u : 2u) || c == 0 ||
+	    c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
+		return 0;
+	char u[4];
+	size_t ul;
+	if (c < 0x80) {
+		u[0] = (char)c;
+		ul = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		ul = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		ul = 3;
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		ul = 4;
+	}
+	if (c == 0xa0)	/* a no-break space: a space */
+		ndr_buf_addc(out, ' ');
+	else
+		ndr_buf_add(out, u, ul);
+	return i + 1;
+}
+
+void
+html_to_text(struct ndr_buf *out, const char *s, size_t n)
+{
+	bool breaks = false, pre = false, blank = false;
+
+	/* text labelled HTML: no tag in it breaks a line */
+	for (const char *p = s, *end = s + n;
+	    (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++) {
+		const char *e = memchr(p, '>', (size_t)(end - p));
+		if (e == NULL)
+			break;
+		if (html_breaks_line(p, e)) {
+			breaks = true;
+			break;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '<') {
 			const char *e = memchr(s + i, '>', n - i);
 			if (e == NULL)
 				break;
-			if (ci_prefix(s + i, "<br") || ci_prefix(s + i, "</p") ||
-			    ci_prefix(s + i, "</div") || ci_prefix(s + i, "</tr") ||
-			    ci_prefix(s + i, "<p") || ci_prefix(s + i, "</li"))
+			const char *t = s + i;
+			if (html_tag_is(t, e, "style", false) ||
+			    html_tag_is(t, e, "script", false)) {
+				/* their content is no text: to their end */
+				const char *name = html_tag_is(t, e, "style",
+				    false) ? "</style" : "</script";
+				const char *c = ci_find(e, n - (size_t)(e - s),
+				    name);
+				if (c == NULL)
+					break;
+				e = memchr(c, '>', n - (size_t)(c - s));
+				if (e == NULL)
+					break;
+			} else if (html_breaks_line(t, e)) {
 				ndr_buf_addc(out, '\n');
-			else if (ci_prefix(s + i, "</td"))
+				blank = false;
+				if (html_tag_is(t, e, "pre", false))
+					pre = true;
+				else if (html_tag_is(t, e, "pre", true))
+					pre = false;
+			} else if (html_tag_is(t, e, "td", true) ||
+			    html_tag_is(t, e, "th", true)) {
 				ndr_buf_addc(out, ' ');
 			/* an address in <mailto:..> style brackets is text */
-			else if (memchr(s + i, '@', e - (s + i)) &&
-			    !memchr(s + i, '=', e - (s + i)))
-				ndr_buf_add(out, s + i, e - (s + i) + 1);
-			i = e - s;
+			} else if (memchr(t, '@', (size_t)(e - t)) &&
+			    !memchr(t, '=', (size_t)(e - t)))
+				ndr_buf_add(out, t, (size_t)(e - t) + 1);
+			i = (size_t)(e - s);
 			continue;
 		}
 		if (s[i] == '&') {
-			bool done = false;
-			for (size_t k = 0; k < sizeof ents / sizeof *ents; k++) {
-				size_t el = strlen(ents[k].ent);
-				if (i + el <= n && strncasecmp(s + i, ents[k].ent,
-				    el) == 0) {
-					ndr_buf_addc(out, ents[k].c);
-					i += el - 1;
-					done = true;
-					break;
-				}
-			}
-			if (done)
+			size_t el = html_entity(out, s + i, n - i);
+			if (el > 0) {
+				i += el - 1;
+				blank = false;
 				continue;
+			}
 		}
-		if (s[i] != '\r')
-			ndr_buf_addc(out, s[i]);
+		if (s[i] == '\r')
+			continue;
+		if (!pre && breaks && (s[i] == '\n' || s[i] == ' ' ||
+		    s[i] == '\t')) {
+			/* the source's blanks: one space, none at a line's
+			 * start */
+			if (!blank && out->len > 0 &&
+			    out->s[out->len - 1] != '\n')
+				ndr_buf_addc(out, ' ');
+			blank = true;
+			continue;
+		}
+		blank = false;
+		ndr_buf_addc(out, s[i]);
 	}
 }
 
@@ -187,18 +315,10 @@ append_no_cr(struct ndr_buf *b, const char *s, size_t n)
 static void
 build_text(struct msg *m)
 {
-	bool any_plain = false;
-
 	/* room for the message's length: most texts fit */
 	m->text.s = big_alloc(m->len + 1, &m->text.cap);
 	m->text.s[0] = '\0';
 
-	for (size_t i = 0; i < m->nparts; i++) {
-		const struct part *p = &m->parts[i];
-		if (!p->in_original && p->text &&
-		    strcmp(p->ctype, "text/plain") == 0)
-			any_plain = true;
-	}
 	for (size_t i = 0; i < m->nparts; i++) {
 		const struct part *p = &m->parts[i];
 		if (p->in_original || p->text == NULL)
@@ -211,7 +331,7 @@ build_text(struct msg *m)
 			if (m->text.len)
 				ndr_buf_addc(&m->text, '\n');
 			append_no_cr(&m->text, p->text, p->len);
-		} else if (!any_plain && strcmp(p->ctype, "text/html") == 0) {
+		} else if (!p->shadowed && strcmp(p->ctype, "text/html") == 0) {
 			if (m->text.len)
 				ndr_buf_addc(&m->text, '\n');
 			html_to_text(&m->text, p->text, p->len);

@@ -406,7 +406,33 @@ lost_close(const char *p, const char *e)
  * line and the line break that opens the next; the last one, when no
  * closing delimiter comes, to e. False when no delimiter is there. */
 static bool
+children(struct msg *m, const struct mime_head *h, const char *p,
+    const char *e, int depth, bool in_orig);
+
+/* The parts of a multipart; in a multipart/alternative with a text/plain
+ * version, its text/html ones are that text again (message.c reads the
+ * plain one). */
+static bool
 multipart(struct msg *m, const struct mime_head *h, const char *p,
+    const char *e, int depth, bool in_orig)
+{
+	size_t first = m->nparts;
+	bool any = children(m, h, p, e, depth, in_orig), plain = false;
+
+	if (strcmp(h->ctype, "multipart/alternative") != 0)
+		return any;
+	for (size_t i = first; i < m->nparts; i++)
+		plain |= m->parts[i].depth == depth + 1 &&
+		    strcmp(m->parts[i].ctype, "text/plain") == 0;
+	for (size_t i = first; plain && i < m->nparts; i++)
+		if (m->parts[i].depth == depth + 1 &&
+		    strcmp(m->parts[i].ctype, "text/html") == 0)
+			m->parts[i].shadowed = true;
+	return any;
+}
+
+static bool
+children(struct msg *m, const struct mime_head *h, const char *p,
     const char *e, int depth, bool in_orig)
 {
 	bool digest = strcmp(h->ctype, "multipart/digest") == 0, close;

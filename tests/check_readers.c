@@ -544,6 +544,94 @@ START_TEST(test_html_ndr_codes_in_the_admin_section)
 }
 END_TEST
 
+/* An HTML-only report whose gateway broke each line with <br> and its
+ * source where it liked: read as the same report in plain text is. */
+START_TEST(test_html_report_with_source_breaks_reads_as_text)
+{
+	static const char plain[] =
+	    "From: MAILER-DAEMON@mx.near.example (Mail Delivery System)\n"
+	    "To: ann@near.example\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Content-Type: text/plain\n\n"
+	    "I'm sorry to have to inform you that your message could not\n"
+	    "be delivered to one or more recipients.\n\n"
+	    "<bob@far.example>: host mx.far.example[192.0.2.1] said: 550\n"
+	    "    5.1.1 <bob@far.example>... User unknown (in reply to RCPT TO\n"
+	    "    command)\n\n"
+	    "<cy@far.example>: host mx.far.example[192.0.2.1] said: 552\n"
+	    "    5.2.2 <cy@far.example>... Mailbox full (in reply to RCPT TO\n"
+	    "    command)\n";
+	static const char html[] =
+	    "From: MAILER-DAEMON@mx.near.example (Mail Delivery System)\n"
+	    "To: ann@near.example\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Content-Type: text/html\n\n"
+	    "<html><head><style>\np { margin: 0 }\n</style></head><body>\n"
+	    "I'm sorry to have to inform you that your message could not<br>\n"
+	    "be delivered to one or more recipients.<br>\n<br>\n"
+	    "&lt;bob@far.example&gt;: host mx.far.example[192.0.2.1] said:\n"
+	    "550<br>\n&nbsp;&nbsp;&nbsp;&nbsp;5.1.1 &lt;bob@far.example&gt;..."
+	    " User\nunknown (in reply to RCPT TO<br>\n&nbsp;&nbsp;&nbsp;&nbsp;"
+	    "command)<br>\n<br>\n&lt;cy@far.example&gt;: host mx.far.example"
+	    "[192.0.2.1] said: 552<br>\n&nbsp;&nbsp;&nbsp;&nbsp;5.2.2 "
+	    "&lt;cy@far.example&gt;...\nMailbox full (in reply to RCPT TO<br>\n"
+	    "&nbsp;&nbsp;&nbsp;&nbsp;command)<br>\n</body></html>\n";
+	struct ndr_report *p = read_text(plain), *h = read_text(html);
+
+	ck_assert_int_eq(p->kind, NDR_KIND_BOUNCE);
+	ck_assert_int_eq(h->kind, NDR_KIND_BOUNCE);
+	ck_assert_uint_eq(p->nrcpts, 2);
+	ck_assert_uint_eq(h->nrcpts, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_str_eq(rcpt(h, i)->address, rcpt(p, i)->address);
+		ck_assert_str_eq(rcpt(h, i)->status, rcpt(p, i)->status);
+		ck_assert_int_eq(rcpt(h, i)->reason, rcpt(p, i)->reason);
+	}
+	ck_assert_int_eq(rcpt(h, 0)->reason, NDR_R_USERUNKNOWN);
+	ck_assert_int_eq(rcpt(h, 1)->reason, NDR_R_MAILBOXFULL);
+	ndr_report_free(&p);
+	ndr_report_free(&h);
+}
+END_TEST
+
+/* Which HTML is the report's text: an HTML part is read unless it is the
+ * other version of a text/plain one (multipart/alternative); an HTML
+ * report beside a text part that is not its version (the returned
+ * headers as a part of their own) is read. */
+START_TEST(test_html_part_read_unless_an_alternative_of_plain)
+{
+	static const char mixed[] =
+	    "From: MAILER-DAEMON@mx.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Returned mail: User unknown\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+	    "--b1\nContent-Type: text/html\n\n"
+	    "<p>---The following addresses had delivery errors---</p>\n"
+	    "<p>bob@far.example [User unknown]</p>\n"
+	    "--b1\nReceived: from mx.near.example by mx.far.example\n"
+	    "From: ann@near.example\nTo: bob@far.example\n\nHello\n"
+	    "--b1--\n";
+	static const char alt[] =
+	    "From: MAILER-DAEMON@mx.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Returned mail: User unknown\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/alternative; boundary=\"b1\"\n\n"
+	    "--b1\nContent-Type: text/plain\n\n"
+	    "The following address had delivery errors:\n\n"
+	    "bob@far.example: 550 5.1.1 User unknown\n"
+	    "--b1\nContent-Type: text/html\n\n"
+	    "<p>The following address had delivery errors:</p>\n"
+	    "<p>cy@far.example: 550 5.1.1 User unknown</p>\n"
+	    "--b1--\n";
+
+	one_rcpt(mixed, NDR_KIND_BOUNCE, "bob@far.example");
+	/* the HTML version is not read: cy is not in the plain one */
+	one_rcpt(alt, NDR_KIND_BOUNCE, "bob@far.example");
+}
+END_TEST
+
 /* A report on mail sent through a list, with the list's footer below a
  * signature line or Mailman's underscores: the list's address there is
  * no failed recipient. */
@@ -899,6 +987,8 @@ CHECK_MAIN_CASES("readers",
 	    test_error_above_message_details,
 	    test_expired_by_its_network_cause,
 	    test_html_ndr_codes_in_the_admin_section,
+	    test_html_report_with_source_breaks_reads_as_text,
+	    test_html_part_read_unless_an_alternative_of_plain,
 	    test_list_footer_is_not_a_recipient,
 	    test_japanese_free_text_bounce,
 	    test_challenge_as_report_is_autoreply,

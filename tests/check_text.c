@@ -316,6 +316,46 @@ START_TEST(test_quoted_printable_codes_soft_breaks_and_line_ends)
 }
 END_TEST
 
+/* HTML as a browser shows it. */
+static const char *
+html(const char *in)
+{
+	static char out[512];
+	struct ndr_buf b = { 0 };
+
+	html_to_text(&b, in, strlen(in));
+	snprintf(out, sizeof out, "%.*s", (int)b.len, b.s ? b.s : "");
+	free(b.s);
+	return out;
+}
+
+START_TEST(test_html_to_text_as_a_browser_shows_it)
+{
+	/* the source's line ends and runs of blanks: one space; a <br>
+	 * or a block: a line end; no blank at a line's start */
+	ck_assert_str_eq(html("<p>could not be\n   delivered to:<br>\n"
+	    "  bob@far.example</p>"), "\ncould not be delivered to:\n"
+	    "bob@far.example\n");
+	/* &nbsp; is kept, as a browser keeps it */
+	ck_assert_str_eq(html("a<br>&nbsp;&nbsp;b"), "a\n  b");
+	/* <pre> keeps its line ends */
+	ck_assert_str_eq(html("<pre>a\n  b</pre>x\ny<br>"),
+	    "\na\n  b\nx y\n");
+	/* style and script are no text */
+	ck_assert_str_eq(html("<style>p { margin: 0 }</style><p>t</p>"
+	    "<script>x = 1;</script>"), "\nt\n");
+	/* numeric entities, decimal and hex, to UTF-8; a bad one kept */
+	ck_assert_str_eq(html("&#60;#5.1.1&#x3E; caf&#233; &#xZ; &#0;"),
+	    "<#5.1.1> caf\xc3\xa9 &#xZ; &#0;");
+	/* a cell ends with a blank; an address in brackets stays */
+	ck_assert_str_eq(html("<tr><td>a</td><td><bob@far.example></td>"
+	    "</tr>"), "\na <bob@far.example> \n");
+	/* text labelled HTML (no tag breaks a line): its line ends stay */
+	ck_assert_str_eq(html("<b>bob@far.example</b>\nUser unknown\n"),
+	    "bob@far.example\nUser unknown\n");
+}
+END_TEST
+
 CHECK_MAIN_CASES("text",
 	{ "scanners", TESTS(
 	    test_find_address_strips_brackets_and_lowercases,
@@ -331,4 +371,5 @@ CHECK_MAIN_CASES("text",
 	    test_phrases_found_in_one_pass_in_text_order,
 	    test_phrases_at_one_place_in_the_order_added,
 	    test_base64_skips_what_is_not_a_digit,
-	    test_quoted_printable_codes_soft_breaks_and_line_ends), NULL, NULL, 0 });
+	    test_quoted_printable_codes_soft_breaks_and_line_ends,
+	    test_html_to_text_as_a_browser_shows_it), NULL, NULL, 0 });

@@ -12,7 +12,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
-echo 1..17
+echo 1..18
 
 $bin classify --json "$fx/postfix.eml" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "one file: exit 0" '[ $rc = 0 ] && [ ! -s "$tmp/err" ]'
@@ -21,6 +21,15 @@ check "one file: one JSON line with the fields" \
      grep -q "\"format\":\"postfix\"" "$tmp/out" &&
      grep -q "\"status\":\"5.1.1\"" "$tmp/out" &&
      grep -q "\"form\":\"full\"" "$tmp/out"'
+
+# an HTML-only report: table cells, entities (named and numeric), a
+# style sheet and a script that are no text, source lines broken anywhere
+$bin classify --json "$fx/html-only.eml" >"$tmp/out"; rc=$?
+check "HTML only: both recipients with their codes" \
+    '[ $rc = 0 ] && grep -q "\"kind\":\"bounce\"" "$tmp/out" &&
+     grep -q "\"address\":\"bob@far.example\",[^}]*\"status\":\"5.1.1\"" "$tmp/out" &&
+     grep -q "\"address\":\"cy@far.example\",[^}]*\"status\":\"5.2.2\"" "$tmp/out" &&
+     ! grep -q "not text\|font-family" "$tmp/out"'
 
 $bin classify --json - <"$fx/qmail.eml" >"$tmp/out"; rc=$?
 check "stdin: read as one message" \

@@ -21,6 +21,20 @@ header line long enough to fold, is not made):
             "field: value" lines, not lines with an address or a code)
   base64    the report's first text part base64-encoded
   qp        the report's first text part quoted-printable-encoded
+  lower     the report's field names (Final-Recipient, Status, Action...)
+            in lower case
+  upper     the same in upper case
+  tabs      a tab, not a space, after the colon of those fields
+  mbox      an mbox's "From " line first (the message's own lines that
+            start with "From " escaped with ">", as mbox writers do)
+  cut       the returned original's body cut 200 bytes in (its headers
+            kept), as a server that returns only part of it does
+  html      the report's first text part as HTML only: a <br> at each
+            line's end, leading blanks as &nbsp;, <, > and & as entities,
+            a style sheet, and the source broken at a blank past column
+            60 (as Exchange and webmail gateways send it)
+  reorder   the message's own header fields in reverse order
+  subj      the Subject as an RFC 2047 encoded word (UTF-8, base64)
 
 "Reads as its original": the same kind and the same recipients, each with
 the same address, action, status and reason. Printed: one line per
@@ -197,9 +211,136 @@ def v_wrap(b):
     return b[:ph] + body + b[end:]
 
 
+DSN_FIELDS = (b'final-recipient', b'original-recipient', b'action', b'status',
+              b'diagnostic-code', b'remote-mta', b'reporting-mta',
+              b'arrival-date', b'last-attempt-date', b'x-actual-recipient')
+
+
+def dsn_names(b, how):
+    out = []
+    changed = False
+    for l in lf(b).split(b'\n'):
+        m = re.match(rb'^([A-Za-z-]+)(:.*)$', l)
+        if m and m.group(1).lower() in DSN_FIELDS:
+            n = how(m.group(1))
+            changed |= n != m.group(1)
+            l = n + m.group(2)
+        out.append(l)
+    return b'\n'.join(out) if changed else None
+
+
+def v_lower(b):
+    return dsn_names(b, lambda n: n.lower())
+
+
+def v_upper(b):
+    return dsn_names(b, lambda n: n.upper())
+
+
+def v_mbox(b):
+    if b.startswith(b'From '):
+        return None
+    # as an mbox writer does: a line of the message that starts with
+    # "From " (or ">From ") gets one more ">"
+    body = re.sub(rb'(?m)^(>*From )', rb'>\1', lf(b))
+    return b'From MAILER-DAEMON Thu Jan  1 00:00:00 2009\n' + body
+
+
+def v_cut(b):
+    # the returned original cut short: its headers kept, its body cut
+    # after 200 bytes, as a mail system that returns only a part does
+    x = lf(b)
+    if x.startswith(b'From '):
+        return None    # an mbox: its next messages would go too
+    ms = list(re.finditer(rb'(?im)^content-type:\s*(message/rfc822|text/rfc822-headers)[^\n]*\n(?:[ \t][^\n]*\n)*(?:[^\n]+\n)*\n', x))
+    if not ms:
+        return None
+    m = ms[-1]    # the last: the original, not a report forwarded whole
+    rest = x[m.end():]
+    hb = rest.find(b'\n\n')
+    if hb < 0 or len(rest) - hb < 400:
+        return None
+    return x[:m.end()] + rest[:hb + 2 + 200] + b'\n'
+
+
+def v_tabs(b):
+    # "Field: value" in the report as "Field:\tvalue"
+    out = []
+    changed = False
+    for l in lf(b).split(b'\n'):
+        m = re.match(rb'^([A-Za-z-]+):( +)(.*)$', l)
+        if m and m.group(1).lower() in DSN_FIELDS:
+            l = m.group(1) + b':\t' + m.group(3)
+            changed = True
+        out.append(l)
+    return b'\n'.join(out) if changed else None
+
+
+def v_html(b):
+    # the report's first text part as HTML only, as Exchange and
+    # webmail gateways send: each line a <br>, the text's <, > and &
+    # as entities
+    b = lf(b)
+    p = first_text_part(b)
+    if p is None:
+        return None
+    start, ph, end, top = p
+    head, body = b[start:ph], b[ph:end]
+    if re.search(rb'^content-transfer-encoding:', head, re.I | re.M) or \
+            not (head.endswith(b'\n\n') or head == b'\n') or top:
+        return None
+    if not body.strip():
+        return None
+    esc = body.replace(b'&', b'&amp;').replace(b'<', b'&lt;').replace(
+        b'>', b'&gt;')
+    # as a browser shows it: a line's leading blanks as &nbsp;
+    lines = [re.sub(rb'^[ \t]+', lambda m: b'&nbsp;' * len(m.group(0)), l)
+             for l in esc.rstrip(b'\n').split(b'\n')]
+    html = b'<html><head><style>p { margin: 0 }</style></head><body>\n' + \
+        b'<br>\n'.join(lines) + b'<br>\n</body></html>\n'
+    # and its source broken at a blank past column 60, as gateways do
+    out = []
+    for l in html.split(b'\n'):
+        while len(l) > 60 and l.find(b' ', 60) > 0:
+            k = l.find(b' ', 60)
+            out.append(l[:k])
+            l = l[k + 1:]
+        out.append(l)
+    html = b'\n'.join(out)
+    head2 = re.sub(rb'(?im)^content-type:[^\n]*(\n[ \t][^\n]*)*\n', b'',
+                   head)
+    newhead = head2[:-1] + b'Content-Type: text/html; charset=us-ascii\n\n'
+    return b[:start] + newhead + html + b[end:]
+
+
+def v_reorder(b):
+    # the message's own header fields in reverse order (an exporter's)
+    x = lf(b)
+    if x.startswith(b'From '):
+        return None
+    h = header_end(x)
+    fields = re.findall(rb'[^ \t\n][^\n]*\n(?:[ \t][^\n]*\n)*', x[:h])
+    if b''.join(fields) != x[:h] or len(fields) < 2:
+        return None
+    return b''.join(reversed(fields)) + x[h:]
+
+
+def v_subj(b):
+    # the Subject as an RFC 2047 encoded word (UTF-8, base64)
+    x = lf(b)
+    h = header_end(x)
+    m = re.search(rb'(?im)^subject:[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)\n',
+                  x[:h])
+    if not m or b'=?' in m.group(1) or not m.group(1).strip():
+        return None
+    val = re.sub(rb'\n[ \t]+', b' ', m.group(1)).strip()
+    enc = b'=?UTF-8?B?' + base64.b64encode(val) + b'?='
+    return x[:m.start()] + b'Subject: ' + enc + b'\n' + x[m.end():]
+
+
 VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
             ('blank', v_blank), ('fold', v_fold), ('decorate', v_decorate),
-            ('wrap', v_wrap), ('base64', v_base64), ('qp', v_qp)]
+            ('lower', v_lower), ('upper', v_upper), ('mbox', v_mbox), ('cut', v_cut), ('tabs', v_tabs), ('html', v_html), ('reorder', v_reorder), ('subj', v_subj)]
 
 
 def reading(j):
