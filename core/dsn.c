@@ -1,5 +1,6 @@
 /* dsn.c - RFC 3464 delivery status notifications (message/delivery-status). */
 #include <stdint.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,16 +83,81 @@ late_recipient(const struct hdrs *h)
 	return n == 1 && before ? at : SIZE_MAX;
 }
 
+/* The order a block's fields are read in: as written; with a late
+ * recipient, its Original-Recipient first (what stands for a
+ * Final-Recipient that is no address: "x400; /RFC-822=..."), then
+ * the Final-Recipient, then the rest as written. */
+static size_t
+read_order(const struct hdrs *h, size_t late, size_t j)
+{
+	if (late == SIZE_MAX)
+		return j;
+	size_t k = 0;
+	for (size_t pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < h->n; i++) {
+			bool orig = name_is(h->v[i].name,
+			    "Original-Recipient");
+			if ((pass == 0 && orig) || (pass == 1 && i == late) ||
+			    (pass == 2 && !orig && i != late)) {
+				if (k++ == j)
+					return i;
+			}
+		}
+	return j;
+}
+
+/* The words after a Status field's code, kept for its recipient (one of
+ * the report's, not the orphan) when they say something. */
+static void
+status_note(struct ndr_report *r, const struct ndr_rcpt *rc, const char *v,
+    char **note, size_t *noted)
+{
+	const char *p = v;
+
+	if (rc < r->rcpts || rc >= r->rcpts + r->nrcpts)
+		return;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	const char *code = p;
+	while (isdigit((unsigned char)*p) || *p == '.')
+		p++;
+	if (p == code)
+		return;
+	while (*p == ' ' || *p == '\t' || *p == '(' || *p == '-' ||
+	    *p == ':')
+		p++;
+	size_t n = strlen(p);
+	while (n > 0 && (p[n - 1] == ')' || p[n - 1] == ' ' ||
+	    p[n - 1] == '\t'))
+		n--;
+	size_t letters = 0;
+	for (size_t i = 0; i < n; i++)
+		letters += isalpha((unsigned char)p[i]) != 0;
+	if (letters < 4)
+		return;
+	free(*note);
+	*note = xstrndup(p, n);
+	*noted = (size_t)(rc - r->rcpts);
+}
+
 static void
 read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
     char **orig_pending, struct ndr_rcpt *orphan)
 {
 	size_t late = late_recipient(h);
 
+	/* what a Status says after its code ("4.4.0 (host lookup failed)")
+	 * is the recipient's diagnostic when the block has no other, in
+	 * whatever order its fields come */
+	char *note = NULL;
+	size_t noted = SIZE_MAX;
+
+	/* a block whose recipient comes late is that recipient's alone:
+	 * none of it goes to the previous block's */
+	if (late != SIZE_MAX)
+		*cur = NULL;
 	for (size_t j = 0; j < h->n; j++) {
-		/* with a late recipient: it first, then the rest in order */
-		size_t i = late == SIZE_MAX ? j : j == 0 ? late :
-		    j <= late ? j - 1 : j;
+		size_t i = read_order(h, late, j);
 		const char *name = h->v[i].name, *v = h->v[i].value;
 
 		if (name_is(name, "Reporting-MTA")) {
@@ -140,6 +206,7 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 				(*cur)->status = st;
 			else
 				free(st);
+			status_note(r, *cur, v, &note, &noted);
 		} else if (name_is(name, "Remote-MTA")) {
 			set_field(&(*cur)->remote_mta, v);
 		} else if (name_is(name, "Diagnostic-Code")) {
@@ -148,6 +215,11 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 			set_field(&(*cur)->diagnostic, v);
 		}
 	}
+	if (noted < r->nrcpts && r->rcpts[noted].diagnostic == NULL) {
+		r->rcpts[noted].diagnostic = note;
+		note = NULL;
+	}
+	free(note);
 }
 
 /*

@@ -766,6 +766,17 @@ text_lists_address(const struct msg *m)
 	return false;
 }
 
+/* Is the line s[0, n) a DSN's Final-Recipient field? */
+static bool
+final_recipient_line(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	return n > 16 && strncasecmp(s, "final-recipient:", 16) == 0;
+}
+
 int
 text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 {
@@ -777,6 +788,12 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 	 * [group[k], group[k + 1]) for each pair */
 	size_t group[32], ngroup = 0;
 	char *summary = NULL;
+	/* a blank line came after the current recipient with nothing said
+	 * of it yet: what follows is its diagnostic ("address", blank,
+	 * "reason"), unless the paragraph holds another Final-Recipient:
+	 * a DSN's block (in text when the MIME is broken) is the
+	 * recipient's it names, whatever the order of its fields */
+	bool crossed = false;
 
 	text_region(m, lay, &b, &e);
 	for (i = b; i < e; ) {
@@ -803,6 +820,9 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 			}
 		} else if (addr && !(cur && strcmp(cur->address, addr) == 0) &&
 		    !(m->from_addr && strcmp(addr, m->from_addr) == 0)) {
+			if (crossed && final_recipient_line(t + i, le - i))
+				d.len = 0;
+			crossed = false;
 			set_diag(cur, &d);
 			cur = report_add_rcpt(r, addr);
 			cur_line = line;
@@ -825,8 +845,12 @@ text_read(struct msg *m, const struct text_layout *lay, struct ndr_report *r)
 			if (blank && d.len) {
 				set_diag(cur, &d);
 				cur = NULL;
-			} else
+				crossed = false;
+			} else {
+				if (blank)
+					crossed = true;
 				diag_add(&d, t + i, le - i);
+			}
 		}
 		free(addr);
 		i = le + 1;

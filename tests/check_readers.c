@@ -632,6 +632,117 @@ START_TEST(test_html_part_read_unless_an_alternative_of_plain)
 }
 END_TEST
 
+/* RFC 3464 fixes no order for a recipient's fields: written backwards,
+ * an x400 Final-Recipient's block still names the Original-Recipient and
+ * keeps its own Status; and a block with no Diagnostic-Code takes the
+ * words after its Status code, never the next recipient's block. */
+START_TEST(test_dsn_fields_in_any_order)
+{
+	static const char fwd[] =
+	    "From: MAILER-DAEMON@mx.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Delivery Status Notification (Failure)\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"b1\"\n\n"
+	    "--b1\nContent-Type: text/plain\n\nDelivery failed.\n\n"
+	    "--b1\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.far.example\n\n"
+	    "%s\n--b1--\n";
+	static const char *const blocks[] = {
+	    /* as written most often */
+	    "Original-Recipient: rfc822; bob@far.example\n"
+	    "Final-Recipient: x400; /RFC-822=bob(a)far.example/ADMD= /C=WW/\n"
+	    "Action: failed\nStatus: 5.0.0\n"
+	    "X400-Supplementary-Info: \"MTA gives error 5.7.1 Unable to "
+	    "relay\"\n\n"
+	    "Final-Recipient: rfc822; cy@far.example\nAction: delayed\n"
+	    "Status: 4.4.1 (far.example: connection timed out)\n\n"
+	    "Final-Recipient: rfc822; dee@far.example\nAction: failed\n"
+	    "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n",
+	    /* each block backwards */
+	    "X400-Supplementary-Info: \"MTA gives error 5.7.1 Unable to "
+	    "relay\"\nStatus: 5.0.0\nAction: failed\n"
+	    "Final-Recipient: x400; /RFC-822=bob(a)far.example/ADMD= /C=WW/\n"
+	    "Original-Recipient: rfc822; bob@far.example\n\n"
+	    "Status: 4.4.1 (far.example: connection timed out)\n"
+	    "Action: delayed\nFinal-Recipient: rfc822; cy@far.example\n\n"
+	    "Diagnostic-Code: smtp; 550 5.1.1 User unknown\nStatus: 5.1.1\n"
+	    "Action: failed\nFinal-Recipient: rfc822; dee@far.example\n",
+	};
+	for (size_t k = 0; k < 2; k++) {
+		char msg[2048];
+		snprintf(msg, sizeof msg, fwd, blocks[k]);
+		struct ndr_report *r = read_text(msg);
+		ck_assert_uint_eq(r->nrcpts, 3);
+		ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+		ck_assert_str_eq(rcpt(r, 0)->status, "5.0.0");
+		ck_assert_str_eq(rcpt(r, 1)->address, "cy@far.example");
+		ck_assert_str_eq(rcpt(r, 1)->status, "4.4.1");
+		ck_assert_ptr_nonnull(rcpt(r, 1)->diagnostic);
+		ck_assert_str_eq(rcpt(r, 1)->diagnostic,
+		    "far.example: connection timed out");
+		ck_assert_str_eq(rcpt(r, 2)->address, "dee@far.example");
+		ck_assert_int_eq(rcpt(r, 2)->reason, NDR_R_USERUNKNOWN);
+		ndr_report_free(&r);
+	}
+}
+END_TEST
+
+/* Report text read as "address: what was said": a recipient with nothing
+ * said of it before a blank line takes the next paragraph ("address",
+ * blank, "reason"); but a DSN's blocks in text (its MIME broken) are each
+ * the Final-Recipient's they hold, their fields in any order. */
+START_TEST(test_text_diagnostic_stops_at_the_next_recipient)
+{
+	static const char msg[] =
+	    "From: MAILER-DAEMON@mx.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Undeliverable mail\n\n"
+	    "Delivery to the following recipients failed.\n\n"
+	    "Recipient: bob@far.example\n\n"
+	    "Reason: mailbox full\n"
+	    "Recipient: cy@far.example\n\n"
+	    "Remote-MTA: mx.far.example\n"
+	    "Diagnostic: 550 5.1.1 user unknown\n"
+	    "Recipient: dee@far.example\n"
+	    "Reason: 550 5.7.1 relaying denied\n";
+	struct ndr_report *r = read_text(msg);
+
+	ck_assert_uint_eq(r->nrcpts, 3);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_MAILBOXFULL);
+	ck_assert_str_eq(rcpt(r, 1)->address, "cy@far.example");
+	ck_assert_int_eq(rcpt(r, 1)->reason, NDR_R_USERUNKNOWN);
+	ck_assert_str_eq(rcpt(r, 2)->address, "dee@far.example");
+	ck_assert_int_eq(rcpt(r, 2)->reason, NDR_R_NORELAYING);
+	ndr_report_free(&r);
+
+	static const char inline_dsn[] =
+	    "From: MAILER-DAEMON@mx.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Returned mail: see transcript for details\n\n"
+	    "The original message was received at Mon, 2 Mar 2026\n\n"
+	    "Reporting-MTA: dns; mx.far.example\n\n"
+	    "Action: delayed\nFinal-Recipient: rfc822; bob@far.example\n"
+	    "Original-Recipient: rfc822; bob@far.example\n\n"
+	    "Remote-MTA: dns; mx.far.example\n"
+	    "Diagnostic-Code: smtp; 550 5.1.1 user unknown\n"
+	    "Status: 5.1.1\nAction: failed\n"
+	    "Final-Recipient: rfc822; cy@far.example\n";
+	r = read_text(inline_dsn);
+	ck_assert_uint_eq(r->nrcpts, 2);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_msg(rcpt(r, 0)->diagnostic == NULL ||
+	    strstr(rcpt(r, 0)->diagnostic, "550") == NULL, "%s",
+	    rcpt(r, 0)->diagnostic);
+	ck_assert_int_ne(rcpt(r, 0)->reason, NDR_R_USERUNKNOWN);
+	ck_assert_str_eq(rcpt(r, 1)->address, "cy@far.example");
+	ck_assert_int_eq(rcpt(r, 1)->reason, NDR_R_USERUNKNOWN);
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* A report on mail sent through a list, with the list's footer below a
  * signature line or Mailman's underscores: the list's address there is
  * no failed recipient. */
@@ -989,6 +1100,8 @@ CHECK_MAIN_CASES("readers",
 	    test_html_ndr_codes_in_the_admin_section,
 	    test_html_report_with_source_breaks_reads_as_text,
 	    test_html_part_read_unless_an_alternative_of_plain,
+	    test_dsn_fields_in_any_order,
+	    test_text_diagnostic_stops_at_the_next_recipient,
 	    test_list_footer_is_not_a_recipient,
 	    test_japanese_free_text_bounce,
 	    test_challenge_as_report_is_autoreply,

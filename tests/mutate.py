@@ -35,6 +35,15 @@ header line long enough to fold, is not made):
             60 (as Exchange and webmail gateways send it)
   reorder   the message's own header fields in reverse order
   subj      the Subject as an RFC 2047 encoded word (UTF-8, base64)
+  dsnorder  each recipient's fields in the delivery-status part in reverse
+            order (RFC 3464 fixes no order; Facebook writes Status first)
+  ucaddr    the failed recipients' addresses in upper case, wherever
+            written
+  ctcase    MIME types and parameter names in upper case
+  noenv     the delivery's traces stripped (the message's own
+            Delivered-To, X-Original-To, Received), as exporters do; its
+            Return-Path kept (the envelope sender is evidence, not form)
+  noise     a spam filter's fields and a DKIM signature added on top
 
 "Reads as its original": the same kind and the same recipients, each with
 the same address, action, status and reason. Printed: one line per
@@ -338,9 +347,86 @@ def v_subj(b):
     return x[:m.start()] + b'Subject: ' + enc + b'\n' + x[m.end():]
 
 
+def v_dsnorder(b):
+    # in message/delivery-status, each recipient's fields in reverse order
+    x = lf(b)
+    m = re.search(rb'(?im)^content-type:\s*message/delivery-status[^\n]*\n(?:[ \t][^\n]*\n)*(?:[^\n]+\n)*\n', x)
+    if not m:
+        return None
+    end = x.find(b'\n--', m.end())
+    if end < 0:
+        return None
+    body = x[m.end():end]
+    groups = re.split(rb'\n[ \t]*\n', body)
+    if len(groups) < 2:
+        return None
+    out = [groups[0]]
+    for g in groups[1:]:
+        fields = re.findall(rb'[^ \t\n][^\n]*(?:\n[ \t][^\n]*)*', g)
+        out.append(b'\n'.join(reversed(fields)))
+    nb = b'\n\n'.join(out)
+    return None if nb == body else x[:m.end()] + nb + x[end:]
+
+
+def v_ucaddr(b):
+    # the failed recipients' addresses in upper case, wherever written
+    x = lf(b)
+    addrs = set(a.lower() for a in re.findall(
+        rb'(?im)^final-recipient:[ \t]*rfc822;[ \t]*<?([^\s>]+@[^\s>]+)', x))
+    if not addrs:
+        return None
+    def up(m):
+        return m.group(0).upper() if m.group(0).lower() in addrs else m.group(0)
+    y = re.sub(rb'[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+', up, x)
+    return None if y == x else y
+
+
+def v_ctcase(b):
+    # MIME types and parameter names in upper case (they are case-blind)
+    x = lf(b)
+    def up(m):
+        v = re.sub(rb'(boundary=)("?)([^";\s]+)', lambda k: k.group(1).upper() + k.group(2) + k.group(3), m.group(2), flags=re.I)
+        v = re.sub(rb'^([^;]+)', lambda k: k.group(1).upper(), v)
+        v = re.sub(rb'(report-type=)("?)([\w-]+)', lambda k: k.group(1).upper() + k.group(2) + k.group(3).upper(), v, flags=re.I)
+        v = re.sub(rb'(charset=)', lambda k: k.group(1).upper(), v, flags=re.I)
+        return m.group(1) + v
+    y = re.sub(rb'(?im)^(content-type:[ \t]*)([^\n]*)', up, x)
+    return None if y == x else y
+
+
+def v_noenv(b):
+    # the delivery's traces stripped, as some exporters do: the message's
+    # own Delivered-To, X-Original-To and Received fields (its
+    # Return-Path kept: the envelope sender is what says "a daemon")
+    x = lf(b)
+    if x.startswith(b'From '):
+        return None
+    h = header_end(x)
+    fields = re.findall(rb'[^ \t\n][^\n]*\n(?:[ \t][^\n]*\n)*', x[:h])
+    if b''.join(fields) != x[:h]:
+        return None
+    keep = [f for f in fields if not re.match(
+        rb'(?i)(delivered-to|x-original-to|received):', f)]
+    if len(keep) == len(fields):
+        return None
+    return b''.join(keep) + x[h:]
+
+
+def v_noise(b):
+    # a spam filter's and a signer's fields added on top
+    x = lf(b)
+    if x.startswith(b'From '):
+        return None
+    return (b'X-Spam-Status: No, score=-0.1 required=5.0 tests=BAYES_00\n'
+            b'X-Spam-Flag: NO\nX-Virus-Scanned: amavisd-new at near.example\n'
+            b'DKIM-Signature: v=1; a=rsa-sha256; d=far.example; s=s1;\n'
+            b'\th=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\n'
+            b'\tb=dGhpcyBpcyBub3QgYSByZWFsIHNpZ25hdHVyZQ==\n') + x
+
+
 VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
             ('blank', v_blank), ('fold', v_fold), ('decorate', v_decorate),
-            ('lower', v_lower), ('upper', v_upper), ('mbox', v_mbox), ('cut', v_cut), ('tabs', v_tabs), ('html', v_html), ('reorder', v_reorder), ('subj', v_subj)]
+            ('lower', v_lower), ('upper', v_upper), ('mbox', v_mbox), ('cut', v_cut), ('tabs', v_tabs), ('html', v_html), ('reorder', v_reorder), ('subj', v_subj), ('dsnorder', v_dsnorder), ('ucaddr', v_ucaddr), ('ctcase', v_ctcase), ('noenv', v_noenv), ('noise', v_noise)]
 
 
 def reading(j):
