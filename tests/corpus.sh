@@ -6,7 +6,9 @@
 # leading blank line, refolded headers, decorated addresses, rewrapped
 # text, a base64 or quoted-printable report, field names in another case,
 # an mbox line first, the original cut short, the report as HTML only,
-# reversed header fields, an encoded Subject) read as its original.
+# reversed header fields, an encoded Subject, DSN fields reordered,
+# upper-case addresses and MIME types, traces stripped, filter fields
+# added) read as its original.
 # flufl.bounce's labelled test bounces are measured too where Debian's
 # python3-flufl.bounce is installed (bootstrap installs it).
 # Skipped, saying so, when ../shared/corpus is absent (a user's clone).
