@@ -81,10 +81,26 @@ hexval(char c)
 static const bool qp_special[256] = { ['='] = true, ['\r'] = true,
     ['\n'] = true };
 
+/* From i, blanks and then a line end (or the end): where the next line
+ * starts; otherwise 0. */
+static size_t
+qp_blanks_to_eol(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= n)
+		return n;
+	if (s[i] == '\n')
+		return i + 1;
+	if (s[i] == '\r')
+		return i + 1 < n && s[i + 1] == '\n' ? i + 2 : i + 1;
+	return 0;
+}
+
 size_t
 qp_decode(const char *s, size_t n, char *out)
 {
-	char *o = out;
+	char *o = out, *kept = out;	/* kept: output up to the last code */
 	size_t i = 0;
 
 	while (i < n) {
@@ -96,6 +112,12 @@ qp_decode(const char *s, size_t n, char *out)
 		o += j - i;
 		if ((i = j) >= n)
 			break;
+		if (s[i] == '\n' || s[i] == '\r') {
+			/* blanks before a line end were added on the way
+			 * (RFC 2045 6.7): out, unless written as codes */
+			while (o > kept && (o[-1] == ' ' || o[-1] == '\t'))
+				o--;
+		}
 		if (s[i] == '\n') {
 			*o++ = '\r';
 			*o++ = '\n';
@@ -109,17 +131,25 @@ qp_decode(const char *s, size_t n, char *out)
 		} else if (i + 1 >= n) {	/* "=" last */
 			*o++ = '=';
 			i++;
+		} else if ((s[i + 1] == ' ' || s[i + 1] == '\t') &&
+		    qp_blanks_to_eol(s, n, i + 1) != 0) {
+			/* "=" and blanks added on the way: a soft break */
+			i = qp_blanks_to_eol(s, n, i + 1);
+			kept = o;
 		} else if (s[i + 1] == '\n') {	/* soft line break */
 			i += 2;
+			kept = o;
 		} else if (s[i + 1] == '\r') {
 			if (i + 2 >= n)
 				break;
 			i += s[i + 2] == '\n' ? 3 : 2;
+			kept = o;
 		} else if (i + 2 >= n) {	/* "=X" last: the X */
 			*o++ = s[i + 1];
 			i += 2;
 		} else {
 			*o++ = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+			kept = o;
 			i += 3;
 		}
 	}

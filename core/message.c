@@ -321,7 +321,7 @@ build_text(struct msg *m)
 
 	for (size_t i = 0; i < m->nparts; i++) {
 		const struct part *p = &m->parts[i];
-		if (p->in_original || p->text == NULL)
+		if (p->in_original || p->text == NULL || p == m->dsn)
 			continue;
 		if (strcmp(p->ctype, "text/plain") == 0 ||
 		    (strncmp(p->ctype, "text/", 5) == 0 &&
@@ -383,16 +383,54 @@ top_headers(struct msg *m)
 
 /* The report's own parts (not the original's): the delivery status, the
  * feedback report, the original's headers or the original itself. */
+/*
+ * A text part that is a delivery status labelled text/plain (old
+ * Exchange, some gateways): it starts with a field of a DSN's, and holds
+ * a Final-Recipient and a Status or an Action.
+ */
+static bool
+dsn_as_text(const struct part *p)
+{
+	static const char *const first[] = { "reporting-mta:",
+		"original-envelope-id:", "arrival-date:", "received-from-mta:",
+		"dsn-gateway:", "final-recipient:", "original-recipient:",
+		"action:", "status:", "diagnostic-code:", "remote-mta:",
+		"x-actual-recipient:", NULL };
+	const char *t = p->text;
+	bool starts = false;
+
+	if (t == NULL || strcmp(p->ctype, "text/plain") != 0)
+		return false;
+	while (*t == '\n' || *t == '\r' || *t == ' ' || *t == '\t')
+		t++;
+	for (size_t k = 0; first[k] && !starts; k++)
+		starts = ci_prefix(t, first[k]);
+	if (!starts)
+		return false;
+	size_t rest = p->len - (size_t)(t - p->text);
+	return ci_find(t, rest, "final-recipient:") &&
+	    (ci_find(t, rest, "status:") || ci_find(t, rest, "action:"));
+}
+
 static void
 find_report_parts(struct msg *m)
 {
+	/* the delivery status: the part labelled so, or else one that is
+	 * a delivery status labelled text (read as such, not as text) */
+	for (size_t i = 0; i < m->nparts && !m->dsn; i++)
+		if (!m->parts[i].in_original &&
+		    strstr(m->parts[i].ctype, "delivery-status"))
+			m->dsn = &m->parts[i];
+	for (size_t i = 0; i < m->nparts && !m->dsn; i++)
+		if (!m->parts[i].in_original && dsn_as_text(&m->parts[i]))
+			m->dsn = &m->parts[i];
 	for (size_t i = 0; i < m->nparts; i++) {
 		const struct part *p = &m->parts[i];
 		if (p->in_original)
 			continue;
-		if (!m->dsn && strstr(p->ctype, "delivery-status"))
-			m->dsn = p;
-		else if (!m->fbr &&
+		if (p == m->dsn || strstr(p->ctype, "delivery-status"))
+			continue;
+		if (!m->fbr &&
 		    strcmp(p->ctype, "message/feedback-report") == 0)
 			m->fbr = p;
 		else if (!m->orig_hdrs &&

@@ -743,6 +743,48 @@ START_TEST(test_text_diagnostic_stops_at_the_next_recipient)
 }
 END_TEST
 
+/* A delivery status labelled text/plain (old Exchange, some gateways) is
+ * read as the delivery status it is; a notice that quotes such fields in
+ * its prose is still text. */
+START_TEST(test_dsn_labelled_text_is_a_dsn)
+{
+	static const char fmt[] =
+	    "From: MAILER-DAEMON@mx.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Delivery Status Notification (Failure)\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"b1\"\n\n"
+	    "--b1\nContent-Type: text/plain\n\n"
+	    "Your message could not be delivered.\n\n"
+	    "--b1\nContent-Type: text/plain\n\n"
+	    "%sReporting-MTA: dns; mx.far.example\n\n"
+	    "Final-Recipient: rfc822; bob@far.example\nAction: failed\n"
+	    "Status: 5.2.2\nRemote-MTA: dns; mx2.far.example\n"
+	    "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n\n--b1--\n";
+	char msg[1024];
+
+	snprintf(msg, sizeof msg, fmt, "");
+	struct ndr_report *r = read_text(msg);
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_ptr_nonnull(r->reporting_mta);
+	ck_assert_str_eq(r->reporting_mta, "mx.far.example");
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.2.2");
+	ck_assert_ptr_nonnull(rcpt(r, 0)->remote_mta);
+	ck_assert_str_eq(rcpt(r, 0)->remote_mta, "mx2.far.example");
+	ndr_report_free(&r);
+
+	/* prose first: a notice, read as text (no Reporting-MTA taken) */
+	snprintf(msg, sizeof msg, fmt, "The server said this of it:\n");
+	r = read_text(msg);
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* A report on mail sent through a list, with the list's footer below a
  * signature line or Mailman's underscores: the list's address there is
  * no failed recipient. */
@@ -1102,6 +1144,7 @@ CHECK_MAIN_CASES("readers",
 	    test_html_part_read_unless_an_alternative_of_plain,
 	    test_dsn_fields_in_any_order,
 	    test_text_diagnostic_stops_at_the_next_recipient,
+	    test_dsn_labelled_text_is_a_dsn,
 	    test_list_footer_is_not_a_recipient,
 	    test_japanese_free_text_bounce,
 	    test_challenge_as_report_is_autoreply,

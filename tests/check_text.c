@@ -313,6 +313,13 @@ START_TEST(test_quoted_printable_codes_soft_breaks_and_line_ends)
 	ck_assert_str_eq(dec(qp_decode, "end="), "end=");
 	ck_assert_str_eq(dec(qp_decode, "end=4"), "end4");
 	ck_assert_str_eq(dec(qp_decode, "cut=\r"), "cut");
+	/* blanks added on the way (RFC 2045 6.7): after a soft break's
+	 * "=" it is still one; before a line end they go, unless coded */
+	ck_assert_str_eq(dec(qp_decode, "recip= \nients=\t\r\n."),
+	    "recipients.");
+	ck_assert_str_eq(dec(qp_decode, "error.  \nnext=20\nend = \n"),
+	    "error.\r\nnext \r\nend ");
+	ck_assert_str_eq(dec(qp_decode, "a =\n\nb"), "a \r\nb");
 }
 END_TEST
 

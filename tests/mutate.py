@@ -44,6 +44,14 @@ header line long enough to fold, is not made):
             Delivered-To, X-Original-To, Received), as exporters do; its
             Return-Path kept (the envelope sender is evidence, not form)
   noise     a spam filter's fields and a DKIM signature added on top
+  dsntext   the delivery-status part labelled text/plain (old Exchange,
+            gateways); made where its fields say what it is (its own
+            header lines proper fields, its first one RFC 3464's, a
+            Final-Recipient and a Status or an Action in it)
+  fromenc   the From's display name as an RFC 2047 encoded word
+  hdrlower  the message's own field names in lower case
+  trailing  a blank at the end of every line with text (quoted-printable
+            soft breaks "= " included: RFC 2045 says such blanks go)
 
 "Reads as its original": the same kind and the same recipients, each with
 the same address, action, status and reason. Printed: one line per
@@ -424,9 +432,75 @@ def v_noise(b):
             b'\tb=dGhpcyBpcyBub3QgYSByZWFsIHNpZ25hdHVyZQ==\n') + x
 
 
+def retype(b, old, new):
+    x = lf(b)
+    y = re.sub(rb'(?im)^(content-type:[ \t]*)' + old + rb'\b', lambda m: m.group(1) + new, x, count=1)
+    return None if y == x else y
+
+
+DSN_FIRST = (b'reporting-mta', b'original-envelope-id', b'arrival-date',
+             b'received-from-mta', b'dsn-gateway', b'final-recipient',
+             b'original-recipient', b'action', b'status', b'diagnostic-code',
+             b'remote-mta', b'x-actual-recipient')
+
+
+def v_dsntext(b):
+    # the delivery-status part labelled text/plain (old Exchange, some
+    # gateways); made only where its fields say what it is: it starts
+    # with one of RFC 3464's (not a vendor's X- field) and holds a
+    # Final-Recipient and a Status or an Action
+    x = lf(b)
+    m = re.search(rb'(?im)^content-type:[ \t]*message/delivery-status[^\n]*\n(?:[ \t][^\n]*\n)*(?:[^\n]+\n)*\n', x)
+    if not m:
+        return None
+    # its own header lines proper fields (not a vendor's broken ones,
+    # which end the part's header where a reader must guess)
+    for l in x[m.start():m.end()].split(b'\n')[:-2]:
+        if not re.match(rb'[A-Za-z0-9-]+:|[ \t]', l):
+            return None
+    end = x.find(b'\n--', m.end())
+    body = x[m.end():end if end >= 0 else len(x)].lower()
+    first = re.match(rb'\s*([a-z-]+):', body)
+    if not first or first.group(1) not in DSN_FIRST or \
+            b'final-recipient:' not in body or \
+            (b'status:' not in body and b'action:' not in body):
+        return None
+    return retype(b, rb'message/delivery-status', b'text/plain')
+
+
+
+def v_fromenc(b):
+    # the From's display name as an RFC 2047 encoded word
+    x = lf(b)
+    h = header_end(x)
+    m = re.search(rb'(?im)^from:[ \t]*"?([^"<\n]+?)"?[ \t]*<([^>\n]+)>[ \t]*\n', x[:h])
+    if not m or b'=?' in m.group(1):
+        return None
+    enc = b'=?UTF-8?B?' + base64.b64encode(m.group(1).strip()) + b'?='
+    return x[:m.start()] + b'From: ' + enc + b' <' + m.group(2) + b'>\n' + x[m.end():]
+
+
+def v_hdrlower(b):
+    # the message's own field names in lower case
+    x = lf(b)
+    if x.startswith(b'From '):
+        return None
+    h = header_end(x)
+    y = re.sub(rb'(?m)^([A-Za-z][A-Za-z0-9-]*):', lambda m: m.group(1).lower() + b':', x[:h])
+    return None if y == x[:h] else y + x[h:]
+
+
+def v_trailing(b):
+    # a blank at the end of every line that has text
+    x = lf(b)
+    if x.startswith(b'From '):
+        return None
+    return re.sub(rb'(?m)([^\s])$', rb'\1 ', x)
+
+
 VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
             ('blank', v_blank), ('fold', v_fold), ('decorate', v_decorate),
-            ('lower', v_lower), ('upper', v_upper), ('mbox', v_mbox), ('cut', v_cut), ('tabs', v_tabs), ('html', v_html), ('reorder', v_reorder), ('subj', v_subj), ('dsnorder', v_dsnorder), ('ucaddr', v_ucaddr), ('ctcase', v_ctcase), ('noenv', v_noenv), ('noise', v_noise)]
+            ('lower', v_lower), ('upper', v_upper), ('mbox', v_mbox), ('cut', v_cut), ('tabs', v_tabs), ('html', v_html), ('reorder', v_reorder), ('subj', v_subj), ('dsnorder', v_dsnorder), ('ucaddr', v_ucaddr), ('ctcase', v_ctcase), ('noenv', v_noenv), ('noise', v_noise), ('dsntext', v_dsntext), ('fromenc', v_fromenc), ('hdrlower', v_hdrlower), ('trailing', v_trailing)]
 
 
 def reading(j):
