@@ -114,7 +114,8 @@ status_note(struct ndr_report *r, const struct ndr_rcpt *rc, const char *v,
 {
 	const char *p = v;
 
-	if (rc < r->rcpts || rc >= r->rcpts + r->nrcpts)
+	if (r->rcpts == NULL || (uintptr_t)rc < (uintptr_t)r->rcpts ||
+	    (uintptr_t)rc - (uintptr_t)r->rcpts >= r->nrcpts * sizeof *rc)
 		return;
 	while (*p == ' ' || *p == '\t')
 		p++;

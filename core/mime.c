@@ -472,6 +472,46 @@ children(struct msg *m, const struct mime_head *h, const char *p,
 	return open != NULL;
 }
 
+/*
+ * Does [s, e) start with a mail message's header block: lines that are
+ * fields or their continuations up to a blank line, at least two of them
+ * fields every message has? An original attached as octets (a gateway's
+ * "application/octet-stream; name=ATT00001.eml") is that message.
+ */
+static bool
+starts_as_message(const char *s, const char *e)
+{
+	static const char *const usual[] = { "from:", "to:", "subject:",
+		"date:", "message-id:", "received:", "return-path:",
+		"mime-version:", NULL };
+	int seen = 0;
+
+	for (int lines = 0; s < e && lines < 200; lines++) {
+		const char *nl = memchr(s, '\n', (size_t)(e - s));
+		const char *le = nl ? nl : e;
+		if (le > s && le[-1] == '\r')
+			le--;
+		if (le == s)		/* the blank line: the header's end */
+			return seen >= 2;
+		if (*s != ' ' && *s != '\t') {
+			const char *c = s;
+			while (c < le && *c != ':' && *c > ' ' && *c < 127)
+				c++;
+			if (c == s || c >= le || *c != ':')
+				return false;	/* a line that is no field */
+			for (size_t k = 0; usual[k]; k++)
+				if ((size_t)(c + 1 - s) == strlen(usual[k]) &&
+				    strncasecmp(s, usual[k], strlen(usual[k])) ==
+				    0)
+					seen++;
+		}
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+	return false;
+}
+
 /* The entity whose header says h and whose body is [body, e). */
 static void
 entity(struct msg *m, const struct mime_head *h, const char *body,
@@ -492,7 +532,14 @@ entity(struct msg *m, const struct mime_head *h, const char *body,
 		return;
 	}
 	struct part *p = add_part(m, h->ctype, depth, in_orig);
-	if (mime_is_message(h->ctype) && h->enc == ENC_IDENTITY) {
+	/* octets of the report's own (not inside its original) */
+	bool octets = !in_orig &&
+	    strcmp(h->ctype, "application/octet-stream") == 0;
+	if (octets && h->enc == ENC_IDENTITY && starts_as_message(body, e)) {
+		strcpy(p->ctype, "message/rfc822");
+		octets = false;
+	}
+	if (mime_is_message(p->ctype) && h->enc == ENC_IDENTITY) {
 		/* an attached message (message/global: RFC 6532's, with UTF-8
 		 * in its header): the first outside any other is the
 		 * original, read whole from its first field */
@@ -504,7 +551,20 @@ entity(struct msg *m, const struct mime_head *h, const char *body,
 		child(m, body, e, depth + 1, true, false);
 		return;
 	}
-	if (is_textual(h->ctype)) {
+	if (octets && h->enc != ENC_IDENTITY) {
+		/* encoded octets: their first bytes say if they are a
+		 * message; only then are they decoded whole */
+		bool cut = false;
+		size_t n = 0;
+		char *head = decode_text(body, (size_t)(e - body), h, 4096, &n,
+		    &cut);
+		bool msg = starts_as_message(head, head + n);
+		free(head);
+		if (!msg)
+			return;
+		strcpy(p->ctype, "message/rfc822");
+	}
+	if (is_textual(p->ctype)) {
 		bool cut = false;
 		p->text = decode_text(body, (size_t)(e - body), h,
 		    m->lim->max_text, &p->len, &cut);

@@ -785,6 +785,59 @@ START_TEST(test_dsn_labelled_text_is_a_dsn)
 }
 END_TEST
 
+/* An original attached as octets ("application/octet-stream; name=
+ * ATT00001.eml"), as is or base64-encoded: read as the message it is;
+ * octets that are no message stay octets. */
+START_TEST(test_original_attached_as_octets)
+{
+	static const char fmt[] =
+	    "From: MAILER-DAEMON@mx.far.example\n"
+	    "To: ann@near.example\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+	    "--b1\nContent-Type: text/plain\n\n"
+	    "<bob@far.example>: host mx.far.example said: 550 5.1.1 User "
+	    "unknown\n\n"
+	    "--b1\nContent-Type: application/octet-stream; name=ATT00001.eml\n"
+	    "%s\n%s\n--b1--\n";
+	static const char plain[] =
+	    "Received: from mx.near.example by mx.far.example\n"
+	    "From: ann@near.example\nTo: bob@far.example\nSubject: figures\n"
+	    "Message-ID: <q3-7@near.example>\n\nThe figures for the "
+	    "quarter.\n";
+	static const char b64[] =
+	    "UmVjZWl2ZWQ6IGZyb20gbXgubmVhci5leGFtcGxlIGJ5IG14LmZhci5l\n"
+	    "eGFtcGxlCkZyb206IGFubkBuZWFyLmV4YW1wbGUKVG86IGJvYkBmYXIu\n"
+	    "ZXhhbXBsZQpTdWJqZWN0OiBmaWd1cmVzCk1lc3NhZ2UtSUQ6IDxxMy03\n"
+	    "QG5lYXIuZXhhbXBsZT4KClRoZSBmaWd1cmVzIGZvciB0aGUgcXVhcnRl\n"
+	    "ci4K\n";
+	static const char *const bodies[][2] = {
+		{ "", plain },
+		{ "Content-Transfer-Encoding: base64\n", b64 },
+	};
+	char msg[2048];
+
+	for (size_t k = 0; k < 2; k++) {
+		snprintf(msg, sizeof msg, fmt, bodies[k][0], bodies[k][1]);
+		struct ndr_report *r = read_text(msg);
+		ck_assert_uint_eq(r->nrcpts, 1);
+		ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+		ck_assert_ptr_nonnull(r->original.message_id);
+		ck_assert_str_eq(r->original.message_id, "<q3-7@near.example>");
+		ck_assert_ptr_nonnull(r->original.subject);
+		ck_assert_str_eq(r->original.subject, "figures");
+		ndr_report_free(&r);
+	}
+	/* octets that are no message: no original */
+	snprintf(msg, sizeof msg, fmt, "Content-Transfer-Encoding: base64\n",
+	    "JVBERi0xLjUNJeLjz9MNCjM0NiAwIG9iag08PC9MaW5lYXJpemVkIDEvTCA3\n");
+	struct ndr_report *r = read_text(msg);
+	ck_assert_ptr_null(r->original.message_id);
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* A report on mail sent through a list, with the list's footer below a
  * signature line or Mailman's underscores: the list's address there is
  * no failed recipient. */
@@ -1145,6 +1198,7 @@ CHECK_MAIN_CASES("readers",
 	    test_dsn_fields_in_any_order,
 	    test_text_diagnostic_stops_at_the_next_recipient,
 	    test_dsn_labelled_text_is_a_dsn,
+	    test_original_attached_as_octets,
 	    test_list_footer_is_not_a_recipient,
 	    test_japanese_free_text_bounce,
 	    test_challenge_as_report_is_autoreply,

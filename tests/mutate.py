@@ -44,6 +44,8 @@ header line long enough to fold, is not made):
             Delivered-To, X-Original-To, Received), as exporters do; its
             Return-Path kept (the envelope sender is evidence, not form)
   noise     a spam filter's fields and a DKIM signature added on top
+  origtext  the returned original attached as application/octet-stream,
+            not message/rfc822 (gateways: "name=ATT00001.eml")
   dsntext   the delivery-status part labelled text/plain (old Exchange,
             gateways); made where its fields say what it is (its own
             header lines proper fields, its first one RFC 3464's, a
@@ -469,6 +471,11 @@ def v_dsntext(b):
 
 
 
+def v_origtext(b):
+    # the returned original as an attachment of octets, not message/rfc822
+    return retype(b, rb'message/rfc822', b'application/octet-stream')
+
+
 def v_fromenc(b):
     # the From's display name as an RFC 2047 encoded word
     x = lf(b)
@@ -500,7 +507,15 @@ def v_trailing(b):
 
 VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
             ('blank', v_blank), ('fold', v_fold), ('decorate', v_decorate),
-            ('lower', v_lower), ('upper', v_upper), ('mbox', v_mbox), ('cut', v_cut), ('tabs', v_tabs), ('html', v_html), ('reorder', v_reorder), ('subj', v_subj), ('dsnorder', v_dsnorder), ('ucaddr', v_ucaddr), ('ctcase', v_ctcase), ('noenv', v_noenv), ('noise', v_noise), ('dsntext', v_dsntext), ('fromenc', v_fromenc), ('hdrlower', v_hdrlower), ('trailing', v_trailing)]
+            ('wrap', v_wrap), ('base64', v_base64), ('qp', v_qp),
+            ('lower', v_lower), ('upper', v_upper), ('mbox', v_mbox),
+            ('cut', v_cut), ('tabs', v_tabs), ('html', v_html),
+            ('reorder', v_reorder), ('subj', v_subj),
+            ('dsnorder', v_dsnorder), ('ucaddr', v_ucaddr),
+            ('ctcase', v_ctcase), ('noenv', v_noenv), ('noise', v_noise),
+            ('dsntext', v_dsntext), ('origtext', v_origtext),
+            ('fromenc', v_fromenc), ('hdrlower', v_hdrlower),
+            ('trailing', v_trailing)]
 
 
 def reading(j):
