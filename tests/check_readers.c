@@ -838,6 +838,33 @@ START_TEST(test_original_attached_as_octets)
 }
 END_TEST
 
+/* A filter's tag before the subject ("[SPAM] ", "***SPAM*** ") hides no
+ * auto-reply; a list's tag is no filter's. */
+START_TEST(test_autoreply_behind_a_filter_tag)
+{
+	static const char fmt[] =
+	    "From: Kim Lee <kim@far.example>\n"
+	    "To: ann@near.example\n"
+	    "Subject: %s\n\n"
+	    "I am out of the office until Monday.\n";
+	static const char *const tagged[] = { "[SPAM] Auto reply: figures",
+		"***SPAM*** AUTO: Kim Lee is out of the office",
+		"{Suspect} [External] Out of office: figures", NULL };
+	char msg[512];
+
+	for (size_t k = 0; tagged[k]; k++) {
+		snprintf(msg, sizeof msg, fmt, tagged[k]);
+		struct ndr_report *r = read_text(msg);
+		ck_assert_msg(r->kind == NDR_KIND_AUTOREPLY, "%s", tagged[k]);
+		ndr_report_free(&r);
+	}
+	snprintf(msg, sizeof msg, fmt, "[team] Auto insurance, figures");
+	struct ndr_report *r = read_text(msg);
+	ck_assert_int_ne(r->kind, NDR_KIND_AUTOREPLY);
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* A report on mail sent through a list, with the list's footer below a
  * signature line or Mailman's underscores: the list's address there is
  * no failed recipient. */
@@ -1199,6 +1226,7 @@ CHECK_MAIN_CASES("readers",
 	    test_text_diagnostic_stops_at_the_next_recipient,
 	    test_dsn_labelled_text_is_a_dsn,
 	    test_original_attached_as_octets,
+	    test_autoreply_behind_a_filter_tag,
 	    test_list_footer_is_not_a_recipient,
 	    test_japanese_free_text_bounce,
 	    test_challenge_as_report_is_autoreply,

@@ -54,6 +54,10 @@ header line long enough to fold, is not made):
   hdrlower  the message's own field names in lower case
   trailing  a blank at the end of every line with text (quoted-printable
             soft breaks "= " included: RFC 2045 says such blanks go)
+  nest      the report's first text part inside a multipart/alternative
+            with an HTML version of it (as Exchange and Office 365 send)
+  spamtag   a filter's "[SPAM] " before the Subject
+  unfold    the message's own folded fields joined on one line
 
 "Reads as its original": the same kind and the same recipients, each with
 the same address, action, status and reason. Printed: one line per
@@ -505,6 +509,52 @@ def v_trailing(b):
     return re.sub(rb'(?m)([^\s])$', rb'\1 ', x)
 
 
+def v_nest(b):
+    # the report's first text part inside a multipart/alternative, with
+    # an HTML version of it (as Exchange and Office 365 send)
+    b = lf(b)
+    p = first_text_part(b)
+    if p is None:
+        return None
+    start, ph, end, top = p
+    head, body = b[start:ph], b[ph:end]
+    if top or re.search(rb'^content-transfer-encoding:', head, re.I | re.M) \
+            or not (head.endswith(b'\n\n') or head == b'\n') or \
+            not body.strip():
+        return None
+    esc = body.replace(b'&', b'&amp;').replace(b'<', b'&lt;').replace(
+        b'>', b'&gt;')
+    bd = b'alt-ndrsweep-mutate-0'
+    plainhead = head if re.search(rb'^content-type:', head, re.I | re.M) \
+        else b'Content-Type: text/plain\n\n'
+    alt = (b'Content-Type: multipart/alternative; boundary="' + bd +
+           b'"\n\n--' + bd + b'\n' + plainhead + body.rstrip(b'\n') +
+           b'\n--' + bd + b'\nContent-Type: text/html\n\n<html><body>' +
+           esc.rstrip(b'\n').replace(b'\n', b'<br>\n') +
+           b'</body></html>\n--' + bd + b'--\n')
+    return b[:start] + alt + b[end:]
+
+
+def v_spamtag(b):
+    # a filter's tag before the Subject
+    x = lf(b)
+    h = header_end(x)
+    m = re.search(rb'(?im)^subject:[ \t]*', x[:h])
+    if not m:
+        return None
+    return x[:m.end()] + b'[SPAM] ' + x[m.end():]
+
+
+def v_unfold(b):
+    # the message's own folded fields joined on one line
+    x = lf(b)
+    if x.startswith(b'From '):
+        return None
+    h = header_end(x)
+    y = re.sub(rb'\n[ \t]+', b' ', x[:h - 1]) + x[h - 1:]
+    return None if y == x else y
+
+
 VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
             ('blank', v_blank), ('fold', v_fold), ('decorate', v_decorate),
             ('wrap', v_wrap), ('base64', v_base64), ('qp', v_qp),
@@ -515,7 +565,8 @@ VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
             ('ctcase', v_ctcase), ('noenv', v_noenv), ('noise', v_noise),
             ('dsntext', v_dsntext), ('origtext', v_origtext),
             ('fromenc', v_fromenc), ('hdrlower', v_hdrlower),
-            ('trailing', v_trailing)]
+            ('trailing', v_trailing), ('nest', v_nest),
+            ('spamtag', v_spamtag), ('unfold', v_unfold)]
 
 
 def reading(j):

@@ -32,17 +32,59 @@ static const char *const openers[] = {
 	"不在通知", "自动回复", "자동 응답", NULL
 };
 
-static bool
-opens_subject(const struct msg *m)
+/*
+ * The subject past the tags a filter puts before it ("[SPAM] ",
+ * "***SPAM*** ", "[External] ", "{Suspect} "): a bracketed word of a
+ * filter's, then blanks; the subject itself when there is none.
+ */
+static const char *
+untagged(const char *s)
 {
-	const char *s = m->subject;
+	static const char *const words[] = { "spam", "junk", "bulk",
+		"suspect", "external", "ext", "caution", "warning", "virus",
+		"phish", "probable", "possible", "marketing", NULL };
 
+	for (int k = 0; s && k < 3; k++) {
+		const char *e = NULL;
+		if (*s == '[')
+			e = strchr(s, ']');
+		else if (*s == '{')
+			e = strchr(s, '}');
+		else if (*s == '*') {
+			e = s + strspn(s, "*");
+			e = e + strcspn(e, "*");
+			if (*e == '*')
+				e += strspn(e, "*") - 1;
+		}
+		if (e == NULL || *e == '\0' || e - s > 24)
+			break;
+		bool filter = false;
+		for (size_t w = 0; words[w] && !filter; w++)
+			filter = ci_find(s, (size_t)(e - s), words[w]) != NULL;
+		if (!filter)
+			break;
+		s = e + 1;
+		while (*s == ' ' || *s == '\t')
+			s++;
+	}
+	return s;
+}
+
+static bool
+opens_with(const char *s)
+{
 	if (s && *s == '[')	/* "[Automatic reply] ..." */
 		s++;
 	for (const char *const *o = openers; s && *o; o++)
 		if (ci_prefix(s, *o))
 			return true;
 	return false;
+}
+
+static bool
+opens_subject(const struct msg *m)
+{
+	return opens_with(m->subject) || opens_with(untagged(m->subject));
 }
 
 /* What an autoresponder says of itself, when its headers say it is
@@ -95,7 +137,8 @@ rfc3834_match(const struct msg *m)
 	    (msg_header(m, "X-Auto-Response-Suppress") || from_daemon(m) ||
 	    (msg_header(m, "Return-Path") &&
 	    strstr(msg_header(m, "Return-Path"), "<>")) ||
-	    ci_prefix(m->subject, "auto") || ci_prefix(m->subject, "out of"));
+	    ci_prefix(untagged(m->subject), "auto") ||
+	    ci_prefix(untagged(m->subject), "out of"));
 }
 
 static int
