@@ -10,7 +10,8 @@
 # upper-case addresses and MIME types, traces stripped, filter fields
 # added, the DSN labelled text, the original as octets, an encoded From,
 # lower-case field names, trailing blanks, an HTML alternative, a
-# filter's subject tag, unfolded fields) read as its original.
+# filter's subject tag, unfolded fields, unwrapped prose, bracketed
+# addresses) read as its original.
 # flufl.bounce's labelled test bounces are measured too where Debian's
 # python3-flufl.bounce is installed (bootstrap installs it).
 # Skipped, saying so, when ../shared/corpus is absent (a user's clone).

@@ -58,6 +58,9 @@ header line long enough to fold, is not made):
             with an HTML version of it (as Exchange and Office 365 send)
   spamtag   a filter's "[SPAM] " before the Subject
   unfold    the message's own folded fields joined on one line
+  unwrap    the report's prose lines of a paragraph joined into one
+  angle     in the report's text, each failed recipient's address in
+            angle brackets
 
 "Reads as its original": the same kind and the same recipients, each with
 the same address, action, status and reason. Printed: one line per
@@ -206,7 +209,7 @@ PROSE_SKIP = re.compile(rb'@|[0-9]\.[0-9]|\b[245][0-9][0-9]\b|^[\w-]+:|'
 
 
 def wrap_line(l, width=50):
-    if len(l) <= width or PROSE_SKIP.search(l) or b'  ' in l.strip():
+    if len(l) <= width or not is_prose(l):
         return [l]
     out = []
     while len(l) > width:
@@ -218,20 +221,31 @@ def wrap_line(l, width=50):
     return out + [l]
 
 
-def v_wrap(b):
+def in_text(b, fn):
+    """b with fn(body) for the body of the report's first text part"""
     b = lf(b)
     p = first_text_part(b)
     if p is None:
         return None
     start, ph, end, top = p
-    lines = b[ph:end].split(b'\n')
-    new = []
-    for l in lines:
-        new.extend(wrap_line(l))
-    body = b'\n'.join(new)
-    if body == b[ph:end]:
+    body = fn(b[ph:end])
+    if body is None or body == b[ph:end]:
         return None
     return b[:ph] + body + b[end:]
+
+
+def is_prose(l):
+    return bool(l.strip()) and not PROSE_SKIP.search(l) and \
+        b'  ' not in l.strip()
+
+
+def v_wrap(b):
+    def wrap(body):
+        new = []
+        for l in body.split(b'\n'):
+            new.extend(wrap_line(l))
+        return b'\n'.join(new)
+    return in_text(b, wrap)
 
 
 DSN_FIELDS = (b'final-recipient', b'original-recipient', b'action', b'status',
@@ -555,6 +569,40 @@ def v_unfold(b):
     return None if y == x else y
 
 
+def v_unwrap(b):
+    # the report's prose unwrapped: lines of a paragraph that are prose
+    # (as wrap tells them) joined into one, as a gateway that does not
+    # wrap sends them
+    def unwrap(body):
+        out = []
+        for l in body.split(b'\n'):
+            if out and is_prose(l) and is_prose(out[-1]) and \
+                    len(out[-1]) > 40:
+                out[-1] = out[-1].rstrip() + b' ' + l.strip()
+            else:
+                out.append(l)
+        return b'\n'.join(out)
+    return in_text(b, unwrap)
+
+
+def v_angle(b):
+    # in the report's first text part, each failed recipient's address
+    # written alone in angle brackets
+    x = lf(b)
+    addrs = set(a.lower() for a in re.findall(
+        rb'(?im)^final-recipient:[ \t]*rfc822;[ \t]*<?([^\s>]+@[^\s>]+)', x))
+    if not addrs:
+        return None
+
+    def br(m):
+        a = m.group(2)
+        return m.group(0) if a.lower() not in addrs else \
+            m.group(1) + b'<' + a + b'>'
+    return in_text(x, lambda body: re.sub(
+        rb'(^|[\s:;,(])([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[A-Za-z])'
+        rb'(?![>\w.@-])', br, body))
+
+
 VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
             ('blank', v_blank), ('fold', v_fold), ('decorate', v_decorate),
             ('wrap', v_wrap), ('base64', v_base64), ('qp', v_qp),
@@ -566,7 +614,8 @@ VARIANTS = [('crlf', v_crlf), ('cr', v_cr), ('mixed', v_mixed),
             ('dsntext', v_dsntext), ('origtext', v_origtext),
             ('fromenc', v_fromenc), ('hdrlower', v_hdrlower),
             ('trailing', v_trailing), ('nest', v_nest),
-            ('spamtag', v_spamtag), ('unfold', v_unfold)]
+            ('spamtag', v_spamtag), ('unfold', v_unfold),
+            ('unwrap', v_unwrap), ('angle', v_angle)]
 
 
 def reading(j):
