@@ -14,6 +14,8 @@ relay of hers. The mailbox holds, for SCALE 1:
     some with spam-like words and links (offers, invoices);
   - legitimate bounces of them (a quarter without their original, but
     those of mail to the list, which carry the post) and auto-replies;
+    one bounce in eight quotes an original whose Message-ID is not the
+    Sent copy's (a submission server that gives mail its own);
   - backscatter of 30 spam runs, sizes from a long tail (1 to 1,500),
     that share: subjects from one generic pool ("Re: your order #N",
     "Invoice", "Hello"), templates (two runs on one template, other
@@ -225,6 +227,12 @@ def main():
         # of the list that name nothing are the list's business)
         form = R.choice(['full', 'full', 'headers'] +
                         ([] if o['to'] == LIST else ['none']))
+        if i % 8 == 7:
+            # the server's Message-ID, not the client's the Sent copy
+            # keeps (no draw of R: the rest of the mailbox stays as it
+            # was for every seed)
+            o = dict(o, mid='SRV%05d.%d@outbound.protection.example' %
+                     (i, seed))
         msg, mid = ndr(o, rcpt, t, 'mx.' + rcpt.split('@')[1], form, ME)
         box.put('', msg, t)
         labels.append((mid, 'legit', ''))

@@ -487,10 +487,11 @@ ndr_judge_has_basis(const struct ndr_judge_ctx *c)
 	    (c->batv_key && *c->batv_key);
 }
 
-/* Each failed recipient written to recently: the first one found. */
+/* Each failed recipient written to in [from, to]: the first one found,
+ * said with why's words after it. */
 static bool
 rcpt_written(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
-    struct ndr_verdict *v)
+    struct ndr_verdict *v, int64_t from, int64_t to, const char *why)
 {
 	const char *p = ev->rcpts;
 	char a[256], d[16];
@@ -501,12 +502,11 @@ rcpt_written(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		size_t n = strcspn(p, ",");
 		snprintf(a, sizeof a, "%.*s", (int)n, p);
 		trim(a);
-		int64_t when = ev->date > 0 ?
-		    c->sent_rcpt(c->arg, a, ev->date - RECENT, ev->date + DAY) :
-		    c->sent_rcpt(c->arg, a, INT64_MIN, INT64_MAX);
+		int64_t when = c->sent_rcpt(c->arg, a, from, to);
 		if (when != 0) {
 			add(v, NDR_SIG_SENT_RECIPIENT, "failed recipient %s was "
-			    "written to on %s", a, day(when, d, sizeof d));
+			    "written to on %s%s", a, day(when, d, sizeof d),
+			    why);
 			return true;
 		}
 		p += n + (p[n] == ',');
@@ -532,7 +532,18 @@ ndr_judge_legit(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		batv(ev, c, v, true);
 	/* an empty NDR has nothing but its recipients to go by */
 	if (v->nsig == before && ev->orig_mid == NULL && sent_basis(c))
-		rcpt_written(ev, c, v);
+		rcpt_written(ev, c, v, ev->date > 0 ? ev->date - RECENT :
+		    INT64_MIN, ev->date > 0 ? ev->date + DAY : INT64_MAX, "");
+	/* an original whose Message-ID is not the Sent copy's (a
+	 * submission server that gives mail one of its own, as some do):
+	 * a failed recipient written to on the original's own day */
+	else if (v->nsig == before && ev->orig_mid && sent_basis(c)) {
+		int64_t t = ev->orig_date > 0 ? ev->orig_date : ev->date;
+		if (t > 0)
+			rcpt_written(ev, c, v, t - DAY, t + DAY, ", the "
+			    "original's day (its Message-ID is not the Sent "
+			    "copy's)");
+	}
 	for (size_t i = before; i < v->nsig; i++)
 		if (v->sig[i].weight < 0)
 			return true;

@@ -348,6 +348,31 @@ START_TEST(test_forged_message_id_of_the_users_form)
 }
 END_TEST
 
+/* A submission server that gives mail a Message-ID of its own: the
+ * original's is not in Sent, yet a failed recipient was written to on the
+ * original's own day; legitimate. A day further off, it is not. */
+START_TEST(test_rewritten_message_id_written_that_day)
+{
+	struct ndr_judge_ctx c = ctx(true, false);
+	struct ndr_evidence e = bounce("AM0PR01MB1234.namprd01.example",
+	    T0 - 2 * DAY + 3600);
+	struct ndr_verdict v;
+
+	e.rcpts = "carol@far.example";
+	ndr_judge(&e, &c, 1, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
+	ck_assert(fired(&v, "sent_recipient"));
+	ck_assert_ptr_nonnull(strstr(v.sig[0].evidence, "original's day"));
+
+	/* written to, but not that day: no proof; absent from Sent */
+	e.orig_date = T0 - 6 * DAY;
+	e.date = e.orig_date + 3600;
+	ndr_judge(&e, &c, 1, NULL, &v);
+	ck_assert_int_ne(v.verdict, NDR_LEGIT);
+	ck_assert(fired(&v, "absent_from_sent"));
+}
+END_TEST
+
 START_TEST(test_bounce_to_an_address_that_never_sends)
 {
 	struct ndr_judge_ctx c = ctx(true, false);
@@ -1139,6 +1164,7 @@ CHECK_MAIN_CASES("verdict",
 	    test_forged_chain_below_a_foreign_hop, test_exim_helo,
 	    test_batv, test_empty_ndr,
 	    test_forged_message_id_of_the_users_form,
+	    test_rewritten_message_id_written_that_day,
 	    test_bounce_to_an_address_that_never_sends,
 	    test_empty_ndr_of_a_flood,
 	    test_no_basis_is_unsure, test_campaign_and_content_add_up,
