@@ -14,6 +14,25 @@ address_of(const char *s)
 	return s ? find_address(s, strlen(s), NULL, NULL) : NULL;
 }
 
+/* Every address in s, lowercase, ", " between; NULL when none. */
+static char *
+addresses_of(const char *s)
+{
+	struct ndr_buf b = { 0 };
+	size_t len = s ? strlen(s) : 0, end;
+
+	for (char *a; s && (a = find_address(s, len, NULL, &end)) != NULL;
+	    s += end, len -= end) {
+		if (b.len)
+			ndr_buf_adds(&b, ", ");
+		ndr_buf_adds(&b, a);
+		free(a);
+		if (end == 0 || b.len > 1024)
+			break;
+	}
+	return b.s;
+}
+
 /* "<id@host>" or "id@host" as id@host; NULL when there is none */
 static char *
 mid_of(const char *s)
@@ -75,6 +94,7 @@ ndr_evidence_of(const struct ndr_report *r, struct ndr_evidence *ev)
 	ev->orig_mid = mid_of(o->message_id);
 	ev->orig_from = address_of(o->from);
 	ev->orig_sender = address_of(o->return_path);
+	ev->orig_to = addresses_of(o->to);
 	ev->orig_date = ndr_date(o->date);
 	/* an auto-reply answers at once: its date is the original's, near
 	 * enough */
@@ -96,8 +116,8 @@ void
 ndr_evidence_free(struct ndr_evidence *ev)
 {
 	NDR_FREE(ev->report_to, ev->rcpts, ev->mta, ev->orig_mid,
-	    ev->orig_from, ev->orig_sender, ev->subject, ev->received,
-	    ev->links, ev->excerpt, ev->status, ev->tokens);
+	    ev->orig_from, ev->orig_sender, ev->orig_to, ev->subject,
+	    ev->received, ev->links, ev->excerpt, ev->status, ev->tokens);
 	memset(ev, 0, sizeof *ev);
 }
 

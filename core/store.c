@@ -169,6 +169,10 @@ static const char *const migrations[] = {
 	"(SELECT folder, uid, uid - row_number() OVER (PARTITION BY folder "
 	"ORDER BY uid) AS run FROM plain) GROUP BY folder, run;"
 	"DROP TABLE plain;",
+	/* 14 -> 15: the original's own recipients (its To), for a bounce
+	 * whose original's Message-ID is not the Sent copy's (verdict.c);
+	 * rows of before stay without them */
+	"ALTER TABLE evidence ADD COLUMN orig_to TEXT;",
 };
 
 int

@@ -36,7 +36,7 @@ struct store_msg {
 	bool		 again;
 };
 
-#define STORE_SCHEMA	14
+#define STORE_SCHEMA	15
 
 /*
  * Open (creating it and its folder) the store at path: WAL, a busy

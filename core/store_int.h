@@ -18,8 +18,8 @@
 #define EV_ROW	"evidence(folder, uid, kind, form, date, report_to, rcpts, " \
 		"nrcpts, mta, orig_mid, orig_from, orig_sender, orig_date, " \
 		"subject, received, links, simhash, excerpt, tokens, reason, " \
-		"status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " \
-		"?, ?, ?, ?, ?, ?)"
+		"status, orig_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " \
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 struct store {
 	sqlite3		*db;

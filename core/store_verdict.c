@@ -50,6 +50,7 @@ bind_evidence(sqlite3_stmt *s, const void *arg)
 		sqlite3_bind_null(s, 19);
 	st_bind_text(s, 20, e->reason);
 	st_bind_text(s, 21, e->status);
+	st_bind_text(s, 22, e->orig_to);
 }
 
 int
@@ -94,7 +95,8 @@ store_evidence_load_some(struct store *st, bool unjudged,
 	snprintf(sql, sizeof sql, "SELECT folder, uid, kind, form, date, "
 	    "report_to, rcpts, nrcpts, mta, orig_mid, orig_from, orig_sender, "
 	    "orig_date, subject, received, links, simhash, excerpt, v.verdict, "
-	    "v.score, v.signals, v.campaign, tokens FROM evidence e LEFT JOIN "
+	    "v.score, v.signals, v.campaign, tokens, orig_to FROM evidence e "
+	    "LEFT JOIN "
 	    "verdicts v USING (folder, uid) %s ORDER BY folder, uid", unjudged ?
 	    "WHERE v.verdict IS NULL OR (folder, uid) IN (SELECT folder, uid "
 	    "FROM evidence JOIN verdicts USING (folder, uid) ORDER BY date "
@@ -141,6 +143,7 @@ store_evidence_load_some(struct store *st, bool unjudged,
 			memcpy(e->tokens, sqlite3_column_blob(s, 22),
 			    e->ntokens * sizeof *e->tokens);
 		}
+		e->orig_to = st_col_dup(s, 23);
 	}
 	sqlite3_finalize(s);
 	if (step != SQLITE_DONE) {

@@ -487,13 +487,14 @@ ndr_judge_has_basis(const struct ndr_judge_ctx *c)
 	    (c->batv_key && *c->batv_key);
 }
 
-/* Each failed recipient written to in [from, to]: the first one found,
- * said with why's words after it. */
+/* Each address of list ("a, b") written to in [from, to]: the first one
+ * found, said as what ("failed recipient") with why's words after it. */
 static bool
-rcpt_written(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
-    struct ndr_verdict *v, int64_t from, int64_t to, const char *why)
+rcpt_written(const char *list, const char *what,
+    const struct ndr_judge_ctx *c, struct ndr_verdict *v, int64_t from,
+    int64_t to, const char *why)
 {
-	const char *p = ev->rcpts;
+	const char *p = list;
 	char a[256], d[16];
 
 	if (p == NULL || c->sent_rcpt == NULL)
@@ -504,9 +505,8 @@ rcpt_written(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		trim(a);
 		int64_t when = c->sent_rcpt(c->arg, a, from, to);
 		if (when != 0) {
-			add(v, NDR_SIG_SENT_RECIPIENT, "failed recipient %s was "
-			    "written to on %s%s", a, day(when, d, sizeof d),
-			    why);
+			add(v, NDR_SIG_SENT_RECIPIENT, "%s %s was written to "
+			    "on %s%s", what, a, day(when, d, sizeof d), why);
 			return true;
 		}
 		p += n + (p[n] == ',');
@@ -532,17 +532,22 @@ ndr_judge_legit(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		batv(ev, c, v, true);
 	/* an empty NDR has nothing but its recipients to go by */
 	if (v->nsig == before && ev->orig_mid == NULL && sent_basis(c))
-		rcpt_written(ev, c, v, ev->date > 0 ? ev->date - RECENT :
-		    INT64_MIN, ev->date > 0 ? ev->date + DAY : INT64_MAX, "");
+		rcpt_written(ev->rcpts, "failed recipient", c, v, ev->date > 0 ?
+		    ev->date - RECENT : INT64_MIN, ev->date > 0 ?
+		    ev->date + DAY : INT64_MAX, "");
 	/* an original whose Message-ID is not the Sent copy's (a
 	 * submission server that gives mail one of its own, as some do):
-	 * a failed recipient written to on the original's own day */
+	 * a failed recipient, or one the original was addressed to (a
+	 * mailing list, whose member failed), written to on the original's
+	 * own day */
 	else if (v->nsig == before && ev->orig_mid && sent_basis(c)) {
+		static const char why[] = ", the original's day (its "
+		    "Message-ID is not the Sent copy's)";
 		int64_t t = ev->orig_date > 0 ? ev->orig_date : ev->date;
-		if (t > 0)
-			rcpt_written(ev, c, v, t - DAY, t + DAY, ", the "
-			    "original's day (its Message-ID is not the Sent "
-			    "copy's)");
+		if (t > 0 && !rcpt_written(ev->rcpts, "failed recipient", c, v,
+		    t - DAY, t + DAY, why))
+			rcpt_written(ev->orig_to, "the original's recipient",
+			    c, v, t - DAY, t + DAY, why);
 	}
 	for (size_t i = before; i < v->nsig; i++)
 		if (v->sig[i].weight < 0)

@@ -29,6 +29,7 @@ struct ndr_evidence {
 	char		*orig_mid;	/* without <>, NULL if unknown */
 	char		*orig_from;	/* address, lowercase */
 	char		*orig_sender;	/* envelope sender (Return-Path) */
+	char		*orig_to;	/* its To's addresses, ", " between */
 	int64_t		 orig_date;
 	char		*subject;	/* the original's, decoded */
 	char		*received;	/* Received fields, top first, "\n" */

@@ -137,6 +137,7 @@ START_TEST(test_schema7_gains_typed_columns)
 	    "DROP INDEX messages_unreadable; "
 	    "DROP TRIGGER evidence_gone; DROP TABLE verdicts; "
 	    "DROP TABLE plain_runs; "
+	    "ALTER TABLE evidence DROP COLUMN orig_to; "
 	    "PRAGMA user_version = 7");
 	ck_assert_int_eq(store_each_item(st, one_item, &it), 0);
 	ck_assert_uint_eq(it.uid, 5);
@@ -159,7 +160,8 @@ START_TEST(test_schema12_ordinary_to_plain)
 	    "unreadable) VALUES (1, 1, '<a@b>', 'other', NULL, 0), "
 	    "(1, 2, NULL, 'other', '{}', 0), (1, 3, NULL, 'other', NULL, 1), "
 	    "(1, 4, NULL, 'bounce', '{}', 0), (1, 5, '<c@d>', 'other', NULL, "
-	    "0); PRAGMA user_version = 12");
+	    "0); ALTER TABLE evidence DROP COLUMN orig_to; "
+	    "PRAGMA user_version = 12");
 	ck_assert_int_eq(store_folder(st, "INBOX", &f), 0);
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 5);
 	ck_assert_int_eq(store_msg_count(st, f.id, "other"), 4);
@@ -258,7 +260,8 @@ START_TEST(test_schema13_plain_to_runs)
 	    "NULL, PRIMARY KEY (folder, uid)) WITHOUT ROWID; "
 	    "INSERT INTO folders(id, name) VALUES (1, 'INBOX'), (2, 'Sent'); "
 	    "INSERT INTO plain VALUES (1, 1), (1, 2), (1, 3), (1, 5), (1, 7), "
-	    "(1, 8), (2, 4), (2, 5); PRAGMA user_version = 13");
+	    "(1, 8), (2, 4), (2, 5); ALTER TABLE evidence DROP COLUMN orig_to; "
+	    "PRAGMA user_version = 13");
 	ck_assert_int_eq(store_folder(st, "INBOX", &f), 0);
 	ck_assert_int_eq(store_msg_count(st, f.id, NULL), 6);
 	store_close(st);
@@ -536,7 +539,8 @@ START_TEST(test_verdict_follows_its_evidence)
 	struct store *st = open_store();
 	struct store_folder f, q;
 	struct store_msg m = { .kind = "bounce" };
-	struct ndr_evidence e = { .kind = NDR_KIND_BOUNCE, .subject = "s" };
+	struct ndr_evidence e = { .kind = NDR_KIND_BOUNCE, .subject = "s",
+	    .orig_to = "team@lists.example, kim@far.example" };
 	char *v;
 
 	store_folder(st, "INBOX", &f);
@@ -551,6 +555,13 @@ START_TEST(test_verdict_follows_its_evidence)
 	}
 	ck_assert_int_eq(store_commit(st), 0);
 	ck_assert_int_eq(verdict_rows(), 3);
+	/* the original's To comes back as it went in */
+	struct store_judged *j;
+	size_t nj;
+	ck_assert_int_eq(store_evidence_load(st, &j, &nj), 0);
+	ck_assert_uint_eq(nj, 3);
+	ck_assert_str_eq(j[0].ev.orig_to, "team@lists.example, kim@far.example");
+	store_judged_free(j, nj);
 	/* read again (new evidence): it replaces the row (a plain INSERT
 	 * is tried first), and no verdict until judged again */
 	e.subject = "t";

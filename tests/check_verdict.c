@@ -364,6 +364,17 @@ START_TEST(test_rewritten_message_id_written_that_day)
 	ck_assert(fired(&v, "sent_recipient"));
 	ck_assert_ptr_nonnull(strstr(v.sig[0].evidence, "original's day"));
 
+	/* a post to a list: its member, never written to, failed; the
+	 * list, the original's To, was written to that day */
+	e.rcpts = "m7@members.example";
+	e.orig_to = "carol@far.example";
+	ndr_judge(&e, &c, 1, NULL, &v);
+	ck_assert_int_eq(v.verdict, NDR_LEGIT);
+	ck_assert_ptr_nonnull(strstr(v.sig[0].evidence,
+	    "the original's recipient carol@far.example"));
+	e.orig_to = NULL;
+	e.rcpts = "carol@far.example";
+
 	/* written to, but not that day: no proof; absent from Sent */
 	e.orig_date = T0 - 6 * DAY;
 	e.date = e.orig_date + 3600;
