@@ -313,23 +313,37 @@ def v_tabs(b):
     return b'\n'.join(out) if changed else None
 
 
-def v_html(b):
-    # the report's first text part as HTML only, as Exchange and
-    # webmail gateways send: each line a <br>, the text's <, > and &
-    # as entities
-    b = lf(b)
+def plain_part(b):
+    """(start, ph, end, head, body) of the report's first text part when
+    it is a part of its own, not encoded, its header ended by a blank
+    line, its body not empty; or None"""
     p = first_text_part(b)
     if p is None:
         return None
     start, ph, end, top = p
     head, body = b[start:ph], b[ph:end]
-    if re.search(rb'^content-transfer-encoding:', head, re.I | re.M) or \
-            not (head.endswith(b'\n\n') or head == b'\n') or top:
+    if top or re.search(rb'^content-transfer-encoding:', head, re.I | re.M) \
+            or not (head.endswith(b'\n\n') or head == b'\n') or \
+            not body.strip():
         return None
-    if not body.strip():
-        return None
-    esc = body.replace(b'&', b'&amp;').replace(b'<', b'&lt;').replace(
+    return start, ph, end, head, body
+
+
+def html_escape(body):
+    return body.replace(b'&', b'&amp;').replace(b'<', b'&lt;').replace(
         b'>', b'&gt;')
+
+
+def v_html(b):
+    # the report's first text part as HTML only, as Exchange and
+    # webmail gateways send: each line a <br>, the text's <, > and &
+    # as entities
+    b = lf(b)
+    p = plain_part(b)
+    if p is None:
+        return None
+    start, ph, end, head, body = p
+    esc = html_escape(body)
     # as a browser shows it: a line's leading blanks as &nbsp;
     lines = [re.sub(rb'^[ \t]+', lambda m: b'&nbsp;' * len(m.group(0)), l)
              for l in esc.rstrip(b'\n').split(b'\n')]
@@ -527,17 +541,11 @@ def v_nest(b):
     # the report's first text part inside a multipart/alternative, with
     # an HTML version of it (as Exchange and Office 365 send)
     b = lf(b)
-    p = first_text_part(b)
+    p = plain_part(b)
     if p is None:
         return None
-    start, ph, end, top = p
-    head, body = b[start:ph], b[ph:end]
-    if top or re.search(rb'^content-transfer-encoding:', head, re.I | re.M) \
-            or not (head.endswith(b'\n\n') or head == b'\n') or \
-            not body.strip():
-        return None
-    esc = body.replace(b'&', b'&amp;').replace(b'<', b'&lt;').replace(
-        b'>', b'&gt;')
+    start, ph, end, head, body = p
+    esc = html_escape(body)
     bd = b'alt-ndrsweep-mutate-0'
     plainhead = head if re.search(rb'^content-type:', head, re.I | re.M) \
         else b'Content-Type: text/plain\n\n'
