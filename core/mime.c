@@ -402,9 +402,6 @@ lost_close(const char *p, const char *e)
 	return before_break(p, e);
 }
 
-/* The parts of a multipart whose body is [p, e): each between a delimiter
- * line and the line break that opens the next; the last one, when no
- * closing delimiter comes, to e. False when no delimiter is there. */
 static bool
 children(struct msg *m, const struct mime_head *h, const char *p,
     const char *e, int depth, bool in_orig);
@@ -431,6 +428,9 @@ multipart(struct msg *m, const struct mime_head *h, const char *p,
 	return any;
 }
 
+/* The parts of a multipart whose body is [p, e): each between a delimiter
+ * line and the line break that opens the next; the last one, when no
+ * closing delimiter comes, to e. False when no delimiter is there. */
 static bool
 children(struct msg *m, const struct mime_head *h, const char *p,
     const char *e, int depth, bool in_orig)
@@ -474,9 +474,10 @@ children(struct msg *m, const struct mime_head *h, const char *p,
 
 /*
  * Does [s, e) start with a mail message's header block: lines that are
- * fields or their continuations up to a blank line, at least two of them
- * fields every message has? An original attached as octets (a gateway's
- * "application/octet-stream; name=ATT00001.eml") is that message.
+ * fields or their continuations up to a blank line (or to e), at least
+ * two of them fields every message has? An original attached as octets
+ * (a gateway's "application/octet-stream; name=ATT00001.eml") is that
+ * message.
  */
 static bool
 starts_as_message(const char *s, const char *e)
@@ -509,7 +510,8 @@ starts_as_message(const char *s, const char *e)
 			break;
 		s = nl + 1;
 	}
-	return false;
+	/* fields up to where it was cut (the first 4 KB of a long header) */
+	return seen >= 2;
 }
 
 /* The entity whose header says h and whose body is [body, e). */

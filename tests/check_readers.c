@@ -829,6 +829,36 @@ START_TEST(test_original_attached_as_octets)
 		ck_assert_str_eq(r->original.subject, "figures");
 		ndr_report_free(&r);
 	}
+	/* a long header (60 Received fields: past the 4 KB looked at) */
+	struct ndr_buf raw = { 0 }, enc = { 0 };
+	for (int k = 0; k < 60; k++)
+		ndr_buf_printf(&raw, "Received: from hop%d.far.example by "
+		    "hop%d.far.example with ESMTP id %08d\n", k, k + 1, k);
+	ndr_buf_adds(&raw, "From: ann@near.example\nTo: bob@far.example\n"
+	    "Message-ID: <long-9@near.example>\n\nHello\n");
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < raw.len; i += 3) {
+		unsigned v = (unsigned char)raw.s[i] << 16 | (i + 1 < raw.len ?
+		    (unsigned char)raw.s[i + 1] << 8 : 0) | (i + 2 < raw.len ?
+		    (unsigned char)raw.s[i + 2] : 0);
+		for (int k = 0; k < 4; k++)
+			ndr_buf_addc(&enc, i + (size_t)k * 3 / 4 < raw.len ||
+			    k == 0 ? digits[v >> (18 - 6 * k) & 63] : '=');
+		if (i % 57 == 54)
+			ndr_buf_addc(&enc, '\n');
+	}
+	char *big = malloc(enc.len + 1024);
+	ck_assert_ptr_nonnull(big);
+	sprintf(big, fmt, "Content-Transfer-Encoding: base64\n", enc.s);
+	struct ndr_report *lr = read_text(big);
+	ck_assert_ptr_nonnull(lr->original.message_id);
+	ck_assert_str_eq(lr->original.message_id, "<long-9@near.example>");
+	ndr_report_free(&lr);
+	free(big);
+	ndr_buf_free(&raw);
+	ndr_buf_free(&enc);
+
 	/* octets that are no message: no original */
 	snprintf(msg, sizeof msg, fmt, "Content-Transfer-Encoding: base64\n",
 	    "JVBERi0xLjUNJeLjz9MNCjM0NiAwIG9iag08PC9MaW5lYXJpemVkIDEvTCA3\n");
