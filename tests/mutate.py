@@ -228,6 +228,10 @@ def in_text(b, fn):
     if p is None:
         return None
     start, ph, end, top = p
+    # a message that is one encoded text part: its body is no text
+    if top and re.search(rb'^content-transfer-encoding:[ \t]*(base64|'
+                         rb'quoted-printable)', b[:ph], re.I | re.M):
+        return None
     body = fn(b[ph:end])
     if body is None or body == b[ph:end]:
         return None
