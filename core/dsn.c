@@ -106,17 +106,14 @@ read_order(const struct hdrs *h, size_t late, size_t j)
 	return j;
 }
 
-/* The words after a Status field's code, kept for its recipient (one of
- * the report's, not the orphan) when they say something. */
+/* The words after a Status field's code, kept for rc, one of the
+ * report's recipients, when they say something. */
 static void
-status_note(struct ndr_report *r, const struct ndr_rcpt *rc, const char *v,
-    char **note, size_t *noted)
+status_note(const struct ndr_report *r, const struct ndr_rcpt *rc,
+    const char *v, char **note, size_t *noted)
 {
 	const char *p = v;
 
-	if (r->rcpts == NULL || (uintptr_t)rc < (uintptr_t)r->rcpts ||
-	    (uintptr_t)rc - (uintptr_t)r->rcpts >= r->nrcpts * sizeof *rc)
-		return;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	const char *code = p;
@@ -207,7 +204,8 @@ read_fields(struct ndr_report *r, const struct hdrs *h, struct ndr_rcpt **cur,
 				(*cur)->status = st;
 			else
 				free(st);
-			status_note(r, *cur, v, &note, &noted);
+			if (*cur != orphan)	/* the orphan is no row */
+				status_note(r, *cur, v, &note, &noted);
 		} else if (name_is(name, "Remote-MTA")) {
 			set_field(&(*cur)->remote_mta, v);
 		} else if (name_is(name, "Diagnostic-Code")) {

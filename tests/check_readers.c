@@ -776,11 +776,14 @@ START_TEST(test_dsn_labelled_text_is_a_dsn)
 	ck_assert_str_eq(rcpt(r, 0)->remote_mta, "mx2.far.example");
 	ndr_report_free(&r);
 
-	/* prose first: a notice, read as text (no Reporting-MTA taken) */
+	/* prose first: a notice, read as text (no Reporting-MTA taken;
+	 * its words still give the status) */
 	snprintf(msg, sizeof msg, fmt, "The server said this of it:\n");
 	r = read_text(msg);
+	ck_assert_ptr_null(r->reporting_mta);
 	ck_assert_uint_eq(r->nrcpts, 1);
 	ck_assert_str_eq(rcpt(r, 0)->address, "bob@far.example");
+	ck_assert_str_eq(rcpt(r, 0)->status, "5.2.2");
 	ndr_report_free(&r);
 }
 END_TEST

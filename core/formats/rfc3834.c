@@ -133,12 +133,12 @@ rfc3834_match(const struct msg *m)
 	if (bulk_not_list(m) && m->dsn == NULL &&
 	    (subject_has(m, subjects) || text_has(m, answers)))
 		return true;
+	const char *subject = untagged(m->subject);
 	return subject_has(m, subjects) &&
 	    (msg_header(m, "X-Auto-Response-Suppress") || from_daemon(m) ||
 	    (msg_header(m, "Return-Path") &&
 	    strstr(msg_header(m, "Return-Path"), "<>")) ||
-	    ci_prefix(untagged(m->subject), "auto") ||
-	    ci_prefix(untagged(m->subject), "out of"));
+	    ci_prefix(subject, "auto") || ci_prefix(subject, "out of"));
 }
 
 static int
