@@ -23,17 +23,20 @@
  *     joins that way too.
  *  2. Fragments are joined on their words: each fragment is the sum of
  *     its reports' classifier tokens, each weighed by its inverse document
- *     frequency (a token of every run says nothing of which), and two
+ *     frequency (a token of every run says nothing of which; a token of
+ *     one report alone, a bot's name or a Message-ID's, is in no other
+ *     and counts not at all), and two
  *     fragments that share a key (now over all time) join when the cosine
  *     of their sums is at least JOIN_COS, if they also have in common
  *     what the key asks (together()): a key of one run, nothing more; a
- *     key runs share, a machine that sent originals of both; a short
+ *     key runs share, a machine that sent originals of both, and links
+ *     to a host in common unless one side names none; a short
  *     subject, a machine and the same days; a body cluster of one burst
  *     (a template), a machine or a link host, unless one of them names no
  *     link. Then a small fragment (under SMALL reports) joins the most
  *     alike larger neighbour: a campaign at ATTACH_COS (APART_COS when
- *     none of its machines sent the fragment's originals, and then only
- *     in the same days), another small one at JOIN_COS and on the same
+ *     the two lack what their key asks, and then only in the same
+ *     days), another small one at JOIN_COS and on the same
  *     terms as step 2.
  *  3. A group with nothing of its own (no body, no link host, only keys
  *     runs share) whose subject a campaign bounced in the same days is a
@@ -258,6 +261,35 @@ token_idf(const struct ndr_evidence *const *ev, size_t n,
 			    ev[i]->tokens[t] : 1, true))++;
 }
 
+/* The words of the machines that carried the originals count nothing
+ * in the fragments' likeness: whether one machine sent both is asked
+ * apart (together()), and a botnet carries many runs; counted again as
+ * words, they made fragments of two runs that one botnet sent, each
+ * with nothing but a generic subject, look alike. */
+static void
+token_machines(const struct ndr_evidence *const *ev, size_t n,
+    struct ndr_map *df)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *t;
+		size_t nt = ndr_received_tokens(ev[i]->received, &t);
+		for (size_t k = 0; k < nt; k++) {
+			int64_t *c = ndr_map_slot(df, t[k] ? t[k] : 1, false);
+			if (c)
+				*c = 0;
+		}
+		free(t);
+	}
+}
+
+static int64_t
+df_of(struct ndr_map *df, uint64_t tok)
+{
+	int64_t *c = ndr_map_slot(df, tok ? tok : 1, false);
+
+	return c ? *c : 0;
+}
+
 static double
 idf_of(struct ndr_map *df, uint64_t tok, size_t n)
 {
@@ -329,6 +361,13 @@ build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			if (ne == ecap) {
 				ecap = ecap ? ecap * 2 : 1024;
 				v->e = xreallocarray(v->e, ecap, sizeof *v->e);
+			}
+			/* a token of one report alone is in no other's:
+			 * it would only dilute the likeness of the group
+			 * that holds it; a machine's counts nothing */
+			if (df_of(df, buf[i]) < 2) {
+				i = j;
+				continue;
 			}
 			double w = (double)(j - i) * idf_of(df, buf[i], n);
 			v->e[ne++] = (struct entry){ buf[i], w };
@@ -455,12 +494,22 @@ ipsets_free(struct ipsets *s)
 
 /* The lists of keys step 2 pairs groups on, and what each asks the two
  * groups to have in common besides (together): a key of one run,
- * nothing; a key runs share, a machine; a subject too short to be a key,
+ * nothing; a key runs share, a machine, and no links to other hosts
+ * only (a run's links name its hosts; a template, a free host and a
+ * botnet serve many runs); a subject too short to be a key,
  * a machine and the same days; a body cluster of one burst (one template
  * carries several runs), a machine or a link host, unless one of them
  * names no link. Link hosts are kept per group as machines are (ipsets
  * holds any key of a report). */
 enum { KEY_RUN, KEY_SHARED, KEY_SHORT, KEY_BODY, NKEYS };
+
+/* Do both groups name links, to no host in common? */
+static bool
+links_differ(const struct ipsets *lks, size_t a, size_t b)
+{
+	return lks->start[a] != lks->start[a + 1] &&
+	    lks->start[b] != lks->start[b + 1] && !ipsets_meet(lks, a, b);
+}
 
 static bool
 together(int w, const struct ipsets *ips, const struct ipsets *lks,
@@ -469,8 +518,8 @@ together(int w, const struct ipsets *ips, const struct ipsets *lks,
 	switch (w) {
 	case KEY_RUN:
 		return true;
-	case KEY_SHARED:
-		return ipsets_meet(ips, a, b);
+	case KEY_SHARED:	/* links to different hosts disagree */
+		return ipsets_meet(ips, a, b) && !links_differ(lks, a, b);
 	case KEY_SHORT:
 		return ipsets_meet(ips, a, b) && same_days(v, a, b);
 	default:	/* links to different hosts: apart, unless one machine */
@@ -892,6 +941,7 @@ ndr_campaigns(const struct ndr_evidence *const *ev, size_t n, size_t *id)
 	    &keys[KEY_SHARED],
 	    &keys[KEY_SHORT], &keys[KEY_BODY], lkey);
 	token_idf(ev, n, &df);
+	token_machines(ev, n, &df);
 
 	/* fragments alike in their words join on a key they share, if
 	 * they also have in common what its list asks (together()) */

@@ -132,6 +132,9 @@ size_t		 ndr_lf(char *dst, const char *src, size_t len);
 /* The hash a token has in ndr_report.tokens: prefix "" for body words,
  * "subj" for the subject's, "url" for link hosts, ... (core/tokens.c). */
 uint64_t	 ndr_token(const char *prefix, const char *word);
+/* The tokens the classifier makes of Received fields (one a line, top
+ * first), unsorted, into *v (free it); how many. */
+size_t		 ndr_received_tokens(const char *received, uint64_t **v);
 
 const char	*ndr_kind_name(enum ndr_kind);
 /* Is a report of this kind judged (bounce, delay, auto-reply)? */

@@ -865,6 +865,182 @@ START_TEST(test_campaigns_piece_of_no_run_is_no_campaign)
 }
 END_TEST
 
+/* Tokens as words_as_tokens() makes them, from a list of words. */
+static size_t
+tokens_of(const char *const *w, size_t n, uint64_t *buf)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = 1469598103934665603ull;
+		for (const char *c = w[i]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ull;
+		buf[i] = h;
+	}
+	qsort(buf, n, sizeof *buf, cmp_tok);
+	return n;
+}
+
+/* One run's reports in two bursts of a window each (a spun subject's
+ * first words their key), each report carrying forty words of its own
+ * (a bot's host name, its Message-ID, a random tag) beside the run's
+ * six. A word of one report is in no other's: it says nothing of which
+ * reports belong together, and weighed in it would make the two halves
+ * look unlike (their cosine under a half). Other mail gives the words
+ * their weight. */
+START_TEST(test_campaigns_words_of_one_report_weigh_nothing)
+{
+	enum { N = 12, OWN = 40, RUN = 6 };
+	static uint64_t toks[N][OWN + RUN];
+	static char own[N][OWN][16];
+	static const char *const run[RUN] = { "crypto", "fortune",
+	    "platform", "secret", "start", "today" };
+	static const char *const subj[4] = { "Crypto investment secret revealed",
+	    "Crypto investment opportunity exposed",
+	    "Crypto investment secret exposed",
+	    "Crypto investment opportunity revealed" };
+	struct ndr_evidence e[N];
+	const struct ndr_evidence *p[N];
+	size_t id[N];
+
+	for (int i = 0; i < N; i++) {
+		const char *w[OWN + RUN];
+		size_t n = 0;
+		memset(&e[i], 0, sizeof e[i]);
+		for (int k = 0; k < OWN; k++) {
+			snprintf(own[i][k], sizeof own[i][k], "w%dx%d", i, k);
+			w[n++] = own[i][k];
+		}
+		if (i < 4) {	/* the run: days 0 and 3 (two windows) */
+			for (int k = 0; k < RUN; k++)
+				w[n++] = run[k];
+			e[i].subject = (char *)subj[i];
+			e[i].date = T0 + (i < 2 ? 0 : 3 * DAY) + i * 600;
+		} else {	/* other mail, weeks later */
+			e[i].subject = "Your parcel is on its way";
+			e[i].date = T0 + (20 + i) * DAY;
+		}
+		e[i].ntokens = tokens_of(w, n, toks[i]);
+		e[i].tokens = toks[i];
+		p[i] = &e[i];
+	}
+	ndr_campaigns(p, N, id);
+	ck_assert_uint_ne(id[0], NDR_NO_CAMPAIGN);
+	ck_assert_uint_eq(id[1], id[0]);
+	ck_assert_uint_eq(id[2], id[0]);
+	ck_assert_uint_eq(id[3], id[0]);
+}
+END_TEST
+
+/* A run of five on one template, its links to one host, and a small run
+ * on the same template a week later, sent by one of the same machines,
+ * its links to a host of its own: the template (a key many runs share)
+ * and the machine (a botnet carries many runs) would join them; the
+ * links say two runs, and they stay two. */
+START_TEST(test_campaigns_links_to_other_hosts_disagree)
+{
+	enum { N = 12 };
+	static uint64_t toks[N][256];
+	static char rcv[N][96], body[N][256];
+	static const char *const subj[2] = { "Special software for you",
+	    "Limited crypto for you" };
+	struct ndr_evidence e[N];
+	const struct ndr_evidence *p[N];
+	size_t id[N];
+
+	for (int i = 0; i < N; i++) {
+		int small = i >= 5 && i < 8, other = i >= 8;
+		memset(&e[i], 0, sizeof e[i]);
+		if (other) {	/* other mail, for the words' weight */
+			snprintf(body[i], sizeof body[i], "minutes of the "
+			    "meeting number %d about budget%d", i, i * 3);
+			e[i].subject = "Minutes";
+			e[i].excerpt = body[i];
+			e[i].date = T0 + (30 + i) * DAY;
+			words_as_tokens(&e[i], toks[i], 256);
+			p[i] = &e[i];
+			continue;
+		}
+		snprintf(body[i], sizeof body[i], "Hi, I found your profile "
+		    "and I think you will like %s. It is cheap and it works "
+		    "fast. See the link now. Regards",
+		    small ? "crypto" : "software");
+		e[i].subject = (char *)subj[small];
+		e[i].links = small ? "xsje6tq.example" :
+		    "pages.webspace.example";
+		e[i].excerpt = body[i];
+		e[i].simhash = ndr_simhash(body[i]);
+		e[i].date = T0 + (small ? 7 * DAY : 0) + i * 3600;
+		snprintf(rcv[i], sizeof rcv[i], "from bot ([10.0.42.%d]) by "
+		    "mx.far.example", i % 2 ? 52 : i);
+		e[i].received = rcv[i];
+		words_as_tokens(&e[i], toks[i], 256);
+		p[i] = &e[i];
+	}
+	ndr_campaigns(p, N, id);
+	for (int i = 1; i < 5; i++)
+		ck_assert_uint_eq(id[i], id[0]);
+	ck_assert_uint_eq(id[6], id[5]);
+	ck_assert_uint_eq(id[7], id[5]);
+	ck_assert_uint_ne(id[5], id[0]);
+}
+END_TEST
+
+/* Two runs under two subjects, their links to one free host, sent on
+ * one day by one botnet: the host and the machines would join them; the
+ * words of the machines (the classifier's tokens of the Received fields)
+ * are the machines again, not a likeness of their own, and the two stay
+ * two. (The host is shared: a third run names it weeks later.) */
+START_TEST(test_campaigns_one_botnet_two_subjects)
+{
+	enum { N = 16 };
+	static uint64_t toks[N][512];
+	static char rcv[N][256], other[N][64];
+	struct ndr_evidence e[N];
+	const struct ndr_evidence *p[N];
+	size_t id[N];
+
+	for (int i = 0; i < N; i++) {
+		memset(&e[i], 0, sizeof e[i]);
+		p[i] = &e[i];
+		if (i >= 10) {	/* other mail, for the words' weight */
+			snprintf(other[i], sizeof other[i], "minutes of "
+			    "meeting %d", i);
+			e[i].subject = other[i];
+			e[i].date = T0 + (40 + i) * DAY;
+			words_as_tokens(&e[i], toks[i], 512);
+			continue;
+		}
+		e[i].subject = i < 4 ? "Your account" : i < 8 ?
+		    "Important notice" : "Totally different offer";
+		e[i].links = "sites.freehost.example";
+		e[i].date = T0 + (i < 8 ? 0 : 20 * DAY) + i * 600;
+		int m = i < 8 ? i % 2 : i;	/* the machine */
+		snprintf(rcv[i], sizeof rcv[i], "from pc%d.bot%d.example "
+		    "(dsl%d.isp%d.example [10.%d.%d.7]) by mx.far.example\n"
+		    "from pc%d (pc%d.lan%d.example [192.168.%d.2]) by "
+		    "pc%d.bot%d.example", m, m, m, m, m, m, m, m, m, m, m, m);
+		e[i].received = rcv[i];
+		words_as_tokens(&e[i], toks[i], 512);
+		uint64_t *t;
+		size_t nt = ndr_received_tokens(rcv[i], &t);
+		for (size_t k = 0; k < nt && e[i].ntokens < 512; k++)
+			toks[i][e[i].ntokens++] = t[k];
+		free(t);
+		qsort(toks[i], e[i].ntokens, sizeof *toks[i], cmp_tok);
+		size_t u = 0;
+		for (size_t k = 0; k < e[i].ntokens; k++)
+			if (u == 0 || toks[i][k] != toks[i][u - 1])
+				toks[i][u++] = toks[i][k];
+		e[i].ntokens = u;
+	}
+	ndr_campaigns(p, N, id);
+	for (int i = 1; i < 4; i++)
+		ck_assert_uint_eq(id[i], id[0]);
+	for (int i = 5; i < 8; i++)
+		ck_assert_uint_eq(id[i], id[4]);
+	ck_assert_uint_ne(id[4], id[0]);
+}
+END_TEST
+
 START_TEST(test_evidence_of_fixtures)
 {
 	struct ndr_report *r = fixture("postfix.eml");
@@ -1189,5 +1365,8 @@ CHECK_MAIN_CASES("verdict",
 	    test_campaigns_one_template_told_apart_by_link_hosts,
 	    test_campaigns_spun_subjects,
 	    test_campaigns_piece_of_no_run_is_no_campaign,
+	    test_campaigns_words_of_one_report_weigh_nothing,
+	    test_campaigns_links_to_other_hosts_disagree,
+	    test_campaigns_one_botnet_two_subjects,
 	    test_evidence_of_fixtures,
 	    test_campaign_numbers_stay), NULL, NULL, 0 });
