@@ -2,7 +2,7 @@
 # bounces.sh - the engine on the report shapes of issue 19, made by
 # tests/gen-bounces.py (written from the issue's words, not from any
 # corpus file): the failed address on the line after the failure sentence
-# in fifteen languages, lists of several, tables, X-Failed-Recipients with
+# in twenty-three languages, lists of several, tables, X-Failed-Recipients with
 # an empty address line, the address inside a sentence, HTML-only NDRs,
 # reports about posts to a mailing list, gateways that rewrote the
 # recipient, challenge-response, auto-replies in nine languages, ARF, and

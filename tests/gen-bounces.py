@@ -43,6 +43,27 @@ PHRASES = [
      'Olevererbart: %s'),
 ]
 
+# More languages, each made in turn by c_language (so that every one is
+# met): the sentence and subject in the language's own script and case.
+MORE_PHRASES = [
+    ('Wiadomość nie mogła zostać dostarczona do następujących odbiorców:',
+     'Niedostarczalne: %s'),
+    ('Mesajul dumneavoastră nu a putut fi livrat către următorii '
+     'destinatari:', 'Mesaj nelivrat: %s'),
+    ('Viestiäsi ei voitu toimittaa seuraaville vastaanottajille:',
+     'Toimitus epäonnistui: %s'),
+    ('Pesan Anda tidak dapat dikirim ke penerima berikut:',
+     'Gagal terkirim: %s'),
+    ('Το μήνυμά σας δεν ήταν δυνατό να παραδοθεί στους παρακάτω '
+     'παραλήπτες:', 'Δεν παραδόθηκε: %s'),
+    ('Не вдалося доставити ваше повідомлення таким одержувачам:',
+     'Не доставлено: %s'),
+    ('Thư của bạn không thể gửi đến những người nhận sau:',
+     'Không thể gửi thư: %s'),
+    ('Az üzenetet nem sikerült kézbesíteni a következő címzetteknek:',
+     'Kézbesíthetetlen: %s'),
+]
+
 REASONS = [
     ('550 5.1.1 User unknown', '5.1.1'),
     ('550 5.1.1 <%s>: Recipient address rejected: User unknown in virtual '
@@ -346,12 +367,28 @@ def c_not_a_bounce(rng):
     return msg, 'other', []
 
 
+LANGUAGE_TURN = [0]
+
+
+def c_language(rng):
+    """c_nextline's shape in the languages of MORE_PHRASES, each in turn"""
+    k = LANGUAGE_TURN[0] % len(MORE_PHRASES)
+    LANGUAGE_TURN[0] += 1
+    rc = [addr(rng)]
+    phrase, subj = MORE_PHRASES[k]
+    lines = [phrase, '', '  ' + decorate(rng, rc[0]), '',
+             rng.choice(REASONS)[0].replace('%s', rc[0])]
+    orig, os_ = original(rng, rc)
+    return multipart(rng, '', subj % os_, '\n'.join(lines) + '\n',
+                     orig), 'bounce', rc
+
+
 CLASSES = [('nextline', c_nextline), ('list', c_list), ('table', c_table),
            ('header', c_header_only), ('sentence', c_sentence),
            ('html', c_html), ('list-post', c_mailing_list),
            ('gateway', c_gateway), ('challenge', c_challenge),
            ('vacation', c_vacation), ('feedback', c_feedback),
-           ('notbounce', c_not_a_bounce)]
+           ('notbounce', c_not_a_bounce), ('language', c_language)]
 
 
 def line_ends(rng, msg):
