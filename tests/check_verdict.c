@@ -515,6 +515,19 @@ cmp_tok(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* buf's n tokens sorted, each once; how many are left. */
+static size_t
+sort_unique(uint64_t *buf, size_t n)
+{
+	size_t u = 0;
+
+	qsort(buf, n, sizeof *buf, cmp_tok);
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || buf[i] != buf[u - 1])
+			buf[u++] = buf[i];
+	return u;
+}
+
 /* The words of its subject and body as the classifier's tokens would
  * be: hashed, sorted, each once. */
 static void
@@ -533,11 +546,7 @@ words_as_tokens(struct ndr_evidence *e, uint64_t *buf, size_t cap)
 				buf[n++] = h;
 			p += w + (p[w] == ' ');
 		}
-	qsort(buf, n, sizeof *buf, cmp_tok);
-	e->ntokens = 0;
-	for (size_t i = 0; i < n; i++)
-		if (e->ntokens == 0 || buf[i] != buf[e->ntokens - 1])
-			buf[e->ntokens++] = buf[i];
+	e->ntokens = sort_unique(buf, n);
 	e->tokens = buf;
 }
 
@@ -1025,12 +1034,7 @@ START_TEST(test_campaigns_one_botnet_two_subjects)
 		for (size_t k = 0; k < nt && e[i].ntokens < 512; k++)
 			toks[i][e[i].ntokens++] = t[k];
 		free(t);
-		qsort(toks[i], e[i].ntokens, sizeof *toks[i], cmp_tok);
-		size_t u = 0;
-		for (size_t k = 0; k < e[i].ntokens; k++)
-			if (u == 0 || toks[i][k] != toks[i][u - 1])
-				toks[i][u++] = toks[i][k];
-		e[i].ntokens = u;
+		e[i].ntokens = sort_unique(toks[i], e[i].ntokens);
 	}
 	ndr_campaigns(p, N, id);
 	for (int i = 1; i < 4; i++)
