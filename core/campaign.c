@@ -282,20 +282,13 @@ token_machines(const struct ndr_evidence *const *ev, size_t n,
 	}
 }
 
+/* In how many reports tok is (0 for a machine's, see above). */
 static int64_t
 df_of(struct ndr_map *df, uint64_t tok)
 {
 	int64_t *c = ndr_map_slot(df, tok ? tok : 1, false);
 
 	return c ? *c : 0;
-}
-
-static double
-idf_of(struct ndr_map *df, uint64_t tok, size_t n)
-{
-	int64_t *c = ndr_map_slot(df, tok ? tok : 1, false);
-
-	return log((double)n / (double)(c && *c ? *c : 1));
 }
 
 static bool
@@ -365,11 +358,13 @@ build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			/* a token of one report alone is in no other's:
 			 * it would only dilute the likeness of the group
 			 * that holds it; a machine's counts nothing */
-			if (df_of(df, buf[i]) < 2) {
+			int64_t dfi = df_of(df, buf[i]);
+			if (dfi < 2) {
 				i = j;
 				continue;
 			}
-			double w = (double)(j - i) * idf_of(df, buf[i], n);
+			/* weighed by log(n / document frequency) */
+			double w = (double)(j - i) * log((double)n / (double)dfi);
 			v->e[ne++] = (struct entry){ buf[i], w };
 			sq += w * w;
 			i = j;

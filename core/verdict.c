@@ -514,6 +514,34 @@ rcpt_written(const char *list, const char *what,
 	return false;
 }
 
+/* A bounce no stronger sign calls legitimate, by the recipients the
+ * user wrote to. An empty NDR has nothing else to go by: a failed
+ * recipient written to lately. An original whose Message-ID is not the
+ * Sent copy's (a submission server that gives mail one of its own, as
+ * some do): a failed recipient, or one the original was addressed to (a
+ * mailing list, whose member failed), written to on the original's own
+ * day. */
+static void
+sent_recipients(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
+    struct ndr_verdict *v)
+{
+	static const char why[] = ", the original's day (its Message-ID is "
+	    "not the Sent copy's)";
+	int64_t t;
+
+	if (ev->orig_mid == NULL) {
+		rcpt_written(ev->rcpts, "failed recipient", c, v, ev->date > 0 ?
+		    ev->date - RECENT : INT64_MIN, ev->date > 0 ?
+		    ev->date + DAY : INT64_MAX, "");
+		return;
+	}
+	t = ev->orig_date > 0 ? ev->orig_date : ev->date;
+	if (t > 0 && !rcpt_written(ev->rcpts, "failed recipient", c, v,
+	    t - DAY, t + DAY, why))
+		rcpt_written(ev->orig_to, "the original's recipient", c, v,
+		    t - DAY, t + DAY, why);
+}
+
 bool
 ndr_judge_legit(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
     struct ndr_verdict *v)
@@ -530,25 +558,8 @@ ndr_judge_legit(const struct ndr_evidence *ev, const struct ndr_judge_ctx *c,
 		;
 	else
 		batv(ev, c, v, true);
-	/* an empty NDR has nothing but its recipients to go by */
-	if (v->nsig == before && ev->orig_mid == NULL && sent_basis(c))
-		rcpt_written(ev->rcpts, "failed recipient", c, v, ev->date > 0 ?
-		    ev->date - RECENT : INT64_MIN, ev->date > 0 ?
-		    ev->date + DAY : INT64_MAX, "");
-	/* an original whose Message-ID is not the Sent copy's (a
-	 * submission server that gives mail one of its own, as some do):
-	 * a failed recipient, or one the original was addressed to (a
-	 * mailing list, whose member failed), written to on the original's
-	 * own day */
-	else if (v->nsig == before && ev->orig_mid && sent_basis(c)) {
-		static const char why[] = ", the original's day (its "
-		    "Message-ID is not the Sent copy's)";
-		int64_t t = ev->orig_date > 0 ? ev->orig_date : ev->date;
-		if (t > 0 && !rcpt_written(ev->rcpts, "failed recipient", c, v,
-		    t - DAY, t + DAY, why))
-			rcpt_written(ev->orig_to, "the original's recipient",
-			    c, v, t - DAY, t + DAY, why);
-	}
+	if (v->nsig == before && sent_basis(c))
+		sent_recipients(ev, c, v);
 	for (size_t i = before; i < v->nsig; i++)
 		if (v->sig[i].weight < 0)
 			return true;
