@@ -318,6 +318,8 @@ is_textual(const char *ctype)
 	    strcmp(ctype, "message/delivery-status") == 0 ||
 	    strcmp(ctype, "message/global-delivery-status") == 0 ||
 	    strcmp(ctype, "message/feedback-report") == 0 ||
+	    strcmp(ctype, "message/disposition-notification") == 0 ||
+	    strcmp(ctype, "message/global-disposition-notification") == 0 ||
 	    strcmp(ctype, "message/global-headers") == 0 ||
 	    strcmp(ctype, "message/partial") == 0 || mime_is_message(ctype);
 }

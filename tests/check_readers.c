@@ -357,6 +357,71 @@ read_text(const char *msg)
 	return r;
 }
 
+/* A Sieve "reject" (RFC 5429) comes as a disposition notification that
+ * a filter deleted the message on its own: a refusal, so a bounce of the
+ * Final-Recipient with the filter's reason; the same notification of a
+ * person's deletion, or of an automatic display, is no bounce. */
+static const char sieve_reject[] =
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@imap.far.example>\n"
+    "To: ann@near.example\n"
+    "Subject: Automatically rejected mail\n"
+    "Auto-Submitted: auto-replied (rejected)\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; "
+    "report-type=disposition-notification; boundary=\"R\"\n\n"
+    "--R\n"
+    "Content-Type: text/plain; charset=utf-8\n\n"
+    "Your message was automatically rejected by Sieve, a mail\n"
+    "filtering language.\n\n"
+    "The following reason was given:\n"
+    "Mailbox is over quota, try later\n\n"
+    "--R\n"
+    "Content-Type: message/disposition-notification\n\n"
+    "Reporting-UA: imap.far.example; Cyrus timsieved\n"
+    "Original-Recipient: rfc822; Cy@Far.example\n"
+    "Final-Recipient: rfc822; cy.local@imap.far.example\n"
+    "Original-Message-ID: <m1@near.example>\n"
+    "Disposition: %s\n\n"
+    "--R\n"
+    "Content-Type: text/rfc822-headers\n\n"
+    "From: ann@near.example\n"
+    "To: cy@far.example\n"
+    "Subject: Minutes\n"
+    "Message-ID: <m1@near.example>\n\n"
+    "--R--\n";
+
+static struct ndr_report *
+sieve_with(const char *disposition)
+{
+	char buf[sizeof sieve_reject + 100];
+
+	snprintf(buf, sizeof buf, sieve_reject, disposition);
+	return read_text(buf);
+}
+
+START_TEST(test_sieve_reject_is_bounce)
+{
+	struct ndr_report *r =
+	    sieve_with("automatic-action/MDN-sent-automatically; deleted");
+
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_str_eq(r->format, "mdn");
+	ck_assert_uint_eq(r->nrcpts, 1);
+	ck_assert_str_eq(rcpt(r, 0)->address, "cy@far.example");
+	ck_assert_int_eq(rcpt(r, 0)->reason, NDR_R_MAILBOXFULL);
+	ck_assert_str_eq(r->original.subject, "Minutes");
+	ndr_report_free(&r);
+
+	r = sieve_with("manual-action/MDN-sent-manually; deleted");
+	ck_assert_int_eq(r->kind, NDR_KIND_OTHER);
+	ck_assert_uint_eq(r->nrcpts, 0);
+	ndr_report_free(&r);
+	r = sieve_with("automatic-action/MDN-sent-automatically; displayed");
+	ck_assert_int_eq(r->kind, NDR_KIND_OTHER);
+	ndr_report_free(&r);
+}
+END_TEST
+
 /* msg read as one report of this kind naming addr alone */
 static void
 one_rcpt(const char *msg, enum ndr_kind kind, const char *addr)
@@ -1246,6 +1311,7 @@ CHECK_MAIN_CASES("readers",
 	    test_exchange2003_address_on_date_line,
 	    test_gmail_warning_is_a_delay, test_amazonses_json_notification,
 	    test_arf_is_feedback_not_bounce, test_read_receipt_is_other,
+	    test_sieve_reject_is_bounce,
 	    test_vacation_is_autoreply,
 	    test_ordinary_mail_talking_of_failure_is_other,
 	    test_summary_of_the_original_is_not_a_recipient,
