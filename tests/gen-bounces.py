@@ -383,12 +383,74 @@ def c_language(rng):
                      orig), 'bounce', rc
 
 
+REJECT_TEXTS = [
+    'Your message to <%s> was automatically rejected:\n%s',
+    'Your message was automatically rejected by Sieve, a mail\nfiltering '
+    'language.\n\nThe following reason was given:\n%s',
+    'This message was refused by the recipient\'s mail filter.\n'
+    'Reason: %s',
+    'Ihre Nachricht wurde automatisch abgewiesen:\n%s',
+]
+REJECT_REASONS = ['Quota exceeded', 'I do not accept mail from you.',
+                  'Mailbox is full', 'Message rejected by filter rule']
+
+
+def c_disposition(rng):
+    """disposition notifications: a filter's reject (RFC 5429: a bounce of
+    the Final-Recipient), a read receipt, a person's deletion (neither)"""
+    who = addr(rng)
+    orig, subj = original(rng, [who])
+    turn = rng.randrange(4)
+    why = rng.choice(REJECT_REASONS)
+    if turn < 2:
+        text = rng.choice(REJECT_TEXTS)
+        text = text % ((who, why) if text.count('%s') == 2 else (why,))
+        disp = rng.choice([
+            'automatic-action/MDN-sent-automatically; deleted',
+            'Automatic-Action/MDN-Sent-Automatically;deleted',
+            'automatic-action/mdn-sent-automatically; deleted/error',
+            'automatic-action/MDN-sent-automatically; denied'])
+        kind, rc = 'bounce', [who]
+    elif turn == 2:
+        text = 'Your message was displayed on %s.' % who
+        disp = rng.choice(['manual-action/MDN-sent-manually; displayed',
+                           'automatic-action/MDN-sent-automatically; '
+                           'displayed'])
+        kind, rc = 'other', []
+    else:
+        text = 'Your message was deleted without being read.'
+        disp = 'manual-action/MDN-sent-manually; deleted'
+        kind, rc = 'other', []
+    b = 'd%d' % rng.randrange(10 ** 6)
+    extra = ('Auto-Submitted: auto-replied (rejected)\n' if kind == 'bounce'
+             and rng.randrange(2) else '')
+    subject = rng.choice(['Automatically rejected mail',
+                          'Rejected: %s' % subj, 'Disposition notification',
+                          'Read: %s' % subj]) if kind == 'bounce' else \
+        'Read: %s' % subj
+    final = rng.choice(['rfc822; %s' % who, 'rfc822;%s' % who,
+                        'RFC822; <%s>' % who])
+    msg = (envelope(rng, subject, extra,
+                    'multipart/report; report-type=disposition-notification;'
+                    ' boundary="%s"' % b, sender=rng.choice([
+                        'Mail Delivery Subsystem <MAILER-DAEMON@imap.%s>' %
+                        rng.choice(DOMAINS), who])) +
+           '\n--%s\nContent-Type: text/plain; charset=utf-8\n\n%s\n\n'
+           '--%s\nContent-Type: message/disposition-notification\n\n'
+           'Reporting-UA: imap.example; Mail Filter 1.0\nFinal-Recipient: %s\n'
+           'Original-Message-ID: <orig@home.example>\nDisposition: %s\n\n'
+           '--%s\nContent-Type: message/rfc822\n\n%s\n--%s--\n' %
+           (b, text, b, final, disp, b, orig, b))
+    return msg, kind, rc
+
+
 CLASSES = [('nextline', c_nextline), ('list', c_list), ('table', c_table),
            ('header', c_header_only), ('sentence', c_sentence),
            ('html', c_html), ('list-post', c_mailing_list),
            ('gateway', c_gateway), ('challenge', c_challenge),
            ('vacation', c_vacation), ('feedback', c_feedback),
-           ('notbounce', c_not_a_bounce), ('language', c_language)]
+           ('notbounce', c_not_a_bounce), ('language', c_language),
+           ('disposition', c_disposition)]
 
 
 def line_ends(rng, msg):
