@@ -69,6 +69,7 @@ words_build(void)
 	phrases_add_list(daemon_words, daemons, 0);
 	subject_words = phrases_new();
 	phrases_add_list(subject_words, subjects, 0);
+	phrases_add_list(subject_words, autoreply_openers, 0);
 	envelope_words = phrases_new();
 	phrases_add_list(envelope_words, daemon_envelopes, 0);
 }
@@ -146,8 +147,19 @@ has_decoded(const char *v, const struct phrases *words)
 {
 	/* a NUL a word decoded to ends the text looked at: no more */
 	char *d = v && strstr(v, "=?") ? word_bytes(v) : NULL;
-	bool yes = has(d ? d : v, words);
+	const char *t = d ? d : v;
+	char *f = NULL;
+	bool yes;
 
+	/* a capital past ASCII ("Автоматический ответ"): folded, the words
+	 * being small; the bytes of ASCII alone need no copy */
+	for (const unsigned char *u = (const unsigned char *)t; u && *u; u++)
+		if (*u >= 0xc2 && *u <= 0xdf) {
+			f = fold_dup(t, strlen(t));
+			break;
+		}
+	yes = has(f ? f : t, words);
+	free(f);
 	free(d);
 	return yes;
 }

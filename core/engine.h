@@ -21,6 +21,11 @@ bool		 has_any(const char *lower, const char *const *needles);
 char		*lowercase_dup(const char *, size_t);
 /* the same into p, n + 1 bytes of room; p */
 char		*lowercase_into(char *p, const char *, size_t n);
+/* lowercase_into, and the two-byte UTF-8 capitals of Latin, Greek and
+ * Cyrillic made small too, the length kept (a text to match words in);
+ * p is not s */
+char		*fold_into(char *p, const char *, size_t n);
+char		*fold_dup(const char *, size_t);
 /* The host of the next http(s) link in [p, end) (*len bytes, maybe 0),
  * or NULL; the next search starts at the returned pointer + *len. */
 const char	*next_link_host(const char *p, const char *end, size_t *len);
@@ -86,6 +91,9 @@ bool		 candidate_of(const struct hdrs *);
  * ("mailer-daemon@", lowercase): the scan's first look and the engine's
  * daemon test read the same list (candidate.c). */
 extern const char *const daemon_envelopes[];
+/* The subjects that open an auto-reply, in many languages (rfc3834.c):
+ * the readers' and the scan's first look's. */
+extern const char *const autoreply_openers[];
 /* RFC 2047 words decoded to UTF-8 (a copy). */
 char		*hdr_decode(const char *);
 /* Does the text at p start a header block with at least min known fields? */
@@ -111,6 +119,7 @@ struct msg {
 	char		*from;		/* decoded From */
 	char		*from_addr;	/* its address, lowercase */
 	char		*subject;	/* decoded Subject */
+	char		*lsubject;	/* and folded (fold_dup): to match words in */
 	char		*ctype;		/* top content type, lowercase */
 	char		*report_type;	/* report-type parameter, lowercase */
 	struct part	*parts;

@@ -344,7 +344,7 @@ build_text(struct msg *m)
 	if (m->text.s == NULL)
 		ndr_buf_add(&m->text, "", 0);
 	m->lower = big_alloc(m->text.len + 1, &m->lowercap);
-	lowercase_into(m->lower, m->text.s, m->text.len);
+	fold_into(m->lower, m->text.s, m->text.len);
 	m->orig_off = find_quoted(m->text.s, m->lower, m->text.len);
 	m->lower[m->orig_off] = '\0';	/* the report text only */
 	const unsigned char *u = (const unsigned char *)m->lower;
@@ -364,6 +364,8 @@ top_headers(struct msg *m)
 	m->hdr_len = hdrs_parse(&m->top, m->raw, m->len);
 	m->from = hdr_decode(hdrs_get(&m->top, "From"));
 	m->subject = hdr_decode(hdrs_get(&m->top, "Subject"));
+	if (m->subject)
+		m->lsubject = fold_dup(m->subject, strlen(m->subject));
 	if (m->from) {
 		m->from_addr = find_address(m->from, strlen(m->from), NULL, NULL);
 		if (m->from_addr == NULL)	/* "MAILER-DAEMON" alone */
@@ -473,6 +475,7 @@ msg_free(struct msg *m)
 	free(m->from);
 	free(m->from_addr);
 	free(m->subject);
+	free(m->lsubject);
 	free(m->ctype);
 	free(m->report_type);
 	for (size_t i = 0; i < m->nparts; i++)

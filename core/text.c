@@ -341,22 +341,30 @@ lowercase_dup(const char *s, size_t n)
 	return lowercase_into(xreallocarray(NULL, n + 1, 1), s, n);
 }
 
+/* Eight bytes of ASCII with their capitals made small: a byte is one
+ * when under 0x80, at least 'A' and at most 'Z' */
+static inline uint64_t
+lower8(uint64_t x)
+{
+	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7full;
+	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3full;	/* bit 7: >= 'A' */
+	uint64_t gt_z = low7 + 0x2525252525252525ull;	/* bit 7: > 'Z' */
+	uint64_t up = ge_a & ~gt_z & ~x & 0x8080808080808080ull;
+
+	return x | up >> 2;				/* 0x20: lower case */
+}
+
 char *
 lowercase_into(char *p, const char *s, size_t n)
 {
 	size_t i = 0;
 
 	/* ASCII letters only (a UTF-8 text's other bytes are not letters
-	 * of their own), eight bytes at a time: a byte is an upper-case
-	 * letter when under 0x80, at least 'A' and at most 'Z' */
+	 * of their own), eight bytes at a time */
 	for (; i + 8 <= n; i += 8) {
-		uint64_t x, low7, ge_a, gt_z, up;
+		uint64_t x;
 		memcpy(&x, s + i, 8);
-		low7 = x & 0x7f7f7f7f7f7f7f7full;
-		ge_a = low7 + 0x3f3f3f3f3f3f3f3full;	/* bit 7: >= 'A' */
-		gt_z = low7 + 0x2525252525252525ull;	/* bit 7: > 'Z' */
-		up = ge_a & ~gt_z & ~x & 0x8080808080808080ull;
-		x |= up >> 2;				/* 0x20: lower case */
+		x = lower8(x);
 		memcpy(p + i, &x, 8);
 	}
 	for (; i < n; i++)
@@ -364,6 +372,94 @@ lowercase_into(char *p, const char *s, size_t n)
 		    s[i] + 32 : s[i]);
 	p[n] = '\0';
 	return p;
+}
+
+/*
+ * The lower case of the two-byte UTF-8 capital at b (Latin-1, Latin
+ * Extended-A, Greek, Cyrillic), written over it. Each of these has a
+ * lower case of two bytes too, so a folded text keeps its length and
+ * every offset into it holds in the original; İ, whose lower case is
+ * one byte, stays.
+ */
+static void
+fold_pair(unsigned char *b)
+{
+	unsigned cp = (unsigned)(b[0] & 0x1f) << 6 | (b[1] & 0x3fu), lc = cp;
+
+	if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||	/* À-Þ */
+	    (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2) ||	/* Α-Ϋ */
+	    (cp >= 0x410 && cp <= 0x42f))			/* А-Я */
+		lc = cp + 0x20;
+	else if (cp >= 0x400 && cp <= 0x40f)			/* Ѐ-Џ */
+		lc = cp + 0x50;
+	else if (cp == 0x386)					/* Ά */
+		lc = 0x3ac;
+	else if (cp >= 0x388 && cp <= 0x38a)			/* Έ-Ί */
+		lc = cp + 0x25;
+	else if (cp == 0x38c || cp == 0x38e || cp == 0x38f)	/* Ό Ύ Ώ */
+		lc = cp + 0x40 - (cp == 0x38c ? 0 : 1);
+	else if (cp == 0x178)					/* Ÿ */
+		lc = 0xff;
+	else if (((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177) ||
+	    (cp >= 0x460 && cp <= 0x481) || (cp >= 0x48a && cp <= 0x4bf)) &&
+	    cp != 0x130)					/* Ā, Ŋ, Ѡ, Ґ... */
+		lc = cp | 1;
+	else if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+	    && (cp & 1))					/* Ĺ, Ł, Ź... */
+		lc = cp + 1;
+	if (lc != cp) {
+		b[0] = (unsigned char)(0xc0 | lc >> 6);
+		b[1] = (unsigned char)(0x80 | (lc & 0x3f));
+	}
+}
+
+char *
+fold_into(char *p, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint64_t x;
+		/* eight bytes of ASCII at a time, as long as they come */
+		while (i + 8 <= n && (memcpy(&x, s + i, 8),
+		    (x & 0x8080808080808080ull) == 0)) {
+			x = lower8(x);
+			memcpy(p + i, &x, 8);
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			p[i] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+			i++;
+		} else if (c >= 0xc2 && c <= 0xdf && i + 1 < n &&
+		    ((unsigned char)s[i + 1] & 0xc0) == 0x80) {
+			p[i] = s[i];
+			p[i + 1] = s[i + 1];
+			fold_pair((unsigned char *)p + i);
+			i += 2;
+		} else {
+			/* any other byte as it is, with the continuation
+			 * bytes that follow (a letter of three or four) */
+			size_t k = i + 1;
+			p[i] = s[i];
+			while (k < n && k < i + 4 &&
+			    ((unsigned char)s[k] & 0xc0) == 0x80) {
+				p[k] = s[k];
+				k++;
+			}
+			i = k;
+		}
+	}
+	p[n] = '\0';
+	return p;
+}
+
+char *
+fold_dup(const char *s, size_t n)
+{
+	return fold_into(xreallocarray(NULL, n + 1, 1), s, n);
 }
 
 char *

@@ -54,10 +54,10 @@ text_has(const struct msg *m, const char *const *needles)
 bool
 subject_has(const struct msg *m, const char *const *needles)
 {
-	if (m->subject == NULL)
+	if (m->lsubject == NULL)
 		return false;
 	for (; *needles; needles++)
-		if (ci_find(m->subject, strlen(m->subject), *needles))
+		if (ci_find(m->lsubject, strlen(m->lsubject), *needles))
 			return true;
 	return false;
 }
@@ -373,8 +373,8 @@ bool
 text_is_delay(const struct msg *m)
 {
 	return text_has(m, delay_phrases) ||
-	    (m->subject && (ci_find(m->subject, strlen(m->subject), "delay") ||
-	    ci_find(m->subject, strlen(m->subject), "warning")));
+	    (m->lsubject && (strstr(m->lsubject, "delay") ||
+	    strstr(m->lsubject, "warning")));
 }
 
 /*

@@ -206,6 +206,14 @@ START_TEST(test_candidates_from_headers)
 	    "Return-Path: <MAILER-DAEMON@relay.example.org>\n"
 	    "From: notices@mx.example.org\nSubject: Your message\n",
 	    "From: MDaemon@mx.example.org\nSubject: Warning: a@b.example\n",
+	    /* an auto-reply known by its subject alone, in a language whose
+	     * capitals are not ASCII, plain or MIME encoded */
+	    "From: ivan@corp.example\nSubject: \xd0\x90\xd0\x92\xd0\xa2"
+	    "\xd0\x9e\xd0\x9c\xd0\x90\xd0\xa2\xd0\x98\xd0\xa7\xd0\x95"
+	    "\xd0\xa1\xd0\x9a\xd0\x98\xd0\x99 \xd0\x9e\xd0\xa2\xd0\x92"
+	    "\xd0\x95\xd0\xa2: plan\n",
+	    "From: eleni@corp.example\nSubject: =?utf-8?B?zpHPhc+Ez4zOvM6xz4TOt"
+	    "yDOsc+AzqzOvc+EzrfPg863OiBwbGFu?=\n",
 	    NULL };
 	for (int i = 0; more[i]; i++)
 		ck_assert_msg(ndr_candidate(more[i], strlen(more[i])),

@@ -115,6 +115,31 @@ START_TEST(test_lowercase_dup_lowers_ascii_letters_only)
 }
 END_TEST
 
+/* The two-byte capitals of Latin, Greek and Cyrillic folded, at any
+ * place, the length kept; İ (whose small letter is one byte), three-byte
+ * letters and broken sequences as they were */
+START_TEST(test_fold_lowers_capitals_past_ascii)
+{
+	static const char in[] = "NE \xd0\x9d\xd0\x95 \xc3\x89" "CHEC "
+	    "\xce\x94\xce\x95\xce\x9d \xce\x8c \xc5\x81\xc3\x93" "D\xc5\xb9 "
+	    "\xd0\x84\xd2\x90 \xc4\xb0 \xc5\xb8 \xc3\x97 \xe3\x82\xa8 "
+	    "\xd0 \xc3";
+	static const char want[] = "ne \xd0\xbd\xd0\xb5 \xc3\xa9" "chec "
+	    "\xce\xb4\xce\xb5\xce\xbd \xcf\x8c \xc5\x82\xc3\xb3" "d\xc5\xba "
+	    "\xd1\x94\xd2\x91 \xc4\xb0 \xc3\xbf \xc3\x97 \xe3\x82\xa8 "
+	    "\xd0 \xc3";
+
+	/* from each character of the ASCII start: the runs of ASCII and
+	 * the pairs fall at other places of lowercase_into's eight */
+	for (size_t off = 0; off < 4; off++) {
+		char *s = fold_dup(in + off, sizeof in - 1 - off);
+		ck_assert_uint_eq(strlen(s), sizeof in - 1 - off);
+		ck_assert_str_eq(s, want + off);
+		free(s);
+	}
+}
+END_TEST
+
 START_TEST(test_ci_find_is_case_blind_and_bounded)
 {
 	const char *h = "Hello MAILER-daemon";
@@ -373,6 +398,7 @@ CHECK_MAIN_CASES("text",
 	    test_find_reply_code_skips_years_and_ports,
 	    test_squeeze_folds_white_space,
 	    test_lowercase_dup_lowers_ascii_letters_only,
+	    test_fold_lowers_capitals_past_ascii,
 	    test_ci_find_is_case_blind_and_bounded,
 	    test_json_replaces_invalid_utf8_and_escapes_controls,
 	    test_phrases_found_in_one_pass_in_text_order,

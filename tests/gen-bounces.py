@@ -444,13 +444,52 @@ def c_disposition(rng):
     return msg, kind, rc
 
 
+# Reports whose sentence opens on a capital that is not ASCII (Cyrillic,
+# Greek, Latin-1): the reader must not need the phrase in lower case.
+CAPITAL_PHRASES = [
+    ('Не удалось доставить сообщение следующим получателям:',
+     'Не доставлено: %s'),
+    ('Δεν ήταν δυνατή η παράδοση του μηνύματος στους παραλήπτες:',
+     'Δεν παραδόθηκε: %s'),
+    ('Échec de la remise du message aux destinataires suivants :',
+     'Échec de la remise : %s'),
+    ('Не може бути доставлено. Не вдалося доставити повідомлення:',
+     'Не доставлено: %s'),
+    ('Ошибка: сообщение не может быть доставлено получателям:',
+     'Недоставлено: %s'),
+]
+CAPITAL_REPLIES = ['Автоматический ответ: %s', 'Αυτόματη απάντηση: %s',
+                   'Réponse automatique : %s', 'Automatická odpověď: %s']
+
+
+def c_capitals(rng):
+    """a bounce, or an auto-reply, in words that open on a capital"""
+    if rng.randrange(4) == 0:
+        who = addr(rng)
+        subj = rng.choice(CAPITAL_REPLIES) % rng.choice(SUBJECTS)
+        msg = ('From: Someone <%s>\nTo: %s\nSubject: %s\nDate: Mon, 2 Mar '
+               '2026 10:05:00 +0000\nMessage-ID: <v%d@example>\nMIME-Version: '
+               '1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n' %
+               (who, ME, subj, rng.randrange(10 ** 6),
+                rng.choice(['Я в отпуске до понедельника.',
+                            'Είμαι εκτός γραφείου.', 'Je suis absent.'])))
+        return msg, 'autoreply', [who]
+    rc = [addr(rng)]
+    phrase, subj = rng.choice(CAPITAL_PHRASES)
+    lines = [phrase, '', '  ' + rc[0], '', rng.choice(REASONS)[0].replace(
+        '%s', rc[0])]
+    orig, os_ = original(rng, rc)
+    return multipart(rng, '', subj % os_, '\n'.join(lines) + '\n', orig,
+                     ), 'bounce', rc
+
+
 CLASSES = [('nextline', c_nextline), ('list', c_list), ('table', c_table),
            ('header', c_header_only), ('sentence', c_sentence),
            ('html', c_html), ('list-post', c_mailing_list),
            ('gateway', c_gateway), ('challenge', c_challenge),
            ('vacation', c_vacation), ('feedback', c_feedback),
            ('notbounce', c_not_a_bounce), ('language', c_language),
-           ('disposition', c_disposition)]
+           ('disposition', c_disposition), ('capitals', c_capitals)]
 
 
 def line_ends(rng, msg):

@@ -100,7 +100,7 @@ reply_subject(const struct msg *m)
 {
 	static const char *const prefixes[] = { "re:", "aw:", "sv:", "antw:",
 		"fwd:", "fw:", "tr:", "wg:", "rv:", NULL };
-	const char *s = m->subject;
+	const char *s = m->lsubject;
 
 	if (s == NULL)
 		return false;

@@ -15,8 +15,9 @@ static const char *const subjects[] = {
 };
 
 /* Subjects that open with these are automatic answers, whatever the
- * headers say (many answer without Auto-Submitted). */
-static const char *const openers[] = {
+ * headers say (many answer without Auto-Submitted); a scan's first look
+ * takes them for candidates too (candidate.c). */
+const char *const autoreply_openers[] = {
 	"out of office", "out of the office", "automatic reply",
 	"auto reply", "auto-reply", "autoreply", "auto response",
 	"auto-response", "autoresponse", "abwesenheitsnotiz",
@@ -28,8 +29,12 @@ static const char *const openers[] = {
 	"autosvar", "automatiskt svar", "automaattinen vastaus",
 	"automatyczna odpowiedź", "automatyczna odpowiedz",
 	"odpowiedź automatyczna", "automatická odpověď",
-	"автоматический ответ", "otomatik yanıt", "自動応答", "自動返信",
-	"不在通知", "自动回复", "자동 응답", NULL
+	"автоматический ответ", "автоматична відповідь",
+	"автоматичен отговор", "αυτόματη απάντηση", "αυτόματη απόκριση",
+	"otomatik yanıt", "otomatik cevap", "balasan otomatis",
+	"trả lời tự động", "תשובה אוטומטית", "رد تلقائي", "پاسخ خودکار",
+	"自動応答", "自動返信", "不在通知", "自动回复", "自動回覆", "자동 응답",
+	"자동 회신", NULL
 };
 
 /*
@@ -75,7 +80,7 @@ opens_with(const char *s)
 {
 	if (s && *s == '[')	/* "[Automatic reply] ..." */
 		s++;
-	for (const char *const *o = openers; s && *o; o++)
+	for (const char *const *o = autoreply_openers; s && *o; o++)
 		if (ci_prefix(s, *o))
 			return true;
 	return false;
@@ -84,7 +89,7 @@ opens_with(const char *s)
 static bool
 opens_subject(const struct msg *m)
 {
-	return opens_with(m->subject) || opens_with(untagged(m->subject));
+	return opens_with(m->lsubject) || opens_with(untagged(m->lsubject));
 }
 
 /* What an autoresponder says of itself, when its headers say it is
@@ -133,7 +138,7 @@ rfc3834_match(const struct msg *m)
 	if (bulk_not_list(m) && m->dsn == NULL &&
 	    (subject_has(m, subjects) || text_has(m, answers)))
 		return true;
-	const char *subject = untagged(m->subject);
+	const char *subject = untagged(m->lsubject);
 	return subject_has(m, subjects) &&
 	    (msg_header(m, "X-Auto-Response-Suppress") || from_daemon(m) ||
 	    (msg_header(m, "Return-Path") &&
