@@ -132,6 +132,9 @@ struct msg {
 	const struct part *fbr;		/* message/feedback-report */
 	const struct part *orig_hdrs;	/* text/rfc822-headers */
 	const char	*orig_raw;	/* message/rfc822, still encoded */
+	char		*orig_mid;	/* the original's Message-ID as a report
+					 * part names it (an MDN's
+					 * Original-Message-ID), or NULL */
 	size_t		 orig_rawlen;
 	bool		 orig_parsed;	/* its parts are in parts[] */
 	bool		 truncated;

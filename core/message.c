@@ -476,6 +476,7 @@ msg_free(struct msg *m)
 	free(m->from_addr);
 	free(m->subject);
 	free(m->lsubject);
+	free(m->orig_mid);
 	free(m->ctype);
 	free(m->report_type);
 	for (size_t i = 0; i < m->nparts; i++)

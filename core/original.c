@@ -137,6 +137,11 @@ original_read(struct msg *m, struct ndr_original *o)
 			}
 		}
 	}
+	/* nothing of the original's own header, or none attached (a Sieve
+	 * reject's "Message removed"): the Message-ID the report names, by
+	 * which Sent still knows the message */
+	if (o->message_id == NULL && m->orig_mid)
+		o->message_id = xstrdup(m->orig_mid);
 	hdrs_free(&h);
 }
 

@@ -427,6 +427,29 @@ START_TEST(test_sieve_reject_is_bounce)
 	r = sieve_with("automatic-action/MDN-sent-automatically; displayed");
 	ck_assert_int_eq(r->kind, NDR_KIND_OTHER);
 	ndr_report_free(&r);
+
+	/* Dovecot's: the original removed, its Message-ID only in the
+	 * notification, where Sent can still find it */
+	static const char removed[] =
+	    "From: Mail Delivery Subsystem <postmaster@far.example>\n"
+	    "To: <ann@near.example>\n"
+	    "Subject: Automatically rejected mail\n"
+	    "Content-Type: multipart/report; "
+	    "report-type=disposition-notification; boundary=\"D\"\n\n"
+	    "--D\nContent-Type: text/plain\n\n"
+	    "Your message to <dan@far.example> was automatically rejected:\n"
+	    "I do not accept mail from you\n"
+	    "--D\nContent-Type: message/disposition-notification\n\n"
+	    "Reporting-UA: far.example; Dovecot Mail Delivery Agent\n"
+	    "Final-Recipient: rfc822; dan@far.example\n"
+	    "Original-Message-ID: <sent-7@near.example>\n"
+	    "Disposition: automatic-action/MDN-sent-automatically; deleted\n\n"
+	    "--D\nContent-Type: message/rfc822\n\nMessage removed\n--D--\n";
+	r = read_text(removed);
+	ck_assert_int_eq(r->kind, NDR_KIND_BOUNCE);
+	ck_assert_str_eq(rcpt(r, 0)->address, "dan@far.example");
+	ck_assert_str_eq(r->original.message_id, "<sent-7@near.example>");
+	ndr_report_free(&r);
 }
 END_TEST
 

@@ -69,6 +69,9 @@ mdn_read(struct msg *m, struct ndr_report *r)
 	if (p == NULL)
 		return -1;	/* ours, and nothing to report */
 	hdrs_parse(&h, p->text, p->len);
+	const char *omid = hdrs_get(&h, "Original-Message-ID");
+	if (omid && *omid && m->orig_mid == NULL)
+		m->orig_mid = xstrdup(omid);
 	if (refused(hdrs_get(&h, "Disposition"))) {
 		const char *fr = hdrs_get(&h, "Final-Recipient");
 		const char *or = hdrs_get(&h, "Original-Recipient");
