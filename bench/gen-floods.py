@@ -40,6 +40,9 @@ DOM = 'victim.example'
 DAY = 86400
 T1 = 1775000000          # 2026-03-31
 T0 = T1 - 45 * DAY
+# the days over which the runs start (FLOODS_SPAN, default 38): a few for a
+# one-night outbreak, where every run overlaps every other
+SPAN = int(os.environ.get('FLOODS_SPAN', '38'))
 
 GENERIC_SUBJECTS = ['Re: your order #{n}', 'Invoice {n}', 'Hello',
                     'Important notice', 'Re: payment', 'Your account',
@@ -148,7 +151,7 @@ class Run:
         self.n, self.size = n, size
         self.botnet, self.template = botnet, template
         self.words, self.subjects, self.links = words, subjects, links
-        self.start = T0 + R.randint(0, 38 * DAY)
+        self.start = T0 + R.randint(0, SPAN * DAY)
         self.days = R.choice([1, 2, 3, 5])
         self.mtas = R.sample(MTAS, R.randint(2, 6))
 

@@ -20,7 +20,13 @@
  *     original (for a subject: its first Received address; a botnet
  *     carries several runs, but two runs that share a subject, their days
  *     and a bot are rare). A subject too short to be a key ("Hello")
- *     joins that way too.
+ *     joins that way too. Time does not tell runs apart when they
+ *     overlap (an outbreak of a night): a key is also shared when it
+ *     came with DIVERSE partners whatever the days (a subject with the
+ *     link hosts of several runs, one run's rotated hosts counted as
+ *     one; a host with several runs' subjects), and where a subject
+ *     came with DIVERSE hosts in one window, its join by a machine
+ *     asks for the link host too (unite_claimed).
  *  2. Fragments are joined on their words: each fragment is the sum of
  *     its reports' classifier tokens, each weighed by its inverse document
  *     frequency (a token of every run says nothing of which; a token of
@@ -61,6 +67,9 @@
 #define WINDOW		(2 * 86400)	/* step 1: the same two days */
 #define SPREAD		1	/* a key in more bursts is shared by runs */
 #define BOTS		3	/* reports that make a botnet, and a key's in one */
+#define DIVERSE		3	/* partners that make a key shared by runs */
+#define HOSTS		32	/* a subject's hosts compared in pairs */
+#define SAME_SUBJ	2	/* subjects that make two hosts one run's */
 #define NEAR_BITS	10	/* SimHashes this close: one body cluster */
 #define BANDS		8
 #define REPS		64	/* distinct bodies kept per band value */
@@ -800,6 +809,104 @@ kfs_add(struct kfs *l, uint64_t key, size_t i)
 	l->v[l->n++] = (struct kf){ key, i };
 }
 
+/*
+ * With how many partners each key came (into diverse), whatever the
+ * days: a subject with each link host of its reports (one run's hosts
+ * counted as one), a link host with
+ * each subject (whole: its shorter variants are keys too), a partner
+ * counted once it came with the key twice; and a subject's link hosts
+ * in each window too (a key mixed with the window and 3). Runs that
+ * overlap in time are told apart by nothing else: one run's subject
+ * names its one or two hosts, a subject of a generic pool the hosts of
+ * every run that took it; one run's host comes with its one or two
+ * subjects, a shortener with the subjects of every run that links
+ * through it.
+ */
+static void
+partner_spread(const struct ndr_evidence *const *ev, size_t n,
+    const struct rkeys *rk, struct ndr_map *diverse)
+{
+	struct ndr_map pair = { 0 }, host = { 0 }, hpairs = { 0 };
+	size_t nh = 0, *hup;
+
+	/* the link hosts, numbered */
+	for (size_t i = 0; i < n; i++)
+		for (size_t l = rk->r[i].nsubj; l < rk->r[i].nsl; l++) {
+			int64_t *h = ndr_map_slot(&host, rk->k[rk->r[i].off + l],
+			    true);
+			if (*h == 0)
+				*h = (int64_t)++nh;
+		}
+	hup = xcalloc(nh + 1, sizeof *hup);
+	for (size_t h = 0; h <= nh; h++)
+		hup[h] = h;
+	/* each subject's hosts (those it came with twice, up to HOSTS of
+	 * them); two hosts that SAME_SUBJ subjects name are one run's, which
+	 * rotates its hosts under its (spun) subjects: they count as one
+	 * partner. Two runs that took one subject of a generic pool share
+	 * that one. */
+	struct kfs sh = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		const struct rk *r = &rk->r[i];
+		const uint64_t *k = rk->k + r->off;
+		if (r->nsubj == 0)	/* the subject whole: its variants
+					 * are one subject */
+			continue;
+		for (size_t l = r->nsubj; l < r->nsl; l++)
+			if (++*ndr_map_slot(&pair, mix(mix(k[0], k[l]), 9),
+			    true) == 2)
+				kfs_add(&sh, k[0], (size_t)*ndr_map_slot(&host,
+				    k[l], true));
+	}
+	if (sh.n > 1)
+		qsort(sh.v, sh.n, sizeof *sh.v, cmp_kf);
+	for (size_t a = 0; a < sh.n; ) {
+		size_t b = a;
+		while (b < sh.n && sh.v[b].key == sh.v[a].key)
+			b++;
+		for (size_t x = a; x < b && x < a + HOSTS; x++)
+			for (size_t y = x + 1; y < b && y < a + HOSTS; y++) {
+				size_t h1 = sh.v[x].g, h2 = sh.v[y].g;
+				uint64_t hp = h1 < h2 ? mix(h1, h2) : mix(h2, h1);
+				if (++*ndr_map_slot(&hpairs, hp, true) ==
+				    SAME_SUBJ)
+					unite(hup, h1, h2);
+			}
+		a = b;
+	}
+	free(sh.v);
+	for (size_t i = 0; i < n; i++) {
+		const struct rk *r = &rk->r[i];
+		const uint64_t *k = rk->k + r->off;
+		uint64_t day = window_of(ev[i]);
+		uint64_t sj = r->nsubj ? k[0] : r->shortk;
+		for (size_t l = r->nsubj; l < r->nsl; l++) {
+			/* the host's community stands for it */
+			uint64_t hk = mix(key_of('h', "", 0), find(hup,
+			    (size_t)*ndr_map_slot(&host, k[l], true)));
+			for (size_t j = 0; j <= r->nsubj; j++) {
+				uint64_t s = j < r->nsubj ? k[j] : r->shortk;
+				if (s == 0)
+					continue;
+				if (++*ndr_map_slot(&pair, mix(s, hk),
+				    true) == 2)
+					(*ndr_map_slot(diverse, s, true))++;
+				uint64_t sd = mix(mix(s, day), 3);
+				if (++*ndr_map_slot(&pair, mix(sd, hk),
+				    true) == 2)
+					(*ndr_map_slot(diverse, sd, true))++;
+			}
+			if (sj && ++*ndr_map_slot(&pair, mix(mix(k[l], sj), 5),
+			    true) == 2)
+				(*ndr_map_slot(diverse, k[l], true))++;
+		}
+	}
+	free(hup);
+	ndr_map_free(&host);
+	ndr_map_free(&hpairs);
+	ndr_map_free(&pair);
+}
+
 /* Unite report i with the first report of key fk (in first). */
 static void
 unite_first(struct ndr_map *first, uint64_t fk, size_t *up, size_t i)
@@ -812,6 +919,27 @@ unite_first(struct ndr_map *first, uint64_t fk, size_t *up, size_t i)
 		unite(up, (size_t)*f - 1, i);
 }
 
+/*
+ * unite_first, where the link host may disagree: the first host a key's
+ * chain met claims it; a report of another host starts a chain of its
+ * own for the key, one naming no host joins the first chain. Two runs a
+ * bot sent on the same day under one subject many runs took meet so no
+ * more, and a run's reports without links still join it.
+ */
+static void
+unite_claimed(struct ndr_map *first, struct ndr_map *claim, uint64_t fk,
+    uint64_t lk, size_t *up, size_t i)
+{
+	if (lk) {
+		int64_t *c = ndr_map_slot(claim, fk, true);
+		if (*c == 0)
+			*c = (int64_t)lk;
+		else if ((uint64_t)*c != lk)
+			fk = mix(fk, lk);
+	}
+	unite_first(first, fk, up, i);
+}
+
 /* Step 1: the fragments (in up), whether each report has a key at all
  * (keyed), and every report's keys over all time, for step 2: those of
  * one run (strong) and those shared by runs (shared). */
@@ -822,39 +950,52 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
     struct kfs *machine, struct kfs *tmpl, uint64_t *lkey)
 {
 	struct ndr_map first = { 0 };	/* a key's first report, + 1 */
-	struct ndr_map spread = { 0 }, botnets = { 0 };
+	struct ndr_map claim = { 0 };	/* the link host that claimed it */
+	struct ndr_map spread = { 0 }, botnets = { 0 }, diverse = { 0 };
 	struct rkeys rk;
 
 	rkeys_build(ev, n, bc, &rk);
 	burst_spread(ev, n, &rk, &spread);
 	botnet_spread(n, ipk, &rk, &spread, &botnets);
+	partner_spread(ev, n, &rk, &diverse);
 	for (size_t i = 0; i < n; i++) {
 		const struct rk *r = &rk.r[i];
 		const uint64_t *k = rk.k + r->off;
 		uint64_t day = window_of(ev[i]);
+		/* its link host, the one of fewest partners (a run's own
+		 * before a shortener many runs link through; then the least
+		 * key): two reports whose hosts differ are not joined on a
+		 * key runs share */
+		uint64_t lk = 0, sk = r->nsubj ? k[0] : r->shortk;
+		int64_t lkd = 0;
+		for (size_t j = r->nsubj; j < r->nsl; j++) {
+			int64_t d = *ndr_map_slot(&diverse, k[j], true);
+			if (lk == 0 || d < lkd || (d == lkd && k[j] < lk)) {
+				lk = k[j];
+				lkd = d;
+			}
+		}
 		if (r->shortk && ipk[i]) {
-			unite_first(&first, mix(mix(r->shortk, day), ipk[i]),
-			    up, i);
+			unite_claimed(&first, &claim, mix(mix(r->shortk, day),
+			    ipk[i]), *ndr_map_slot(&diverse, mix(mix(r->shortk,
+			    day), 3), true) >= DIVERSE ? lk : 0, up, i);
 			/* and in step 2, a key that counts only with the
 			 * machine: a short subject and a machine in common */
 			kfs_add(machine, r->shortk, i);
 		}
 		keyed[i] = r->n > 0 || (r->shortk && ipk[i]);
-		/* its link host (the least key of them): two reports whose
-		 * hosts differ are not joined on a key runs share */
-		uint64_t lk = 0, sk = r->nsubj ? k[0] : r->shortk;
-		for (size_t j = r->nsubj; j < r->nsl; j++)
-			if (lk == 0 || k[j] < lk)
-				lk = k[j];
 		lkey[i] = lk;
 		skey[i] = sk;
 		/* what is the report's own: a body, a link host, a key of
 		 * one run; else all it has says "one of several runs" */
 		own[i] = ev[i]->simhash != 0 || lk != 0;
 		for (size_t j = 0; j < r->n; j++) {
+			bool diverse_k =
+			    *ndr_map_slot(&diverse, k[j], true) >= DIVERSE;
 			bool is_shared =
 			    *ndr_map_slot(&spread, k[j], true) > SPREAD ||
-			    *ndr_map_slot(&botnets, k[j], true) > 1;
+			    *ndr_map_slot(&botnets, k[j], true) > 1 ||
+			    diverse_k;
 			own[i] |= !is_shared;
 			/* a body cluster pairs fragments in step 2 only, on
 			 * the terms of its list: one template carries
@@ -879,15 +1020,20 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 					unite_first(&first, mix(mix(k[j], day),
 					    ev[i]->simhash), up, i);
 				if (j < r->nsubj && ipk[i])
-					unite_first(&first, mix(mix(k[j], day),
-					    ipk[i]), up, i);
+					unite_claimed(&first, &claim,
+					    mix(mix(k[j], day), ipk[i]),
+					    *ndr_map_slot(&diverse, mix(mix(k[j],
+					    day), 3), true) >= DIVERSE ? lk : 0,
+					    up, i);
 			}
 		}
 	}
 	rkeys_free(&rk);
 	ndr_map_free(&first);
+	ndr_map_free(&claim);
 	ndr_map_free(&spread);
 	ndr_map_free(&botnets);
+	ndr_map_free(&diverse);
 }
 
 /* Each group's first report (root[g]), by group number. */

@@ -1045,6 +1045,69 @@ START_TEST(test_campaigns_one_botnet_two_subjects)
 }
 END_TEST
 
+/* An outbreak: three runs bounce in the same hours under one subject of
+ * a generic pool, each to its own link host with its own words; time
+ * says nothing of which run a report is, the hosts the subject came
+ * with say it is no run's own. And one run that rotates three hosts
+ * under its spun subjects stays one: the hosts share its subjects. */
+START_TEST(test_campaigns_outbreak_of_runs_on_one_subject)
+{
+	enum { N = 30 };
+	static uint64_t toks[N][256];
+	static char body[N][160], rcv[N][160];
+	static const char *const hosts[3] = { "watch-deals.example",
+		"casino-spins.example", "pharma-now.example" };
+	static const char *const words[3] = {
+		"luxury replica watches half price free shipping",
+		"casino bonus spins new players slots tonight",
+		"pills without prescription cheap meds discreet" };
+	static const char *const spun[2] = {
+		"Rank your website first on Google",
+		"Rank your website first on Bing" };
+	struct ndr_evidence e[N];
+	const struct ndr_evidence *p[N];
+	size_t id[N];
+
+	for (int i = 0; i < N; i++) {
+		memset(&e[i], 0, sizeof e[i]);
+		p[i] = &e[i];
+		e[i].date = T0 + i * 600;	/* all in five hours */
+		snprintf(rcv[i], sizeof rcv[i], "from pc%d.bots.example "
+		    "(dsl%d.isp.example [10.9.%d.7]) by mx.far.example",
+		    i % 5, i % 5, i % 5);	/* one botnet */
+		e[i].received = rcv[i];
+		if (i < 18) {	/* three runs, six reports each */
+			int r = i % 3;
+			e[i].subject = "Invoice attached for payment";
+			e[i].links = (char *)hosts[r];
+			snprintf(body[i], sizeof body[i], "%s visit %s %d",
+			    words[r], hosts[r], i);
+		} else {	/* one run, three hosts, two spun subjects */
+			static const char *const seo[3] = {
+				"seoexperts4.example", "seoexperts9.example",
+				"seoexperts47.example" };
+			e[i].subject = spun[i % 2];
+			e[i].links = (char *)seo[i % 3];
+			snprintf(body[i], sizeof body[i], "we put your site "
+			    "on the first page guaranteed %s %d", seo[i % 3],
+			    i);
+		}
+		e[i].excerpt = body[i];
+		e[i].simhash = ndr_simhash(e[i].excerpt);
+		words_as_tokens(&e[i], toks[i], 256);
+	}
+	ndr_campaigns(p, N, id);
+	for (int i = 3; i < 18; i++)
+		ck_assert_uint_eq(id[i], id[i % 3]);
+	ck_assert_uint_ne(id[0], id[1]);
+	ck_assert_uint_ne(id[0], id[2]);
+	ck_assert_uint_ne(id[1], id[2]);
+	for (int i = 19; i < N; i++)
+		ck_assert_uint_eq(id[i], id[18]);
+	ck_assert_uint_ne(id[18], id[0]);
+}
+END_TEST
+
 START_TEST(test_evidence_of_fixtures)
 {
 	struct ndr_report *r = fixture("postfix.eml");
@@ -1372,5 +1435,6 @@ CHECK_MAIN_CASES("verdict",
 	    test_campaigns_words_of_one_report_weigh_nothing,
 	    test_campaigns_links_to_other_hosts_disagree,
 	    test_campaigns_one_botnet_two_subjects,
+	    test_campaigns_outbreak_of_runs_on_one_subject,
 	    test_evidence_of_fixtures,
 	    test_campaign_numbers_stay), NULL, NULL, 0 });
