@@ -12,7 +12,9 @@
 # alone, then with own_relays configured too. Exit 1 when a target is missed.
 # GEN=floods takes bench/gen-floods.py instead, the second generator,
 # written to disagree with the first (runs that share subjects, templates,
-# links and botnets; a fifth of the flood empty NDRs).
+# links and botnets; a fifth of the flood empty NDRs). FLOODS_SPAN=3 with
+# it starts every run within three days (an outbreak: runs overlap, time
+# tells none apart); the default spreads the starts over 38.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 seeds=${1:-1 2 3}
