@@ -291,11 +291,13 @@ token_machines(const struct ndr_evidence *const *ev, size_t n,
 	}
 }
 
-/* In how many reports tok is (0 for a machine's, see above). */
+/* The count a map holds for key, 0 when none (looked up, not added): in
+ * how many reports a token is (0 for a machine's, see above), with how
+ * many partners a key came. */
 static int64_t
-df_of(struct ndr_map *df, uint64_t tok)
+count_of(struct ndr_map *m, uint64_t key)
 {
-	int64_t *c = ndr_map_slot(df, tok ? tok : 1, false);
+	int64_t *c = ndr_map_slot(m, key ? key : 1, false);
 
 	return c ? *c : 0;
 }
@@ -367,7 +369,7 @@ build_vecs(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 			/* a token of one report alone is in no other's:
 			 * it would only dilute the likeness of the group
 			 * that holds it; a machine's counts nothing */
-			int64_t dfi = df_of(df, buf[i]);
+			int64_t dfi = count_of(df, buf[i]);
 			if (dfi < 2) {
 				i = j;
 				continue;
@@ -809,13 +811,20 @@ kfs_add(struct kfs *l, uint64_t key, size_t i)
 	l->v[l->n++] = (struct kf){ key, i };
 }
 
+/* A key within one window of time, as partner_spread counts it apart. */
+static uint64_t
+in_window(uint64_t k, uint64_t day)
+{
+	return mix(mix(k, day), 3);
+}
+
 /*
  * With how many partners each key came (into diverse), whatever the
  * days: a subject with each link host of its reports (one run's hosts
  * counted as one), a link host with
  * each subject (whole: its shorter variants are keys too), a partner
  * counted once it came with the key twice; and a subject's link hosts
- * in each window too (a key mixed with the window and 3). Runs that
+ * in each window too (in_window). Runs that
  * overlap in time are told apart by nothing else: one run's subject
  * names its one or two hosts, a subject of a generic pool the hosts of
  * every run that took it; one run's host comes with its one or two
@@ -891,7 +900,7 @@ partner_spread(const struct ndr_evidence *const *ev, size_t n,
 				if (++*ndr_map_slot(&pair, mix(s, hk),
 				    true) == 2)
 					(*ndr_map_slot(diverse, s, true))++;
-				uint64_t sd = mix(mix(s, day), 3);
+				uint64_t sd = in_window(s, day);
 				if (++*ndr_map_slot(&pair, mix(sd, hk),
 				    true) == 2)
 					(*ndr_map_slot(diverse, sd, true))++;
@@ -917,6 +926,15 @@ unite_first(struct ndr_map *first, uint64_t fk, size_t *up, size_t i)
 		*f = (int64_t)i + 1;
 	else
 		unite(up, (size_t)*f - 1, i);
+}
+
+/* lk where key k came with DIVERSE hosts in this window (runs meet
+ * there: the link host must agree), else 0. */
+static uint64_t
+host_if_crowded(struct ndr_map *diverse, uint64_t k, uint64_t day,
+    uint64_t lk)
+{
+	return count_of(diverse, in_window(k, day)) >= DIVERSE ? lk : 0;
 }
 
 /*
@@ -969,7 +987,7 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		uint64_t lk = 0, sk = r->nsubj ? k[0] : r->shortk;
 		int64_t lkd = 0;
 		for (size_t j = r->nsubj; j < r->nsl; j++) {
-			int64_t d = *ndr_map_slot(&diverse, k[j], true);
+			int64_t d = count_of(&diverse, k[j]);
 			if (lk == 0 || d < lkd || (d == lkd && k[j] < lk)) {
 				lk = k[j];
 				lkd = d;
@@ -977,8 +995,8 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		}
 		if (r->shortk && ipk[i]) {
 			unite_claimed(&first, &claim, mix(mix(r->shortk, day),
-			    ipk[i]), *ndr_map_slot(&diverse, mix(mix(r->shortk,
-			    day), 3), true) >= DIVERSE ? lk : 0, up, i);
+			    ipk[i]), host_if_crowded(&diverse, r->shortk, day,
+			    lk), up, i);
 			/* and in step 2, a key that counts only with the
 			 * machine: a short subject and a machine in common */
 			kfs_add(machine, r->shortk, i);
@@ -990,12 +1008,10 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 		 * one run; else all it has says "one of several runs" */
 		own[i] = ev[i]->simhash != 0 || lk != 0;
 		for (size_t j = 0; j < r->n; j++) {
-			bool diverse_k =
-			    *ndr_map_slot(&diverse, k[j], true) >= DIVERSE;
 			bool is_shared =
 			    *ndr_map_slot(&spread, k[j], true) > SPREAD ||
 			    *ndr_map_slot(&botnets, k[j], true) > 1 ||
-			    diverse_k;
+			    count_of(&diverse, k[j]) >= DIVERSE;
 			own[i] |= !is_shared;
 			/* a body cluster pairs fragments in step 2 only, on
 			 * the terms of its list: one template carries
@@ -1022,9 +1038,8 @@ fragments(const struct ndr_evidence *const *ev, size_t n, size_t *up,
 				if (j < r->nsubj && ipk[i])
 					unite_claimed(&first, &claim,
 					    mix(mix(k[j], day), ipk[i]),
-					    *ndr_map_slot(&diverse, mix(mix(k[j],
-					    day), 3), true) >= DIVERSE ? lk : 0,
-					    up, i);
+					    host_if_crowded(&diverse, k[j], day,
+					    lk), up, i);
 			}
 		}
 	}

@@ -82,7 +82,7 @@ mdn_read(struct msg *m, struct ndr_report *r)
 	if (addr && strchr(addr, '@') && (rc = report_add_rcpt(r, addr))) {
 		size_t n = msg_report_len(m);
 		r->kind = NDR_KIND_BOUNCE;
-		rc->action = strdup("failed");
+		rc->action = xstrdup("failed");
 		if (n > 0)
 			rc->diagnostic = squeeze(m->text.s, n < 600 ? n : 600);
 	}
